@@ -1,0 +1,119 @@
+/*
+ * arch.h - a model's architecture as the engine sees it.
+ *
+ * Engine layer.  One plain struct with every number the tensor builder,
+ * the KV cache and the compute model need.  It is filled by the data layer
+ * (profile.c from an INI profile, later GGUF and config.json importers) and
+ * checked by arch_validate().  No pointers: it can be copied by value.
+ */
+#ifndef VRAMCALC_ARCH_H
+#define VRAMCALC_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARCH_MAX_LAYERS 256
+
+/* Tensor layout families: which tensors a layer has, following llama.cpp's
+ * loaders (src/models/<arch>.cpp) and GGUF tensor names. */
+enum arch_family {
+	AF_LLAMA,         /* llama, mistral, mixtral, smollm, granite (dense) */
+	AF_QWEN2,         /* llama + q/k/v biases */
+	AF_QWEN3,         /* llama + per-head q/k RMS norms (dense and MoE) */
+	AF_GEMMA2,        /* post-attention and post-FFN norms, tied */
+	AF_GEMMA3,        /* gemma2 + q/k norms */
+	AF_DEEPSEEK2,     /* MLA attention, MoE with shared experts */
+	AF_GPTOSS,        /* biases, attention sinks, MoE with expert biases */
+	AF_GRANITEHYBRID, /* Mamba-2 layers + attention layers, MoE + shared */
+	AF_PHI3,          /* fused attn_qkv and ffn_up (gate+up) */
+	AF_COHERE2,       /* no ffn_norm, tied, biases off */
+	AF_OLMO2,         /* post norms, q/k norms over all heads */
+	AF_COUNT
+};
+
+/* What a layer's token mixer is. */
+enum layer_kind {
+	LK_ATTN_FULL = 0, /* attention over the whole context */
+	LK_ATTN_SWA,      /* sliding-window attention (n_swa tokens) */
+	LK_ATTN_CHUNKED,  /* chunked local attention (Llama 4) */
+	LK_RECURRENT,     /* Mamba-2 / gated DeltaNet: fixed state */
+};
+
+/* Kind of recurrent state a hybrid model keeps. */
+enum recurrent_kind { RK_NONE = 0, RK_MAMBA2, RK_GATED_DELTANET };
+
+/* The architecture.  Counts are plain numbers of elements, not bytes. */
+struct model_arch {
+	enum arch_family family;
+	char gguf_arch[24];      /* llama.cpp's arch name: "llama", "deepseek2" */
+
+	uint32_t n_layer;        /* repeating blocks (num_hidden_layers) */
+	uint32_t n_embd;         /* hidden_size */
+	uint32_t n_vocab;        /* vocab_size */
+	uint32_t n_ctx_train;    /* max_position_embeddings, tokens */
+	uint32_t n_head;         /* query heads (num_attention_heads) */
+	uint32_t n_head_kv;      /* KV heads of attention layers */
+	uint32_t head_dim_k;     /* per-head K width */
+	uint32_t head_dim_v;     /* per-head V width */
+	uint32_t n_ff;           /* dense FFN width (intermediate_size) */
+	bool tied_embeddings;    /* output reuses token_embd */
+	bool rope_freqs;         /* llama3 rope scaling: rope_freqs tensor */
+
+	/* Mixture of experts (n_expert == 0: dense model). */
+	uint32_t n_expert;       /* routed experts */
+	uint32_t n_expert_used;  /* experts per token */
+	uint32_t n_ff_exp;       /* routed expert FFN width */
+	uint32_t n_expert_shared;/* shared experts (all of width n_ff_shexp) */
+	uint32_t n_ff_shexp;     /* total width of the shared expert FFN */
+	uint32_t n_dense_lead;   /* leading dense layers (first_k_dense_replace) */
+	bool expert_bias;        /* exp_probs_b correction bias (noaux_tc) */
+
+	/* Multi-head latent attention (kv_lora_rank > 0). */
+	uint32_t q_lora_rank;    /* 0: plain attn_q */
+	uint32_t kv_lora_rank;
+	uint32_t qk_nope_dim;
+	uint32_t qk_rope_dim;
+	uint32_t v_head_dim;
+
+	/* Sliding window / chunked attention. */
+	uint32_t n_swa;          /* window (or chunk) in tokens */
+
+	/* Recurrent layers. */
+	enum recurrent_kind rec_kind;
+	uint32_t ssm_d_conv;     /* conv kernel width */
+	uint32_t ssm_d_state;    /* Mamba-2 state size / DeltaNet key head dim */
+	uint32_t ssm_d_inner;    /* Mamba-2 inner width / DeltaNet value width */
+	uint32_t ssm_n_group;    /* Mamba-2 groups / DeltaNet key heads */
+	uint32_t ssm_n_head;     /* Mamba-2 heads / DeltaNet value heads */
+
+	/* Per-layer variation. */
+	uint8_t layer_kind[ARCH_MAX_LAYERS];   /* enum layer_kind */
+	uint8_t layer_moe[ARCH_MAX_LAYERS];    /* 1: routed experts here */
+	uint16_t layer_head_kv[ARCH_MAX_LAYERS]; /* KV heads (0: no KV) */
+};
+
+/* Total query width (n_head * head_dim_k, or the MLA query width). */
+uint32_t arch_q_dim(const struct model_arch *a);
+
+/* True when the model uses multi-head latent attention. */
+bool arch_is_mla(const struct model_arch *a);
+
+/* True when layer il keeps a KV cache (attention layers). */
+bool arch_layer_has_kv(const struct model_arch *a, uint32_t il);
+
+/* Fill the per-layer arrays from the scalar fields for a model whose layers
+ * are all alike except for the MoE lead (n_dense_lead).  Layers stay full
+ * attention; callers then mark SWA or recurrent layers. */
+void arch_fill_uniform_layers(struct model_arch *a);
+
+/* Check invariants (positive sizes, layer count within ARCH_MAX_LAYERS,
+ * divisibility the tensors need).  On failure writes a reason naming the
+ * field into err (size errlen) and returns false. */
+bool arch_validate(const struct model_arch *a, char *err, size_t errlen);
+
+/* Name of a family ("llama"), and the reverse lookup. */
+const char *arch_family_name(enum arch_family f);
+bool arch_family_find(const char *name, enum arch_family *out);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * estimate.h - the estimation engine's entry point.
+ *
+ * Engine layer: pure arithmetic on plain structs.  Given a model (its
+ * architecture and tensor list) and the user's settings, estimate() fills a
+ * struct estimate with the bytes of weights, KV cache, recurrent state,
+ * compute buffers, output buffer and runtime overhead, and where each lives
+ * (GPU memory or host memory).  All sizes are bytes.
+ *
+ * The accounting follows current llama.cpp (see memory-model.md); with a
+ * vLLM file type the weights follow the checkpoint format and the KV cache
+ * the same per-token layout.
+ */
+#ifndef VRAMCALC_ESTIMATE_H
+#define VRAMCALC_ESTIMATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch.h"
+#include "quant.h"
+#include "tensors.h"
+
+/* Where the weights go. */
+enum offload_mode {
+	OFFLOAD_GPU,          /* everything on the GPU (-ngl all) */
+	OFFLOAD_CPU_MOE,      /* all routed experts in host memory (--cpu-moe) */
+	OFFLOAD_N_CPU_MOE,    /* experts of the first N layers in host memory */
+	OFFLOAD_EXPERT_FRACTION, /* this share of routed experts on the GPU */
+	OFFLOAD_NGL,          /* N layers on the GPU (-ngl N; output layer first) */
+	OFFLOAD_CPU,          /* CPU only */
+	OFFLOAD_COUNT
+};
+
+/* Name of an offload mode as the CLI spells it ("gpu", "cpu-moe", ...). */
+const char *offload_mode_name(enum offload_mode m);
+
+/* The user's settings.  estimate_settings_default() gives llama.cpp's
+ * defaults (Q4_K_M, 4096 tokens, one sequence, f16 KV, ubatch 512, flash
+ * attention on, everything on the GPU). */
+struct settings {
+	enum ftype ftype;        /* quantization / checkpoint format */
+	bool file_types;         /* keep each tensor's src_type (a GGUF as stored) */
+	uint64_t ctx_tokens;     /* requested context (-c), tokens, >= 1 */
+	uint32_t n_seq;          /* concurrent sequences (-np), >= 1 */
+	enum kvtype kv_k;        /* -ctk */
+	enum kvtype kv_v;        /* -ctv */
+	uint32_t n_ubatch;       /* -ub, tokens */
+	bool flash_attn;         /* -fa on/off */
+	bool kv_unified;         /* one KV stream shared by all sequences */
+	bool swa_full;           /* --swa-full */
+	enum offload_mode offload;
+	uint32_t offload_layers; /* N of OFFLOAD_N_CPU_MOE and OFFLOAD_NGL */
+	double expert_gpu_share; /* 0..1, OFFLOAD_EXPERT_FRACTION */
+};
+
+void estimate_settings_default(struct settings *s);
+
+/* A model ready for estimation: its architecture and derived tensors.
+ * model_prepare() builds the tensor list once; estimates then reuse it. */
+struct model {
+	struct model_arch arch;
+	struct tensor_list tensors;
+	uint64_t params_total;
+	uint64_t params_active;
+	/* Scratch: the type estimate_run() chose for each tensor (tensors.n
+	 * entries).  Written by every estimate, so one model serves one
+	 * estimate at a time; the explain view reads it afterwards. */
+	enum qtype *types;
+};
+
+/* Build tensors and parameter counts.  The arch must pass arch_validate().
+ * Returns false on allocation failure.  Release with model_release(). */
+bool model_prepare(struct model *m);
+void model_release(struct model *m);
+
+/* Like model_prepare() for a model whose tensor list was read from a file
+ * (GGUF) instead of derived: allocates the scratch and counts parameters. */
+bool model_prepare_from_tensors(struct model *m);
+
+/* Which numbers are exact (byte-for-byte what llama.cpp allocates) and
+ * which are estimates. */
+enum exactness { EXACT, ESTIMATED };
+
+/* Result of one estimate.  Every size is bytes. */
+struct estimate {
+	/* Weights */
+	uint64_t weights_bytes;      /* sum of all tensor bytes (model buffer) */
+	uint64_t weights_gpu_bytes;  /* part in GPU memory (incl. tied output copy) */
+	uint64_t weights_host_bytes; /* part in host memory (token_embd, offloads) */
+	double weights_bpw;          /* bits per weight over all parameters */
+	uint32_t fallback_tensors;   /* tensors that needed a shape fallback */
+	uint32_t type_count[QT_COUNT];
+	uint64_t type_bytes[QT_COUNT];
+
+	/* KV cache and recurrent state (llama.cpp's "context" memory) */
+	uint64_t n_ctx;              /* context after padding, tokens */
+	uint64_t n_ctx_seq;          /* cells per stream */
+	uint32_t n_stream;           /* KV streams */
+	uint64_t kv_cells_swa;       /* cells per stream of the SWA cache (0: none) */
+	uint32_t kv_layers;          /* layers with a full-context cache */
+	uint32_t kv_layers_swa;      /* layers with a sliding-window cache */
+	uint32_t rs_layers;          /* recurrent layers */
+	uint64_t k_bytes, v_bytes;   /* full-context cache */
+	uint64_t swa_k_bytes, swa_v_bytes; /* sliding-window cache */
+	uint64_t r_bytes, s_bytes;   /* recurrent conv and ssm state */
+	uint64_t kv_bytes;           /* k+v+swa_k+swa_v+r+s */
+	uint64_t kv_gpu_bytes, kv_host_bytes;
+
+	/* Buffers */
+	uint64_t compute_bytes;      /* compute buffer of the device doing the work */
+	uint64_t compute_host_bytes; /* host-side compute buffer (inputs) with a GPU */
+	uint64_t output_bytes;       /* logits buffer, host memory */
+	uint64_t overhead_bytes;     /* runtime overhead of one GPU */
+
+	/* Totals */
+	uint64_t total_bytes;        /* weights + kv + compute + overhead */
+	uint64_t gpu_bytes;          /* what the GPU(s) must hold */
+	uint64_t host_bytes;         /* what host memory must hold */
+
+	bool flash_attn;             /* resolved (quantized V forces it on) */
+	enum exactness weights_exact, kv_exact, compute_exact, overhead_exact;
+};
+
+/* Per-GPU runtime overhead assumed outside llama.cpp's buffers (CUDA
+ * context, cuBLAS workspace, memory pool slack), bytes. */
+#define ESTIMATE_GPU_OVERHEAD_BYTES (512ull << 20)
+
+/* Check settings against the model; on failure write a reason naming the
+ * setting and value into err and return false.  (For example: quantized V
+ * cache with flash attention off; MLA with different K and V types.) */
+bool estimate_check(const struct model *m, const struct settings *s, char *err, size_t errlen);
+
+/* Compute one estimate.  Settings must pass estimate_check().  Allocates
+ * nothing; safe to call on every keypress. */
+void estimate_run(const struct model *m, const struct settings *s, struct estimate *out);
+
+/* Parts of the computation, exposed for tests and the explain view. */
+
+/* Context after llama.cpp's padding: n_ctx rounded up to 256; with several
+ * non-unified sequences each stream gets pad256(n_ctx / n_seq) cells. */
+void estimate_context_cells(uint64_t ctx_tokens, uint32_t n_seq, bool kv_unified,
+			    uint64_t *n_ctx, uint64_t *n_ctx_seq, uint32_t *n_stream);
+
+/* KV and recurrent state bytes into out (fields k_bytes .. kv_bytes and the
+ * cell counts). */
+void estimate_kv(const struct model_arch *a, const struct settings *s, struct estimate *out);
+
+/* Compute buffer bytes (device) for the settings. */
+uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, uint64_t n_ctx_seq);
+
+#endif

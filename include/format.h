@@ -1,0 +1,38 @@
+/*
+ * format.h - sizes and counts as people read and type them.
+ *
+ * State layer helpers shared by the CLI and the TUI: pure functions on
+ * caller-provided buffers.  GiB = 2^30 bytes, GB = 10^9 bytes; every printed
+ * size says which.
+ */
+#ifndef VRAMCALC_FORMAT_H
+#define VRAMCALC_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GIB 1073741824.0
+#define GB 1000000000.0
+
+/* "577.93 GiB" (or MiB below 1 GiB). */
+const char *fmt_gib(char *buf, size_t n, double bytes);
+
+/* "620.55 GB" (or MB below 1 GB). */
+const char *fmt_gb(char *buf, size_t n, double bytes);
+
+/* "620,550,916,096" */
+const char *fmt_thousands(char *buf, size_t n, uint64_t v);
+
+/* Parameter count: "1.03T", "32.9B", "596M". */
+const char *fmt_params(char *buf, size_t n, uint64_t params);
+
+/* Token count: "262,144" -> "256K" when a multiple of 1024, else the digits. */
+const char *fmt_tokens(char *buf, size_t n, uint64_t tokens);
+
+/* Parse a count with an optional k/K/m/M suffix (binary: 32k = 32768):
+ * "32k", "256K", "262144", "1M".  Rejects signs, junk and overflow past
+ * max.  Returns false on any problem. */
+bool parse_count(const char *s, uint64_t max, uint64_t *out);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * hfconfig.h - map Hugging Face config.json keys to struct model_arch.
+ *
+ * Data layer.  Profiles keep the architecture in a [config] section whose
+ * keys are config.json's own names, so one mapping serves both the INI
+ * profiles and the config.json importer: each supplies a config_source that
+ * returns a key's value as text.
+ */
+#ifndef VRAMCALC_HFCONFIG_H
+#define VRAMCALC_HFCONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arch.h"
+
+/* A source of config values.  get() copies the value of key into buf
+ * (lists comma-separated, null as an empty string) and returns buf, or
+ * returns NULL when the key is absent. */
+struct config_source {
+	const char *(*get)(void *ctx, const char *key, char *buf, size_t buflen);
+	void *ctx;
+	const char *where; /* prefix for messages: "x.ini: [config]" */
+};
+
+/* Keys the mapping reads, NULL-terminated (anything else is reported as an
+ * unknown key by the loaders). */
+extern const char *const hfconfig_known_keys[];
+
+/* True when key is one of hfconfig_known_keys. */
+bool hfconfig_key_known(const char *key);
+
+/* Fill *out from the source.  family_override (may be NULL or "") names a
+ * tensor layout family instead of deriving it from model_type.  On failure
+ * writes "<where> <key>: <problem>: '<value>'" into err. */
+bool hfconfig_to_arch(const struct config_source *src, const char *family_override,
+		      struct model_arch *out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * report.h - one estimate as text or JSON, for the CLI (and the same
+ * numbers the TUI shows).
+ */
+#ifndef VRAMCALC_REPORT_H
+#define VRAMCALC_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "estimate.h"
+#include "hardware.h"
+#include "profile.h"
+
+/* Everything one estimate report needs. */
+struct report {
+	const struct model_meta *meta;
+	const struct model *model;
+	const struct settings *settings;
+	const struct estimate *est;
+	const struct device_list *devices; /* catalog */
+	const struct device *gpu;          /* -g device, or NULL */
+	uint32_t gpu_count;
+};
+
+/* Human-readable breakdown (GiB and GB labelled). */
+void report_text(const struct report *r, FILE *out);
+
+/* The JSON document (see the man page for its keys); returns a malloc'd
+ * string owned by the caller, or NULL on allocation failure. */
+char *report_json(const struct report *r);
+
+/* Label of the KV setting: "f16" or "q8_0/f16". */
+const char *report_kv_label(const struct settings *s, char *buf, size_t n);
+
+/* Label of the offload setting: "gpu", "n-cpu-moe=12", "expert-share=0.25". */
+const char *report_offload_label(const struct settings *s, char *buf, size_t n);
+
+#endif

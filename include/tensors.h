@@ -1,0 +1,90 @@
+/*
+ * tensors.h - every weight tensor of a model, derived from its architecture.
+ *
+ * Engine layer.  tensors_build() lists the tensors llama.cpp's loader
+ * creates for an architecture, with GGUF names, ggml shapes (ne0 is the row
+ * length) and the type the converter stores them in (F32 for norms, biases
+ * and routers, the model's float type otherwise).  From that list come the
+ * exact parameter count and, through recipe.h, the bytes of each file type.
+ */
+#ifndef VRAMCALC_TENSORS_H
+#define VRAMCALC_TENSORS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch.h"
+#include "quant.h"
+
+/* llama-quantize's tensor categories (llama-quant.cpp tensor_get_category),
+ * decided by name, first match wins. */
+enum tensor_cat {
+	TC_OUTPUT,
+	TC_TOKEN_EMBD,
+	TC_ATTN_QKV,
+	TC_ATTN_KV_B,
+	TC_ATTN_V,
+	TC_ATTN_K,
+	TC_ATTN_Q,
+	TC_ATTN_OUTPUT,
+	TC_FFN_UP,
+	TC_FFN_GATE,
+	TC_FFN_DOWN,
+	TC_OTHER,
+};
+
+/* Layer index used for tensors outside the repeating blocks. */
+#define TENSOR_LAYER_INPUT (-1)  /* token_embd: always in host memory */
+#define TENSOR_LAYER_OUTPUT (-2) /* output, output_norm: the output layer */
+
+/* One weight tensor. */
+struct tensor_info {
+	char name[48];          /* GGUF name, "blk.3.ffn_down_exps.weight" */
+	uint64_t ne[4];         /* ggml shape; ne[0] is the row length */
+	uint8_t n_dims;         /* 1..4 */
+	int16_t layer;          /* block index, or TENSOR_LAYER_INPUT/OUTPUT */
+	enum tensor_cat cat;    /* recipe category */
+	bool quantizable;       /* llama-quantize may change its type */
+	bool routed_expert;     /* matches --cpu-moe's ffn_*_exps pattern */
+	enum qtype src_type;    /* type in an F16 export: F32 or F16 */
+};
+
+/* A growable list of tensors.  Owned by the caller: initialise with
+ * tensors_init(), release with tensors_free(). */
+struct tensor_list {
+	struct tensor_info *v;
+	size_t n;
+	size_t cap;
+};
+
+void tensors_init(struct tensor_list *l);
+void tensors_free(struct tensor_list *l);
+
+/* Append one tensor; name is copied.  Returns false on allocation failure
+ * (the list is left as it was). */
+bool tensors_add(struct tensor_list *l, const char *name, int layer,
+		 uint8_t n_dims, uint64_t ne0, uint64_t ne1, uint64_t ne2,
+		 enum qtype src_type);
+
+/* Build the tensor list of an architecture (validated with arch_validate)
+ * into l, replacing its contents.  Returns false on allocation failure. */
+bool tensors_build(const struct model_arch *a, struct tensor_list *l);
+
+/* Elements of one tensor. */
+uint64_t tensor_elems(const struct tensor_info *t);
+
+/* Bytes of one tensor stored as type t (rows x row bytes). */
+uint64_t tensor_bytes(const struct tensor_info *t, enum qtype type);
+
+/* Parameter counts: every element, and the elements one token touches
+ * (routed experts scaled by n_expert_used / n_expert). */
+uint64_t tensors_params_total(const struct tensor_list *l);
+uint64_t tensors_params_active(const struct tensor_list *l, const struct model_arch *a);
+
+/* Fill category, quantizable and routed_expert from the tensor's name and
+ * rank, as llama-quantize decides them.  Used by tensors_add() and by
+ * importers that read tensor names from a file. */
+void tensor_classify(struct tensor_info *t);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * report.c - an estimate as a readable breakdown or as JSON (cJSON).
+ */
+#include "report.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+
+const char *report_kv_label(const struct settings *s, char *buf, size_t n)
+{
+	if (s->kv_k == s->kv_v)
+		snprintf(buf, n, "%s", kvtype_get(s->kv_k)->name);
+	else
+		snprintf(buf, n, "%s/%s", kvtype_get(s->kv_k)->name, kvtype_get(s->kv_v)->name);
+	return buf;
+}
+
+const char *report_offload_label(const struct settings *s, char *buf, size_t n)
+{
+	switch (s->offload) {
+	case OFFLOAD_N_CPU_MOE:
+	case OFFLOAD_NGL:
+		snprintf(buf, n, "%s=%u", offload_mode_name(s->offload), s->offload_layers);
+		break;
+	case OFFLOAD_EXPERT_FRACTION:
+		snprintf(buf, n, "%s=%.2f", offload_mode_name(s->offload), s->expert_gpu_share);
+		break;
+	default:
+		snprintf(buf, n, "%s", offload_mode_name(s->offload));
+		break;
+	}
+	return buf;
+}
+
+static void row(FILE *out, const char *label, uint64_t bytes, const char *note)
+{
+	char t[32], g[32], d[32];
+	fprintf(out, "  %-16s %19s %12s %12s  %s\n", label, fmt_thousands(t, sizeof(t), bytes),
+		fmt_gib(g, sizeof(g), (double)bytes), fmt_gb(d, sizeof(d), (double)bytes), note);
+}
+
+static const char *exact_word(enum exactness e)
+{
+	return e == EXACT ? "exact" : "estimate";
+}
+
+static void arch_summary(const struct model_arch *a, char *buf, size_t n)
+{
+	size_t o = 0;
+	o += (size_t)snprintf(buf + o, n - o, "%s, %u layers", a->gguf_arch, a->n_layer);
+	if (arch_is_mla(a))
+		o += (size_t)snprintf(buf + o, n - o, ", MLA (kv_lora %u + rope %u), %u heads",
+				      a->kv_lora_rank, a->qk_rope_dim, a->n_head);
+	else
+		o += (size_t)snprintf(buf + o, n - o, ", %u heads / %u KV heads x %u", a->n_head,
+				      a->n_head_kv, a->head_dim_k);
+	if (a->n_expert && o < n)
+		o += (size_t)snprintf(buf + o, n - o, ", %u experts (%u active%s)", a->n_expert,
+				      a->n_expert_used, a->n_ff_shexp ? " + shared" : "");
+	if (a->n_swa && o < n)
+		o += (size_t)snprintf(buf + o, n - o, ", window %u", a->n_swa);
+	(void)o;
+}
+
+void report_text(const struct report *r, FILE *out)
+{
+	const struct estimate *e = r->est;
+	const struct settings *s = r->settings;
+	const struct model *m = r->model;
+	char a[64], b[64], c[256];
+
+	fprintf(out, "%s (%s)\n", r->meta->name, r->meta->id);
+	arch_summary(&m->arch, c, sizeof(c));
+	fprintf(out, "  %s params", fmt_params(a, sizeof(a), m->params_total));
+	if (m->arch.n_expert)
+		fprintf(out, ", %s active", fmt_params(b, sizeof(b), m->params_active));
+	fprintf(out, " - %s\n", c);
+	char kv[32], off[48];
+	fprintf(out, "  %s, context %s (%s cells), batch %u, KV %s, flash attention %s, offload %s\n\n",
+		s->file_types ? "as stored" : ftype_get(s->ftype)->name,
+		fmt_thousands(a, sizeof(a), s->ctx_tokens), fmt_thousands(b, sizeof(b), e->n_ctx),
+		s->n_seq, report_kv_label(s, kv, sizeof(kv)), e->flash_attn ? "on" : "off",
+		report_offload_label(s, off, sizeof(off)));
+
+	fprintf(out, "  %-16s %19s %12s %12s\n", "", "bytes", "GiB", "GB");
+	snprintf(c, sizeof(c), "%s, %.2f bits/weight", exact_word(e->weights_exact), e->weights_bpw);
+	row(out, "weights", e->weights_bytes, c);
+	snprintf(c, sizeof(c), "%s, %s cells x %u stream%s", exact_word(e->kv_exact),
+		 fmt_thousands(a, sizeof(a), e->n_ctx_seq), e->n_stream, e->n_stream > 1 ? "s" : "");
+	row(out, "KV cache", e->k_bytes + e->v_bytes, c);
+	if (e->kv_layers_swa) {
+		snprintf(c, sizeof(c), "exact, %s cells on %u sliding layers",
+			 fmt_thousands(a, sizeof(a), e->kv_cells_swa), e->kv_layers_swa);
+		row(out, "  sliding KV", e->swa_k_bytes + e->swa_v_bytes, c);
+	}
+	if (e->rs_layers) {
+		snprintf(c, sizeof(c), "exact, %u recurrent layers x %u seq", e->rs_layers, s->n_seq);
+		row(out, "  recurrent", e->r_bytes + e->s_bytes, c);
+	}
+	row(out, "compute", e->compute_bytes + e->compute_host_bytes, "estimate, llama.cpp compute buffers");
+	row(out, "output", e->output_bytes, "exact, logits buffer (host)");
+	row(out, "overhead", e->overhead_bytes, e->overhead_bytes ? "estimate, CUDA context + workspace" : "none (CPU only)");
+	row(out, "total", e->total_bytes, "");
+	fprintf(out, "\n");
+	row(out, "GPU memory", e->gpu_bytes, "");
+	row(out, "host memory", e->host_bytes, "");
+
+	if (r->gpu) {
+		struct hw_fit f;
+		hw_fit(e, r->gpu, r->gpu_count, &f);
+		fprintf(out, "\n  %u x %s (%s each): %s, %s %s\n", r->gpu_count, r->gpu->name,
+			fmt_gib(a, sizeof(a), (double)hw_usable_bytes(r->gpu)),
+			f.fits ? "fits" : "does not fit", fmt_gib(b, sizeof(b),
+			(double)(f.headroom_bytes < 0 ? -f.headroom_bytes : f.headroom_bytes)),
+			f.headroom_bytes < 0 ? "short" : "free");
+		if (!f.fits && f.needed)
+			fprintf(out, "  needs %u of them\n", f.needed);
+	}
+}
+
+static cJSON *add_obj(cJSON *parent, const char *name)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(parent, name, o);
+	return o;
+}
+
+/* cJSON stores numbers as doubles: exact up to 2^53 bytes (8 PiB). */
+static void add_u64(cJSON *o, const char *name, uint64_t v)
+{
+	cJSON_AddNumberToObject(o, name, (double)v);
+}
+
+static cJSON *device_json(const struct device *d, const struct estimate *e, uint32_t count,
+			  bool search)
+{
+	struct hw_fit f;
+	hw_fit(e, d, count, &f);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", d->id);
+	cJSON_AddStringToObject(o, "name", d->name);
+	cJSON_AddStringToObject(o, "category", hw_category_name(d->category));
+	add_u64(o, "memory_bytes", d->memory_bytes);
+	add_u64(o, "usable_bytes", hw_usable_bytes(d));
+	if (search) {
+		cJSON_AddNumberToObject(o, "count", f.needed);
+		cJSON_AddBoolToObject(o, "fits", f.needed > 0);
+		if (f.needed) {
+			struct hw_fit g;
+			hw_fit(e, d, f.needed, &g);
+			cJSON_AddNumberToObject(o, "headroom_bytes", (double)g.headroom_bytes);
+		}
+	} else {
+		cJSON_AddNumberToObject(o, "count", count);
+		cJSON_AddBoolToObject(o, "fits", f.fits);
+		cJSON_AddNumberToObject(o, "headroom_bytes", (double)f.headroom_bytes);
+		cJSON_AddNumberToObject(o, "needed", f.needed);
+	}
+	return o;
+}
+
+char *report_json(const struct report *r)
+{
+	const struct estimate *e = r->est;
+	const struct settings *s = r->settings;
+	const struct model *m = r->model;
+	char buf[64];
+	cJSON *root = cJSON_CreateObject();
+	if (!root)
+		return NULL;
+
+	cJSON *mo = add_obj(root, "model");
+	cJSON_AddStringToObject(mo, "id", r->meta->id);
+	cJSON_AddStringToObject(mo, "name", r->meta->name);
+	add_u64(mo, "params_total", m->params_total);
+	add_u64(mo, "params_active", m->params_active);
+	cJSON_AddStringToObject(mo, "arch", m->arch.gguf_arch);
+	cJSON_AddNumberToObject(mo, "layers", m->arch.n_layer);
+	cJSON_AddStringToObject(mo, "path", r->meta->path);
+
+	cJSON *so = add_obj(root, "settings");
+	cJSON_AddStringToObject(so, "quant", s->file_types ? "file" : ftype_get(s->ftype)->name);
+	add_u64(so, "context", s->ctx_tokens);
+	cJSON_AddNumberToObject(so, "batch", s->n_seq);
+	cJSON_AddStringToObject(so, "kv_type", report_kv_label(s, buf, sizeof(buf)));
+	cJSON_AddStringToObject(so, "offload", report_offload_label(s, buf, sizeof(buf)));
+	cJSON_AddNumberToObject(so, "ubatch", s->n_ubatch);
+	cJSON_AddBoolToObject(so, "flash_attn", e->flash_attn);
+	cJSON_AddBoolToObject(so, "kv_unified", s->kv_unified);
+	add_u64(so, "context_padded", e->n_ctx);
+
+	cJSON *bo = add_obj(root, "bytes");
+	add_u64(bo, "weights", e->weights_bytes);
+	add_u64(bo, "kv_cache", e->kv_bytes);
+	add_u64(bo, "compute", e->compute_bytes + e->compute_host_bytes);
+	add_u64(bo, "output", e->output_bytes);
+	add_u64(bo, "overhead", e->overhead_bytes);
+	add_u64(bo, "total", e->total_bytes);
+	cJSON *ko = add_obj(bo, "kv_detail");
+	add_u64(ko, "k", e->k_bytes);
+	add_u64(ko, "v", e->v_bytes);
+	add_u64(ko, "swa_k", e->swa_k_bytes);
+	add_u64(ko, "swa_v", e->swa_v_bytes);
+	add_u64(ko, "recurrent_r", e->r_bytes);
+	add_u64(ko, "recurrent_s", e->s_bytes);
+	add_u64(ko, "cells_per_stream", e->n_ctx_seq);
+	cJSON_AddNumberToObject(ko, "streams", e->n_stream);
+	add_u64(ko, "swa_cells_per_stream", e->kv_cells_swa);
+
+	cJSON *po = add_obj(root, "placement");
+	add_u64(po, "gpu", e->gpu_bytes);
+	add_u64(po, "host", e->host_bytes);
+	add_u64(po, "weights_gpu", e->weights_gpu_bytes);
+	add_u64(po, "weights_host", e->weights_host_bytes);
+	add_u64(po, "kv_gpu", e->kv_gpu_bytes);
+	add_u64(po, "kv_host", e->kv_host_bytes);
+	add_u64(po, "compute_gpu", e->compute_bytes);
+	add_u64(po, "compute_host", e->compute_host_bytes);
+
+	cJSON *xo = add_obj(root, "exact");
+	cJSON_AddBoolToObject(xo, "weights", e->weights_exact == EXACT);
+	cJSON_AddBoolToObject(xo, "kv_cache", e->kv_exact == EXACT);
+	cJSON_AddBoolToObject(xo, "compute", e->compute_exact == EXACT);
+	cJSON_AddBoolToObject(xo, "overhead", e->overhead_exact == EXACT);
+
+	cJSON *to = add_obj(root, "tensor_types");
+	for (int t = 0; t < QT_COUNT; t++) {
+		if (!e->type_count[t])
+			continue;
+		cJSON *one = add_obj(to, qtype_get((enum qtype)t)->name);
+		cJSON_AddNumberToObject(one, "count", e->type_count[t]);
+		add_u64(one, "bytes", e->type_bytes[t]);
+	}
+
+	cJSON *ho = cJSON_AddArrayToObject(root, "hardware");
+	if (r->gpu) {
+		cJSON_AddItemToArray(ho, device_json(r->gpu, e, r->gpu_count, false));
+	} else if (r->devices) {
+		for (size_t i = 0; i < r->devices->n; i++)
+			cJSON_AddItemToArray(ho, device_json(&r->devices->v[i], e, 1, true));
+	}
+
+	char *text = cJSON_Print(root);
+	cJSON_Delete(root);
+	return text;
+}

@@ -1,0 +1,336 @@
+/*
+ * hfconfig.c - Hugging Face config keys to struct model_arch.
+ *
+ * Layer patterns follow llama.cpp's loaders: Gemma 2 slides on even layers,
+ * Gemma 3 on il % p < p - 1 (sliding_window_pattern, default 6), Cohere 2
+ * on il % 4 < 3, Llama 4 chunks on il % 4 < 3; an explicit layer_types list
+ * overrides any pattern.  Families whose llama.cpp arch ignores the window
+ * (Mistral's sliding_window) keep full attention, as llama.cpp does.
+ */
+#include "hfconfig.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const hfconfig_known_keys[] = {
+	"model_type", "num_hidden_layers", "hidden_size", "intermediate_size",
+	"num_attention_heads", "num_key_value_heads", "head_dim", "vocab_size",
+	"max_position_embeddings", "tie_word_embeddings", "rope_scaling_type", "torch_dtype",
+	"num_experts", "num_local_experts", "n_routed_experts", "num_experts_per_tok",
+	"moe_intermediate_size", "n_shared_experts", "shared_expert_intermediate_size",
+	"shared_intermediate_size", "first_k_dense_replace", "topk_method",
+	"num_nextn_predict_layers", "q_lora_rank", "kv_lora_rank", "qk_rope_head_dim",
+	"qk_nope_head_dim", "v_head_dim", "sliding_window", "sliding_window_pattern",
+	"layer_types", "attention_chunk_size", "mamba_d_conv", "mamba_d_state",
+	"mamba_n_groups", "mamba_n_heads", "mamba_d_head", "mamba_expand",
+	"full_attention_interval", "linear_num_key_heads", "linear_num_value_heads",
+	"linear_key_head_dim", "linear_value_head_dim", "linear_conv_kernel_dim", NULL,
+};
+
+bool hfconfig_key_known(const char *key)
+{
+	for (const char *const *k = hfconfig_known_keys; *k; k++)
+		if (strcmp(*k, key) == 0)
+			return true;
+	return false;
+}
+
+/* model_type -> tensor layout family */
+struct type_row {
+	const char *model_type;
+	enum arch_family family;
+};
+
+static const struct type_row type_table[] = {
+	{"llama", AF_LLAMA},        {"mistral", AF_LLAMA},     {"mixtral", AF_LLAMA},
+	{"granite", AF_LLAMA},      {"smollm3", AF_LLAMA},     {"llama4_text", AF_LLAMA},
+	{"qwen2", AF_QWEN2},        {"qwen2_moe", AF_QWEN2},   {"glm4_moe", AF_QWEN2},
+	{"qwen3", AF_QWEN3},        {"qwen3_moe", AF_QWEN3},   {"minimax_m2", AF_QWEN3},
+	{"deepseek_v2", AF_DEEPSEEK2}, {"deepseek_v3", AF_DEEPSEEK2}, {"kimi_k2", AF_DEEPSEEK2},
+	{"gemma2", AF_GEMMA2},      {"gemma3", AF_GEMMA3},     {"gemma3_text", AF_GEMMA3},
+	{"gpt_oss", AF_GPTOSS},     {"granitemoehybrid", AF_GRANITEHYBRID},
+	{"phi3", AF_PHI3},          {"cohere2", AF_COHERE2},   {"cohere", AF_COHERE2},
+	{"olmo2", AF_OLMO2},
+};
+
+struct reader {
+	const struct config_source *src;
+	char *err;
+	size_t errlen;
+	bool ok;
+	char buf[4096];
+};
+
+static const char *get(struct reader *r, const char *key)
+{
+	const char *v = r->src->get(r->src->ctx, key, r->buf, sizeof(r->buf));
+	if (v && (*v == '\0' || strcasecmp(v, "null") == 0 || strcasecmp(v, "none") == 0))
+		return NULL;
+	return v;
+}
+
+static void fail(struct reader *r, const char *key, const char *what, const char *value)
+{
+	if (!r->ok)
+		return;
+	r->ok = false;
+	if (value)
+		snprintf(r->err, r->errlen, "%s %s: %s: '%s'", r->src->where, key, what, value);
+	else
+		snprintf(r->err, r->errlen, "%s %s: %s", r->src->where, key, what);
+}
+
+/* A whole number in 0..max; absent gives def (or fails when required). */
+static uint32_t get_u32(struct reader *r, const char *key, bool required, uint32_t def,
+			uint32_t max)
+{
+	const char *v = get(r, key);
+	if (!v) {
+		if (required)
+			fail(r, key, "missing (required)", NULL);
+		return def;
+	}
+	char *end;
+	errno = 0;
+	while (isspace((unsigned char)*v))
+		v++;
+	unsigned long long n = strtoull(v, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*v == '-' || end == v || *end != '\0' || errno == ERANGE) {
+		fail(r, key, "not a whole number", v);
+		return def;
+	}
+	if (n > max) {
+		char lim[64];
+		snprintf(lim, sizeof(lim), "larger than %u", max);
+		fail(r, key, lim, v);
+		return def;
+	}
+	return (uint32_t)n;
+}
+
+static bool get_bool(struct reader *r, const char *key, bool def)
+{
+	const char *v = get(r, key);
+	if (!v)
+		return def;
+	if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1"))
+		return true;
+	if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0"))
+		return false;
+	fail(r, key, "not a boolean (true/false)", v);
+	return def;
+}
+
+static void trim_copy(char *dst, size_t n, const char *s, size_t len)
+{
+	while (len && isspace((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	while (len && isspace((unsigned char)s[len - 1]))
+		len--;
+	if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
+		s++;
+		len -= 2;
+	}
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+/* layer_types: one kind per layer, comma-separated. */
+static void read_layer_types(struct reader *r, struct model_arch *a, const char *v)
+{
+	uint32_t il = 0;
+	const char *p = v;
+	while (*p && r->ok) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char item[48];
+		trim_copy(item, sizeof(item), p, len);
+		if (il >= a->n_layer) {
+			char what[96];
+			snprintf(what, sizeof(what), "has more entries than num_hidden_layers (%u)",
+				 a->n_layer);
+			fail(r, "layer_types", what, item);
+			return;
+		}
+		if (!strcmp(item, "sliding_attention"))
+			a->layer_kind[il] = LK_ATTN_SWA;
+		else if (!strcmp(item, "chunked_attention"))
+			a->layer_kind[il] = LK_ATTN_CHUNKED;
+		else if (!strcmp(item, "full_attention") || !strcmp(item, "attention"))
+			a->layer_kind[il] = LK_ATTN_FULL;
+		else if (!strcmp(item, "mamba") || !strcmp(item, "linear_attention"))
+			a->layer_kind[il] = LK_RECURRENT;
+		else {
+			fail(r, "layer_types", "unknown layer type", item);
+			return;
+		}
+		il++;
+		p = comma ? comma + 1 : p + len;
+	}
+	if (r->ok && il != a->n_layer) {
+		char what[96];
+		snprintf(what, sizeof(what), "has %u entries for %u layers", il, a->n_layer);
+		fail(r, "layer_types", what, NULL);
+	}
+}
+
+static void apply_pattern(struct model_arch *a, uint32_t period, enum layer_kind local)
+{
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		if (period > 1 && il % period < period - 1)
+			a->layer_kind[il] = (uint8_t)local;
+}
+
+bool hfconfig_to_arch(const struct config_source *src, const char *family_override,
+		      struct model_arch *a, char *err, size_t errlen)
+{
+	struct reader r = {.src = src, .err = err, .errlen = errlen, .ok = true};
+	char model_type[48] = "";
+	memset(a, 0, sizeof(*a));
+
+	const char *mt = get(&r, "model_type");
+	if (mt)
+		snprintf(model_type, sizeof(model_type), "%s", mt);
+	if (family_override && *family_override) {
+		if (!arch_family_find(family_override, &a->family)) {
+			snprintf(err, errlen, "%s arch: unknown tensor layout family: '%s'",
+				 src->where, family_override);
+			return false;
+		}
+	} else if (!*model_type) {
+		fail(&r, "model_type", "missing (required)", NULL);
+		return false;
+	} else {
+		bool found = false;
+		for (size_t i = 0; i < sizeof(type_table) / sizeof(type_table[0]); i++) {
+			if (!strcmp(type_table[i].model_type, model_type)) {
+				a->family = type_table[i].family;
+				found = true;
+			}
+		}
+		if (!found) {
+			fail(&r, "model_type", "not a supported architecture", model_type);
+			return false;
+		}
+	}
+	snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s", arch_family_name(a->family));
+
+	a->n_layer = get_u32(&r, "num_hidden_layers", true, 0, ARCH_MAX_LAYERS);
+	a->n_embd = get_u32(&r, "hidden_size", true, 0, 1u << 20);
+	a->n_vocab = get_u32(&r, "vocab_size", true, 0, 1u << 24);
+	a->n_ctx_train = get_u32(&r, "max_position_embeddings", true, 0, UINT32_MAX);
+	a->n_head = get_u32(&r, "num_attention_heads", true, 0, 4096);
+	a->n_head_kv = get_u32(&r, "num_key_value_heads", false, a->n_head, 4096);
+	uint32_t hd_def = a->n_head ? a->n_embd / a->n_head : 0;
+	a->head_dim_k = a->head_dim_v = get_u32(&r, "head_dim", false, hd_def, 4096);
+	a->n_ff = get_u32(&r, "intermediate_size", false, 0, 1u << 22);
+	bool gemma = a->family == AF_GEMMA2 || a->family == AF_GEMMA3;
+	a->tied_embeddings = get_bool(&r, "tie_word_embeddings", gemma);
+	const char *rs = get(&r, "rope_scaling_type");
+	a->rope_freqs = a->family == AF_LLAMA && rs && !strcmp(rs, "llama3");
+
+	/* Mixture of experts */
+	a->n_expert = get_u32(&r, "num_experts", false, 0, 4096);
+	if (!a->n_expert)
+		a->n_expert = get_u32(&r, "num_local_experts", false, 0, 4096);
+	if (!a->n_expert)
+		a->n_expert = get_u32(&r, "n_routed_experts", false, 0, 4096);
+	if (a->n_expert) {
+		a->n_expert_used = get_u32(&r, "num_experts_per_tok", true, 0, 4096);
+		a->n_ff_exp = get_u32(&r, "moe_intermediate_size", false, a->n_ff, 1u << 22);
+		a->n_expert_shared = get_u32(&r, "n_shared_experts", false, 0, 64);
+		uint32_t sh = get_u32(&r, "shared_expert_intermediate_size", false, 0, 1u << 22);
+		if (!sh)
+			sh = get_u32(&r, "shared_intermediate_size", false, 0, 1u << 22);
+		if (!sh)
+			sh = a->n_expert_shared * a->n_ff_exp;
+		a->n_ff_shexp = sh;
+		if (sh && !a->n_expert_shared)
+			a->n_expert_shared = 1;
+		a->n_dense_lead = get_u32(&r, "first_k_dense_replace", false, 0, ARCH_MAX_LAYERS);
+		const char *tk = get(&r, "topk_method");
+		a->expert_bias = (tk && !strcmp(tk, "noaux_tc")) || !strcmp(model_type, "glm4_moe") ||
+				 !strcmp(model_type, "minimax_m2");
+		if (a->family == AF_GRANITEHYBRID || !strcmp(model_type, "mixtral") ||
+		    a->family == AF_GPTOSS)
+			a->n_ff = 0;
+	}
+
+	/* Multi-head latent attention */
+	a->kv_lora_rank = get_u32(&r, "kv_lora_rank", false, 0, 65536);
+	if (a->kv_lora_rank) {
+		a->q_lora_rank = get_u32(&r, "q_lora_rank", false, 0, 65536);
+		a->qk_rope_dim = get_u32(&r, "qk_rope_head_dim", true, 0, 4096);
+		a->qk_nope_dim = get_u32(&r, "qk_nope_head_dim", true, 0, 4096);
+		a->v_head_dim = get_u32(&r, "v_head_dim", true, 0, 4096);
+		a->head_dim_k = a->qk_nope_dim + a->qk_rope_dim;
+		a->head_dim_v = a->v_head_dim;
+	}
+	if (!r.ok)
+		return false;
+
+	arch_fill_uniform_layers(a);
+
+	/* Sliding window and layer pattern */
+	uint32_t window = get_u32(&r, "sliding_window", false, 0, UINT32_MAX);
+	uint32_t chunk = get_u32(&r, "attention_chunk_size", false, 0, UINT32_MAX);
+	bool swa_family = gemma || a->family == AF_GPTOSS || a->family == AF_COHERE2;
+	const char *lt = get(&r, "layer_types");
+	if (lt) {
+		read_layer_types(&r, a, lt);
+		if (!swa_family) /* llama.cpp runs these archs with full attention */
+			for (uint32_t il = 0; il < a->n_layer; il++)
+				if (a->layer_kind[il] == LK_ATTN_SWA)
+					a->layer_kind[il] = LK_ATTN_FULL;
+	} else if (swa_family && window) {
+		uint32_t def = a->family == AF_GEMMA2 ? 2 : a->family == AF_GEMMA3 ? 6 : 4;
+		uint32_t p = get_u32(&r, "sliding_window_pattern", false, def, 1024);
+		if (a->family == AF_GPTOSS)
+			p = 2;
+		apply_pattern(a, p, LK_ATTN_SWA);
+	} else if (!strcmp(model_type, "llama4_text") && chunk) {
+		apply_pattern(a, 4, LK_ATTN_CHUNKED);
+	}
+	a->n_swa = chunk && !strcmp(model_type, "llama4_text") ? chunk : window;
+
+	/* Recurrent layers */
+	bool any_rec = false;
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		any_rec |= a->layer_kind[il] == LK_RECURRENT;
+	if (any_rec && a->family == AF_GRANITEHYBRID) {
+		a->rec_kind = RK_MAMBA2;
+		a->ssm_d_conv = get_u32(&r, "mamba_d_conv", true, 0, 64);
+		a->ssm_d_state = get_u32(&r, "mamba_d_state", true, 0, 65536);
+		a->ssm_n_group = get_u32(&r, "mamba_n_groups", false, 1, 4096);
+		a->ssm_n_head = get_u32(&r, "mamba_n_heads", true, 0, 65536);
+		uint32_t d_head = get_u32(&r, "mamba_d_head", false, 0, 65536);
+		uint32_t expand = get_u32(&r, "mamba_expand", false, 2, 64);
+		a->ssm_d_inner = d_head ? a->ssm_n_head * d_head : expand * a->n_embd;
+	} else if (any_rec) {
+		fail(&r, "layer_types", "recurrent layers are supported for granitemoehybrid only",
+		     model_type);
+	}
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		if (a->layer_kind[il] == LK_RECURRENT)
+			a->layer_head_kv[il] = 0;
+	if (!r.ok)
+		return false;
+
+	char why[256];
+	if (!arch_validate(a, why, sizeof(why))) {
+		snprintf(err, errlen, "%s %s", src->where, why);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,130 @@
+/*
+ * arch.c - helpers and invariants of struct model_arch.
+ */
+#include "arch.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const family_names[AF_COUNT] = {
+	[AF_LLAMA] = "llama",       [AF_QWEN2] = "qwen2",
+	[AF_QWEN3] = "qwen3",       [AF_GEMMA2] = "gemma2",
+	[AF_GEMMA3] = "gemma3",     [AF_DEEPSEEK2] = "deepseek2",
+	[AF_GPTOSS] = "gpt-oss",    [AF_GRANITEHYBRID] = "granitehybrid",
+	[AF_PHI3] = "phi3",         [AF_COHERE2] = "cohere2",
+	[AF_OLMO2] = "olmo2",
+};
+
+const char *arch_family_name(enum arch_family f)
+{
+	return (f >= 0 && f < AF_COUNT) ? family_names[f] : "?";
+}
+
+bool arch_family_find(const char *name, enum arch_family *out)
+{
+	for (int i = 0; i < AF_COUNT; i++) {
+		if (strcmp(family_names[i], name) == 0) {
+			*out = (enum arch_family)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool arch_is_mla(const struct model_arch *a)
+{
+	return a->kv_lora_rank > 0;
+}
+
+uint32_t arch_q_dim(const struct model_arch *a)
+{
+	if (arch_is_mla(a))
+		return a->n_head * (a->qk_nope_dim + a->qk_rope_dim);
+	return a->n_head * a->head_dim_k;
+}
+
+bool arch_layer_has_kv(const struct model_arch *a, uint32_t il)
+{
+	return a->layer_kind[il] != LK_RECURRENT && a->layer_head_kv[il] > 0;
+}
+
+void arch_fill_uniform_layers(struct model_arch *a)
+{
+	uint32_t hkv = arch_is_mla(a) ? 1 : a->n_head_kv;
+	for (uint32_t il = 0; il < ARCH_MAX_LAYERS; il++) {
+		bool in = il < a->n_layer;
+		a->layer_kind[il] = LK_ATTN_FULL;
+		a->layer_moe[il] = in && a->n_expert > 0 && il >= a->n_dense_lead;
+		a->layer_head_kv[il] = in ? (uint16_t)hkv : 0;
+	}
+}
+
+#define FAIL(...)                                        \
+	do {                                             \
+		snprintf(err, errlen, __VA_ARGS__);      \
+		return false;                            \
+	} while (0)
+
+bool arch_validate(const struct model_arch *a, char *err, size_t errlen)
+{
+	if (a->n_layer == 0 || a->n_layer > ARCH_MAX_LAYERS)
+		FAIL("num_hidden_layers: %u is outside 1..%d", a->n_layer, ARCH_MAX_LAYERS);
+	if (a->n_embd == 0 || a->n_embd > (1u << 20))
+		FAIL("hidden_size: %u is outside 1..1048576", a->n_embd);
+	if (a->n_vocab == 0 || a->n_vocab > (1u << 24))
+		FAIL("vocab_size: %u is outside 1..16777216", a->n_vocab);
+	if (a->n_head == 0 || a->n_head > 4096)
+		FAIL("num_attention_heads: %u is outside 1..4096", a->n_head);
+	if (a->n_ctx_train == 0)
+		FAIL("max_position_embeddings: must be positive");
+	if (arch_is_mla(a)) {
+		if (!a->qk_nope_dim || !a->qk_rope_dim || !a->v_head_dim)
+			FAIL("MLA needs qk_nope_head_dim, qk_rope_head_dim and v_head_dim");
+	} else {
+		if (a->n_head_kv == 0 || a->n_head_kv > a->n_head)
+			FAIL("num_key_value_heads: %u is outside 1..num_attention_heads (%u)",
+			     a->n_head_kv, a->n_head);
+		if (a->n_head % a->n_head_kv != 0)
+			FAIL("num_key_value_heads: %u does not divide num_attention_heads (%u)",
+			     a->n_head_kv, a->n_head);
+		if (a->head_dim_k == 0 || a->head_dim_v == 0 || a->head_dim_k > 4096 ||
+		    a->head_dim_v > 4096)
+			FAIL("head_dim: must be 1..4096 (got k %u, v %u)", a->head_dim_k,
+			     a->head_dim_v);
+	}
+	bool any_dense = false, any_moe = false, any_rec = false;
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		any_dense |= !a->layer_moe[il];
+		any_moe |= a->layer_moe[il] != 0;
+		any_rec |= a->layer_kind[il] == LK_RECURRENT;
+		if ((a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED) &&
+		    a->n_swa == 0)
+			FAIL("sliding_window: layer %u is sliding but the window is 0", il);
+	}
+	if (any_dense && a->n_ff == 0)
+		FAIL("intermediate_size: must be positive for dense layers");
+	if (any_moe) {
+		if (a->n_expert == 0 || a->n_expert > 4096)
+			FAIL("num_experts: %u is outside 1..4096", a->n_expert);
+		if (a->n_expert_used == 0 || a->n_expert_used > a->n_expert)
+			FAIL("num_experts_per_tok: %u is outside 1..num_experts (%u)",
+			     a->n_expert_used, a->n_expert);
+		if (a->n_ff_exp == 0)
+			FAIL("moe_intermediate_size: must be positive for an MoE model");
+	}
+	if (a->n_dense_lead > a->n_layer)
+		FAIL("first_k_dense_replace: %u exceeds num_hidden_layers (%u)", a->n_dense_lead,
+		     a->n_layer);
+	if (any_rec) {
+		if (a->rec_kind == RK_NONE)
+			FAIL("layer_types: recurrent layers but no recurrent state kind");
+		if (!a->ssm_d_conv || !a->ssm_d_state || !a->ssm_d_inner || !a->ssm_n_group ||
+		    !a->ssm_n_head)
+			FAIL("mamba_*: recurrent layers need d_conv, d_state, n_groups, n_heads and "
+			     "the inner width");
+		if (a->ssm_d_inner % a->ssm_n_group != 0)
+			FAIL("mamba_n_groups: %u does not divide the inner width %u", a->ssm_n_group,
+			     a->ssm_d_inner);
+	}
+	return true;
+}

@@ -1,0 +1,447 @@
+/*
+ * estimate.c - weights, KV cache, recurrent state, compute buffers and
+ * placement, following llama.cpp's accounting.
+ *
+ * Exact parts (checked byte for byte against tests/data/truth): tensor
+ * bytes per file type, context padding, KV cells and bytes (full, sliding
+ * window, MLA latent, recurrent state), the output buffer.  Estimated
+ * parts: the compute buffer (a model of ggml-alloc's peak, calibrated on
+ * the same data) and the per-GPU runtime overhead.
+ */
+#include "estimate.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recipe.h"
+
+static const char *const offload_names[OFFLOAD_COUNT] = {
+	[OFFLOAD_GPU] = "gpu",
+	[OFFLOAD_CPU_MOE] = "cpu-moe",
+	[OFFLOAD_N_CPU_MOE] = "n-cpu-moe",
+	[OFFLOAD_EXPERT_FRACTION] = "expert-share",
+	[OFFLOAD_NGL] = "ngl",
+	[OFFLOAD_CPU] = "cpu",
+};
+
+const char *offload_mode_name(enum offload_mode m)
+{
+	return (m >= 0 && m < OFFLOAD_COUNT) ? offload_names[m] : "?";
+}
+
+void estimate_settings_default(struct settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->ftype = FT_Q4_K_M;
+	s->ctx_tokens = 4096;
+	s->n_seq = 1;
+	s->kv_k = KV_F16;
+	s->kv_v = KV_F16;
+	s->n_ubatch = 512;
+	s->flash_attn = true;
+	s->kv_unified = false;
+	s->swa_full = false;
+	s->offload = OFFLOAD_GPU;
+	s->offload_layers = 0;
+	s->expert_gpu_share = 1.0;
+}
+
+bool model_prepare(struct model *m)
+{
+	tensors_init(&m->tensors);
+	m->types = NULL;
+	if (!tensors_build(&m->arch, &m->tensors))
+		goto fail;
+	m->types = malloc(m->tensors.n * sizeof(*m->types));
+	if (!m->types)
+		goto fail;
+	m->params_total = tensors_params_total(&m->tensors);
+	m->params_active = tensors_params_active(&m->tensors, &m->arch);
+	return true;
+fail:
+	model_release(m);
+	return false;
+}
+
+bool model_prepare_from_tensors(struct model *m)
+{
+	m->types = malloc((m->tensors.n ? m->tensors.n : 1) * sizeof(*m->types));
+	if (!m->types)
+		return false;
+	m->params_total = tensors_params_total(&m->tensors);
+	m->params_active = tensors_params_active(&m->tensors, &m->arch);
+	return true;
+}
+
+void model_release(struct model *m)
+{
+	tensors_free(&m->tensors);
+	free(m->types);
+	m->types = NULL;
+}
+
+static uint64_t pad256(uint64_t n)
+{
+	return (n + 255) / 256 * 256;
+}
+
+void estimate_context_cells(uint64_t ctx_tokens, uint32_t n_seq, bool kv_unified,
+			    uint64_t *n_ctx, uint64_t *n_ctx_seq, uint32_t *n_stream)
+{
+	assert(ctx_tokens > 0 && n_seq > 0);
+	uint64_t c = pad256(ctx_tokens);
+	if (n_seq > 1 && !kv_unified) {
+		uint64_t per = pad256(c / n_seq);
+		*n_ctx_seq = per;
+		*n_stream = n_seq;
+		*n_ctx = per * n_seq;
+	} else {
+		*n_ctx_seq = c;
+		*n_stream = 1;
+		*n_ctx = c;
+	}
+}
+
+/* K and V row bytes of one attention layer (one cell). */
+static void kv_rows(const struct model_arch *a, uint32_t il, const struct settings *s,
+		    uint64_t *k_row, uint64_t *v_row)
+{
+	if (arch_is_mla(a)) {
+		/* The latent (kv_lora_rank + rope) is cached as K; V is a view of it. */
+		*k_row = kvtype_row_bytes(s->kv_k, (uint64_t)a->kv_lora_rank + a->qk_rope_dim);
+		*v_row = 0;
+		return;
+	}
+	uint64_t hkv = a->layer_head_kv[il];
+	*k_row = kvtype_row_bytes(s->kv_k, hkv * a->head_dim_k);
+	*v_row = kvtype_row_bytes(s->kv_v, hkv * a->head_dim_v);
+}
+
+/* Cells per stream of the sliding-window cache (llama_kv_cache_iswa). */
+static uint64_t swa_cells(const struct model_arch *a, const struct settings *s, uint64_t n_ctx_seq)
+{
+	if (s->swa_full)
+		return n_ctx_seq;
+	uint64_t want = (uint64_t)a->n_swa * (s->kv_unified ? s->n_seq : 1) + s->n_ubatch;
+	return pad256(want < n_ctx_seq ? want : n_ctx_seq);
+}
+
+void estimate_kv(const struct model_arch *a, const struct settings *s, struct estimate *out)
+{
+	estimate_context_cells(s->ctx_tokens, s->n_seq, s->kv_unified, &out->n_ctx, &out->n_ctx_seq,
+			       &out->n_stream);
+	out->k_bytes = out->v_bytes = out->swa_k_bytes = out->swa_v_bytes = 0;
+	out->r_bytes = out->s_bytes = 0;
+	out->kv_layers = out->kv_layers_swa = out->rs_layers = 0;
+	out->kv_cells_swa = 0;
+
+	uint64_t full_cells = out->n_ctx_seq * out->n_stream;
+	uint64_t local_cells = swa_cells(a, s, out->n_ctx_seq);
+	/* Recurrent state: f32, one cell per sequence, independent of context. */
+	uint64_t conv_dim = (uint64_t)a->ssm_d_inner + 2ull * a->ssm_n_group * a->ssm_d_state;
+	uint64_t r_row = a->ssm_d_conv ? (uint64_t)(a->ssm_d_conv - 1) * conv_dim * 4 : 0;
+	uint64_t s_row = (uint64_t)a->ssm_d_state * a->ssm_d_inner * 4;
+	uint64_t rs_cells = s->n_seq;
+
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		if (a->layer_kind[il] == LK_RECURRENT) {
+			out->rs_layers++;
+			out->r_bytes += r_row * rs_cells;
+			out->s_bytes += s_row * rs_cells;
+			continue;
+		}
+		if (!arch_layer_has_kv(a, il))
+			continue;
+		uint64_t k_row, v_row;
+		kv_rows(a, il, s, &k_row, &v_row);
+		if (a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED) {
+			out->kv_layers_swa++;
+			out->kv_cells_swa = local_cells;
+			out->swa_k_bytes += k_row * local_cells * out->n_stream;
+			out->swa_v_bytes += v_row * local_cells * out->n_stream;
+		} else {
+			out->kv_layers++;
+			out->k_bytes += k_row * full_cells;
+			out->v_bytes += v_row * full_cells;
+		}
+	}
+	out->kv_bytes = out->k_bytes + out->v_bytes + out->swa_k_bytes + out->swa_v_bytes +
+			out->r_bytes + out->s_bytes;
+}
+
+/*
+ * Compute buffer model.  llama.cpp reserves the worst-case graph for
+ * n_tokens = min(n_ctx, n_ubatch) with every KV cell visible; the buffer is
+ * ggml-alloc's peak, which is the larger of two phases, both linear in the
+ * ubatch:
+ *   output phase:    f32 logits [n_vocab x n_tokens] plus the normed input
+ *                    and router logits;
+ *   attention phase: with flash attention an f16 mask [n_kv x n_tokens] and
+ *                    per-token activations; without it the f32 KQ scores
+ *                    [n_kv x n_tokens x n_head], an f32 mask and activations.
+ * n_kv is the largest cache a layer attends over (the full-context cache, or
+ * the sliding window when every layer slides).  MLA adds the absorbed query
+ * and latent outputs per head, and without flash attention a transposed f16
+ * copy of the latent; recurrent layers one layer's state.  Per-token constants were fitted on
+ * tests/data/truth/runs.csv; `make check` prints the error per case.
+ */
+uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, uint64_t n_ctx_seq)
+{
+	uint64_t n_tok = s->n_ubatch < n_ctx_seq ? s->n_ubatch : n_ctx_seq;
+	uint64_t E = a->n_embd, V = a->n_vocab, H = a->n_head;
+	uint64_t n_kv = 0;
+	bool flash = s->flash_attn || kvtype_get(s->kv_v)->quantized;
+
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		if (!arch_layer_has_kv(a, il))
+			continue;
+		uint64_t cells = n_ctx_seq;
+		if ((a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED) &&
+		    !s->swa_full)
+			cells = swa_cells(a, s, n_ctx_seq);
+		if (cells > n_kv)
+			n_kv = cells;
+	}
+
+	uint64_t mla = 0;
+	if (arch_is_mla(a))
+		mla = 6 * H * ((uint64_t)a->kv_lora_rank + a->qk_rope_dim);
+
+	uint64_t out_phase = 4 * V + 8 * E + 4 + 4 * (uint64_t)a->n_expert + mla;
+	if (a->family == AF_GPTOSS)
+		out_phase += 4 * E;
+
+	uint64_t attn_phase;
+	uint64_t fixed = 0;
+	if (flash) {
+		attn_phase = 2 * n_kv + 58 * E + mla;
+	} else {
+		uint64_t q = arch_q_dim(a);
+		uint64_t kvw = (uint64_t)a->n_head_kv * a->head_dim_k;
+		attn_phase = 4 * H * n_kv + 4 * n_kv + 4 * (2 * E + 2 * q + 2 * kvw) + mla;
+		if (arch_is_mla(a))
+			fixed = 2ull * a->kv_lora_rank * n_kv;
+	}
+	uint64_t per_tok = out_phase > attn_phase ? out_phase : attn_phase;
+	uint64_t total = per_tok * n_tok + fixed;
+	/* Recurrent layers read and write one layer's state per sequence
+	 * whatever the batch: a third phase that wins only for tiny ubatches. */
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		if (a->layer_kind[il] != LK_RECURRENT)
+			continue;
+		uint64_t conv_dim = (uint64_t)a->ssm_d_inner + 2ull * a->ssm_n_group * a->ssm_d_state;
+		uint64_t state = 4ull * s->n_seq *
+				 ((uint64_t)(a->ssm_d_conv - 1) * conv_dim +
+				  (uint64_t)a->ssm_d_state * a->ssm_d_inner);
+		if (state > total)
+			total = state;
+		break;
+	}
+	return total;
+}
+
+bool estimate_check(const struct model *m, const struct settings *s, char *err, size_t errlen)
+{
+	const struct ftype_info *fi = ftype_get(s->ftype);
+	if (s->ctx_tokens == 0 || s->ctx_tokens > (1ull << 32)) {
+		snprintf(err, errlen, "context: %llu tokens is outside 1..4294967296",
+			 (unsigned long long)s->ctx_tokens);
+		return false;
+	}
+	if (s->n_seq == 0 || s->n_seq > 4096) {
+		snprintf(err, errlen, "batch: %u sequences is outside 1..4096", s->n_seq);
+		return false;
+	}
+	if (s->n_ubatch == 0 || s->n_ubatch > 65536) {
+		snprintf(err, errlen, "ubatch: %u is outside 1..65536", s->n_ubatch);
+		return false;
+	}
+	if (fi->engine == FT_LLAMACPP &&
+	    (!kvtype_get(s->kv_k)->llamacpp || !kvtype_get(s->kv_v)->llamacpp)) {
+		snprintf(err, errlen, "kv type: %s is not a llama.cpp cache type (use f16, q8_0, ...)",
+			 !kvtype_get(s->kv_k)->llamacpp ? kvtype_get(s->kv_k)->name
+							 : kvtype_get(s->kv_v)->name);
+		return false;
+	}
+	if (fi->engine == FT_VLLM && (!kvtype_get(s->kv_k)->vllm || !kvtype_get(s->kv_v)->vllm)) {
+		snprintf(err, errlen, "kv type: %s is not a vLLM cache type (use auto/bf16, fp8)",
+			 !kvtype_get(s->kv_k)->vllm ? kvtype_get(s->kv_k)->name
+						    : kvtype_get(s->kv_v)->name);
+		return false;
+	}
+	if (kvtype_get(s->kv_v)->quantized && !s->flash_attn && fi->engine == FT_LLAMACPP) {
+		snprintf(err, errlen,
+			 "kv type: a quantized V cache (%s) needs flash attention; llama.cpp refuses "
+			 "--flash-attn off with it",
+			 kvtype_get(s->kv_v)->name);
+		return false;
+	}
+	if (arch_is_mla(&m->arch) && s->kv_k != s->kv_v) {
+		snprintf(err, errlen, "kv type: MLA models cache one latent, so K and V types must "
+				      "match (got %s and %s)",
+			 kvtype_get(s->kv_k)->name, kvtype_get(s->kv_v)->name);
+		return false;
+	}
+	if ((s->offload == OFFLOAD_CPU_MOE || s->offload == OFFLOAD_N_CPU_MOE ||
+	     s->offload == OFFLOAD_EXPERT_FRACTION) &&
+	    m->arch.n_expert == 0) {
+		snprintf(err, errlen, "offload: %s moves experts, but this model has none",
+			 offload_mode_name(s->offload));
+		return false;
+	}
+	if (s->offload == OFFLOAD_N_CPU_MOE && s->offload_layers > m->arch.n_layer) {
+		snprintf(err, errlen, "offload: n-cpu-moe %u exceeds the model's %u layers",
+			 s->offload_layers, m->arch.n_layer);
+		return false;
+	}
+	if (s->offload == OFFLOAD_NGL && s->offload_layers > m->arch.n_layer + 1) {
+		snprintf(err, errlen, "offload: ngl %u exceeds the model's %u layers + output",
+			 s->offload_layers, m->arch.n_layer);
+		return false;
+	}
+	if (s->offload == OFFLOAD_EXPERT_FRACTION &&
+	    !(s->expert_gpu_share >= 0.0 && s->expert_gpu_share <= 1.0)) {
+		snprintf(err, errlen, "offload: expert share %g is outside 0..1", s->expert_gpu_share);
+		return false;
+	}
+	return true;
+}
+
+/* Is block il (TENSOR_LAYER_OUTPUT = the output layer) on the GPU? */
+static bool layer_on_gpu(const struct model_arch *a, const struct settings *s, int il)
+{
+	if (s->offload == OFFLOAD_CPU)
+		return false;
+	if (il == TENSOR_LAYER_INPUT)
+		return false;
+	if (s->offload != OFFLOAD_NGL)
+		return true;
+	uint64_t idx = il == TENSOR_LAYER_OUTPUT ? a->n_layer : (uint64_t)il;
+	uint64_t total = (uint64_t)a->n_layer + 1;
+	uint64_t start = s->offload_layers >= total ? 0 : total - s->offload_layers;
+	return idx >= start;
+}
+
+/* Bytes of tensor t that sit in host memory although its layer is on the
+ * GPU (routed experts moved by the offload mode). */
+static uint64_t expert_host_bytes(const struct settings *s, const struct tensor_info *t,
+				  uint64_t bytes)
+{
+	if (!t->routed_expert)
+		return 0;
+	switch (s->offload) {
+	case OFFLOAD_CPU_MOE:
+		return bytes;
+	case OFFLOAD_N_CPU_MOE:
+		return t->layer >= 0 && (uint32_t)t->layer < s->offload_layers ? bytes : 0;
+	case OFFLOAD_EXPERT_FRACTION:
+		return bytes - (uint64_t)((double)bytes * s->expert_gpu_share);
+	default:
+		return 0;
+	}
+}
+
+void estimate_run(const struct model *m, const struct settings *s, struct estimate *out)
+{
+	const struct model_arch *a = &m->arch;
+	const struct tensor_list *l = &m->tensors;
+	memset(out, 0, sizeof(*out));
+
+	/* Weights: the recipe's type per tensor, then placement. */
+	if (s->file_types) {
+		for (size_t i = 0; i < l->n; i++)
+			m->types[i] = l->v[i].src_type;
+	} else {
+		out->fallback_tensors = recipe_assign(s->ftype, a, l, m->types);
+	}
+	uint64_t largest_host_matrix = 0;
+	bool tied = true;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct tensor_info *t = &l->v[i];
+		enum qtype ty = m->types[i];
+		uint64_t b = tensor_bytes(t, ty);
+		out->weights_bytes += b;
+		out->type_count[ty]++;
+		out->type_bytes[ty] += b;
+		if (t->cat == TC_OUTPUT)
+			tied = false;
+
+		uint64_t host = layer_on_gpu(a, s, t->layer) ? expert_host_bytes(s, t, b) : b;
+		out->weights_host_bytes += host;
+		out->weights_gpu_bytes += b - host;
+		if (host && t->n_dims >= 2 && t->cat != TC_TOKEN_EMBD && host > largest_host_matrix)
+			largest_host_matrix = host;
+	}
+	/* A tied output layer loads token_embd again on the output device. */
+	if (tied && layer_on_gpu(a, s, TENSOR_LAYER_OUTPUT)) {
+		for (size_t i = 0; i < l->n; i++)
+			if (l->v[i].cat == TC_TOKEN_EMBD)
+				out->weights_gpu_bytes += tensor_bytes(&l->v[i], m->types[i]);
+	}
+	out->weights_bpw = m->params_total ? 8.0 * (double)out->weights_bytes / (double)m->params_total
+					   : 0.0;
+
+	/* KV cache and recurrent state, placed with their layer. */
+	estimate_kv(a, s, out);
+	if (s->offload == OFFLOAD_NGL || s->offload == OFFLOAD_CPU) {
+		/* Caches of one kind are the same size on every layer, so a
+		 * layer's share is its kind's bytes over its kind's layers. */
+		struct estimate part = *out;
+		uint64_t gpu = 0;
+		for (uint32_t il = 0; il < a->n_layer; il++) {
+			if (!layer_on_gpu(a, s, (int)il))
+				continue;
+			if (a->layer_kind[il] == LK_RECURRENT) {
+				gpu += (part.r_bytes + part.s_bytes) / (part.rs_layers ? part.rs_layers : 1);
+			} else if (!arch_layer_has_kv(a, il)) {
+				continue;
+			} else if (a->layer_kind[il] == LK_ATTN_FULL) {
+				gpu += (part.k_bytes + part.v_bytes) / (part.kv_layers ? part.kv_layers : 1);
+			} else {
+				gpu += (part.swa_k_bytes + part.swa_v_bytes) /
+				       (part.kv_layers_swa ? part.kv_layers_swa : 1);
+			}
+		}
+		out->kv_gpu_bytes = gpu;
+		out->kv_host_bytes = out->kv_bytes - gpu;
+	} else {
+		out->kv_gpu_bytes = out->kv_bytes;
+		out->kv_host_bytes = 0;
+	}
+
+	/* Buffers. */
+	out->flash_attn = s->flash_attn || kvtype_get(s->kv_v)->quantized;
+	uint64_t compute = estimate_compute(a, s, out->n_ctx_seq);
+	uint64_t n_tok = s->n_ubatch < out->n_ctx_seq ? s->n_ubatch : out->n_ctx_seq;
+	out->output_bytes = 4ull * a->n_vocab * s->n_seq;
+	if (s->offload == OFFLOAD_CPU) {
+		out->compute_bytes = 0;
+		out->compute_host_bytes = compute;
+		out->overhead_bytes = 0;
+	} else {
+		/* Weights in host memory used by a large batch are copied into the
+		 * GPU compute buffer (op offload, batch >= 32). */
+		if (largest_host_matrix && n_tok >= 32)
+			compute += largest_host_matrix;
+		out->compute_bytes = compute;
+		/* Inputs staged in pinned host memory: embeddings and the mask. */
+		out->compute_host_bytes =
+			n_tok * (4ull * a->n_embd + (out->flash_attn ? 2ull : 4ull) * out->n_ctx_seq);
+		out->overhead_bytes = ESTIMATE_GPU_OVERHEAD_BYTES;
+	}
+
+	out->gpu_bytes = out->weights_gpu_bytes + out->kv_gpu_bytes + out->compute_bytes +
+			 out->overhead_bytes;
+	out->host_bytes = out->weights_host_bytes + out->kv_host_bytes + out->compute_host_bytes +
+			  out->output_bytes;
+	out->total_bytes = out->weights_bytes + out->kv_bytes + out->compute_bytes +
+			   out->compute_host_bytes + out->output_bytes + out->overhead_bytes;
+
+	out->weights_exact =
+		(s->file_types || ftype_get(s->ftype)->engine == FT_LLAMACPP) ? EXACT : ESTIMATED;
+	out->kv_exact = EXACT;
+	out->compute_exact = ESTIMATED;
+	out->overhead_exact = ESTIMATED;
+}

@@ -1,0 +1,321 @@
+/*
+ * tensors.c - derive the weight tensors of an architecture.
+ *
+ * Names and shapes follow llama.cpp's loaders (src/models/<arch>.cpp) and
+ * what convert_hf_to_gguf writes; they are checked tensor by tensor against
+ * the synthetic models in tests/data/truth/models.
+ */
+#include "tensors.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tensors_init(struct tensor_list *l)
+{
+	l->v = NULL;
+	l->n = 0;
+	l->cap = 0;
+}
+
+void tensors_free(struct tensor_list *l)
+{
+	free(l->v);
+	tensors_init(l);
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+static enum tensor_cat category_of(const char *name)
+{
+	if (strcmp(name, "output.weight") == 0)
+		return TC_OUTPUT;
+	if (strcmp(name, "token_embd.weight") == 0 || strcmp(name, "per_layer_token_embd.weight") == 0)
+		return TC_TOKEN_EMBD;
+	if (strstr(name, "attn_qkv.weight"))
+		return TC_ATTN_QKV;
+	if (strstr(name, "attn_kv_b.weight"))
+		return TC_ATTN_KV_B;
+	if (strstr(name, "attn_v.weight"))
+		return TC_ATTN_V;
+	if (strstr(name, "attn_k.weight"))
+		return TC_ATTN_K;
+	if (strstr(name, "attn_q.weight"))
+		return TC_ATTN_Q;
+	if (strstr(name, "attn_output.weight"))
+		return TC_ATTN_OUTPUT;
+	if (strstr(name, "ffn_up"))
+		return TC_FFN_UP;
+	if (strstr(name, "ffn_gate"))
+		return TC_FFN_GATE;
+	if (strstr(name, "ffn_down"))
+		return TC_FFN_DOWN;
+	return TC_OTHER;
+}
+
+/* Names llama-quantize never quantizes even though they are matrices. */
+static const char *const keep_type_names[] = {
+	"ffn_gate_inp.weight", "ffn_gate_inp_shexp.weight", "ssm_conv1d", "position_embd",
+	"token_types", "shortconv.conv.weight", "attn_rel_b", NULL,
+};
+
+void tensor_classify(struct tensor_info *t)
+{
+	const char *name = t->name;
+	t->cat = category_of(name);
+	t->routed_expert = strstr(name, "_exps") != NULL;
+	t->quantizable = t->n_dims >= 2 && has_suffix(name, "weight") && !strstr(name, "_norm.weight");
+	for (const char *const *k = keep_type_names; *k && t->quantizable; k++)
+		if (strstr(name, *k))
+			t->quantizable = false;
+	if (strncmp(name, "blk.", 4) == 0)
+		t->layer = (int16_t)atoi(name + 4);
+	else if (t->cat == TC_TOKEN_EMBD)
+		t->layer = TENSOR_LAYER_INPUT;
+	else
+		t->layer = TENSOR_LAYER_OUTPUT;
+}
+
+bool tensors_add(struct tensor_list *l, const char *name, int layer, uint8_t n_dims,
+		 uint64_t ne0, uint64_t ne1, uint64_t ne2, enum qtype src_type)
+{
+	assert(n_dims >= 1 && n_dims <= 3);
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct tensor_info *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return false;
+		l->v = v;
+		l->cap = cap;
+	}
+	struct tensor_info *t = &l->v[l->n];
+	memset(t, 0, sizeof(*t));
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->n_dims = n_dims;
+	t->ne[0] = ne0;
+	t->ne[1] = n_dims > 1 ? ne1 : 1;
+	t->ne[2] = n_dims > 2 ? ne2 : 1;
+	t->ne[3] = 1;
+	tensor_classify(t);
+	(void)layer;
+	/* The converter's rule: what llama-quantize would leave alone is F32. */
+	t->src_type = src_type != QT_COUNT ? src_type : (t->quantizable ? QT_F16 : QT_F32);
+	l->n++;
+	return true;
+}
+
+/* Builder state: the list plus a sticky failure flag, so the family code
+ * reads as a plain sequence of tensor declarations. */
+struct builder {
+	struct tensor_list *l;
+	int layer;
+	bool ok;
+};
+
+static void add(struct builder *b, const char *suffix, uint8_t n_dims, uint64_t ne0, uint64_t ne1,
+		uint64_t ne2)
+{
+	char name[48];
+	if (b->layer >= 0)
+		snprintf(name, sizeof(name), "blk.%d.%s", b->layer, suffix);
+	else
+		snprintf(name, sizeof(name), "%s", suffix);
+	if (b->ok && !tensors_add(b->l, name, b->layer, n_dims, ne0, ne1, ne2, QT_COUNT))
+		b->ok = false;
+}
+
+#define V1(b, s, a0) add(b, s, 1, a0, 1, 1)
+#define M2(b, s, a0, a1) add(b, s, 2, a0, a1, 1)
+#define M3(b, s, a0, a1, a2) add(b, s, 3, a0, a1, a2)
+
+static void build_attention(struct builder *b, const struct model_arch *a, uint32_t il)
+{
+	const uint64_t E = a->n_embd;
+	const uint64_t H = a->n_head;
+	const uint64_t Hkv = a->layer_head_kv[il];
+
+	if (arch_is_mla(a)) {
+		uint64_t qk = a->qk_nope_dim + a->qk_rope_dim;
+		if (a->q_lora_rank) {
+			M2(b, "attn_q_a.weight", E, a->q_lora_rank);
+			V1(b, "attn_q_a_norm.weight", a->q_lora_rank);
+			M2(b, "attn_q_b.weight", a->q_lora_rank, H * qk);
+		} else {
+			M2(b, "attn_q.weight", E, H * qk);
+		}
+		M2(b, "attn_kv_a_mqa.weight", E, a->kv_lora_rank + a->qk_rope_dim);
+		V1(b, "attn_kv_a_norm.weight", a->kv_lora_rank);
+		M3(b, "attn_k_b.weight", a->qk_nope_dim, a->kv_lora_rank, H);
+		M3(b, "attn_v_b.weight", a->kv_lora_rank, a->v_head_dim, H);
+		M2(b, "attn_output.weight", H * a->v_head_dim, E);
+		return;
+	}
+
+	const uint64_t q = H * a->head_dim_k;
+	const uint64_t k = Hkv * a->head_dim_k;
+	const uint64_t v = Hkv * a->head_dim_v;
+	const uint64_t o = H * a->head_dim_v;
+	if (a->family == AF_PHI3) {
+		M2(b, "attn_qkv.weight", E, q + k + v);
+	} else {
+		M2(b, "attn_q.weight", E, q);
+		M2(b, "attn_k.weight", E, k);
+		M2(b, "attn_v.weight", E, v);
+	}
+	M2(b, "attn_output.weight", o, E);
+
+	switch (a->family) {
+	case AF_QWEN2:
+		V1(b, "attn_q.bias", q);
+		V1(b, "attn_k.bias", k);
+		V1(b, "attn_v.bias", v);
+		break;
+	case AF_QWEN3:
+	case AF_GEMMA3:
+		V1(b, "attn_q_norm.weight", a->head_dim_k);
+		V1(b, "attn_k_norm.weight", a->head_dim_k);
+		break;
+	case AF_OLMO2:
+		V1(b, "attn_q_norm.weight", q);
+		V1(b, "attn_k_norm.weight", k);
+		break;
+	case AF_GPTOSS:
+		V1(b, "attn_q.bias", q);
+		V1(b, "attn_k.bias", k);
+		V1(b, "attn_v.bias", v);
+		V1(b, "attn_output.bias", E);
+		V1(b, "attn_sinks.weight", H);
+		break;
+	default:
+		break;
+	}
+}
+
+static void build_mamba2(struct builder *b, const struct model_arch *a)
+{
+	const uint64_t E = a->n_embd;
+	const uint64_t d_inner = a->ssm_d_inner;
+	const uint64_t conv_dim = d_inner + 2ull * a->ssm_n_group * a->ssm_d_state;
+	const uint64_t n_head = a->ssm_n_head;
+
+	M2(b, "ssm_in.weight", E, 2 * d_inner + 2ull * a->ssm_n_group * a->ssm_d_state + n_head);
+	M2(b, "ssm_conv1d.weight", a->ssm_d_conv, conv_dim);
+	V1(b, "ssm_conv1d.bias", conv_dim);
+	V1(b, "ssm_dt.bias", n_head);
+	M2(b, "ssm_a", 1, n_head);
+	M2(b, "ssm_d", 1, n_head);
+	M2(b, "ssm_norm.weight", d_inner / a->ssm_n_group, a->ssm_n_group);
+	M2(b, "ssm_out.weight", d_inner, E);
+}
+
+static void build_ffn(struct builder *b, const struct model_arch *a, uint32_t il)
+{
+	const uint64_t E = a->n_embd;
+
+	if (!a->layer_moe[il]) {
+		if (a->family == AF_PHI3) {
+			M2(b, "ffn_up.weight", E, 2ull * a->n_ff);
+		} else {
+			M2(b, "ffn_gate.weight", E, a->n_ff);
+			M2(b, "ffn_up.weight", E, a->n_ff);
+		}
+		M2(b, "ffn_down.weight", a->n_ff, E);
+		return;
+	}
+
+	const uint64_t X = a->n_expert;
+	const uint64_t F = a->n_ff_exp;
+	M2(b, "ffn_gate_inp.weight", E, X);
+	if (a->family == AF_GPTOSS)
+		V1(b, "ffn_gate_inp.bias", X);
+	if (a->expert_bias)
+		V1(b, "exp_probs_b.bias", X);
+	M3(b, "ffn_gate_exps.weight", E, F, X);
+	M3(b, "ffn_up_exps.weight", E, F, X);
+	M3(b, "ffn_down_exps.weight", F, E, X);
+	if (a->family == AF_GPTOSS) {
+		M2(b, "ffn_gate_exps.bias", F, X);
+		M2(b, "ffn_up_exps.bias", F, X);
+		M2(b, "ffn_down_exps.bias", E, X);
+	}
+	if (a->n_ff_shexp) {
+		M2(b, "ffn_gate_shexp.weight", E, a->n_ff_shexp);
+		M2(b, "ffn_up_shexp.weight", E, a->n_ff_shexp);
+		M2(b, "ffn_down_shexp.weight", a->n_ff_shexp, E);
+	}
+}
+
+static void build_layer(struct builder *b, const struct model_arch *a, uint32_t il)
+{
+	const uint64_t E = a->n_embd;
+	bool post_norms = a->family == AF_GEMMA2 || a->family == AF_GEMMA3 || a->family == AF_OLMO2;
+
+	if (a->family != AF_OLMO2)
+		V1(b, "attn_norm.weight", E);
+	if (a->layer_kind[il] == LK_RECURRENT)
+		build_mamba2(b, a);
+	else
+		build_attention(b, a, il);
+
+	if (post_norms || a->family == AF_GPTOSS)
+		V1(b, "post_attention_norm.weight", E);
+	if (post_norms)
+		V1(b, "post_ffw_norm.weight", E);
+	if (a->family != AF_GPTOSS && a->family != AF_COHERE2 && a->family != AF_OLMO2)
+		V1(b, "ffn_norm.weight", E);
+	build_ffn(b, a, il);
+}
+
+bool tensors_build(const struct model_arch *a, struct tensor_list *l)
+{
+	struct builder b = {l, -1, true};
+	l->n = 0;
+
+	M2(&b, "token_embd.weight", a->n_embd, a->n_vocab);
+	V1(&b, "output_norm.weight", a->n_embd);
+	if (!a->tied_embeddings)
+		M2(&b, "output.weight", a->n_embd, a->n_vocab);
+	if (a->rope_freqs)
+		V1(&b, "rope_freqs.weight", a->head_dim_k / 2);
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		b.layer = (int)il;
+		build_layer(&b, a, il);
+	}
+	return b.ok;
+}
+
+uint64_t tensor_elems(const struct tensor_info *t)
+{
+	return t->ne[0] * t->ne[1] * t->ne[2] * t->ne[3];
+}
+
+uint64_t tensor_bytes(const struct tensor_info *t, enum qtype type)
+{
+	return qtype_row_bytes(type, t->ne[0]) * t->ne[1] * t->ne[2] * t->ne[3];
+}
+
+uint64_t tensors_params_total(const struct tensor_list *l)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		n += tensor_elems(&l->v[i]);
+	return n;
+}
+
+uint64_t tensors_params_active(const struct tensor_list *l, const struct model_arch *a)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct tensor_info *t = &l->v[i];
+		uint64_t e = tensor_elems(t);
+		if (t->routed_expert && a->n_expert > 0)
+			e = e / a->n_expert * a->n_expert_used;
+		n += e;
+	}
+	return n;
+}

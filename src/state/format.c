@@ -1,0 +1,91 @@
+/*
+ * format.c - sizes, counts and token numbers for display and input.
+ */
+#include "format.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *fmt_gib(char *buf, size_t n, double bytes)
+{
+	if (bytes >= GIB)
+		snprintf(buf, n, "%.2f GiB", bytes / GIB);
+	else
+		snprintf(buf, n, "%.1f MiB", bytes / 1048576.0);
+	return buf;
+}
+
+const char *fmt_gb(char *buf, size_t n, double bytes)
+{
+	if (bytes >= GB)
+		snprintf(buf, n, "%.2f GB", bytes / GB);
+	else
+		snprintf(buf, n, "%.1f MB", bytes / 1e6);
+	return buf;
+}
+
+const char *fmt_thousands(char *buf, size_t n, uint64_t v)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v);
+	size_t o = 0;
+	for (int i = 0; i < len && o + 2 < n; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+const char *fmt_params(char *buf, size_t n, uint64_t p)
+{
+	double x = (double)p;
+	if (x >= 1e12)
+		snprintf(buf, n, "%.2fT", x / 1e12);
+	else if (x >= 1e10)
+		snprintf(buf, n, "%.1fB", x / 1e9);
+	else if (x >= 1e9)
+		snprintf(buf, n, "%.2fB", x / 1e9);
+	else
+		snprintf(buf, n, "%.0fM", x / 1e6);
+	return buf;
+}
+
+const char *fmt_tokens(char *buf, size_t n, uint64_t t)
+{
+	if (t >= 1024 && t % (1024 * 1024) == 0)
+		snprintf(buf, n, "%lluM", (unsigned long long)(t / (1024 * 1024)));
+	else if (t >= 1024 && t % 1024 == 0)
+		snprintf(buf, n, "%lluK", (unsigned long long)(t / 1024));
+	else
+		fmt_thousands(buf, n, t);
+	return buf;
+}
+
+bool parse_count(const char *s, uint64_t max, uint64_t *out)
+{
+	if (!s || !isdigit((unsigned char)*s))
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno == ERANGE)
+		return false;
+	uint64_t mul = 1;
+	if (*end == 'k' || *end == 'K')
+		mul = 1024;
+	else if (*end == 'm' || *end == 'M')
+		mul = 1024 * 1024;
+	if (mul != 1)
+		end++;
+	if (*end != '\0')
+		return false;
+	if (v > max / mul)
+		return false;
+	*out = v * mul;
+	return true;
+}

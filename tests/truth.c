@@ -1,0 +1,166 @@
+/*
+ * truth.c - read runs.csv and quant_sizes.csv (plain CSV, no quoted commas
+ * in the fields used here).
+ */
+#include "truth.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile.h"
+
+#define MAX_COLS 64
+
+/* Split line in place at commas; returns the number of fields. */
+static int split(char *line, char **f)
+{
+	int n = 0;
+	char *p = line;
+	f[n++] = p;
+	while (*p && n < MAX_COLS) {
+		if (*p == ',') {
+			*p = '\0';
+			f[n++] = p + 1;
+		} else if (*p == '\n' || *p == '\r') {
+			*p = '\0';
+			break;
+		}
+		p++;
+	}
+	return n;
+}
+
+static int col(char **hdr, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(hdr[i], name))
+			return i;
+	fprintf(stderr, "truth: column %s missing\n", name);
+	exit(1);
+}
+
+static uint64_t u64(const char *s)
+{
+	return (uint64_t)strtoull(s, NULL, 10);
+}
+
+static bool load_quants(const char *dir, struct truth *t)
+{
+	char path[512], line[4096], hline[4096];
+	char *h[MAX_COLS], *f[MAX_COLS];
+	snprintf(path, sizeof(path), "%s/quant_sizes.csv", dir);
+	FILE *fp = fopen(path, "r");
+	if (!fp || !fgets(hline, sizeof(hline), fp)) {
+		fprintf(stderr, "truth: cannot read %s\n", path);
+		if (fp)
+			fclose(fp);
+		return false;
+	}
+	int nh = split(hline, h);
+	int c_model = col(h, nh, "model"), c_quant = col(h, nh, "quant");
+	int c_method = col(h, nh, "method"), c_bytes = col(h, nh, "tensor_data_bytes");
+	int c_types = col(h, nh, "type_counts");
+	while (fgets(line, sizeof(line), fp)) {
+		int n = split(line, f);
+		if (n < nh)
+			continue;
+		t->quants = realloc(t->quants, (t->n_quants + 1) * sizeof(*t->quants));
+		struct truth_quant *q = &t->quants[t->n_quants++];
+		snprintf(q->model, sizeof(q->model), "%s", f[c_model]);
+		snprintf(q->quant, sizeof(q->quant), "%s", f[c_quant]);
+		snprintf(q->method, sizeof(q->method), "%s", f[c_method]);
+		snprintf(q->type_counts, sizeof(q->type_counts), "%s", f[c_types]);
+		q->tensor_data_bytes = u64(f[c_bytes]);
+	}
+	fclose(fp);
+	return true;
+}
+
+static bool load_runs(const char *dir, struct truth *t)
+{
+	char path[512], line[8192], hline[8192];
+	char *h[MAX_COLS], *f[MAX_COLS];
+	snprintf(path, sizeof(path), "%s/runs.csv", dir);
+	FILE *fp = fopen(path, "r");
+	if (!fp || !fgets(hline, sizeof(hline), fp)) {
+		fprintf(stderr, "truth: cannot read %s\n", path);
+		if (fp)
+			fclose(fp);
+		return false;
+	}
+	int nh = split(hline, h);
+	int c_id = col(h, nh, "run_id"), c_model = col(h, nh, "model");
+	int c_exp = col(h, nh, "experiment"), c_quant = col(h, nh, "quant");
+	int c_ctx = col(h, nh, "n_ctx_req"), c_ub = col(h, nh, "n_ubatch");
+	int c_k = col(h, nh, "kv_type_k"), c_v = col(h, nh, "kv_type_v");
+	int c_fa = col(h, nh, "flash_attn"), c_seq = col(h, nh, "n_seq");
+	int c_uni = col(h, nh, "kv_unified"), c_swa = col(h, nh, "swa_full");
+	int c_mb = col(h, nh, "model_buffer_bytes"), c_cb = col(h, nh, "context_bytes");
+	int c_kvb = col(h, nh, "kv_buffer_bytes"), c_rsb = col(h, nh, "rs_buffer_bytes");
+	int c_ob = col(h, nh, "output_buffer_bytes"), c_comp = col(h, nh, "compute_buffer_bytes");
+	int c_nctx = col(h, nh, "n_ctx"), c_nseqctx = col(h, nh, "n_ctx_seq");
+	int c_swacells = col(h, nh, "swa_kv_cells"), c_status = col(h, nh, "status");
+	while (fgets(line, sizeof(line), fp)) {
+		int n = split(line, f);
+		if (n < nh || strcmp(f[c_status], "ok") != 0)
+			continue;
+		t->runs = realloc(t->runs, (t->n_runs + 1) * sizeof(*t->runs));
+		struct truth_run *r = &t->runs[t->n_runs++];
+		memset(r, 0, sizeof(*r));
+		snprintf(r->run_id, sizeof(r->run_id), "%s", f[c_id]);
+		snprintf(r->model, sizeof(r->model), "%s", f[c_model]);
+		snprintf(r->experiment, sizeof(r->experiment), "%s", f[c_exp]);
+		snprintf(r->quant, sizeof(r->quant), "%s", f[c_quant]);
+		struct settings *s = &r->settings;
+		estimate_settings_default(s);
+		if (!ftype_find(r->quant, &s->ftype) || !kvtype_find(f[c_k], &s->kv_k) ||
+		    !kvtype_find(f[c_v], &s->kv_v)) {
+			fprintf(stderr, "truth: %s: unknown quant or KV type\n", r->run_id);
+			exit(1);
+		}
+		s->ctx_tokens = u64(f[c_ctx]);
+		s->n_ubatch = (uint32_t)u64(f[c_ub]);
+		s->n_seq = (uint32_t)u64(f[c_seq]);
+		s->kv_unified = u64(f[c_uni]) != 0;
+		s->swa_full = u64(f[c_swa]) != 0;
+		s->flash_attn = !strcmp(f[c_fa], "on");
+		r->model_buffer_bytes = u64(f[c_mb]);
+		r->context_bytes = u64(f[c_cb]);
+		r->kv_buffer_bytes = u64(f[c_kvb]);
+		r->rs_buffer_bytes = u64(f[c_rsb]);
+		r->output_buffer_bytes = u64(f[c_ob]);
+		r->compute_buffer_bytes = u64(f[c_comp]);
+		r->n_ctx = u64(f[c_nctx]);
+		r->n_ctx_seq = u64(f[c_nseqctx]);
+		r->swa_kv_cells = u64(f[c_swacells]);
+	}
+	fclose(fp);
+	return true;
+}
+
+bool truth_load(const char *dir, struct truth *t)
+{
+	memset(t, 0, sizeof(*t));
+	return load_quants(dir, t) && load_runs(dir, t);
+}
+
+void truth_free(struct truth *t)
+{
+	free(t->quants);
+	free(t->runs);
+	memset(t, 0, sizeof(*t));
+}
+
+bool truth_model(const char *dir, const char *name, struct model *m)
+{
+	char path[512], err[PROFILE_ERR_LEN];
+	struct model_meta meta;
+	memset(m, 0, sizeof(*m));
+	snprintf(path, sizeof(path), "%s/profiles/%s.ini", dir, name);
+	if (!profile_load_model(path, &meta, &m->arch, NULL, err, sizeof(err))) {
+		fprintf(stderr, "truth: %s\n", err);
+		return false;
+	}
+	return model_prepare(m);
+}

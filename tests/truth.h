@@ -1,0 +1,55 @@
+/*
+ * truth.h - the llama.cpp measurements in tests/data/truth, for the unit
+ * tests and the accuracy table.
+ */
+#ifndef VRAMCALC_TRUTH_H
+#define VRAMCALC_TRUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "estimate.h"
+
+#define TRUTH_DIR "tests/data/truth"
+
+/* One row of quant_sizes.csv. */
+struct truth_quant {
+	char model[48];
+	char quant[16];
+	char method[32];
+	uint64_t tensor_data_bytes;
+	char type_counts[160];
+};
+
+/* One row of runs.csv that llama.cpp accepted. */
+struct truth_run {
+	char run_id[96];
+	char model[48];
+	char experiment[48];
+	char quant[16];
+	struct settings settings;   /* the run's context parameters */
+	uint64_t model_buffer_bytes;
+	uint64_t context_bytes;     /* KV + recurrent state */
+	uint64_t kv_buffer_bytes;
+	uint64_t rs_buffer_bytes;
+	uint64_t output_buffer_bytes;
+	uint64_t compute_buffer_bytes;
+	uint64_t n_ctx, n_ctx_seq, swa_kv_cells;
+};
+
+struct truth {
+	struct truth_quant *quants;
+	size_t n_quants;
+	struct truth_run *runs;
+	size_t n_runs;
+};
+
+/* Load both CSVs from dir; false (with a message on stderr) on failure. */
+bool truth_load(const char *dir, struct truth *t);
+void truth_free(struct truth *t);
+
+/* Load tests/data/truth/profiles/<model>.ini and prepare it. */
+bool truth_model(const char *dir, const char *name, struct model *m);
+
+#endif
