@@ -72,7 +72,7 @@ $(BUILD)/src/cli/main.o: src/cli/main.c
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SAN) $(CRIT_CFLAGS) $(CJSON_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) -Itests $(CFLAGS) $(SAN) $(CRIT_CFLAGS) $(CJSON_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -37,16 +37,22 @@ void profile_warn(struct profile_warnings *w, const char *fmt, ...)
 /* iniparser reports syntax errors through this callback; keep the first. */
 static char ini_error[256];
 
+static int capture_ini_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int capture_ini_error(const char *fmt, ...)
 {
 	if (ini_error[0])
 		return 0;
 	va_list ap;
 	va_start(ap, fmt);
+	/* iniparser's own format strings; not user-controlled */
 	vsnprintf(ini_error, sizeof(ini_error), fmt, ap);
 	va_end(ap);
+	/* "iniparser: syntax error in F (3):\n-> line" -> one line */
+	for (char *p = ini_error; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
 	size_t n = strlen(ini_error);
-	while (n && (ini_error[n - 1] == '\n' || ini_error[n - 1] == '\r'))
+	while (n && ini_error[n - 1] == ' ')
 		ini_error[--n] = '\0';
 	return 0;
 }
@@ -88,14 +94,24 @@ static dictionary *load_ini(const char *path, char *err, size_t errlen)
 static const char *ini_get(const dictionary *d, const char *section, const char *key)
 {
 	char full[160];
-	snprintf(full, sizeof(full), "%s:%s", section, key);
+	if (!section || !key || strlen(section) + strlen(key) + 2 > sizeof(full))
+		return NULL;
+	size_t ls = strlen(section);
+	memcpy(full, section, ls);
+	full[ls] = ':';
+	memcpy(full + ls + 1, key, strlen(key) + 1);
 	const char *v = iniparser_getstring(d, full, NULL);
 	return (v && *v) ? v : NULL;
 }
 
+/* Copy src (NULL: empty) into dst of size n, truncating. */
 static void copy_str(char *dst, size_t n, const char *src)
 {
-	snprintf(dst, n, "%s", src ? src : "");
+	size_t i = 0;
+	for (; src && src[i] && i + 1 < n; i++)
+		dst[i] = src[i];
+	if (n)
+		dst[i] = '\0';
 }
 
 static bool parse_u64(const char *v, uint64_t *out)

@@ -1,0 +1,473 @@
+/*
+ * test_engine.c - the estimation engine against llama.cpp's own numbers:
+ * the synthetic models of tests/data/truth (tensor lists, per-quant tensor
+ * bytes and type counts, KV/recurrent bytes, compute buffers) and the
+ * published full-size reference sizes of memory-model.md section 7.
+ */
+#include <criterion/criterion.h>
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "estimate.h"
+#include "profile.h"
+#include "recipe.h"
+#include "truth.h"
+
+static const char *const truth_models[] = {
+	"llama32-1b", "llama31-8b-L4", "qwen3-0.6b", "qwen3moe-30b-a3b-L4E32",
+	"deepseek2-lite-L4E16", "gemma3-1b", "gpt-oss-20b-L2", "granite4-h-tiny",
+};
+#define N_TRUTH_MODELS (sizeof(truth_models) / sizeof(truth_models[0]))
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	cr_assert_not_null(f, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = malloc((size_t)n + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void load_model(const char *name, struct model *m)
+{
+	cr_assert(truth_model(TRUTH_DIR, name, m), "cannot load truth profile %s", name);
+}
+
+static const struct tensor_info *find_tensor(const struct tensor_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].name, name))
+			return &l->v[i];
+	return NULL;
+}
+
+/* ---- type table ---- */
+
+Test(qtype, block_sizes_match_ggml)
+{
+	struct {
+		enum qtype t;
+		uint32_t elems, bytes;
+	} rows[] = {
+		{QT_F32, 1, 4},      {QT_F16, 1, 2},        {QT_BF16, 1, 2},     {QT_Q4_0, 32, 18},
+		{QT_Q4_1, 32, 20},   {QT_Q5_0, 32, 22},     {QT_Q5_1, 32, 24},   {QT_Q8_0, 32, 34},
+		{QT_Q2_K, 256, 84},  {QT_Q3_K, 256, 110},   {QT_Q4_K, 256, 144}, {QT_Q5_K, 256, 176},
+		{QT_Q6_K, 256, 210}, {QT_IQ2_XXS, 256, 66}, {QT_IQ2_XS, 256, 74}, {QT_IQ2_S, 256, 82},
+		{QT_IQ3_XXS, 256, 98}, {QT_IQ3_S, 256, 110}, {QT_IQ1_S, 256, 50}, {QT_IQ1_M, 256, 56},
+		{QT_IQ4_NL, 32, 18}, {QT_IQ4_XS, 256, 136}, {QT_TQ1_0, 256, 54}, {QT_TQ2_0, 256, 66},
+		{QT_MXFP4, 32, 17},  {QT_NVFP4, 64, 36},    {QT_Q1_0, 128, 18},  {QT_Q2_0, 64, 18},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct qtype_info *q = qtype_get(rows[i].t);
+		cr_assert_not_null(q);
+		cr_expect_eq(q->block_elems, rows[i].elems, "%s block", q->name);
+		cr_expect_eq(q->block_bytes, rows[i].bytes, "%s bytes", q->name);
+	}
+	/* removed ids are rejected */
+	cr_expect_null(qtype_get((enum qtype)4));
+	cr_expect_null(qtype_get((enum qtype)31));
+	cr_expect_null(qtype_get((enum qtype)36));
+	cr_expect_eq(qtype_row_bytes(QT_Q4_K, 4096), 16 * 144);
+	cr_expect_eq(qtype_row_bytes(QT_Q8_0, 1024), 1088);
+	cr_expect_float_eq(qtype_bpw(QT_Q6_K), 6.5625, 1e-9);
+}
+
+Test(qtype, names_round_trip)
+{
+	enum qtype t;
+	enum ftype f;
+	enum kvtype k;
+	cr_assert(qtype_find("Q4_K", &t));
+	cr_expect_eq(t, QT_Q4_K);
+	cr_assert(ftype_find("q4_k_m", &f));
+	cr_expect_eq(f, FT_Q4_K_M);
+	cr_expect_not(ftype_find("Q4_K_X", &f));
+	cr_assert(kvtype_find("Q8_0", &k));
+	cr_expect_eq(k, KV_Q8_0);
+	cr_expect_eq(kvtype_row_bytes(KV_Q8_0, 1024), 1088);
+	cr_expect_eq(kvtype_row_bytes(KV_Q4_0, 576), 324);
+	cr_expect_eq(kvtype_row_bytes(KV_F16, 576), 1152);
+}
+
+Test(recipe, shape_fallback_follows_llama_quantize)
+{
+	cr_expect_eq(recipe_shape_fallback(QT_Q4_K, 128), QT_Q5_0);
+	cr_expect_eq(recipe_shape_fallback(QT_Q6_K, 2880), QT_Q8_0);
+	cr_expect_eq(recipe_shape_fallback(QT_Q5_K, 1152), QT_Q5_1);
+	cr_expect_eq(recipe_shape_fallback(QT_Q3_K, 1408), QT_Q4_0);
+	cr_expect_eq(recipe_shape_fallback(QT_IQ4_XS, 2880), QT_IQ4_NL);
+	cr_expect_eq(recipe_shape_fallback(QT_Q4_K, 4096), QT_Q4_K);
+	cr_expect_eq(recipe_shape_fallback(QT_Q4_0, 100), QT_F16);
+}
+
+/* ---- tensors: the derived list equals the synthetic GGUF's list ---- */
+
+Test(tensors, derived_list_equals_truth_models)
+{
+	for (size_t i = 0; i < N_TRUTH_MODELS; i++) {
+		char path[256];
+		snprintf(path, sizeof(path), TRUTH_DIR "/models/%s.json", truth_models[i]);
+		char *text = slurp(path);
+		cJSON *root = cJSON_Parse(text);
+		cr_assert_not_null(root, "%s: bad JSON", path);
+		cJSON *tensors = cJSON_GetObjectItem(root, "tensors");
+		struct model m;
+		load_model(truth_models[i], &m);
+		cr_expect_eq(m.tensors.n, (size_t)cJSON_GetArraySize(tensors), "%s: tensor count",
+			     truth_models[i]);
+		cJSON *t;
+		cJSON_ArrayForEach(t, tensors)
+		{
+			const char *name = cJSON_GetArrayItem(t, 0)->valuestring;
+			cJSON *shape = cJSON_GetArrayItem(t, 1);
+			const struct tensor_info *ti = find_tensor(&m.tensors, name);
+			cr_assert_not_null(ti, "%s: tensor %s not derived", truth_models[i], name);
+			int nd = cJSON_GetArraySize(shape);
+			for (int d = 0; d < nd; d++)
+				cr_expect_eq(ti->ne[d], (uint64_t)cJSON_GetArrayItem(shape, d)->valuedouble,
+					     "%s: %s ne[%d]", truth_models[i], name, d);
+			const char *type = cJSON_GetArrayItem(t, 2)->valuestring;
+			cr_expect_eq(ti->src_type, !strcmp(type, "F32") ? QT_F32 : QT_F16,
+				     "%s: %s source type", truth_models[i], name);
+		}
+		cr_expect_eq(m.params_total,
+			     (uint64_t)cJSON_GetObjectItem(root, "n_params")->valuedouble, "%s: params",
+			     truth_models[i]);
+		model_release(&m);
+		cJSON_Delete(root);
+		free(text);
+	}
+}
+
+/* ---- weights: every quant of every truth model, to the byte ---- */
+
+/* Compare "Q4_K:25;Q6_K:5;F32:10" with the estimate's type counts. */
+static void expect_type_counts(const char *what, const char *spec, const struct estimate *e)
+{
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", spec);
+	uint32_t total = 0, want_total = 0;
+	for (int t = 0; t < QT_COUNT; t++)
+		total += e->type_count[t];
+	for (char *save = NULL, *p = strtok_r(buf, ";", &save); p; p = strtok_r(NULL, ";", &save)) {
+		char *colon = strchr(p, ':');
+		cr_assert_not_null(colon);
+		*colon = '\0';
+		enum qtype t;
+		cr_assert(qtype_find(p, &t), "%s: type %s", what, p);
+		uint32_t want = (uint32_t)atoi(colon + 1);
+		want_total += want;
+		cr_expect_eq(e->type_count[t], want, "%s: %s count %u, want %u", what, p,
+			     e->type_count[t], want);
+	}
+	cr_expect_eq(total, want_total, "%s: tensor count", what);
+}
+
+Test(weights, every_truth_quant_is_exact)
+{
+	struct truth t;
+	cr_assert(truth_load(TRUTH_DIR, &t));
+	cr_assert_geq(t.n_quants, 100);
+	for (size_t i = 0; i < t.n_quants; i++) {
+		const struct truth_quant *q = &t.quants[i];
+		struct model m;
+		struct settings s;
+		struct estimate e;
+		char what[96];
+		load_model(q->model, &m);
+		estimate_settings_default(&s);
+		cr_assert(ftype_find(q->quant, &s.ftype), "quant %s", q->quant);
+		estimate_run(&m, &s, &e);
+		snprintf(what, sizeof(what), "%s %s", q->model, q->quant);
+		cr_expect_eq(e.weights_bytes, q->tensor_data_bytes, "%s: %llu != %llu", what,
+			     (unsigned long long)e.weights_bytes,
+			     (unsigned long long)q->tensor_data_bytes);
+		expect_type_counts(what, q->type_counts, &e);
+		model_release(&m);
+	}
+	truth_free(&t);
+}
+
+/* ---- KV cache, recurrent state, output and compute per measured run ---- */
+
+Test(kv, every_truth_run_is_exact_and_compute_within_25_percent)
+{
+	struct truth t;
+	cr_assert(truth_load(TRUTH_DIR, &t));
+	cr_assert_geq(t.n_runs, 700);
+	struct model models[N_TRUTH_MODELS];
+	for (size_t i = 0; i < N_TRUTH_MODELS; i++)
+		load_model(truth_models[i], &models[i]);
+	for (size_t i = 0; i < t.n_runs; i++) {
+		const struct truth_run *r = &t.runs[i];
+		struct model *m = NULL;
+		for (size_t j = 0; j < N_TRUTH_MODELS; j++)
+			if (!strcmp(truth_models[j], r->model))
+				m = &models[j];
+		cr_assert_not_null(m, "%s: unknown model", r->run_id);
+		char err[256];
+		cr_assert(estimate_check(m, &r->settings, err, sizeof(err)), "%s: %s", r->run_id, err);
+		struct estimate e;
+		estimate_run(m, &r->settings, &e);
+		cr_expect_eq(e.n_ctx, r->n_ctx, "%s: n_ctx", r->run_id);
+		cr_expect_eq(e.n_ctx_seq, r->n_ctx_seq, "%s: n_ctx_seq", r->run_id);
+		cr_expect_eq(e.kv_bytes, r->context_bytes, "%s: context %llu != %llu", r->run_id,
+			     (unsigned long long)e.kv_bytes, (unsigned long long)r->context_bytes);
+		cr_expect_eq(e.r_bytes + e.s_bytes, r->rs_buffer_bytes, "%s: recurrent", r->run_id);
+		if (r->swa_kv_cells)
+			cr_expect_eq(e.kv_cells_swa, r->swa_kv_cells, "%s: swa cells", r->run_id);
+		cr_expect_eq(e.output_bytes, r->output_buffer_bytes, "%s: output", r->run_id);
+		cr_expect_eq(e.weights_bytes, r->model_buffer_bytes, "%s: model buffer", r->run_id);
+		uint64_t c = estimate_compute(&m->arch, &r->settings, e.n_ctx_seq);
+		double err_pct = 100.0 * fabs((double)c - (double)r->compute_buffer_bytes) /
+				 (double)r->compute_buffer_bytes;
+		cr_expect_leq(err_pct, 25.0, "%s: compute %llu vs %llu (%.1f %%)", r->run_id,
+			      (unsigned long long)c, (unsigned long long)r->compute_buffer_bytes,
+			      err_pct);
+	}
+	for (size_t i = 0; i < N_TRUTH_MODELS; i++)
+		model_release(&models[i]);
+	truth_free(&t);
+}
+
+Test(kv, context_padding_and_streams)
+{
+	uint64_t n_ctx, per;
+	uint32_t streams;
+	estimate_context_cells(1000, 1, false, &n_ctx, &per, &streams);
+	cr_expect_eq(n_ctx, 1024);
+	estimate_context_cells(5000, 1, false, &n_ctx, &per, &streams);
+	cr_expect_eq(n_ctx, 5120);
+	/* -c 10000 -np 3 non-unified: 10240 -> 3584 per stream -> 10752 cells */
+	estimate_context_cells(10000, 3, false, &n_ctx, &per, &streams);
+	cr_expect_eq(per, 3584);
+	cr_expect_eq(streams, 3);
+	cr_expect_eq(n_ctx, 10752);
+	estimate_context_cells(10000, 3, true, &n_ctx, &per, &streams);
+	cr_expect_eq(n_ctx, 10240);
+	cr_expect_eq(streams, 1);
+}
+
+/* ---- full-size models: the published reference sizes ---- */
+
+static void shipped(const char *id, struct model *m)
+{
+	char path[128], err[PROFILE_ERR_LEN];
+	struct model_meta meta;
+	memset(m, 0, sizeof(*m));
+	snprintf(path, sizeof(path), "profiles/models/%s.ini", id);
+	cr_assert(profile_load_model(path, &meta, &m->arch, NULL, err, sizeof(err)), "%s", err);
+	cr_assert(model_prepare(m));
+}
+
+struct reference_case {
+	const char *id;
+	enum ftype ftype;
+	uint64_t weights_bytes;
+	uint64_t params;
+};
+
+/* memory-model.md section 7: tensor bytes llama.cpp prints as "file size". */
+static const struct reference_case references[] = {
+	{"llama-3.1-8b", FT_Q4_K_M, 4912898304ull, 8030261312ull},
+	{"llama-3.1-70b", FT_Q4_K_M, 42512531712ull, 70553706560ull},
+	{"qwen3-30b-a3b", FT_Q4_K_M, 18550716416ull, 30532122624ull},
+	{"deepseek-v3", FT_Q4_K_M, 404488847360ull, 671026419200ull},
+	{"kimi-k2.6", FT_Q4_K_M, 620550916096ull, 1026408232448ull},
+	{"gpt-oss-20b", FT_MXFP4_MOE, 12096558336ull, 20914757184ull},
+	{"gpt-oss-120b", FT_MXFP4_MOE, 63374323968ull, 116829156672ull},
+};
+
+Test(reference, published_full_size_weights)
+{
+	for (size_t i = 0; i < sizeof(references) / sizeof(references[0]); i++) {
+		struct model m;
+		struct settings s;
+		struct estimate e;
+		shipped(references[i].id, &m);
+		estimate_settings_default(&s);
+		s.ftype = references[i].ftype;
+		estimate_run(&m, &s, &e);
+		cr_expect_eq(e.weights_bytes, references[i].weights_bytes, "%s: %llu", references[i].id,
+			     (unsigned long long)e.weights_bytes);
+		cr_expect_eq(m.params_total, references[i].params, "%s params", references[i].id);
+		model_release(&m);
+	}
+}
+
+/* The seed case: what a web calculator gets 4.7x wrong. */
+Test(reference, kimi_k26_q4_k_m_262144_f16)
+{
+	struct model m;
+	struct settings s;
+	struct estimate e;
+	shipped("kimi-k2.6", &m);
+	estimate_settings_default(&s);
+	s.ftype = FT_Q4_K_M;
+	s.ctx_tokens = 262144;
+	estimate_run(&m, &s, &e);
+	cr_expect_eq(e.weights_bytes, 620550916096ull);
+	cr_expect_eq(e.kv_bytes, 18421383168ull);
+	cr_expect_eq(e.v_bytes, 0, "MLA caches no V");
+	cr_expect_eq(e.type_count[QT_Q5_0], 61, "attn_k_b falls back to q5_0");
+	cr_expect_eq(e.type_count[QT_Q6_K], 60);
+	cr_expect_eq(e.type_count[QT_Q4_K], 610);
+	cr_expect_eq(e.type_count[QT_F32], 365);
+	model_release(&m);
+}
+
+/* llama.cpp log: gpt-oss-20b at 131072: non-SWA 3072.00 MiB, SWA 18.00 MiB. */
+Test(reference, gpt_oss_20b_swa_cache)
+{
+	struct model m;
+	struct settings s;
+	struct estimate e;
+	shipped("gpt-oss-20b", &m);
+	estimate_settings_default(&s);
+	s.ctx_tokens = 131072;
+	estimate_run(&m, &s, &e);
+	cr_expect_eq(e.k_bytes + e.v_bytes, 3072ull << 20);
+	cr_expect_eq(e.swa_k_bytes + e.swa_v_bytes, 18ull << 20);
+	cr_expect_eq(e.kv_cells_swa, 768);
+	model_release(&m);
+}
+
+/* ---- placement ---- */
+
+Test(placement, token_embd_stays_on_host_and_cpu_moe_moves_experts)
+{
+	struct model m;
+	struct settings s;
+	struct estimate all, moe, cpu, ngl;
+	shipped("qwen3-30b-a3b", &m);
+	estimate_settings_default(&s);
+	estimate_run(&m, &s, &all);
+	const struct tensor_info *emb = find_tensor(&m.tensors, "token_embd.weight");
+	cr_assert_not_null(emb);
+	uint64_t emb_bytes = tensor_bytes(emb, QT_Q4_K);
+	cr_expect_eq(all.weights_host_bytes, emb_bytes, "only token_embd in host memory");
+	cr_expect_eq(all.weights_gpu_bytes + all.weights_host_bytes, all.weights_bytes);
+
+	s.offload = OFFLOAD_CPU_MOE;
+	estimate_run(&m, &s, &moe);
+	uint64_t experts = 0;
+	for (size_t i = 0; i < m.tensors.n; i++)
+		if (m.tensors.v[i].routed_expert)
+			experts += tensor_bytes(&m.tensors.v[i], m.types[i]);
+	cr_expect_eq(moe.weights_host_bytes, emb_bytes + experts);
+	cr_expect_gt(moe.compute_bytes, all.compute_bytes, "op offload copies an expert tensor");
+
+	s.offload = OFFLOAD_CPU;
+	estimate_run(&m, &s, &cpu);
+	cr_expect_eq(cpu.gpu_bytes, 0);
+	cr_expect_eq(cpu.weights_host_bytes, cpu.weights_bytes);
+
+	/* -ngl 1 puts only the output layer on the GPU */
+	s.offload = OFFLOAD_NGL;
+	s.offload_layers = 1;
+	estimate_run(&m, &s, &ngl);
+	const struct tensor_info *out = find_tensor(&m.tensors, "output.weight");
+	const struct tensor_info *norm = find_tensor(&m.tensors, "output_norm.weight");
+	cr_expect_eq(ngl.weights_gpu_bytes, tensor_bytes(out, QT_Q6_K) + tensor_bytes(norm, QT_F32));
+	cr_expect_eq(ngl.kv_gpu_bytes, 0);
+	model_release(&m);
+}
+
+Test(placement, tied_output_is_duplicated_on_the_gpu)
+{
+	struct model m;
+	struct settings s;
+	struct estimate e;
+	load_model("qwen3-0.6b", &m);
+	estimate_settings_default(&s);
+	estimate_run(&m, &s, &e);
+	const struct tensor_info *emb = find_tensor(&m.tensors, "token_embd.weight");
+	uint64_t emb_bytes = tensor_bytes(emb, QT_Q6_K);
+	cr_expect_eq(e.weights_host_bytes, emb_bytes);
+	cr_expect_eq(e.weights_gpu_bytes, e.weights_bytes, "the copy replaces the host one on GPU");
+	model_release(&m);
+}
+
+/* ---- settings checks ---- */
+
+Test(check, rejects_bad_settings_with_a_named_reason)
+{
+	struct model m;
+	struct settings s;
+	char err[256];
+	load_model("deepseek2-lite-L4E16", &m);
+	estimate_settings_default(&s);
+	cr_expect(estimate_check(&m, &s, err, sizeof(err)));
+
+	s.ctx_tokens = 0;
+	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)));
+	cr_expect(strstr(err, "context") != NULL, "%s", err);
+	s.ctx_tokens = (1ull << 32) + 1;
+	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)));
+
+	estimate_settings_default(&s);
+	s.n_seq = 0;
+	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)));
+	cr_expect(strstr(err, "batch") != NULL, "%s", err);
+
+	estimate_settings_default(&s);
+	s.kv_k = KV_Q8_0;
+	s.kv_v = KV_F16;
+	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)), "MLA needs K type == V type");
+	cr_expect(strstr(err, "MLA") != NULL, "%s", err);
+
+	estimate_settings_default(&s);
+	s.kv_k = s.kv_v = KV_Q8_0;
+	s.flash_attn = false;
+	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)), "quantized V needs FA");
+	cr_expect(strstr(err, "flash attention") != NULL, "%s", err);
+
+	estimate_settings_default(&s);
+	s.offload = OFFLOAD_N_CPU_MOE;
+	s.offload_layers = 99;
+	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)));
+	cr_expect(strstr(err, "99") != NULL, "%s", err);
+	model_release(&m);
+
+	load_model("llama32-1b", &m);
+	estimate_settings_default(&s);
+	s.offload = OFFLOAD_CPU_MOE;
+	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)), "dense model has no experts");
+	s.offload = OFFLOAD_GPU;
+	s.kv_k = s.kv_v = KV_FP8;
+	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)), "fp8 KV is vLLM only");
+	model_release(&m);
+}
+
+/* ---- hardware fit ---- */
+
+Test(hardware, fit_counts_devices_and_headroom)
+{
+	struct estimate e;
+	memset(&e, 0, sizeof(e));
+	e.weights_gpu_bytes = 60ull << 30;
+	e.kv_gpu_bytes = 4ull << 30;
+	e.compute_bytes = 1ull << 30;
+	e.overhead_bytes = 512ull << 20;
+	e.gpu_bytes = e.weights_gpu_bytes + e.kv_gpu_bytes + e.compute_bytes + e.overhead_bytes;
+	struct device d = {.memory_bytes = 24ull << 30, .gpu_share = 1.0};
+	struct hw_fit f;
+	hw_fit(&e, &d, 1, &f);
+	cr_expect_not(f.fits);
+	/* 64 GiB split + 1.5 GiB per device: 3 x 24 = 72 >= 64 + 4.5 */
+	cr_expect_eq(f.needed, 3);
+	hw_fit(&e, &d, 3, &f);
+	cr_expect(f.fits);
+	cr_expect_eq(f.headroom_bytes, (int64_t)(72ull << 30) - (int64_t)((64ull << 30) + 3 * (1536ull << 20)));
+
+	struct device mac = {.memory_bytes = 128ull << 30, .unified = true, .gpu_share = 0.75};
+	cr_expect_eq(hw_usable_bytes(&mac), 96ull << 30);
+}

@@ -1,0 +1,166 @@
+/*
+ * test_profile.c - the profile loaders on valid and broken fixtures
+ * (tests/data/profiles-bad) and on every shipped profile.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "estimate.h"
+#include "profile.h"
+
+#define FIX "tests/data/profiles-bad/"
+
+static bool load(const char *file, struct model_arch *a, struct profile_warnings *w, char *err)
+{
+	struct model_meta meta;
+	return profile_load_model(file, &meta, a, w, err, PROFILE_ERR_LEN);
+}
+
+Test(profile, good_fixture_loads_without_warnings)
+{
+	struct model_arch a;
+	struct model_meta meta;
+	struct profile_warnings w = {0};
+	char err[PROFILE_ERR_LEN];
+	cr_assert(profile_load_model(FIX "good.ini", &meta, &a, &w, err, sizeof(err)), "%s", err);
+	cr_expect_eq(w.n, 0, "%s", w.n ? w.msg[0] : "");
+	cr_expect_str_eq(meta.id, "good");
+	cr_expect_str_eq(meta.name, "Good Model");
+	cr_expect_eq(meta.params_total, 1235814432ull);
+	cr_expect_eq(a.n_layer, 16);
+	cr_expect_eq(a.n_head_kv, 8);
+	cr_expect_eq(a.head_dim_k, 64);
+	cr_expect(a.tied_embeddings);
+	cr_expect(a.rope_freqs);
+	struct model m = {.arch = a};
+	cr_assert(model_prepare(&m));
+	cr_expect_eq(m.params_total, 1235814432ull, "Llama 3.2 1B's exact count");
+	model_release(&m);
+}
+
+struct bad_case {
+	const char *file;
+	const char *must_contain[3];
+};
+
+static const struct bad_case bad_cases[] = {
+	{"bad-number.ini", {"bad-number.ini", "num_key_value_heads", "'8x'"}},
+	{"missing-key.ini", {"missing-key.ini", "hidden_size", "missing"}},
+	{"unknown-type.ini", {"model_type", "transformer9000", NULL}},
+	{"kv-heads-divide.ini", {"num_key_value_heads", "7", NULL}},
+	{"syntax.ini", {"syntax.ini", "this line has no equals sign", NULL}},
+	{"missing-section.ini", {"missing-section.ini", "[config]", NULL}},
+	{"absurd-layers.ini", {"num_hidden_layers", "100000", NULL}},
+	{"negative.ini", {"num_hidden_layers", "-3", NULL}},
+	{"bad-bool.ini", {"tie_word_embeddings", "maybe", NULL}},
+	{"bad-params.ini", {"params_total", "1.2B", NULL}},
+	{"layer-types-count.ini", {"layer_types", "2 entries", NULL}},
+	{"truncated.ini", {"truncated.ini", NULL, NULL}},
+	{"empty.ini", {"empty.ini", "[model]", NULL}},
+	{"does-not-exist.ini", {"does-not-exist.ini", "cannot open", NULL}},
+};
+
+Test(profile, every_broken_fixture_names_file_key_and_value)
+{
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		char path[256], err[PROFILE_ERR_LEN] = "";
+		struct model_arch a;
+		snprintf(path, sizeof(path), FIX "%s", bad_cases[i].file);
+		cr_expect_not(load(path, &a, NULL, err), "%s loaded", bad_cases[i].file);
+		for (int k = 0; k < 3 && bad_cases[i].must_contain[k]; k++)
+			cr_expect(strstr(err, bad_cases[i].must_contain[k]) != NULL,
+				  "%s: message '%s' lacks '%s'", bad_cases[i].file, err,
+				  bad_cases[i].must_contain[k]);
+	}
+}
+
+Test(profile, unknown_key_is_a_warning_with_its_location)
+{
+	struct model_arch a;
+	struct profile_warnings w = {0};
+	char err[PROFILE_ERR_LEN];
+	cr_assert(load(FIX "typo-key.ini", &a, &w, err), "%s", err);
+	cr_assert_eq(w.n, 1);
+	cr_expect(strstr(w.msg[0], "typo-key.ini") && strstr(w.msg[0], "[config]") &&
+			  strstr(w.msg[0], "num_key_value_head"),
+		  "%s", w.msg[0]);
+}
+
+Test(profile, uppercase_keys_and_semicolons)
+{
+	struct model_arch a;
+	struct model_meta meta;
+	char err[PROFILE_ERR_LEN];
+	cr_assert(profile_load_model(FIX "uppercase-key.ini", &meta, &a, NULL, err, sizeof(err)),
+		  "%s", err);
+	cr_expect_eq(a.n_layer, 16, "iniparser lowercases keys");
+	cr_assert(profile_load_model(FIX "semicolon.ini", &meta, &a, NULL, err, sizeof(err)), "%s",
+		  err);
+	cr_expect_str_eq(meta.name, "Good", "';' starts a comment in a value");
+}
+
+Test(hardware_profile, good_and_broken)
+{
+	struct device_list l = {0};
+	struct profile_warnings w = {0};
+	char err[PROFILE_ERR_LEN];
+	cr_assert(profile_load_hardware(FIX "hw-good.ini", &l, &w, err, sizeof(err)), "%s", err);
+	cr_assert_eq(l.n, 2);
+	cr_expect_eq(l.v[0].memory_bytes, 24000000000ull, "24 GB is decimal");
+	cr_expect_eq(l.v[1].memory_bytes, 128ull << 30, "128 GiB is binary");
+	cr_expect(l.v[1].unified);
+	cr_expect_eq(hw_usable_bytes(&l.v[1]), 96ull << 30);
+	cr_expect_not_null(device_find(&l, "CARD-A"), "ids are case-insensitive");
+	device_list_free(&l);
+
+	static const struct {
+		const char *file, *key, *value;
+	} bad[] = {
+		{"hw-bad-memory.ini", "memory", "24 gigs"},
+		{"hw-bad-category.ini", "category", "gaming"},
+		{"hw-bad-share.ini", "gpu_share", "1.5"},
+		{"hw-bad-flag.ini", "fp8", "sometimes"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char path[256];
+		struct device_list b = {0};
+		snprintf(path, sizeof(path), FIX "%s", bad[i].file);
+		cr_expect_not(profile_load_hardware(path, &b, NULL, err, sizeof(err)), "%s", bad[i].file);
+		cr_expect(strstr(err, bad[i].file) && strstr(err, bad[i].key) && strstr(err, bad[i].value),
+			  "%s: '%s'", bad[i].file, err);
+		device_list_free(&b);
+	}
+}
+
+Test(shipped, every_profile_loads_without_warnings)
+{
+	struct profile_dirs dirs = {0};
+	dirs.n = 1;
+	snprintf(dirs.dir[0], sizeof(dirs.dir[0]), "profiles");
+	snprintf(dirs.origin[0], sizeof(dirs.origin[0]), "shipped");
+	struct catalog cat;
+	struct profile_warnings w = {0};
+	char err[PROFILE_ERR_LEN];
+	cr_assert(catalog_load(&dirs, &cat, &w, err, sizeof(err)), "%s", err);
+	for (int i = 0; i < w.n; i++)
+		cr_expect_fail("warning: %s", w.msg[i]);
+	cr_expect_geq(cat.n, 10);
+	static const char *const required[] = {
+		"llama-3.1-8b", "llama-3.1-70b", "qwen3-0.6b", "qwen3-8b", "qwen3-30b-a3b",
+		"deepseek-v3", "kimi-k2.6", "gemma-3-4b", "gpt-oss-20b", "gpt-oss-120b",
+	};
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		cr_expect_not_null(catalog_find(&cat, required[i]), "%s missing", required[i]);
+	catalog_free(&cat);
+
+	struct device_list l = {0};
+	w.n = 0;
+	cr_assert(profile_load_all_hardware(&dirs, &l, &w, err, sizeof(err)), "%s", err);
+	for (int i = 0; i < w.n; i++)
+		cr_expect_fail("warning: %s", w.msg[i]);
+	cr_expect_geq(l.n, 10);
+	cr_expect_not_null(device_find(&l, "h200-sxm"));
+	cr_expect_not_null(device_find(&l, "rtx-4090"));
+	device_list_free(&l);
+}
