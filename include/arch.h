@@ -29,6 +29,7 @@ enum arch_family {
 	AF_PHI3,          /* fused attn_qkv and ffn_up (gate+up) */
 	AF_COHERE2,       /* no ffn_norm, tied, biases off */
 	AF_OLMO2,         /* post norms, q/k norms over all heads */
+	AF_QWEN3NEXT,     /* gated DeltaNet + gated attention, MoE + shared */
 	AF_COUNT
 };
 

@@ -36,6 +36,10 @@ struct model_meta {
 	char native_dtype[64];
 	uint64_t params_total;  /* published total, 0 if not stated */
 	uint64_t params_active; /* published active, 0 if not stated */
+	/* How the vendor counts active parameters: "without-embedding" (the
+	 * engine's own definition, the default), "with-embedding" (Meta,
+	 * Qwen) or "without-embedding-and-output" (Zhipu GLM). */
+	char params_active_convention[32];
 	char source[256];
 	char path[512];         /* file it was loaded from */
 	char origin[16];        /* "shipped", "user", "env" or "file" */

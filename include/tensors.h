@@ -77,8 +77,10 @@ uint64_t tensor_elems(const struct tensor_info *t);
 /* Bytes of one tensor stored as type t (rows x row bytes). */
 uint64_t tensor_bytes(const struct tensor_info *t, enum qtype type);
 
-/* Parameter counts: every element, and the elements one token touches
- * (routed experts scaled by n_expert_used / n_expert). */
+/* Parameter counts: every element, and the elements one token multiplies
+ * with (routed experts scaled by n_expert_used / n_expert; the token
+ * embedding is a row lookup and not counted, as OpenAI, DeepSeek and
+ * Moonshot count active parameters). */
 uint64_t tensors_params_total(const struct tensor_list *l);
 uint64_t tensors_params_active(const struct tensor_list *l, const struct model_arch *a);
 

@@ -29,7 +29,8 @@ const char *const hfconfig_known_keys[] = {
 	"layer_types", "attention_chunk_size", "mamba_d_conv", "mamba_d_state",
 	"mamba_n_groups", "mamba_n_heads", "mamba_d_head", "mamba_expand",
 	"full_attention_interval", "linear_num_key_heads", "linear_num_value_heads",
-	"linear_key_head_dim", "linear_value_head_dim", "linear_conv_kernel_dim", NULL,
+	"linear_key_head_dim", "linear_value_head_dim", "linear_conv_kernel_dim",
+	"interleave_moe_layer_step", "intermediate_size_mlp", NULL,
 };
 
 bool hfconfig_key_known(const char *key)
@@ -55,7 +56,7 @@ static const struct type_row type_table[] = {
 	{"gemma2", AF_GEMMA2},      {"gemma3", AF_GEMMA3},     {"gemma3_text", AF_GEMMA3},
 	{"gpt_oss", AF_GPTOSS},     {"granitemoehybrid", AF_GRANITEHYBRID},
 	{"phi3", AF_PHI3},          {"cohere2", AF_COHERE2},   {"cohere", AF_COHERE2},
-	{"olmo2", AF_OLMO2},
+	{"olmo2", AF_OLMO2},        {"qwen3_next", AF_QWEN3NEXT},
 };
 
 struct reader {
@@ -265,7 +266,15 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		if (a->family == AF_GRANITEHYBRID || !strcmp(model_type, "mixtral") ||
 		    a->family == AF_GPTOSS)
 			a->n_ff = 0;
+		if (!strcmp(model_type, "llama4_text")) {
+			/* every MoE layer has one shared expert as wide as a routed one;
+			 * dense layers use intermediate_size_mlp */
+			a->n_ff_shexp = a->n_ff_exp;
+			a->n_expert_shared = 1;
+			a->n_ff = get_u32(&r, "intermediate_size_mlp", false, a->n_ff, 1u << 22);
+		}
 	}
+	uint32_t moe_step = get_u32(&r, "interleave_moe_layer_step", false, 1, ARCH_MAX_LAYERS);
 
 	/* Multi-head latent attention */
 	a->kv_lora_rank = get_u32(&r, "kv_lora_rank", false, 0, 65536);
@@ -281,6 +290,9 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		return false;
 
 	arch_fill_uniform_layers(a);
+	if (a->n_expert && moe_step > 1) /* Llama 4: MoE on every step-th layer */
+		for (uint32_t il = 0; il < a->n_layer; il++)
+			a->layer_moe[il] = (il + 1) % moe_step == 0;
 
 	/* Sliding window and layer pattern */
 	uint32_t window = get_u32(&r, "sliding_window", false, 0, UINT32_MAX);
@@ -301,6 +313,11 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		apply_pattern(a, p, LK_ATTN_SWA);
 	} else if (!strcmp(model_type, "llama4_text") && chunk) {
 		apply_pattern(a, 4, LK_ATTN_CHUNKED);
+	} else if (a->family == AF_QWEN3NEXT) {
+		/* every full_attention_interval-th layer attends, the rest are
+		 * gated DeltaNet */
+		uint32_t p = get_u32(&r, "full_attention_interval", true, 4, 1024);
+		apply_pattern(a, p, LK_RECURRENT);
 	}
 	a->n_swa = chunk && !strcmp(model_type, "llama4_text") ? chunk : window;
 
@@ -317,8 +334,16 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		uint32_t d_head = get_u32(&r, "mamba_d_head", false, 0, 65536);
 		uint32_t expand = get_u32(&r, "mamba_expand", false, 2, 64);
 		a->ssm_d_inner = d_head ? a->ssm_n_head * d_head : expand * a->n_embd;
+	} else if (any_rec && a->family == AF_QWEN3NEXT) {
+		a->rec_kind = RK_GATED_DELTANET;
+		a->ssm_d_conv = get_u32(&r, "linear_conv_kernel_dim", true, 0, 64);
+		a->ssm_d_state = get_u32(&r, "linear_key_head_dim", true, 0, 65536);
+		a->ssm_n_group = get_u32(&r, "linear_num_key_heads", true, 0, 4096);
+		a->ssm_n_head = get_u32(&r, "linear_num_value_heads", true, 0, 4096);
+		a->ssm_d_inner = a->ssm_n_head * get_u32(&r, "linear_value_head_dim", true, 0, 65536);
 	} else if (any_rec) {
-		fail(&r, "layer_types", "recurrent layers are supported for granitemoehybrid only",
+		fail(&r, "layer_types",
+		     "recurrent layers are supported for granitemoehybrid and qwen3_next only",
 		     model_type);
 	}
 	for (uint32_t il = 0; il < a->n_layer; il++)

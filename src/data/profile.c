@@ -182,7 +182,11 @@ static void warn_unknown_keys(const dictionary *d, const char *path, const char 
 
 static const char *const model_keys[] = {
 	"name", "family", "hf_repo", "native_dtype", "params_total", "params_active",
-	"source", "arch", NULL,
+	"source", "arch", "params_active_convention", NULL,
+};
+
+static const char *const active_conventions[] = {
+	"without-embedding", "with-embedding", "without-embedding-and-output", NULL,
 };
 
 struct ini_config_ctx {
@@ -251,6 +255,20 @@ bool profile_load_model(const char *path, struct model_meta *meta, struct model_
 				 count_keys[i], v);
 			goto out;
 		}
+	}
+
+	const char *conv = ini_get(d, "model", "params_active_convention");
+	copy_str(meta->params_active_convention, sizeof(meta->params_active_convention),
+		 conv ? conv : active_conventions[0]);
+	bool conv_ok = false;
+	for (const char *const *c = active_conventions; *c; c++)
+		conv_ok |= !strcmp(*c, meta->params_active_convention);
+	if (!conv_ok) {
+		snprintf(err, errlen,
+			 "%s: [model] params_active_convention: not without-embedding, with-embedding "
+			 "or without-embedding-and-output: '%s'",
+			 path, conv);
+		goto out;
 	}
 
 	char where[600];

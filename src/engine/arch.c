@@ -12,7 +12,7 @@ static const char *const family_names[AF_COUNT] = {
 	[AF_GEMMA3] = "gemma3",     [AF_DEEPSEEK2] = "deepseek2",
 	[AF_GPTOSS] = "gpt-oss",    [AF_GRANITEHYBRID] = "granitehybrid",
 	[AF_PHI3] = "phi3",         [AF_COHERE2] = "cohere2",
-	[AF_OLMO2] = "olmo2",
+	[AF_OLMO2] = "olmo2",       [AF_QWEN3NEXT] = "qwen3next",
 };
 
 const char *arch_family_name(enum arch_family f)

@@ -156,10 +156,11 @@ static void build_attention(struct builder *b, const struct model_arch *a, uint3
 		return;
 	}
 
-	const uint64_t q = H * a->head_dim_k;
+	const uint64_t q = H * a->head_dim_k * (a->family == AF_QWEN3NEXT ? 2 : 1);
 	const uint64_t k = Hkv * a->head_dim_k;
 	const uint64_t v = Hkv * a->head_dim_v;
 	const uint64_t o = H * a->head_dim_v;
+	const uint64_t q_norm = a->family == AF_QWEN3NEXT ? a->head_dim_k : 0;
 	if (a->family == AF_PHI3) {
 		M2(b, "attn_qkv.weight", E, q + k + v);
 	} else {
@@ -177,6 +178,8 @@ static void build_attention(struct builder *b, const struct model_arch *a, uint3
 		break;
 	case AF_QWEN3:
 	case AF_GEMMA3:
+	case AF_QWEN3NEXT:
+		(void)q_norm;
 		V1(b, "attn_q_norm.weight", a->head_dim_k);
 		V1(b, "attn_k_norm.weight", a->head_dim_k);
 		break;
@@ -213,6 +216,25 @@ static void build_mamba2(struct builder *b, const struct model_arch *a)
 	M2(b, "ssm_out.weight", d_inner, E);
 }
 
+/* Gated DeltaNet (Qwen3-Next): ssm_d_state = key head dim, ssm_n_group =
+ * key heads, ssm_n_head = value heads, ssm_d_inner = value width. */
+static void build_delta_net(struct builder *b, const struct model_arch *a)
+{
+	const uint64_t E = a->n_embd;
+	const uint64_t key_dim = (uint64_t)a->ssm_d_state * a->ssm_n_group;
+	const uint64_t value_dim = a->ssm_d_inner;
+	const uint64_t n_v_heads = a->ssm_n_head;
+
+	M2(b, "attn_qkv.weight", E, 2 * key_dim + value_dim);
+	M2(b, "attn_gate.weight", E, value_dim);
+	M2(b, "ssm_conv1d.weight", a->ssm_d_conv, 2 * key_dim + value_dim);
+	V1(b, "ssm_dt.bias", n_v_heads);
+	V1(b, "ssm_a", n_v_heads);
+	M2(b, "ssm_beta_alpha.weight", E, 2 * n_v_heads);
+	V1(b, "ssm_norm.weight", value_dim / n_v_heads);
+	M2(b, "ssm_out.weight", value_dim, E);
+}
+
 static void build_ffn(struct builder *b, const struct model_arch *a, uint32_t il)
 {
 	const uint64_t E = a->n_embd;
@@ -244,6 +266,8 @@ static void build_ffn(struct builder *b, const struct model_arch *a, uint32_t il
 		M2(b, "ffn_down_exps.bias", E, X);
 	}
 	if (a->n_ff_shexp) {
+		if (a->family == AF_QWEN3NEXT)
+			V1(b, "ffn_gate_inp_shexp.weight", E);
 		M2(b, "ffn_gate_shexp.weight", E, a->n_ff_shexp);
 		M2(b, "ffn_up_shexp.weight", E, a->n_ff_shexp);
 		M2(b, "ffn_down_shexp.weight", a->n_ff_shexp, E);
@@ -257,16 +281,19 @@ static void build_layer(struct builder *b, const struct model_arch *a, uint32_t 
 
 	if (a->family != AF_OLMO2)
 		V1(b, "attn_norm.weight", E);
-	if (a->layer_kind[il] == LK_RECURRENT)
+	if (a->layer_kind[il] == LK_RECURRENT && a->rec_kind == RK_GATED_DELTANET)
+		build_delta_net(b, a);
+	else if (a->layer_kind[il] == LK_RECURRENT)
 		build_mamba2(b, a);
 	else
 		build_attention(b, a, il);
 
-	if (post_norms || a->family == AF_GPTOSS)
+	if (post_norms || a->family == AF_GPTOSS || a->family == AF_QWEN3NEXT)
 		V1(b, "post_attention_norm.weight", E);
 	if (post_norms)
 		V1(b, "post_ffw_norm.weight", E);
-	if (a->family != AF_GPTOSS && a->family != AF_COHERE2 && a->family != AF_OLMO2)
+	if (a->family != AF_GPTOSS && a->family != AF_COHERE2 && a->family != AF_OLMO2 &&
+	    a->family != AF_QWEN3NEXT)
 		V1(b, "ffn_norm.weight", E);
 	build_ffn(b, a, il);
 }
@@ -313,6 +340,8 @@ uint64_t tensors_params_active(const struct tensor_list *l, const struct model_a
 	for (size_t i = 0; i < l->n; i++) {
 		const struct tensor_info *t = &l->v[i];
 		uint64_t e = tensor_elems(t);
+		if (t->cat == TC_TOKEN_EMBD)
+			continue; /* a row lookup, not a matrix product */
 		if (t->routed_expert && a->n_expert > 0)
 			e = e / a->n_expert * a->n_expert_used;
 		n += e;

@@ -164,3 +164,51 @@ Test(shipped, every_profile_loads_without_warnings)
 	cr_expect_not_null(device_find(&l, "rtx-4090"));
 	device_list_free(&l);
 }
+
+/* Published parameter counts, within 2 %: the derived tensors are right. */
+Test(shipped, derived_parameters_match_published_counts)
+{
+	struct profile_dirs dirs = {0};
+	dirs.n = 1;
+	snprintf(dirs.dir[0], sizeof(dirs.dir[0]), "profiles");
+	struct catalog cat;
+	char err[PROFILE_ERR_LEN];
+	cr_assert(catalog_load(&dirs, &cat, NULL, err, sizeof(err)), "%s", err);
+	int checked_total = 0, checked_active = 0;
+	for (size_t i = 0; i < cat.n; i++) {
+		const struct catalog_model *c = &cat.v[i];
+		struct model m = {.arch = c->arch};
+		cr_assert(model_prepare(&m));
+		if (c->meta.params_total) {
+			double e = 100.0 * ((double)m.params_total - (double)c->meta.params_total) /
+				   (double)c->meta.params_total;
+			cr_expect(e <= 2.0 && e >= -2.0, "%s: total %llu vs published %llu (%+.2f %%)",
+				  c->meta.id, (unsigned long long)m.params_total,
+				  (unsigned long long)c->meta.params_total, e);
+			checked_total++;
+		}
+		if (c->meta.params_active) {
+			uint64_t active = m.params_active;
+			for (size_t t = 0; t < m.tensors.n; t++) {
+				const struct tensor_info *ti = &m.tensors.v[t];
+				if (ti->cat == TC_TOKEN_EMBD &&
+				    !strcmp(c->meta.params_active_convention, "with-embedding"))
+					active += tensor_elems(ti);
+				if (ti->cat == TC_OUTPUT &&
+				    !strcmp(c->meta.params_active_convention, "without-embedding-and-output"))
+					active -= tensor_elems(ti);
+			}
+			double e = 100.0 * ((double)active - (double)c->meta.params_active) /
+				   (double)c->meta.params_active;
+			cr_expect(e <= 2.0 && e >= -2.0, "%s: active %llu vs published %llu (%+.2f %%, %s)",
+				  c->meta.id, (unsigned long long)active,
+				  (unsigned long long)c->meta.params_active, e,
+				  c->meta.params_active_convention);
+			checked_active++;
+		}
+		model_release(&m);
+	}
+	cr_expect_geq(checked_total, 20, "only %d profiles state a total", checked_total);
+	cr_expect_geq(checked_active, 8, "only %d profiles state an active count", checked_active);
+	catalog_free(&cat);
+}

@@ -1,0 +1,91 @@
+/*
+ * keys.h - the key table: every key binding of the interactive view as one
+ * row (key, action, where it applies, key-bar label, help text).
+ *
+ * State layer, pure data.  The help screen, the bottom key bar and the man
+ * page's KEYS section all follow this table.  Keys are plain characters or
+ * the KEYC_ codes below; the ui layer maps curses key codes onto them, so
+ * nothing here needs curses.
+ */
+#ifndef VRAMCALC_KEYS_H
+#define VRAMCALC_KEYS_H
+
+#include <stddef.h>
+
+/* Special keys, outside Unicode. */
+enum keycode {
+	KEYC_UP = 0x110000,
+	KEYC_DOWN,
+	KEYC_LEFT,
+	KEYC_RIGHT,
+	KEYC_PGUP,
+	KEYC_PGDN,
+	KEYC_HOME,
+	KEYC_END,
+	KEYC_ENTER,
+	KEYC_ESC,
+	KEYC_TAB,
+	KEYC_BTAB,
+	KEYC_BACKSPACE,
+	KEYC_CTRL_U, /* clear a typed line */
+};
+
+/* What a key does. */
+enum action {
+	ACT_UP,
+	ACT_DOWN,
+	ACT_LEFT,
+	ACT_RIGHT,
+	ACT_BIG_UP,
+	ACT_BIG_DOWN,
+	ACT_HOME,
+	ACT_END,
+	ACT_FOCUS_NEXT,
+	ACT_FOCUS_PREV,
+	ACT_ENTER,
+	ACT_SEARCH,
+	ACT_FILTER,
+	ACT_HELP,
+	ACT_COMPARE,
+	ACT_EXPLAIN,
+	ACT_WHATIF,
+	ACT_PIN,
+	ACT_UNPIN,
+	ACT_UNDO,
+	ACT_REDO,
+	ACT_SAVE,
+	ACT_LOAD,
+	ACT_BACK,
+	ACT_QUIT,
+	ACT_COUNT
+};
+
+/* Where a binding applies (bit mask of views, see session.h enum view). */
+#define KEYS_IN_MAIN (1u << 0)
+#define KEYS_IN_COMPARE (1u << 1)
+#define KEYS_IN_EXPLAIN (1u << 2)
+#define KEYS_IN_WHATIF (1u << 3)
+#define KEYS_IN_HELP (1u << 4)
+#define KEYS_EVERYWHERE 0x1fu
+
+/* One key binding. */
+struct key_binding {
+	int key;                /* character or enum keycode */
+	const char *name;       /* as the help screen writes it: "PgUp", "k" */
+	enum action action;
+	unsigned views;         /* KEYS_IN_* mask */
+	const char *bar;        /* key-bar label, or NULL to leave it off the bar */
+	const char *help;       /* one line for the help screen and man page */
+};
+
+/* The table, ending with a row whose name is NULL. */
+extern const struct key_binding key_table[];
+
+/* The action bound to key in view (enum view), or -1. */
+int keys_lookup(int key, int view);
+
+/* The binding shown on the key bar for an action in a view (first row
+ * with a bar label), or NULL. */
+const struct key_binding *keys_bar_entry(int action, int view);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+ * session.h - the state of an interactive session, without a terminal.
+ *
+ * State layer.  A session holds the configuration being explored (model,
+ * settings, GPU type and count), the pinned configuration A of a what-if,
+ * undo and redo stacks, the focused slider or pane, the open view and the
+ * open picker or prompt, and the results of the last recalculation (the
+ * estimate, the fit on the chosen GPU, the hardware list sorted by fit, the
+ * quant comparison, the explain text).
+ *
+ * Keys reach the session as actions (keys.h).  session_key() changes the
+ * state and returns reaction flags; it never runs the engine.  The main
+ * loop calls session_recalc() when REACT_RECALC is set, then draws.
+ * Nothing here includes curses: the unit tests drive a session directly.
+ */
+#ifndef VRAMCALC_SESSION_H
+#define VRAMCALC_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "estimate.h"
+#include "hardware.h"
+#include "profile.h"
+
+/* One point of the configuration space: what undo, pin and save keep. */
+struct config {
+	size_t model;        /* index into the session's catalog */
+	struct settings set; /* engine settings */
+	size_t gpu;          /* index into the session's device list */
+	uint32_t gpu_count;  /* 1..HW_MAX_DEVICES */
+};
+
+/* True when two configurations mean the same thing (field by field). */
+bool config_equal(const struct config *a, const struct config *b);
+
+/* Sliders, in the order they are drawn. */
+enum slider_id {
+	SL_MODEL,
+	SL_QUANT,
+	SL_CONTEXT,
+	SL_BATCH,
+	SL_KV,
+	SL_OFFLOAD,
+	SL_OFFLOAD_AMOUNT,
+	SL_GPU,
+	SL_GPU_COUNT,
+	SL_FLASH,
+	SL_UBATCH,
+	SL_COUNT
+};
+
+/* What Enter (or typing) does on a slider. */
+enum slider_edit {
+	EDIT_NONE,
+	EDIT_TOGGLE,     /* Enter flips it */
+	EDIT_PICK_MODEL, /* Enter opens the model picker */
+	EDIT_PICK_GPU,   /* Enter opens the hardware picker */
+	EDIT_NUMBER,     /* Enter or a digit opens an exact-entry prompt */
+};
+
+struct session;
+
+/* One slider: a row of slider_table.  Every function takes the session
+ * and reads or changes only s->cur (the live configuration). */
+struct slider_def {
+	enum slider_id id;
+	const char *label;  /* "context" */
+	const char *hint;   /* keys that move it, for the row: "h/l step, +/- x4, Enter type" */
+	const char *help;   /* one line for the help screen */
+	const char *prompt; /* exact-entry prompt (EDIT_NUMBER), else NULL */
+	enum slider_edit edit;
+	/* Move one step (dir = +1 or -1), or a big step.  Returns true when
+	 * the configuration changed. */
+	bool (*step)(struct session *s, int dir, bool big);
+	/* The value as shown in the row ("Q4_K_M", "32K tokens"). */
+	void (*format)(const struct session *s, char *buf, size_t n);
+	/* Knob position on the track: *pos in 0..*count-1 (count 0: no track). */
+	void (*position)(const struct session *s, int *pos, int *count);
+	/* Exact entry (EDIT_NUMBER): parse text and set; false with a reason
+	 * in err when the text is not a valid value. */
+	bool (*set_text)(struct session *s, const char *text, char *err, size_t errlen);
+	/* False when the slider means nothing for the configuration (the
+	 * offload amount with everything on the GPU); NULL: always on. */
+	bool (*enabled)(const struct session *s);
+};
+
+/* The slider table, indexed by enum slider_id. */
+extern const struct slider_def slider_table[SL_COUNT];
+
+/* Context sizes the context slider steps through below max_tokens (the
+ * model's native maximum, which is included): powers of two and common
+ * sizes from 512.  Fills up to max entries in ascending order; returns the
+ * count. */
+size_t session_context_steps(uint64_t max_tokens, uint64_t *out, size_t max);
+
+/* Quantizations in slider order: ascending bits per weight, llama.cpp
+ * file types first, then vLLM formats.  Returns the position of f. */
+extern const enum ftype session_quant_order[FT_COUNT];
+int session_quant_pos(enum ftype f);
+
+/* Panes that Tab moves between in the main view. */
+enum pane { PANE_SLIDERS, PANE_HARDWARE, PANE_COUNT };
+
+/* Views. */
+enum view { VIEW_MAIN, VIEW_COMPARE, VIEW_EXPLAIN, VIEW_WHATIF, VIEW_HELP, VIEW_COUNT };
+
+/* Modal inputs drawn over a view. */
+enum modal { MODAL_NONE, MODAL_PICK_MODEL, MODAL_PICK_GPU, MODAL_PICK_SESSION, MODAL_PROMPT };
+
+/* What a prompt's text is for. */
+enum prompt_kind { PROMPT_SLIDER, PROMPT_SAVE };
+
+#define SESSION_UNDO_MAX 64
+#define SESSION_TEXT_MAX 64
+#define SESSION_LINE_MAX 160
+#define SESSION_EXPLAIN_MAX 96
+#define SESSION_SAVED_MAX 64
+
+/* Status line severity. */
+enum status_level { STATUS_INFO, STATUS_WARN, STATUS_ERROR };
+
+/* How comfortably an estimate fits. */
+enum fit_level { FIT_OK, FIT_TIGHT, FIT_NO };
+
+/* A device of the hardware list with its fit. */
+struct hw_row {
+	size_t dev;             /* index into the device list */
+	int group;              /* 0 fits on one, 1 needs several, 2 does not fit */
+	uint32_t needed;        /* devices needed (0: none up to HW_MAX_DEVICES) */
+	int64_t headroom_bytes; /* with `needed` devices (1 when none fit) */
+};
+
+/* One quantization of the compare view. */
+struct compare_row {
+	enum ftype ftype;
+	bool valid;              /* passed estimate_check */
+	char err[128];           /* reason when not valid */
+	uint64_t weights_bytes, kv_bytes, total_bytes, gpu_bytes;
+	double bpw;              /* of the weights */
+	struct hw_fit fit;       /* on the chosen GPU x count */
+};
+
+/* A filtered list: the model, hardware or saved-session picker. */
+struct picker {
+	char query[SESSION_TEXT_MAX]; /* typed filter */
+	size_t *match;                /* indices that pass the filter (owned) */
+	size_t n, cap;
+	size_t sel;                   /* index into match */
+	char (*names)[SESSION_TEXT_MAX]; /* saved sessions (MODAL_PICK_SESSION) */
+	size_t n_names;
+};
+
+/* The session.  Create with session_init(), release with session_free(). */
+struct session {
+	/* Catalogs: borrowed, must outlive the session. */
+	const struct catalog *cat;
+	const struct device_list *devs;
+	struct model *models; /* cat->n prepared models (owned) */
+	size_t *model_order;  /* catalog indices by total parameters (owned) */
+	size_t *gpu_order;    /* device indices by usable memory (owned) */
+
+	struct config cur;    /* the live configuration (B when pinned) */
+	bool pinned;
+	struct config pin;    /* A */
+	struct config undo[SESSION_UNDO_MAX], redo[SESSION_UNDO_MAX];
+	int n_undo, n_redo;
+
+	enum view view;
+	enum pane pane;
+	int slider;           /* focused slider (enum slider_id) */
+	enum modal modal;
+	struct picker pick;
+	enum prompt_kind prompt_kind;
+	char prompt[SESSION_TEXT_MAX];
+	int hw_filter;        /* -1: every category, else enum hw_category */
+	size_t hw_sel;        /* selected row of the hardware list */
+	size_t cmp_sel;       /* selected row of the compare view */
+	int scroll;           /* first line of the explain and help views */
+	char sessions_dir[512]; /* where s/S save and load */
+	uint64_t host_ram_bytes; /* this machine's memory (0: unknown) */
+
+	char status[256];
+	enum status_level status_level;
+
+	/* Results of session_recalc(). */
+	bool valid;           /* the live configuration passed estimate_check */
+	char err[256];        /* why not */
+	struct estimate est;
+	struct hw_fit fit;    /* est on cur.gpu x cur.gpu_count */
+	bool pin_valid;
+	char pin_err[256];
+	struct estimate pin_est;
+	struct hw_fit pin_fit;
+	struct hw_row *hw;    /* sorted, filtered hardware list (owned) */
+	size_t n_hw;
+	struct compare_row cmp[FT_COUNT];
+	char explain[SESSION_EXPLAIN_MAX][SESSION_LINE_MAX];
+	int n_explain;
+};
+
+/* Start a session on catalog entry `model` with settings, device `gpu` and
+ * count.  Prepares every model of the catalog (their tensor lists); returns
+ * false with a reason on allocation failure.  The caller sets
+ * sessions_dir and host_ram_bytes afterwards if it wants them. */
+bool session_init(struct session *s, const struct catalog *cat, const struct device_list *devs,
+		  size_t model, const struct settings *set, size_t gpu, uint32_t gpu_count,
+		  char *err, size_t errlen);
+void session_free(struct session *s);
+
+/* The prepared model of catalog entry i. */
+const struct model *session_model(const struct session *s, size_t i);
+
+/* Reaction flags returned by key handling (htop's Htop_Reaction). */
+enum reaction {
+	REACT_NONE = 0,
+	REACT_REDRAW = 1 << 0, /* something visible changed */
+	REACT_RECALC = 1 << 1, /* the configuration changed: run the engine */
+	REACT_QUIT = 1 << 2,   /* leave the program */
+};
+
+/* Handle one key (a keys.h code).  Routes text to an open picker or
+ * prompt, otherwise looks the key up in the key table.  Returns reaction
+ * flags. */
+unsigned session_key(struct session *s, int key);
+
+/* Carry out one action of the key table (enum action, keys.h). */
+unsigned session_action(struct session *s, int action);
+
+/* Recalculate everything the current view shows: the live estimate and
+ * fit, the pinned one, the hardware list, and the compare or explain
+ * view's rows.  Calls the engine; allocation-free. */
+void session_recalc(struct session *s);
+
+/* Change the live configuration to c as one undoable step.  Returns true
+ * when it differed. */
+bool session_set_config(struct session *s, const struct config *c);
+
+/* Undo or redo one change; false when there is nothing to undo/redo. */
+bool session_undo(struct session *s);
+bool session_redo(struct session *s);
+
+/* Set the status line (printf-style). */
+void session_status(struct session *s, enum status_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* How comfortably a fit fits: FIT_NO when it overflows, FIT_TIGHT when
+ * less than a tenth of the capacity (usable x count) is left. */
+enum fit_level session_fit_level(const struct hw_fit *f, uint64_t usable_bytes);
+
+/* Devices of category filter `filter` (-1 all) sorted by fit for est:
+ * those that fit on one device (smallest first), those that need several
+ * (fewest first), those that never fit (largest first).  Writes up to max
+ * rows and returns the count. */
+size_t session_rank_hardware(const struct estimate *est, const struct device_list *devs,
+			     int filter, struct hw_row *out, size_t max);
+
+/* Does catalog entry i match a picker query?  Every whitespace-separated
+ * word must match the id, name, family or size ("8b", "70B"); a word
+ * "<N" or ">N" (N with an optional b or m suffix) compares total
+ * parameters. */
+bool session_model_matches(const struct session *s, size_t i, const char *query);
+
+/* Saved sessions.  The directory is $XDG_CONFIG_HOME/vramcalc/sessions
+ * (~/.config/vramcalc/sessions when XDG_CONFIG_HOME is unset or empty). */
+void session_default_dir(char *buf, size_t n);
+
+/* Is name usable as a session name (letters, digits, '.', '_', '-', not
+ * starting with '.', at most 48 characters)? */
+bool session_name_valid(const char *name);
+
+/* Write the live configuration to DIR/NAME.ini atomically (a temporary
+ * file in DIR, fsync, rename).  On failure the previous file is left as it
+ * was, the temporary file removed, and err names the cause. */
+bool session_save(const struct session *s, const char *name, char *err, size_t errlen);
+
+/* Read DIR/NAME.ini into *c (validated against the catalogs).  On failure
+ * *c is untouched and err names the file, key and value. */
+bool session_load(const struct session *s, const char *name, struct config *c, char *err,
+		  size_t errlen);
+
+/* Names of the saved sessions in DIR, sorted; returns the count. */
+size_t session_list_saved(const char *dir, char (*names)[SESSION_TEXT_MAX], size_t max);
+
+/* Fill s->explain with how each number of the live estimate was computed. */
+void session_explain(struct session *s);
+
+#endif

@@ -1,0 +1,225 @@
+/*
+ * test_cli.c - option parsing, exit statuses and the JSON contract.
+ */
+#include <criterion/criterion.h>
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "format.h"
+
+static void use_repo_profiles(void)
+{
+	setenv("VRAMCALC_PROFILE_PATH", "profiles", 1);
+	setenv("XDG_CONFIG_HOME", "/nonexistent-vramcalc-test", 1);
+}
+
+TestSuite(cli, .init = use_repo_profiles);
+
+static bool parse(char *err, int argc, ...)
+{
+	char *argv[32] = {"vramcalc"};
+	va_list ap;
+	va_start(ap, argc);
+	for (int i = 1; i <= argc; i++)
+		argv[i] = va_arg(ap, char *);
+	va_end(ap);
+	struct cli_options o;
+	return cli_parse(argc + 1, argv, false, &o, err, 256);
+}
+
+Test(cli, sizes_and_defaults)
+{
+	char *argv[] = {"vramcalc", "-m", "kimi-k2.6", "-q", "q4_k_m", "-c", "256K", "-b", "4",
+			"-k", "q8_0", "--offload", "n-cpu-moe=12", "-g", "h200-sxmx8", "--json"};
+	struct cli_options o;
+	char err[256];
+	cr_assert(cli_parse(16, argv, true, &o, err, sizeof(err)), "%s", err);
+	cr_expect_str_eq(o.model, "kimi-k2.6");
+	cr_expect_eq(o.settings.ftype, FT_Q4_K_M);
+	cr_expect_eq(o.settings.ctx_tokens, 262144);
+	cr_expect_eq(o.settings.n_seq, 4);
+	cr_expect_eq(o.settings.kv_k, KV_Q8_0);
+	cr_expect_eq(o.settings.kv_v, KV_Q8_0);
+	cr_expect_eq(o.settings.offload, OFFLOAD_N_CPU_MOE);
+	cr_expect_eq(o.settings.offload_layers, 12);
+	cr_expect_str_eq(o.gpu_id, "h200-sxm");
+	cr_expect_eq(o.gpu_count, 8);
+	cr_expect(o.json);
+	cr_expect_not(o.tui, "--json never opens the TUI");
+
+	char *plain[] = {"vramcalc"};
+	cr_assert(cli_parse(1, plain, true, &o, err, sizeof(err)));
+	cr_expect(o.tui, "a bare run on a terminal opens the TUI");
+	cr_expect_str_eq(o.model, CLI_DEFAULT_MODEL);
+	cr_expect_eq(o.settings.n_ubatch, 512);
+	cr_expect(o.settings.flash_attn);
+	cr_assert(cli_parse(1, plain, false, &o, err, sizeof(err)));
+	cr_expect_not(o.tui, "not a terminal: print");
+
+	uint64_t n;
+	cr_expect(parse_count("32k", 1ull << 32, &n) && n == 32768);
+	cr_expect(parse_count("262144", 1ull << 32, &n) && n == 262144);
+	cr_expect(parse_count("1M", 1ull << 32, &n) && n == 1048576);
+	cr_expect_not(parse_count("-5", 1ull << 32, &n));
+	cr_expect_not(parse_count("12q", 1ull << 32, &n));
+	cr_expect_not(parse_count("99999999999999999999999", 1ull << 32, &n));
+}
+
+Test(cli, bad_usage_names_option_and_value)
+{
+	static const struct {
+		const char *opt, *val, *expect;
+	} cases[] = {
+		{"-q", "Q4_K_X", "Q4_K_X"},       {"-c", "0", "--context"},
+		{"-c", "4294967297", "4294967297"}, {"-c", "lots", "lots"},
+		{"-b", "0", "--batch"},            {"-k", "q3_0", "q3_0"},
+		{"--offload", "sideways", "sideways"}, {"--offload", "ngl=", "ngl"},
+		{"--flash-attn", "maybe", "maybe"}, {"--list", "gpus", "gpus"},
+		{"--ubatch", "0", "--ubatch"},     {"-g", "x0", "0"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char err[256] = "";
+		cr_expect_not(parse(err, 2, cases[i].opt, cases[i].val), "%s %s accepted", cases[i].opt,
+			      cases[i].val);
+		cr_expect(strstr(err, cases[i].expect) != NULL, "%s %s: '%s'", cases[i].opt,
+			  cases[i].val, err);
+	}
+	char err[256];
+	cr_expect_not(parse(err, 1, "--frobnicate"));
+	cr_expect(strstr(err, "--frobnicate") != NULL, "%s", err);
+	cr_expect_not(parse(err, 1, "-c"), "missing value");
+	cr_expect(strstr(err, "needs a value") != NULL, "%s", err);
+}
+
+/* Run the CLI into a memory buffer; returns the exit status. */
+static int run(char **out, char **errout, int argc, char **argv)
+{
+	struct cli_options o;
+	char err[256];
+	size_t n1, n2;
+	if (!cli_parse(argc, argv, false, &o, err, sizeof(err)))
+		return 2;
+	FILE *f = open_memstream(out, &n1);
+	FILE *e = open_memstream(errout, &n2);
+	int rc = cli_run(&o, f, e);
+	fclose(f);
+	fclose(e);
+	return rc;
+}
+
+static uint64_t num(cJSON *o, const char *a, const char *b)
+{
+	cJSON *x = cJSON_GetObjectItem(cJSON_GetObjectItem(o, a), b);
+	cr_assert(cJSON_IsNumber(x), "%s.%s missing", a, b);
+	return (uint64_t)x->valuedouble;
+}
+
+Test(cli, json_contract_for_the_seed_case)
+{
+	char *argv[] = {"vramcalc", "-m", "kimi-k2.6", "-q", "Q4_K_M", "-c", "262144", "--json"};
+	char *out = NULL, *err = NULL;
+	cr_assert_eq(run(&out, &err, 8, argv), 0, "%s", err);
+	cJSON *j = cJSON_Parse(out);
+	cr_assert_not_null(j, "not JSON: %s", out);
+	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "model"), "id")->valuestring,
+			 "kimi-k2.6");
+	cr_expect_eq(num(j, "bytes", "weights"), 620550916096ull);
+	cr_expect_eq(num(j, "bytes", "kv_cache"), 18421383168ull);
+	cr_expect_eq(num(j, "model", "params_total"), 1026408232448ull);
+	cr_expect_eq(num(j, "settings", "context"), 262144);
+	cr_expect_eq(num(j, "settings", "batch"), 1);
+	uint64_t total = num(j, "bytes", "total");
+	cr_expect_eq(total, num(j, "bytes", "weights") + num(j, "bytes", "kv_cache") +
+				    num(j, "bytes", "compute") + num(j, "bytes", "output") +
+				    num(j, "bytes", "overhead"));
+	cr_expect_gt(num(j, "placement", "gpu"), num(j, "bytes", "weights"));
+	cJSON *hw = cJSON_GetObjectItem(j, "hardware");
+	cr_assert(cJSON_IsArray(hw));
+	cr_expect_geq(cJSON_GetArraySize(hw), 10, "without -g: every device");
+	cJSON *d;
+	bool saw_h200 = false;
+	cJSON_ArrayForEach(d, hw)
+	{
+		const char *id = cJSON_GetObjectItem(d, "id")->valuestring;
+		if (!strcmp(id, "h200-sxm")) {
+			saw_h200 = true;
+			/* 141 GB each: ~640 GB of weights + cache need 5 */
+			cr_expect_eq(cJSON_GetObjectItem(d, "count")->valuedouble, 5);
+			cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(d, "fits")));
+		}
+	}
+	cr_expect(saw_h200);
+	cJSON_Delete(j);
+	free(out);
+	free(err);
+}
+
+Test(cli, gpu_fit_and_unknown_gpu)
+{
+	char *argv[] = {"vramcalc", "-m", "llama-3.1-8b", "-q", "Q4_K_M", "-g", "rtx-4090", "--json"};
+	char *out = NULL, *err = NULL;
+	cr_assert_eq(run(&out, &err, 8, argv), 0, "%s", err);
+	cJSON *j = cJSON_Parse(out);
+	cr_assert_not_null(j);
+	cJSON *hw = cJSON_GetObjectItem(j, "hardware");
+	cr_assert_eq(cJSON_GetArraySize(hw), 1);
+	cJSON *d = cJSON_GetArrayItem(hw, 0);
+	cr_expect_str_eq(cJSON_GetObjectItem(d, "id")->valuestring, "rtx-4090");
+	cr_expect_eq(cJSON_GetObjectItem(d, "count")->valuedouble, 1);
+	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(d, "fits")));
+	cJSON_Delete(j);
+	free(out);
+	free(err);
+
+	char *bad[] = {"vramcalc", "-m", "llama-3.1-8b", "-g", "rtx-9999", "--json"};
+	cr_expect_eq(run(&out, &err, 6, bad), 2);
+	cr_expect(strstr(err, "rtx-9999") != NULL, "%s", err);
+	free(out);
+	free(err);
+
+	char *nomodel[] = {"vramcalc", "-m", "no-such-model", "--json"};
+	cr_expect_eq(run(&out, &err, 4, nomodel), 2);
+	cr_expect(strstr(err, "no-such-model") != NULL, "%s", err);
+	free(out);
+	free(err);
+
+	char *mla[] = {"vramcalc", "-m", "deepseek-v3", "-k", "q8_0,f16", "--json"};
+	cr_expect_eq(run(&out, &err, 6, mla), 2);
+	cr_expect(strstr(err, "MLA") != NULL, "%s", err);
+	free(out);
+	free(err);
+}
+
+Test(cli, lists_as_json)
+{
+	static const char *const what[] = {"models", "hardware", "quants"};
+	static const char *const key[] = {"params_total", "memory_bytes", "base_bpw"};
+	for (int i = 0; i < 3; i++) {
+		char *argv[] = {"vramcalc", "--list", (char *)what[i], "--json"};
+		char *out = NULL, *err = NULL;
+		cr_assert_eq(run(&out, &err, 4, argv), 0, "%s", err);
+		cJSON *j = cJSON_Parse(out);
+		cr_assert(cJSON_IsArray(j), "%s", what[i]);
+		cr_expect_geq(cJSON_GetArraySize(j), 10);
+		cJSON *first = cJSON_GetArrayItem(j, 0);
+		cr_expect(cJSON_IsString(cJSON_GetObjectItem(first, i == 2 ? "name" : "id")));
+		cr_expect(cJSON_IsNumber(cJSON_GetObjectItem(first, key[i])), "%s.%s", what[i], key[i]);
+		cJSON_Delete(j);
+		free(out);
+		free(err);
+	}
+}
+
+Test(cli, text_output_labels_units)
+{
+	char *argv[] = {"vramcalc", "-m", "qwen3-8b", "--print"};
+	char *out = NULL, *err = NULL;
+	cr_assert_eq(run(&out, &err, 4, argv), 0, "%s", err);
+	cr_expect(strstr(out, "GiB") && strstr(out, " GB"), "%s", out);
+	cr_expect(strstr(out, "weights") && strstr(out, "KV cache") && strstr(out, "total"));
+	free(out);
+	free(err);
+}
