@@ -54,7 +54,7 @@ TEST_OBJ   = $(call obj,$(TEST_SRC))
 # Everything but curses: what the test runner links.
 CORE_OBJ   = $(ENGINE_OBJ) $(DATA_OBJ) $(STATE_OBJ) $(CLI_OBJ)
 
-.PHONY: all deps run check test unit accuracy lint-man tui-test sanitize bench fuzz \
+.PHONY: all deps deps-fuzz run check test unit accuracy lint-man tui-test sanitize bench fuzz \
 	install uninstall clean format
 
 all: vramcalc
@@ -89,12 +89,14 @@ $(BUILD)/accuracy: $(BUILD)/tests/accuracy.o $(BUILD)/tests/truth.o $(CORE_OBJ)
 $(BUILD)/bench: $(BUILD)/tests/bench.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DATA_LIBS) $(SAN)
 
-DEB_PACKAGES = build-essential pkg-config libncursesw5-dev libiniparser-dev libcjson-dev \
-	libcriterion-dev groff-base mandoc tmux clang
+DEB_PACKAGES = build-essential pkg-config libncurses-dev libiniparser-dev libcjson-dev time \
+	libcriterion-dev groff-base mandoc tmux
+FUZZ_PACKAGES = clang libclang-rt-14-dev
 
-deps:
+deps deps-fuzz:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	missing=; for p in $(DEB_PACKAGES); do \
+	pkgs="$(if $(filter deps-fuzz,$@),$(FUZZ_PACKAGES),$(DEB_PACKAGES))"; \
+	missing=; for p in $$pkgs; do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \

@@ -88,17 +88,27 @@ void report_text(const struct report *r, FILE *out)
 	fprintf(out, "  %-16s %19s %12s %12s\n", "", "bytes", "GiB", "GB");
 	snprintf(c, sizeof(c), "%s, %.2f bits/weight", exact_word(e->weights_exact), e->weights_bpw);
 	row(out, "weights", e->weights_bytes, c);
-	snprintf(c, sizeof(c), "%s, %s cells x %u stream%s", exact_word(e->kv_exact),
-		 fmt_thousands(a, sizeof(a), e->n_ctx_seq), e->n_stream, e->n_stream > 1 ? "s" : "");
-	row(out, "KV cache", e->k_bytes + e->v_bytes, c);
+	fprintf(out, "  %-16s", "");
+	for (int t = 0; t < QT_COUNT; t++)
+		if (e->type_count[t])
+			fprintf(out, " %s x%u", qtype_get((enum qtype)t)->name, e->type_count[t]);
+	fprintf(out, "%s\n", e->fallback_tensors ? " (with shape fallbacks)" : "");
+	row(out, "KV cache", e->kv_bytes, exact_word(e->kv_exact));
+	bool parts = e->kv_layers_swa || e->rs_layers;
+	if (e->kv_layers || !parts) {
+		snprintf(c, sizeof(c), "%u layers x %s cells x %u stream%s", e->kv_layers,
+			 fmt_thousands(a, sizeof(a), e->n_ctx_seq), e->n_stream, e->n_stream > 1 ? "s" : "");
+		row(out, parts ? "  full attention" : "", e->k_bytes + e->v_bytes, c);
+	}
 	if (e->kv_layers_swa) {
-		snprintf(c, sizeof(c), "exact, %s cells on %u sliding layers",
-			 fmt_thousands(a, sizeof(a), e->kv_cells_swa), e->kv_layers_swa);
-		row(out, "  sliding KV", e->swa_k_bytes + e->swa_v_bytes, c);
+		snprintf(c, sizeof(c), "%u layers x %s cells x %u stream%s", e->kv_layers_swa,
+			 fmt_thousands(a, sizeof(a), e->kv_cells_swa), e->n_stream, e->n_stream > 1 ? "s" : "");
+		row(out, "  sliding window", e->swa_k_bytes + e->swa_v_bytes, c);
 	}
 	if (e->rs_layers) {
-		snprintf(c, sizeof(c), "exact, %u recurrent layers x %u seq", e->rs_layers, s->n_seq);
-		row(out, "  recurrent", e->r_bytes + e->s_bytes, c);
+		snprintf(c, sizeof(c), "%u layers x %u sequence%s, independent of context", e->rs_layers,
+			 s->n_seq, s->n_seq > 1 ? "s" : "");
+		row(out, "  recurrent state", e->r_bytes + e->s_bytes, c);
 	}
 	row(out, "compute", e->compute_bytes + e->compute_host_bytes, "estimate, llama.cpp compute buffers");
 	row(out, "output", e->output_bytes, "exact, logits buffer (host)");
@@ -111,13 +121,16 @@ void report_text(const struct report *r, FILE *out)
 	if (r->gpu) {
 		struct hw_fit f;
 		hw_fit(e, r->gpu, r->gpu_count, &f);
-		fprintf(out, "\n  %u x %s (%s each): %s, %s %s\n", r->gpu_count, r->gpu->name,
+		fprintf(out, "\n  %u x %s (%s usable each): %s, %s %s\n", r->gpu_count, r->gpu->name,
 			fmt_gib(a, sizeof(a), (double)hw_usable_bytes(r->gpu)),
-			f.fits ? "fits" : "does not fit", fmt_gib(b, sizeof(b),
-			(double)(f.headroom_bytes < 0 ? -f.headroom_bytes : f.headroom_bytes)),
-			f.headroom_bytes < 0 ? "short" : "free");
-		if (!f.fits && f.needed)
-			fprintf(out, "  needs %u of them\n", f.needed);
+			f.fits ? "fits" : "does not fit",
+			fmt_gib(b, sizeof(b),
+				(double)(f.headroom_bytes < 0 ? -f.headroom_bytes : f.headroom_bytes)),
+			f.headroom_bytes < 0 ? "short" : "headroom");
+		if (f.needed && f.needed != r->gpu_count)
+			fprintf(out, "  the fewest that fit: %u\n", f.needed);
+		else if (!f.needed)
+			fprintf(out, "  no count up to %d fits\n", HW_MAX_DEVICES);
 	}
 }
 

@@ -1,0 +1,114 @@
+/*
+ * bench.c - how fast the engine is (make bench).
+ *
+ * Measures, with CLOCK_MONOTONIC over many repetitions: one estimate of the
+ * largest model in the catalog, the full quant comparison for it (every file
+ * type), and the whole catalog x hardware fit (every model at its default
+ * settings, fitted on every device).  The TUI recalculates on every
+ * keypress, so a full recalculation must stay far below a millisecond.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "estimate.h"
+#include "hardware.h"
+#include "profile.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Keep the optimiser from dropping the work. */
+static volatile uint64_t sink;
+
+int main(void)
+{
+	struct profile_dirs dirs = {0};
+	dirs.n = 1;
+	snprintf(dirs.dir[0], sizeof(dirs.dir[0]), "profiles");
+	struct catalog cat;
+	struct device_list devs = {0};
+	char err[PROFILE_ERR_LEN];
+	double t0 = now_s();
+	if (!catalog_load(&dirs, &cat, NULL, err, sizeof(err)) ||
+	    !profile_load_all_hardware(&dirs, &devs, NULL, err, sizeof(err))) {
+		fprintf(stderr, "bench: %s\n", err);
+		return 1;
+	}
+	double t_load = now_s() - t0;
+
+	/* The model with the most tensors is the slowest to estimate. */
+	struct model *models = calloc(cat.n, sizeof(*models));
+	size_t biggest = 0;
+	t0 = now_s();
+	for (size_t i = 0; i < cat.n; i++) {
+		models[i].arch = cat.v[i].arch;
+		if (!model_prepare(&models[i]))
+			return 1;
+		if (models[i].tensors.n > models[biggest].tensors.n)
+			biggest = i;
+	}
+	double t_prepare = now_s() - t0;
+	struct model *m = &models[biggest];
+	struct settings s;
+	struct estimate e;
+	estimate_settings_default(&s);
+	s.ctx_tokens = 131072;
+
+	int reps = 2000;
+	t0 = now_s();
+	for (int i = 0; i < reps; i++) {
+		s.ctx_tokens = 131072 + (uint64_t)(i % 7) * 256;
+		estimate_run(m, &s, &e);
+		sink += e.total_bytes;
+	}
+	double t_one = (now_s() - t0) / reps;
+
+	reps = 100;
+	t0 = now_s();
+	for (int i = 0; i < reps; i++) {
+		for (int f = 0; f < FT_COUNT; f++) {
+			s.ftype = (enum ftype)f;
+			estimate_run(m, &s, &e);
+			sink += e.total_bytes;
+		}
+	}
+	double t_compare = (now_s() - t0) / reps;
+
+	reps = 20;
+	size_t fits = 0;
+	t0 = now_s();
+	for (int i = 0; i < reps; i++) {
+		for (size_t k = 0; k < cat.n; k++) {
+			estimate_settings_default(&s);
+			estimate_run(&models[k], &s, &e);
+			for (size_t d = 0; d < devs.n; d++) {
+				struct hw_fit f;
+				hw_fit(&e, &devs.v[d], 1, &f);
+				fits += f.fits;
+			}
+		}
+	}
+	double t_catalog = (now_s() - t0) / reps;
+	sink += fits;
+
+	printf("bench: profiles loaded (%zu models, %zu devices) in %.2f ms; tensors derived in %.2f ms\n",
+	       cat.n, devs.n, t_load * 1e3, t_prepare * 1e3);
+	printf("bench: one estimate (%s, %zu tensors, 128K context): %.1f us\n", cat.v[biggest].meta.id,
+	       m->tensors.n, t_one * 1e6);
+	printf("bench: quant comparison (%d file types) for %s: %.1f us\n", FT_COUNT,
+	       cat.v[biggest].meta.id, t_compare * 1e6);
+	printf("bench: catalog x hardware fit (%zu models x %zu devices): %.2f ms\n", cat.n, devs.n,
+	       t_catalog * 1e3);
+	for (size_t i = 0; i < cat.n; i++)
+		model_release(&models[i]);
+	free(models);
+	catalog_free(&cat);
+	device_list_free(&devs);
+	return 0;
+}
