@@ -47,50 +47,50 @@ enum recurrent_kind { RK_NONE = 0, RK_MAMBA2, RK_GATED_DELTANET };
 /* The architecture.  Counts are plain numbers of elements, not bytes. */
 struct model_arch {
 	enum arch_family family;
-	char gguf_arch[24];      /* llama.cpp's arch name: "llama", "deepseek2" */
+	char gguf_arch[24]; /* llama.cpp's arch name: "llama", "deepseek2" */
 
-	uint32_t n_layer;        /* repeating blocks (num_hidden_layers) */
-	uint32_t n_embd;         /* hidden_size */
-	uint32_t n_vocab;        /* vocab_size */
-	uint32_t n_ctx_train;    /* max_position_embeddings, tokens */
-	uint32_t n_head;         /* query heads (num_attention_heads) */
-	uint32_t n_head_kv;      /* KV heads of attention layers */
-	uint32_t head_dim_k;     /* per-head K width */
-	uint32_t head_dim_v;     /* per-head V width */
-	uint32_t n_ff;           /* dense FFN width (intermediate_size) */
-	bool tied_embeddings;    /* output reuses token_embd */
-	bool rope_freqs;         /* llama3 rope scaling: rope_freqs tensor */
+	uint32_t n_layer;     /* repeating blocks (num_hidden_layers) */
+	uint32_t n_embd;      /* hidden_size */
+	uint32_t n_vocab;     /* vocab_size */
+	uint32_t n_ctx_train; /* max_position_embeddings, tokens */
+	uint32_t n_head;      /* query heads (num_attention_heads) */
+	uint32_t n_head_kv;   /* KV heads of attention layers */
+	uint32_t head_dim_k;  /* per-head K width */
+	uint32_t head_dim_v;  /* per-head V width */
+	uint32_t n_ff;        /* dense FFN width (intermediate_size) */
+	bool tied_embeddings; /* output reuses token_embd */
+	bool rope_freqs;      /* llama3 rope scaling: rope_freqs tensor */
 
 	/* Mixture of experts (n_expert == 0: dense model). */
-	uint32_t n_expert;       /* routed experts */
-	uint32_t n_expert_used;  /* experts per token */
-	uint32_t n_ff_exp;       /* routed expert FFN width */
-	uint32_t n_expert_shared;/* shared experts (all of width n_ff_shexp) */
-	uint32_t n_ff_shexp;     /* total width of the shared expert FFN */
-	uint32_t n_dense_lead;   /* leading dense layers (first_k_dense_replace) */
-	bool expert_bias;        /* exp_probs_b correction bias (noaux_tc) */
+	uint32_t n_expert;        /* routed experts */
+	uint32_t n_expert_used;   /* experts per token */
+	uint32_t n_ff_exp;        /* routed expert FFN width */
+	uint32_t n_expert_shared; /* shared experts (all of width n_ff_shexp) */
+	uint32_t n_ff_shexp;      /* total width of the shared expert FFN */
+	uint32_t n_dense_lead;    /* leading dense layers (first_k_dense_replace) */
+	bool expert_bias;         /* exp_probs_b correction bias (noaux_tc) */
 
 	/* Multi-head latent attention (kv_lora_rank > 0). */
-	uint32_t q_lora_rank;    /* 0: plain attn_q */
+	uint32_t q_lora_rank; /* 0: plain attn_q */
 	uint32_t kv_lora_rank;
 	uint32_t qk_nope_dim;
 	uint32_t qk_rope_dim;
 	uint32_t v_head_dim;
 
 	/* Sliding window / chunked attention. */
-	uint32_t n_swa;          /* window (or chunk) in tokens */
+	uint32_t n_swa; /* window (or chunk) in tokens */
 
 	/* Recurrent layers. */
 	enum recurrent_kind rec_kind;
-	uint32_t ssm_d_conv;     /* conv kernel width */
-	uint32_t ssm_d_state;    /* Mamba-2 state size / DeltaNet key head dim */
-	uint32_t ssm_d_inner;    /* Mamba-2 inner width / DeltaNet value width */
-	uint32_t ssm_n_group;    /* Mamba-2 groups / DeltaNet key heads */
-	uint32_t ssm_n_head;     /* Mamba-2 heads / DeltaNet value heads */
+	uint32_t ssm_d_conv;  /* conv kernel width */
+	uint32_t ssm_d_state; /* Mamba-2 state size / DeltaNet key head dim */
+	uint32_t ssm_d_inner; /* Mamba-2 inner width / DeltaNet value width */
+	uint32_t ssm_n_group; /* Mamba-2 groups / DeltaNet key heads */
+	uint32_t ssm_n_head;  /* Mamba-2 heads / DeltaNet value heads */
 
 	/* Per-layer variation. */
-	uint8_t layer_kind[ARCH_MAX_LAYERS];   /* enum layer_kind */
-	uint8_t layer_moe[ARCH_MAX_LAYERS];    /* 1: routed experts here */
+	uint8_t layer_kind[ARCH_MAX_LAYERS];     /* enum layer_kind */
+	uint8_t layer_moe[ARCH_MAX_LAYERS];      /* 1: routed experts here */
 	uint16_t layer_head_kv[ARCH_MAX_LAYERS]; /* KV heads (0: no KV) */
 };
 

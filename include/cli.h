@@ -21,23 +21,23 @@ enum cli_list { LIST_NONE, LIST_MODELS, LIST_HARDWARE, LIST_QUANTS };
 
 /* Everything the command line says. */
 struct cli_options {
-	const char *model;        /* profile id or path (default CLI_DEFAULT_MODEL) */
+	const char *model; /* profile id or path (default CLI_DEFAULT_MODEL) */
 	struct settings settings;
-	const char *gpu_id;       /* -g ID[xN]: device id, NULL for none */
-	uint32_t gpu_count;       /* N of -g ID xN, >= 1 */
+	const char *gpu_id; /* -g ID[xN]: device id, NULL for none */
+	uint32_t gpu_count; /* N of -g ID xN, >= 1 */
 	bool json;
-	bool text;                /* --print: text even on a terminal */
+	bool text; /* --print: text even on a terminal */
 	bool help, version, no_color;
 	enum cli_list list;
-	bool tui;                 /* open the interactive view */
+	bool tui; /* open the interactive view */
 };
 
 /* One row of the option table. */
 struct cli_option {
-	const char *long_name;    /* "context" */
-	char short_name;          /* 'c', or 0 */
-	const char *arg;          /* "N", or NULL for a flag */
-	const char *help;         /* one line */
+	const char *long_name; /* "context" */
+	char short_name;       /* 'c', or 0 */
+	const char *arg;       /* "N", or NULL for a flag */
+	const char *help;      /* one line */
 };
 
 extern const struct cli_option cli_options_table[];
@@ -46,7 +46,7 @@ extern const struct cli_option cli_options_table[];
  * message naming the option and value into err and returns false (exit
  * status 2).  stdout_is_tty decides whether a plain run opens the TUI. */
 bool cli_parse(int argc, char **argv, bool stdout_is_tty, struct cli_options *o, char *err,
-	       size_t errlen);
+               size_t errlen);
 
 /* Print --help to f. */
 void cli_print_help(FILE *f);

@@ -24,12 +24,12 @@
 
 /* Where the weights go. */
 enum offload_mode {
-	OFFLOAD_GPU,          /* everything on the GPU (-ngl all) */
-	OFFLOAD_CPU_MOE,      /* all routed experts in host memory (--cpu-moe) */
-	OFFLOAD_N_CPU_MOE,    /* experts of the first N layers in host memory */
+	OFFLOAD_GPU,             /* everything on the GPU (-ngl all) */
+	OFFLOAD_CPU_MOE,         /* all routed experts in host memory (--cpu-moe) */
+	OFFLOAD_N_CPU_MOE,       /* experts of the first N layers in host memory */
 	OFFLOAD_EXPERT_FRACTION, /* this share of routed experts on the GPU */
-	OFFLOAD_NGL,          /* N layers on the GPU (-ngl N; output layer first) */
-	OFFLOAD_CPU,          /* CPU only */
+	OFFLOAD_NGL,             /* N layers on the GPU (-ngl N; output layer first) */
+	OFFLOAD_CPU,             /* CPU only */
 	OFFLOAD_COUNT
 };
 
@@ -40,16 +40,16 @@ const char *offload_mode_name(enum offload_mode m);
  * defaults (Q4_K_M, 4096 tokens, one sequence, f16 KV, ubatch 512, flash
  * attention on, everything on the GPU). */
 struct settings {
-	enum ftype ftype;        /* quantization / checkpoint format */
-	bool file_types;         /* keep each tensor's src_type (a GGUF as stored) */
-	uint64_t ctx_tokens;     /* requested context (-c), tokens, >= 1 */
-	uint32_t n_seq;          /* concurrent sequences (-np), >= 1 */
-	enum kvtype kv_k;        /* -ctk */
-	enum kvtype kv_v;        /* -ctv */
-	uint32_t n_ubatch;       /* -ub, tokens */
-	bool flash_attn;         /* -fa on/off */
-	bool kv_unified;         /* one KV stream shared by all sequences */
-	bool swa_full;           /* --swa-full */
+	enum ftype ftype;    /* quantization / checkpoint format */
+	bool file_types;     /* keep each tensor's src_type (a GGUF as stored) */
+	uint64_t ctx_tokens; /* requested context (-c), tokens, >= 1 */
+	uint32_t n_seq;      /* concurrent sequences (-np), >= 1 */
+	enum kvtype kv_k;    /* -ctk */
+	enum kvtype kv_v;    /* -ctv */
+	uint32_t n_ubatch;   /* -ub, tokens */
+	bool flash_attn;     /* -fa on/off */
+	bool kv_unified;     /* one KV stream shared by all sequences */
+	bool swa_full;       /* --swa-full */
 	enum offload_mode offload;
 	uint32_t offload_layers; /* N of OFFLOAD_N_CPU_MOE and OFFLOAD_NGL */
 	double expert_gpu_share; /* 0..1, OFFLOAD_EXPERT_FRACTION */
@@ -95,17 +95,17 @@ struct estimate {
 	uint64_t type_bytes[QT_COUNT];
 
 	/* KV cache and recurrent state (llama.cpp's "context" memory) */
-	uint64_t n_ctx;              /* context after padding, tokens */
-	uint64_t n_ctx_seq;          /* cells per stream */
-	uint32_t n_stream;           /* KV streams */
-	uint64_t kv_cells_swa;       /* cells per stream of the SWA cache (0: none) */
-	uint32_t kv_layers;          /* layers with a full-context cache */
-	uint32_t kv_layers_swa;      /* layers with a sliding-window cache */
-	uint32_t rs_layers;          /* recurrent layers */
-	uint64_t k_bytes, v_bytes;   /* full-context cache */
+	uint64_t n_ctx;                    /* context after padding, tokens */
+	uint64_t n_ctx_seq;                /* cells per stream */
+	uint32_t n_stream;                 /* KV streams */
+	uint64_t kv_cells_swa;             /* cells per stream of the SWA cache (0: none) */
+	uint32_t kv_layers;                /* layers with a full-context cache */
+	uint32_t kv_layers_swa;            /* layers with a sliding-window cache */
+	uint32_t rs_layers;                /* recurrent layers */
+	uint64_t k_bytes, v_bytes;         /* full-context cache */
 	uint64_t swa_k_bytes, swa_v_bytes; /* sliding-window cache */
-	uint64_t r_bytes, s_bytes;   /* recurrent conv and ssm state */
-	uint64_t kv_bytes;           /* k+v+swa_k+swa_v+r+s */
+	uint64_t r_bytes, s_bytes;         /* recurrent conv and ssm state */
+	uint64_t kv_bytes;                 /* k+v+swa_k+swa_v+r+s */
 	uint64_t kv_gpu_bytes, kv_host_bytes;
 
 	/* Buffers */
@@ -115,11 +115,11 @@ struct estimate {
 	uint64_t overhead_bytes;     /* runtime overhead of one GPU */
 
 	/* Totals */
-	uint64_t total_bytes;        /* weights + kv + compute + overhead */
-	uint64_t gpu_bytes;          /* what the GPU(s) must hold */
-	uint64_t host_bytes;         /* what host memory must hold */
+	uint64_t total_bytes; /* weights + kv + compute + overhead */
+	uint64_t gpu_bytes;   /* what the GPU(s) must hold */
+	uint64_t host_bytes;  /* what host memory must hold */
 
-	bool flash_attn;             /* resolved (quantized V forces it on) */
+	bool flash_attn; /* resolved (quantized V forces it on) */
 	enum exactness weights_exact, kv_exact, compute_exact, overhead_exact;
 };
 
@@ -140,8 +140,8 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 
 /* Context after llama.cpp's padding: n_ctx rounded up to 256; with several
  * non-unified sequences each stream gets pad256(n_ctx / n_seq) cells. */
-void estimate_context_cells(uint64_t ctx_tokens, uint32_t n_seq, bool kv_unified,
-			    uint64_t *n_ctx, uint64_t *n_ctx_seq, uint32_t *n_stream);
+void estimate_context_cells(uint64_t ctx_tokens, uint32_t n_seq, bool kv_unified, uint64_t *n_ctx,
+                            uint64_t *n_ctx_seq, uint32_t *n_stream);
 
 /* KV and recurrent state bytes into out (fields k_bytes .. kv_bytes and the
  * cell counts). */

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define GIB 1073741824.0
-#define GB 1000000000.0
+#define GB  1000000000.0
 
 /* "577.93 GiB" (or MiB below 1 GiB). */
 const char *fmt_gib(char *buf, size_t n, double bytes);

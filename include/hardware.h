@@ -19,17 +19,17 @@ bool hw_category_find(const char *name, enum hw_category *out);
 
 /* One device type. */
 struct device {
-	char id[48];              /* profile section: "rtx-4090" */
-	char name[80];            /* "NVIDIA GeForce RTX 4090" */
+	char id[48];   /* profile section: "rtx-4090" */
+	char name[80]; /* "NVIDIA GeForce RTX 4090" */
 	char vendor[24];
 	enum hw_category category;
-	uint64_t memory_bytes;    /* total device memory, bytes */
-	double bandwidth_gbps;    /* memory bandwidth, GB/s (10^9) */
-	double bf16_tflops;       /* dense, 0 if unknown */
-	bool fp8, fp4;            /* native tensor-core support */
+	uint64_t memory_bytes; /* total device memory, bytes */
+	double bandwidth_gbps; /* memory bandwidth, GB/s (10^9) */
+	double bf16_tflops;    /* dense, 0 if unknown */
+	bool fp8, fp4;         /* native tensor-core support */
 	char interconnect[64];
-	bool unified;             /* memory shared with the CPU */
-	double gpu_share;         /* unified: share the GPU may use (0..1]; else 1 */
+	bool unified;     /* memory shared with the CPU */
+	double gpu_share; /* unified: share the GPU may use (0..1]; else 1 */
 };
 
 /* Memory the device offers to one process's GPU buffers, bytes: total for
@@ -38,11 +38,11 @@ uint64_t hw_usable_bytes(const struct device *d);
 
 /* Result of fitting an estimate on `count` devices of one type. */
 struct hw_fit {
-	uint32_t count;           /* devices considered */
-	bool fits;                /* GPU part fits on count devices */
-	uint32_t needed;          /* fewest devices that fit (0: none up to the limit) */
-	int64_t headroom_bytes;   /* usable x count - need; negative: overflow */
-	uint64_t need_bytes;      /* GPU bytes incl. per-device overhead and buffers */
+	uint32_t count;         /* devices considered */
+	bool fits;              /* GPU part fits on count devices */
+	uint32_t needed;        /* fewest devices that fit (0: none up to the limit) */
+	int64_t headroom_bytes; /* usable x count - need; negative: overflow */
+	uint64_t need_bytes;    /* GPU bytes incl. per-device overhead and buffers */
 };
 
 #define HW_MAX_DEVICES 64

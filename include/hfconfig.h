@@ -34,6 +34,6 @@ bool hfconfig_key_known(const char *key);
  * tensor layout family instead of deriving it from model_type.  On failure
  * writes "<where> <key>: <problem>: '<value>'" into err. */
 bool hfconfig_to_arch(const struct config_source *src, const char *family_override,
-		      struct model_arch *out, char *err, size_t errlen);
+                      struct model_arch *out, char *err, size_t errlen);
 
 #endif

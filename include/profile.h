@@ -24,12 +24,12 @@
 #include "arch.h"
 #include "hardware.h"
 
-#define PROFILE_ERR_LEN 512
+#define PROFILE_ERR_LEN      512
 #define PROFILE_MAX_WARNINGS 16
 
 /* Metadata of a model profile (everything that is not architecture). */
 struct model_meta {
-	char id[64];            /* file name without .ini, or a path's stem */
+	char id[64]; /* file name without .ini, or a path's stem */
 	char name[96];
 	char family[48];
 	char hf_repo[96];
@@ -41,8 +41,8 @@ struct model_meta {
 	 * Qwen) or "without-embedding-and-output" (Zhipu GLM). */
 	char params_active_convention[32];
 	char source[256];
-	char path[512];         /* file it was loaded from */
-	char origin[16];        /* "shipped", "user", "env" or "file" */
+	char path[512];  /* file it was loaded from */
+	char origin[16]; /* "shipped", "user", "env" or "file" */
 };
 
 /* Warnings collected while loading (unknown keys, with their location). */
@@ -55,7 +55,7 @@ struct profile_warnings {
  * name) and arch (validated) and returns true; warnings (may be NULL)
  * collects unknown keys.  On failure writes the cause into err. */
 bool profile_load_model(const char *path, struct model_meta *meta, struct model_arch *arch,
-			struct profile_warnings *warnings, char *err, size_t errlen);
+                        struct profile_warnings *warnings, char *err, size_t errlen);
 
 /* A list of devices, owned by the caller (free with device_list_free). */
 struct device_list {
@@ -67,7 +67,7 @@ void device_list_free(struct device_list *l);
 
 /* Load every [section] of a hardware profile file as one device. */
 bool profile_load_hardware(const char *path, struct device_list *out,
-			   struct profile_warnings *warnings, char *err, size_t errlen);
+                           struct profile_warnings *warnings, char *err, size_t errlen);
 
 /* Find a device by id (case-insensitive), or NULL. */
 const struct device *device_find(const struct device_list *l, const char *id);
@@ -106,22 +106,22 @@ struct catalog {
 };
 
 bool catalog_load(const struct profile_dirs *dirs, struct catalog *out,
-		  struct profile_warnings *warnings, char *err, size_t errlen);
+                  struct profile_warnings *warnings, char *err, size_t errlen);
 void catalog_free(struct catalog *c);
 const struct catalog_model *catalog_find(const struct catalog *c, const char *id);
 
 /* Resolve MODEL (a profile id or a path to an .ini file) and load it. */
 bool profile_resolve_model(const struct profile_dirs *dirs, const char *id_or_path,
-			   struct model_meta *meta, struct model_arch *arch,
-			   struct profile_warnings *warnings, char *err, size_t errlen);
+                           struct model_meta *meta, struct model_arch *arch,
+                           struct profile_warnings *warnings, char *err, size_t errlen);
 
 /* Load hardware.ini of every directory (devices with the same id: the
  * first directory wins). */
 bool profile_load_all_hardware(const struct profile_dirs *dirs, struct device_list *out,
-			       struct profile_warnings *warnings, char *err, size_t errlen);
+                               struct profile_warnings *warnings, char *err, size_t errlen);
 
 /* Append a warning (silently dropped past PROFILE_MAX_WARNINGS). */
 void profile_warn(struct profile_warnings *w, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -56,22 +56,22 @@ enum qtype {
 	QT_Q2_0 = 42,
 	QT_GGML_COUNT = 43,
 	/* vLLM checkpoint formats (not GGML types). */
-	QT_V_FP8 = 64,   /* e4m3 with one f32 scale per 128x128 block */
-	QT_V_INT8,       /* W8A8, one f32 scale per output row (amortised) */
-	QT_V_INT4_G128,  /* AWQ/GPTQ: 4-bit, f16 scale + 4-bit zero per 128 */
-	QT_V_NVFP4,      /* e2m1 + one fp8 scale per 16 */
-	QT_V_MXFP4,      /* e2m1 + one e8m0 scale per 32 */
+	QT_V_FP8 = 64,  /* e4m3 with one f32 scale per 128x128 block */
+	QT_V_INT8,      /* W8A8, one f32 scale per output row (amortised) */
+	QT_V_INT4_G128, /* AWQ/GPTQ: 4-bit, f16 scale + 4-bit zero per 128 */
+	QT_V_NVFP4,     /* e2m1 + one fp8 scale per 16 */
+	QT_V_MXFP4,     /* e2m1 + one e8m0 scale per 32 */
 	QT_COUNT
 };
 
 /* One storage type: a row of the type table. */
 struct qtype_info {
 	enum qtype id;
-	const char *name;      /* lower case as llama.cpp prints it: "q4_K" */
-	uint32_t block_elems;  /* elements per block */
-	uint32_t block_bytes;  /* bytes per block */
-	bool quantized;        /* a block format (not plain float/int) */
-	bool exact_rows;       /* rows must be whole blocks (all GGML types) */
+	const char *name;     /* lower case as llama.cpp prints it: "q4_K" */
+	uint32_t block_elems; /* elements per block */
+	uint32_t block_bytes; /* bytes per block */
+	bool quantized;       /* a block format (not plain float/int) */
+	bool exact_rows;      /* rows must be whole blocks (all GGML types) */
 };
 
 /* Row of the type table for `t`, or NULL for an unknown or removed id. */
@@ -100,16 +100,16 @@ enum ftype {
 	FT_BF16,
 	FT_Q8_0,
 	FT_Q6_K,
+	FT_Q5_1,
 	FT_Q5_K_M,
 	FT_Q5_K_S,
-	FT_Q5_1,
 	FT_Q5_0,
+	FT_Q4_1,
 	FT_Q4_K_M,
 	FT_Q4_K_S,
-	FT_Q4_1,
 	FT_Q4_0,
-	FT_IQ4_XS,
 	FT_IQ4_NL,
+	FT_IQ4_XS,
 	FT_Q3_K_L,
 	FT_Q3_K_M,
 	FT_Q3_K_S,
@@ -142,7 +142,7 @@ enum ftype {
 /* One file type: a row of the file-type table. */
 struct ftype_info {
 	enum ftype id;
-	const char *name;        /* as users type it: "Q4_K_M", "FP8", "AWQ" */
+	const char *name; /* as users type it: "Q4_K_M", "FP8", "AWQ" */
 	enum ftype_engine engine;
 	enum qtype base;         /* default tensor type of the recipe */
 	bool needs_imatrix;      /* llama-quantize refuses it without one */
@@ -174,12 +174,12 @@ enum kvtype {
 /* One KV cache type. */
 struct kvtype_info {
 	enum kvtype id;
-	const char *name;   /* "f16", "q8_0", "fp8" */
+	const char *name;     /* "f16", "q8_0", "fp8" */
 	uint32_t block_elems; /* elements per block */
 	uint32_t block_bytes; /* bytes per block */
-	bool quantized;     /* needs flash attention in llama.cpp */
-	bool llamacpp;      /* llama.cpp accepts it */
-	bool vllm;          /* vLLM accepts it */
+	bool quantized;       /* needs flash attention in llama.cpp */
+	bool llamacpp;        /* llama.cpp accepts it */
+	bool vllm;            /* vLLM accepts it */
 };
 
 const struct kvtype_info *kvtype_get(enum kvtype k);

@@ -21,7 +21,7 @@
  * l->n entries.  Returns the number of tensors that needed a shape
  * fallback. */
 uint32_t recipe_assign(enum ftype ft, const struct model_arch *a, const struct tensor_list *l,
-		       enum qtype *types);
+                       enum qtype *types);
 
 /* Bytes of all tensors under types (from recipe_assign). */
 uint64_t recipe_total_bytes(const struct tensor_list *l, const enum qtype *types);

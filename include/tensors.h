@@ -35,19 +35,19 @@ enum tensor_cat {
 };
 
 /* Layer index used for tensors outside the repeating blocks. */
-#define TENSOR_LAYER_INPUT (-1)  /* token_embd: always in host memory */
+#define TENSOR_LAYER_INPUT  (-1) /* token_embd: always in host memory */
 #define TENSOR_LAYER_OUTPUT (-2) /* output, output_norm: the output layer */
 
 /* One weight tensor. */
 struct tensor_info {
-	char name[48];          /* GGUF name, "blk.3.ffn_down_exps.weight" */
-	uint64_t ne[4];         /* ggml shape; ne[0] is the row length */
-	uint8_t n_dims;         /* 1..4 */
-	int16_t layer;          /* block index, or TENSOR_LAYER_INPUT/OUTPUT */
-	enum tensor_cat cat;    /* recipe category */
-	bool quantizable;       /* llama-quantize may change its type */
-	bool routed_expert;     /* matches --cpu-moe's ffn_*_exps pattern */
-	enum qtype src_type;    /* type in an F16 export: F32 or F16 */
+	char name[48];       /* GGUF name, "blk.3.ffn_down_exps.weight" */
+	uint64_t ne[4];      /* ggml shape; ne[0] is the row length */
+	uint8_t n_dims;      /* 1..4 */
+	int16_t layer;       /* block index, or TENSOR_LAYER_INPUT/OUTPUT */
+	enum tensor_cat cat; /* recipe category */
+	bool quantizable;    /* llama-quantize may change its type */
+	bool routed_expert;  /* matches --cpu-moe's ffn_*_exps pattern */
+	enum qtype src_type; /* type in an F16 export: F32 or F16 */
 };
 
 /* A growable list of tensors.  Owned by the caller: initialise with
@@ -63,9 +63,8 @@ void tensors_free(struct tensor_list *l);
 
 /* Append one tensor; name is copied.  Returns false on allocation failure
  * (the list is left as it was). */
-bool tensors_add(struct tensor_list *l, const char *name, int layer,
-		 uint8_t n_dims, uint64_t ne0, uint64_t ne1, uint64_t ne2,
-		 enum qtype src_type);
+bool tensors_add(struct tensor_list *l, const char *name, int layer, uint8_t n_dims, uint64_t ne0,
+                 uint64_t ne1, uint64_t ne2, enum qtype src_type);
 
 /* Build the tensor list of an architecture (validated with arch_validate)
  * into l, replacing its contents.  Returns false on allocation failure. */

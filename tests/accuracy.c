@@ -15,9 +15,9 @@
 #include "truth.h"
 
 #define TOL_WEIGHTS 1.0
-#define TOL_KV 0.5
+#define TOL_KV      0.5
 #define TOL_COMPUTE 25.0
-#define MAX_MODELS 16
+#define MAX_MODELS  16
 
 struct stats {
 	char model[48];
@@ -67,7 +67,8 @@ int main(int argc, char **argv)
 		return 2;
 
 	if (!summary_only)
-		printf("Weights: estimate vs llama.cpp tensor data (quant_sizes.csv), tolerance %.1f %%\n"
+		printf("Weights: estimate vs llama.cpp tensor data (quant_sizes.csv), tolerance "
+		       "%.1f %%\n"
 		       "%-24s %-10s %16s %16s %9s\n",
 		       TOL_WEIGHTS, "model", "quant", "llama.cpp B", "vramcalc B", "error %");
 	for (size_t i = 0; i < t.n_quants; i++) {
@@ -94,8 +95,10 @@ int main(int argc, char **argv)
 	}
 
 	if (!summary_only)
-		printf("\nKV cache + recurrent state (tolerance %.1f %%) and compute buffer (tolerance "
-		       "%.0f %%) per run (runs.csv)\n%-44s %-8s %7s %5s %3s %-9s %3s %14s %8s %12s %12s %8s\n",
+		printf("\nKV cache + recurrent state (tolerance %.1f %%) and compute buffer "
+		       "(tolerance "
+		       "%.0f %%) per run (runs.csv)\n%-44s %-8s %7s %5s %3s %-9s %3s %14s %8s %12s "
+		       "%12s %8s\n",
 		       TOL_KV, TOL_COMPUTE, "run", "quant", "ctx", "ub", "np", "kv", "fa",
 		       "context B", "kv err%", "compute B", "estimate B", "cmp err%");
 	for (size_t i = 0; i < t.n_runs; i++) {
@@ -115,20 +118,24 @@ int main(int argc, char **argv)
 		x->max_c = fmax(x->max_c, fabs(err_c));
 		x->sum_c += fabs(err_c);
 		bool bad_kv = fabs(err_kv) > TOL_KV || fabs(err_w) > TOL_WEIGHTS ||
-			      e.output_bytes != r->output_buffer_bytes;
+		              e.output_bytes != r->output_buffer_bytes;
 		bool bad_c = fabs(err_c) > TOL_COMPUTE;
 		failures += bad_kv + bad_c;
 		if (!summary_only || bad_kv || bad_c) {
 			char kv[24];
 			snprintf(kv, sizeof(kv), "%s/%s", kvtype_get(r->settings.kv_k)->name,
-				 kvtype_get(r->settings.kv_v)->name);
-			printf("%-44.44s %-8s %7llu %5u %3u %-9s %3s %14llu %+8.4f %12llu %12llu %+8.2f%s\n",
+			         kvtype_get(r->settings.kv_v)->name);
+			printf("%-44.44s %-8s %7llu %5u %3u %-9s %3s %14llu %+8.4f %12llu %12llu "
+			       "%+8.2f%s\n",
 			       r->run_id, r->quant, (unsigned long long)r->settings.ctx_tokens,
 			       r->settings.n_ubatch, r->settings.n_seq, kv,
 			       r->settings.flash_attn ? "on" : "off",
 			       (unsigned long long)r->context_bytes, err_kv,
-			       (unsigned long long)r->compute_buffer_bytes, (unsigned long long)comp,
-			       err_c, bad_kv ? "  FAIL kv" : bad_c ? "  FAIL compute" : "");
+			       (unsigned long long)r->compute_buffer_bytes,
+			       (unsigned long long)comp, err_c,
+			       bad_kv  ? "  FAIL kv"
+			       : bad_c ? "  FAIL compute"
+			               : "");
 		}
 	}
 
@@ -138,8 +145,8 @@ int main(int argc, char **argv)
 		printf("| %s | %d | %.4f %% | %d | %.4f %% | %.1f %% | %.1f %% |\n", st[i].model,
 		       st[i].n_w, st[i].max_w, st[i].n_kv, st[i].max_kv,
 		       st[i].n_c ? st[i].sum_c / st[i].n_c : 0.0, st[i].max_c);
-	printf("\naccuracy: %zu weight cases, %zu runs, %d outside tolerance\n", t.n_quants, t.n_runs,
-	       failures);
+	printf("\naccuracy: %zu weight cases, %zu runs, %d outside tolerance\n", t.n_quants,
+	       t.n_runs, failures);
 	truth_free(&t);
 	return failures ? 1 : 0;
 }

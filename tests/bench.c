@@ -97,10 +97,11 @@ int main(void)
 	double t_catalog = (now_s() - t0) / reps;
 	sink += fits;
 
-	printf("bench: profiles loaded (%zu models, %zu devices) in %.2f ms; tensors derived in %.2f ms\n",
+	printf("bench: profiles loaded (%zu models, %zu devices) in %.2f ms; tensors derived in "
+	       "%.2f ms\n",
 	       cat.n, devs.n, t_load * 1e3, t_prepare * 1e3);
-	printf("bench: one estimate (%s, %zu tensors, 128K context): %.1f us\n", cat.v[biggest].meta.id,
-	       m->tensors.n, t_one * 1e6);
+	printf("bench: one estimate (%s, %zu tensors, 128K context): %.1f us\n",
+	       cat.v[biggest].meta.id, m->tensors.n, t_one * 1e6);
 	printf("bench: quant comparison (%d file types) for %s: %.1f us\n", FT_COUNT,
 	       cat.v[biggest].meta.id, t_compare * 1e6);
 	printf("bench: catalog x hardware fit (%zu models x %zu devices): %.2f ms\n", cat.n, devs.n,

@@ -28,9 +28,9 @@ struct truth_run {
 	char model[48];
 	char experiment[48];
 	char quant[16];
-	struct settings settings;   /* the run's context parameters */
+	struct settings settings; /* the run's context parameters */
 	uint64_t model_buffer_bytes;
-	uint64_t context_bytes;     /* KV + recurrent state */
+	uint64_t context_bytes; /* KV + recurrent state */
 	uint64_t kv_buffer_bytes;
 	uint64_t rs_buffer_bytes;
 	uint64_t output_buffer_bytes;

@@ -20,7 +20,7 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	if (!cli_parse(argc, argv, isatty(STDOUT_FILENO) && isatty(STDIN_FILENO), &o, err,
-		       sizeof(err))) {
+	               sizeof(err))) {
 		fprintf(stderr, "vramcalc: %s\n", err);
 		return 2;
 	}

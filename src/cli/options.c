@@ -11,42 +11,44 @@
 #include "hardware.h"
 
 const struct cli_option cli_options_table[] = {
-	{"model", 'm', "MODEL", "model profile id or path to a profile .ini"},
-	{"quant", 'q', "QUANT", "quantization: Q4_K_M, Q8_0, F16, IQ4_XS, FP8, AWQ, ... (--list quants)"},
-	{"context", 'c', "N", "context length in tokens: 4096, 32k, 256K, 1M"},
-	{"batch", 'b', "N", "concurrent sequences (llama.cpp -np)"},
-	{"kv-type", 'k', "TYPE[,TYPE]", "KV cache type for K and V: f16, bf16, f32, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl, fp8"},
-	{"offload", 0, "MODE", "gpu, cpu-moe, n-cpu-moe=N, expert-share=F, ngl=N or cpu"},
-	{"gpu", 'g', "ID[xN]", "check the fit on N devices of this hardware profile (e.g. rtx-4090x2)"},
-	{"ubatch", 0, "N", "physical batch (llama.cpp -ub), default 512"},
-	{"flash-attn", 0, "on|off", "flash attention, default on"},
-	{"kv-unified", 0, NULL, "one KV stream shared by all sequences (llama-server's default)"},
-	{"swa-full", 0, NULL, "full-size cache for sliding-window layers (--swa-full)"},
-	{"json", 0, NULL, "print the estimate (or --list) as JSON"},
-	{"print", 0, NULL, "print the estimate as text instead of opening the TUI"},
-	{"list", 0, "WHAT", "list models, hardware or quants"},
-	{"no-color", 0, NULL, "monochrome TUI (also NO_COLOR=1)"},
-	{"version", 'V', NULL, "print the version"},
-	{"help", 'h', NULL, "this help"},
-	{NULL, 0, NULL, NULL},
+    {"model", 'm', "MODEL", "model profile id or path to a profile .ini"},
+    {"quant", 'q', "QUANT",
+     "quantization: Q4_K_M, Q8_0, F16, IQ4_XS, FP8, AWQ, ... (--list quants)"},
+    {"context", 'c', "N", "context length in tokens: 4096, 32k, 256K, 1M"},
+    {"batch", 'b', "N", "concurrent sequences (llama.cpp -np)"},
+    {"kv-type", 'k', "TYPE[,TYPE]",
+     "KV cache type for K and V: f16, bf16, f32, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl, fp8"},
+    {"offload", 0, "MODE", "gpu, cpu-moe, n-cpu-moe=N, expert-share=F, ngl=N or cpu"},
+    {"gpu", 'g', "ID[xN]", "check the fit on N devices of this hardware profile (e.g. rtx-4090x2)"},
+    {"ubatch", 0, "N", "physical batch (llama.cpp -ub), default 512"},
+    {"flash-attn", 0, "on|off", "flash attention, default on"},
+    {"kv-unified", 0, NULL, "one KV stream shared by all sequences (llama-server's default)"},
+    {"swa-full", 0, NULL, "full-size cache for sliding-window layers (--swa-full)"},
+    {"json", 0, NULL, "print the estimate (or --list) as JSON"},
+    {"print", 0, NULL, "print the estimate as text instead of opening the TUI"},
+    {"list", 0, "WHAT", "list models, hardware or quants"},
+    {"no-color", 0, NULL, "monochrome TUI (also NO_COLOR=1)"},
+    {"version", 'V', NULL, "print the version"},
+    {"help", 'h', NULL, "this help"},
+    {NULL, 0, NULL, NULL},
 };
 
 void cli_print_help(FILE *f)
 {
 	fprintf(f, "usage: vramcalc [options]\n"
-		   "How much GPU memory does this LLM need, and what hardware runs it?\n\n");
+	           "How much GPU memory does this LLM need, and what hardware runs it?\n\n");
 	for (const struct cli_option *o = cli_options_table; o->long_name; o++) {
 		char left[64];
 		if (o->short_name)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->long_name,
-				 o->arg ? " " : "", o->arg ? o->arg : "");
+			         o->arg ? " " : "", o->arg ? o->arg : "");
 		else
-			snprintf(left, sizeof(left), "    --%s%s%s", o->long_name, o->arg ? " " : "",
-				 o->arg ? o->arg : "");
+			snprintf(left, sizeof(left), "    --%s%s%s", o->long_name,
+			         o->arg ? " " : "", o->arg ? o->arg : "");
 		fprintf(f, "  %-28s %s\n", left, o->help);
 	}
 	fprintf(f, "\nWithout --json, --print or --list on a terminal, vramcalc opens its "
-		   "interactive view.\nSizes: GiB = 2^30 bytes, GB = 10^9 bytes.\n");
+	           "interactive view.\nSizes: GiB = 2^30 bytes, GB = 10^9 bytes.\n");
 }
 
 static const struct cli_option *find_long(const char *name, size_t len)
@@ -65,10 +67,10 @@ static const struct cli_option *find_short(char c)
 	return NULL;
 }
 
-#define USAGE(...)                                 \
-	do {                                       \
-		snprintf(err, errlen, __VA_ARGS__); \
-		return false;                      \
+#define USAGE(...)                                                                                 \
+	do {                                                                                       \
+		snprintf(err, errlen, __VA_ARGS__);                                                \
+		return false;                                                                      \
 	} while (0)
 
 static bool parse_offload(const char *v, struct settings *s, char *err, size_t errlen)
@@ -93,7 +95,8 @@ static bool parse_offload(const char *v, struct settings *s, char *err, size_t e
 		char *end;
 		double f = arg ? strtod(arg, &end) : -1;
 		if (!arg || end == arg || *end || !(f >= 0.0 && f <= 1.0))
-			USAGE("--offload: '%s' needs a share from 0 to 1, as in expert-share=0.25", v);
+			USAGE("--offload: '%s' needs a share from 0 to 1, as in expert-share=0.25",
+			      v);
 		s->offload = OFFLOAD_EXPERT_FRACTION;
 		s->expert_gpu_share = f;
 	} else {
@@ -147,7 +150,7 @@ static bool parse_gpu(const char *v, struct cli_options *o, char *err, size_t er
 }
 
 static bool apply(struct cli_options *o, const struct cli_option *opt, const char *v, char *err,
-		  size_t errlen)
+                  size_t errlen)
 {
 	const char *name = opt->long_name;
 	struct settings *s = &o->settings;
@@ -213,7 +216,7 @@ static bool apply(struct cli_options *o, const struct cli_option *opt, const cha
 }
 
 bool cli_parse(int argc, char **argv, bool stdout_is_tty, struct cli_options *o, char *err,
-	       size_t errlen)
+               size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
 	estimate_settings_default(&o->settings);
@@ -251,6 +254,6 @@ bool cli_parse(int argc, char **argv, bool stdout_is_tty, struct cli_options *o,
 			return false;
 	}
 	o->tui = stdout_is_tty && !o->json && !o->text && o->list == LIST_NONE && !o->help &&
-		 !o->version;
+	         !o->version;
 	return true;
 }

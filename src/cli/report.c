@@ -39,7 +39,7 @@ static void row(FILE *out, const char *label, uint64_t bytes, const char *note)
 {
 	char t[32], g[32], d[32];
 	fprintf(out, "  %-16s %19s %12s %12s  %s\n", label, fmt_thousands(t, sizeof(t), bytes),
-		fmt_gib(g, sizeof(g), (double)bytes), fmt_gb(d, sizeof(d), (double)bytes), note);
+	        fmt_gib(g, sizeof(g), (double)bytes), fmt_gb(d, sizeof(d), (double)bytes), note);
 }
 
 static const char *exact_word(enum exactness e)
@@ -53,13 +53,13 @@ static void arch_summary(const struct model_arch *a, char *buf, size_t n)
 	o += (size_t)snprintf(buf + o, n - o, "%s, %u layers", a->gguf_arch, a->n_layer);
 	if (arch_is_mla(a))
 		o += (size_t)snprintf(buf + o, n - o, ", MLA (kv_lora %u + rope %u), %u heads",
-				      a->kv_lora_rank, a->qk_rope_dim, a->n_head);
+		                      a->kv_lora_rank, a->qk_rope_dim, a->n_head);
 	else
 		o += (size_t)snprintf(buf + o, n - o, ", %u heads / %u KV heads x %u", a->n_head,
-				      a->n_head_kv, a->head_dim_k);
+		                      a->n_head_kv, a->head_dim_k);
 	if (a->n_expert && o < n)
 		o += (size_t)snprintf(buf + o, n - o, ", %u experts (%u active%s)", a->n_expert,
-				      a->n_expert_used, a->n_ff_shexp ? " + shared" : "");
+		                      a->n_expert_used, a->n_ff_shexp ? " + shared" : "");
 	if (a->n_swa && o < n)
 		o += (size_t)snprintf(buf + o, n - o, ", window %u", a->n_swa);
 	(void)o;
@@ -79,14 +79,16 @@ void report_text(const struct report *r, FILE *out)
 		fprintf(out, ", %s active", fmt_params(b, sizeof(b), m->params_active));
 	fprintf(out, " - %s\n", c);
 	char kv[32], off[48];
-	fprintf(out, "  %s, context %s (%s cells), batch %u, KV %s, flash attention %s, offload %s\n\n",
-		s->file_types ? "as stored" : ftype_get(s->ftype)->name,
-		fmt_thousands(a, sizeof(a), s->ctx_tokens), fmt_thousands(b, sizeof(b), e->n_ctx),
-		s->n_seq, report_kv_label(s, kv, sizeof(kv)), e->flash_attn ? "on" : "off",
-		report_offload_label(s, off, sizeof(off)));
+	fprintf(out,
+	        "  %s, context %s (%s cells), batch %u, KV %s, flash attention %s, offload %s\n\n",
+	        s->file_types ? "as stored" : ftype_get(s->ftype)->name,
+	        fmt_thousands(a, sizeof(a), s->ctx_tokens), fmt_thousands(b, sizeof(b), e->n_ctx),
+	        s->n_seq, report_kv_label(s, kv, sizeof(kv)), e->flash_attn ? "on" : "off",
+	        report_offload_label(s, off, sizeof(off)));
 
 	fprintf(out, "  %-16s %19s %12s %12s\n", "", "bytes", "GiB", "GB");
-	snprintf(c, sizeof(c), "%s, %.2f bits/weight", exact_word(e->weights_exact), e->weights_bpw);
+	snprintf(c, sizeof(c), "%s, %.2f bits/weight", exact_word(e->weights_exact),
+	         e->weights_bpw);
 	row(out, "weights", e->weights_bytes, c);
 	fprintf(out, "  %-16s", "");
 	for (int t = 0; t < QT_COUNT; t++)
@@ -97,22 +99,26 @@ void report_text(const struct report *r, FILE *out)
 	bool parts = e->kv_layers_swa || e->rs_layers;
 	if (e->kv_layers || !parts) {
 		snprintf(c, sizeof(c), "%u layers x %s cells x %u stream%s", e->kv_layers,
-			 fmt_thousands(a, sizeof(a), e->n_ctx_seq), e->n_stream, e->n_stream > 1 ? "s" : "");
+		         fmt_thousands(a, sizeof(a), e->n_ctx_seq), e->n_stream,
+		         e->n_stream > 1 ? "s" : "");
 		row(out, parts ? "  full attention" : "", e->k_bytes + e->v_bytes, c);
 	}
 	if (e->kv_layers_swa) {
 		snprintf(c, sizeof(c), "%u layers x %s cells x %u stream%s", e->kv_layers_swa,
-			 fmt_thousands(a, sizeof(a), e->kv_cells_swa), e->n_stream, e->n_stream > 1 ? "s" : "");
+		         fmt_thousands(a, sizeof(a), e->kv_cells_swa), e->n_stream,
+		         e->n_stream > 1 ? "s" : "");
 		row(out, "  sliding window", e->swa_k_bytes + e->swa_v_bytes, c);
 	}
 	if (e->rs_layers) {
-		snprintf(c, sizeof(c), "%u layers x %u sequence%s, independent of context", e->rs_layers,
-			 s->n_seq, s->n_seq > 1 ? "s" : "");
+		snprintf(c, sizeof(c), "%u layers x %u sequence%s, independent of context",
+		         e->rs_layers, s->n_seq, s->n_seq > 1 ? "s" : "");
 		row(out, "  recurrent state", e->r_bytes + e->s_bytes, c);
 	}
-	row(out, "compute", e->compute_bytes + e->compute_host_bytes, "estimate, llama.cpp compute buffers");
+	row(out, "compute", e->compute_bytes + e->compute_host_bytes,
+	    "estimate, llama.cpp compute buffers");
 	row(out, "output", e->output_bytes, "exact, logits buffer (host)");
-	row(out, "overhead", e->overhead_bytes, e->overhead_bytes ? "estimate, CUDA context + workspace" : "none (CPU only)");
+	row(out, "overhead", e->overhead_bytes,
+	    e->overhead_bytes ? "estimate, CUDA context + workspace" : "none (CPU only)");
 	row(out, "total", e->total_bytes, "");
 	fprintf(out, "\n");
 	row(out, "GPU memory", e->gpu_bytes, "");
@@ -121,12 +127,13 @@ void report_text(const struct report *r, FILE *out)
 	if (r->gpu) {
 		struct hw_fit f;
 		hw_fit(e, r->gpu, r->gpu_count, &f);
-		fprintf(out, "\n  %u x %s (%s usable each): %s, %s %s\n", r->gpu_count, r->gpu->name,
-			fmt_gib(a, sizeof(a), (double)hw_usable_bytes(r->gpu)),
-			f.fits ? "fits" : "does not fit",
-			fmt_gib(b, sizeof(b),
-				(double)(f.headroom_bytes < 0 ? -f.headroom_bytes : f.headroom_bytes)),
-			f.headroom_bytes < 0 ? "short" : "headroom");
+		fprintf(
+		    out, "\n  %u x %s (%s usable each): %s, %s %s\n", r->gpu_count, r->gpu->name,
+		    fmt_gib(a, sizeof(a), (double)hw_usable_bytes(r->gpu)),
+		    f.fits ? "fits" : "does not fit",
+		    fmt_gib(b, sizeof(b),
+		            (double)(f.headroom_bytes < 0 ? -f.headroom_bytes : f.headroom_bytes)),
+		    f.headroom_bytes < 0 ? "short" : "headroom");
 		if (f.needed && f.needed != r->gpu_count)
 			fprintf(out, "  the fewest that fit: %u\n", f.needed);
 		else if (!f.needed)
@@ -148,7 +155,7 @@ static void add_u64(cJSON *o, const char *name, uint64_t v)
 }
 
 static cJSON *device_json(const struct device *d, const struct estimate *e, uint32_t count,
-			  bool search)
+                          bool search)
 {
 	struct hw_fit f;
 	hw_fit(e, d, count, &f);

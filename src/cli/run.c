@@ -25,7 +25,8 @@ static int list_quants(const struct cli_options *o, FILE *out)
 			const struct ftype_info *fi = ftype_get((enum ftype)f);
 			cJSON *q = cJSON_CreateObject();
 			cJSON_AddStringToObject(q, "name", fi->name);
-			cJSON_AddStringToObject(q, "engine", fi->engine == FT_LLAMACPP ? "llama.cpp" : "vllm");
+			cJSON_AddStringToObject(q, "engine",
+			                        fi->engine == FT_LLAMACPP ? "llama.cpp" : "vllm");
 			cJSON_AddStringToObject(q, "base_type", qtype_get(fi->base)->name);
 			cJSON_AddNumberToObject(q, "base_bpw", qtype_bpw(fi->base));
 			cJSON_AddStringToObject(q, "description", fi->description);
@@ -41,14 +42,14 @@ static int list_quants(const struct cli_options *o, FILE *out)
 	for (int f = 0; f < FT_COUNT; f++) {
 		const struct ftype_info *fi = ftype_get((enum ftype)f);
 		fprintf(out, "%-10s %-10s %-9s %6.3f  %s\n", fi->name,
-			fi->engine == FT_LLAMACPP ? "llama.cpp" : "vllm", qtype_get(fi->base)->name,
-			qtype_bpw(fi->base), fi->description);
+		        fi->engine == FT_LLAMACPP ? "llama.cpp" : "vllm", qtype_get(fi->base)->name,
+		        qtype_bpw(fi->base), fi->description);
 	}
 	return 0;
 }
 
 static int list_models(const struct cli_options *o, const struct profile_dirs *dirs, FILE *out,
-		       FILE *errf)
+                       FILE *errf)
 {
 	struct catalog cat;
 	struct profile_warnings w = {0};
@@ -61,7 +62,7 @@ static int list_models(const struct cli_options *o, const struct profile_dirs *d
 	cJSON *arr = o->json ? cJSON_CreateArray() : NULL;
 	if (!o->json)
 		fprintf(out, "%-26s %-36s %9s %9s  %-8s %s\n", "ID", "NAME", "PARAMS", "ACTIVE",
-			"ORIGIN", "PATH");
+		        "ORIGIN", "PATH");
 	for (size_t i = 0; i < cat.n; i++) {
 		struct model m = {.arch = cat.v[i].arch};
 		if (!model_prepare(&m)) {
@@ -83,9 +84,9 @@ static int list_models(const struct cli_options *o, const struct profile_dirs *d
 		} else {
 			char a[32], b[32];
 			fprintf(out, "%-26s %-36.36s %9s %9s  %-8s %s\n", cat.v[i].meta.id,
-				cat.v[i].meta.name, fmt_params(a, sizeof(a), m.params_total),
-				fmt_params(b, sizeof(b), m.params_active), cat.v[i].meta.origin,
-				cat.v[i].meta.path);
+			        cat.v[i].meta.name, fmt_params(a, sizeof(a), m.params_total),
+			        fmt_params(b, sizeof(b), m.params_active), cat.v[i].meta.origin,
+			        cat.v[i].meta.path);
 		}
 		model_release(&m);
 	}
@@ -104,7 +105,7 @@ static int list_hardware(const struct cli_options *o, const struct device_list *
 	cJSON *arr = o->json ? cJSON_CreateArray() : NULL;
 	if (!o->json)
 		fprintf(out, "%-24s %-40s %-12s %12s %10s\n", "ID", "NAME", "CATEGORY", "MEMORY",
-			"GB/s");
+		        "GB/s");
 	for (size_t i = 0; i < dl->n; i++) {
 		const struct device *d = &dl->v[i];
 		if (arr) {
@@ -122,8 +123,8 @@ static int list_hardware(const struct cli_options *o, const struct device_list *
 		} else {
 			char g[32];
 			fprintf(out, "%-24s %-40.40s %-12s %12s %10.0f\n", d->id, d->name,
-				hw_category_name(d->category), fmt_gib(g, sizeof(g), (double)d->memory_bytes),
-				d->bandwidth_gbps);
+			        hw_category_name(d->category),
+			        fmt_gib(g, sizeof(g), (double)d->memory_bytes), d->bandwidth_gbps);
 		}
 	}
 	if (arr) {
@@ -164,8 +165,10 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	if (o->gpu_id) {
 		gpu = device_find(&devices, o->gpu_id);
 		if (!gpu) {
-			fprintf(errf, "vramcalc: --gpu: unknown device '%s' (see vramcalc --list hardware)\n",
-				o->gpu_id);
+			fprintf(
+			    errf,
+			    "vramcalc: --gpu: unknown device '%s' (see vramcalc --list hardware)\n",
+			    o->gpu_id);
 			device_list_free(&devices);
 			return 2;
 		}

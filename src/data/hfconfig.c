@@ -18,19 +18,53 @@
 #include <strings.h>
 
 const char *const hfconfig_known_keys[] = {
-	"model_type", "num_hidden_layers", "hidden_size", "intermediate_size",
-	"num_attention_heads", "num_key_value_heads", "head_dim", "vocab_size",
-	"max_position_embeddings", "tie_word_embeddings", "rope_scaling_type", "torch_dtype",
-	"num_experts", "num_local_experts", "n_routed_experts", "num_experts_per_tok",
-	"moe_intermediate_size", "n_shared_experts", "shared_expert_intermediate_size",
-	"shared_intermediate_size", "first_k_dense_replace", "topk_method",
-	"num_nextn_predict_layers", "q_lora_rank", "kv_lora_rank", "qk_rope_head_dim",
-	"qk_nope_head_dim", "v_head_dim", "sliding_window", "sliding_window_pattern",
-	"layer_types", "attention_chunk_size", "mamba_d_conv", "mamba_d_state",
-	"mamba_n_groups", "mamba_n_heads", "mamba_d_head", "mamba_expand",
-	"full_attention_interval", "linear_num_key_heads", "linear_num_value_heads",
-	"linear_key_head_dim", "linear_value_head_dim", "linear_conv_kernel_dim",
-	"interleave_moe_layer_step", "intermediate_size_mlp", NULL,
+    "model_type",
+    "num_hidden_layers",
+    "hidden_size",
+    "intermediate_size",
+    "num_attention_heads",
+    "num_key_value_heads",
+    "head_dim",
+    "vocab_size",
+    "max_position_embeddings",
+    "tie_word_embeddings",
+    "rope_scaling_type",
+    "torch_dtype",
+    "num_experts",
+    "num_local_experts",
+    "n_routed_experts",
+    "num_experts_per_tok",
+    "moe_intermediate_size",
+    "n_shared_experts",
+    "shared_expert_intermediate_size",
+    "shared_intermediate_size",
+    "first_k_dense_replace",
+    "topk_method",
+    "num_nextn_predict_layers",
+    "q_lora_rank",
+    "kv_lora_rank",
+    "qk_rope_head_dim",
+    "qk_nope_head_dim",
+    "v_head_dim",
+    "sliding_window",
+    "sliding_window_pattern",
+    "layer_types",
+    "attention_chunk_size",
+    "mamba_d_conv",
+    "mamba_d_state",
+    "mamba_n_groups",
+    "mamba_n_heads",
+    "mamba_d_head",
+    "mamba_expand",
+    "full_attention_interval",
+    "linear_num_key_heads",
+    "linear_num_value_heads",
+    "linear_key_head_dim",
+    "linear_value_head_dim",
+    "linear_conv_kernel_dim",
+    "interleave_moe_layer_step",
+    "intermediate_size_mlp",
+    NULL,
 };
 
 bool hfconfig_key_known(const char *key)
@@ -48,15 +82,31 @@ struct type_row {
 };
 
 static const struct type_row type_table[] = {
-	{"llama", AF_LLAMA},        {"mistral", AF_LLAMA},     {"mixtral", AF_LLAMA},
-	{"granite", AF_LLAMA},      {"smollm3", AF_LLAMA},     {"llama4_text", AF_LLAMA},
-	{"qwen2", AF_QWEN2},        {"qwen2_moe", AF_QWEN2},   {"glm4_moe", AF_QWEN2},
-	{"qwen3", AF_QWEN3},        {"qwen3_moe", AF_QWEN3},   {"minimax_m2", AF_QWEN3},
-	{"deepseek_v2", AF_DEEPSEEK2}, {"deepseek_v3", AF_DEEPSEEK2}, {"kimi_k2", AF_DEEPSEEK2},
-	{"gemma2", AF_GEMMA2},      {"gemma3", AF_GEMMA3},     {"gemma3_text", AF_GEMMA3},
-	{"gpt_oss", AF_GPTOSS},     {"granitemoehybrid", AF_GRANITEHYBRID},
-	{"phi3", AF_PHI3},          {"cohere2", AF_COHERE2},   {"cohere", AF_COHERE2},
-	{"olmo2", AF_OLMO2},        {"qwen3_next", AF_QWEN3NEXT},
+    {"llama", AF_LLAMA},
+    {"mistral", AF_LLAMA},
+    {"mixtral", AF_LLAMA},
+    {"granite", AF_LLAMA},
+    {"smollm3", AF_LLAMA},
+    {"llama4_text", AF_LLAMA},
+    {"qwen2", AF_QWEN2},
+    {"qwen2_moe", AF_QWEN2},
+    {"glm4_moe", AF_QWEN2},
+    {"qwen3", AF_QWEN3},
+    {"qwen3_moe", AF_QWEN3},
+    {"minimax_m2", AF_QWEN3},
+    {"deepseek_v2", AF_DEEPSEEK2},
+    {"deepseek_v3", AF_DEEPSEEK2},
+    {"kimi_k2", AF_DEEPSEEK2},
+    {"gemma2", AF_GEMMA2},
+    {"gemma3", AF_GEMMA3},
+    {"gemma3_text", AF_GEMMA3},
+    {"gpt_oss", AF_GPTOSS},
+    {"granitemoehybrid", AF_GRANITEHYBRID},
+    {"phi3", AF_PHI3},
+    {"cohere2", AF_COHERE2},
+    {"cohere", AF_COHERE2},
+    {"olmo2", AF_OLMO2},
+    {"qwen3_next", AF_QWEN3NEXT},
 };
 
 struct reader {
@@ -88,7 +138,7 @@ static void fail(struct reader *r, const char *key, const char *what, const char
 
 /* A whole number in 0..max; absent gives def (or fails when required). */
 static uint32_t get_u32(struct reader *r, const char *key, bool required, uint32_t def,
-			uint32_t max)
+                        uint32_t max)
 {
 	const char *v = get(r, key);
 	if (!v) {
@@ -160,7 +210,7 @@ static void read_layer_types(struct reader *r, struct model_arch *a, const char 
 		if (il >= a->n_layer) {
 			char what[96];
 			snprintf(what, sizeof(what), "has more entries than num_hidden_layers (%u)",
-				 a->n_layer);
+			         a->n_layer);
 			fail(r, "layer_types", what, item);
 			return;
 		}
@@ -194,7 +244,7 @@ static void apply_pattern(struct model_arch *a, uint32_t period, enum layer_kind
 }
 
 bool hfconfig_to_arch(const struct config_source *src, const char *family_override,
-		      struct model_arch *a, char *err, size_t errlen)
+                      struct model_arch *a, char *err, size_t errlen)
 {
 	struct reader r = {.src = src, .err = err, .errlen = errlen, .ok = true};
 	char model_type[48] = "";
@@ -206,7 +256,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	if (family_override && *family_override) {
 		if (!arch_family_find(family_override, &a->family)) {
 			snprintf(err, errlen, "%s arch: unknown tensor layout family: '%s'",
-				 src->where, family_override);
+			         src->where, family_override);
 			return false;
 		}
 	} else if (!*model_type) {
@@ -261,8 +311,9 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 			a->n_expert_shared = 1;
 		a->n_dense_lead = get_u32(&r, "first_k_dense_replace", false, 0, ARCH_MAX_LAYERS);
 		const char *tk = get(&r, "topk_method");
-		a->expert_bias = (tk && !strcmp(tk, "noaux_tc")) || !strcmp(model_type, "glm4_moe") ||
-				 !strcmp(model_type, "minimax_m2");
+		a->expert_bias = (tk && !strcmp(tk, "noaux_tc")) ||
+		                 !strcmp(model_type, "glm4_moe") ||
+		                 !strcmp(model_type, "minimax_m2");
 		if (a->family == AF_GRANITEHYBRID || !strcmp(model_type, "mixtral") ||
 		    a->family == AF_GPTOSS)
 			a->n_ff = 0;
@@ -340,7 +391,8 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		a->ssm_d_state = get_u32(&r, "linear_key_head_dim", true, 0, 65536);
 		a->ssm_n_group = get_u32(&r, "linear_num_key_heads", true, 0, 4096);
 		a->ssm_n_head = get_u32(&r, "linear_num_value_heads", true, 0, 4096);
-		a->ssm_d_inner = a->ssm_n_head * get_u32(&r, "linear_value_head_dim", true, 0, 65536);
+		a->ssm_d_inner =
+		    a->ssm_n_head * get_u32(&r, "linear_value_head_dim", true, 0, 65536);
 	} else if (any_rec) {
 		fail(&r, "layer_types",
 		     "recurrent layers are supported for granitemoehybrid and qwen3_next only",

@@ -158,8 +158,8 @@ static bool parse_yes_no(const char *v, bool *out)
 /* Warn about every key of section that is not in known (NULL-terminated),
  * or not accepted by known_fn. */
 static void warn_unknown_keys(const dictionary *d, const char *path, const char *section,
-			      const char *const *known, bool (*known_fn)(const char *),
-			      struct profile_warnings *w)
+                              const char *const *known, bool (*known_fn)(const char *),
+                              struct profile_warnings *w)
 {
 	int n = iniparser_getsecnkeys(d, section);
 	if (n <= 0 || !w)
@@ -181,12 +181,17 @@ static void warn_unknown_keys(const dictionary *d, const char *path, const char 
 }
 
 static const char *const model_keys[] = {
-	"name", "family", "hf_repo", "native_dtype", "params_total", "params_active",
-	"source", "arch", "params_active_convention", NULL,
+    "name",         "family",       "hf_repo",
+    "native_dtype", "params_total", "params_active",
+    "source",       "arch",         "params_active_convention",
+    NULL,
 };
 
 static const char *const active_conventions[] = {
-	"without-embedding", "with-embedding", "without-embedding-and-output", NULL,
+    "without-embedding",
+    "with-embedding",
+    "without-embedding-and-output",
+    NULL,
 };
 
 struct ini_config_ctx {
@@ -217,7 +222,7 @@ static void id_from_path(const char *path, char *id, size_t n)
 }
 
 bool profile_load_model(const char *path, struct model_meta *meta, struct model_arch *arch,
-			struct profile_warnings *warnings, char *err, size_t errlen)
+                        struct profile_warnings *warnings, char *err, size_t errlen)
 {
 	dictionary *d = load_ini(path, err, errlen);
 	if (!d)
@@ -244,7 +249,8 @@ bool profile_load_model(const char *path, struct model_meta *meta, struct model_
 	copy_str(meta->name, sizeof(meta->name), name);
 	copy_str(meta->family, sizeof(meta->family), ini_get(d, "model", "family"));
 	copy_str(meta->hf_repo, sizeof(meta->hf_repo), ini_get(d, "model", "hf_repo"));
-	copy_str(meta->native_dtype, sizeof(meta->native_dtype), ini_get(d, "model", "native_dtype"));
+	copy_str(meta->native_dtype, sizeof(meta->native_dtype),
+	         ini_get(d, "model", "native_dtype"));
 	copy_str(meta->source, sizeof(meta->source), ini_get(d, "model", "source"));
 	static const char *const count_keys[] = {"params_total", "params_active"};
 	uint64_t *count_dst[] = {&meta->params_total, &meta->params_active};
@@ -252,22 +258,23 @@ bool profile_load_model(const char *path, struct model_meta *meta, struct model_
 		const char *v = ini_get(d, "model", count_keys[i]);
 		if (v && !parse_u64(v, count_dst[i])) {
 			snprintf(err, errlen, "%s: [model] %s: not a whole number: '%s'", path,
-				 count_keys[i], v);
+			         count_keys[i], v);
 			goto out;
 		}
 	}
 
 	const char *conv = ini_get(d, "model", "params_active_convention");
 	copy_str(meta->params_active_convention, sizeof(meta->params_active_convention),
-		 conv ? conv : active_conventions[0]);
+	         conv ? conv : active_conventions[0]);
 	bool conv_ok = false;
 	for (const char *const *c = active_conventions; *c; c++)
 		conv_ok |= !strcmp(*c, meta->params_active_convention);
 	if (!conv_ok) {
-		snprintf(err, errlen,
-			 "%s: [model] params_active_convention: not without-embedding, with-embedding "
-			 "or without-embedding-and-output: '%s'",
-			 path, conv);
+		snprintf(
+		    err, errlen,
+		    "%s: [model] params_active_convention: not without-embedding, with-embedding "
+		    "or without-embedding-and-output: '%s'",
+		    path, conv);
 		goto out;
 	}
 
@@ -307,9 +314,9 @@ const struct device *device_find(const struct device_list *l, const char *id)
 }
 
 static const char *const hardware_keys[] = {
-	"name", "vendor", "category", "memory", "memory_bytes", "bandwidth_gbps", "bf16_tflops",
-	"fp8", "fp4", "interconnect", "unified", "gpu_share", "source", "memory_type", "tdp_w",
-	"pcie", NULL,
+    "name",        "vendor",      "category", "memory",       "memory_bytes", "bandwidth_gbps",
+    "bf16_tflops", "fp8",         "fp4",      "interconnect", "unified",      "gpu_share",
+    "source",      "memory_type", "tdp_w",    "pcie",         NULL,
 };
 
 /* "24 GB", "80 GiB", "1.5 TB": vendor-stated memory to bytes. */
@@ -340,7 +347,7 @@ static bool parse_memory(const char *v, uint64_t *out)
 }
 
 static bool load_device(const dictionary *d, const char *path, const char *sec, struct device *dev,
-			char *err, size_t errlen)
+                        char *err, size_t errlen)
 {
 	memset(dev, 0, sizeof(*dev));
 	copy_str(dev->id, sizeof(dev->id), sec);
@@ -350,10 +357,10 @@ static bool load_device(const dictionary *d, const char *path, const char *sec, 
 	copy_str(dev->interconnect, sizeof(dev->interconnect), ini_get(d, sec, "interconnect"));
 	dev->gpu_share = 1.0;
 
-#define BAD(key, val, what)                                                                  \
-	do {                                                                                 \
-		snprintf(err, errlen, "%s: [%s] %s: %s: '%s'", path, sec, key, what, val);   \
-		return false;                                                                \
+#define BAD(key, val, what)                                                                        \
+	do {                                                                                       \
+		snprintf(err, errlen, "%s: [%s] %s: %s: '%s'", path, sec, key, what, val);         \
+		return false;                                                                      \
 	} while (0)
 
 	v = ini_get(d, sec, "category");
@@ -383,7 +390,8 @@ static bool load_device(const dictionary *d, const char *path, const char *sec, 
 			BAD(flags[i], v, "not yes or no");
 	}
 	if ((v = ini_get(d, sec, "gpu_share"))) {
-		if (!parse_double(v, &dev->gpu_share) || !(dev->gpu_share > 0 && dev->gpu_share <= 1))
+		if (!parse_double(v, &dev->gpu_share) ||
+		    !(dev->gpu_share > 0 && dev->gpu_share <= 1))
 			BAD("gpu_share", v, "not a share in (0, 1]");
 	}
 	if (dev->category == HW_UNIFIED)
@@ -393,7 +401,7 @@ static bool load_device(const dictionary *d, const char *path, const char *sec, 
 }
 
 bool profile_load_hardware(const char *path, struct device_list *out,
-			   struct profile_warnings *warnings, char *err, size_t errlen)
+                           struct profile_warnings *warnings, char *err, size_t errlen)
 {
 	dictionary *d = load_ini(path, err, errlen);
 	if (!d)
@@ -460,7 +468,8 @@ void profile_dirs_init(struct profile_dirs *dirs)
 	if (env && *env) {
 		char tmp[2048];
 		copy_str(tmp, sizeof(tmp), env);
-		for (char *save = NULL, *p = strtok_r(tmp, ":", &save); p; p = strtok_r(NULL, ":", &save))
+		for (char *save = NULL, *p = strtok_r(tmp, ":", &save); p;
+		     p = strtok_r(NULL, ":", &save))
 			add_dir(dirs, p, "env");
 	}
 	char buf[1024];
@@ -501,7 +510,7 @@ const struct catalog_model *catalog_find(const struct catalog *c, const char *id
 }
 
 bool catalog_load(const struct profile_dirs *dirs, struct catalog *out,
-		  struct profile_warnings *warnings, char *err, size_t errlen)
+                  struct profile_warnings *warnings, char *err, size_t errlen)
 {
 	out->v = NULL;
 	out->n = 0;
@@ -520,7 +529,8 @@ bool catalog_load(const struct profile_dirs *dirs, struct catalog *out,
 			snprintf(path, sizeof(path), "%s/%s", mdir, de->d_name);
 			struct catalog_model cm;
 			char why[PROFILE_ERR_LEN];
-			if (!profile_load_model(path, &cm.meta, &cm.arch, warnings, why, sizeof(why))) {
+			if (!profile_load_model(path, &cm.meta, &cm.arch, warnings, why,
+			                        sizeof(why))) {
 				profile_warn(warnings, "%s", why);
 				continue;
 			}
@@ -551,11 +561,11 @@ void catalog_free(struct catalog *c)
 }
 
 bool profile_resolve_model(const struct profile_dirs *dirs, const char *id_or_path,
-			   struct model_meta *meta, struct model_arch *arch,
-			   struct profile_warnings *warnings, char *err, size_t errlen)
+                           struct model_meta *meta, struct model_arch *arch,
+                           struct profile_warnings *warnings, char *err, size_t errlen)
 {
-	if (strchr(id_or_path, '/') || (strlen(id_or_path) > 4 &&
-					!strcasecmp(id_or_path + strlen(id_or_path) - 4, ".ini")))
+	if (strchr(id_or_path, '/') ||
+	    (strlen(id_or_path) > 4 && !strcasecmp(id_or_path + strlen(id_or_path) - 4, ".ini")))
 		return profile_load_model(id_or_path, meta, arch, warnings, err, errlen);
 	for (int i = 0; i < dirs->n; i++) {
 		char path[900];
@@ -568,12 +578,12 @@ bool profile_resolve_model(const struct profile_dirs *dirs, const char *id_or_pa
 		return true;
 	}
 	snprintf(err, errlen, "model '%s': no such profile (see vramcalc --list models)",
-		 id_or_path);
+	         id_or_path);
 	return false;
 }
 
 bool profile_load_all_hardware(const struct profile_dirs *dirs, struct device_list *out,
-			       struct profile_warnings *warnings, char *err, size_t errlen)
+                               struct profile_warnings *warnings, char *err, size_t errlen)
 {
 	out->v = NULL;
 	out->n = 0;
@@ -586,9 +596,10 @@ bool profile_load_all_hardware(const struct profile_dirs *dirs, struct device_li
 			return false;
 	}
 	if (out->n == 0) {
-		snprintf(err, errlen, "no hardware profiles found (looked for hardware.ini in %d "
-				      "profile directories)",
-			 dirs->n);
+		snprintf(err, errlen,
+		         "no hardware profiles found (looked for hardware.ini in %d "
+		         "profile directories)",
+		         dirs->n);
 		return false;
 	}
 	return true;

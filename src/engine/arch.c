@@ -7,12 +7,12 @@
 #include <string.h>
 
 static const char *const family_names[AF_COUNT] = {
-	[AF_LLAMA] = "llama",       [AF_QWEN2] = "qwen2",
-	[AF_QWEN3] = "qwen3",       [AF_GEMMA2] = "gemma2",
-	[AF_GEMMA3] = "gemma3",     [AF_DEEPSEEK2] = "deepseek2",
-	[AF_GPTOSS] = "gpt-oss",    [AF_GRANITEHYBRID] = "granitehybrid",
-	[AF_PHI3] = "phi3",         [AF_COHERE2] = "cohere2",
-	[AF_OLMO2] = "olmo2",       [AF_QWEN3NEXT] = "qwen3next",
+    [AF_LLAMA] = "llama",    [AF_QWEN2] = "qwen2",
+    [AF_QWEN3] = "qwen3",    [AF_GEMMA2] = "gemma2",
+    [AF_GEMMA3] = "gemma3",  [AF_DEEPSEEK2] = "deepseek2",
+    [AF_GPTOSS] = "gpt-oss", [AF_GRANITEHYBRID] = "granitehybrid",
+    [AF_PHI3] = "phi3",      [AF_COHERE2] = "cohere2",
+    [AF_OLMO2] = "olmo2",    [AF_QWEN3NEXT] = "qwen3next",
 };
 
 const char *arch_family_name(enum arch_family f)
@@ -59,10 +59,10 @@ void arch_fill_uniform_layers(struct model_arch *a)
 	}
 }
 
-#define FAIL(...)                                        \
-	do {                                             \
-		snprintf(err, errlen, __VA_ARGS__);      \
-		return false;                            \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(err, errlen, __VA_ARGS__);                                                \
+		return false;                                                                      \
 	} while (0)
 
 bool arch_validate(const struct model_arch *a, char *err, size_t errlen)
@@ -120,11 +120,12 @@ bool arch_validate(const struct model_arch *a, char *err, size_t errlen)
 			FAIL("layer_types: recurrent layers but no recurrent state kind");
 		if (!a->ssm_d_conv || !a->ssm_d_state || !a->ssm_d_inner || !a->ssm_n_group ||
 		    !a->ssm_n_head)
-			FAIL("mamba_*: recurrent layers need d_conv, d_state, n_groups, n_heads and "
-			     "the inner width");
+			FAIL(
+			    "mamba_*: recurrent layers need d_conv, d_state, n_groups, n_heads and "
+			    "the inner width");
 		if (a->ssm_d_inner % a->ssm_n_group != 0)
-			FAIL("mamba_n_groups: %u does not divide the inner width %u", a->ssm_n_group,
-			     a->ssm_d_inner);
+			FAIL("mamba_n_groups: %u does not divide the inner width %u",
+			     a->ssm_n_group, a->ssm_d_inner);
 	}
 	return true;
 }

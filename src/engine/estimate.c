@@ -18,12 +18,12 @@
 #include "recipe.h"
 
 static const char *const offload_names[OFFLOAD_COUNT] = {
-	[OFFLOAD_GPU] = "gpu",
-	[OFFLOAD_CPU_MOE] = "cpu-moe",
-	[OFFLOAD_N_CPU_MOE] = "n-cpu-moe",
-	[OFFLOAD_EXPERT_FRACTION] = "expert-share",
-	[OFFLOAD_NGL] = "ngl",
-	[OFFLOAD_CPU] = "cpu",
+    [OFFLOAD_GPU] = "gpu",
+    [OFFLOAD_CPU_MOE] = "cpu-moe",
+    [OFFLOAD_N_CPU_MOE] = "n-cpu-moe",
+    [OFFLOAD_EXPERT_FRACTION] = "expert-share",
+    [OFFLOAD_NGL] = "ngl",
+    [OFFLOAD_CPU] = "cpu",
 };
 
 const char *offload_mode_name(enum offload_mode m)
@@ -87,8 +87,8 @@ static uint64_t pad256(uint64_t n)
 	return (n + 255) / 256 * 256;
 }
 
-void estimate_context_cells(uint64_t ctx_tokens, uint32_t n_seq, bool kv_unified,
-			    uint64_t *n_ctx, uint64_t *n_ctx_seq, uint32_t *n_stream)
+void estimate_context_cells(uint64_t ctx_tokens, uint32_t n_seq, bool kv_unified, uint64_t *n_ctx,
+                            uint64_t *n_ctx_seq, uint32_t *n_stream)
 {
 	assert(ctx_tokens > 0 && n_seq > 0);
 	uint64_t c = pad256(ctx_tokens);
@@ -106,7 +106,7 @@ void estimate_context_cells(uint64_t ctx_tokens, uint32_t n_seq, bool kv_unified
 
 /* K and V row bytes of one attention layer (one cell). */
 static void kv_rows(const struct model_arch *a, uint32_t il, const struct settings *s,
-		    uint64_t *k_row, uint64_t *v_row)
+                    uint64_t *k_row, uint64_t *v_row)
 {
 	if (arch_is_mla(a)) {
 		/* The latent (kv_lora_rank + rope) is cached as K; V is a view of it. */
@@ -131,7 +131,7 @@ static uint64_t swa_cells(const struct model_arch *a, const struct settings *s, 
 void estimate_kv(const struct model_arch *a, const struct settings *s, struct estimate *out)
 {
 	estimate_context_cells(s->ctx_tokens, s->n_seq, s->kv_unified, &out->n_ctx, &out->n_ctx_seq,
-			       &out->n_stream);
+	                       &out->n_stream);
 	out->k_bytes = out->v_bytes = out->swa_k_bytes = out->swa_v_bytes = 0;
 	out->r_bytes = out->s_bytes = 0;
 	out->kv_layers = out->kv_layers_swa = out->rs_layers = 0;
@@ -168,7 +168,7 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 		}
 	}
 	out->kv_bytes = out->k_bytes + out->v_bytes + out->swa_k_bytes + out->swa_v_bytes +
-			out->r_bytes + out->s_bytes;
+	                out->r_bytes + out->s_bytes;
 }
 
 /*
@@ -231,10 +231,11 @@ uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, 
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		if (a->layer_kind[il] != LK_RECURRENT)
 			continue;
-		uint64_t conv_dim = (uint64_t)a->ssm_d_inner + 2ull * a->ssm_n_group * a->ssm_d_state;
+		uint64_t conv_dim =
+		    (uint64_t)a->ssm_d_inner + 2ull * a->ssm_n_group * a->ssm_d_state;
 		uint64_t state = 4ull * s->n_seq *
-				 ((uint64_t)(a->ssm_d_conv - 1) * conv_dim +
-				  (uint64_t)a->ssm_d_state * a->ssm_d_inner);
+		                 ((uint64_t)(a->ssm_d_conv - 1) * conv_dim +
+		                  (uint64_t)a->ssm_d_state * a->ssm_d_inner);
 		if (state > total)
 			total = state;
 		break;
@@ -247,7 +248,7 @@ bool estimate_check(const struct model *m, const struct settings *s, char *err, 
 	const struct ftype_info *fi = ftype_get(s->ftype);
 	if (s->ctx_tokens == 0 || s->ctx_tokens > (1ull << 32)) {
 		snprintf(err, errlen, "context: %llu tokens is outside 1..4294967296",
-			 (unsigned long long)s->ctx_tokens);
+		         (unsigned long long)s->ctx_tokens);
 		return false;
 	}
 	if (s->n_seq == 0 || s->n_seq > 4096) {
@@ -260,50 +261,54 @@ bool estimate_check(const struct model *m, const struct settings *s, char *err, 
 	}
 	if (fi->engine == FT_LLAMACPP &&
 	    (!kvtype_get(s->kv_k)->llamacpp || !kvtype_get(s->kv_v)->llamacpp)) {
-		snprintf(err, errlen, "kv type: %s is not a llama.cpp cache type (use f16, q8_0, ...)",
-			 !kvtype_get(s->kv_k)->llamacpp ? kvtype_get(s->kv_k)->name
-							 : kvtype_get(s->kv_v)->name);
+		snprintf(err, errlen,
+		         "kv type: %s is not a llama.cpp cache type (use f16, q8_0, ...)",
+		         !kvtype_get(s->kv_k)->llamacpp ? kvtype_get(s->kv_k)->name
+		                                        : kvtype_get(s->kv_v)->name);
 		return false;
 	}
 	if (fi->engine == FT_VLLM && (!kvtype_get(s->kv_k)->vllm || !kvtype_get(s->kv_v)->vllm)) {
 		snprintf(err, errlen, "kv type: %s is not a vLLM cache type (use auto/bf16, fp8)",
-			 !kvtype_get(s->kv_k)->vllm ? kvtype_get(s->kv_k)->name
-						    : kvtype_get(s->kv_v)->name);
+		         !kvtype_get(s->kv_k)->vllm ? kvtype_get(s->kv_k)->name
+		                                    : kvtype_get(s->kv_v)->name);
 		return false;
 	}
 	if (kvtype_get(s->kv_v)->quantized && !s->flash_attn && fi->engine == FT_LLAMACPP) {
-		snprintf(err, errlen,
-			 "kv type: a quantized V cache (%s) needs flash attention; llama.cpp refuses "
-			 "--flash-attn off with it",
-			 kvtype_get(s->kv_v)->name);
+		snprintf(
+		    err, errlen,
+		    "kv type: a quantized V cache (%s) needs flash attention; llama.cpp refuses "
+		    "--flash-attn off with it",
+		    kvtype_get(s->kv_v)->name);
 		return false;
 	}
 	if (arch_is_mla(&m->arch) && s->kv_k != s->kv_v) {
-		snprintf(err, errlen, "kv type: MLA models cache one latent, so K and V types must "
-				      "match (got %s and %s)",
-			 kvtype_get(s->kv_k)->name, kvtype_get(s->kv_v)->name);
+		snprintf(err, errlen,
+		         "kv type: MLA models cache one latent, so K and V types must "
+		         "match (got %s and %s)",
+		         kvtype_get(s->kv_k)->name, kvtype_get(s->kv_v)->name);
 		return false;
 	}
 	if ((s->offload == OFFLOAD_CPU_MOE || s->offload == OFFLOAD_N_CPU_MOE ||
 	     s->offload == OFFLOAD_EXPERT_FRACTION) &&
 	    m->arch.n_expert == 0) {
 		snprintf(err, errlen, "offload: %s moves experts, but this model has none",
-			 offload_mode_name(s->offload));
+		         offload_mode_name(s->offload));
 		return false;
 	}
 	if (s->offload == OFFLOAD_N_CPU_MOE && s->offload_layers > m->arch.n_layer) {
 		snprintf(err, errlen, "offload: n-cpu-moe %u exceeds the model's %u layers",
-			 s->offload_layers, m->arch.n_layer);
+		         s->offload_layers, m->arch.n_layer);
 		return false;
 	}
 	if (s->offload == OFFLOAD_NGL && s->offload_layers > m->arch.n_layer + 1) {
 		snprintf(err, errlen, "offload: ngl %u exceeds the model's %u layers + output",
-			 s->offload_layers, m->arch.n_layer);
+		         s->offload_layers, m->arch.n_layer);
 		return false;
 	}
 	if (s->offload == OFFLOAD_EXPERT_FRACTION &&
 	    !(s->expert_gpu_share >= 0.0 && s->expert_gpu_share <= 1.0)) {
-		snprintf(err, errlen, "offload: expert share %g is outside 0..1", s->expert_gpu_share);
+		snprintf(err, errlen, "offload: expert share %g is outside 0..1",
+		         s->expert_gpu_share);
 		return false;
 	}
 	return true;
@@ -327,7 +332,7 @@ static bool layer_on_gpu(const struct model_arch *a, const struct settings *s, i
 /* Bytes of tensor t that sit in host memory although its layer is on the
  * GPU (routed experts moved by the offload mode). */
 static uint64_t expert_host_bytes(const struct settings *s, const struct tensor_info *t,
-				  uint64_t bytes)
+                                  uint64_t bytes)
 {
 	if (!t->routed_expert)
 		return 0;
@@ -380,8 +385,8 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 			if (l->v[i].cat == TC_TOKEN_EMBD)
 				out->weights_gpu_bytes += tensor_bytes(&l->v[i], m->types[i]);
 	}
-	out->weights_bpw = m->params_total ? 8.0 * (double)out->weights_bytes / (double)m->params_total
-					   : 0.0;
+	out->weights_bpw =
+	    m->params_total ? 8.0 * (double)out->weights_bytes / (double)m->params_total : 0.0;
 
 	/* KV cache and recurrent state, placed with their layer. */
 	estimate_kv(a, s, out);
@@ -394,11 +399,13 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 			if (!layer_on_gpu(a, s, (int)il))
 				continue;
 			if (a->layer_kind[il] == LK_RECURRENT) {
-				gpu += (part.r_bytes + part.s_bytes) / (part.rs_layers ? part.rs_layers : 1);
+				gpu += (part.r_bytes + part.s_bytes) /
+				       (part.rs_layers ? part.rs_layers : 1);
 			} else if (!arch_layer_has_kv(a, il)) {
 				continue;
 			} else if (a->layer_kind[il] == LK_ATTN_FULL) {
-				gpu += (part.k_bytes + part.v_bytes) / (part.kv_layers ? part.kv_layers : 1);
+				gpu += (part.k_bytes + part.v_bytes) /
+				       (part.kv_layers ? part.kv_layers : 1);
 			} else {
 				gpu += (part.swa_k_bytes + part.swa_v_bytes) /
 				       (part.kv_layers_swa ? part.kv_layers_swa : 1);
@@ -428,19 +435,19 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 		out->compute_bytes = compute;
 		/* Inputs staged in pinned host memory: embeddings and the mask. */
 		out->compute_host_bytes =
-			n_tok * (4ull * a->n_embd + (out->flash_attn ? 2ull : 4ull) * out->n_ctx_seq);
+		    n_tok * (4ull * a->n_embd + (out->flash_attn ? 2ull : 4ull) * out->n_ctx_seq);
 		out->overhead_bytes = ESTIMATE_GPU_OVERHEAD_BYTES;
 	}
 
-	out->gpu_bytes = out->weights_gpu_bytes + out->kv_gpu_bytes + out->compute_bytes +
-			 out->overhead_bytes;
+	out->gpu_bytes =
+	    out->weights_gpu_bytes + out->kv_gpu_bytes + out->compute_bytes + out->overhead_bytes;
 	out->host_bytes = out->weights_host_bytes + out->kv_host_bytes + out->compute_host_bytes +
-			  out->output_bytes;
+	                  out->output_bytes;
 	out->total_bytes = out->weights_bytes + out->kv_bytes + out->compute_bytes +
-			   out->compute_host_bytes + out->output_bytes + out->overhead_bytes;
+	                   out->compute_host_bytes + out->output_bytes + out->overhead_bytes;
 
 	out->weights_exact =
-		(s->file_types || ftype_get(s->ftype)->engine == FT_LLAMACPP) ? EXACT : ESTIMATED;
+	    (s->file_types || ftype_get(s->ftype)->engine == FT_LLAMACPP) ? EXACT : ESTIMATED;
 	out->kv_exact = EXACT;
 	out->compute_exact = ESTIMATED;
 	out->overhead_exact = ESTIMATED;

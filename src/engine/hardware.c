@@ -7,10 +7,10 @@
 #include <strings.h>
 
 static const char *const category_names[HW_CAT_COUNT] = {
-	[HW_CONSUMER] = "consumer",
-	[HW_WORKSTATION] = "workstation",
-	[HW_DATACENTER] = "datacenter",
-	[HW_UNIFIED] = "unified",
+    [HW_CONSUMER] = "consumer",
+    [HW_WORKSTATION] = "workstation",
+    [HW_DATACENTER] = "datacenter",
+    [HW_UNIFIED] = "unified",
 };
 
 const char *hw_category_name(enum hw_category c)

@@ -14,13 +14,13 @@
 
 /* Model-wide facts the rules consult, gathered before any tensor is typed. */
 struct recipe_model {
-	uint32_t n_layer;       /* n_layer_all */
-	uint32_t n_attention_wv;/* attn_v-like tensors in the file */
-	uint32_t n_gqa;         /* n_head / n_head_kv of layer 0, 0 if no KV */
+	uint32_t n_layer;        /* n_layer_all */
+	uint32_t n_attention_wv; /* attn_v-like tensors in the file */
+	uint32_t n_gqa;          /* n_head / n_head_kv of layer 0, 0 if no KV */
 	uint32_t n_expert;
-	bool is_70b;            /* LLaMA arch, 80 layers, GQA: LLM_TYPE_70B */
+	bool is_70b; /* LLaMA arch, 80 layers, GQA: LLM_TYPE_70B */
 	bool is_falcon;
-	bool has_imatrix;       /* assumed for file types that require one */
+	bool has_imatrix; /* assumed for file types that require one */
 };
 
 /* Running counters, increased in file order. */
@@ -95,10 +95,10 @@ static bool ft_in(enum ftype ft, const enum ftype *set, int n)
 
 /* Branch A: the output tensor, or token_embd when embeddings are tied. */
 static enum qtype type_output(enum ftype ft, const struct recipe_model *m, enum qtype def,
-			      uint64_t ne0)
+                              uint64_t ne0)
 {
 	static const enum ftype low[] = {FT_IQ2_XXS, FT_IQ2_XS, FT_IQ3_XXS, FT_IQ1_S,
-					 FT_IQ2_S,   FT_IQ2_M,  FT_IQ1_M};
+	                                 FT_IQ2_S,   FT_IQ2_M,  FT_IQ1_M};
 	if (ft == FT_MXFP4_MOE)
 		return QT_Q8_0;
 	if (m->is_falcon || !divides(def, ne0))
@@ -131,8 +131,8 @@ static enum qtype type_token_embd(enum ftype ft, enum qtype def)
 
 /* Branch D: the very-low-bit i-quants. */
 static enum qtype type_very_low_bit(enum ftype ft, const struct recipe_model *m,
-				    struct recipe_counters *c, const struct tensor_info *t,
-				    enum qtype def)
+                                    struct recipe_counters *c, const struct tensor_info *t,
+                                    enum qtype def)
 {
 	bool s_or_m = ft == FT_IQ2_S || ft == FT_IQ2_M;
 	bool one_bit = ft == FT_IQ1_S || ft == FT_IQ1_M;
@@ -163,7 +163,7 @@ static enum qtype type_very_low_bit(enum ftype ft, const struct recipe_model *m,
 
 /* Branch E: attn_v, attn_qkv and attn_kv_b. */
 static enum qtype type_attn_v(enum ftype ft, const struct recipe_model *m,
-			      struct recipe_counters *c, enum qtype def)
+                              struct recipe_counters *c, enum qtype def)
 {
 	uint32_t i = c->i_attention_wv, n = m->n_attention_wv;
 	bool gqa4 = m->n_gqa >= 4;
@@ -221,8 +221,8 @@ static enum qtype type_attn_v(enum ftype ft, const struct recipe_model *m,
 
 /* Branch H: ffn_down, ffn_down_exps, ffn_down_shexp. */
 static enum qtype type_ffn_down(enum ftype ft, const struct recipe_model *m,
-				struct recipe_counters *c, const struct tensor_info *t,
-				enum qtype def)
+                                struct recipe_counters *c, const struct tensor_info *t,
+                                enum qtype def)
 {
 	uint32_t n = m->n_layer;
 	uint32_t i = (m->n_expert > 1 && t->layer >= 0) ? (uint32_t)t->layer : c->i_ffn_down;
@@ -278,9 +278,9 @@ static enum qtype type_attn_output(enum ftype ft, const struct recipe_model *m, 
 	if (m->is_falcon)
 		return ft == FT_Q3_K_L ? QT_Q4_K : def;
 	if (m->n_expert == 8) {
-		static const enum ftype bump[] = {FT_Q2_K,  FT_IQ3_XS, FT_IQ3_XXS, FT_Q3_K_S,
-						  FT_Q3_K_M, FT_IQ4_NL, FT_Q4_K_S,  FT_Q4_K_M,
-						  FT_IQ3_S,  FT_IQ3_M,  FT_IQ4_XS};
+		static const enum ftype bump[] = {FT_Q2_K,   FT_IQ3_XS, FT_IQ3_XXS, FT_Q3_K_S,
+		                                  FT_Q3_K_M, FT_IQ4_NL, FT_Q4_K_S,  FT_Q4_K_M,
+		                                  FT_IQ3_S,  FT_IQ3_M,  FT_IQ4_XS};
 		return ft_in(ft, bump, 11) ? QT_Q5_K : def;
 	}
 	switch (ft) {
@@ -300,11 +300,11 @@ static enum qtype type_attn_output(enum ftype ft, const struct recipe_model *m, 
 }
 
 static enum qtype type_llamacpp(enum ftype ft, const struct recipe_model *m,
-				struct recipe_counters *c, const struct tensor_info *t, bool tied)
+                                struct recipe_counters *c, const struct tensor_info *t, bool tied)
 {
 	enum qtype def = ftype_get(ft)->base;
 	static const enum ftype very_low[] = {FT_IQ2_XXS, FT_IQ2_XS, FT_IQ1_S,
-					      FT_IQ2_S,   FT_IQ2_M,  FT_IQ1_M};
+	                                      FT_IQ2_S,   FT_IQ2_M,  FT_IQ1_M};
 
 	if (!qtype_get(def)->quantized)
 		return def;
@@ -368,7 +368,7 @@ static enum qtype type_vllm(enum ftype ft, const struct tensor_info *t)
 }
 
 uint32_t recipe_assign(enum ftype ft, const struct model_arch *a, const struct tensor_list *l,
-		       enum qtype *types)
+                       enum qtype *types)
 {
 	const struct ftype_info *fi = ftype_get(ft);
 	struct recipe_model m = {0};
@@ -380,7 +380,7 @@ uint32_t recipe_assign(enum ftype ft, const struct model_arch *a, const struct t
 	m.n_expert = a->n_expert;
 	m.n_gqa = a->layer_head_kv[0] ? a->n_head / a->layer_head_kv[0] : 0;
 	m.is_70b = a->family == AF_LLAMA && a->n_layer == 80 && a->n_expert == 0 &&
-		   a->n_head_kv < a->n_head;
+	           a->n_head_kv < a->n_head;
 	m.is_falcon = false;
 	m.has_imatrix = fi->needs_imatrix;
 	for (size_t i = 0; i < l->n; i++) {

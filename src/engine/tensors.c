@@ -35,7 +35,8 @@ static enum tensor_cat category_of(const char *name)
 {
 	if (strcmp(name, "output.weight") == 0)
 		return TC_OUTPUT;
-	if (strcmp(name, "token_embd.weight") == 0 || strcmp(name, "per_layer_token_embd.weight") == 0)
+	if (strcmp(name, "token_embd.weight") == 0 ||
+	    strcmp(name, "per_layer_token_embd.weight") == 0)
 		return TC_TOKEN_EMBD;
 	if (strstr(name, "attn_qkv.weight"))
 		return TC_ATTN_QKV;
@@ -60,8 +61,8 @@ static enum tensor_cat category_of(const char *name)
 
 /* Names llama-quantize never quantizes even though they are matrices. */
 static const char *const keep_type_names[] = {
-	"ffn_gate_inp.weight", "ffn_gate_inp_shexp.weight", "ssm_conv1d", "position_embd",
-	"token_types", "shortconv.conv.weight", "attn_rel_b", NULL,
+    "ffn_gate_inp.weight", "ffn_gate_inp_shexp.weight", "ssm_conv1d", "position_embd",
+    "token_types",         "shortconv.conv.weight",     "attn_rel_b", NULL,
 };
 
 void tensor_classify(struct tensor_info *t)
@@ -69,7 +70,8 @@ void tensor_classify(struct tensor_info *t)
 	const char *name = t->name;
 	t->cat = category_of(name);
 	t->routed_expert = strstr(name, "_exps") != NULL;
-	t->quantizable = t->n_dims >= 2 && has_suffix(name, "weight") && !strstr(name, "_norm.weight");
+	t->quantizable =
+	    t->n_dims >= 2 && has_suffix(name, "weight") && !strstr(name, "_norm.weight");
 	for (const char *const *k = keep_type_names; *k && t->quantizable; k++)
 		if (strstr(name, *k))
 			t->quantizable = false;
@@ -81,8 +83,8 @@ void tensor_classify(struct tensor_info *t)
 		t->layer = TENSOR_LAYER_OUTPUT;
 }
 
-bool tensors_add(struct tensor_list *l, const char *name, int layer, uint8_t n_dims,
-		 uint64_t ne0, uint64_t ne1, uint64_t ne2, enum qtype src_type)
+bool tensors_add(struct tensor_list *l, const char *name, int layer, uint8_t n_dims, uint64_t ne0,
+                 uint64_t ne1, uint64_t ne2, enum qtype src_type)
 {
 	assert(n_dims >= 1 && n_dims <= 3);
 	if (l->n == l->cap) {
@@ -118,7 +120,7 @@ struct builder {
 };
 
 static void add(struct builder *b, const char *suffix, uint8_t n_dims, uint64_t ne0, uint64_t ne1,
-		uint64_t ne2)
+                uint64_t ne2)
 {
 	char name[48];
 	if (b->layer >= 0)
@@ -129,8 +131,8 @@ static void add(struct builder *b, const char *suffix, uint8_t n_dims, uint64_t 
 		b->ok = false;
 }
 
-#define V1(b, s, a0) add(b, s, 1, a0, 1, 1)
-#define M2(b, s, a0, a1) add(b, s, 2, a0, a1, 1)
+#define V1(b, s, a0)         add(b, s, 1, a0, 1, 1)
+#define M2(b, s, a0, a1)     add(b, s, 2, a0, a1, 1)
 #define M3(b, s, a0, a1, a2) add(b, s, 3, a0, a1, a2)
 
 static void build_attention(struct builder *b, const struct model_arch *a, uint32_t il)

@@ -32,8 +32,9 @@ static bool parse(char *err, int argc, ...)
 
 Test(cli, sizes_and_defaults)
 {
-	char *argv[] = {"vramcalc", "-m", "kimi-k2.6", "-q", "q4_k_m", "-c", "256K", "-b", "4",
-			"-k", "q8_0", "--offload", "n-cpu-moe=12", "-g", "h200-sxmx8", "--json"};
+	char *argv[] = {"vramcalc",     "-m", "kimi-k2.6",  "-q",    "q4_k_m", "-c",
+	                "256K",         "-b", "4",          "-k",    "q8_0",   "--offload",
+	                "n-cpu-moe=12", "-g", "h200-sxmx8", "--json"};
 	struct cli_options o;
 	char err[256];
 	cr_assert(cli_parse(16, argv, true, &o, err, sizeof(err)), "%s", err);
@@ -73,19 +74,25 @@ Test(cli, bad_usage_names_option_and_value)
 	static const struct {
 		const char *opt, *val, *expect;
 	} cases[] = {
-		{"-q", "Q4_K_X", "Q4_K_X"},       {"-c", "0", "--context"},
-		{"-c", "4294967297", "4294967297"}, {"-c", "lots", "lots"},
-		{"-b", "0", "--batch"},            {"-k", "q3_0", "q3_0"},
-		{"--offload", "sideways", "sideways"}, {"--offload", "ngl=", "ngl"},
-		{"--flash-attn", "maybe", "maybe"}, {"--list", "gpus", "gpus"},
-		{"--ubatch", "0", "--ubatch"},     {"-g", "x0", "0"},
+	    {"-q", "Q4_K_X", "Q4_K_X"},
+	    {"-c", "0", "--context"},
+	    {"-c", "4294967297", "4294967297"},
+	    {"-c", "lots", "lots"},
+	    {"-b", "0", "--batch"},
+	    {"-k", "q3_0", "q3_0"},
+	    {"--offload", "sideways", "sideways"},
+	    {"--offload", "ngl=", "ngl"},
+	    {"--flash-attn", "maybe", "maybe"},
+	    {"--list", "gpus", "gpus"},
+	    {"--ubatch", "0", "--ubatch"},
+	    {"-g", "x0", "0"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char err[256] = "";
-		cr_expect_not(parse(err, 2, cases[i].opt, cases[i].val), "%s %s accepted", cases[i].opt,
-			      cases[i].val);
+		cr_expect_not(parse(err, 2, cases[i].opt, cases[i].val), "%s %s accepted",
+		              cases[i].opt, cases[i].val);
 		cr_expect(strstr(err, cases[i].expect) != NULL, "%s %s: '%s'", cases[i].opt,
-			  cases[i].val, err);
+		          cases[i].val, err);
 	}
 	char err[256];
 	cr_expect_not(parse(err, 1, "--frobnicate"));
@@ -125,7 +132,7 @@ Test(cli, json_contract_for_the_seed_case)
 	cJSON *j = cJSON_Parse(out);
 	cr_assert_not_null(j, "not JSON: %s", out);
 	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "model"), "id")->valuestring,
-			 "kimi-k2.6");
+	                 "kimi-k2.6");
 	cr_expect_eq(num(j, "bytes", "weights"), 620550916096ull);
 	cr_expect_eq(num(j, "bytes", "kv_cache"), 18421383168ull);
 	cr_expect_eq(num(j, "model", "params_total"), 1026408232448ull);
@@ -133,16 +140,15 @@ Test(cli, json_contract_for_the_seed_case)
 	cr_expect_eq(num(j, "settings", "batch"), 1);
 	uint64_t total = num(j, "bytes", "total");
 	cr_expect_eq(total, num(j, "bytes", "weights") + num(j, "bytes", "kv_cache") +
-				    num(j, "bytes", "compute") + num(j, "bytes", "output") +
-				    num(j, "bytes", "overhead"));
+	                        num(j, "bytes", "compute") + num(j, "bytes", "output") +
+	                        num(j, "bytes", "overhead"));
 	cr_expect_gt(num(j, "placement", "gpu"), num(j, "bytes", "weights"));
 	cJSON *hw = cJSON_GetObjectItem(j, "hardware");
 	cr_assert(cJSON_IsArray(hw));
 	cr_expect_geq(cJSON_GetArraySize(hw), 10, "without -g: every device");
 	cJSON *d;
 	bool saw_h200 = false;
-	cJSON_ArrayForEach(d, hw)
-	{
+	cJSON_ArrayForEach (d, hw) {
 		const char *id = cJSON_GetObjectItem(d, "id")->valuestring;
 		if (!strcmp(id, "h200-sxm")) {
 			saw_h200 = true;
@@ -159,7 +165,8 @@ Test(cli, json_contract_for_the_seed_case)
 
 Test(cli, gpu_fit_and_unknown_gpu)
 {
-	char *argv[] = {"vramcalc", "-m", "llama-3.1-8b", "-q", "Q4_K_M", "-g", "rtx-4090", "--json"};
+	char *argv[] = {"vramcalc", "-m", "llama-3.1-8b", "-q",
+	                "Q4_K_M",   "-g", "rtx-4090",     "--json"};
 	char *out = NULL, *err = NULL;
 	cr_assert_eq(run(&out, &err, 8, argv), 0, "%s", err);
 	cJSON *j = cJSON_Parse(out);
@@ -206,7 +213,8 @@ Test(cli, lists_as_json)
 		cr_expect_geq(cJSON_GetArraySize(j), 10);
 		cJSON *first = cJSON_GetArrayItem(j, 0);
 		cr_expect(cJSON_IsString(cJSON_GetObjectItem(first, i == 2 ? "name" : "id")));
-		cr_expect(cJSON_IsNumber(cJSON_GetObjectItem(first, key[i])), "%s.%s", what[i], key[i]);
+		cr_expect(cJSON_IsNumber(cJSON_GetObjectItem(first, key[i])), "%s.%s", what[i],
+		          key[i]);
 		cJSON_Delete(j);
 		free(out);
 		free(err);

@@ -17,8 +17,8 @@
 #include "truth.h"
 
 static const char *const truth_models[] = {
-	"llama32-1b", "llama31-8b-L4", "qwen3-0.6b", "qwen3moe-30b-a3b-L4E32",
-	"deepseek2-lite-L4E16", "gemma3-1b", "gpt-oss-20b-L2", "granite4-h-tiny",
+    "llama32-1b",           "llama31-8b-L4", "qwen3-0.6b",     "qwen3moe-30b-a3b-L4E32",
+    "deepseek2-lite-L4E16", "gemma3-1b",     "gpt-oss-20b-L2", "granite4-h-tiny",
 };
 #define N_TRUTH_MODELS (sizeof(truth_models) / sizeof(truth_models[0]))
 
@@ -57,13 +57,13 @@ Test(qtype, block_sizes_match_ggml)
 		enum qtype t;
 		uint32_t elems, bytes;
 	} rows[] = {
-		{QT_F32, 1, 4},      {QT_F16, 1, 2},        {QT_BF16, 1, 2},     {QT_Q4_0, 32, 18},
-		{QT_Q4_1, 32, 20},   {QT_Q5_0, 32, 22},     {QT_Q5_1, 32, 24},   {QT_Q8_0, 32, 34},
-		{QT_Q2_K, 256, 84},  {QT_Q3_K, 256, 110},   {QT_Q4_K, 256, 144}, {QT_Q5_K, 256, 176},
-		{QT_Q6_K, 256, 210}, {QT_IQ2_XXS, 256, 66}, {QT_IQ2_XS, 256, 74}, {QT_IQ2_S, 256, 82},
-		{QT_IQ3_XXS, 256, 98}, {QT_IQ3_S, 256, 110}, {QT_IQ1_S, 256, 50}, {QT_IQ1_M, 256, 56},
-		{QT_IQ4_NL, 32, 18}, {QT_IQ4_XS, 256, 136}, {QT_TQ1_0, 256, 54}, {QT_TQ2_0, 256, 66},
-		{QT_MXFP4, 32, 17},  {QT_NVFP4, 64, 36},    {QT_Q1_0, 128, 18},  {QT_Q2_0, 64, 18},
+	    {QT_F32, 1, 4},        {QT_F16, 1, 2},        {QT_BF16, 1, 2},      {QT_Q4_0, 32, 18},
+	    {QT_Q4_1, 32, 20},     {QT_Q5_0, 32, 22},     {QT_Q5_1, 32, 24},    {QT_Q8_0, 32, 34},
+	    {QT_Q2_K, 256, 84},    {QT_Q3_K, 256, 110},   {QT_Q4_K, 256, 144},  {QT_Q5_K, 256, 176},
+	    {QT_Q6_K, 256, 210},   {QT_IQ2_XXS, 256, 66}, {QT_IQ2_XS, 256, 74}, {QT_IQ2_S, 256, 82},
+	    {QT_IQ3_XXS, 256, 98}, {QT_IQ3_S, 256, 110},  {QT_IQ1_S, 256, 50},  {QT_IQ1_M, 256, 56},
+	    {QT_IQ4_NL, 32, 18},   {QT_IQ4_XS, 256, 136}, {QT_TQ1_0, 256, 54},  {QT_TQ2_0, 256, 66},
+	    {QT_MXFP4, 32, 17},    {QT_NVFP4, 64, 36},    {QT_Q1_0, 128, 18},   {QT_Q2_0, 64, 18},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct qtype_info *q = qtype_get(rows[i].t);
@@ -122,25 +122,25 @@ Test(tensors, derived_list_equals_truth_models)
 		struct model m;
 		load_model(truth_models[i], &m);
 		cr_expect_eq(m.tensors.n, (size_t)cJSON_GetArraySize(tensors), "%s: tensor count",
-			     truth_models[i]);
+		             truth_models[i]);
 		cJSON *t;
-		cJSON_ArrayForEach(t, tensors)
-		{
+		cJSON_ArrayForEach (t, tensors) {
 			const char *name = cJSON_GetArrayItem(t, 0)->valuestring;
 			cJSON *shape = cJSON_GetArrayItem(t, 1);
 			const struct tensor_info *ti = find_tensor(&m.tensors, name);
 			cr_assert_not_null(ti, "%s: tensor %s not derived", truth_models[i], name);
 			int nd = cJSON_GetArraySize(shape);
 			for (int d = 0; d < nd; d++)
-				cr_expect_eq(ti->ne[d], (uint64_t)cJSON_GetArrayItem(shape, d)->valuedouble,
-					     "%s: %s ne[%d]", truth_models[i], name, d);
+				cr_expect_eq(ti->ne[d],
+				             (uint64_t)cJSON_GetArrayItem(shape, d)->valuedouble,
+				             "%s: %s ne[%d]", truth_models[i], name, d);
 			const char *type = cJSON_GetArrayItem(t, 2)->valuestring;
 			cr_expect_eq(ti->src_type, !strcmp(type, "F32") ? QT_F32 : QT_F16,
-				     "%s: %s source type", truth_models[i], name);
+			             "%s: %s source type", truth_models[i], name);
 		}
 		cr_expect_eq(m.params_total,
-			     (uint64_t)cJSON_GetObjectItem(root, "n_params")->valuedouble, "%s: params",
-			     truth_models[i]);
+		             (uint64_t)cJSON_GetObjectItem(root, "n_params")->valuedouble,
+		             "%s: params", truth_models[i]);
 		model_release(&m);
 		cJSON_Delete(root);
 		free(text);
@@ -166,7 +166,7 @@ static void expect_type_counts(const char *what, const char *spec, const struct 
 		uint32_t want = (uint32_t)atoi(colon + 1);
 		want_total += want;
 		cr_expect_eq(e->type_count[t], want, "%s: %s count %u, want %u", what, p,
-			     e->type_count[t], want);
+		             e->type_count[t], want);
 	}
 	cr_expect_eq(total, want_total, "%s: tensor count", what);
 }
@@ -188,8 +188,8 @@ Test(weights, every_truth_quant_is_exact)
 		estimate_run(&m, &s, &e);
 		snprintf(what, sizeof(what), "%s %s", q->model, q->quant);
 		cr_expect_eq(e.weights_bytes, q->tensor_data_bytes, "%s: %llu != %llu", what,
-			     (unsigned long long)e.weights_bytes,
-			     (unsigned long long)q->tensor_data_bytes);
+		             (unsigned long long)e.weights_bytes,
+		             (unsigned long long)q->tensor_data_bytes);
 		expect_type_counts(what, q->type_counts, &e);
 		model_release(&m);
 	}
@@ -214,13 +214,14 @@ Test(kv, every_truth_run_is_exact_and_compute_within_25_percent)
 				m = &models[j];
 		cr_assert_not_null(m, "%s: unknown model", r->run_id);
 		char err[256];
-		cr_assert(estimate_check(m, &r->settings, err, sizeof(err)), "%s: %s", r->run_id, err);
+		cr_assert(estimate_check(m, &r->settings, err, sizeof(err)), "%s: %s", r->run_id,
+		          err);
 		struct estimate e;
 		estimate_run(m, &r->settings, &e);
 		cr_expect_eq(e.n_ctx, r->n_ctx, "%s: n_ctx", r->run_id);
 		cr_expect_eq(e.n_ctx_seq, r->n_ctx_seq, "%s: n_ctx_seq", r->run_id);
 		cr_expect_eq(e.kv_bytes, r->context_bytes, "%s: context %llu != %llu", r->run_id,
-			     (unsigned long long)e.kv_bytes, (unsigned long long)r->context_bytes);
+		             (unsigned long long)e.kv_bytes, (unsigned long long)r->context_bytes);
 		cr_expect_eq(e.r_bytes + e.s_bytes, r->rs_buffer_bytes, "%s: recurrent", r->run_id);
 		if (r->swa_kv_cells)
 			cr_expect_eq(e.kv_cells_swa, r->swa_kv_cells, "%s: swa cells", r->run_id);
@@ -228,10 +229,10 @@ Test(kv, every_truth_run_is_exact_and_compute_within_25_percent)
 		cr_expect_eq(e.weights_bytes, r->model_buffer_bytes, "%s: model buffer", r->run_id);
 		uint64_t c = estimate_compute(&m->arch, &r->settings, e.n_ctx_seq);
 		double err_pct = 100.0 * fabs((double)c - (double)r->compute_buffer_bytes) /
-				 (double)r->compute_buffer_bytes;
+		                 (double)r->compute_buffer_bytes;
 		cr_expect_leq(err_pct, 25.0, "%s: compute %llu vs %llu (%.1f %%)", r->run_id,
-			      (unsigned long long)c, (unsigned long long)r->compute_buffer_bytes,
-			      err_pct);
+		              (unsigned long long)c, (unsigned long long)r->compute_buffer_bytes,
+		              err_pct);
 	}
 	for (size_t i = 0; i < N_TRUTH_MODELS; i++)
 		model_release(&models[i]);
@@ -277,13 +278,13 @@ struct reference_case {
 
 /* memory-model.md section 7: tensor bytes llama.cpp prints as "file size". */
 static const struct reference_case references[] = {
-	{"llama-3.1-8b", FT_Q4_K_M, 4912898304ull, 8030261312ull},
-	{"llama-3.1-70b", FT_Q4_K_M, 42512531712ull, 70553706560ull},
-	{"qwen3-30b-a3b", FT_Q4_K_M, 18550716416ull, 30532122624ull},
-	{"deepseek-v3", FT_Q4_K_M, 404488847360ull, 671026419200ull},
-	{"kimi-k2.6", FT_Q4_K_M, 620550916096ull, 1026408232448ull},
-	{"gpt-oss-20b", FT_MXFP4_MOE, 12096558336ull, 20914757184ull},
-	{"gpt-oss-120b", FT_MXFP4_MOE, 63374323968ull, 116829156672ull},
+    {"llama-3.1-8b", FT_Q4_K_M, 4912898304ull, 8030261312ull},
+    {"llama-3.1-70b", FT_Q4_K_M, 42512531712ull, 70553706560ull},
+    {"qwen3-30b-a3b", FT_Q4_K_M, 18550716416ull, 30532122624ull},
+    {"deepseek-v3", FT_Q4_K_M, 404488847360ull, 671026419200ull},
+    {"kimi-k2.6", FT_Q4_K_M, 620550916096ull, 1026408232448ull},
+    {"gpt-oss-20b", FT_MXFP4_MOE, 12096558336ull, 20914757184ull},
+    {"gpt-oss-120b", FT_MXFP4_MOE, 63374323968ull, 116829156672ull},
 };
 
 Test(reference, published_full_size_weights)
@@ -296,8 +297,8 @@ Test(reference, published_full_size_weights)
 		estimate_settings_default(&s);
 		s.ftype = references[i].ftype;
 		estimate_run(&m, &s, &e);
-		cr_expect_eq(e.weights_bytes, references[i].weights_bytes, "%s: %llu", references[i].id,
-			     (unsigned long long)e.weights_bytes);
+		cr_expect_eq(e.weights_bytes, references[i].weights_bytes, "%s: %llu",
+		             references[i].id, (unsigned long long)e.weights_bytes);
 		cr_expect_eq(m.params_total, references[i].params, "%s params", references[i].id);
 		model_release(&m);
 	}
@@ -376,7 +377,8 @@ Test(placement, token_embd_stays_on_host_and_cpu_moe_moves_experts)
 	estimate_run(&m, &s, &ngl);
 	const struct tensor_info *out = find_tensor(&m.tensors, "output.weight");
 	const struct tensor_info *norm = find_tensor(&m.tensors, "output_norm.weight");
-	cr_expect_eq(ngl.weights_gpu_bytes, tensor_bytes(out, QT_Q6_K) + tensor_bytes(norm, QT_F32));
+	cr_expect_eq(ngl.weights_gpu_bytes,
+	             tensor_bytes(out, QT_Q6_K) + tensor_bytes(norm, QT_F32));
 	cr_expect_eq(ngl.kv_gpu_bytes, 0);
 	model_release(&m);
 }
@@ -466,7 +468,8 @@ Test(hardware, fit_counts_devices_and_headroom)
 	cr_expect_eq(f.needed, 3);
 	hw_fit(&e, &d, 3, &f);
 	cr_expect(f.fits);
-	cr_expect_eq(f.headroom_bytes, (int64_t)(72ull << 30) - (int64_t)((64ull << 30) + 3 * (1536ull << 20)));
+	cr_expect_eq(f.headroom_bytes,
+	             (int64_t)(72ull << 30) - (int64_t)((64ull << 30) + 3 * (1536ull << 20)));
 
 	struct device mac = {.memory_bytes = 128ull << 30, .unified = true, .gpu_share = 0.75};
 	cr_expect_eq(hw_usable_bytes(&mac), 96ull << 30);

@@ -45,20 +45,20 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	{"bad-number.ini", {"bad-number.ini", "num_key_value_heads", "'8x'"}},
-	{"missing-key.ini", {"missing-key.ini", "hidden_size", "missing"}},
-	{"unknown-type.ini", {"model_type", "transformer9000", NULL}},
-	{"kv-heads-divide.ini", {"num_key_value_heads", "7", NULL}},
-	{"syntax.ini", {"syntax.ini", "this line has no equals sign", NULL}},
-	{"missing-section.ini", {"missing-section.ini", "[config]", NULL}},
-	{"absurd-layers.ini", {"num_hidden_layers", "100000", NULL}},
-	{"negative.ini", {"num_hidden_layers", "-3", NULL}},
-	{"bad-bool.ini", {"tie_word_embeddings", "maybe", NULL}},
-	{"bad-params.ini", {"params_total", "1.2B", NULL}},
-	{"layer-types-count.ini", {"layer_types", "2 entries", NULL}},
-	{"truncated.ini", {"truncated.ini", NULL, NULL}},
-	{"empty.ini", {"empty.ini", "[model]", NULL}},
-	{"does-not-exist.ini", {"does-not-exist.ini", "cannot open", NULL}},
+    {"bad-number.ini", {"bad-number.ini", "num_key_value_heads", "'8x'"}},
+    {"missing-key.ini", {"missing-key.ini", "hidden_size", "missing"}},
+    {"unknown-type.ini", {"model_type", "transformer9000", NULL}},
+    {"kv-heads-divide.ini", {"num_key_value_heads", "7", NULL}},
+    {"syntax.ini", {"syntax.ini", "this line has no equals sign", NULL}},
+    {"missing-section.ini", {"missing-section.ini", "[config]", NULL}},
+    {"absurd-layers.ini", {"num_hidden_layers", "100000", NULL}},
+    {"negative.ini", {"num_hidden_layers", "-3", NULL}},
+    {"bad-bool.ini", {"tie_word_embeddings", "maybe", NULL}},
+    {"bad-params.ini", {"params_total", "1.2B", NULL}},
+    {"layer-types-count.ini", {"layer_types", "2 entries", NULL}},
+    {"truncated.ini", {"truncated.ini", NULL, NULL}},
+    {"empty.ini", {"empty.ini", "[model]", NULL}},
+    {"does-not-exist.ini", {"does-not-exist.ini", "cannot open", NULL}},
 };
 
 Test(profile, every_broken_fixture_names_file_key_and_value)
@@ -70,8 +70,8 @@ Test(profile, every_broken_fixture_names_file_key_and_value)
 		cr_expect_not(load(path, &a, NULL, err), "%s loaded", bad_cases[i].file);
 		for (int k = 0; k < 3 && bad_cases[i].must_contain[k]; k++)
 			cr_expect(strstr(err, bad_cases[i].must_contain[k]) != NULL,
-				  "%s: message '%s' lacks '%s'", bad_cases[i].file, err,
-				  bad_cases[i].must_contain[k]);
+			          "%s: message '%s' lacks '%s'", bad_cases[i].file, err,
+			          bad_cases[i].must_contain[k]);
 	}
 }
 
@@ -83,8 +83,8 @@ Test(profile, unknown_key_is_a_warning_with_its_location)
 	cr_assert(load(FIX "typo-key.ini", &a, &w, err), "%s", err);
 	cr_assert_eq(w.n, 1);
 	cr_expect(strstr(w.msg[0], "typo-key.ini") && strstr(w.msg[0], "[config]") &&
-			  strstr(w.msg[0], "num_key_value_head"),
-		  "%s", w.msg[0]);
+	              strstr(w.msg[0], "num_key_value_head"),
+	          "%s", w.msg[0]);
 }
 
 Test(profile, uppercase_keys_and_semicolons)
@@ -93,10 +93,10 @@ Test(profile, uppercase_keys_and_semicolons)
 	struct model_meta meta;
 	char err[PROFILE_ERR_LEN];
 	cr_assert(profile_load_model(FIX "uppercase-key.ini", &meta, &a, NULL, err, sizeof(err)),
-		  "%s", err);
+	          "%s", err);
 	cr_expect_eq(a.n_layer, 16, "iniparser lowercases keys");
 	cr_assert(profile_load_model(FIX "semicolon.ini", &meta, &a, NULL, err, sizeof(err)), "%s",
-		  err);
+	          err);
 	cr_expect_str_eq(meta.name, "Good", "';' starts a comment in a value");
 }
 
@@ -117,18 +117,20 @@ Test(hardware_profile, good_and_broken)
 	static const struct {
 		const char *file, *key, *value;
 	} bad[] = {
-		{"hw-bad-memory.ini", "memory", "24 gigs"},
-		{"hw-bad-category.ini", "category", "gaming"},
-		{"hw-bad-share.ini", "gpu_share", "1.5"},
-		{"hw-bad-flag.ini", "fp8", "sometimes"},
+	    {"hw-bad-memory.ini", "memory", "24 gigs"},
+	    {"hw-bad-category.ini", "category", "gaming"},
+	    {"hw-bad-share.ini", "gpu_share", "1.5"},
+	    {"hw-bad-flag.ini", "fp8", "sometimes"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char path[256];
 		struct device_list b = {0};
 		snprintf(path, sizeof(path), FIX "%s", bad[i].file);
-		cr_expect_not(profile_load_hardware(path, &b, NULL, err, sizeof(err)), "%s", bad[i].file);
-		cr_expect(strstr(err, bad[i].file) && strstr(err, bad[i].key) && strstr(err, bad[i].value),
-			  "%s: '%s'", bad[i].file, err);
+		cr_expect_not(profile_load_hardware(path, &b, NULL, err, sizeof(err)), "%s",
+		              bad[i].file);
+		cr_expect(strstr(err, bad[i].file) && strstr(err, bad[i].key) &&
+		              strstr(err, bad[i].value),
+		          "%s: '%s'", bad[i].file, err);
 		device_list_free(&b);
 	}
 }
@@ -147,8 +149,8 @@ Test(shipped, every_profile_loads_without_warnings)
 		cr_expect_fail("warning: %s", w.msg[i]);
 	cr_expect_geq(cat.n, 10);
 	static const char *const required[] = {
-		"llama-3.1-8b", "llama-3.1-70b", "qwen3-0.6b", "qwen3-8b", "qwen3-30b-a3b",
-		"deepseek-v3", "kimi-k2.6", "gemma-3-4b", "gpt-oss-20b", "gpt-oss-120b",
+	    "llama-3.1-8b", "llama-3.1-70b", "qwen3-0.6b", "qwen3-8b",    "qwen3-30b-a3b",
+	    "deepseek-v3",  "kimi-k2.6",     "gemma-3-4b", "gpt-oss-20b", "gpt-oss-120b",
 	};
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		cr_expect_not_null(catalog_find(&cat, required[i]), "%s missing", required[i]);
@@ -181,10 +183,11 @@ Test(shipped, derived_parameters_match_published_counts)
 		cr_assert(model_prepare(&m));
 		if (c->meta.params_total) {
 			double e = 100.0 * ((double)m.params_total - (double)c->meta.params_total) /
-				   (double)c->meta.params_total;
-			cr_expect(e <= 2.0 && e >= -2.0, "%s: total %llu vs published %llu (%+.2f %%)",
-				  c->meta.id, (unsigned long long)m.params_total,
-				  (unsigned long long)c->meta.params_total, e);
+			           (double)c->meta.params_total;
+			cr_expect(e <= 2.0 && e >= -2.0,
+			          "%s: total %llu vs published %llu (%+.2f %%)", c->meta.id,
+			          (unsigned long long)m.params_total,
+			          (unsigned long long)c->meta.params_total, e);
 			checked_total++;
 		}
 		if (c->meta.params_active) {
@@ -195,15 +198,17 @@ Test(shipped, derived_parameters_match_published_counts)
 				    !strcmp(c->meta.params_active_convention, "with-embedding"))
 					active += tensor_elems(ti);
 				if (ti->cat == TC_OUTPUT &&
-				    !strcmp(c->meta.params_active_convention, "without-embedding-and-output"))
+				    !strcmp(c->meta.params_active_convention,
+				            "without-embedding-and-output"))
 					active -= tensor_elems(ti);
 			}
 			double e = 100.0 * ((double)active - (double)c->meta.params_active) /
-				   (double)c->meta.params_active;
-			cr_expect(e <= 2.0 && e >= -2.0, "%s: active %llu vs published %llu (%+.2f %%, %s)",
-				  c->meta.id, (unsigned long long)active,
-				  (unsigned long long)c->meta.params_active, e,
-				  c->meta.params_active_convention);
+			           (double)c->meta.params_active;
+			cr_expect(e <= 2.0 && e >= -2.0,
+			          "%s: active %llu vs published %llu (%+.2f %%, %s)", c->meta.id,
+			          (unsigned long long)active,
+			          (unsigned long long)c->meta.params_active, e,
+			          c->meta.params_active_convention);
 			checked_active++;
 		}
 		model_release(&m);
