@@ -95,14 +95,14 @@ void report_text(const struct report *r, FILE *out)
 		if (e->type_count[t])
 			fprintf(out, " %s x%u", qtype_get((enum qtype)t)->name, e->type_count[t]);
 	fprintf(out, "%s\n", e->fallback_tensors ? " (with shape fallbacks)" : "");
-	row(out, "KV cache", e->kv_bytes, exact_word(e->kv_exact));
 	bool parts = e->kv_layers_swa || e->rs_layers;
-	if (e->kv_layers || !parts) {
-		snprintf(c, sizeof(c), "%u layers x %s cells x %u stream%s", e->kv_layers,
-		         fmt_thousands(a, sizeof(a), e->n_ctx_seq), e->n_stream,
-		         e->n_stream > 1 ? "s" : "");
-		row(out, parts ? "  full attention" : "", e->k_bytes + e->v_bytes, c);
-	}
+	snprintf(c, sizeof(c), "%s, %u layers x %s cells x %u stream%s", exact_word(e->kv_exact),
+	         e->kv_layers, fmt_thousands(a, sizeof(a), e->n_ctx_seq), e->n_stream,
+	         e->n_stream > 1 ? "s" : "");
+	row(out, "KV cache", e->kv_bytes, parts ? exact_word(e->kv_exact) : c);
+	if (parts && e->kv_layers)
+		row(out, "  full attention", e->k_bytes + e->v_bytes,
+		    c + strlen(exact_word(e->kv_exact)) + 2);
 	if (e->kv_layers_swa) {
 		snprintf(c, sizeof(c), "%u layers x %s cells x %u stream%s", e->kv_layers_swa,
 		         fmt_thousands(a, sizeof(a), e->kv_cells_swa), e->n_stream,
