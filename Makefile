@@ -21,8 +21,7 @@ OPT     ?= -O2 -g
 WERROR  ?=
 CFLAGS  ?= $(OPT)
 BASE_CFLAGS = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes $(if $(WERROR),-Werror) \
-	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -I/usr/include/iniparser \
-	-DVRAMCALC_DATADIR='"$(DATADIR)"'
+	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -I$(BUILD) -I/usr/include/iniparser
 
 CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 CURSES_LIBS   := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
@@ -54,7 +53,7 @@ TEST_OBJ   = $(call obj,$(TEST_SRC))
 # Everything but curses: what the test runner links.
 CORE_OBJ   = $(ENGINE_OBJ) $(DATA_OBJ) $(STATE_OBJ) $(CLI_OBJ)
 
-.PHONY: all deps deps-fuzz run check test unit accuracy lint-man tui-test sanitize bench fuzz \
+.PHONY: FORCE all deps deps-fuzz run check test unit accuracy lint-man tui-test sanitize bench fuzz \
 	install uninstall clean format
 
 all: vramcalc
@@ -77,6 +76,17 @@ $(BUILD)/tests/%.o: tests/%.c
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SAN) $(CJSON_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The installed data directory is compiled in; config.h changes (and so
+# profile.o is rebuilt) whenever PREFIX or DATADIR does.
+$(BUILD)/config.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define VRAMCALC_DATADIR "%s"\n' '$(DATADIR)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(BUILD)/src/data/profile.o: $(BUILD)/config.h
+
+FORCE:
 
 # The unit-test runner links the engine, data, state and CLI layers and no
 # curses: the proof that only src/ui touches the terminal.

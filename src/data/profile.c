@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h" /* generated: VRAMCALC_DATADIR */
 #include "hfconfig.h"
 
 void profile_warn(struct profile_warnings *w, const char *fmt, ...)

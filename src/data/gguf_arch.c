@@ -1,0 +1,448 @@
+/*
+ * gguf_arch.c - the architecture of a GGUF model from its metadata.
+ *
+ * Data layer.  Reads the keys llama.cpp's loader reads (src/llama-model.cpp,
+ * load_hparams: "<arch>.block_count", "<arch>.attention.head_count_kv", ...)
+ * into struct model_arch.  A few facts are not keys but tensors: whether
+ * output.weight exists (tied embeddings), rope_freqs.weight, exp_probs_b
+ * and which blocks hold routed experts; those are read from the tensor
+ * infos, as llama.cpp's loader decides them from the file too.
+ */
+#include "gguf.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* One value of general.architecture that vramcalc can model. */
+struct arch_row {
+	const char *name;        /* general.architecture */
+	enum arch_family family; /* tensor layout */
+	uint32_t swa_period;     /* llama.cpp's set_swa_pattern(p); 0: no SWA */
+	uint32_t swa_default;    /* window when the key is absent, tokens */
+	bool hybrid;             /* head_count_kv[il] == 0: a Mamba-2 layer */
+};
+
+static const struct arch_row arch_rows[] = {
+    {"llama", AF_LLAMA, 0, 0, false},
+    {"granite", AF_LLAMA, 0, 0, false},
+    {"granitemoe", AF_LLAMA, 0, 0, false},
+    {"qwen2", AF_QWEN2, 0, 0, false},
+    {"qwen3", AF_QWEN3, 0, 0, false},
+    {"qwen3moe", AF_QWEN3, 0, 0, false},
+    {"deepseek2", AF_DEEPSEEK2, 0, 0, false},
+    {"gemma2", AF_GEMMA2, 2, 4096, false},
+    {"gemma3", AF_GEMMA3, 6, 0, false},
+    {"gpt-oss", AF_GPTOSS, 2, 0, false},
+    {"granitehybrid", AF_GRANITEHYBRID, 0, 0, true},
+    {"phi3", AF_PHI3, 0, 0, false},
+    {"cohere2", AF_COHERE2, 4, 0, false},
+    {"olmo2", AF_OLMO2, 0, 0, false},
+};
+
+#define N_ROWS (sizeof(arch_rows) / sizeof(arch_rows[0]))
+
+/* What the readers below share. */
+struct ctx {
+	const struct gguf_info *g;
+	const char *arch; /* general.architecture, the key prefix */
+	char *err;
+	size_t errlen;
+};
+
+static bool afail(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool afail(struct ctx *c, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->errlen)
+		snprintf(c->err, c->errlen, "%s: %s", c->g->path ? c->g->path : "(gguf)", msg);
+	return false;
+}
+
+/* The entry "<arch>.<suffix>", its full key written into key. */
+static const struct gguf_kv *akv(struct ctx *c, const char *suffix, char *key, size_t keylen)
+{
+	snprintf(key, keylen, "%s.%s", c->arch, suffix);
+	return gguf_find(c->g, key);
+}
+
+/* Value i of kv as a uint32, or a message naming key. */
+static bool to_u32(struct ctx *c, const char *key, const struct gguf_kv *kv, uint64_t i,
+                   uint32_t *out)
+{
+	enum gguf_type t = kv->type == GGUF_ARRAY ? kv->elem_type : kv->type;
+	uint64_t v;
+	if (kv->type == GGUF_ARRAY && !kv->arr)
+		return afail(
+		    c, "metadata '%s': %s array of %" PRIu64 " values is not a per-layer list", key,
+		    gguf_type_name(t), kv->n);
+	if (t == GGUF_BOOL || !gguf_kv_uint(kv, i, &v)) {
+		if (t == GGUF_INT8 || t == GGUF_INT16 || t == GGUF_INT32 || t == GGUF_INT64) {
+			const union gguf_num *n = kv->type == GGUF_ARRAY ? &kv->arr[i] : &kv->num;
+			return afail(c, "metadata '%s': %" PRId64 " is negative", key, n->i);
+		}
+		return afail(c, "metadata '%s': expected an unsigned integer, got %s", key,
+		             gguf_type_name(t));
+	}
+	if (v > UINT32_MAX)
+		return afail(c, "metadata '%s': %" PRIu64 " does not fit in 32 bits", key, v);
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* A single number "<arch>.<suffix>".  When absent: an error if required,
+ * else *out is left alone. */
+static bool get_u32(struct ctx *c, const char *suffix, bool required, uint32_t *out)
+{
+	char key[160];
+	const struct gguf_kv *kv = akv(c, suffix, key, sizeof(key));
+	if (!kv)
+		return required ? afail(c, "metadata key '%s' is missing", key) : true;
+	if (kv->type == GGUF_ARRAY)
+		return afail(c, "metadata '%s': expected one number, got an array of %" PRIu64, key,
+		             kv->n);
+	return to_u32(c, key, kv, 0, out);
+}
+
+/* A per-layer number: one value for all layers or an array of n_layer.
+ * vals (ARCH_MAX_LAYERS entries) is left alone when the key is absent;
+ * *found tells which. */
+static bool get_layers(struct ctx *c, const char *suffix, bool required, uint32_t n_layer,
+                       uint32_t *vals, bool *found)
+{
+	char key[160];
+	const struct gguf_kv *kv = akv(c, suffix, key, sizeof(key));
+	*found = kv != NULL;
+	if (!kv)
+		return required ? afail(c, "metadata key '%s' is missing", key) : true;
+	if (kv->type != GGUF_ARRAY) {
+		uint32_t v;
+		if (!to_u32(c, key, kv, 0, &v))
+			return false;
+		for (uint32_t il = 0; il < n_layer; il++)
+			vals[il] = v;
+		return true;
+	}
+	if (kv->n != n_layer)
+		return afail(c, "metadata '%s': %" PRIu64 " values for %" PRIu32 " layers", key,
+		             kv->n, n_layer);
+	for (uint32_t il = 0; il < n_layer; il++)
+		if (!to_u32(c, key, kv, il, &vals[il]))
+			return false;
+	return true;
+}
+
+static uint32_t max_of(const uint32_t *v, uint32_t n)
+{
+	uint32_t m = 0;
+	for (uint32_t i = 0; i < n; i++)
+		m = v[i] > m ? v[i] : m;
+	return m;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+/* Block index of a "blk.N.*" tensor name, or -1. */
+static long block_of(const char *name)
+{
+	if (strncmp(name, "blk.", 4) != 0)
+		return -1;
+	long il = 0;
+	const char *p = name + 4;
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		il = il * 10 + (*p - '0');
+		if (il > 1000000)
+			return -1;
+	}
+	return *p == '.' ? il : -1;
+}
+
+/* A width read from the first tensor whose name ends in suffix: ne[dim],
+ * or 0 when there is none. */
+static uint32_t width_from_tensor(const struct gguf_info *g, const char *suffix, unsigned dim)
+{
+	for (size_t i = 0; i < g->n_tensors; i++)
+		if (ends_with(g->tensors[i].name, suffix) && g->tensors[i].ne[dim] <= UINT32_MAX)
+			return (uint32_t)g->tensors[i].ne[dim];
+	return 0;
+}
+
+/* The general.architecture string made safe to print. */
+static void shown_name(char *dst, size_t len, const char *s)
+{
+	size_t o = 0;
+	for (; *s && o + 4 < len; s++)
+		dst[o++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+	if (*s)
+		dst[o++] = '.', dst[o++] = '.', dst[o++] = '.';
+	dst[o] = '\0';
+}
+
+/* Experts: counts from keys, widths from keys or else from tensor shapes. */
+static bool read_experts(struct ctx *c, struct model_arch *a)
+{
+	if (!get_u32(c, "expert_count", false, &a->n_expert) ||
+	    !get_u32(c, "expert_used_count", false, &a->n_expert_used) ||
+	    !get_u32(c, "expert_feed_forward_length", false, &a->n_ff_exp) ||
+	    !get_u32(c, "expert_shared_count", false, &a->n_expert_shared) ||
+	    !get_u32(c, "expert_shared_feed_forward_length", false, &a->n_ff_shexp) ||
+	    !get_u32(c, "leading_dense_block_count", false, &a->n_dense_lead))
+		return false;
+	if (a->n_expert == 0)
+		return true;
+	if (!a->n_ff_exp)
+		a->n_ff_exp = width_from_tensor(c->g, "ffn_up_exps.weight", 1);
+	if (!a->n_ff_exp)
+		a->n_ff_exp = width_from_tensor(c->g, "ffn_down_exps.weight", 0);
+	if (!a->n_ff_exp) /* granitehybrid: the experts use feed_forward_length */
+		a->n_ff_exp = a->n_ff;
+	if (!a->n_ff_shexp)
+		a->n_ff_shexp = width_from_tensor(c->g, "ffn_up_shexp.weight", 1);
+	if (!a->n_ff_shexp)
+		a->n_ff_shexp = width_from_tensor(c->g, "ffn_down_shexp.weight", 0);
+	if (!a->n_ff_shexp && c->g->n_tensors == 0) /* metadata without tensor infos */
+		a->n_ff_shexp = a->n_expert_shared * a->n_ff_exp;
+	if (a->n_ff_shexp && !a->n_expert_shared)
+		a->n_expert_shared = 1;
+	return true;
+}
+
+/* Multi-head latent attention (deepseek2 and its relatives). */
+static bool read_mla(struct ctx *c, struct model_arch *a, uint32_t key_len, uint32_t value_len)
+{
+	uint32_t rope = 0, k_mla = key_len, v_mla = value_len;
+	char key[160];
+	if (!get_u32(c, "attention.q_lora_rank", false, &a->q_lora_rank) ||
+	    !get_u32(c, "rope.dimension_count", true, &rope) ||
+	    !get_u32(c, "attention.key_length_mla", false, &k_mla) ||
+	    !get_u32(c, "attention.value_length_mla", false, &v_mla))
+		return false;
+	if (k_mla <= rope) {
+		akv(c, "attention.key_length_mla", key, sizeof(key));
+		return afail(
+		    c, "metadata '%s': %" PRIu32 " must exceed rope.dimension_count (%" PRIu32 ")",
+		    key, k_mla, rope);
+	}
+	a->qk_rope_dim = rope;
+	a->qk_nope_dim = k_mla - rope;
+	a->v_head_dim = v_mla;
+	a->n_head_kv = 1;
+	return true;
+}
+
+/* Sliding-window layers: llama.cpp's fixed pattern for the family (layer
+ * il slides when il % p < p - 1), or the sliding_window_pattern key (a
+ * period, or one flag per layer). */
+static bool read_swa(struct ctx *c, const struct arch_row *row, struct model_arch *a)
+{
+	uint32_t n_swa = row->swa_default, period = row->swa_period;
+	char key[160];
+	if (!row->swa_period)
+		return true;
+	if (!get_u32(c, "attention.sliding_window", false, &n_swa))
+		return false;
+	if (n_swa == 0)
+		return true;
+	a->n_swa = n_swa;
+	const struct gguf_kv *kv = akv(c, "attention.sliding_window_pattern", key, sizeof(key));
+	if (kv && kv->type == GGUF_ARRAY) {
+		if (kv->n != a->n_layer)
+			return afail(c, "metadata '%s': %" PRIu64 " values for %" PRIu32 " layers",
+			             key, kv->n, a->n_layer);
+		for (uint32_t il = 0; il < a->n_layer; il++) {
+			uint32_t on;
+			if (kv->elem_type == GGUF_BOOL && kv->arr)
+				on = (uint32_t)kv->arr[il].u;
+			else if (!to_u32(c, key, kv, il, &on))
+				return false;
+			if (on)
+				a->layer_kind[il] = LK_ATTN_SWA;
+		}
+		return true;
+	}
+	if (kv && !to_u32(c, key, kv, 0, &period))
+		return false;
+	for (uint32_t il = 0; il < a->n_layer && period > 0; il++)
+		if (il % period < period - 1)
+			a->layer_kind[il] = LK_ATTN_SWA;
+	return true;
+}
+
+static bool read_ssm(struct ctx *c, struct model_arch *a)
+{
+	return get_u32(c, "ssm.conv_kernel", false, &a->ssm_d_conv) &&
+	       get_u32(c, "ssm.state_size", false, &a->ssm_d_state) &&
+	       get_u32(c, "ssm.inner_size", false, &a->ssm_d_inner) &&
+	       get_u32(c, "ssm.group_count", false, &a->ssm_n_group) &&
+	       get_u32(c, "ssm.time_step_rank", false, &a->ssm_n_head);
+}
+
+/* n_vocab: <arch>.vocab_size, else the length of tokenizer.ggml.tokens,
+ * else the rows of token_embd.weight. */
+static bool read_vocab(struct ctx *c, struct model_arch *a)
+{
+	if (!get_u32(c, "vocab_size", false, &a->n_vocab))
+		return false;
+	if (a->n_vocab)
+		return true;
+	const struct gguf_kv *tok = gguf_find(c->g, "tokenizer.ggml.tokens");
+	if (tok && tok->type == GGUF_ARRAY) {
+		if (tok->n > UINT32_MAX)
+			return afail(c, "metadata 'tokenizer.ggml.tokens': %" PRIu64 " tokens",
+			             tok->n);
+		a->n_vocab = (uint32_t)tok->n;
+		return true;
+	}
+	a->n_vocab = width_from_tensor(c->g, "token_embd.weight", 1);
+	if (!a->n_vocab)
+		return afail(
+		    c,
+		    "no vocabulary size: neither '%s.vocab_size' nor tokenizer.ggml.tokens "
+		    "nor token_embd.weight",
+		    c->arch);
+	return true;
+}
+
+bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_t errlen)
+{
+	struct ctx c = {g, NULL, err, errlen};
+	uint32_t head[ARCH_MAX_LAYERS], head_kv[ARCH_MAX_LAYERS], ff[ARCH_MAX_LAYERS];
+	bool found;
+	memset(a, 0, sizeof(*a));
+
+	const struct gguf_kv *kv = gguf_find(g, "general.architecture");
+	if (!kv)
+		return afail(&c, "metadata key 'general.architecture' is missing");
+	if (kv->type != GGUF_STRING || !kv->str)
+		return afail(&c, "metadata 'general.architecture': expected a string, got %s",
+		             gguf_type_name(kv->type));
+	const struct arch_row *row = NULL;
+	for (size_t i = 0; i < N_ROWS && !row; i++)
+		if (strcmp(arch_rows[i].name, kv->str) == 0)
+			row = &arch_rows[i];
+	if (!row) {
+		char shown[64], known[256] = "";
+		shown_name(shown, sizeof(shown), kv->str);
+		for (size_t i = 0; i < N_ROWS; i++)
+			snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
+			         i ? ", " : "", arch_rows[i].name);
+		return afail(&c, "architecture '%s' is not supported (known: %s)", shown, known);
+	}
+	c.arch = row->name;
+	a->family = row->family;
+	snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s", row->name);
+
+	/* Sizes every model has. */
+	char key[160];
+	if (!get_u32(&c, "block_count", true, &a->n_layer))
+		return false;
+	if (a->n_layer == 0 || a->n_layer > ARCH_MAX_LAYERS) {
+		akv(&c, "block_count", key, sizeof(key));
+		return afail(&c, "metadata '%s': %" PRIu32 " layers is outside 1..%d", key,
+		             a->n_layer, ARCH_MAX_LAYERS);
+	}
+	const uint32_t L = a->n_layer;
+	if (!get_u32(&c, "embedding_length", true, &a->n_embd) ||
+	    !get_u32(&c, "context_length", true, &a->n_ctx_train) ||
+	    !get_layers(&c, "attention.head_count", true, L, head, &found))
+		return false;
+	a->n_head = max_of(head, L);
+	for (uint32_t il = 0; il < L; il++)
+		head_kv[il] = head[il];
+	memset(ff, 0, sizeof(ff));
+	if (!get_layers(&c, "attention.head_count_kv", false, L, head_kv, &found) ||
+	    !get_layers(&c, "feed_forward_length", false, L, ff, &found))
+		return false;
+	a->n_ff = max_of(ff, L);
+	a->n_head_kv = max_of(head_kv, L);
+	uint32_t key_len = a->n_head ? a->n_embd / a->n_head : 0;
+	if (!get_u32(&c, "attention.key_length", false, &key_len))
+		return false;
+	uint32_t value_len = key_len;
+	if (!get_u32(&c, "attention.value_length", false, &value_len))
+		return false;
+	a->head_dim_k = key_len;
+	a->head_dim_v = value_len;
+	if (!read_vocab(&c, a) || !read_experts(&c, a))
+		return false;
+
+	/* Attention variants and recurrent state. */
+	if (!get_u32(&c, "attention.kv_lora_rank", false, &a->kv_lora_rank))
+		return false;
+	if (a->kv_lora_rank && !read_mla(&c, a, key_len, value_len))
+		return false;
+	if (!read_ssm(&c, a))
+		return false;
+	if (row->hybrid)
+		a->rec_kind = RK_MAMBA2;
+
+	/* Facts the tensor list decides. */
+	a->tied_embeddings = gguf_find_tensor(g, "output.weight") == NULL;
+	a->rope_freqs = gguf_find_tensor(g, "rope_freqs.weight") != NULL;
+	for (size_t i = 0; i < g->n_tensors; i++)
+		if (strstr(g->tensors[i].name, "exp_probs_b"))
+			a->expert_bias = true;
+
+	/* Per-layer arrays. */
+	arch_fill_uniform_layers(a);
+	for (uint32_t il = 0; il < L; il++) {
+		if (head_kv[il] > UINT16_MAX) {
+			akv(&c, "attention.head_count_kv", key, sizeof(key));
+			return afail(&c, "metadata '%s': %" PRIu32 " KV heads in layer %" PRIu32,
+			             key, head_kv[il], il);
+		}
+		if (!arch_is_mla(a))
+			a->layer_head_kv[il] = (uint16_t)head_kv[il];
+		if (row->hybrid && head_kv[il] == 0)
+			a->layer_kind[il] = LK_RECURRENT;
+	}
+	if (!read_swa(&c, row, a))
+		return false;
+	if (a->n_expert) {
+		uint8_t moe[ARCH_MAX_LAYERS] = {0};
+		bool any = false;
+		for (size_t i = 0; i < g->n_tensors; i++) {
+			const char *name = g->tensors[i].name;
+			long il = block_of(name);
+			if (il >= 0 && il < (long)L &&
+			    (strstr(name, ".ffn_gate_inp.") || strstr(name, "_exps.")))
+				moe[il] = 1, any = true;
+		}
+		if (any)
+			memcpy(a->layer_moe, moe, sizeof(moe));
+	}
+
+	char why[256];
+	if (!arch_validate(a, why, sizeof(why)))
+		return afail(&c, "architecture '%s' from the metadata does not check out: %s",
+		             c.arch, why);
+	return true;
+}
+
+bool gguf_model(const struct gguf_info *g, struct model *m, char *err, size_t errlen)
+{
+	memset(m, 0, sizeof(*m));
+	if (!gguf_arch(g, &m->arch, err, errlen))
+		return false;
+	tensors_init(&m->tensors);
+	if (!gguf_tensors(g, &m->tensors)) {
+		tensors_free(&m->tensors);
+		snprintf(err, errlen, "%s: out of memory for %zu tensors", g->path, g->n_tensors);
+		return false;
+	}
+	m->params_total = tensors_params_total(&m->tensors);
+	m->params_active = tensors_params_active(&m->tensors, &m->arch);
+	return true;
+}

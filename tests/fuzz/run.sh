@@ -1,0 +1,77 @@
+#!/bin/sh
+# run.sh - build every libFuzzer harness in tests/fuzz and run each one for
+# a bounded time.  `make fuzz` calls this.
+#
+#   FUZZ_SECONDS=30   seconds per harness (default 30)
+#   CC_FUZZ=clang     compiler (needs -fsanitize=fuzzer: clang)
+#
+# Each harness tests/fuzz/fuzz_NAME.c is linked under ASan + UBSan with the
+# sources listed in sources_for below (default: the engine and data layers)
+# and run on the seed directories of seeds_for; the working corpus, log
+# and any crash artifacts go to build/fuzz/NAME/.  Exits non-zero if any
+# harness fails to build or finds a crash, leak, timeout or out-of-memory.
+set -u
+
+cd "$(dirname "$0")/../.." || exit 2
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+CC_FUZZ=${CC_FUZZ:-clang}
+OUT=build/fuzz
+
+# Sources a harness links (by NAME of fuzz_NAME.c).
+sources_for() {
+	case "$1" in
+	gguf) echo "src/engine/*.c src/data/gguf*.c" ;;
+	*) echo "src/engine/*.c src/data/*.c" ;;
+	esac
+}
+
+# Seed directories of a harness.
+seeds_for() {
+	case "$1" in
+	gguf) echo "tests/data/truth/gguf tests/data/gguf-bad" ;;
+	*) [ -d "tests/fuzz/seeds/$1" ] && echo "tests/fuzz/seeds/$1" ;;
+	esac
+}
+
+if ! command -v "$CC_FUZZ" >/dev/null 2>&1; then
+	echo "run.sh: $CC_FUZZ not found (install clang)" >&2
+	exit 2
+fi
+
+CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-DVRAMCALC_DATADIR=\"/usr/local/share/vramcalc\" \
+	-Iinclude -I/usr/include/iniparser $(pkg-config --cflags libcjson 2>/dev/null)"
+LIBS="-liniparser $(pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lm"
+
+status=0
+for src in tests/fuzz/fuzz_*.c; do
+	[ -e "$src" ] || { echo "run.sh: no harnesses"; exit 0; }
+	name=$(basename "$src" .c)
+	name=${name#fuzz_}
+	dir=$OUT/$name
+	mkdir -p "$dir/corpus" "$dir/artifacts"
+	echo "== fuzz_$name: building"
+	# shellcheck disable=SC2086
+	if ! $CC_FUZZ $CFLAGS -o "$dir/fuzz_$name" "$src" $(sources_for "$name") $LIBS; then
+		echo "== fuzz_$name: BUILD FAILED" >&2
+		status=1
+		continue
+	fi
+	seeds=$(seeds_for "$name")
+	echo "== fuzz_$name: ${FUZZ_SECONDS}s on seeds: ${seeds:-none}"
+	# shellcheck disable=SC2086
+	"$dir/fuzz_$name" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+		-malloc_limit_mb=512 -print_final_stats=1 \
+		-artifact_prefix="$dir/artifacts/" "$dir/corpus" $seeds >"$dir/log" 2>&1
+	rc=$?
+	grep -E '^(stat::|#[0-9]+ +DONE|Done)' "$dir/log" | tail -12
+	if [ $rc -ne 0 ]; then
+		echo "== fuzz_$name: FAILED (exit $rc); see $dir/log and $dir/artifacts/" >&2
+		grep -E 'ERROR|SUMMARY|Test unit written' "$dir/log" >&2
+		status=1
+	else
+		echo "== fuzz_$name: ok"
+	fi
+done
+exit $status
