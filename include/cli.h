@@ -23,6 +23,7 @@ enum cli_list { LIST_NONE, LIST_MODELS, LIST_HARDWARE, LIST_QUANTS };
 struct cli_options {
 	const char *model; /* profile id or path (default CLI_DEFAULT_MODEL) */
 	struct settings settings;
+	bool quant_given;         /* -q on the command line (else a GGUF keeps its types) */
 	const char *gpu_id; /* -g ID[xN]: device id, NULL for none */
 	uint32_t gpu_count; /* N of -g ID xN, >= 1 */
 	bool json;

@@ -161,6 +161,7 @@ static bool apply(struct cli_options *o, const struct cli_option *opt, const cha
 	} else if (!strcmp(name, "quant")) {
 		if (!ftype_find(v, &s->ftype))
 			USAGE("--quant: unknown quantization '%s' (see vramcalc --list quants)", v);
+		o->quant_given = true;
 	} else if (!strcmp(name, "context")) {
 		if (!parse_count(v, 1ull << 32, &n) || n == 0)
 			USAGE("--context: '%s' is not a context length from 1 to 4294967296 (4096, "

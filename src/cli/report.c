@@ -80,8 +80,8 @@ void report_text(const struct report *r, FILE *out)
 	fprintf(out, " - %s\n", c);
 	char kv[32], off[48];
 	fprintf(out,
-	        "  %s, context %s (%s cells), batch %u, KV %s, flash attention %s, offload %s\n\n",
-	        s->file_types ? "as stored" : ftype_get(s->ftype)->name,
+	        "  %s%s, context %s (%s cells), batch %u, KV %s, flash attention %s, offload %s\n\n",
+	        ftype_get(s->ftype)->name, s->file_types ? " as stored in the file" : "",
 	        fmt_thousands(a, sizeof(a), s->ctx_tokens), fmt_thousands(b, sizeof(b), e->n_ctx),
 	        s->n_seq, report_kv_label(s, kv, sizeof(kv)), e->flash_attn ? "on" : "off",
 	        report_offload_label(s, off, sizeof(off)));
@@ -202,7 +202,8 @@ char *report_json(const struct report *r)
 	cJSON_AddStringToObject(mo, "path", r->meta->path);
 
 	cJSON *so = add_obj(root, "settings");
-	cJSON_AddStringToObject(so, "quant", s->file_types ? "file" : ftype_get(s->ftype)->name);
+	cJSON_AddStringToObject(so, "quant", ftype_get(s->ftype)->name);
+	cJSON_AddBoolToObject(so, "quant_as_stored", s->file_types);
 	add_u64(so, "context", s->ctx_tokens);
 	cJSON_AddNumberToObject(so, "batch", s->n_seq);
 	cJSON_AddStringToObject(so, "kv_type", report_kv_label(s, buf, sizeof(buf)));

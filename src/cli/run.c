@@ -10,6 +10,7 @@
 #include "hfconfig.h"
 #include "profile.h"
 #include "report.h"
+#include "source.h"
 
 static void print_warnings(const struct profile_warnings *w, FILE *errf)
 {
@@ -174,24 +175,23 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 		}
 	}
 
-	struct model_meta meta;
-	struct model model = {0};
-	if (!profile_resolve_model(&dirs, o->model, &meta, &model.arch, &w, err, sizeof(err))) {
+	struct source src;
+	if (!source_load(&dirs, o->model, &src, &w, err, sizeof(err))) {
 		fprintf(errf, "vramcalc: %s\n", err);
 		goto out_devices;
 	}
 	print_warnings(&w, errf);
-	if (!model_prepare(&model)) {
-		fprintf(errf, "vramcalc: out of memory\n");
-		goto out_devices;
-	}
-	if (!estimate_check(&model, &o->settings, err, sizeof(err))) {
+	struct settings settings = o->settings;
+	settings.file_types = src.file_types && !o->quant_given;
+	if (settings.file_types && src.file_quant[0])
+		ftype_find(src.file_quant, &settings.ftype);
+	if (!estimate_check(&src.model, &settings, err, sizeof(err))) {
 		fprintf(errf, "vramcalc: %s\n", err);
 		goto out_model;
 	}
 	struct estimate est;
-	estimate_run(&model, &o->settings, &est);
-	struct report r = {&meta, &model, &o->settings, &est, &devices, gpu, o->gpu_count};
+	estimate_run(&src.model, &settings, &est);
+	struct report r = {&src.meta, &src.model, &settings, &est, &devices, gpu, o->gpu_count};
 	if (o->json) {
 		char *s = report_json(&r);
 		if (!s) {
@@ -205,7 +205,7 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	}
 	rc = 0;
 out_model:
-	model_release(&model);
+	source_release(&src);
 out_devices:
 	device_list_free(&devices);
 	return rc;
