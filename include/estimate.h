@@ -119,6 +119,13 @@ struct estimate {
 	uint64_t gpu_bytes;   /* what the GPU(s) must hold */
 	uint64_t host_bytes;  /* what host memory must hold */
 
+	/* Per layer, for splitting layers across devices: GPU bytes (weights +
+	 * KV) of block il, and slot n_layer = the output layer. */
+	uint32_t n_layer_slots; /* n_layer + 1 */
+	uint64_t layer_gpu_bytes[ARCH_MAX_LAYERS + 1];
+	uint64_t layer_kv_bytes[ARCH_MAX_LAYERS]; /* KV + recurrent state of block il */
+	uint64_t compute_split_bytes; /* compute buffer of a GPU without the output layer */
+
 	bool flash_attn; /* resolved (quantized V forces it on) */
 	enum exactness weights_exact, kv_exact, compute_exact, overhead_exact;
 };

@@ -36,20 +36,44 @@ struct device {
  * discrete cards, total x gpu_share for unified memory. */
 uint64_t hw_usable_bytes(const struct device *d);
 
+/* One device's share of a layer split. */
+struct device_load {
+	uint64_t layers_bytes;   /* weights + KV of the layers it holds */
+	uint64_t compute_bytes;  /* its compute buffer */
+	uint64_t overhead_bytes; /* runtime overhead */
+	uint64_t total_bytes;
+	uint32_t first_slot;    /* first layer slot held (n_layer = output layer) */
+	uint32_t n_slots;       /* layer slots held (0: none) */
+	bool has_output;        /* holds the output layer (and the logits) */
+	int64_t headroom_bytes; /* usable - total; negative: overflow */
+};
+
 /* Result of fitting an estimate on `count` devices of one type. */
 struct hw_fit {
 	uint32_t count;         /* devices considered */
-	bool fits;              /* GPU part fits on count devices */
+	bool fits;              /* every device's share fits */
 	uint32_t needed;        /* fewest devices that fit (0: none up to the limit) */
-	int64_t headroom_bytes; /* usable x count - need; negative: overflow */
-	uint64_t need_bytes;    /* GPU bytes incl. per-device overhead and buffers */
+	int64_t headroom_bytes; /* the tightest device's headroom; negative: overflow */
+	uint64_t need_bytes;    /* GPU bytes over all devices incl. their buffers */
 };
 
 #define HW_MAX_DEVICES 64
 
-/* Fit the GPU part of an estimate onto `count` devices of type d.  Each
- * device beyond the first adds its own runtime overhead and compute buffer
- * (llama.cpp's layer split).  `needed` searches 1..HW_MAX_DEVICES. */
+/*
+ * Split the GPU layers of an estimate over n devices the way llama.cpp's
+ * layer split does (--split-mode layer): each device takes a contiguous run
+ * of layers in proportion to its usable memory (llama.cpp's default
+ * --tensor-split follows free memory), the output layer goes to the last
+ * device, and every device has its own compute buffer (the one holding the
+ * output layer the larger, logits included) and runtime overhead.
+ * loads must hold n entries (1 <= n <= HW_MAX_DEVICES).  Returns true when
+ * every device fits.
+ */
+bool hw_split(const struct estimate *e, const struct device *const *devs, uint32_t n,
+              struct device_load *loads);
+
+/* Fit the GPU part of an estimate onto `count` devices of type d (a layer
+ * split when count > 1).  `needed` searches 1..HW_MAX_DEVICES. */
 void hw_fit(const struct estimate *e, const struct device *d, uint32_t count, struct hw_fit *out);
 
 #endif

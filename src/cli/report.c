@@ -79,12 +79,13 @@ void report_text(const struct report *r, FILE *out)
 		fprintf(out, ", %s active", fmt_params(b, sizeof(b), m->params_active));
 	fprintf(out, " - %s\n", c);
 	char kv[32], off[48];
-	fprintf(out,
-	        "  %s%s, context %s (%s cells), batch %u, KV %s, flash attention %s, offload %s\n\n",
-	        ftype_get(s->ftype)->name, s->file_types ? " as stored in the file" : "",
-	        fmt_thousands(a, sizeof(a), s->ctx_tokens), fmt_thousands(b, sizeof(b), e->n_ctx),
-	        s->n_seq, report_kv_label(s, kv, sizeof(kv)), e->flash_attn ? "on" : "off",
-	        report_offload_label(s, off, sizeof(off)));
+	fprintf(
+	    out,
+	    "  %s%s, context %s (%s cells), batch %u, KV %s, flash attention %s, offload %s\n\n",
+	    ftype_get(s->ftype)->name, s->file_types ? " as stored in the file" : "",
+	    fmt_thousands(a, sizeof(a), s->ctx_tokens), fmt_thousands(b, sizeof(b), e->n_ctx),
+	    s->n_seq, report_kv_label(s, kv, sizeof(kv)), e->flash_attn ? "on" : "off",
+	    report_offload_label(s, off, sizeof(off)));
 
 	fprintf(out, "  %-16s %19s %12s %12s\n", "", "bytes", "GiB", "GB");
 	snprintf(c, sizeof(c), "%s, %.2f bits/weight", exact_word(e->weights_exact),
@@ -134,6 +135,34 @@ void report_text(const struct report *r, FILE *out)
 		    fmt_gib(b, sizeof(b),
 		            (double)(f.headroom_bytes < 0 ? -f.headroom_bytes : f.headroom_bytes)),
 		    f.headroom_bytes < 0 ? "short" : "headroom");
+		if (r->gpu_count > 1) {
+			const struct device *devs[HW_MAX_DEVICES];
+			struct device_load loads[HW_MAX_DEVICES];
+			for (uint32_t k = 0; k < r->gpu_count; k++)
+				devs[k] = r->gpu;
+			hw_split(e, devs, r->gpu_count, loads);
+			for (uint32_t k = 0; k < r->gpu_count; k++) {
+				char t[32], h[32];
+				uint32_t blocks = loads[k].n_slots - (loads[k].has_output ? 1 : 0);
+				char range[48];
+				if (blocks)
+					snprintf(range, sizeof(range), "layers %u-%u%s",
+					         loads[k].first_slot,
+					         loads[k].first_slot + blocks - 1,
+					         loads[k].has_output ? " + output" : "");
+				else
+					snprintf(range, sizeof(range), "%s",
+					         loads[k].has_output ? "output layer"
+					                             : "no layers");
+				fprintf(out, "    GPU %u: %-22s %10s (%s %s)\n", k, range,
+				        fmt_gib(t, sizeof(t), (double)loads[k].total_bytes),
+				        fmt_gib(h, sizeof(h),
+				                (double)(loads[k].headroom_bytes < 0
+				                             ? -loads[k].headroom_bytes
+				                             : loads[k].headroom_bytes)),
+				        loads[k].headroom_bytes < 0 ? "short" : "headroom");
+			}
+		}
 		if (f.needed && f.needed != r->gpu_count)
 			fprintf(out, "  the fewest that fit: %u\n", f.needed);
 		else if (!f.needed)
@@ -178,6 +207,25 @@ static cJSON *device_json(const struct device *d, const struct estimate *e, uint
 		cJSON_AddBoolToObject(o, "fits", f.fits);
 		cJSON_AddNumberToObject(o, "headroom_bytes", (double)f.headroom_bytes);
 		cJSON_AddNumberToObject(o, "needed", f.needed);
+		const struct device *devs[HW_MAX_DEVICES];
+		struct device_load loads[HW_MAX_DEVICES];
+		for (uint32_t k = 0; k < count; k++)
+			devs[k] = d;
+		hw_split(e, devs, count, loads);
+		cJSON *arr = cJSON_AddArrayToObject(o, "devices");
+		for (uint32_t k = 0; k < count; k++) {
+			cJSON *one = cJSON_CreateObject();
+			cJSON_AddNumberToObject(one, "first_layer", loads[k].first_slot);
+			cJSON_AddNumberToObject(one, "layers", loads[k].n_slots);
+			cJSON_AddBoolToObject(one, "output_layer", loads[k].has_output);
+			add_u64(one, "layers_bytes", loads[k].layers_bytes);
+			add_u64(one, "compute_bytes", loads[k].compute_bytes);
+			add_u64(one, "overhead_bytes", loads[k].overhead_bytes);
+			add_u64(one, "total_bytes", loads[k].total_bytes);
+			cJSON_AddNumberToObject(one, "headroom_bytes",
+			                        (double)loads[k].headroom_bytes);
+			cJSON_AddItemToArray(arr, one);
+		}
 	}
 	return o;
 }

@@ -146,26 +146,33 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 	uint64_t rs_cells = s->n_seq;
 
 	for (uint32_t il = 0; il < a->n_layer; il++) {
+		out->layer_kv_bytes[il] = 0;
 		if (a->layer_kind[il] == LK_RECURRENT) {
 			out->rs_layers++;
 			out->r_bytes += r_row * rs_cells;
 			out->s_bytes += s_row * rs_cells;
+			out->layer_kv_bytes[il] = (r_row + s_row) * rs_cells;
 			continue;
 		}
 		if (!arch_layer_has_kv(a, il))
 			continue;
-		uint64_t k_row, v_row;
+		uint64_t k_row, v_row, k, v;
 		kv_rows(a, il, s, &k_row, &v_row);
 		if (a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED) {
 			out->kv_layers_swa++;
 			out->kv_cells_swa = local_cells;
-			out->swa_k_bytes += k_row * local_cells * out->n_stream;
-			out->swa_v_bytes += v_row * local_cells * out->n_stream;
+			k = k_row * local_cells * out->n_stream;
+			v = v_row * local_cells * out->n_stream;
+			out->swa_k_bytes += k;
+			out->swa_v_bytes += v;
 		} else {
 			out->kv_layers++;
-			out->k_bytes += k_row * full_cells;
-			out->v_bytes += v_row * full_cells;
+			k = k_row * full_cells;
+			v = v_row * full_cells;
+			out->k_bytes += k;
+			out->v_bytes += v;
 		}
+		out->layer_kv_bytes[il] = k + v;
 	}
 	out->kv_bytes = out->k_bytes + out->v_bytes + out->swa_k_bytes + out->swa_v_bytes +
 	                out->r_bytes + out->s_bytes;
@@ -187,7 +194,10 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
  * copy of the latent; recurrent layers one layer's state.  Per-token constants were fitted on
  * tests/data/truth/runs.csv; `make check` prints the error per case.
  */
-uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, uint64_t n_ctx_seq)
+/* Both compute figures: the device holding the output layer (logits phase
+ * included) and, in *split, a device holding only repeating layers. */
+static uint64_t compute_phases(const struct model_arch *a, const struct settings *s,
+                               uint64_t n_ctx_seq, uint64_t *split)
 {
 	uint64_t n_tok = s->n_ubatch < n_ctx_seq ? s->n_ubatch : n_ctx_seq;
 	uint64_t E = a->n_embd, V = a->n_vocab, H = a->n_head;
@@ -226,6 +236,7 @@ uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, 
 	}
 	uint64_t per_tok = out_phase > attn_phase ? out_phase : attn_phase;
 	uint64_t total = per_tok * n_tok + fixed;
+	uint64_t without_output = attn_phase * n_tok + fixed;
 	/* Recurrent layers read and write one layer's state per sequence
 	 * whatever the batch: a third phase that wins only for tiny ubatches. */
 	for (uint32_t il = 0; il < a->n_layer; il++) {
@@ -238,9 +249,18 @@ uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, 
 		                  (uint64_t)a->ssm_d_state * a->ssm_d_inner);
 		if (state > total)
 			total = state;
+		if (state > without_output)
+			without_output = state;
 		break;
 	}
+	if (split)
+		*split = without_output;
 	return total;
+}
+
+uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, uint64_t n_ctx_seq)
+{
+	return compute_phases(a, s, n_ctx_seq, NULL);
 }
 
 bool estimate_check(const struct model *m, const struct settings *s, char *err, size_t errlen)
@@ -329,6 +349,13 @@ static bool layer_on_gpu(const struct model_arch *a, const struct settings *s, i
 	return idx >= start;
 }
 
+/* Index into layer_gpu_bytes: blocks 0..n_layer-1, the output layer
+ * n_layer.  (The input layer never reaches the GPU.) */
+static uint32_t layer_slot(const struct model_arch *a, int layer)
+{
+	return layer >= 0 ? (uint32_t)layer : a->n_layer;
+}
+
 /* Bytes of tensor t that sit in host memory although its layer is on the
  * GPU (routed experts moved by the offload mode). */
 static uint64_t expert_host_bytes(const struct settings *s, const struct tensor_info *t,
@@ -376,51 +403,38 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 		uint64_t host = layer_on_gpu(a, s, t->layer) ? expert_host_bytes(s, t, b) : b;
 		out->weights_host_bytes += host;
 		out->weights_gpu_bytes += b - host;
+		if (b > host)
+			out->layer_gpu_bytes[layer_slot(a, t->layer)] += b - host;
 		if (host && t->n_dims >= 2 && t->cat != TC_TOKEN_EMBD && host > largest_host_matrix)
 			largest_host_matrix = host;
 	}
 	/* A tied output layer loads token_embd again on the output device. */
 	if (tied && layer_on_gpu(a, s, TENSOR_LAYER_OUTPUT)) {
 		for (size_t i = 0; i < l->n; i++)
-			if (l->v[i].cat == TC_TOKEN_EMBD)
-				out->weights_gpu_bytes += tensor_bytes(&l->v[i], m->types[i]);
+			if (l->v[i].cat == TC_TOKEN_EMBD) {
+				uint64_t b = tensor_bytes(&l->v[i], m->types[i]);
+				out->weights_gpu_bytes += b;
+				out->layer_gpu_bytes[a->n_layer] += b;
+			}
 	}
 	out->weights_bpw =
 	    m->params_total ? 8.0 * (double)out->weights_bytes / (double)m->params_total : 0.0;
 
 	/* KV cache and recurrent state, placed with their layer. */
 	estimate_kv(a, s, out);
-	if (s->offload == OFFLOAD_NGL || s->offload == OFFLOAD_CPU) {
-		/* Caches of one kind are the same size on every layer, so a
-		 * layer's share is its kind's bytes over its kind's layers. */
-		struct estimate part = *out;
-		uint64_t gpu = 0;
-		for (uint32_t il = 0; il < a->n_layer; il++) {
-			if (!layer_on_gpu(a, s, (int)il))
-				continue;
-			if (a->layer_kind[il] == LK_RECURRENT) {
-				gpu += (part.r_bytes + part.s_bytes) /
-				       (part.rs_layers ? part.rs_layers : 1);
-			} else if (!arch_layer_has_kv(a, il)) {
-				continue;
-			} else if (a->layer_kind[il] == LK_ATTN_FULL) {
-				gpu += (part.k_bytes + part.v_bytes) /
-				       (part.kv_layers ? part.kv_layers : 1);
-			} else {
-				gpu += (part.swa_k_bytes + part.swa_v_bytes) /
-				       (part.kv_layers_swa ? part.kv_layers_swa : 1);
-			}
+	out->kv_gpu_bytes = 0;
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		if (layer_on_gpu(a, s, (int)il)) {
+			out->kv_gpu_bytes += out->layer_kv_bytes[il];
+			out->layer_gpu_bytes[il] += out->layer_kv_bytes[il];
 		}
-		out->kv_gpu_bytes = gpu;
-		out->kv_host_bytes = out->kv_bytes - gpu;
-	} else {
-		out->kv_gpu_bytes = out->kv_bytes;
-		out->kv_host_bytes = 0;
 	}
+	out->kv_host_bytes = out->kv_bytes - out->kv_gpu_bytes;
 
 	/* Buffers. */
 	out->flash_attn = s->flash_attn || kvtype_get(s->kv_v)->quantized;
-	uint64_t compute = estimate_compute(a, s, out->n_ctx_seq);
+	uint64_t compute = compute_phases(a, s, out->n_ctx_seq, &out->compute_split_bytes);
+	out->n_layer_slots = a->n_layer + 1;
 	uint64_t n_tok = s->n_ubatch < out->n_ctx_seq ? s->n_ubatch : out->n_ctx_seq;
 	out->output_bytes = 4ull * a->n_vocab * s->n_seq;
 	if (s->offload == OFFLOAD_CPU) {

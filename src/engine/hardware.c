@@ -3,6 +3,7 @@
  */
 #include "hardware.h"
 
+#include <assert.h>
 #include <string.h>
 #include <strings.h>
 
@@ -36,25 +37,85 @@ uint64_t hw_usable_bytes(const struct device *d)
 	return d->memory_bytes;
 }
 
-/* GPU bytes needed on n devices: the shared part (weights and caches, split
- * by layers) plus each device's own compute buffer and runtime overhead. */
-static uint64_t need_on(const struct estimate *e, uint32_t n)
+bool hw_split(const struct estimate *e, const struct device *const *devs, uint32_t n,
+              struct device_load *loads)
 {
-	uint64_t split = e->weights_gpu_bytes + e->kv_gpu_bytes;
-	uint64_t per_device = e->compute_bytes + e->overhead_bytes;
-	return split + per_device * n;
+	assert(n >= 1 && n <= HW_MAX_DEVICES);
+	uint32_t slots = e->n_layer_slots;
+	uint32_t start = 0;
+	while (start < slots && e->layer_gpu_bytes[start] == 0)
+		start++;
+	uint32_t act = slots > start ? slots - start : 0;
+
+	double total_usable = 0, cum[HW_MAX_DEVICES];
+	for (uint32_t k = 0; k < n; k++)
+		total_usable += (double)hw_usable_bytes(devs[k]);
+	double run = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		run += (double)hw_usable_bytes(devs[k]);
+		cum[k] = total_usable > 0 ? run / total_usable : (double)(k + 1) / n;
+		memset(&loads[k], 0, sizeof(loads[k]));
+	}
+	cum[n - 1] = 1.0;
+	/* llama.cpp: a layer goes to the first device whose cumulative share
+	 * exceeds the layer's position among the GPU layers. */
+	for (uint32_t il = start; il < slots; il++) {
+		double pos = (double)(il - start) / (double)act;
+		uint32_t k = 0;
+		while (k + 1 < n && cum[k] <= pos)
+			k++;
+		if (loads[k].n_slots == 0)
+			loads[k].first_slot = il;
+		loads[k].n_slots++;
+		loads[k].layers_bytes += e->layer_gpu_bytes[il];
+		if (il == slots - 1)
+			loads[k].has_output = true;
+	}
+	bool all_fit = true;
+	for (uint32_t k = 0; k < n; k++) {
+		struct device_load *L = &loads[k];
+		bool used = L->n_slots > 0 || k == 0;
+		if (e->gpu_bytes == 0)
+			used = false;
+		L->compute_bytes = !used                       ? 0
+		                   : (L->has_output || n == 1) ? e->compute_bytes
+		                                               : e->compute_split_bytes;
+		L->overhead_bytes = used ? e->overhead_bytes : 0;
+		L->total_bytes = L->layers_bytes + L->compute_bytes + L->overhead_bytes;
+		L->headroom_bytes = (int64_t)hw_usable_bytes(devs[k]) - (int64_t)L->total_bytes;
+		all_fit &= L->headroom_bytes >= 0;
+	}
+	return all_fit;
+}
+
+/* Split over count identical devices; fills *headroom and *need. */
+static bool fit_identical(const struct estimate *e, const struct device *d, uint32_t count,
+                          int64_t *headroom, uint64_t *need)
+{
+	const struct device *devs[HW_MAX_DEVICES];
+	struct device_load loads[HW_MAX_DEVICES];
+	for (uint32_t k = 0; k < count; k++)
+		devs[k] = d;
+	bool ok = hw_split(e, devs, count, loads);
+	*headroom = loads[0].headroom_bytes;
+	*need = 0;
+	for (uint32_t k = 0; k < count; k++) {
+		if (loads[k].headroom_bytes < *headroom)
+			*headroom = loads[k].headroom_bytes;
+		*need += loads[k].total_bytes;
+	}
+	return ok;
 }
 
 void hw_fit(const struct estimate *e, const struct device *d, uint32_t count, struct hw_fit *out)
 {
-	uint64_t usable = hw_usable_bytes(d);
 	memset(out, 0, sizeof(*out));
 	if (count == 0)
 		count = 1;
+	if (count > HW_MAX_DEVICES)
+		count = HW_MAX_DEVICES;
 	out->count = count;
-	out->need_bytes = need_on(e, count);
-	out->headroom_bytes = (int64_t)(usable * count) - (int64_t)out->need_bytes;
-	out->fits = out->headroom_bytes >= 0;
+	out->fits = fit_identical(e, d, count, &out->headroom_bytes, &out->need_bytes);
 	/* A GPU-less estimate (CPU only) needs no device at all. */
 	if (e->gpu_bytes == 0) {
 		out->needed = 0;
@@ -62,7 +123,9 @@ void hw_fit(const struct estimate *e, const struct device *d, uint32_t count, st
 		return;
 	}
 	for (uint32_t n = 1; n <= HW_MAX_DEVICES; n++) {
-		if (need_on(e, n) <= usable * n) {
+		int64_t h;
+		uint64_t need;
+		if (fit_identical(e, d, n, &h, &need)) {
 			out->needed = n;
 			break;
 		}

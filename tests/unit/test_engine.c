@@ -449,28 +449,63 @@ Test(check, rejects_bad_settings_with_a_named_reason)
 	model_release(&m);
 }
 
-/* ---- hardware fit ---- */
+/* ---- hardware fit: llama.cpp's layer split ---- */
 
-Test(hardware, fit_counts_devices_and_headroom)
+Test(hardware, layer_split_over_identical_and_mixed_devices)
 {
+	struct model m;
+	struct settings s;
 	struct estimate e;
-	memset(&e, 0, sizeof(e));
-	e.weights_gpu_bytes = 60ull << 30;
-	e.kv_gpu_bytes = 4ull << 30;
-	e.compute_bytes = 1ull << 30;
-	e.overhead_bytes = 512ull << 20;
-	e.gpu_bytes = e.weights_gpu_bytes + e.kv_gpu_bytes + e.compute_bytes + e.overhead_bytes;
-	struct device d = {.memory_bytes = 24ull << 30, .gpu_share = 1.0};
+	shipped("llama-3.1-70b", &m);
+	estimate_settings_default(&s);
+	s.ctx_tokens = 32768;
+	estimate_run(&m, &s, &e);
+	cr_assert_eq(e.n_layer_slots, 81);
+
+	struct device d24 = {.memory_bytes = 24ull << 30, .gpu_share = 1.0};
+	struct device d48 = {.memory_bytes = 48ull << 30, .gpu_share = 1.0};
 	struct hw_fit f;
-	hw_fit(&e, &d, 1, &f);
-	cr_expect_not(f.fits);
-	/* 64 GiB split + 1.5 GiB per device: 3 x 24 = 72 >= 64 + 4.5 */
+	hw_fit(&e, &d24, 1, &f);
+	cr_expect_not(f.fits, "50 GiB does not fit 24 GiB");
+	cr_expect_eq(f.headroom_bytes, (int64_t)(24ull << 30) - (int64_t)e.gpu_bytes);
+	cr_assert_gt(f.needed, 1);
+
+	/* the fewest devices: needed fits, one fewer does not */
+	struct hw_fit at, below;
+	hw_fit(&e, &d24, f.needed, &at);
+	hw_fit(&e, &d24, f.needed - 1, &below);
+	cr_expect(at.fits);
+	cr_expect_not(below.fits);
 	cr_expect_eq(f.needed, 3);
-	hw_fit(&e, &d, 3, &f);
-	cr_expect(f.fits);
-	cr_expect_eq(f.headroom_bytes,
-	             (int64_t)(72ull << 30) - (int64_t)((64ull << 30) + 3 * (1536ull << 20)));
+
+	/* every slot on exactly one device, contiguous, the output on the last */
+	const struct device *devs[3] = {&d24, &d24, &d24};
+	struct device_load loads[3];
+	cr_expect(hw_split(&e, devs, 3, loads));
+	uint32_t next = 0;
+	uint64_t layers = 0;
+	for (int k = 0; k < 3; k++) {
+		cr_expect_eq(loads[k].first_slot, next);
+		next += loads[k].n_slots;
+		layers += loads[k].layers_bytes;
+		cr_expect_eq(loads[k].has_output, k == 2);
+		cr_expect_eq(loads[k].compute_bytes, k == 2 ? e.compute_bytes : e.compute_split_bytes);
+		cr_expect_eq(loads[k].total_bytes, loads[k].layers_bytes + loads[k].compute_bytes +
+		                                       loads[k].overhead_bytes);
+	}
+	cr_expect_eq(next, 81);
+	cr_expect_eq(layers, e.weights_gpu_bytes + e.kv_gpu_bytes);
+	cr_expect_eq(loads[0].n_slots, 27, "81 slots over 3 equal devices");
+	cr_expect_lt(e.compute_split_bytes, e.compute_bytes, "no logits off the output device");
+
+	/* mixed: a 48 GiB card takes twice the layers of a 24 GiB one */
+	const struct device *mixed[2] = {&d24, &d48};
+	struct device_load ml[2];
+	cr_expect(hw_split(&e, mixed, 2, ml));
+	cr_expect_eq(ml[0].n_slots, 27);
+	cr_expect_eq(ml[1].n_slots, 54);
 
 	struct device mac = {.memory_bytes = 128ull << 30, .unified = true, .gpu_share = 0.75};
 	cr_expect_eq(hw_usable_bytes(&mac), 96ull << 30);
+	model_release(&m);
 }
