@@ -23,7 +23,7 @@ enum cli_list { LIST_NONE, LIST_MODELS, LIST_HARDWARE, LIST_QUANTS };
 struct cli_options {
 	const char *model; /* profile id or path (default CLI_DEFAULT_MODEL) */
 	struct settings settings;
-	bool quant_given;         /* -q on the command line (else a GGUF keeps its types) */
+	bool quant_given;   /* -q on the command line (else a GGUF keeps its types) */
 	const char *gpu_id; /* -g ID[xN]: device id, NULL for none */
 	uint32_t gpu_count; /* N of -g ID xN, >= 1 */
 	bool json;
@@ -31,6 +31,11 @@ struct cli_options {
 	bool help, version, no_color;
 	enum cli_list list;
 	bool tui; /* open the interactive view */
+	int solve;                  /* enum solve_what, or -1 */
+	int emit;                   /* enum launch_target, or -1 */
+	double gpu_share;           /* --gpu-share for unified memory, 0 = the profile's */
+	double host_bandwidth_gbps; /* --host-bw, 0 = the speed model's default */
+	uint64_t prompt_tokens;     /* --prompt, 0 = the default */
 };
 
 /* One row of the option table. */

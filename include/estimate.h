@@ -154,6 +154,11 @@ void estimate_context_cells(uint64_t ctx_tokens, uint32_t n_seq, bool kv_unified
  * cell counts). */
 void estimate_kv(const struct model_arch *a, const struct settings *s, struct estimate *out);
 
+/* Bytes of tensor t (stored in `bytes`) that the settings' offload mode
+ * keeps in host memory. */
+uint64_t estimate_tensor_host_bytes(const struct model_arch *a, const struct settings *s,
+                                    const struct tensor_info *t, uint64_t bytes);
+
 /* Compute buffer bytes (device) for the settings. */
 uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, uint64_t n_ctx_seq);
 

@@ -10,6 +10,7 @@
 
 #include "estimate.h"
 #include "hardware.h"
+#include "plan.h"
 #include "profile.h"
 
 /* Everything one estimate report needs. */
@@ -21,6 +22,11 @@ struct report {
 	const struct device_list *devices; /* catalog */
 	const struct device *gpu;          /* -g device, or NULL */
 	uint32_t gpu_count;
+	const struct speed *speed; /* with a device: the speed estimate, or NULL */
+	const struct speed_params *speed_params;
+	const struct solve_result *solve; /* --solve answer, or NULL */
+	int solve_what;                   /* enum solve_what when solve != NULL */
+	const char *launch[2];            /* llama-server and vLLM commands, or NULL */
 };
 
 /* Human-readable breakdown (GiB and GB labelled). */

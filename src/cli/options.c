@@ -9,6 +9,8 @@
 #include "cli.h"
 #include "format.h"
 #include "hardware.h"
+#include "launch.h"
+#include "plan.h"
 
 const struct cli_option cli_options_table[] = {
     {"model", 'm', "MODEL", "model profile id or path to a profile .ini"},
@@ -24,6 +26,13 @@ const struct cli_option cli_options_table[] = {
     {"flash-attn", 0, "on|off", "flash attention, default on"},
     {"kv-unified", 0, NULL, "one KV stream shared by all sequences (llama-server's default)"},
     {"swa-full", 0, NULL, "full-size cache for sliding-window layers (--swa-full)"},
+    {"solve", 0, "WHAT",
+     "with -g: the largest context, best quant, fewest gpus, most batch or least offload that "
+     "fits"},
+    {"emit", 0, "WHAT", "print the llama-server or vllm command for these settings"},
+    {"gpu-share", 0, "F", "unified memory: the share the GPU may use (0 to 1)"},
+    {"prompt", 0, "N", "prompt length for the time-to-first-token estimate, default 4096"},
+    {"host-bw", 0, "GBPS", "host memory bandwidth for offloaded weights, default 64 GB/s"},
     {"json", 0, NULL, "print the estimate (or --list) as JSON"},
     {"print", 0, NULL, "print the estimate as text instead of opening the TUI"},
     {"list", 0, "WHAT", "list models, hardware or quants"},
@@ -193,6 +202,31 @@ static bool apply(struct cli_options *o, const struct cli_option *opt, const cha
 		s->kv_unified = true;
 	} else if (!strcmp(name, "swa-full")) {
 		s->swa_full = true;
+	} else if (!strcmp(name, "solve")) {
+		enum solve_what w;
+		if (!solve_find(v, &w))
+			USAGE("--solve: '%s' is not context, quant, gpus, batch or offload", v);
+		o->solve = (int)w;
+	} else if (!strcmp(name, "emit")) {
+		enum launch_target t;
+		if (!launch_target_find(v, &t))
+			USAGE("--emit: '%s' is not llama-server or vllm", v);
+		o->emit = (int)t;
+	} else if (!strcmp(name, "gpu-share") || !strcmp(name, "host-bw")) {
+		char *end;
+		double x = strtod(v, &end);
+		bool share = name[0] == 'g';
+		if (end == v || *end || !(x > 0) || (share && x > 1.0) || x > 1e6)
+			USAGE("--%s: '%s' is not %s", name, v,
+			      share ? "a share above 0 and at most 1" : "a bandwidth in GB/s");
+		if (share)
+			o->gpu_share = x;
+		else
+			o->host_bandwidth_gbps = x;
+	} else if (!strcmp(name, "prompt")) {
+		if (!parse_count(v, 1ull << 32, &n) || n == 0)
+			USAGE("--prompt: '%s' is not a prompt length from 1 to 4294967296", v);
+		o->prompt_tokens = n;
 	} else if (!strcmp(name, "json")) {
 		o->json = true;
 	} else if (!strcmp(name, "print")) {
@@ -223,6 +257,8 @@ bool cli_parse(int argc, char **argv, bool stdout_is_tty, struct cli_options *o,
 	estimate_settings_default(&o->settings);
 	o->model = CLI_DEFAULT_MODEL;
 	o->gpu_count = 1;
+	o->solve = -1;
+	o->emit = -1;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -254,7 +290,10 @@ bool cli_parse(int argc, char **argv, bool stdout_is_tty, struct cli_options *o,
 		if (!apply(o, opt, val, err, errlen))
 			return false;
 	}
+	if (o->solve >= 0 && !o->gpu_id)
+		USAGE("--solve %s needs the hardware to fit on: add -g ID[xN]",
+		      solve_name((enum solve_what)o->solve));
 	o->tui = stdout_is_tty && !o->json && !o->text && o->list == LIST_NONE && !o->help &&
-	         !o->version;
+	         !o->version && o->solve < 0 && o->emit < 0;
 	return true;
 }

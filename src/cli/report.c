@@ -65,6 +65,90 @@ static void arch_summary(const struct model_arch *a, char *buf, size_t n)
 	(void)o;
 }
 
+static const char *solve_value(const struct report *r, char *buf, size_t n)
+{
+	const struct settings *s = &r->solve->settings;
+	char t[32];
+	switch ((enum solve_what)r->solve_what) {
+	case SOLVE_CONTEXT:
+		snprintf(buf, n, "context %s tokens", fmt_thousands(t, sizeof(t), s->ctx_tokens));
+		break;
+	case SOLVE_QUANT:
+		snprintf(buf, n, "quant %s", ftype_get(s->ftype)->name);
+		break;
+	case SOLVE_GPUS:
+		snprintf(buf, n, "%u device%s", r->solve->gpu_count,
+		         r->solve->gpu_count > 1 ? "s" : "");
+		break;
+	case SOLVE_BATCH:
+		snprintf(buf, n, "%u sequences of %s tokens", s->n_seq,
+		         fmt_thousands(t, sizeof(t), s->ctx_tokens / (s->n_seq ? s->n_seq : 1)));
+		break;
+	case SOLVE_OFFLOAD:
+		if (s->offload == OFFLOAD_N_CPU_MOE)
+			snprintf(buf, n, "--n-cpu-moe %u (experts of %u layers in host memory)",
+			         s->offload_layers, s->offload_layers);
+		else
+			snprintf(buf, n, "-ngl %u (%u of %u layer slots on the GPU)",
+			         s->offload_layers, s->offload_layers, r->model->arch.n_layer + 1);
+		break;
+	default:
+		snprintf(buf, n, "?");
+	}
+	return buf;
+}
+
+/* What "found" means for each solver: the answer fits, one step beyond
+ * it does not. */
+static const char *const solve_found_words[SOLVE_COUNT] = {
+    [SOLVE_CONTEXT] = "the largest that fits; 256 tokens more do not",
+    [SOLVE_QUANT] = "the highest precision that fits; the next quant up does not",
+    [SOLVE_GPUS] = "the fewest that fit; one fewer does not",
+    [SOLVE_BATCH] = "the most that fit; one more does not",
+    [SOLVE_OFFLOAD] = "the least offload that fits; one step less does not",
+};
+
+static void report_solve_line(const struct report *r, FILE *out)
+{
+	char v[160];
+	const char *why = r->solve->status == SOLVE_FOUND ? solve_found_words[r->solve_what]
+	                  : r->solve->status == SOLVE_AT_MAX
+	                      ? "the whole range fits"
+	                      : "nothing fits; shown at the smallest step";
+	fprintf(out, "  solved: %s (%s)\n\n", solve_value(r, v, sizeof(v)), why);
+}
+
+static void speed_text(const struct report *r, FILE *out)
+{
+	const struct speed *sp = r->speed;
+	const struct speed_params *p = r->speed_params;
+	char a[32], b[32];
+	fprintf(out, "\n  speed on %s (estimate: %.0f %% of %.0f GB/s for decode", r->gpu->name,
+	        100 * p->bandwidth_efficiency, r->gpu->bandwidth_gbps);
+	if (sp->compute_known)
+		fprintf(out, ", %.0f %% of %.0f dense BF16 TFLOPS for prefill",
+		        100 * p->compute_efficiency, r->gpu->bf16_tflops);
+	fprintf(out, ")\n");
+	fprintf(out, "    decode   %8.1f tokens/s per sequence", sp->decode_tps);
+	if (r->settings->n_seq > 1)
+		fprintf(out, ", %.1f tokens/s over %u sequences", sp->decode_tps_total,
+		        r->settings->n_seq);
+	fprintf(out, " (reads %s from GPU memory",
+	        fmt_gib(a, sizeof(a), (double)sp->gpu_bytes_per_token));
+	if (sp->host_bytes_per_token)
+		fprintf(out, " and %s from host memory at %.0f GB/s",
+		        fmt_gib(b, sizeof(b), (double)sp->host_bytes_per_token),
+		        r->gpu->unified ? r->gpu->bandwidth_gbps : p->host_bandwidth_gbps);
+	fprintf(out, " per token)\n");
+	if (sp->compute_known)
+		fprintf(out,
+		        "    prefill  %8.0f tokens/s; time to first token for a %s-token prompt: "
+		        "%.2f s\n",
+		        sp->prefill_tps, fmt_thousands(a, sizeof(a), p->prompt_tokens), sp->ttft_s);
+	else
+		fprintf(out, "    prefill  unknown (the hardware profile states no TFLOPS)\n");
+}
+
 void report_text(const struct report *r, FILE *out)
 {
 	const struct estimate *e = r->est;
@@ -87,6 +171,8 @@ void report_text(const struct report *r, FILE *out)
 	    s->n_seq, report_kv_label(s, kv, sizeof(kv)), e->flash_attn ? "on" : "off",
 	    report_offload_label(s, off, sizeof(off)));
 
+	if (r->solve)
+		report_solve_line(r, out);
 	fprintf(out, "  %-16s %19s %12s %12s\n", "", "bytes", "GiB", "GB");
 	snprintf(c, sizeof(c), "%s, %.2f bits/weight", exact_word(e->weights_exact),
 	         e->weights_bpw);
@@ -167,7 +253,12 @@ void report_text(const struct report *r, FILE *out)
 			fprintf(out, "  the fewest that fit: %u\n", f.needed);
 		else if (!f.needed)
 			fprintf(out, "  no count up to %d fits\n", HW_MAX_DEVICES);
+		if (r->speed)
+			speed_text(r, out);
 	}
+	if (r->launch[0])
+		fprintf(out, "\n  llama-server: %s\n  vLLM:         %s\n", r->launch[0],
+		        r->launch[1]);
 }
 
 static cJSON *add_obj(cJSON *parent, const char *name)
@@ -304,6 +395,43 @@ char *report_json(const struct report *r)
 		add_u64(one, "bytes", e->type_bytes[t]);
 	}
 
+	if (r->solve) {
+		char v[160];
+		cJSON *sv = add_obj(root, "solve");
+		cJSON_AddStringToObject(sv, "what", solve_name((enum solve_what)r->solve_what));
+		cJSON_AddStringToObject(sv, "status",
+		                        r->solve->status == SOLVE_FOUND    ? "found"
+		                        : r->solve->status == SOLVE_AT_MAX ? "at_max"
+		                                                           : "nothing");
+		cJSON_AddStringToObject(sv, "answer", solve_value(r, v, sizeof(v)));
+		cJSON_AddNumberToObject(sv, "gpu_count", r->solve->gpu_count);
+		cJSON_AddNumberToObject(sv, "estimates", r->solve->steps);
+	}
+	if (r->speed) {
+		cJSON *sp = add_obj(root, "speed");
+		cJSON_AddNumberToObject(sp, "decode_tokens_per_s", r->speed->decode_tps);
+		cJSON_AddNumberToObject(sp, "decode_tokens_per_s_total",
+		                        r->speed->decode_tps_total);
+		if (r->speed->compute_known) {
+			cJSON_AddNumberToObject(sp, "prefill_tokens_per_s", r->speed->prefill_tps);
+			cJSON_AddNumberToObject(sp, "time_to_first_token_s", r->speed->ttft_s);
+		}
+		add_u64(sp, "gpu_bytes_per_token", r->speed->gpu_bytes_per_token);
+		add_u64(sp, "host_bytes_per_token", r->speed->host_bytes_per_token);
+		cJSON_AddNumberToObject(sp, "prompt_tokens",
+		                        (double)r->speed_params->prompt_tokens);
+		cJSON_AddNumberToObject(sp, "bandwidth_efficiency",
+		                        r->speed_params->bandwidth_efficiency);
+		cJSON_AddNumberToObject(sp, "compute_efficiency",
+		                        r->speed_params->compute_efficiency);
+		cJSON_AddNumberToObject(sp, "host_bandwidth_gbps",
+		                        r->speed_params->host_bandwidth_gbps);
+	}
+	if (r->launch[0]) {
+		cJSON *lo = add_obj(root, "launch");
+		cJSON_AddStringToObject(lo, "llama-server", r->launch[0]);
+		cJSON_AddStringToObject(lo, "vllm", r->launch[1]);
+	}
 	cJSON *ho = cJSON_AddArrayToObject(root, "hardware");
 	if (r->gpu) {
 		cJSON_AddItemToArray(ho, device_json(r->gpu, e, r->gpu_count, false));

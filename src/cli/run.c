@@ -11,6 +11,8 @@
 #include "profile.h"
 #include "report.h"
 #include "source.h"
+#include "launch.h"
+#include "plan.h"
 
 static void print_warnings(const struct profile_warnings *w, FILE *errf)
 {
@@ -189,10 +191,50 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 		fprintf(errf, "vramcalc: %s\n", err);
 		goto out_model;
 	}
+	struct device dev;
+	if (gpu) {
+		dev = *gpu;
+		if (o->gpu_share > 0)
+			dev.gpu_share = o->gpu_share;
+		gpu = &dev;
+	}
+	struct solve_result sol;
 	struct estimate est;
+	uint32_t count = o->gpu_count;
+	if (o->solve >= 0) {
+		if (!plan_solve(&src.model, &settings, gpu, count, (enum solve_what)o->solve,
+		                &sol)) {
+			fprintf(errf,
+			        "vramcalc: --solve offload: nothing to move with --offload cpu\n");
+			goto out_model;
+		}
+		settings = sol.settings;
+		count = sol.gpu_count;
+	}
 	estimate_run(&src.model, &settings, &est);
-	struct report r = {&src.meta, &src.model, &settings, &est, &devices, gpu, o->gpu_count};
-	if (o->json) {
+	struct speed sp;
+	struct speed_params spp;
+	plan_speed_defaults(&spp);
+	if (o->host_bandwidth_gbps > 0)
+		spp.host_bandwidth_gbps = o->host_bandwidth_gbps;
+	if (o->prompt_tokens)
+		spp.prompt_tokens = o->prompt_tokens;
+	if (gpu)
+		plan_speed(&src.model, &settings, &est, gpu, &spp, &sp);
+
+	char cmd[2][1024];
+	struct launch_input li = {
+	    &src.meta, &src.model, &settings, src.kind == SOURCE_GGUF ? o->model : NULL, count, 0};
+	for (int t = 0; t < LAUNCH_COUNT; t++)
+		launch_command((enum launch_target)t, &li, cmd[t], sizeof(cmd[t]));
+
+	struct report r = {
+	    &src.meta, &src.model,      &settings,        &est, &devices,
+	    gpu,       count,           gpu ? &sp : NULL, &spp, o->solve >= 0 ? &sol : NULL,
+	    o->solve,  {cmd[0], cmd[1]}};
+	if (o->emit >= 0 && !o->json) {
+		fprintf(out, "%s\n", cmd[o->emit]);
+	} else if (o->json) {
 		char *s = report_json(&r);
 		if (!s) {
 			fprintf(errf, "vramcalc: out of memory\n");
@@ -202,6 +244,12 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 		free(s);
 	} else {
 		report_text(&r, out);
+	}
+	if (o->solve >= 0 && sol.status == SOLVE_NOTHING) {
+		fprintf(errf, "vramcalc: --solve %s: nothing fits on %u x %s\n",
+		        solve_name((enum solve_what)o->solve), count, gpu->name);
+		rc = 1;
+		goto out_model;
 	}
 	rc = 0;
 out_model:

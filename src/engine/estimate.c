@@ -375,6 +375,12 @@ static uint64_t expert_host_bytes(const struct settings *s, const struct tensor_
 	}
 }
 
+uint64_t estimate_tensor_host_bytes(const struct model_arch *a, const struct settings *s,
+                                    const struct tensor_info *t, uint64_t bytes)
+{
+	return layer_on_gpu(a, s, t->layer) ? expert_host_bytes(s, t, bytes) : bytes;
+}
+
 void estimate_run(const struct model *m, const struct settings *s, struct estimate *out)
 {
 	const struct model_arch *a = &m->arch;
@@ -400,7 +406,7 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 		if (t->cat == TC_OUTPUT)
 			tied = false;
 
-		uint64_t host = layer_on_gpu(a, s, t->layer) ? expert_host_bytes(s, t, b) : b;
+		uint64_t host = estimate_tensor_host_bytes(a, s, t, b);
 		out->weights_host_bytes += host;
 		out->weights_gpu_bytes += b - host;
 		if (b > host)

@@ -231,3 +231,50 @@ Test(cli, text_output_labels_units)
 	free(out);
 	free(err);
 }
+
+Test(cli, solve_and_emit)
+{
+	char *out = NULL, *err = NULL;
+	char *nothing[] = {"vramcalc", "-m",      "kimi-k2.6", "-g",
+	                   "rtx-4090", "--solve", "context",   "--json"};
+	cr_expect_eq(run(&out, &err, 8, nothing), 1, "nothing fits: exit 1");
+	cr_expect(strstr(err, "nothing fits") != NULL, "%s", err);
+	cJSON *j = cJSON_Parse(out);
+	cr_assert_not_null(j);
+	cr_expect_str_eq(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(j, "solve"), "status")->valuestring, "nothing");
+	cJSON_Delete(j);
+	free(out);
+	free(err);
+
+	char *ctx[] = {"vramcalc",      "-m",      "llama-3.1-8b", "-g",
+	               "rtx-3060-12gb", "--solve", "context",      "--json"};
+	cr_assert_eq(run(&out, &err, 8, ctx), 0, "%s", err);
+	j = cJSON_Parse(out);
+	cr_assert_not_null(j);
+	cJSON *sv = cJSON_GetObjectItem(j, "solve");
+	cr_expect_str_eq(cJSON_GetObjectItem(sv, "status")->valuestring, "found");
+	uint64_t c = num(j, "settings", "context");
+	cr_expect_eq(c % 256, 0);
+	cr_expect_gt(c, 16384);
+	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(j, "hardware"), 0), "fits")));
+	cr_expect_not_null(cJSON_GetObjectItem(j, "speed"));
+	cJSON_Delete(j);
+	free(out);
+	free(err);
+
+	char *emit[] = {"vramcalc", "-m", "llama-3.1-8b", "-c", "16k", "--emit", "llama-server"};
+	cr_assert_eq(run(&out, &err, 7, emit), 0, "%s", err);
+	cr_expect_str_eq(out, "llama-server -m llama-3.1-8b-Q4_K_M.gguf -c 16384 -ctk f16 -ctv f16 "
+	                      "-fa on -ngl 33\n");
+	free(out);
+	free(err);
+
+	char e2[256];
+	cr_expect_not(parse(e2, 2, "--solve", "context"), "--solve needs -g");
+	cr_expect(strstr(e2, "-g") != NULL, "%s", e2);
+	cr_expect_not(parse(e2, 2, "--solve", "everything"));
+	cr_expect_not(parse(e2, 2, "--emit", "ollama"));
+	cr_expect_not(parse(e2, 2, "--gpu-share", "1.5"));
+}

@@ -1,0 +1,95 @@
+/*
+ * plan.h - deployment planning on top of the estimate: solvers (the most
+ * context, the best quant, the fewest devices, the most sequences, the
+ * least offload that fits) and a speed model.
+ *
+ * Engine layer.  Every solver answer is exact with respect to the engine:
+ * the answer fits and one step further does not (the next multiple of 256
+ * tokens, the next quant up in bytes, one device fewer, one more sequence,
+ * one layer's experts fewer in host memory / one GPU layer more).
+ */
+#ifndef VRAMCALC_PLAN_H
+#define VRAMCALC_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "estimate.h"
+#include "hardware.h"
+
+/* What a solver looks for. */
+enum solve_what {
+	SOLVE_CONTEXT, /* the largest context (multiple of 256 tokens) */
+	SOLVE_QUANT,   /* the highest-precision file type (most weight bytes) */
+	SOLVE_GPUS,    /* the fewest devices */
+	SOLVE_BATCH,   /* the most sequences, each with the set context */
+	SOLVE_OFFLOAD, /* MoE: fewest layers' experts in host memory (--n-cpu-moe);
+	                * dense: most layers on the GPU (-ngl) */
+	SOLVE_COUNT
+};
+
+const char *solve_name(enum solve_what w);
+bool solve_find(const char *name, enum solve_what *out);
+
+enum solve_status {
+	SOLVE_FOUND,   /* answer fits, one step further does not */
+	SOLVE_AT_MAX,  /* the whole range fits: the answer is the range's end
+	                * (the model's native context, F32, 4096 sequences, ...) */
+	SOLVE_NOTHING, /* not even the smallest step fits */
+};
+
+/* A solver's answer: the settings and device count at the answer, and the
+ * estimate there. */
+struct solve_result {
+	enum solve_status status;
+	struct settings settings;
+	uint32_t gpu_count;
+	struct estimate est;
+	struct hw_fit fit;
+	uint32_t steps; /* estimates evaluated */
+};
+
+/* Does the model fit on count devices of type d with settings s?  Runs one
+ * estimate (into *e, which may be NULL) and the fit. */
+bool plan_fits(const struct model *m, const struct settings *s, const struct device *d,
+               uint32_t count, struct estimate *e);
+
+/* Solve for `what`, starting from settings s on count devices of type d.
+ * For SOLVE_BATCH the context of each sequence is s->ctx_tokens (the
+ * answer's ctx_tokens is that times the sequences).  Returns false only for
+ * a solver that does not apply (offload on a CPU-only setting). */
+bool plan_solve(const struct model *m, const struct settings *s, const struct device *d,
+                uint32_t count, enum solve_what what, struct solve_result *out);
+
+/* Assumptions of the speed model; plan_speed_defaults() fills them. */
+struct speed_params {
+	double host_bandwidth_gbps;  /* system RAM bandwidth, GB/s (discrete GPUs) */
+	double pcie_gbps;            /* host-to-GPU transfer rate, GB/s */
+	double bandwidth_efficiency; /* share of peak bandwidth decode reaches */
+	double compute_efficiency;   /* share of peak TFLOPS prefill reaches */
+	uint64_t prompt_tokens;      /* prompt length for time to first token */
+};
+
+void plan_speed_defaults(struct speed_params *p);
+
+/* Speed estimate.  Decode is bandwidth-bound: every generated token reads
+ * the active weights (routed experts scaled by experts per token) and the
+ * sequence's KV cache; host-resident weights are read at host bandwidth.
+ * Prefill is compute-bound: 2 FLOPs per active parameter per token plus
+ * attention, at the device's dense BF16 TFLOPS; host-resident weights used
+ * by prefill cross PCIe once per ubatch. */
+struct speed {
+	uint64_t gpu_bytes_per_token;  /* weights + KV read from GPU memory */
+	uint64_t host_bytes_per_token; /* weights read from host memory */
+	double flops_per_token;        /* prefill */
+	double decode_tps;             /* tokens/s of one sequence */
+	double decode_tps_total;       /* tokens/s over all sequences of the batch */
+	double prefill_tps;            /* prompt tokens/s */
+	double ttft_s;                 /* time to first token for prompt_tokens */
+	bool compute_known;            /* the device states its TFLOPS */
+};
+
+void plan_speed(const struct model *m, const struct settings *s, const struct estimate *e,
+                const struct device *d, const struct speed_params *p, struct speed *out);
+
+#endif

@@ -1,0 +1,341 @@
+/*
+ * plan.c - solvers and the speed model.
+ *
+ * Every solver searches a range in which the memory need grows
+ * monotonically (context, weight bytes, sequences, GPU-resident layers), so
+ * a binary search over the engine's own estimate finds the boundary; the
+ * answer is then checked against its neighbour so that "one step further
+ * does not fit" holds by construction.
+ */
+#include "plan.h"
+
+#include <assert.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const solve_names[SOLVE_COUNT] = {
+    [SOLVE_CONTEXT] = "context", [SOLVE_QUANT] = "quant",     [SOLVE_GPUS] = "gpus",
+    [SOLVE_BATCH] = "batch",     [SOLVE_OFFLOAD] = "offload",
+};
+
+const char *solve_name(enum solve_what w)
+{
+	return (w >= 0 && w < SOLVE_COUNT) ? solve_names[w] : "?";
+}
+
+bool solve_find(const char *name, enum solve_what *out)
+{
+	for (int i = 0; i < SOLVE_COUNT; i++) {
+		if (!strcasecmp(solve_names[i], name)) {
+			*out = (enum solve_what)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool plan_fits(const struct model *m, const struct settings *s, const struct device *d,
+               uint32_t count, struct estimate *e)
+{
+	struct estimate local;
+	struct hw_fit f;
+	if (!e)
+		e = &local;
+	estimate_run(m, s, e);
+	hw_fit(e, d, count, &f);
+	return f.fits;
+}
+
+/* A monotone predicate over an integer range [lo, hi]: fits(k) is true for
+ * k <= answer (or k >= answer when growing is false). */
+struct search {
+	const struct model *m;
+	const struct settings *base;
+	const struct device *d;
+	uint32_t count;
+	enum solve_what what;
+	uint64_t ctx_per_seq;    /* SOLVE_BATCH */
+	bool moe;                /* SOLVE_OFFLOAD: n-cpu-moe (else ngl) */
+	const enum ftype *order; /* SOLVE_QUANT: candidates, most bytes first */
+	uint32_t steps;
+};
+
+/* Settings at step k of the search. */
+static struct settings at(const struct search *q, uint64_t k)
+{
+	struct settings s = *q->base;
+	switch (q->what) {
+	case SOLVE_CONTEXT:
+		s.ctx_tokens = k * 256;
+		break;
+	case SOLVE_QUANT:
+		s.ftype = q->order[k];
+		s.file_types = false;
+		break;
+	case SOLVE_BATCH:
+		s.n_seq = (uint32_t)k;
+		s.ctx_tokens = q->ctx_per_seq * k;
+		break;
+	case SOLVE_OFFLOAD:
+		s.offload = q->moe ? OFFLOAD_N_CPU_MOE : OFFLOAD_NGL;
+		s.offload_layers = (uint32_t)k;
+		break;
+	default:
+		break;
+	}
+	return s;
+}
+
+static bool fits_at(struct search *q, uint64_t k)
+{
+	struct settings s = at(q, k);
+	q->steps++;
+	return plan_fits(q->m, &s, q->d, q->count, NULL);
+}
+
+/* The largest k in [lo, hi] that fits when fitting shrinks as k grows
+ * (context, sequences, GPU layers, quant index reversed); lo - 1 if none. */
+static int64_t largest_fitting(struct search *q, int64_t lo, int64_t hi)
+{
+	if (!fits_at(q, (uint64_t)lo))
+		return lo - 1;
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo + 1) / 2;
+		if (fits_at(q, (uint64_t)mid))
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+/* The smallest k in [lo, hi] that fits when fitting grows with k
+ * (experts moved to host memory); hi + 1 if none. */
+static int64_t smallest_fitting(struct search *q, int64_t lo, int64_t hi)
+{
+	if (!fits_at(q, (uint64_t)hi))
+		return hi + 1;
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (fits_at(q, (uint64_t)mid))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* File types of the settings' engine ordered by the weight bytes they give
+ * this model, most first (the engine's order of precision). */
+static uint32_t quant_order(const struct model *m, const struct settings *base, enum ftype *order)
+{
+	uint64_t bytes[FT_COUNT];
+	uint32_t n = 0;
+	enum ftype_engine engine = ftype_get(base->ftype)->engine;
+	for (int f = 0; f < FT_COUNT; f++) {
+		if (ftype_get((enum ftype)f)->engine != engine)
+			continue;
+		struct settings s = *base;
+		struct estimate e;
+		s.ftype = (enum ftype)f;
+		s.file_types = false;
+		estimate_run(m, &s, &e);
+		/* insertion sort, most bytes first */
+		uint32_t i = n++;
+		while (i > 0 && bytes[i - 1] < e.weights_bytes) {
+			bytes[i] = bytes[i - 1];
+			order[i] = order[i - 1];
+			i--;
+		}
+		bytes[i] = e.weights_bytes;
+		order[i] = (enum ftype)f;
+	}
+	return n;
+}
+
+bool plan_solve(const struct model *m, const struct settings *s, const struct device *d,
+                uint32_t count, enum solve_what what, struct solve_result *out)
+{
+	enum ftype order[FT_COUNT], rev[FT_COUNT];
+	struct search q = {
+	    m, s, d, count ? count : 1, what, s->ctx_tokens, m->arch.n_expert > 0, order, 0};
+	int64_t k = 0, lo = 0, hi = 0;
+	memset(out, 0, sizeof(*out));
+	out->settings = *s;
+	out->gpu_count = q.count;
+
+	switch (what) {
+	case SOLVE_CONTEXT: {
+		uint64_t cap = (m->arch.n_ctx_train + 255) / 256;
+		lo = 1;
+		hi = (int64_t)cap;
+		k = largest_fitting(&q, lo, hi);
+		break;
+	}
+	case SOLVE_QUANT: {
+		/* candidates by ascending weight bytes: fitting shrinks as k grows */
+		uint32_t n = quant_order(m, s, order);
+		for (uint32_t i = 0; i < n; i++)
+			rev[i] = order[n - 1 - i];
+		q.order = rev;
+		lo = 0;
+		hi = (int64_t)n - 1;
+		k = largest_fitting(&q, lo, hi);
+		break;
+	}
+	case SOLVE_GPUS: {
+		struct estimate e;
+		struct hw_fit f;
+		estimate_run(m, s, &e);
+		hw_fit(&e, d, 1, &f);
+		q.steps = 1;
+		if (!f.needed) {
+			out->status = SOLVE_NOTHING;
+			out->est = e;
+			out->fit = f;
+			return true;
+		}
+		out->gpu_count = f.needed;
+		out->status = SOLVE_FOUND;
+		out->est = e;
+		hw_fit(&e, d, f.needed, &out->fit);
+		out->steps = 1;
+		return true;
+	}
+	case SOLVE_BATCH:
+		lo = 1;
+		hi = 4096;
+		if (q.ctx_per_seq * 4096 > (1ull << 32))
+			hi = (int64_t)((1ull << 32) / q.ctx_per_seq);
+		if (hi < 1)
+			hi = 1;
+		k = largest_fitting(&q, lo, hi);
+		break;
+	case SOLVE_OFFLOAD:
+		if (s->offload == OFFLOAD_CPU)
+			return false;
+		lo = 0;
+		if (q.moe) {
+			hi = m->arch.n_layer;
+			k = smallest_fitting(&q, lo, hi);
+			/* map "none" onto the shared status logic below */
+			if (k > hi)
+				k = lo - 1;
+		} else {
+			hi = (int64_t)m->arch.n_layer + 1;
+			k = largest_fitting(&q, lo, hi);
+		}
+		break;
+	default:
+		return false;
+	}
+
+	out->steps = q.steps;
+	if (k < lo) {
+		out->status = SOLVE_NOTHING;
+		k = lo;
+	} else {
+		bool at_end = (what == SOLVE_OFFLOAD && q.moe) ? k == lo : k == hi;
+		out->status = at_end ? SOLVE_AT_MAX : SOLVE_FOUND;
+	}
+	out->settings = at(&q, (uint64_t)k);
+	estimate_run(m, &out->settings, &out->est);
+	hw_fit(&out->est, d, out->gpu_count, &out->fit);
+	return true;
+}
+
+void plan_speed_defaults(struct speed_params *p)
+{
+	p->host_bandwidth_gbps = 64.0; /* dual-channel DDR5-4000 */
+	p->pcie_gbps = 25.0;           /* PCIe 4.0 x16 in practice */
+	p->bandwidth_efficiency = 0.75;
+	p->compute_efficiency = 0.45;
+	p->prompt_tokens = 4096;
+}
+
+void plan_speed(const struct model *m, const struct settings *s, const struct estimate *e,
+                const struct device *d, const struct speed_params *p, struct speed *out)
+{
+	const struct model_arch *a = &m->arch;
+	memset(out, 0, sizeof(*out));
+
+	/* Active weight bytes per token, split by where the tensor lives. */
+	double gpu_w = 0, host_w = 0, host_total = 0;
+	uint64_t active_params = 0;
+	for (size_t i = 0; i < m->tensors.n; i++) {
+		const struct tensor_info *t = &m->tensors.v[i];
+		if (t->cat == TC_TOKEN_EMBD)
+			continue; /* one row per token */
+		uint64_t b = tensor_bytes(t, m->types[i]);
+		uint64_t host = estimate_tensor_host_bytes(a, s, t, b);
+		double share = 1.0;
+		uint64_t elems = tensor_elems(t);
+		if (t->routed_expert && a->n_expert) {
+			share = (double)a->n_expert_used / a->n_expert;
+			elems = elems / a->n_expert * a->n_expert_used;
+		}
+		active_params += elems;
+		gpu_w += (double)(b - host) * share;
+		host_w += (double)host * share;
+		host_total += (double)host;
+	}
+	/* KV read by one sequence: its share of the cache. */
+	double kv_seq = (double)e->kv_bytes / (s->n_seq ? s->n_seq : 1);
+	double kv_gpu = e->kv_bytes ? kv_seq * (double)e->kv_gpu_bytes / (double)e->kv_bytes : 0;
+	double kv_host = kv_seq - kv_gpu;
+
+	bool unified = d && d->unified;
+	double gpu_bw = d ? d->bandwidth_gbps * 1e9 * p->bandwidth_efficiency : 0;
+	double host_bw =
+	    (unified ? d->bandwidth_gbps : p->host_bandwidth_gbps) * 1e9 * p->bandwidth_efficiency;
+	if (s->offload == OFFLOAD_CPU || !d) {
+		host_w += gpu_w;
+		gpu_w = 0;
+		kv_host += kv_gpu;
+		kv_gpu = 0;
+	}
+	out->gpu_bytes_per_token = (uint64_t)(gpu_w + kv_gpu);
+	out->host_bytes_per_token = (uint64_t)(host_w + kv_host);
+
+	/* One decode step serves every sequence: weights once, KV per sequence. */
+	double B = s->n_seq ? s->n_seq : 1;
+	double t_step = 0;
+	if (gpu_bw > 0)
+		t_step += (gpu_w + B * kv_gpu) / gpu_bw;
+	if (host_bw > 0)
+		t_step += (host_w + B * kv_host) / host_bw;
+
+	/* Prefill FLOPs per token: 2 per active parameter plus attention over
+	 * half the prompt on average (QK^T and PV: 4 x width x positions). */
+	double P = (double)p->prompt_tokens;
+	double attn = 0;
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		if (!arch_layer_has_kv(a, il))
+			continue;
+		double span = P / 2;
+		if ((a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED) &&
+		    span > a->n_swa)
+			span = a->n_swa;
+		attn += 2.0 * span * ((double)arch_q_dim(a) + (double)a->n_head * a->head_dim_v);
+	}
+	out->flops_per_token = 2.0 * (double)active_params + attn;
+	double tflops = d ? d->bf16_tflops : 0;
+	out->compute_known = tflops > 0;
+	double flops = tflops * 1e12 * p->compute_efficiency;
+
+	/* Compute bound of a decode step (matters for large batches). */
+	if (flops > 0 && B * out->flops_per_token / flops > t_step)
+		t_step = B * out->flops_per_token / flops;
+	if (t_step > 0) {
+		out->decode_tps = 1.0 / t_step;
+		out->decode_tps_total = B / t_step;
+	}
+	if (flops > 0) {
+		double t_tok = out->flops_per_token / flops;
+		/* host weights cross PCIe once per ubatch during prefill */
+		if (host_total > 0 && p->pcie_gbps > 0 && !unified)
+			t_tok += host_total / (p->pcie_gbps * 1e9) / (double)s->n_ubatch;
+		out->prefill_tps = 1.0 / t_tok;
+		out->ttft_s = P / out->prefill_tps + (t_step > 0 ? t_step : 0);
+	}
+}
