@@ -47,6 +47,7 @@ struct settings {
 	enum kvtype kv_k;    /* -ctk */
 	enum kvtype kv_v;    /* -ctv */
 	uint32_t n_ubatch;   /* -ub, tokens */
+	double gpu_util;     /* vLLM --gpu-memory-utilization, (0, 1]; default 0.9 */
 	bool flash_attn;     /* -fa on/off */
 	bool kv_unified;     /* one KV stream shared by all sequences */
 	bool swa_full;       /* --swa-full */
@@ -126,6 +127,15 @@ struct estimate {
 	uint64_t layer_kv_bytes[ARCH_MAX_LAYERS]; /* KV + recurrent state of block il */
 	uint64_t compute_split_bytes; /* compute buffer of a GPU without the output layer */
 
+	/* Engine semantics.  llama.cpp: the whole device is the budget.  vLLM:
+	 * gpu_util of each device, weights split by tensor parallelism except
+	 * the replicated tensors, KV heads split (or replicated when the TP
+	 * size exceeds them; the MLA latent always replicated). */
+	bool vllm;
+	double budget_share;          /* share of device memory the engine may use */
+	uint64_t tp_replicated_bytes; /* weights every TP rank holds whole */
+	uint32_t kv_heads;            /* KV heads to split over ranks; 0: replicated */
+
 	bool flash_attn; /* resolved (quantized V forces it on) */
 	enum exactness weights_exact, kv_exact, compute_exact, overhead_exact;
 };
@@ -133,6 +143,13 @@ struct estimate {
 /* Per-GPU runtime overhead assumed outside llama.cpp's buffers (CUDA
  * context, cuBLAS workspace, memory pool slack), bytes. */
 #define ESTIMATE_GPU_OVERHEAD_BYTES (512ull << 20)
+
+/* vLLM: CUDA graph pool and non-torch memory (NCCL, cuBLAS) per GPU, and
+ * the tokens of its profiling forward pass (max_num_batched_tokens). */
+#define ESTIMATE_VLLM_GRAPHS_BYTES   (512ull << 20)
+#define ESTIMATE_VLLM_NONTORCH_BYTES (256ull << 20)
+#define ESTIMATE_VLLM_BATCHED_TOKENS 8192
+#define ESTIMATE_VLLM_BLOCK_TOKENS   16
 
 /* Check settings against the model; on failure write a reason naming the
  * setting and value into err and return false.  (For example: quantized V

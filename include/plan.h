@@ -68,6 +68,9 @@ struct speed_params {
 	double bandwidth_efficiency; /* share of peak bandwidth decode reaches */
 	double compute_efficiency;   /* share of peak TFLOPS prefill reaches */
 	uint64_t prompt_tokens;      /* prompt length for time to first token */
+	uint32_t gpu_count;          /* devices: vLLM's tensor parallelism reads
+	                              * them in parallel; llama.cpp's layer split
+	                              * one after the other */
 };
 
 void plan_speed_defaults(struct speed_params *p);
@@ -77,7 +80,8 @@ void plan_speed_defaults(struct speed_params *p);
  * sequence's KV cache; host-resident weights are read at host bandwidth.
  * Prefill is compute-bound: 2 FLOPs per active parameter per token plus
  * attention, at the device's dense BF16 TFLOPS; host-resident weights used
- * by prefill cross PCIe once per ubatch. */
+ * by prefill cross PCIe once per ubatch.  With vLLM over N devices the
+ * bandwidth and TFLOPS of all N add up (tensor parallelism). */
 struct speed {
 	uint64_t gpu_bytes_per_token;  /* weights + KV read from GPU memory */
 	uint64_t host_bytes_per_token; /* weights read from host memory */

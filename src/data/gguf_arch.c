@@ -238,7 +238,12 @@ static bool read_mla(struct ctx *c, struct model_arch *a, uint32_t key_len, uint
 	a->qk_rope_dim = rope;
 	a->qk_nope_dim = k_mla - rope;
 	a->v_head_dim = v_mla;
-	a->n_head_kv = 1;
+	/* Describe the heads as config.json does (the GGUF's head_count_kv = 1
+	 * and 576/512 widths describe the cache, which the engine derives from
+	 * the ranks), so a GGUF and a config.json of one model agree. */
+	a->head_dim_k = k_mla;
+	a->head_dim_v = v_mla;
+	a->n_head_kv = a->n_head;
 	return true;
 }
 

@@ -40,6 +40,7 @@ void estimate_settings_default(struct settings *s)
 	s->kv_k = KV_F16;
 	s->kv_v = KV_F16;
 	s->n_ubatch = 512;
+	s->gpu_util = 0.9;
 	s->flash_attn = true;
 	s->kv_unified = false;
 	s->swa_full = false;
@@ -178,6 +179,81 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 	                out->r_bytes + out->s_bytes;
 }
 
+/* vLLM: paged KV in 16-token blocks, each sequence up to its share of the
+ * context; sliding layers keep window - 1 + batched tokens; state per
+ * sequence for recurrent layers. */
+static void estimate_kv_vllm(const struct model_arch *a, const struct settings *s,
+                             struct estimate *out)
+{
+	uint64_t blk = ESTIMATE_VLLM_BLOCK_TOKENS;
+	uint64_t per_seq = (s->ctx_tokens + s->n_seq - 1) / s->n_seq;
+	per_seq = (per_seq + blk - 1) / blk * blk;
+	uint64_t local = (uint64_t)a->n_swa + ESTIMATE_VLLM_BATCHED_TOKENS - 1;
+	local = ((local + blk - 1) / blk + 1) * blk;
+	if (local > per_seq)
+		local = per_seq;
+	struct settings one = *s;
+	/* KV row sizes: vLLM's "auto" is the model dtype (bf16) */
+	if (one.kv_k != KV_FP8 && one.kv_k != KV_F32)
+		one.kv_k = one.kv_v = KV_BF16;
+
+	out->n_ctx = per_seq * s->n_seq;
+	out->n_ctx_seq = per_seq;
+	out->n_stream = s->n_seq;
+	out->k_bytes = out->v_bytes = out->swa_k_bytes = out->swa_v_bytes = 0;
+	out->r_bytes = out->s_bytes = 0;
+	out->kv_layers = out->kv_layers_swa = out->rs_layers = 0;
+	out->kv_cells_swa = 0;
+	uint64_t conv_dim = (uint64_t)a->ssm_d_inner + 2ull * a->ssm_n_group * a->ssm_d_state;
+	uint64_t r_row = a->ssm_d_conv ? (uint64_t)(a->ssm_d_conv - 1) * conv_dim * 4 : 0;
+	uint64_t s_row = (uint64_t)a->ssm_d_state * a->ssm_d_inner * 4;
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		out->layer_kv_bytes[il] = 0;
+		if (a->layer_kind[il] == LK_RECURRENT) {
+			out->rs_layers++;
+			out->r_bytes += r_row * s->n_seq;
+			out->s_bytes += s_row * s->n_seq;
+			out->layer_kv_bytes[il] = (r_row + s_row) * s->n_seq;
+			continue;
+		}
+		if (!arch_layer_has_kv(a, il))
+			continue;
+		uint64_t k_row, v_row;
+		kv_rows(a, il, &one, &k_row, &v_row);
+		bool sliding =
+		    a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED;
+		uint64_t cells = (sliding ? local : per_seq) * s->n_seq;
+		if (sliding) {
+			out->kv_layers_swa++;
+			out->kv_cells_swa = local;
+			out->swa_k_bytes += k_row * cells;
+			out->swa_v_bytes += v_row * cells;
+		} else {
+			out->kv_layers++;
+			out->k_bytes += k_row * cells;
+			out->v_bytes += v_row * cells;
+		}
+		out->layer_kv_bytes[il] = (k_row + v_row) * cells;
+	}
+	out->kv_bytes = out->k_bytes + out->v_bytes + out->swa_k_bytes + out->swa_v_bytes +
+	                out->r_bytes + out->s_bytes;
+}
+
+/* vLLM's profiling pass: max_num_batched_tokens through the model in bf16
+ * (residual, q/k/v, the widest MLP intermediate, gate and up) plus f32
+ * logits and probabilities for the sampler's warm-up rows. */
+static uint64_t activation_vllm(const struct model_arch *a, const struct settings *s)
+{
+	uint64_t T = ESTIMATE_VLLM_BATCHED_TOKENS;
+	uint64_t ff = a->n_ff;
+	if (a->n_expert && (uint64_t)a->n_expert_used * a->n_ff_exp > ff)
+		ff = (uint64_t)a->n_expert_used * a->n_ff_exp;
+	uint64_t kvw = 2ull * a->n_head_kv * a->head_dim_k;
+	uint64_t per_tok = 2 * (4ull * a->n_embd + arch_q_dim(a) + kvw + 2 * ff);
+	uint64_t rows = s->n_seq < 256 ? 256 : s->n_seq;
+	return T * per_tok + 8ull * a->n_vocab * rows;
+}
+
 /*
  * Compute buffer model.  llama.cpp reserves the worst-case graph for
  * n_tokens = min(n_ctx, n_ubatch) with every KV cell visible; the buffer is
@@ -291,6 +367,17 @@ bool estimate_check(const struct model *m, const struct settings *s, char *err, 
 		snprintf(err, errlen, "kv type: %s is not a vLLM cache type (use auto/bf16, fp8)",
 		         !kvtype_get(s->kv_k)->vllm ? kvtype_get(s->kv_k)->name
 		                                    : kvtype_get(s->kv_v)->name);
+		return false;
+	}
+	if (fi->engine == FT_VLLM && !s->file_types && s->offload != OFFLOAD_GPU) {
+		snprintf(err, errlen,
+		         "offload: vLLM keeps the model on the GPU; %s is a llama.cpp mode (use a "
+		         "llama.cpp quant such as Q4_K_M)",
+		         offload_mode_name(s->offload));
+		return false;
+	}
+	if (!(s->gpu_util > 0.0 && s->gpu_util <= 1.0)) {
+		snprintf(err, errlen, "gpu memory utilization: %g is outside (0, 1]", s->gpu_util);
 		return false;
 	}
 	if (kvtype_get(s->kv_v)->quantized && !s->flash_attn && fi->engine == FT_LLAMACPP) {
@@ -427,7 +514,11 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 	    m->params_total ? 8.0 * (double)out->weights_bytes / (double)m->params_total : 0.0;
 
 	/* KV cache and recurrent state, placed with their layer. */
-	estimate_kv(a, s, out);
+	out->vllm = ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types;
+	if (out->vllm)
+		estimate_kv_vllm(a, s, out);
+	else
+		estimate_kv(a, s, out);
 	out->kv_gpu_bytes = 0;
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		if (layer_on_gpu(a, s, (int)il)) {
@@ -459,6 +550,31 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 		out->overhead_bytes = ESTIMATE_GPU_OVERHEAD_BYTES;
 	}
 
+	out->budget_share = 1.0;
+	if (out->vllm) {
+		out->compute_bytes = activation_vllm(a, s);
+		out->compute_split_bytes = out->compute_bytes;
+		out->compute_host_bytes = 0;
+		out->output_bytes = 0;
+		out->overhead_bytes = ESTIMATE_VLLM_GRAPHS_BYTES + ESTIMATE_VLLM_NONTORCH_BYTES;
+		out->budget_share = s->gpu_util > 0 && s->gpu_util <= 1 ? s->gpu_util : 0.9;
+		/* Replicated under tensor parallelism: vectors (norms, biases),
+		 * routers and MLA's latent down-projections. */
+		for (size_t i = 0; i < l->n; i++) {
+			const struct tensor_info *t = &l->v[i];
+			if (t->n_dims == 1 || strstr(t->name, "ffn_gate_inp") ||
+			    strstr(t->name, "attn_kv_a_mqa") || strstr(t->name, "attn_q_a.") ||
+			    strstr(t->name, "_norm"))
+				out->tp_replicated_bytes += tensor_bytes(t, m->types[i]);
+		}
+		out->kv_heads = arch_is_mla(a) ? 0 : a->n_head_kv;
+		/* vLLM loads every weight, the embedding included, on the GPU */
+		out->weights_gpu_bytes = out->weights_bytes;
+		out->weights_host_bytes = 0;
+		out->kv_gpu_bytes = out->kv_bytes;
+		out->kv_host_bytes = 0;
+	}
+
 	out->gpu_bytes =
 	    out->weights_gpu_bytes + out->kv_gpu_bytes + out->compute_bytes + out->overhead_bytes;
 	out->host_bytes = out->weights_host_bytes + out->kv_host_bytes + out->compute_host_bytes +
@@ -468,7 +584,7 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 
 	out->weights_exact =
 	    (s->file_types || ftype_get(s->ftype)->engine == FT_LLAMACPP) ? EXACT : ESTIMATED;
-	out->kv_exact = EXACT;
+	out->kv_exact = out->vllm ? ESTIMATED : EXACT;
 	out->compute_exact = ESTIMATED;
 	out->overhead_exact = ESTIMATED;
 }

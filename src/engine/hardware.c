@@ -37,9 +37,41 @@ uint64_t hw_usable_bytes(const struct device *d)
 	return d->memory_bytes;
 }
 
+/* vLLM tensor parallelism: every rank holds the replicated tensors, its
+ * share of the rest, its KV heads (or all of them when replicated), its
+ * share of the activations, and the per-GPU reserve. */
+static bool tp_split(const struct estimate *e, const struct device *const *devs, uint32_t n,
+                     struct device_load *loads)
+{
+	uint64_t split_w = e->weights_gpu_bytes - e->tp_replicated_bytes;
+	uint64_t kv = e->kv_gpu_bytes;
+	if (e->kv_heads) {
+		uint32_t per_rank = e->kv_heads / n ? e->kv_heads / n : 1;
+		kv = kv / e->kv_heads * per_rank;
+	}
+	bool all_fit = true;
+	for (uint32_t k = 0; k < n; k++) {
+		struct device_load *L = &loads[k];
+		memset(L, 0, sizeof(*L));
+		L->first_slot = 0;
+		L->n_slots = e->n_layer_slots;
+		L->has_output = true;
+		L->layers_bytes = e->tp_replicated_bytes + split_w / n + kv;
+		L->compute_bytes = e->compute_bytes / n;
+		L->overhead_bytes = e->overhead_bytes;
+		L->total_bytes = L->layers_bytes + L->compute_bytes + L->overhead_bytes;
+		L->headroom_bytes = (int64_t)((double)hw_usable_bytes(devs[k]) * e->budget_share) -
+		                    (int64_t)L->total_bytes;
+		all_fit &= L->headroom_bytes >= 0;
+	}
+	return all_fit;
+}
+
 bool hw_split(const struct estimate *e, const struct device *const *devs, uint32_t n,
               struct device_load *loads)
 {
+	if (e->vllm)
+		return tp_split(e, devs, n, loads);
 	assert(n >= 1 && n <= HW_MAX_DEVICES);
 	uint32_t slots = e->n_layer_slots;
 	uint32_t start = 0;
@@ -94,7 +126,8 @@ static bool fit_identical(const struct estimate *e, const struct device *d, uint
 {
 	const struct device *devs[HW_MAX_DEVICES];
 	struct device_load loads[HW_MAX_DEVICES];
-	for (uint32_t k = 0; k < count; k++)
+	assert(count >= 1 && count <= HW_MAX_DEVICES);
+	for (uint32_t k = 0; k < HW_MAX_DEVICES; k++)
 		devs[k] = d;
 	bool ok = hw_split(e, devs, count, loads);
 	*headroom = loads[0].headroom_bytes;
@@ -103,6 +136,15 @@ static bool fit_identical(const struct estimate *e, const struct device *d, uint
 		if (loads[k].headroom_bytes < *headroom)
 			*headroom = loads[k].headroom_bytes;
 		*need += loads[k].total_bytes;
+	}
+	/* Unified memory: what the offload leaves in "host" memory comes out
+	 * of the same pool, so GPU and host parts together must fit too. */
+	if (d->unified) {
+		int64_t whole =
+		    (int64_t)(d->memory_bytes * count) - (int64_t)(*need + e->host_bytes);
+		if (whole < *headroom)
+			*headroom = whole;
+		ok &= whole >= 0;
 	}
 	return ok;
 }
@@ -122,7 +164,14 @@ void hw_fit(const struct estimate *e, const struct device *d, uint32_t count, st
 		out->fits = true;
 		return;
 	}
-	for (uint32_t n = 1; n <= HW_MAX_DEVICES; n++) {
+	/* No fewer devices than the layers' bytes need even if perfectly
+	 * packed; start the search there. */
+	double usable = (double)hw_usable_bytes(d) * e->budget_share;
+	double layers = (double)(e->weights_gpu_bytes + e->kv_gpu_bytes);
+	uint32_t first = usable > 0 ? (uint32_t)(layers / usable) : 1;
+	if (first < 1)
+		first = 1;
+	for (uint32_t n = first; n <= HW_MAX_DEVICES; n++) {
 		int64_t h;
 		uint64_t need;
 		if (fit_identical(e, d, n, &h, &need)) {

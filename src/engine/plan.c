@@ -251,6 +251,7 @@ void plan_speed_defaults(struct speed_params *p)
 	p->bandwidth_efficiency = 0.75;
 	p->compute_efficiency = 0.45;
 	p->prompt_tokens = 4096;
+	p->gpu_count = 1;
 }
 
 void plan_speed(const struct model *m, const struct settings *s, const struct estimate *e,
@@ -285,7 +286,8 @@ void plan_speed(const struct model *m, const struct settings *s, const struct es
 	double kv_host = kv_seq - kv_gpu;
 
 	bool unified = d && d->unified;
-	double gpu_bw = d ? d->bandwidth_gbps * 1e9 * p->bandwidth_efficiency : 0;
+	double parallel = e->vllm && p->gpu_count > 1 ? p->gpu_count : 1;
+	double gpu_bw = d ? d->bandwidth_gbps * 1e9 * p->bandwidth_efficiency * parallel : 0;
 	double host_bw =
 	    (unified ? d->bandwidth_gbps : p->host_bandwidth_gbps) * 1e9 * p->bandwidth_efficiency;
 	if (s->offload == OFFLOAD_CPU || !d) {
@@ -319,7 +321,7 @@ void plan_speed(const struct model *m, const struct settings *s, const struct es
 		attn += 2.0 * span * ((double)arch_q_dim(a) + (double)a->n_head * a->head_dim_v);
 	}
 	out->flops_per_token = 2.0 * (double)active_params + attn;
-	double tflops = d ? d->bf16_tflops : 0;
+	double tflops = d ? d->bf16_tflops * parallel : 0;
 	out->compute_known = tflops > 0;
 	double flops = tflops * 1e12 * p->compute_efficiency;
 
