@@ -21,7 +21,8 @@ enum cli_list { LIST_NONE, LIST_MODELS, LIST_HARDWARE, LIST_QUANTS };
 
 /* Everything the command line says. */
 struct cli_options {
-	const char *model; /* profile id or path (default CLI_DEFAULT_MODEL) */
+	const char *model;        /* profile id or path (default CLI_DEFAULT_MODEL) */
+	const char *save_profile; /* --save-profile ID (valid id), or NULL */
 	struct settings settings;
 	bool quant_given;   /* -q on the command line (else a GGUF keeps its types) */
 	const char *gpu_id; /* -g ID[xN]: device id, NULL for none */
@@ -30,7 +31,9 @@ struct cli_options {
 	bool text; /* --print: text even on a terminal */
 	bool help, version, no_color;
 	enum cli_list list;
-	bool tui; /* open the interactive view */
+	bool tui;                 /* open the interactive view */
+	enum ftype_engine engine; /* --engine (with engine_given) */
+	bool engine_given;
 	int solve;                  /* enum solve_what, or -1 */
 	int emit;                   /* enum launch_target, or -1 */
 	double gpu_share;           /* --gpu-share for unified memory, 0 = the profile's */

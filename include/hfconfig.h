@@ -30,6 +30,14 @@ extern const char *const hfconfig_known_keys[];
 /* True when key is one of hfconfig_known_keys. */
 bool hfconfig_key_known(const char *key);
 
+/* True when model_type is known; its tensor layout family into *family
+ * (may be NULL). */
+bool hfconfig_model_type_family(const char *model_type, enum arch_family *family);
+
+/* The known model_types whose layout is family, in table order: writes
+ * at most max of them into out (static strings) and returns how many. */
+size_t hfconfig_model_types(enum arch_family family, const char **out, size_t max);
+
 /* Fill *out from the source.  family_override (may be NULL or "") names a
  * tensor layout family instead of deriving it from model_type.  On failure
  * writes "<where> <key>: <problem>: '<value>'" into err. */

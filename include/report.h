@@ -12,6 +12,9 @@
 #include "hardware.h"
 #include "plan.h"
 #include "profile.h"
+#include "safetensors.h"
+
+struct cJSON;
 
 /* Everything one estimate report needs. */
 struct report {
@@ -27,6 +30,7 @@ struct report {
 	const struct solve_result *solve; /* --solve answer, or NULL */
 	int solve_what;                   /* enum solve_what when solve != NULL */
 	const char *launch[2];            /* llama-server and vLLM commands, or NULL */
+	const struct st_info *checkpoint; /* safetensors size as shipped, or NULL */
 };
 
 /* Human-readable breakdown (GiB and GB labelled). */
@@ -35,6 +39,17 @@ void report_text(const struct report *r, FILE *out);
 /* The JSON document (see the man page for its keys); returns a malloc'd
  * string owned by the caller, or NULL on allocation failure. */
 char *report_json(const struct report *r);
+
+/* The checkpoint block of the text report, and the "checkpoint" object
+ * of the JSON one (a new cJSON item, NULL on allocation failure). */
+void report_checkpoint_text(const struct st_info *c, FILE *out);
+struct cJSON *report_checkpoint_json(const struct st_info *c);
+
+/* A safetensors checkpoint without a config.json: the size as shipped and
+ * a note that the architecture is unknown (JSON: model.arch is null and
+ * there is no estimate).  The JSON string is malloc'd, or NULL. */
+void report_unknown_arch_text(const struct model_meta *meta, const struct st_info *c, FILE *out);
+char *report_unknown_arch_json(const struct model_meta *meta, const struct st_info *c);
 
 /* Label of the KV setting: "f16" or "q8_0/f16". */
 const char *report_kv_label(const struct settings *s, char *buf, size_t n);

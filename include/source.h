@@ -13,6 +13,7 @@
 
 #include "estimate.h"
 #include "profile.h"
+#include "safetensors.h"
 
 /* What kind of thing MODEL named. */
 enum source_kind {
@@ -29,12 +30,26 @@ struct source {
 	struct model model;  /* prepared: tensors, params, scratch */
 	bool file_types;     /* estimate with the stored tensor types (GGUF) */
 	char file_quant[24]; /* GGUF general.file_type name when known ("Q4_K_M") */
+	/* false only for safetensors without a config.json beside them: the
+	 * architecture is unknown and model is empty (nothing to estimate) */
+	bool has_arch;
+	bool has_checkpoint;       /* checkpoint holds safetensors header totals */
+	struct st_info checkpoint; /* bytes as shipped (has_checkpoint) */
+	char model_type[48];       /* config.json's model_type, or "" */
 };
 
 /* Resolve spec and load it into src (release with source_release).
+ *   profile id or .ini      the profile
+ *   *.gguf                  the GGUF header (split parts summed)
+ *   *.json or a directory   a Hugging Face config.json (a directory's
+ *                           config.json, plus its model.safetensors.index.json
+ *                           or model.safetensors when present)
+ *   *.safetensors, *.safetensors.index.json
+ *                           the checkpoint's headers, and the architecture
+ *                           from config.json in the same directory if any
  * Returns false with err naming the file, key or value on failure. */
 bool source_load(const struct profile_dirs *dirs, const char *spec, struct source *src,
-		 struct profile_warnings *warnings, char *err, size_t errlen);
+                 struct profile_warnings *warnings, char *err, size_t errlen);
 
 void source_release(struct source *src);
 

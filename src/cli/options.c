@@ -11,9 +11,12 @@
 #include "hardware.h"
 #include "launch.h"
 #include "plan.h"
+#include "profile_save.h"
 
 const struct cli_option cli_options_table[] = {
-    {"model", 'm', "MODEL", "model profile id or path to a profile .ini"},
+    {"model", 'm', "MODEL",
+     "profile id or .ini; a .gguf, config.json (or its directory), .safetensors or index.json"},
+    {"save-profile", 0, "ID", "save the model as user profile ID (then -m ID); never replaces one"},
     {"quant", 'q', "QUANT",
      "quantization: Q4_K_M, Q8_0, F16, IQ4_XS, FP8, AWQ, ... (--list quants)"},
     {"context", 'c', "N", "context length in tokens: 4096, 32k, 256K, 1M"},
@@ -26,6 +29,9 @@ const struct cli_option cli_options_table[] = {
     {"flash-attn", 0, "on|off", "flash attention, default on"},
     {"kv-unified", 0, NULL, "one KV stream shared by all sequences (llama-server's default)"},
     {"swa-full", 0, NULL, "full-size cache for sliding-window layers (--swa-full)"},
+    {"engine", 0, "NAME", "llama.cpp (default) or vllm: whose memory accounting to follow"},
+    {"gpu-util", 0, "F",
+     "vLLM --gpu-memory-utilization: the share of each GPU it may use, default 0.9"},
     {"solve", 0, "WHAT",
      "with -g: the largest context, best quant, fewest gpus, most batch or least offload that "
      "fits"},
@@ -167,6 +173,11 @@ static bool apply(struct cli_options *o, const struct cli_option *opt, const cha
 
 	if (!strcmp(name, "model")) {
 		o->model = v;
+	} else if (!strcmp(name, "save-profile")) {
+		char why[200];
+		if (!profile_id_check(v, why, sizeof(why)))
+			USAGE("--save-profile: %s", why);
+		o->save_profile = v;
 	} else if (!strcmp(name, "quant")) {
 		if (!ftype_find(v, &s->ftype))
 			USAGE("--quant: unknown quantization '%s' (see vramcalc --list quants)", v);
@@ -202,6 +213,20 @@ static bool apply(struct cli_options *o, const struct cli_option *opt, const cha
 		s->kv_unified = true;
 	} else if (!strcmp(name, "swa-full")) {
 		s->swa_full = true;
+	} else if (!strcmp(name, "engine")) {
+		if (!strcasecmp(v, "llama.cpp") || !strcasecmp(v, "llamacpp"))
+			o->engine = FT_LLAMACPP;
+		else if (!strcasecmp(v, "vllm"))
+			o->engine = FT_VLLM;
+		else
+			USAGE("--engine: '%s' is not llama.cpp or vllm", v);
+		o->engine_given = true;
+	} else if (!strcmp(name, "gpu-util")) {
+		char *end;
+		double x = strtod(v, &end);
+		if (end == v || *end || !(x > 0.0 && x <= 1.0))
+			USAGE("--gpu-util: '%s' is not a share above 0 and at most 1", v);
+		s->gpu_util = x;
 	} else if (!strcmp(name, "solve")) {
 		enum solve_what w;
 		if (!solve_find(v, &w))
@@ -290,10 +315,20 @@ bool cli_parse(int argc, char **argv, bool stdout_is_tty, struct cli_options *o,
 		if (!apply(o, opt, val, err, errlen))
 			return false;
 	}
+	if (o->engine_given) {
+		enum ftype_engine qe = ftype_get(o->settings.ftype)->engine;
+		if (!o->quant_given && o->engine == FT_VLLM)
+			o->settings.ftype = FT_V_BF16;
+		else if (qe != o->engine)
+			USAGE("--quant %s is a %s format, not one for --engine %s",
+			      ftype_get(o->settings.ftype)->name,
+			      qe == FT_VLLM ? "vLLM" : "llama.cpp",
+			      o->engine == FT_VLLM ? "vllm" : "llama.cpp");
+	}
 	if (o->solve >= 0 && !o->gpu_id)
 		USAGE("--solve %s needs the hardware to fit on: add -g ID[xN]",
 		      solve_name((enum solve_what)o->solve));
 	o->tui = stdout_is_tty && !o->json && !o->text && o->list == LIST_NONE && !o->help &&
-	         !o->version && o->solve < 0 && o->emit < 0;
+	         !o->version && o->solve < 0 && o->emit < 0 && !o->save_profile;
 	return true;
 }

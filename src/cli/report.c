@@ -11,7 +11,10 @@
 
 const char *report_kv_label(const struct settings *s, char *buf, size_t n)
 {
-	if (s->kv_k == s->kv_v)
+	if (ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types && s->kv_k != KV_FP8 &&
+	    s->kv_k != KV_F32)
+		snprintf(buf, n, "auto (bf16)");
+	else if (s->kv_k == s->kv_v)
 		snprintf(buf, n, "%s", kvtype_get(s->kv_k)->name);
 	else
 		snprintf(buf, n, "%s/%s", kvtype_get(s->kv_k)->name, kvtype_get(s->kv_v)->name);
@@ -201,15 +204,23 @@ void report_text(const struct report *r, FILE *out)
 		         e->rs_layers, s->n_seq, s->n_seq > 1 ? "s" : "");
 		row(out, "  recurrent state", e->r_bytes + e->s_bytes, c);
 	}
-	row(out, "compute", e->compute_bytes + e->compute_host_bytes,
-	    "estimate, llama.cpp compute buffers");
-	row(out, "output", e->output_bytes, "exact, logits buffer (host)");
-	row(out, "overhead", e->overhead_bytes,
-	    e->overhead_bytes ? "estimate, CUDA context + workspace" : "none (CPU only)");
+	if (e->vllm) {
+		row(out, "activations", e->compute_bytes,
+		    "estimate, vLLM's profiling pass (8,192 batched tokens)");
+		row(out, "overhead", e->overhead_bytes, "estimate, CUDA graphs + NCCL/cuBLAS");
+	} else {
+		row(out, "compute", e->compute_bytes + e->compute_host_bytes,
+		    "estimate, llama.cpp compute buffers");
+		row(out, "output", e->output_bytes, "exact, logits buffer (host)");
+		row(out, "overhead", e->overhead_bytes,
+		    e->overhead_bytes ? "estimate, CUDA context + workspace" : "none (CPU only)");
+	}
 	row(out, "total", e->total_bytes, "");
 	fprintf(out, "\n");
 	row(out, "GPU memory", e->gpu_bytes, "");
 	row(out, "host memory", e->host_bytes, "");
+	if (r->checkpoint)
+		report_checkpoint_text(r->checkpoint, out);
 
 	if (r->gpu) {
 		struct hw_fit f;
@@ -227,7 +238,20 @@ void report_text(const struct report *r, FILE *out)
 			for (uint32_t k = 0; k < r->gpu_count; k++)
 				devs[k] = r->gpu;
 			hw_split(e, devs, r->gpu_count, loads);
-			for (uint32_t k = 0; k < r->gpu_count; k++) {
+			for (uint32_t k = 0; k < r->gpu_count && e->vllm; k++) {
+				char t[32], h[32];
+				fprintf(out,
+				        "    GPU %u: tensor-parallel rank %-8u %10s (%s %s of its "
+				        "%.0f %% budget)\n",
+				        k, k, fmt_gib(t, sizeof(t), (double)loads[k].total_bytes),
+				        fmt_gib(h, sizeof(h),
+				                (double)(loads[k].headroom_bytes < 0
+				                             ? -loads[k].headroom_bytes
+				                             : loads[k].headroom_bytes)),
+				        loads[k].headroom_bytes < 0 ? "short" : "headroom",
+				        100 * e->budget_share);
+			}
+			for (uint32_t k = 0; k < r->gpu_count && !e->vllm; k++) {
 				char t[32], h[32];
 				uint32_t blocks = loads[k].n_slots - (loads[k].has_output ? 1 : 0);
 				char range[48];
@@ -440,6 +464,8 @@ char *report_json(const struct report *r)
 			cJSON_AddItemToArray(ho, device_json(&r->devices->v[i], e, 1, true));
 	}
 
+	if (r->checkpoint)
+		cJSON_AddItemToObject(root, "checkpoint", report_checkpoint_json(r->checkpoint));
 	char *text = cJSON_Print(root);
 	cJSON_Delete(root);
 	return text;

@@ -9,6 +9,7 @@
 #include "format.h"
 #include "hfconfig.h"
 #include "profile.h"
+#include "profile_save.h"
 #include "report.h"
 #include "source.h"
 #include "launch.h"
@@ -139,6 +140,53 @@ static int list_hardware(const struct cli_options *o, const struct device_list *
 	return 0;
 }
 
+/* --save-profile: write the loaded model as a user profile. */
+static bool save_profile(const struct cli_options *o, const struct source *src, FILE *errf)
+{
+	char dir[1024], path[1100], err[PROFILE_ERR_LEN];
+	if (!src->has_arch) {
+		fprintf(errf,
+		        "vramcalc: --save-profile: %s has no architecture to save (no config.json "
+		        "beside it)\n",
+		        o->model);
+		return false;
+	}
+	if (!profile_user_dir(dir, sizeof(dir))) {
+		fprintf(errf,
+		        "vramcalc: --save-profile: neither XDG_CONFIG_HOME nor HOME is set\n");
+		return false;
+	}
+	struct model_meta meta = src->meta;
+	if (!meta.native_dtype[0] && src->file_quant[0])
+		snprintf(meta.native_dtype, sizeof(meta.native_dtype), "%s", src->file_quant);
+	if (!profile_save_model(dir, o->save_profile, &meta, &src->model.arch, src->model_type,
+	                        path, sizeof(path), err, sizeof(err))) {
+		fprintf(errf, "vramcalc: --save-profile: %s\n", err);
+		return false;
+	}
+	fprintf(errf, "vramcalc: saved profile '%s' as %s (use -m %s)\n", o->save_profile, path,
+	        o->save_profile);
+	return true;
+}
+
+/* A checkpoint without an architecture: its size as shipped, no estimate. */
+static int unknown_arch(const struct cli_options *o, const struct source *src, FILE *out,
+                        FILE *errf)
+{
+	if (!o->json) {
+		report_unknown_arch_text(&src->meta, &src->checkpoint, out);
+		return 0;
+	}
+	char *s = report_unknown_arch_json(&src->meta, &src->checkpoint);
+	if (!s) {
+		fprintf(errf, "vramcalc: out of memory\n");
+		return 2;
+	}
+	fprintf(out, "%s\n", s);
+	free(s);
+	return 0;
+}
+
 int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 {
 	struct profile_dirs dirs;
@@ -183,6 +231,17 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 		goto out_devices;
 	}
 	print_warnings(&w, errf);
+	if (o->save_profile && !save_profile(o, &src, errf))
+		goto out_model;
+	if (!src.has_arch && (o->solve >= 0 || o->emit >= 0)) {
+		fprintf(errf, "vramcalc: --%s needs the architecture: put config.json beside %s\n",
+		        o->solve >= 0 ? "solve" : "emit", o->model);
+		goto out_model;
+	}
+	if (!src.has_arch) {
+		rc = unknown_arch(o, &src, out, errf);
+		goto out_model;
+	}
 	struct settings settings = o->settings;
 	settings.file_types = src.file_types && !o->quant_given;
 	if (settings.file_types && src.file_quant[0])
@@ -219,19 +278,30 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 		spp.host_bandwidth_gbps = o->host_bandwidth_gbps;
 	if (o->prompt_tokens)
 		spp.prompt_tokens = o->prompt_tokens;
+	spp.gpu_count = count;
 	if (gpu)
 		plan_speed(&src.model, &settings, &est, gpu, &spp, &sp);
 
 	char cmd[2][1024];
-	struct launch_input li = {
-	    &src.meta, &src.model, &settings, src.kind == SOURCE_GGUF ? o->model : NULL, count, 0};
+	struct launch_input li = {&src.meta, &src.model,
+	                          &settings, src.kind == SOURCE_GGUF ? o->model : NULL,
+	                          count,     settings.gpu_util};
 	for (int t = 0; t < LAUNCH_COUNT; t++)
 		launch_command((enum launch_target)t, &li, cmd[t], sizeof(cmd[t]));
 
-	struct report r = {
-	    &src.meta, &src.model,      &settings,        &est, &devices,
-	    gpu,       count,           gpu ? &sp : NULL, &spp, o->solve >= 0 ? &sol : NULL,
-	    o->solve,  {cmd[0], cmd[1]}};
+	struct report r = {&src.meta,
+	                   &src.model,
+	                   &settings,
+	                   &est,
+	                   &devices,
+	                   gpu,
+	                   count,
+	                   gpu ? &sp : NULL,
+	                   &spp,
+	                   o->solve >= 0 ? &sol : NULL,
+	                   o->solve,
+	                   {cmd[0], cmd[1]},
+	                   src.has_checkpoint ? &src.checkpoint : NULL};
 	if (o->emit >= 0 && !o->json) {
 		fprintf(out, "%s\n", cmd[o->emit]);
 	} else if (o->json) {

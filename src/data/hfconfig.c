@@ -109,12 +109,38 @@ static const struct type_row type_table[] = {
     {"qwen3_next", AF_QWEN3NEXT},
 };
 
+#define N_TYPES (sizeof(type_table) / sizeof(type_table[0]))
+
+bool hfconfig_model_type_family(const char *model_type, enum arch_family *family)
+{
+	for (size_t i = 0; i < N_TYPES; i++)
+		if (!strcmp(type_table[i].model_type, model_type)) {
+			if (family)
+				*family = type_table[i].family;
+			return true;
+		}
+	return false;
+}
+
+size_t hfconfig_model_types(enum arch_family family, const char **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < N_TYPES; i++)
+		if (type_table[i].family == family && n < max)
+			out[n++] = type_table[i].model_type;
+	return n;
+}
+
+/* Large enough for layer_types of ARCH_MAX_LAYERS entries of up to 31
+ * bytes each, commas included. */
+#define VALUE_BYTES 12288
+
 struct reader {
 	const struct config_source *src;
 	char *err;
 	size_t errlen;
 	bool ok;
-	char buf[4096];
+	char buf[VALUE_BYTES];
 };
 
 static const char *get(struct reader *r, const char *key)
@@ -236,6 +262,36 @@ static void read_layer_types(struct reader *r, struct model_arch *a, const char 
 	}
 }
 
+/* The keys every architecture needs, for the unknown model_type message. */
+static const char *const required_keys[] = {
+    "num_hidden_layers",       "hidden_size",         "vocab_size",
+    "max_position_embeddings", "num_attention_heads", NULL,
+};
+
+/* An unknown model_type: say which required keys the config has and
+ * lacks (is it a language model at all?), how to proceed, and which
+ * model_types are known. */
+static void unknown_type(struct reader *r, const char *model_type)
+{
+	char have[256] = "", lack[256] = "", known[512] = "";
+	for (const char *const *k = required_keys; *k; k++) {
+		char *dst = get(r, *k) ? have : lack;
+		size_t o = strlen(dst);
+		snprintf(dst + o, 256 - o, "%s%s", o ? ", " : "", *k);
+	}
+	for (size_t i = 0; i < N_TYPES; i++) {
+		size_t o = strlen(known);
+		snprintf(known + o, sizeof(known) - o, "%s%s", i ? ", " : "",
+		         type_table[i].model_type);
+	}
+	snprintf(r->err, r->errlen,
+	         "%s model_type: not a supported architecture: '%s'; required keys present: %s; "
+	         "missing: %s (a profile may name a known layout with [model] arch); known "
+	         "model_types: %s",
+	         r->src->where, model_type, *have ? have : "none", *lack ? lack : "none", known);
+	r->ok = false;
+}
+
 static void apply_pattern(struct model_arch *a, uint32_t period, enum layer_kind local)
 {
 	for (uint32_t il = 0; il < a->n_layer; il++)
@@ -263,15 +319,8 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		fail(&r, "model_type", "missing (required)", NULL);
 		return false;
 	} else {
-		bool found = false;
-		for (size_t i = 0; i < sizeof(type_table) / sizeof(type_table[0]); i++) {
-			if (!strcmp(type_table[i].model_type, model_type)) {
-				a->family = type_table[i].family;
-				found = true;
-			}
-		}
-		if (!found) {
-			fail(&r, "model_type", "not a supported architecture", model_type);
+		if (!hfconfig_model_type_family(model_type, &a->family)) {
+			unknown_type(&r, model_type);
 			return false;
 		}
 	}

@@ -4,11 +4,13 @@
 #include "source.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
 #include "gguf.h"
+#include "hfjson.h"
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -33,14 +35,21 @@ enum source_kind source_kind_of(const char *spec)
 	return SOURCE_PROFILE;
 }
 
-/* The id of a file-based model: its file name without the extension(s). */
+/* The id of a file-based model: its file name without the extension
+ * (".gguf", ".safetensors", ".safetensors.index.json"), so
+ * "qwen3-0.6b-Q4_K_M.gguf" gives "qwen3-0.6b-Q4_K_M". */
 static void id_from_file(const char *path, char *id, size_t n)
 {
+	static const char *const exts[] = {".safetensors.index.json", ".safetensors", ".gguf",
+	                                   ".json"};
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
-	size_t len = strcspn(base, ".");
-	if (len == 0)
-		len = strlen(base);
+	size_t len = strlen(base);
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (len > strlen(exts[i]) && ends_with(base, exts[i])) {
+			len -= strlen(exts[i]);
+			break;
+		}
 	if (len >= n)
 		len = n - 1;
 	memcpy(id, base, len);
@@ -93,14 +102,120 @@ static bool load_gguf(const char *path, struct source *src, char *err, size_t er
 	return ok;
 }
 
+/* The directory part of path ("." when there is none), into dir. */
+static void dir_of(const char *path, char *dir, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, n, ".");
+	else if (slash == path)
+		snprintf(dir, n, "/");
+	else
+		snprintf(dir, n, "%.*s", (int)(slash - path), path);
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+/* The architecture from a config.json. */
+static bool load_config(const char *path, struct source *src, struct profile_warnings *warnings,
+                        char *err, size_t errlen)
+{
+	struct hfjson_model hf;
+	if (!hfjson_load(path, &hf, warnings, err, errlen))
+		return false;
+	src->meta = hf.meta;
+	src->model.arch = hf.arch;
+	snprintf(src->model_type, sizeof(src->model_type), "%s", hf.model_type);
+	if (!model_prepare(&src->model)) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return false;
+	}
+	src->has_arch = true;
+	return true;
+}
+
+/* A safetensors checkpoint: its headers, and config.json beside it. */
+static bool load_safetensors(const char *path, struct source *src,
+                             struct profile_warnings *warnings, char *err, size_t errlen)
+{
+	if (!safetensors_read(path, &src->checkpoint, warnings, err, errlen))
+		return false;
+	src->has_checkpoint = true;
+	char dir[1024], config[1100];
+	dir_of(path, dir, sizeof(dir));
+	snprintf(config, sizeof(config), "%s/config.json", dir);
+	if (exists(config)) {
+		if (!load_config(config, src, warnings, err, errlen))
+			return false;
+	} else {
+		/* the directory's name when the file is model*.safetensors */
+		char real[4096];
+		const char *base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		const char *d = strncmp(base, "model", 5) == 0 && realpath(dir, real) ? real : NULL;
+		const char *dbase = d ? strrchr(d, '/') : NULL;
+		if (dbase && dbase[1])
+			snprintf(src->meta.id, sizeof(src->meta.id), "%s", dbase + 1);
+		else
+			id_from_file(path, src->meta.id, sizeof(src->meta.id));
+		snprintf(src->meta.name, sizeof(src->meta.name), "%s", src->meta.id);
+	}
+	snprintf(src->meta.path, sizeof(src->meta.path), "%s", path);
+	snprintf(src->meta.origin, sizeof(src->meta.origin), "safetensors");
+	snprintf(src->meta.source, sizeof(src->meta.source), "safetensors headers of %s%s", path,
+	         src->has_arch ? " and config.json" : "");
+	return true;
+}
+
+/* A directory: its config.json, and its checkpoint when there is one. */
+static bool load_dir(const char *dir, struct source *src, struct profile_warnings *warnings,
+                     char *err, size_t errlen)
+{
+	static const char *const checkpoints[] = {"model.safetensors.index.json",
+	                                          "model.safetensors"};
+	char path[1100];
+	size_t len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		len--; /* "Qwen3-8B/" names the same directory */
+	snprintf(path, sizeof(path), "%.*s/config.json", (int)len, dir);
+	if (!exists(path)) {
+		snprintf(err, errlen,
+		         "%s: no config.json in this directory (vramcalc reads a profile, *.gguf, "
+		         "config.json or *.safetensors)",
+		         dir);
+		return false;
+	}
+	if (!load_config(path, src, warnings, err, errlen))
+		return false;
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%.*s/%s", (int)len, dir, checkpoints[i]);
+		if (!exists(path))
+			continue;
+		if (!safetensors_read(path, &src->checkpoint, warnings, err, errlen))
+			return false;
+		src->has_checkpoint = true;
+		snprintf(src->meta.source, sizeof(src->meta.source),
+		         "config.json and safetensors headers in %s", dir);
+		break;
+	}
+	return true;
+}
+
 bool source_load(const struct profile_dirs *dirs, const char *spec, struct source *src,
                  struct profile_warnings *warnings, char *err, size_t errlen)
 {
+	bool ok = false;
 	memset(src, 0, sizeof(*src));
 	src->kind = source_kind_of(spec);
 	switch (src->kind) {
 	case SOURCE_GGUF:
-		return load_gguf(spec, src, err, errlen);
+		ok = load_gguf(spec, src, err, errlen);
+		src->has_arch = ok;
+		return ok;
 	case SOURCE_PROFILE:
 		if (!profile_resolve_model(dirs, spec, &src->meta, &src->model.arch, warnings, err,
 		                           errlen))
@@ -109,16 +224,23 @@ bool source_load(const struct profile_dirs *dirs, const char *spec, struct sourc
 			snprintf(err, errlen, "%s: out of memory", spec);
 			return false;
 		}
+		src->has_arch = true;
 		return true;
 	case SOURCE_HF_CONFIG:
+		ok = is_dir(spec) ? load_dir(spec, src, warnings, err, errlen)
+		                  : load_config(spec, src, warnings, err, errlen);
+		break;
 	case SOURCE_SAFETENSORS:
+		ok = load_safetensors(spec, src, warnings, err, errlen);
 		break;
 	}
-	snprintf(err, errlen, "%s: importing this kind of file is not supported yet", spec);
-	return false;
+	if (!ok)
+		source_release(src);
+	return ok;
 }
 
 void source_release(struct source *src)
 {
 	model_release(&src->model);
+	src->has_arch = false;
 }

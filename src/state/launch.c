@@ -57,6 +57,13 @@ static void llama_server(const struct launch_input *in, struct out *o)
 	uint32_t n_layers_all = a->n_layer + 1;
 	char note[160] = "";
 
+	if (ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types) {
+		put(o,
+		    "# %s is a vLLM checkpoint format: choose a llama.cpp quant (-q Q4_K_M, ...) "
+		    "for llama-server",
+		    ftype_get(s->ftype)->name);
+		return;
+	}
 	if (in->model_path)
 		put(o, "llama-server -m %s", in->model_path);
 	else
@@ -130,6 +137,16 @@ static void vllm(const struct launch_input *in, struct out *o)
 	put(o, " --kv-cache-dtype %s", s->kv_k == KV_FP8 ? "fp8" : "auto");
 	if (in->gpu_count > 1)
 		put(o, " --tensor-parallel-size %u", in->gpu_count);
+	const struct model_arch *a = &in->model->arch;
+	if (in->gpu_count > 1 && a->n_head % in->gpu_count != 0)
+		snprintf(note, sizeof(note),
+		         "# vLLM needs the tensor-parallel size to divide the %u attention heads",
+		         a->n_head);
+	if (ftype_get(s->ftype)->engine == FT_LLAMACPP || s->file_types)
+		snprintf(
+		    note, sizeof(note),
+		    "# vLLM serves the Hugging Face checkpoint, not this GGUF: estimate it with "
+		    "--engine vllm");
 	switch (s->ftype) {
 	case FT_V_FP8:
 		put(o, " --quantization fp8");

@@ -29,6 +29,8 @@ sources_for() {
 seeds_for() {
 	case "$1" in
 	gguf) echo "tests/data/truth/gguf tests/data/gguf-bad" ;;
+	config) echo "tests/data/truth/configs tests/data/json-bad" ;;
+	safetensors) echo "tests/data/safetensors" ;;
 	*) [ -d "tests/fuzz/seeds/$1" ] && echo "tests/fuzz/seeds/$1" ;;
 	esac
 }
@@ -38,10 +40,12 @@ if ! command -v "$CC_FUZZ" >/dev/null 2>&1; then
 	exit 2
 fi
 
+# profile.c includes the generated config.h (the installed data directory).
+mkdir -p "$OUT"
+printf '#define VRAMCALC_DATADIR "/usr/local/share/vramcalc"\n' >"$OUT/config.h"
 CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-DVRAMCALC_DATADIR=\"/usr/local/share/vramcalc\" \
-	-Iinclude -I/usr/include/iniparser $(pkg-config --cflags libcjson 2>/dev/null)"
+	-Iinclude -I$OUT -I/usr/include/iniparser $(pkg-config --cflags libcjson 2>/dev/null)"
 LIBS="-liniparser $(pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lm"
 
 status=0
