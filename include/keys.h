@@ -61,21 +61,21 @@ enum action {
 };
 
 /* Where a binding applies (bit mask of views, see session.h enum view). */
-#define KEYS_IN_MAIN (1u << 0)
+#define KEYS_IN_MAIN    (1u << 0)
 #define KEYS_IN_COMPARE (1u << 1)
 #define KEYS_IN_EXPLAIN (1u << 2)
-#define KEYS_IN_WHATIF (1u << 3)
-#define KEYS_IN_HELP (1u << 4)
+#define KEYS_IN_WHATIF  (1u << 3)
+#define KEYS_IN_HELP    (1u << 4)
 #define KEYS_EVERYWHERE 0x1fu
 
 /* One key binding. */
 struct key_binding {
-	int key;                /* character or enum keycode */
-	const char *name;       /* as the help screen writes it: "PgUp", "k" */
+	int key;          /* character or enum keycode */
+	const char *name; /* as the help screen writes it: "PgUp", "k" */
 	enum action action;
-	unsigned views;         /* KEYS_IN_* mask */
-	const char *bar;        /* key-bar label, or NULL to leave it off the bar */
-	const char *help;       /* one line for the help screen and man page */
+	unsigned views;   /* KEYS_IN_* mask */
+	const char *bar;  /* key-bar label, or NULL to leave it off the bar */
+	const char *help; /* one line for the help screen and man page */
 };
 
 /* The table, ending with a row whose name is NULL. */

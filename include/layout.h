@@ -52,18 +52,17 @@ struct slider_cols {
 /* A computed layout. */
 struct layout {
 	int rows, cols;
-	bool too_small;            /* only `notice` is meaningful */
-	int min_rows, min_cols;    /* the size this view needs */
-	struct rect notice;        /* where the "terminal too small" text goes */
+	bool too_small;         /* only `notice` is meaningful */
+	int min_rows, min_cols; /* the size this view needs */
+	struct rect notice;     /* where the "terminal too small" text goes */
 	struct rect box[BOX_COUNT];
-	struct rect popup;         /* modal picker or prompt, over the rest */
-	struct slider_cols sl;     /* slider row columns */
+	struct rect popup;     /* modal picker or prompt, over the rest */
+	struct slider_cols sl; /* slider row columns */
 };
 
 /* Lay out a rows x cols terminal for a view with n_sliders slider rows.
  * rows and cols may be anything (even 0 or negative: too small). */
-void layout_compute(int rows, int cols, enum layout_kind kind, int n_sliders,
-		    struct layout *out);
+void layout_compute(int rows, int cols, enum layout_kind kind, int n_sliders, struct layout *out);
 
 /* True when r lies inside a rows x cols screen (empty rectangles do). */
 bool rect_inside(const struct rect *r, int rows, int cols);

@@ -95,10 +95,16 @@ extern const struct slider_def slider_table[SL_COUNT];
  * count. */
 size_t session_context_steps(uint64_t max_tokens, uint64_t *out, size_t max);
 
-/* Quantizations in slider order: ascending bits per weight, llama.cpp
- * file types first, then vLLM formats.  Returns the position of f. */
-extern const enum ftype session_quant_order[FT_COUNT];
-int session_quant_pos(enum ftype f);
+struct session;
+
+/* Quantizations of catalog entry m in slider order: ascending bits per
+ * weight as that model's tensors come out under each recipe (so the total
+ * falls monotonically to the left), llama.cpp file types first, then vLLM
+ * formats.  FT_COUNT entries. */
+const enum ftype *session_quant_order(const struct session *s, size_t m);
+
+/* Position of f in the live model's quant order. */
+int session_quant_pos(const struct session *s, enum ftype f);
 
 /* Panes that Tab moves between in the main view. */
 enum pane { PANE_SLIDERS, PANE_HARDWARE, PANE_COUNT };
@@ -112,11 +118,11 @@ enum modal { MODAL_NONE, MODAL_PICK_MODEL, MODAL_PICK_GPU, MODAL_PICK_SESSION, M
 /* What a prompt's text is for. */
 enum prompt_kind { PROMPT_SLIDER, PROMPT_SAVE };
 
-#define SESSION_UNDO_MAX 64
-#define SESSION_TEXT_MAX 64
-#define SESSION_LINE_MAX 160
+#define SESSION_UNDO_MAX    64
+#define SESSION_TEXT_MAX    64
+#define SESSION_LINE_MAX    160
 #define SESSION_EXPLAIN_MAX 96
-#define SESSION_SAVED_MAX 64
+#define SESSION_SAVED_MAX   64
 
 /* Status line severity. */
 enum status_level { STATUS_INFO, STATUS_WARN, STATUS_ERROR };
@@ -135,11 +141,11 @@ struct hw_row {
 /* One quantization of the compare view. */
 struct compare_row {
 	enum ftype ftype;
-	bool valid;              /* passed estimate_check */
-	char err[128];           /* reason when not valid */
+	bool valid;    /* passed estimate_check */
+	char err[128]; /* reason when not valid */
 	uint64_t weights_bytes, kv_bytes, total_bytes, gpu_bytes;
-	double bpw;              /* of the weights */
-	struct hw_fit fit;       /* on the chosen GPU x count */
+	double bpw;        /* of the weights */
+	struct hw_fit fit; /* on the chosen GPU x count */
 };
 
 /* A filtered list: the model, hardware or saved-session picker. */
@@ -147,7 +153,7 @@ struct picker {
 	char query[SESSION_TEXT_MAX]; /* typed filter */
 	size_t *match;                /* indices that pass the filter (owned) */
 	size_t n, cap;
-	size_t sel;                   /* index into match */
+	size_t sel;                      /* index into match */
 	char (*names)[SESSION_TEXT_MAX]; /* saved sessions (MODAL_PICK_SESSION) */
 	size_t n_names;
 };
@@ -157,43 +163,48 @@ struct session {
 	/* Catalogs: borrowed, must outlive the session. */
 	const struct catalog *cat;
 	const struct device_list *devs;
-	struct model *models; /* cat->n prepared models (owned) */
-	size_t *model_order;  /* catalog indices by total parameters (owned) */
-	size_t *gpu_order;    /* device indices by usable memory (owned) */
+	struct model *models;                /* cat->n prepared models (owned) */
+	size_t *model_order;                 /* catalog indices by total parameters (owned) */
+	size_t *gpu_order;                   /* device indices by usable memory (owned) */
+	enum ftype (*quant_order)[FT_COUNT]; /* per model, see session_quant_order (owned) */
+	size_t file_model; /* the entry whose tensors came from a file (SIZE_MAX: none):
+	                    * the only one "as stored" (settings.file_types) means anything */
 
-	struct config cur;    /* the live configuration (B when pinned) */
+	struct config cur; /* the live configuration (B when pinned) */
 	bool pinned;
-	struct config pin;    /* A */
+	struct config pin; /* A */
 	struct config undo[SESSION_UNDO_MAX], redo[SESSION_UNDO_MAX];
 	int n_undo, n_redo;
 
 	enum view view;
 	enum pane pane;
-	int slider;           /* focused slider (enum slider_id) */
+	int slider; /* focused slider (enum slider_id) */
 	enum modal modal;
 	struct picker pick;
 	enum prompt_kind prompt_kind;
 	char prompt[SESSION_TEXT_MAX];
-	int hw_filter;        /* -1: every category, else enum hw_category */
-	size_t hw_sel;        /* selected row of the hardware list */
-	size_t cmp_sel;       /* selected row of the compare view */
-	int scroll;           /* first line of the explain and help views */
-	char sessions_dir[512]; /* where s/S save and load */
+	int hw_filter;           /* -1: every category, else enum hw_category */
+	size_t hw_sel;           /* selected row of the hardware list */
+	size_t cmp_sel;          /* selected row of the compare view */
+	int scroll;              /* first line of the explain and help views */
+	char sessions_dir[512];  /* where s/S save and load */
 	uint64_t host_ram_bytes; /* this machine's memory (0: unknown) */
 
-	char status[256];
+	char status[256]; /* the last action's message; cleared by the next key */
 	enum status_level status_level;
+	char warning[256]; /* a standing warning (profile loading), shown when
+	                    * there is no status message */
 
 	/* Results of session_recalc(). */
-	bool valid;           /* the live configuration passed estimate_check */
-	char err[256];        /* why not */
+	bool valid;    /* the live configuration passed estimate_check */
+	char err[256]; /* why not */
 	struct estimate est;
-	struct hw_fit fit;    /* est on cur.gpu x cur.gpu_count */
+	struct hw_fit fit; /* est on cur.gpu x cur.gpu_count */
 	bool pin_valid;
 	char pin_err[256];
 	struct estimate pin_est;
 	struct hw_fit pin_fit;
-	struct hw_row *hw;    /* sorted, filtered hardware list (owned) */
+	struct hw_row *hw; /* sorted, filtered hardware list (owned) */
 	size_t n_hw;
 	struct compare_row cmp[FT_COUNT];
 	char explain[SESSION_EXPLAIN_MAX][SESSION_LINE_MAX];
@@ -201,13 +212,26 @@ struct session {
 };
 
 /* Start a session on catalog entry `model` with settings, device `gpu` and
- * count.  Prepares every model of the catalog (their tensor lists); returns
- * false with a reason on allocation failure.  The caller sets
- * sessions_dir and host_ram_bytes afterwards if it wants them. */
+ * count.  Prepares every model of the catalog (their tensor lists), except
+ * that when `given` is not NULL it is entry `model` already prepared (a
+ * GGUF's stored tensor list): the session takes it over, releases it in
+ * session_free(), and leaves *given empty.  Returns false with a reason on
+ * allocation failure.  The caller sets sessions_dir and host_ram_bytes
+ * afterwards if it wants them. */
 bool session_init(struct session *s, const struct catalog *cat, const struct device_list *devs,
-		  size_t model, const struct settings *set, size_t gpu, uint32_t gpu_count,
-		  char *err, size_t errlen);
+                  size_t model, const struct settings *set, size_t gpu, uint32_t gpu_count,
+                  struct model *given, char *err, size_t errlen);
 void session_free(struct session *s);
+
+/* Select catalog entry i as the live model, adjusting settings it cannot
+ * take (expert offload on a dense model, layer counts past its depth,
+ * different K and V types with MLA, stored types of a file it does not
+ * come from); a status line says what changed. */
+void session_select_model(struct session *s, size_t i);
+
+/* A device name without the vendor and brand words narrow rows have no
+ * room for: "NVIDIA GeForce RTX 4090" -> "RTX 4090".  Points into d. */
+const char *session_device_short_name(const struct device *d);
 
 /* The prepared model of catalog entry i. */
 const struct model *session_model(const struct session *s, size_t i);
@@ -243,18 +267,18 @@ bool session_redo(struct session *s);
 
 /* Set the status line (printf-style). */
 void session_status(struct session *s, enum status_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* How comfortably a fit fits: FIT_NO when it overflows, FIT_TIGHT when
- * less than a tenth of the capacity (usable x count) is left. */
+ * the fullest device has less than a tenth of its usable memory left. */
 enum fit_level session_fit_level(const struct hw_fit *f, uint64_t usable_bytes);
 
 /* Devices of category filter `filter` (-1 all) sorted by fit for est:
  * those that fit on one device (smallest first), those that need several
  * (fewest first), those that never fit (largest first).  Writes up to max
  * rows and returns the count. */
-size_t session_rank_hardware(const struct estimate *est, const struct device_list *devs,
-			     int filter, struct hw_row *out, size_t max);
+size_t session_rank_hardware(const struct estimate *est, const struct device_list *devs, int filter,
+                             struct hw_row *out, size_t max);
 
 /* Does catalog entry i match a picker query?  Every whitespace-separated
  * word must match the id, name, family or size ("8b", "70B"); a word
@@ -278,7 +302,7 @@ bool session_save(const struct session *s, const char *name, char *err, size_t e
 /* Read DIR/NAME.ini into *c (validated against the catalogs).  On failure
  * *c is untouched and err names the file, key and value. */
 bool session_load(const struct session *s, const char *name, struct config *c, char *err,
-		  size_t errlen);
+                  size_t errlen);
 
 /* Names of the saved sessions in DIR, sorted; returns the count. */
 size_t session_list_saved(const char *dir, char (*names)[SESSION_TEXT_MAX], size_t max);

@@ -1,0 +1,211 @@
+/*
+ * explain.c - the explain view's text: how each number of the live
+ * estimate was computed, with the architecture values it used, so that a
+ * wrong profile stands out.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "format.h"
+#include "session.h"
+
+/* Append one line (printf-style); lines past the buffer are dropped. */
+static void line(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void line(struct session *s, const char *fmt, ...)
+{
+	if (s->n_explain >= SESSION_EXPLAIN_MAX)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->explain[s->n_explain++], SESSION_LINE_MAX, fmt, ap);
+	va_end(ap);
+}
+
+static const char *gib(char *b, double bytes)
+{
+	return fmt_gib(b, 32, bytes);
+}
+
+static const char *th(char *b, uint64_t v)
+{
+	return fmt_thousands(b, 32, v);
+}
+
+static void explain_arch(struct session *s, const struct model *m)
+{
+	const struct model_arch *a = &m->arch;
+	char x[32], y[32], z[32];
+	uint32_t swa = 0, rec = 0, nokv = 0;
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		if (a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED)
+			swa++;
+		else if (a->layer_kind[il] == LK_RECURRENT)
+			rec++;
+		if (a->layer_kind[il] != LK_RECURRENT && !arch_layer_has_kv(a, il))
+			nokv++;
+	}
+	line(s, "ARCHITECTURE (as the profile gives it)");
+	line(s, "  %s family, llama.cpp arch '%s', %u layers, hidden %u, vocab %s",
+	     arch_family_name(a->family), a->gguf_arch, a->n_layer, a->n_embd, th(x, a->n_vocab));
+	line(s, "  native context %s tokens, FFN width %u, %s embeddings", th(y, a->n_ctx_train),
+	     a->n_ff, a->tied_embeddings ? "tied" : "separate output");
+	if (arch_is_mla(a))
+		line(s,
+		     "  MLA: %u heads, kv_lora_rank %u, q_lora_rank %u, rope dim %u, nope dim %u, "
+		     "v head dim %u",
+		     a->n_head, a->kv_lora_rank, a->q_lora_rank, a->qk_rope_dim, a->qk_nope_dim,
+		     a->v_head_dim);
+	else
+		line(s, "  attention: %u query heads, %u KV heads, head dim K %u / V %u", a->n_head,
+		     a->n_head_kv, a->head_dim_k, a->head_dim_v);
+	if (swa)
+		line(s, "  sliding window %u tokens on %u of %u layers", a->n_swa, swa, a->n_layer);
+	if (rec)
+		line(s,
+		     "  recurrent (%s) on %u layers: d_conv %u, d_state %u, d_inner %u, groups %u, "
+		     "heads %u",
+		     a->rec_kind == RK_MAMBA2 ? "Mamba-2" : "gated DeltaNet", rec, a->ssm_d_conv,
+		     a->ssm_d_state, a->ssm_d_inner, a->ssm_n_group, a->ssm_n_head);
+	if (nokv)
+		line(s, "  %u attention layers keep no KV cache (shared)", nokv);
+	if (a->n_expert)
+		line(s,
+		     "  experts: %u routed, %u per token, width %u; shared width %u; %u dense lead "
+		     "layer%s",
+		     a->n_expert, a->n_expert_used, a->n_ff_exp, a->n_ff_shexp, a->n_dense_lead,
+		     a->n_dense_lead == 1 ? "" : "s");
+	line(s, "  parameters: %s total (%s), %s active per token",
+	     fmt_params(x, 32, m->params_total), th(z, m->params_total),
+	     fmt_params(y, 32, m->params_active));
+}
+
+static void explain_weights(struct session *s, const struct model *m, const struct estimate *e)
+{
+	const struct settings *st = &s->cur.set;
+	char x[32], y[32], z[32];
+	line(s, "%s", "");
+	line(s, "WEIGHTS %s (%s)", gib(x, (double)e->weights_bytes),
+	     e->weights_exact == EXACT ? "exact" : "estimate");
+	line(s, "  %s: %zu tensors, every tensor's type chosen by the recipe, rows x row bytes",
+	     st->file_types ? "types as stored" : ftype_get(st->ftype)->name, m->tensors.n);
+	for (int t = 0; t < QT_COUNT; t++) {
+		if (!e->type_count[t])
+			continue;
+		line(s, "  %-8s %5u tensors %14s B  %12s  %.4g bits/weight",
+		     qtype_get((enum qtype)t)->name, e->type_count[t], th(x, e->type_bytes[t]),
+		     gib(y, (double)e->type_bytes[t]), qtype_bpw((enum qtype)t));
+	}
+	line(s, "  = %s B over %s parameters = %.3f bits/weight", th(x, e->weights_bytes),
+	     th(y, m->params_total), e->weights_bpw);
+	if (e->fallback_tensors)
+		line(s,
+		     "  %u tensors fell back to another type (rows not a whole number of blocks)",
+		     e->fallback_tensors);
+	line(s, "  placement (%s): GPU %s, host %s (token_embd always in host memory%s)",
+	     offload_mode_name(st->offload), gib(x, (double)e->weights_gpu_bytes),
+	     gib(z, (double)e->weights_host_bytes),
+	     m->arch.tied_embeddings ? "; tied output copied to the GPU" : "");
+}
+
+static void explain_kv(struct session *s, const struct estimate *e)
+{
+	const struct settings *st = &s->cur.set;
+	const struct model_arch *a = &session_model(s, s->cur.model)->arch;
+	char x[32], y[32], z[32];
+	line(s, "%s", "");
+	line(s, "KV CACHE %s (exact)", gib(x, (double)e->kv_bytes));
+	line(s, "  context %s -> %s cells per stream x %u stream%s (padded to 256%s)",
+	     th(x, st->ctx_tokens), th(y, e->n_ctx_seq), e->n_stream, e->n_stream == 1 ? "" : "s",
+	     e->n_stream > 1 ? ", context split over the sequences" : "");
+	uint64_t full_cells = e->n_ctx_seq * e->n_stream;
+	if (e->kv_layers && full_cells) {
+		uint64_t k_row = e->k_bytes / ((uint64_t)e->kv_layers * full_cells);
+		uint64_t v_row = e->v_bytes / ((uint64_t)e->kv_layers * full_cells);
+		if (arch_is_mla(a))
+			line(s,
+			     "  MLA latent: %u layers x %s cells x (%u + %u) x %s = %s B per cell "
+			     "= %s",
+			     e->kv_layers, th(x, full_cells), a->kv_lora_rank, a->qk_rope_dim,
+			     kvtype_get(st->kv_k)->name, th(y, k_row), gib(z, (double)e->k_bytes));
+		else
+			line(s,
+			     "  full: %u layers x %s cells x (K %s B + V %s B per cell: KV heads x "
+			     "head dim in %s/%s)",
+			     e->kv_layers, th(x, full_cells), th(y, k_row), th(z, v_row),
+			     kvtype_get(st->kv_k)->name, kvtype_get(st->kv_v)->name);
+		line(s, "        = K %s + V %s", gib(x, (double)e->k_bytes),
+		     gib(y, (double)e->v_bytes));
+	}
+	if (e->kv_layers_swa)
+		line(s,
+		     "  sliding: %u layers x %s cells x %u stream%s (window %u%s + ubatch %u, "
+		     "padded) "
+		     "= %s",
+		     e->kv_layers_swa, th(x, e->kv_cells_swa), e->n_stream,
+		     e->n_stream == 1 ? "" : "s", a->n_swa,
+		     st->kv_unified && st->n_seq > 1 ? " x sequences" : "", st->n_ubatch,
+		     gib(y, (double)(e->swa_k_bytes + e->swa_v_bytes)));
+	if (e->rs_layers)
+		line(
+		    s,
+		    "  recurrent: %u layers x %u sequence%s, f32 conv %s + state %s (context-free)",
+		    e->rs_layers, st->n_seq, st->n_seq == 1 ? "" : "s", gib(x, (double)e->r_bytes),
+		    gib(y, (double)e->s_bytes));
+	line(s, "  placement: GPU %s, host %s", gib(x, (double)e->kv_gpu_bytes),
+	     gib(y, (double)e->kv_host_bytes));
+}
+
+static void explain_rest(struct session *s, const struct estimate *e)
+{
+	const struct settings *st = &s->cur.set;
+	const struct model_arch *a = &session_model(s, s->cur.model)->arch;
+	const struct device *d = &s->devs->v[s->cur.gpu];
+	char x[32], y[32], z[32];
+	uint64_t n_tok = st->n_ubatch < e->n_ctx_seq ? st->n_ubatch : e->n_ctx_seq;
+	line(s, "%s", "");
+	line(s, "COMPUTE %s (estimate)",
+	     gib(x, (double)(e->compute_bytes + e->compute_host_bytes)));
+	line(s, "  %s tokens per step (ubatch %u, at most the cells) x the larger of the output",
+	     th(x, n_tok), st->n_ubatch);
+	line(s, "  phase (f32 logits over %s vocab) and the attention phase (flash attention %s)",
+	     th(y, a->n_vocab), e->flash_attn ? "on: f16 mask" : "off: f32 scores per head");
+	line(s, "  device buffer %s, host input buffer %s", gib(x, (double)e->compute_bytes),
+	     gib(y, (double)e->compute_host_bytes));
+	line(s, "%s", "");
+	line(s, "OUTPUT %s (exact): 4 B x vocab %s x %u sequence%s, host memory",
+	     gib(x, (double)e->output_bytes), th(y, a->n_vocab), st->n_seq,
+	     st->n_seq == 1 ? "" : "s");
+	line(s, "OVERHEAD %s (estimate): CUDA context, cuBLAS workspace, pool slack per GPU",
+	     gib(x, (double)e->overhead_bytes));
+	line(s, "%s", "");
+	line(s, "TOTAL %s = weights + KV cache + compute + output + overhead",
+	     gib(x, (double)e->total_bytes));
+	line(s, "  GPU memory %s, host memory %s", gib(x, (double)e->gpu_bytes),
+	     gib(y, (double)e->host_bytes));
+	line(s, "  on %ux %s: need %s (each extra device adds its compute buffer and overhead)",
+	     s->cur.gpu_count, d->name, gib(x, (double)s->fit.need_bytes));
+	int64_t h = s->fit.headroom_bytes;
+	line(s, "  usable %s x %u, %s %s", gib(y, (double)hw_usable_bytes(d)), s->cur.gpu_count,
+	     h < 0 ? "short by" : "headroom", gib(z, (double)(h < 0 ? -h : h)));
+	line(s, "  sizes: GiB = 2^30 bytes, GB = 10^9 bytes");
+}
+
+void session_explain(struct session *s)
+{
+	s->n_explain = 0;
+	const struct model *m = session_model(s, s->cur.model);
+	const struct model_meta *meta = &s->cat->v[s->cur.model].meta;
+	line(s, "%s (%s), profile %s", meta->name, meta->id, meta->path);
+	line(s, "%s", "");
+	explain_arch(s, m);
+	if (!s->valid) {
+		line(s, "%s", "");
+		line(s, "not computed: %s", s->err);
+		return;
+	}
+	explain_weights(s, m, &s->est);
+	explain_kv(s, &s->est);
+	explain_rest(s, &s->est);
+}

@@ -1,0 +1,834 @@
+/*
+ * session.c - the interactive session: configuration, undo, pin, views,
+ * pickers and prompts, keys to actions, and recalculation.
+ */
+#include "session.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "format.h"
+#include "keys.h"
+
+#define PAGE 10 /* rows moved by PgUp/PgDn in lists and text */
+
+bool config_equal(const struct config *a, const struct config *b)
+{
+	const struct settings *x = &a->set, *y = &b->set;
+	return a->model == b->model && a->gpu == b->gpu && a->gpu_count == b->gpu_count &&
+	       x->ftype == y->ftype && x->file_types == y->file_types &&
+	       x->ctx_tokens == y->ctx_tokens && x->n_seq == y->n_seq && x->kv_k == y->kv_k &&
+	       x->kv_v == y->kv_v && x->n_ubatch == y->n_ubatch && x->flash_attn == y->flash_attn &&
+	       x->kv_unified == y->kv_unified && x->swa_full == y->swa_full &&
+	       x->offload == y->offload && x->offload_layers == y->offload_layers &&
+	       x->expert_gpu_share == y->expert_gpu_share && x->gpu_util == y->gpu_util;
+}
+
+void session_status(struct session *s, enum status_level level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->status, sizeof(s->status), fmt, ap);
+	va_end(ap);
+	s->status_level = level;
+}
+
+const struct model *session_model(const struct session *s, size_t i)
+{
+	assert(i < s->cat->n);
+	return &s->models[i];
+}
+
+/* qsort context: C11 qsort has none, so the comparators see these. */
+static const struct session *sort_session;
+
+static int by_params(const void *a, const void *b)
+{
+	const struct model *x = &sort_session->models[*(const size_t *)a];
+	const struct model *y = &sort_session->models[*(const size_t *)b];
+	if (x->params_total != y->params_total)
+		return x->params_total < y->params_total ? -1 : 1;
+	return strcmp(sort_session->cat->v[*(const size_t *)a].meta.id,
+	              sort_session->cat->v[*(const size_t *)b].meta.id);
+}
+
+static int by_memory(const void *a, const void *b)
+{
+	const struct device *x = &sort_session->devs->v[*(const size_t *)a];
+	const struct device *y = &sort_session->devs->v[*(const size_t *)b];
+	uint64_t mx = hw_usable_bytes(x), my = hw_usable_bytes(y);
+	if (mx != my)
+		return mx < my ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+const enum ftype *session_quant_order(const struct session *s, size_t m)
+{
+	assert(m < s->cat->n);
+	return s->quant_order[m];
+}
+
+/* Weights bits per weight of each file type for one model (scratch for
+ * the sort below). */
+static double quant_bpw[FT_COUNT];
+
+static int by_bpw(const void *a, const void *b)
+{
+	enum ftype x = *(const enum ftype *)a, y = *(const enum ftype *)b;
+	enum ftype_engine ex = ftype_get(x)->engine, ey = ftype_get(y)->engine;
+	if (ex != ey)
+		return ex == FT_LLAMACPP ? -1 : 1;
+	if (quant_bpw[x] != quant_bpw[y])
+		return quant_bpw[x] < quant_bpw[y] ? -1 : 1;
+	/* Equal sizes: the file-type table lists larger recipes first. */
+	return x > y ? -1 : x < y;
+}
+
+/* Order the file types of model m by the bits per weight they give it. */
+static void order_quants(struct session *s, size_t m)
+{
+	struct settings st;
+	struct estimate e;
+	estimate_settings_default(&st);
+	for (int f = 0; f < FT_COUNT; f++) {
+		st.ftype = (enum ftype)f;
+		estimate_run(&s->models[m], &st, &e);
+		quant_bpw[f] = e.weights_bpw;
+		s->quant_order[m][f] = (enum ftype)f;
+	}
+	qsort(s->quant_order[m], FT_COUNT, sizeof(enum ftype), by_bpw);
+}
+
+bool session_init(struct session *s, const struct catalog *cat, const struct device_list *devs,
+                  size_t model, const struct settings *set, size_t gpu, uint32_t gpu_count,
+                  struct model *given, char *err, size_t errlen)
+{
+	assert(cat->n > 0 && model < cat->n && devs->n > 0 && gpu < devs->n);
+	memset(s, 0, sizeof(*s));
+	s->cat = cat;
+	s->devs = devs;
+	s->hw_filter = -1;
+	s->file_model = SIZE_MAX;
+	s->cur.model = model;
+	s->cur.set = *set;
+	s->cur.gpu = gpu;
+	s->cur.gpu_count = gpu_count ? gpu_count : 1;
+	session_default_dir(s->sessions_dir, sizeof(s->sessions_dir));
+
+	size_t pick_cap = cat->n > devs->n ? cat->n : devs->n;
+	if (pick_cap < SESSION_SAVED_MAX)
+		pick_cap = SESSION_SAVED_MAX;
+	s->models = calloc(cat->n, sizeof(*s->models));
+	s->model_order = calloc(cat->n, sizeof(size_t));
+	s->gpu_order = calloc(devs->n, sizeof(size_t));
+	s->quant_order = calloc(cat->n, sizeof(*s->quant_order));
+	s->hw = calloc(devs->n, sizeof(*s->hw));
+	s->pick.match = calloc(pick_cap, sizeof(size_t));
+	s->pick.cap = pick_cap;
+	s->pick.names = calloc(SESSION_SAVED_MAX, sizeof(*s->pick.names));
+	if (!s->models || !s->model_order || !s->gpu_order || !s->quant_order || !s->hw ||
+	    !s->pick.match || !s->pick.names)
+		goto oom;
+	for (size_t i = 0; i < cat->n; i++) {
+		if (given && i == model) {
+			s->models[i] = *given;
+			memset(given, 0, sizeof(*given));
+			s->file_model = i;
+		} else {
+			s->models[i].arch = cat->v[i].arch;
+			if (!model_prepare(&s->models[i]))
+				goto oom;
+		}
+		s->model_order[i] = i;
+		order_quants(s, i);
+	}
+	for (size_t i = 0; i < devs->n; i++)
+		s->gpu_order[i] = i;
+	sort_session = s;
+	qsort(s->model_order, cat->n, sizeof(size_t), by_params);
+	qsort(s->gpu_order, devs->n, sizeof(size_t), by_memory);
+	sort_session = NULL;
+	return true;
+oom:
+	snprintf(err, errlen, "out of memory preparing %zu models", cat->n);
+	session_free(s);
+	return false;
+}
+
+void session_free(struct session *s)
+{
+	if (s->models && s->cat)
+		for (size_t i = 0; i < s->cat->n; i++)
+			model_release(&s->models[i]);
+	free(s->models);
+	free(s->model_order);
+	free(s->gpu_order);
+	free(s->quant_order);
+	s->quant_order = NULL;
+	free(s->hw);
+	free(s->pick.match);
+	free(s->pick.names);
+	s->models = NULL;
+	s->model_order = s->gpu_order = s->pick.match = NULL;
+	s->hw = NULL;
+	s->pick.names = NULL;
+}
+
+/* ---- undo and redo ---- */
+
+static void push(struct config *stack, int *n, const struct config *c)
+{
+	if (*n == SESSION_UNDO_MAX) {
+		memmove(stack, stack + 1, (SESSION_UNDO_MAX - 1) * sizeof(*stack));
+		(*n)--;
+	}
+	stack[(*n)++] = *c;
+}
+
+/* After s->cur changed from *before: record the step.  Returns reactions. */
+static unsigned commit(struct session *s, const struct config *before)
+{
+	if (config_equal(before, &s->cur))
+		return REACT_REDRAW;
+	push(s->undo, &s->n_undo, before);
+	s->n_redo = 0;
+	return REACT_RECALC | REACT_REDRAW;
+}
+
+bool session_set_config(struct session *s, const struct config *c)
+{
+	struct config before = s->cur;
+	s->cur = *c;
+	return commit(s, &before) & REACT_RECALC;
+}
+
+bool session_undo(struct session *s)
+{
+	if (!s->n_undo)
+		return false;
+	push(s->redo, &s->n_redo, &s->cur);
+	s->cur = s->undo[--s->n_undo];
+	return true;
+}
+
+bool session_redo(struct session *s)
+{
+	if (!s->n_redo)
+		return false;
+	push(s->undo, &s->n_undo, &s->cur);
+	s->cur = s->redo[--s->n_redo];
+	return true;
+}
+
+/* ---- fit and hardware list ---- */
+
+enum fit_level session_fit_level(const struct hw_fit *f, uint64_t usable_bytes)
+{
+	if (!f->fits)
+		return FIT_NO;
+	return (double)f->headroom_bytes < (double)usable_bytes / 10.0 ? FIT_TIGHT : FIT_OK;
+}
+
+static const struct device_list *rank_devs;
+
+static int by_fit(const void *a, const void *b)
+{
+	const struct hw_row *x = a, *y = b;
+	if (x->group != y->group)
+		return x->group - y->group;
+	uint64_t mx = hw_usable_bytes(&rank_devs->v[x->dev]);
+	uint64_t my = hw_usable_bytes(&rank_devs->v[y->dev]);
+	if (x->group == 1 && x->needed != y->needed)
+		return x->needed < y->needed ? -1 : 1;
+	if (mx != my)
+		return (x->group == 2 ? mx > my : mx < my) ? -1 : 1;
+	return strcmp(rank_devs->v[x->dev].name, rank_devs->v[y->dev].name);
+}
+
+size_t session_rank_hardware(const struct estimate *est, const struct device_list *devs, int filter,
+                             struct hw_row *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < devs->n && n < max; i++) {
+		const struct device *d = &devs->v[i];
+		if (filter >= 0 && (int)d->category != filter)
+			continue;
+		struct hw_fit f;
+		hw_fit(est, d, 1, &f);
+		struct hw_row r = {.dev = i, .needed = f.needed};
+		if (est->gpu_bytes == 0 || f.fits) {
+			r.group = 0;
+			r.needed = 1;
+			r.headroom_bytes = f.headroom_bytes;
+		} else if (f.needed > 1) {
+			struct hw_fit g;
+			hw_fit(est, d, f.needed, &g);
+			r.group = 1;
+			r.headroom_bytes = g.headroom_bytes;
+		} else {
+			r.group = 2;
+			r.headroom_bytes = f.headroom_bytes;
+		}
+		out[n++] = r;
+	}
+	rank_devs = devs;
+	qsort(out, n, sizeof(*out), by_fit);
+	rank_devs = NULL;
+	return n;
+}
+
+/* ---- recalculation ---- */
+
+static void run_one(struct session *s, const struct config *c, bool *valid, char *err,
+                    size_t errlen, struct estimate *est, struct hw_fit *fit)
+{
+	const struct model *m = session_model(s, c->model);
+	*valid = estimate_check(m, &c->set, err, errlen);
+	if (!*valid) {
+		memset(est, 0, sizeof(*est));
+		memset(fit, 0, sizeof(*fit));
+		return;
+	}
+	estimate_run(m, &c->set, est);
+	hw_fit(est, &s->devs->v[c->gpu], c->gpu_count, fit);
+}
+
+static void recalc_compare(struct session *s)
+{
+	const struct model *m = session_model(s, s->cur.model);
+	const struct device *d = &s->devs->v[s->cur.gpu];
+	for (int i = 0; i < FT_COUNT; i++) {
+		struct compare_row *r = &s->cmp[i];
+		struct settings st = s->cur.set;
+		memset(r, 0, sizeof(*r));
+		r->ftype = session_quant_order(s, s->cur.model)[i];
+		st.ftype = r->ftype;
+		st.file_types = false;
+		r->valid = estimate_check(m, &st, r->err, sizeof(r->err));
+		if (!r->valid)
+			continue;
+		struct estimate e;
+		estimate_run(m, &st, &e);
+		r->weights_bytes = e.weights_bytes;
+		r->kv_bytes = e.kv_bytes;
+		r->total_bytes = e.total_bytes;
+		r->gpu_bytes = e.gpu_bytes;
+		r->bpw = e.weights_bpw;
+		hw_fit(&e, d, s->cur.gpu_count, &r->fit);
+	}
+}
+
+void session_recalc(struct session *s)
+{
+	if (s->view == VIEW_COMPARE)
+		recalc_compare(s);
+	if (s->pinned)
+		run_one(s, &s->pin, &s->pin_valid, s->pin_err, sizeof(s->pin_err), &s->pin_est,
+		        &s->pin_fit);
+	/* The live estimate last: the model's type scratch then describes it. */
+	run_one(s, &s->cur, &s->valid, s->err, sizeof(s->err), &s->est, &s->fit);
+	s->n_hw =
+	    s->valid ? session_rank_hardware(&s->est, s->devs, s->hw_filter, s->hw, s->devs->n) : 0;
+	if (s->hw_sel >= s->n_hw)
+		s->hw_sel = s->n_hw ? s->n_hw - 1 : 0;
+	if (s->view == VIEW_EXPLAIN)
+		session_explain(s);
+}
+
+/* ---- pickers ---- */
+
+/* Case-insensitive substring. */
+static bool contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (!n)
+		return true;
+	for (; *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return true;
+	return false;
+}
+
+/* A word like "<10b" or ">500m": compare a parameter count. */
+static bool size_bound_matches(const char *w, uint64_t params, bool *matched)
+{
+	if (w[0] != '<' && w[0] != '>')
+		return false;
+	char *end;
+	double v = strtod(w + 1, &end);
+	if (end == w + 1)
+		return false;
+	if (*end == 'b' || *end == 'B')
+		v *= 1e9, end++;
+	else if (*end == 'm' || *end == 'M')
+		v *= 1e6, end++;
+	else if (*end == 't' || *end == 'T')
+		v *= 1e12, end++;
+	else
+		v *= 1e9;
+	if (*end)
+		return false;
+	*matched = w[0] == '<' ? (double)params < v : (double)params > v;
+	return true;
+}
+
+bool session_model_matches(const struct session *s, size_t i, const char *query)
+{
+	const struct model_meta *meta = &s->cat->v[i].meta;
+	uint64_t params = s->models[i].params_total;
+	char hay[512], p[32];
+	double b = (double)params / 1e9;
+	snprintf(hay, sizeof(hay), "%s %s %s %s %.0fb %.1fb %s", meta->id, meta->name, meta->family,
+	         fmt_params(p, sizeof(p), params), b, b, s->models[i].arch.gguf_arch);
+	char q[SESSION_TEXT_MAX];
+	snprintf(q, sizeof(q), "%s", query);
+	for (char *save = NULL, *w = strtok_r(q, " \t", &save); w;
+	     w = strtok_r(NULL, " \t", &save)) {
+		bool ok;
+		if (size_bound_matches(w, params, &ok)) {
+			if (!ok)
+				return false;
+		} else if (!contains(hay, w)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool gpu_matches(const struct session *s, size_t i, const char *query)
+{
+	const struct device *d = &s->devs->v[i];
+	char hay[320];
+	snprintf(hay, sizeof(hay), "%s %s %s %s %.0fgb %.0fgib", d->id, d->name, d->vendor,
+	         hw_category_name(d->category), (double)d->memory_bytes / GB,
+	         (double)d->memory_bytes / GIB);
+	char q[SESSION_TEXT_MAX];
+	snprintf(q, sizeof(q), "%s", query);
+	for (char *save = NULL, *w = strtok_r(q, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		if (!contains(hay, w))
+			return false;
+	return true;
+}
+
+/* Rebuild the picker's matches from its query, keeping the selection on
+ * the same item when it still matches. */
+static void picker_filter(struct session *s)
+{
+	struct picker *p = &s->pick;
+	size_t keep = p->n ? p->match[p->sel] : (size_t)-1;
+	p->n = 0;
+	p->sel = 0;
+	switch (s->modal) {
+	case MODAL_PICK_MODEL:
+		for (size_t r = 0; r < s->cat->n; r++) {
+			size_t i = s->model_order[r];
+			if (session_model_matches(s, i, p->query))
+				p->match[p->n++] = i;
+		}
+		break;
+	case MODAL_PICK_GPU:
+		for (size_t r = 0; r < s->devs->n; r++) {
+			size_t i = s->gpu_order[r];
+			if (gpu_matches(s, i, p->query))
+				p->match[p->n++] = i;
+		}
+		break;
+	case MODAL_PICK_SESSION:
+		for (size_t i = 0; i < p->n_names; i++)
+			if (contains(p->names[i], p->query))
+				p->match[p->n++] = i;
+		break;
+	default:
+		return;
+	}
+	for (size_t k = 0; k < p->n; k++)
+		if (p->match[k] == keep)
+			p->sel = k;
+}
+
+static void open_picker(struct session *s, enum modal m, size_t current)
+{
+	s->modal = m;
+	s->pick.query[0] = '\0';
+	s->pick.n = 0;
+	picker_filter(s);
+	for (size_t k = 0; k < s->pick.n; k++)
+		if (s->pick.match[k] == current)
+			s->pick.sel = k;
+}
+
+static unsigned picker_adopt(struct session *s)
+{
+	struct picker *p = &s->pick;
+	enum modal m = s->modal;
+	s->modal = MODAL_NONE;
+	if (!p->n)
+		return REACT_REDRAW;
+	size_t i = p->match[p->sel];
+	struct config before = s->cur;
+	if (m == MODAL_PICK_MODEL) {
+		session_select_model(s, i);
+		return commit(s, &before);
+	}
+	if (m == MODAL_PICK_GPU) {
+		s->cur.gpu = i;
+		return commit(s, &before);
+	}
+	/* A saved session. */
+	struct config c;
+	char err[256];
+	if (!session_load(s, p->names[i], &c, err, sizeof(err))) {
+		session_status(s, STATUS_ERROR, "%s", err);
+		return REACT_REDRAW;
+	}
+	s->cur = c;
+	session_status(s, STATUS_INFO, "loaded session '%s'", p->names[i]);
+	return commit(s, &before) | REACT_RECALC;
+}
+
+static unsigned picker_key(struct session *s, int key)
+{
+	struct picker *p = &s->pick;
+	size_t len = strlen(p->query);
+	switch (key) {
+	case KEYC_ESC:
+		s->modal = MODAL_NONE;
+		return REACT_REDRAW;
+	case KEYC_ENTER:
+		return picker_adopt(s);
+	case KEYC_UP:
+		if (p->sel)
+			p->sel--;
+		return REACT_REDRAW;
+	case KEYC_DOWN:
+		if (p->sel + 1 < p->n)
+			p->sel++;
+		return REACT_REDRAW;
+	case KEYC_PGUP:
+		p->sel = p->sel > PAGE ? p->sel - PAGE : 0;
+		return REACT_REDRAW;
+	case KEYC_PGDN:
+		p->sel = p->n ? (p->sel + PAGE < p->n ? p->sel + PAGE : p->n - 1) : 0;
+		return REACT_REDRAW;
+	case KEYC_BACKSPACE:
+		if (len)
+			p->query[len - 1] = '\0';
+		picker_filter(s);
+		return REACT_REDRAW;
+	case KEYC_CTRL_U:
+		p->query[0] = '\0';
+		picker_filter(s);
+		return REACT_REDRAW;
+	default:
+		if (key >= 32 && key < 127 && len + 1 < sizeof(p->query)) {
+			p->query[len] = (char)key;
+			p->query[len + 1] = '\0';
+			picker_filter(s);
+		}
+		return REACT_REDRAW;
+	}
+}
+
+/* ---- prompts ---- */
+
+static void open_prompt(struct session *s, enum prompt_kind kind, const char *initial)
+{
+	s->modal = MODAL_PROMPT;
+	s->prompt_kind = kind;
+	snprintf(s->prompt, sizeof(s->prompt), "%s", initial);
+}
+
+static unsigned prompt_submit(struct session *s)
+{
+	char err[256];
+	s->modal = MODAL_NONE;
+	if (s->prompt_kind == PROMPT_SAVE) {
+		if (!session_save(s, s->prompt, err, sizeof(err))) {
+			session_status(s, STATUS_ERROR, "%s", err);
+			return REACT_REDRAW;
+		}
+		session_status(s, STATUS_INFO, "saved session '%s' in %s", s->prompt,
+		               s->sessions_dir);
+		return REACT_REDRAW;
+	}
+	const struct slider_def *d = &slider_table[s->slider];
+	if (!d->set_text || !s->prompt[0])
+		return REACT_REDRAW;
+	struct config before = s->cur;
+	if (!d->set_text(s, s->prompt, err, sizeof(err))) {
+		s->cur = before;
+		session_status(s, STATUS_ERROR, "%s", err);
+		return REACT_REDRAW;
+	}
+	return commit(s, &before);
+}
+
+static unsigned prompt_key(struct session *s, int key)
+{
+	size_t len = strlen(s->prompt);
+	switch (key) {
+	case KEYC_ESC:
+		s->modal = MODAL_NONE;
+		return REACT_REDRAW;
+	case KEYC_ENTER:
+		return prompt_submit(s);
+	case KEYC_BACKSPACE:
+		if (len)
+			s->prompt[len - 1] = '\0';
+		return REACT_REDRAW;
+	case KEYC_CTRL_U:
+		s->prompt[0] = '\0';
+		return REACT_REDRAW;
+	default:
+		if (key >= 32 && key < 127 && len + 1 < sizeof(s->prompt)) {
+			s->prompt[len] = (char)key;
+			s->prompt[len + 1] = '\0';
+		}
+		return REACT_REDRAW;
+	}
+}
+
+/* ---- actions ---- */
+
+static bool slider_on(const struct session *s, int i)
+{
+	return !slider_table[i].enabled || slider_table[i].enabled(s);
+}
+
+/* Move slider focus by dir, skipping disabled sliders. */
+static void focus_slider(struct session *s, int dir)
+{
+	int i = s->slider;
+	do {
+		i += dir;
+	} while (i >= 0 && i < SL_COUNT && !slider_on(s, i));
+	if (i >= 0 && i < SL_COUNT)
+		s->slider = i;
+}
+
+static unsigned step_slider(struct session *s, int dir, bool big)
+{
+	if (!slider_on(s, s->slider))
+		return REACT_REDRAW;
+	struct config before = s->cur;
+	slider_table[s->slider].step(s, dir, big);
+	return commit(s, &before);
+}
+
+/* A list of n rows with selection *sel: move by delta, clamped. */
+static void move_sel(size_t *sel, size_t n, long delta)
+{
+	long v = (long)*sel + delta;
+	long max = n ? (long)n - 1 : 0;
+	*sel = (size_t)(v < 0 ? 0 : v > max ? max : v);
+}
+
+static bool in_slider_view(const struct session *s)
+{
+	return (s->view == VIEW_MAIN && s->pane == PANE_SLIDERS) || s->view == VIEW_WHATIF;
+}
+
+static unsigned move(struct session *s, long delta, bool big)
+{
+	if (in_slider_view(s)) {
+		if (delta == -100000)
+			s->slider = 0;
+		else if (delta == 100000)
+			s->slider = SL_COUNT - 1;
+		else
+			focus_slider(s, delta < 0 ? -1 : 1);
+		if (!slider_on(s, s->slider))
+			focus_slider(s, delta < 0 ? 1 : -1);
+		return REACT_REDRAW;
+	}
+	long d = big ? (delta < 0 ? -PAGE : PAGE) : delta;
+	switch (s->view) {
+	case VIEW_MAIN:
+		move_sel(&s->hw_sel, s->n_hw, d);
+		break;
+	case VIEW_COMPARE:
+		move_sel(&s->cmp_sel, FT_COUNT, d);
+		break;
+	default:
+		s->scroll += (int)(d < -1000 ? -s->scroll : d > 1000 ? 1000 : d);
+		if (s->scroll < 0)
+			s->scroll = 0;
+		break;
+	}
+	return REACT_REDRAW;
+}
+
+static unsigned enter(struct session *s)
+{
+	struct config before = s->cur;
+	if (s->view == VIEW_COMPARE) {
+		s->cur.set.ftype = s->cmp[s->cmp_sel].ftype;
+		s->cur.set.file_types = false;
+		s->view = VIEW_MAIN;
+		return commit(s, &before) | REACT_RECALC | REACT_REDRAW;
+	}
+	if (s->view == VIEW_MAIN && s->pane == PANE_HARDWARE) {
+		if (!s->n_hw)
+			return REACT_REDRAW;
+		const struct hw_row *r = &s->hw[s->hw_sel];
+		s->cur.gpu = r->dev;
+		s->cur.gpu_count = r->needed ? r->needed : 1;
+		return commit(s, &before);
+	}
+	const struct slider_def *d = &slider_table[s->slider];
+	switch (d->edit) {
+	case EDIT_TOGGLE:
+		d->step(s, s->cur.set.flash_attn ? -1 : 1, false);
+		return commit(s, &before);
+	case EDIT_PICK_MODEL:
+		open_picker(s, MODAL_PICK_MODEL, s->cur.model);
+		return REACT_REDRAW;
+	case EDIT_PICK_GPU:
+		open_picker(s, MODAL_PICK_GPU, s->cur.gpu);
+		return REACT_REDRAW;
+	case EDIT_NUMBER:
+		if (slider_on(s, s->slider))
+			open_prompt(s, PROMPT_SLIDER, "");
+		return REACT_REDRAW;
+	default:
+		return REACT_REDRAW;
+	}
+}
+
+static unsigned open_view(struct session *s, enum view v)
+{
+	s->view = s->view == v ? VIEW_MAIN : v;
+	s->scroll = 0;
+	if (s->view == VIEW_COMPARE)
+		s->cmp_sel = (size_t)session_quant_pos(s, s->cur.set.ftype);
+	if (s->view == VIEW_WHATIF && !s->pinned)
+		session_status(s, STATUS_INFO,
+		               "press p to pin this configuration as A, then move "
+		               "the sliders to see B beside it");
+	return REACT_RECALC | REACT_REDRAW;
+}
+
+unsigned session_action(struct session *s, int action)
+{
+	switch ((enum action)action) {
+	case ACT_UP:
+		return move(s, -1, false);
+	case ACT_DOWN:
+		return move(s, 1, false);
+	case ACT_HOME:
+		return move(s, -100000, false);
+	case ACT_END:
+		return move(s, 100000, false);
+	case ACT_LEFT:
+	case ACT_RIGHT: {
+		int dir = action == ACT_LEFT ? -1 : 1;
+		if (s->view == VIEW_MAIN && s->pane == PANE_HARDWARE) {
+			s->hw_filter += dir;
+			if (s->hw_filter < -1)
+				s->hw_filter = HW_CAT_COUNT - 1;
+			if (s->hw_filter >= HW_CAT_COUNT)
+				s->hw_filter = -1;
+			s->hw_sel = 0;
+			return REACT_RECALC | REACT_REDRAW;
+		}
+		return in_slider_view(s) ? step_slider(s, dir, false) : REACT_NONE;
+	}
+	case ACT_BIG_UP:
+	case ACT_BIG_DOWN: {
+		int dir = action == ACT_BIG_DOWN ? -1 : 1;
+		if (in_slider_view(s))
+			return step_slider(s, dir, true);
+		/* In lists and text PgUp moves up: the opposite sign. */
+		return move(s, -dir, true);
+	}
+	case ACT_FOCUS_NEXT:
+	case ACT_FOCUS_PREV:
+		s->pane = s->pane == PANE_SLIDERS ? PANE_HARDWARE : PANE_SLIDERS;
+		return REACT_REDRAW;
+	case ACT_ENTER:
+		return enter(s);
+	case ACT_SEARCH:
+		s->slider = SL_MODEL;
+		s->pane = PANE_SLIDERS;
+		open_picker(s, MODAL_PICK_MODEL, s->cur.model);
+		return REACT_REDRAW;
+	case ACT_FILTER:
+		s->hw_filter = s->hw_filter + 1 >= HW_CAT_COUNT ? -1 : s->hw_filter + 1;
+		s->hw_sel = 0;
+		return REACT_RECALC | REACT_REDRAW;
+	case ACT_HELP:
+		return open_view(s, VIEW_HELP);
+	case ACT_COMPARE:
+		return open_view(s, VIEW_COMPARE);
+	case ACT_EXPLAIN:
+		return open_view(s, VIEW_EXPLAIN);
+	case ACT_WHATIF:
+		return open_view(s, VIEW_WHATIF);
+	case ACT_PIN:
+		s->pinned = true;
+		s->pin = s->cur;
+		session_status(s, STATUS_INFO,
+		               "pinned A; changes now show as B beside it (w: what-if, "
+		               "P: unpin)");
+		return REACT_RECALC | REACT_REDRAW;
+	case ACT_UNPIN:
+		s->pinned = false;
+		session_status(s, STATUS_INFO, "unpinned A");
+		return REACT_REDRAW;
+	case ACT_UNDO:
+		if (!session_undo(s)) {
+			session_status(s, STATUS_INFO, "nothing to undo");
+			return REACT_REDRAW;
+		}
+		return REACT_RECALC | REACT_REDRAW;
+	case ACT_REDO:
+		if (!session_redo(s)) {
+			session_status(s, STATUS_INFO, "nothing to redo");
+			return REACT_REDRAW;
+		}
+		return REACT_RECALC | REACT_REDRAW;
+	case ACT_SAVE:
+		open_prompt(s, PROMPT_SAVE, "");
+		return REACT_REDRAW;
+	case ACT_LOAD:
+		s->pick.n_names =
+		    session_list_saved(s->sessions_dir, s->pick.names, SESSION_SAVED_MAX);
+		if (!s->pick.n_names) {
+			session_status(s, STATUS_INFO, "no saved sessions in %s (s saves one)",
+			               s->sessions_dir);
+			return REACT_REDRAW;
+		}
+		open_picker(s, MODAL_PICK_SESSION, 0);
+		return REACT_REDRAW;
+	case ACT_BACK:
+		s->view = VIEW_MAIN;
+		return REACT_REDRAW;
+	case ACT_QUIT:
+		return REACT_QUIT;
+	case ACT_COUNT:
+		break;
+	}
+	return REACT_NONE;
+}
+
+unsigned session_key(struct session *s, int key)
+{
+	if (s->modal == MODAL_PROMPT)
+		return prompt_key(s, key);
+	if (s->modal != MODAL_NONE)
+		return picker_key(s, key);
+	/* A digit on a numeric slider starts typing its exact value. */
+	if (key >= '0' && key <= '9' && in_slider_view(s) &&
+	    slider_table[s->slider].edit == EDIT_NUMBER && slider_on(s, s->slider)) {
+		char first[2] = {(char)key, '\0'};
+		open_prompt(s, PROMPT_SLIDER, first);
+		return REACT_REDRAW;
+	}
+	int a = keys_lookup(key, s->view);
+	return a < 0 ? REACT_NONE : session_action(s, a);
+}

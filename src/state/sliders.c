@@ -1,0 +1,749 @@
+/*
+ * sliders.c - the slider table: one row per setting the interactive view
+ * moves, with the functions that step, format, place and parse it.
+ *
+ * Every function reads or changes only s->cur, the live configuration;
+ * undo, recalculation and drawing are the caller's business.
+ */
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "session.h"
+
+int session_quant_pos(const struct session *s, enum ftype f)
+{
+	const enum ftype *order = session_quant_order(s, s->cur.model);
+	for (int i = 0; i < FT_COUNT; i++)
+		if (order[i] == f)
+			return i;
+	assert(!"quant missing from the quant order");
+	return 0;
+}
+
+/* KV cache types by ascending bytes per element. */
+static const enum kvtype kv_order[KV_COUNT] = {
+    KV_Q4_0, KV_IQ4_NL, KV_Q4_1, KV_Q5_0, KV_Q5_1, KV_FP8, KV_Q8_0, KV_BF16, KV_F16, KV_F32,
+};
+
+/* Offload modes from most to least on the GPU. */
+static const enum offload_mode offload_order[OFFLOAD_COUNT] = {
+    OFFLOAD_GPU, OFFLOAD_EXPERT_FRACTION, OFFLOAD_N_CPU_MOE, OFFLOAD_CPU_MOE, OFFLOAD_NGL,
+    OFFLOAD_CPU,
+};
+
+/* Context sizes offered below the native maximum: powers of two and the
+ * sizes halfway between (x1.5), plus lengths models ship with. */
+static const uint64_t ctx_common[] = {
+    512,    1024,   1536,   2048,    3072,    4096,    6144,    8192,    12288,    16384,
+    24576,  32768,  40960,  49152,   65536,   98304,   131072,  163840,  196608,   262144,
+    393216, 524288, 786432, 1048576, 1572864, 2097152, 4194304, 8388608, 10485760,
+};
+
+/* Batch (concurrent sequences) and ubatch steps. */
+static const uint64_t batch_steps[] = {1,   2,   3,   4,    6,    8,    12,   16,
+                                       24,  32,  48,  64,   96,   128,  192,  256,
+                                       384, 512, 768, 1024, 1536, 2048, 3072, 4096};
+static const uint64_t ubatch_steps[] = {16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192};
+
+#define COUNT(a)  (sizeof(a) / sizeof((a)[0]))
+#define BIG_STEPS 4 /* list entries per big step */
+
+size_t session_context_steps(uint64_t max_tokens, uint64_t *out, size_t max)
+{
+	size_t n = 0;
+	bool have_max = false;
+	for (size_t i = 0; i < COUNT(ctx_common) && n < max; i++) {
+		if (max_tokens && ctx_common[i] > max_tokens)
+			break;
+		if (ctx_common[i] == max_tokens)
+			have_max = true;
+		out[n++] = ctx_common[i];
+	}
+	if (max_tokens >= 512 && !have_max && n < max)
+		out[n++] = max_tokens;
+	return n;
+}
+
+/* Step through a sorted list: the next entry above (dir > 0) or below the
+ * current value, `count` entries far.  Values off the list land on the
+ * nearest entry in the direction of travel. */
+static uint64_t list_step(const uint64_t *v, size_t n, uint64_t cur, int dir, int count)
+{
+	assert(n > 0);
+	if (dir > 0) {
+		size_t i = 0;
+		while (i < n && v[i] <= cur)
+			i++;
+		if (i == n)
+			return cur > v[n - 1] ? cur : v[n - 1];
+		i += (size_t)count - 1;
+		return v[i < n ? i : n - 1];
+	}
+	size_t i = n;
+	while (i > 0 && v[i - 1] >= cur)
+		i--;
+	if (i == 0)
+		return cur < v[0] ? cur : v[0];
+	i = i >= (size_t)count ? i - (size_t)count : 0;
+	return v[i];
+}
+
+/* Position of cur on a sorted list: the last entry not above it. */
+static int list_pos(const uint64_t *v, size_t n, uint64_t cur)
+{
+	int p = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] <= cur)
+			p = (int)i;
+	return p;
+}
+
+static const struct model *cur_model(const struct session *s)
+{
+	return session_model(s, s->cur.model);
+}
+
+static bool is_moe(const struct session *s)
+{
+	return cur_model(s)->arch.n_expert > 0;
+}
+
+static bool kv_allowed(const struct session *s, enum kvtype k)
+{
+	const struct kvtype_info *ki = kvtype_get(k);
+	return ftype_get(s->cur.set.ftype)->engine == FT_VLLM ? ki->vllm : ki->llamacpp;
+}
+
+static bool mode_allowed(const struct session *s, enum offload_mode m)
+{
+	if (m == OFFLOAD_CPU_MOE || m == OFFLOAD_N_CPU_MOE || m == OFFLOAD_EXPERT_FRACTION)
+		return is_moe(s);
+	return true;
+}
+
+static int parse_number(const char *text, uint64_t lo, uint64_t hi, uint64_t *out, char *err,
+                        size_t errlen, const char *what)
+{
+	uint64_t v;
+	if (!parse_count(text, hi, &v) || v < lo) {
+		snprintf(err, errlen, "%s: '%s' is not a number from %llu to %llu", what, text,
+		         (unsigned long long)lo, (unsigned long long)hi);
+		return 0;
+	}
+	*out = v;
+	return 1;
+}
+
+/* ---- model ---- */
+
+static int model_rank(const struct session *s)
+{
+	for (size_t i = 0; i < s->cat->n; i++)
+		if (s->model_order[i] == s->cur.model)
+			return (int)i;
+	return 0;
+}
+
+/* Keep settings meaningful for the model now selected. */
+static void fit_settings_to_model(struct session *s)
+{
+	const struct model_arch *a = &cur_model(s)->arch;
+	struct settings *st = &s->cur.set;
+	if (!mode_allowed(s, st->offload)) {
+		st->offload = OFFLOAD_GPU;
+		session_status(s, STATUS_INFO, "offload: %s has no experts, everything on the GPU",
+		               a->gguf_arch);
+	}
+	if (st->offload == OFFLOAD_N_CPU_MOE && st->offload_layers > a->n_layer)
+		st->offload_layers = a->n_layer;
+	if (st->offload == OFFLOAD_NGL && st->offload_layers > a->n_layer + 1)
+		st->offload_layers = a->n_layer + 1;
+	if (arch_is_mla(a) && st->kv_v != st->kv_k)
+		st->kv_v = st->kv_k;
+	if (st->file_types && s->cur.model != s->file_model)
+		st->file_types = false;
+}
+
+void session_select_model(struct session *s, size_t i)
+{
+	assert(i < s->cat->n);
+	s->cur.model = i;
+	fit_settings_to_model(s);
+}
+
+static bool model_step(struct session *s, int dir, bool big)
+{
+	int n = (int)s->cat->n;
+	int r = model_rank(s) + dir * (big ? BIG_STEPS : 1);
+	r = r < 0 ? 0 : r >= n ? n - 1 : r;
+	size_t m = s->model_order[r];
+	if (m == s->cur.model)
+		return false;
+	session_select_model(s, m);
+	return true;
+}
+
+static void model_format(const struct session *s, char *buf, size_t n)
+{
+	char p[32];
+	const struct model *m = cur_model(s);
+	snprintf(buf, n, "%s (%s)", s->cat->v[s->cur.model].meta.name,
+	         fmt_params(p, sizeof(p), m->params_total));
+}
+
+static void model_position(const struct session *s, int *pos, int *count)
+{
+	*pos = model_rank(s);
+	*count = (int)s->cat->n;
+}
+
+/* ---- quant ---- */
+
+/* A KV type the engine of the current quant accepts, close to k. */
+static void fit_kv_to_engine(struct session *s)
+{
+	struct settings *st = &s->cur.set;
+	bool vllm = ftype_get(st->ftype)->engine == FT_VLLM;
+	enum kvtype want = KV_F16;
+	if (kv_allowed(s, st->kv_k) && kv_allowed(s, st->kv_v))
+		return;
+	if (kvtype_get(st->kv_k)->quantized)
+		want = vllm ? KV_FP8 : KV_Q8_0;
+	session_status(s, STATUS_INFO, "kv type: %s has no %s cache, using %s",
+	               vllm ? "vLLM" : "llama.cpp",
+	               kvtype_get(kv_allowed(s, st->kv_k) ? st->kv_v : st->kv_k)->name,
+	               kvtype_get(want)->name);
+	st->kv_k = st->kv_v = want;
+}
+
+static bool quant_step(struct session *s, int dir, bool big)
+{
+	struct settings *st = &s->cur.set;
+	const enum ftype *order = session_quant_order(s, s->cur.model);
+	int p = session_quant_pos(s, st->ftype) + dir * (big ? BIG_STEPS : 1);
+	p = p < 0 ? 0 : p >= FT_COUNT ? FT_COUNT - 1 : p;
+	if (order[p] == st->ftype && !st->file_types)
+		return false;
+	st->ftype = order[p];
+	st->file_types = false;
+	fit_kv_to_engine(s);
+	return true;
+}
+
+static void quant_format(const struct session *s, char *buf, size_t n)
+{
+	const struct settings *st = &s->cur.set;
+	if (st->file_types) {
+		snprintf(buf, n, "as stored in the file");
+		return;
+	}
+	const struct ftype_info *fi = ftype_get(st->ftype);
+	if (s->valid)
+		snprintf(buf, n, "%s, %.2f bpw%s", fi->name, s->est.weights_bpw,
+		         fi->engine == FT_VLLM ? " (vLLM)" : "");
+	else
+		snprintf(buf, n, "%s%s", fi->name, fi->engine == FT_VLLM ? " (vLLM)" : "");
+}
+
+static void quant_position(const struct session *s, int *pos, int *count)
+{
+	*pos = session_quant_pos(s, s->cur.set.ftype);
+	*count = FT_COUNT;
+}
+
+/* ---- context ---- */
+
+#define CTX_STEPS_MAX 40
+
+static size_t ctx_steps(const struct session *s, uint64_t *v)
+{
+	return session_context_steps(cur_model(s)->arch.n_ctx_train, v, CTX_STEPS_MAX);
+}
+
+static bool context_step(struct session *s, int dir, bool big)
+{
+	uint64_t v[CTX_STEPS_MAX];
+	size_t n = ctx_steps(s, v);
+	uint64_t c = list_step(v, n, s->cur.set.ctx_tokens, dir, big ? BIG_STEPS : 1);
+	if (c == s->cur.set.ctx_tokens)
+		return false;
+	s->cur.set.ctx_tokens = c;
+	return true;
+}
+
+static void context_format(const struct session *s, char *buf, size_t n)
+{
+	char a[32], b[32];
+	uint64_t max = cur_model(s)->arch.n_ctx_train;
+	snprintf(buf, n, "%s of %s tokens", fmt_tokens(a, sizeof(a), s->cur.set.ctx_tokens),
+	         fmt_tokens(b, sizeof(b), max));
+}
+
+static void context_position(const struct session *s, int *pos, int *count)
+{
+	uint64_t v[CTX_STEPS_MAX];
+	size_t n = ctx_steps(s, v);
+	*pos = list_pos(v, n, s->cur.set.ctx_tokens);
+	*count = (int)n;
+}
+
+static bool context_set(struct session *s, const char *text, char *err, size_t errlen)
+{
+	uint64_t v;
+	if (!parse_number(text, 1, 1ull << 32, &v, err, errlen, "context"))
+		return false;
+	s->cur.set.ctx_tokens = v;
+	uint64_t max = cur_model(s)->arch.n_ctx_train;
+	if (max && v > max)
+		session_status(s, STATUS_WARN,
+		               "context: %llu tokens is beyond the model's native %llu",
+		               (unsigned long long)v, (unsigned long long)max);
+	return true;
+}
+
+/* ---- batch ---- */
+
+static bool batch_step(struct session *s, int dir, bool big)
+{
+	uint64_t b =
+	    list_step(batch_steps, COUNT(batch_steps), s->cur.set.n_seq, dir, big ? BIG_STEPS : 1);
+	if (b == s->cur.set.n_seq)
+		return false;
+	s->cur.set.n_seq = (uint32_t)b;
+	return true;
+}
+
+static void batch_format(const struct session *s, char *buf, size_t n)
+{
+	snprintf(buf, n, "%u sequence%s%s", s->cur.set.n_seq, s->cur.set.n_seq == 1 ? "" : "s",
+	         s->cur.set.kv_unified ? ", unified KV" : "");
+}
+
+static void batch_position(const struct session *s, int *pos, int *count)
+{
+	*pos = list_pos(batch_steps, COUNT(batch_steps), s->cur.set.n_seq);
+	*count = (int)COUNT(batch_steps);
+}
+
+static bool batch_set(struct session *s, const char *text, char *err, size_t errlen)
+{
+	uint64_t v;
+	if (!parse_number(text, 1, 4096, &v, err, errlen, "batch"))
+		return false;
+	s->cur.set.n_seq = (uint32_t)v;
+	return true;
+}
+
+/* ---- KV cache type ---- */
+
+static int kv_pos(enum kvtype k)
+{
+	for (int i = 0; i < KV_COUNT; i++)
+		if (kv_order[i] == k)
+			return i;
+	return 0;
+}
+
+static bool kv_step(struct session *s, int dir, bool big)
+{
+	struct settings *st = &s->cur.set;
+	int p = kv_pos(st->kv_k);
+	int moves = big ? 3 : 1;
+	int np = p;
+	for (int i = p + dir; i >= 0 && i < KV_COUNT && moves; i += dir) {
+		if (kv_allowed(s, kv_order[i])) {
+			np = i;
+			moves--;
+		}
+	}
+	if (kv_order[np] == st->kv_k && st->kv_k == st->kv_v)
+		return false;
+	st->kv_k = st->kv_v = kv_order[np];
+	return true;
+}
+
+static void kv_format(const struct session *s, char *buf, size_t n)
+{
+	const struct settings *st = &s->cur.set;
+	if (st->kv_k == st->kv_v)
+		snprintf(buf, n, "%s", kvtype_get(st->kv_k)->name);
+	else
+		snprintf(buf, n, "K %s, V %s", kvtype_get(st->kv_k)->name,
+		         kvtype_get(st->kv_v)->name);
+}
+
+static void kv_position(const struct session *s, int *pos, int *count)
+{
+	*pos = 0;
+	*count = 0;
+	for (int i = 0; i < KV_COUNT; i++) {
+		if (!kv_allowed(s, kv_order[i]))
+			continue;
+		if (kv_order[i] == s->cur.set.kv_k)
+			*pos = *count;
+		(*count)++;
+	}
+}
+
+/* ---- offload mode and amount ---- */
+
+static int mode_pos(enum offload_mode m)
+{
+	for (int i = 0; i < OFFLOAD_COUNT; i++)
+		if (offload_order[i] == m)
+			return i;
+	return 0;
+}
+
+static bool offload_step(struct session *s, int dir, bool big)
+{
+	struct settings *st = &s->cur.set;
+	const struct model_arch *a = &cur_model(s)->arch;
+	int p = mode_pos(st->offload);
+	int np = p;
+	for (int i = p + dir; i >= 0 && i < OFFLOAD_COUNT; i += dir) {
+		if (mode_allowed(s, offload_order[i])) {
+			np = i;
+			if (!big)
+				break;
+		}
+	}
+	if (np == p)
+		return false;
+	st->offload = offload_order[np];
+	/* A starting amount halfway, so the next keys show an effect. */
+	if (st->offload == OFFLOAD_N_CPU_MOE &&
+	    (st->offload_layers == 0 || st->offload_layers > a->n_layer))
+		st->offload_layers = a->n_layer / 2;
+	if (st->offload == OFFLOAD_NGL &&
+	    (st->offload_layers == 0 || st->offload_layers > a->n_layer + 1))
+		st->offload_layers = (a->n_layer + 1) / 2;
+	if (st->offload == OFFLOAD_EXPERT_FRACTION &&
+	    !(st->expert_gpu_share > 0.0 && st->expert_gpu_share < 1.0))
+		st->expert_gpu_share = 0.5;
+	return true;
+}
+
+static void offload_format(const struct session *s, char *buf, size_t n)
+{
+	static const char *const words[OFFLOAD_COUNT] = {
+	    [OFFLOAD_GPU] = "all on GPU",
+	    [OFFLOAD_CPU_MOE] = "all experts in RAM",
+	    [OFFLOAD_N_CPU_MOE] = "experts of N layers in RAM",
+	    [OFFLOAD_EXPERT_FRACTION] = "share of experts on GPU",
+	    [OFFLOAD_NGL] = "N layers on GPU",
+	    [OFFLOAD_CPU] = "CPU only",
+	};
+	snprintf(buf, n, "%s", words[s->cur.set.offload]);
+}
+
+static void offload_position(const struct session *s, int *pos, int *count)
+{
+	*pos = 0;
+	*count = 0;
+	for (int i = 0; i < OFFLOAD_COUNT; i++) {
+		if (!mode_allowed(s, offload_order[i]))
+			continue;
+		if (offload_order[i] == s->cur.set.offload)
+			*pos = *count;
+		(*count)++;
+	}
+}
+
+static bool amount_enabled(const struct session *s)
+{
+	enum offload_mode m = s->cur.set.offload;
+	return m == OFFLOAD_N_CPU_MOE || m == OFFLOAD_NGL || m == OFFLOAD_EXPERT_FRACTION;
+}
+
+/* Layers the amount counts over: blocks for n-cpu-moe, blocks + output
+ * for ngl. */
+static uint32_t amount_max(const struct session *s)
+{
+	const struct model_arch *a = &cur_model(s)->arch;
+	return s->cur.set.offload == OFFLOAD_NGL ? a->n_layer + 1 : a->n_layer;
+}
+
+static bool amount_step(struct session *s, int dir, bool big)
+{
+	struct settings *st = &s->cur.set;
+	if (!amount_enabled(s))
+		return false;
+	if (st->offload == OFFLOAD_EXPERT_FRACTION) {
+		/* Whole twentieths, so stepping never accumulates float error. */
+		long k = lround(st->expert_gpu_share * 20.0) + dir * (big ? 5 : 1);
+		k = k < 0 ? 0 : k > 20 ? 20 : k;
+		double v = (double)k / 20.0;
+		if (v == st->expert_gpu_share)
+			return false;
+		st->expert_gpu_share = v;
+		return true;
+	}
+	int64_t max = amount_max(s);
+	int64_t stepn = big ? (max / 8 > 1 ? max / 8 : 1) : 1;
+	int64_t v = (int64_t)st->offload_layers + dir * stepn;
+	v = v < 0 ? 0 : v > max ? max : v;
+	if ((uint32_t)v == st->offload_layers)
+		return false;
+	st->offload_layers = (uint32_t)v;
+	return true;
+}
+
+static void amount_format(const struct session *s, char *buf, size_t n)
+{
+	const struct settings *st = &s->cur.set;
+	switch (st->offload) {
+	case OFFLOAD_N_CPU_MOE:
+		snprintf(buf, n, "experts of %u/%u layers in RAM", st->offload_layers,
+		         amount_max(s));
+		break;
+	case OFFLOAD_NGL:
+		snprintf(buf, n, "%u/%u layers on GPU", st->offload_layers, amount_max(s));
+		break;
+	case OFFLOAD_EXPERT_FRACTION:
+		snprintf(buf, n, "%.0f%% of experts on GPU", st->expert_gpu_share * 100.0);
+		break;
+	default:
+		snprintf(buf, n, "-");
+		break;
+	}
+}
+
+static void amount_position(const struct session *s, int *pos, int *count)
+{
+	const struct settings *st = &s->cur.set;
+	*pos = 0;
+	*count = 0;
+	if (!amount_enabled(s))
+		return;
+	if (st->offload == OFFLOAD_EXPERT_FRACTION) {
+		*pos = (int)lround(st->expert_gpu_share * 20.0);
+		*count = 21;
+	} else {
+		*pos = (int)st->offload_layers;
+		*count = (int)amount_max(s) + 1;
+	}
+}
+
+static bool amount_set(struct session *s, const char *text, char *err, size_t errlen)
+{
+	struct settings *st = &s->cur.set;
+	if (!amount_enabled(s)) {
+		snprintf(err, errlen,
+		         "offload: everything is on one side, there is no amount to set");
+		return false;
+	}
+	if (st->offload == OFFLOAD_EXPERT_FRACTION) {
+		char *end;
+		double v = strtod(text, &end);
+		bool pct = *end == '%';
+		if (pct)
+			end++;
+		if (end == text || *end || !(v >= 0.0))
+			goto bad_share;
+		if (pct || v > 1.0)
+			v /= 100.0;
+		if (!(v >= 0.0 && v <= 1.0))
+			goto bad_share;
+		st->expert_gpu_share = v;
+		return true;
+	bad_share:
+		snprintf(err, errlen, "offload: '%s' is not a share from 0 to 1 (or 0%% to 100%%)",
+		         text);
+		return false;
+	}
+	uint64_t v;
+	if (!parse_number(text, 0, amount_max(s), &v, err, errlen, "offload layers"))
+		return false;
+	st->offload_layers = (uint32_t)v;
+	return true;
+}
+
+/* ---- GPU and count ---- */
+
+static int gpu_rank(const struct session *s)
+{
+	for (size_t i = 0; i < s->devs->n; i++)
+		if (s->gpu_order[i] == s->cur.gpu)
+			return (int)i;
+	return 0;
+}
+
+static bool gpu_step(struct session *s, int dir, bool big)
+{
+	int n = (int)s->devs->n;
+	int r = gpu_rank(s) + dir * (big ? BIG_STEPS : 1);
+	r = r < 0 ? 0 : r >= n ? n - 1 : r;
+	if (s->gpu_order[r] == s->cur.gpu)
+		return false;
+	s->cur.gpu = s->gpu_order[r];
+	return true;
+}
+
+const char *session_device_short_name(const struct device *d)
+{
+	static const char *const drop[] = {"GeForce ", "Radeon ", "Tesla "};
+	const char *p = d->name;
+	size_t vl = strlen(d->vendor);
+	if (vl && !strncmp(p, d->vendor, vl) && p[vl] == ' ')
+		p += vl + 1;
+	for (size_t i = 0; i < COUNT(drop); i++)
+		if (!strncmp(p, drop[i], strlen(drop[i])))
+			p += strlen(drop[i]);
+	return p;
+}
+
+static void gpu_format(const struct session *s, char *buf, size_t n)
+{
+	const struct device *d = &s->devs->v[s->cur.gpu];
+	char g[32];
+	snprintf(buf, n, "%ux %s (%s)", s->cur.gpu_count, session_device_short_name(d),
+	         fmt_gib(g, sizeof(g), (double)hw_usable_bytes(d)));
+}
+
+static void gpu_position(const struct session *s, int *pos, int *count)
+{
+	*pos = gpu_rank(s);
+	*count = (int)s->devs->n;
+}
+
+static bool count_step(struct session *s, int dir, bool big)
+{
+	int64_t c = s->cur.gpu_count;
+	if (big)
+		c = dir > 0 ? c * 2 : c / 2;
+	else
+		c += dir;
+	c = c < 1 ? 1 : c > HW_MAX_DEVICES ? HW_MAX_DEVICES : c;
+	if ((uint32_t)c == s->cur.gpu_count)
+		return false;
+	s->cur.gpu_count = (uint32_t)c;
+	return true;
+}
+
+static void count_format(const struct session *s, char *buf, size_t n)
+{
+	char g[32];
+	const struct device *d = &s->devs->v[s->cur.gpu];
+	snprintf(buf, n, "%u device%s, %s", s->cur.gpu_count, s->cur.gpu_count == 1 ? "" : "s",
+	         fmt_gib(g, sizeof(g), (double)hw_usable_bytes(d) * s->cur.gpu_count));
+}
+
+static void count_position(const struct session *s, int *pos, int *count)
+{
+	/* Up to 8 on the track; more devices pin the knob at the end. */
+	*count = 8;
+	*pos = s->cur.gpu_count >= 8 ? 7 : (int)s->cur.gpu_count - 1;
+}
+
+static bool count_set(struct session *s, const char *text, char *err, size_t errlen)
+{
+	uint64_t v;
+	if (!parse_number(text, 1, HW_MAX_DEVICES, &v, err, errlen, "GPU count"))
+		return false;
+	s->cur.gpu_count = (uint32_t)v;
+	return true;
+}
+
+/* ---- flash attention ---- */
+
+static bool flash_step(struct session *s, int dir, bool big)
+{
+	(void)big;
+	bool want = dir > 0;
+	if (s->cur.set.flash_attn == want)
+		return false;
+	s->cur.set.flash_attn = want;
+	return true;
+}
+
+static void flash_format(const struct session *s, char *buf, size_t n)
+{
+	bool forced = !s->cur.set.flash_attn && kvtype_get(s->cur.set.kv_v)->quantized;
+	snprintf(buf, n, "%s%s", s->cur.set.flash_attn ? "on" : "off",
+	         forced ? " (quantized V needs it)" : "");
+}
+
+static void flash_position(const struct session *s, int *pos, int *count)
+{
+	*pos = s->cur.set.flash_attn ? 1 : 0;
+	*count = 2;
+}
+
+/* ---- ubatch ---- */
+
+static bool ubatch_step(struct session *s, int dir, bool big)
+{
+	uint64_t b =
+	    list_step(ubatch_steps, COUNT(ubatch_steps), s->cur.set.n_ubatch, dir, big ? 2 : 1);
+	if (b == s->cur.set.n_ubatch)
+		return false;
+	s->cur.set.n_ubatch = (uint32_t)b;
+	return true;
+}
+
+static void ubatch_format(const struct session *s, char *buf, size_t n)
+{
+	snprintf(buf, n, "%u tokens per step", s->cur.set.n_ubatch);
+}
+
+static void ubatch_position(const struct session *s, int *pos, int *count)
+{
+	*pos = list_pos(ubatch_steps, COUNT(ubatch_steps), s->cur.set.n_ubatch);
+	*count = (int)COUNT(ubatch_steps);
+}
+
+static bool ubatch_set(struct session *s, const char *text, char *err, size_t errlen)
+{
+	uint64_t v;
+	if (!parse_number(text, 1, 65536, &v, err, errlen, "ubatch"))
+		return false;
+	s->cur.set.n_ubatch = (uint32_t)v;
+	return true;
+}
+
+const struct slider_def slider_table[SL_COUNT] = {
+    [SL_MODEL] = {SL_MODEL, "model", "Enter pick, / search",
+                  "model profile, ordered by parameters; Enter or / opens the picker", NULL,
+                  EDIT_PICK_MODEL, model_step, model_format, model_position, NULL, NULL},
+    [SL_QUANT] = {SL_QUANT, "quant", "h/l step, +/- 4 steps",
+                  "quantization, by bits per weight (llama.cpp, then vLLM formats)", NULL,
+                  EDIT_NONE, quant_step, quant_format, quant_position, NULL, NULL},
+    [SL_CONTEXT] = {SL_CONTEXT, "context", "+/- x4, Enter types",
+                    "tokens, up to the model's native maximum; Enter or a digit types one (32k)",
+                    "context tokens (e.g. 32768, 32k, 1M)", EDIT_NUMBER, context_step,
+                    context_format, context_position, context_set, NULL},
+    [SL_BATCH] = {SL_BATCH, "batch", "+/- x4, Enter types",
+                  "concurrent sequences (llama.cpp -np), each with its share of the context",
+                  "concurrent sequences (1 to 4096)", EDIT_NUMBER, batch_step, batch_format,
+                  batch_position, batch_set, NULL},
+    [SL_KV] = {SL_KV, "KV cache", "h/l step",
+               "KV cache element type for K and V (quantized V needs flash attention)", NULL,
+               EDIT_NONE, kv_step, kv_format, kv_position, NULL, NULL},
+    [SL_OFFLOAD] = {SL_OFFLOAD, "offload", "h/l mode",
+                    "all on GPU; experts in RAM (a share, N layers, all); N layers on GPU; CPU",
+                    NULL, EDIT_NONE, offload_step, offload_format, offload_position, NULL, NULL},
+    [SL_OFFLOAD_AMOUNT] = {SL_OFFLOAD_AMOUNT, "  amount", "h/l, +/-, Enter types",
+                           "layers whose experts are in RAM, the share of experts kept on the "
+                           "GPU, or layers on the GPU",
+                           "layers, or expert share on the GPU (0.25 or 25%)", EDIT_NUMBER,
+                           amount_step, amount_format, amount_position, amount_set, amount_enabled},
+    [SL_GPU] = {SL_GPU, "GPU", "h/l step, Enter pick",
+                "device type to fit on, by memory; Enter opens the hardware picker", NULL,
+                EDIT_PICK_GPU, gpu_step, gpu_format, gpu_position, NULL, NULL},
+    [SL_GPU_COUNT] = {SL_GPU_COUNT, "  count", "h/l 1, +/- x2, Enter",
+                      "number of devices the model is split over (layer split)",
+                      "number of devices (1 to 64)", EDIT_NUMBER, count_step, count_format,
+                      count_position, count_set, NULL},
+    [SL_FLASH] = {SL_FLASH, "flash att", "h off, l on, Enter",
+                  "flash attention (smaller compute buffer; needed by quantized V)", NULL,
+                  EDIT_TOGGLE, flash_step, flash_format, flash_position, NULL, NULL},
+    [SL_UBATCH] = {SL_UBATCH, "ubatch", "h/l x2, Enter types",
+                   "physical batch in tokens (llama.cpp -ub): sets the compute buffer",
+                   "ubatch tokens (1 to 65536)", EDIT_NUMBER, ubatch_step, ubatch_format,
+                   ubatch_position, ubatch_set, NULL},
+};

@@ -1,0 +1,950 @@
+/*
+ * draw.c - drawing one frame: title, sliders, bars, hardware list, the
+ * compare, explain, what-if and help views, pickers, status and key bar.
+ *
+ * Drawing reads the session and never changes it.  Each box has its own
+ * window; a frame erases and fills the windows of the current view, marks
+ * each with wnoutrefresh() and ends with one doupdate().
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "format.h"
+#include "keys.h"
+#include "ui_internal.h"
+
+/* ---- text helpers ---- */
+
+/* Columns of a UTF-8 string (every code point is one column here: the
+ * glyphs used are all narrow). */
+static int cols_of(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Bytes of s that fit in max columns. */
+static size_t bytes_for_cols(const char *s, int max)
+{
+	int c = 0;
+	size_t i = 0;
+	for (; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			if (c == max)
+				break;
+			c++;
+		}
+	}
+	return i;
+}
+
+/* Write s at (y, x) in role r, clipped to max columns (and the window).
+ * Returns the columns written. */
+static int put(const struct ui *u, WINDOW *w, int y, int x, int max, enum role r, const char *s)
+{
+	int h, wd;
+	getmaxyx(w, h, wd);
+	if (y < 0 || y >= h || x < 0 || x >= wd || max <= 0)
+		return 0;
+	if (max > wd - x)
+		max = wd - x;
+	size_t b = bytes_for_cols(s, max);
+	wattrset(w, ui_attr(u, r));
+	mvwaddnstr(w, y, x, s, (int)b);
+	wattrset(w, A_NORMAL);
+	int c = cols_of(s);
+	return c < max ? c : max;
+}
+
+static int putf(const struct ui *u, WINDOW *w, int y, int x, int max, enum role r, const char *fmt,
+                ...) __attribute__((format(printf, 7, 8)));
+
+static int putf(const struct ui *u, WINDOW *w, int y, int x, int max, enum role r, const char *fmt,
+                ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return put(u, w, y, x, max, r, buf);
+}
+
+/* Fill a row of a window with one role (for selection bars). */
+static void fill_row(const struct ui *u, WINDOW *w, int y, enum role r)
+{
+	int h, wd;
+	getmaxyx(w, h, wd);
+	if (y < 0 || y >= h)
+		return;
+	wattrset(w, ui_attr(u, r));
+	mvwhline(w, y, 0, ' ', wd);
+	wattrset(w, A_NORMAL);
+}
+
+static const char *gib(char *b, size_t n, double bytes)
+{
+	snprintf(b, n, "%.2f GiB", bytes / GIB);
+	return b;
+}
+
+static const char *signed_gib(char *b, size_t n, double bytes)
+{
+	snprintf(b, n, "%+.2f GiB", bytes / GIB);
+	return b;
+}
+
+static enum role fit_role(enum fit_level f)
+{
+	return f == FIT_OK ? R_FITS : f == FIT_TIGHT ? R_TIGHT : R_NOFIT;
+}
+
+static const struct device *cur_device(const struct session *s)
+{
+	return &s->devs->v[s->cur.gpu];
+}
+
+/* ---- title ---- */
+
+static void draw_title(const struct ui *u, const struct session *s, WINDOW *w)
+{
+	int wd = getmaxx(w);
+	char a[32], b[32], c[32], d[32], text[256];
+	const char *bar = u->g->vline;
+	fill_row(u, w, 0, R_TITLE);
+	if (!s->valid) {
+		putf(u, w, 0, 0, wd, R_TITLE, " vramcalc %s %s %s invalid settings", bar,
+		     s->cat->v[s->cur.model].meta.name, bar);
+		return;
+	}
+	enum fit_level f = session_fit_level(&s->fit, hw_usable_bytes(cur_device(s)));
+	const char *verdict = f == FIT_NO ? "DOES NOT FIT" : f == FIT_TIGHT ? "TIGHT" : "FITS";
+	/* "total N.NN GiB" is what the end-to-end test reads; the rest goes
+	 * when the line is short. */
+	gib(a, sizeof(a), (double)s->est.total_bytes);
+	fmt_gb(b, sizeof(b), (double)s->est.total_bytes);
+	gib(c, sizeof(c), (double)s->est.gpu_bytes);
+	gib(d, sizeof(d), (double)s->est.host_bytes);
+	const char *name = s->cat->v[s->cur.model].meta.name;
+	int room = wd - (int)strlen(verdict) - 3 - (s->pinned ? 12 : 0);
+	snprintf(text, sizeof(text), " vramcalc %s %s %s total %s (%s) %s GPU %s %s host %s ", bar,
+	         name, bar, a, b, bar, c, bar, d);
+	if (cols_of(text) > room)
+		snprintf(text, sizeof(text), " %s %s total %s %s GPU %s %s host %s ", name, bar, a,
+		         bar, c, bar, d);
+	if (cols_of(text) > room)
+		snprintf(text, sizeof(text), " %s %s total %s ", name, bar, a);
+	int x = put(u, w, 0, 0, wd, R_TITLE, text);
+	x += putf(u, w, 0, x, wd - x, fit_role(f), " %s ", verdict);
+	if (s->pinned)
+		putf(u, w, 0, x, wd - x, R_TITLE, " %s A pinned", bar);
+}
+
+/* ---- sliders ---- */
+
+static void draw_track(const struct ui *u, WINDOW *w, int y, int x, int width, int pos, int count,
+                       bool on)
+{
+	if (width < 3)
+		return;
+	if (count <= 0 || !on) {
+		for (int i = 0; i < width; i++)
+			put(u, w, y, x + i, 1, R_DIM, u->g->track);
+		return;
+	}
+	int knob = count > 1 ? (int)((long)pos * (width - 1) / (count - 1)) : 0;
+	for (int i = 0; i < width; i++) {
+		if (i < knob)
+			put(u, w, y, x + i, 1, R_TRACK, u->g->track_fill);
+		else if (i == knob)
+			put(u, w, y, x + i, 1, R_KNOB, u->g->knob);
+		else
+			put(u, w, y, x + i, 1, R_DIM, u->g->track);
+	}
+}
+
+static bool slider_enabled(const struct session *s, int i)
+{
+	return !slider_table[i].enabled || slider_table[i].enabled(s);
+}
+
+static void draw_sliders(const struct ui *u, const struct session *s, WINDOW *w)
+{
+	const struct slider_cols *c = &u->lay.sl;
+	bool focus_here = s->view == VIEW_WHATIF || s->pane == PANE_SLIDERS;
+	for (int i = 0; i < SL_COUNT; i++) {
+		const struct slider_def *d = &slider_table[i];
+		bool on = slider_enabled(s, i);
+		bool focused = i == s->slider && focus_here;
+		char val[128];
+		int pos, count;
+		d->format(s, val, sizeof(val));
+		d->position(s, &pos, &count);
+		if (focused)
+			put(u, w, i, 0, 1, R_KNOB, u->g->focus);
+		putf(u, w, i, c->label_x, c->label_w,
+		     focused ? R_FOCUS
+		     : on    ? R_LABEL
+		             : R_DIM,
+		     "%-*s", c->label_w, d->label);
+		put(u, w, i, c->value_x, c->value_w, on ? R_VALUE : R_DIM, val);
+		if (c->track_w)
+			draw_track(u, w, i, c->track_x, c->track_w, pos, count, on);
+		if (c->hint_w && on)
+			put(u, w, i, c->hint_x, c->hint_w, focused ? R_NORMAL : R_DIM, d->hint);
+	}
+}
+
+/* ---- bars ---- */
+
+struct seg {
+	enum segment kind;
+	uint64_t bytes;
+};
+
+/* A stacked bar of width cells: segments scaled to max(capacity, sum),
+ * free cells up to the capacity, and the capacity marker. */
+static void draw_bar(const struct ui *u, WINDOW *w, int y, int x, int width, const struct seg *sg,
+                     int n, uint64_t capacity)
+{
+	if (width < 4)
+		return;
+	uint64_t sum = 0;
+	for (int i = 0; i < n; i++)
+		sum += sg[i].bytes;
+	double scale = (double)(capacity > sum ? capacity : sum);
+	if (scale <= 0)
+		scale = 1;
+	int inner = width - 2;
+	put(u, w, y, x, 1, R_NORMAL, "[");
+	double cum = 0;
+	int col = 0;
+	for (int i = 0; i < n; i++) {
+		cum += (double)sg[i].bytes;
+		int end = (int)(cum / scale * inner + 0.5);
+		/* A non-empty segment gets at least one cell when room remains. */
+		if (sg[i].bytes && end == col && col < inner)
+			end = col + 1;
+		for (; col < end && col < inner; col++)
+			put(u, w, y, x + 1 + col, 1, ui_segment_role(sg[i].kind),
+			    ui_segment_glyph(u, sg[i].kind));
+	}
+	for (; col < inner; col++)
+		put(u, w, y, x + 1 + col, 1, R_FREE, u->g->free_cell);
+	int cap_col = capacity ? (int)((double)capacity / scale * inner + 0.5) : inner;
+	if (cap_col >= inner)
+		put(u, w, y, x + 1 + inner, 1, R_MARKER, u->g->marker);
+	else {
+		put(u, w, y, x + 1 + cap_col, 1, R_NOFIT, u->g->marker);
+		put(u, w, y, x + 1 + inner, 1, R_NORMAL, "]");
+	}
+}
+
+/* The legend: glyph and size of each segment, wrapped onto a second line
+ * when the first is full and rows remain.  Returns the lines used. */
+static int draw_legend(const struct ui *u, WINDOW *w, int y, int width, int lines,
+                       const struct seg *sg, int n)
+{
+	int x = 0, used = 1;
+	char b[32], item[64];
+	for (int i = 0; i < n; i++) {
+		snprintf(item, sizeof(item), " %s %s  ", ui_segment_name(sg[i].kind),
+		         gib(b, sizeof(b), (double)sg[i].bytes));
+		int need = 1 + cols_of(item);
+		if (x > 0 && x + need > width && used < lines) {
+			y++;
+			used++;
+			x = 0;
+		}
+		x += put(u, w, y, x, width - x, ui_segment_role(sg[i].kind),
+		         ui_segment_glyph(u, sg[i].kind));
+		x += put(u, w, y, x, width - x, R_NORMAL, item);
+	}
+	return used;
+}
+
+static void draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
+{
+	int h, wd;
+	getmaxyx(w, h, wd);
+	char a[64], b[64], c[64];
+	if (!s->valid) {
+		put(u, w, 0, 0, wd, R_ERROR, "cannot estimate:");
+		put(u, w, 1, 2, wd - 2, R_ERROR, s->err);
+		put(u, w, 3, 2, wd - 2, R_DIM, "change the setting it names, or u to undo");
+		return;
+	}
+	const struct estimate *e = &s->est;
+	const struct device *d = cur_device(s);
+	uint32_t n = s->cur.gpu_count;
+	uint64_t usable = hw_usable_bytes(d);
+	bool host_bar = s->cur.set.offload != OFFLOAD_GPU;
+	int fixed = 3 + (host_bar ? 1 : 0) + (s->pinned ? 1 : 0); /* header, headroom, legend */
+	int y = 0;
+
+	putf(u, w, y++, 0, wd, R_HEADER, "GPU memory: %ux %s, %s usable each", n, d->name,
+	     gib(a, sizeof(a), (double)usable));
+	/* One bar per device, as llama.cpp's layer split fills them: each
+	 * device's run of layers (weights and KV), its compute buffer and its
+	 * runtime overhead. */
+	static struct device_load loads[HW_MAX_DEVICES];
+	const struct device *same[HW_MAX_DEVICES];
+	for (uint32_t i = 0; i < n; i++)
+		same[i] = d;
+	hw_split(e, same, n, loads);
+	int room = h - fixed;
+	if (room < 1)
+		room = 1;
+	int shown = (int)n <= room ? (int)n : room - 1 > 0 ? room - 1 : 1;
+	int label_w = n > 1 ? 6 : 0;
+	for (int i = 0; i < shown; i++, y++) {
+		const struct device_load *l = &loads[i];
+		uint64_t kv = 0;
+		for (uint32_t sl = l->first_slot; sl < l->first_slot + l->n_slots; sl++)
+			if (sl < e->n_layer_slots - 1)
+				kv += e->layer_kv_bytes[sl];
+		if (kv > l->layers_bytes)
+			kv = l->layers_bytes;
+		struct seg per[4] = {
+		    {SEG_WEIGHTS, l->layers_bytes - kv},
+		    {SEG_KV, kv},
+		    {SEG_COMPUTE, l->compute_bytes},
+		    {SEG_OVERHEAD, l->overhead_bytes},
+		};
+		if (n > 1)
+			putf(u, w, y, 0, label_w, R_DIM, "gpu%-2d", i);
+		draw_bar(u, w, y, label_w, wd - label_w, per, 4, usable);
+	}
+	if ((uint32_t)shown < n)
+		putf(u, w, y++, 0, wd, R_DIM, "  ... and %u more devices", n - shown);
+
+	enum fit_level f = session_fit_level(&s->fit, usable);
+	int64_t hr = s->fit.headroom_bytes;
+	int x = putf(u, w, y, 0, wd, R_NORMAL,
+	             "need %s of %s: ", gib(a, sizeof(a), (double)s->fit.need_bytes),
+	             gib(b, sizeof(b), (double)usable * n));
+	if (f == FIT_NO) {
+		x += putf(u, w, y, x, wd - x, R_NOFIT, "%sover by %s, does not fit",
+		          n > 1 ? "fullest device " : "", gib(c, sizeof(c), (double)-hr));
+		if (s->fit.needed)
+			putf(u, w, y, x, wd - x, R_NORMAL, " (needs %u)", s->fit.needed);
+		else
+			putf(u, w, y, x, wd - x, R_NORMAL, " (not on %d of them)", HW_MAX_DEVICES);
+	} else {
+		putf(u, w, y, x, wd - x, fit_role(f), "%sheadroom %s, %s", n > 1 ? "least " : "",
+		     gib(c, sizeof(c), (double)hr), f == FIT_TIGHT ? "tight" : "fits");
+	}
+	y++;
+	uint64_t compute = 0, overhead = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		compute += loads[i].compute_bytes;
+		overhead += loads[i].overhead_bytes;
+	}
+	struct seg all[4] = {
+	    {SEG_WEIGHTS, e->weights_gpu_bytes},
+	    {SEG_KV, e->kv_gpu_bytes},
+	    {SEG_COMPUTE, compute},
+	    {SEG_OVERHEAD, overhead},
+	};
+	int spare = h - y - (host_bar ? 1 : 0) - (s->pinned ? 1 : 0);
+	y += draw_legend(u, w, y, wd, spare > 1 ? 2 : 1, all, 4);
+
+	if (host_bar && y < h) {
+		struct seg hs[4] = {
+		    {SEG_WEIGHTS, e->weights_host_bytes},
+		    {SEG_KV, e->kv_host_bytes},
+		    {SEG_COMPUTE, e->compute_host_bytes},
+		    {SEG_OUTPUT, e->output_bytes},
+		};
+		int lx = putf(u, w, y, 0, wd, R_HEADER, "host");
+		char label[160];
+		if (u->host_ram_bytes)
+			snprintf(label, sizeof(label), " %s of %s RAM",
+			         gib(a, sizeof(a), (double)e->host_bytes),
+			         gib(b, sizeof(b), (double)u->host_ram_bytes));
+		else
+			snprintf(label, sizeof(label), " %s",
+			         gib(a, sizeof(a), (double)e->host_bytes));
+		int lw = cols_of(label);
+		int bw = wd - lx - 1 - lw;
+		if (bw >= 8) {
+			draw_bar(u, w, y, lx + 1, bw, hs, 4, u->host_ram_bytes);
+			put(u, w, y, lx + 1 + bw, lw, R_NORMAL, label);
+		} else {
+			put(u, w, y, lx, wd - lx, R_NORMAL, label);
+		}
+		y++;
+	}
+	if (s->pinned && y < h) {
+		if (s->pin_valid)
+			putf(u, w, y, 0, wd, R_INFO, "A %s total %s  B %s  B-A %s (w: what-if)",
+			     ftype_get(s->pin.set.ftype)->name,
+			     gib(a, sizeof(a), (double)s->pin_est.total_bytes),
+			     gib(b, sizeof(b), (double)e->total_bytes),
+			     signed_gib(c, sizeof(c),
+			                (double)e->total_bytes - (double)s->pin_est.total_bytes));
+		else
+			putf(u, w, y, 0, wd, R_WARN, "A: %s", s->pin_err);
+	}
+}
+
+/* ---- hardware list ---- */
+
+static void draw_hardware(struct ui *u, const struct session *s, WINDOW *w)
+{
+	int h, wd;
+	getmaxyx(w, h, wd);
+	char a[32], b[32];
+	bool focused = s->view == VIEW_MAIN && s->pane == PANE_HARDWARE;
+	int x = putf(u, w, 0, 0, wd, focused ? R_FOCUS : R_HEADER, "HARDWARE by fit");
+	putf(u, w, 0, x, wd - x, R_DIM, "  [%s]  f filter, Tab focus",
+	     s->hw_filter < 0 ? "all" : hw_category_name((enum hw_category)s->hw_filter));
+	int name_w = wd - 29;
+	if (name_w < 8)
+		name_w = 8;
+	putf(u, w, 1, 0, wd, R_DIM, "  %-*.*s %9s %4s %11s", name_w, name_w, "device", "memory",
+	     "n", "headroom");
+	int rows = h - 2;
+	if (rows <= 0)
+		return;
+	if (!s->valid) {
+		put(u, w, 2, 2, wd - 2, R_DIM, "(no estimate)");
+		return;
+	}
+	int sel = (int)s->hw_sel;
+	if (sel < u->hw_top)
+		u->hw_top = sel;
+	if (sel >= u->hw_top + rows)
+		u->hw_top = sel - rows + 1;
+	if (u->hw_top > (int)s->n_hw - rows)
+		u->hw_top = (int)s->n_hw - rows > 0 ? (int)s->n_hw - rows : 0;
+	for (int r = 0; r < rows && u->hw_top + r < (int)s->n_hw; r++) {
+		const struct hw_row *hr = &s->hw[u->hw_top + r];
+		const struct device *d = &s->devs->v[hr->dev];
+		int y = 2 + r;
+		bool is_sel = focused && u->hw_top + r == sel;
+		if (is_sel)
+			fill_row(u, w, y, R_SELECTED);
+		enum role role;
+		struct hw_fit one = {.fits = hr->group < 2,
+		                     .count = hr->needed ? hr->needed : 1,
+		                     .headroom_bytes = hr->headroom_bytes};
+		if (hr->group == 2)
+			role = R_NOFIT;
+		else if (hr->group == 1)
+			role = R_TIGHT;
+		else
+			role = fit_role(session_fit_level(&one, hw_usable_bytes(d)));
+		if (is_sel)
+			role = R_SELECTED;
+		char n[16];
+		if (hr->group == 2)
+			snprintf(n, sizeof(n), "-");
+		else
+			snprintf(n, sizeof(n), "%ux", hr->needed);
+		putf(u, w, y, 0, wd, is_sel ? R_SELECTED : R_NORMAL, "%s %-*.*s %9s",
+		     hr->dev == s->cur.gpu ? "*" : " ", name_w, name_w,
+		     session_device_short_name(d), gib(a, sizeof(a), (double)hw_usable_bytes(d)));
+		putf(u, w, y, name_w + 13, wd - name_w - 13, role, "%4s %11s", n,
+		     hr->group == 2 ? "no fit"
+		                    : signed_gib(b, sizeof(b), (double)hr->headroom_bytes));
+	}
+}
+
+/* ---- compare view ---- */
+
+static void draw_compare(struct ui *u, const struct session *s, WINDOW *w)
+{
+	int h, wd;
+	getmaxyx(w, h, wd);
+	char a[32], b[32], c[32], d[32], f[48];
+	const struct device *dev = cur_device(s);
+	char tok[32];
+	putf(u, w, 0, 0, wd, R_HEADER,
+	     "COMPARE every quantization: %s, context %s, batch %u, on %ux %s",
+	     s->cat->v[s->cur.model].meta.name, fmt_tokens(tok, sizeof(tok), s->cur.set.ctx_tokens),
+	     s->cur.set.n_seq, s->cur.gpu_count, dev->name);
+	putf(u, w, 1, 0, wd, R_DIM, "  %-10s %-9s %6s %11s %11s %11s %11s  %s", "quant", "engine",
+	     "bpw", "weights", "KV cache", "total", "GPU", "fit");
+	int rows = h - 3;
+	int sel = (int)s->cmp_sel;
+	if (sel < u->cmp_top)
+		u->cmp_top = sel;
+	if (sel >= u->cmp_top + rows)
+		u->cmp_top = sel - rows + 1;
+	for (int r = 0; r < rows && u->cmp_top + r < FT_COUNT; r++) {
+		const struct compare_row *cr = &s->cmp[u->cmp_top + r];
+		const struct ftype_info *fi = ftype_get(cr->ftype);
+		int y = 2 + r;
+		bool is_sel = u->cmp_top + r == sel;
+		bool current = cr->ftype == s->cur.set.ftype && !s->cur.set.file_types;
+		if (is_sel)
+			fill_row(u, w, y, R_SELECTED);
+		enum role base = is_sel ? R_SELECTED : R_NORMAL;
+		int x = putf(u, w, y, 0, wd, base, "%s %-10s %-9s", current ? "*" : " ", fi->name,
+		             fi->engine == FT_VLLM ? "vLLM" : "llama.cpp");
+		if (!cr->valid) {
+			putf(u, w, y, x, wd - x, is_sel ? R_SELECTED : R_DIM, " %s", cr->err);
+			continue;
+		}
+		x += putf(u, w, y, x, wd - x, base, " %6.2f %11s %11s %11s %11s  ", cr->bpw,
+		          gib(a, sizeof(a), (double)cr->weights_bytes),
+		          gib(b, sizeof(b), (double)cr->kv_bytes),
+		          gib(c, sizeof(c), (double)cr->total_bytes),
+		          gib(d, sizeof(d), (double)cr->gpu_bytes));
+		enum fit_level fl = session_fit_level(&cr->fit, hw_usable_bytes(dev));
+		if (fl == FIT_NO)
+			snprintf(f, sizeof(f), "no, short %s",
+			         gib(a, sizeof(a), (double)-cr->fit.headroom_bytes));
+		else
+			snprintf(f, sizeof(f), "%s %s", fl == FIT_TIGHT ? "tight" : "fits",
+			         signed_gib(a, sizeof(a), (double)cr->fit.headroom_bytes));
+		put(u, w, y, x, wd - x, is_sel ? R_SELECTED : fit_role(fl), f);
+	}
+	put(u, w, h - 1, 0, wd, R_DIM, "Up/Down move, Enter adopts the quantization, Esc back");
+}
+
+/* ---- explain and help views (scrolled text) ---- */
+
+static void draw_lines(const struct ui *u, WINDOW *w, const char (*lines)[SESSION_LINE_MAX], int n,
+                       int scroll)
+{
+	int h, wd;
+	getmaxyx(w, h, wd);
+	if (scroll > n - h)
+		scroll = n - h > 0 ? n - h : 0;
+	for (int r = 0; r < h && scroll + r < n; r++) {
+		const char *l = lines[scroll + r];
+		enum role role = (l[0] >= 'A' && l[0] <= 'Z' && l[1] >= 'A' && l[1] <= 'Z')
+		                     ? R_HEADER
+		                     : R_NORMAL;
+		put(u, w, r, 1, wd - 1, role, l);
+	}
+}
+
+#define HELP_MAX 96
+static char help_lines[HELP_MAX][SESSION_LINE_MAX];
+
+static int build_help(const struct ui *u)
+{
+	int n = 0;
+#define ADD(...)                                                                                   \
+	(n < HELP_MAX ? (void)snprintf(help_lines[n++], SESSION_LINE_MAX, __VA_ARGS__) : (void)0)
+	ADD("KEYS");
+	/* Consecutive rows with the same action and help share a line. */
+	for (const struct key_binding *b = key_table; b->name;) {
+		const struct key_binding *first = b;
+		char names[48] = "";
+		size_t used = 0;
+		do {
+			if (used < sizeof(names))
+				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+				                         used ? ", " : "", b->name);
+			b++;
+		} while (b->name && b->action == first->action && !strcmp(b->help, first->help));
+		/* A key bound again for other views (q) is explained once. */
+		if (first != key_table && !strcmp(first[-1].name, first->name))
+			continue;
+		ADD("  %-14s %s", names, first->help);
+	}
+	ADD("%s", "");
+	ADD("SLIDERS");
+	for (int i = 0; i < SL_COUNT; i++)
+		ADD("  %-14s %s",
+		    slider_table[i].label[0] == ' ' ? slider_table[i].label + 2
+		                                    : slider_table[i].label,
+		    slider_table[i].help);
+	ADD("%s", "");
+	ADD("BARS");
+	for (int i = 0; i < SEG_COUNT; i++)
+		ADD("  %s  %s", ui_segment_glyph(u, (enum segment)i),
+		    ui_segment_name((enum segment)i));
+	ADD("  %s  capacity of the device (or this machine's RAM for the host bar)", u->g->marker);
+	ADD("  %s  free", u->g->free_cell);
+	ADD("  fits: more than a tenth free; tight: less; does not fit: over capacity");
+	ADD("%s", "");
+	ADD("SIZES  GiB = 2^30 bytes, GB = 10^9 bytes; the numbers equal vramcalc --json");
+	ADD("ENVIRONMENT  NO_COLOR (non-empty) or --no-color: monochrome");
+	ADD("SESSIONS  saved in $XDG_CONFIG_HOME/vramcalc/sessions (~/.config/...)");
+#undef ADD
+	return n;
+}
+
+int ui_help_lines(const struct ui *u)
+{
+	return build_help(u);
+}
+
+static void draw_help(const struct ui *u, const struct session *s, WINDOW *w)
+{
+	int n = build_help(u);
+	draw_lines(u, w, (const char(*)[SESSION_LINE_MAX])help_lines, n, s->scroll);
+}
+
+/* ---- what-if view ---- */
+
+static void draw_whatif(const struct ui *u, const struct session *s, WINDOW *w)
+{
+	int h, wd;
+	getmaxyx(w, h, wd);
+	(void)h;
+	char a[128], b[128], c[32];
+	if (!s->pinned) {
+		put(u, w, 0, 0, wd, R_HEADER, "WHAT-IF");
+		put(u, w, 2, 1, wd - 1, R_NORMAL, "Nothing pinned yet. Press p to pin the current");
+		put(u, w, 3, 1, wd - 1, R_NORMAL,
+		    "configuration as A, then move the sliders on the");
+		put(u, w, 4, 1, wd - 1, R_NORMAL, "left: B follows live, with the differences.");
+		return;
+	}
+	int col = (wd - 12 - 12) / 2;
+	if (col < 8)
+		col = 8;
+	int y = 0;
+	putf(u, w, y++, 0, wd, R_HEADER, "%-11s %-*.*s %-*.*s %s", "WHAT-IF", col, col,
+	     "A (pinned)", col, col, "B (live)", "B - A");
+	/* Settings: A formatted through a copy of the session whose live
+	 * configuration is A. */
+	static struct session as_a;
+	as_a = *s;
+	as_a.cur = s->pin;
+	as_a.valid = false;
+	for (int i = 0; i < SL_COUNT && y < h; i++) {
+		slider_table[i].format(&as_a, a, sizeof(a));
+		/* Format B the same way (no bpw) so equal settings compare equal. */
+		as_a.cur = s->cur;
+		slider_table[i].format(&as_a, b, sizeof(b));
+		as_a.cur = s->pin;
+		bool differ = strcmp(a, b) != 0;
+		const char *label = slider_table[i].label;
+		while (*label == ' ')
+			label++;
+		putf(u, w, y, 0, wd, differ ? R_VALUE : R_DIM, "%-11s %-*.*s %-*.*s %s", label, col,
+		     col, a, col, col, b, differ ? "changed" : "");
+		y++;
+	}
+	y++;
+	if (!s->pin_valid || !s->valid) {
+		putf(u, w, y, 0, wd, R_ERROR, "%s", !s->pin_valid ? s->pin_err : s->err);
+		return;
+	}
+	const struct estimate *A = &s->pin_est, *B = &s->est;
+	struct {
+		const char *name;
+		uint64_t a, b;
+	} rows[] = {
+	    {"weights", A->weights_bytes, B->weights_bytes},
+	    {"KV cache", A->kv_bytes, B->kv_bytes},
+	    {"compute", A->compute_bytes + A->compute_host_bytes,
+	     B->compute_bytes + B->compute_host_bytes},
+	    {"output", A->output_bytes, B->output_bytes},
+	    {"overhead", A->overhead_bytes, B->overhead_bytes},
+	    {"total", A->total_bytes, B->total_bytes},
+	    {"GPU memory", A->gpu_bytes, B->gpu_bytes},
+	    {"host memory", A->host_bytes, B->host_bytes},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]) && y < h; i++, y++) {
+		double dlt = (double)rows[i].b - (double)rows[i].a;
+		int x = putf(u, w, y, 0, wd, i == 5 ? R_VALUE : R_NORMAL, "%-11s %-*s %-*s ",
+		             rows[i].name, col, gib(a, sizeof(a), (double)rows[i].a), col,
+		             gib(b, sizeof(b), (double)rows[i].b));
+		put(u, w, y, x, wd - x,
+		    dlt > 0   ? R_WARN
+		    : dlt < 0 ? R_FITS
+		              : R_DIM,
+		    rows[i].a == rows[i].b ? "same" : signed_gib(c, sizeof(c), dlt));
+	}
+	if (y < h) {
+		const struct device *da = &s->devs->v[s->pin.gpu];
+		const struct device *db = cur_device(s);
+		enum fit_level fa = session_fit_level(&s->pin_fit, hw_usable_bytes(da));
+		enum fit_level fb = session_fit_level(&s->fit, hw_usable_bytes(db));
+		int x = putf(u, w, y, 0, wd, R_NORMAL, "%-11s ", "fit");
+		snprintf(a, sizeof(a), "%s %s", fa == FIT_NO ? "no" : "yes",
+		         signed_gib(c, sizeof(c), (double)s->pin_fit.headroom_bytes));
+		x += putf(u, w, y, x, col + 1, fit_role(fa), "%-*s ", col, a);
+		snprintf(b, sizeof(b), "%s %s", fb == FIT_NO ? "no" : "yes",
+		         signed_gib(c, sizeof(c), (double)s->fit.headroom_bytes));
+		putf(u, w, y, x, col + 1, fit_role(fb), "%-*s ", col, b);
+	}
+}
+
+/* ---- popups: pickers and prompts ---- */
+
+static void draw_popup(struct ui *u, const struct session *s, WINDOW *w)
+{
+	int h, wd;
+	getmaxyx(w, h, wd);
+	werase(w);
+	wattrset(w, ui_attr(u, R_NORMAL));
+	box(w, 0, 0);
+	char a[32], b[32];
+	if (s->modal == MODAL_PROMPT) {
+		const char *what = s->prompt_kind == PROMPT_SAVE ? "save session as (name)"
+		                                                 : slider_table[s->slider].prompt;
+		putf(u, w, 0, 2, wd - 4, R_HEADER, " %s ", what ? what : "value");
+		putf(u, w, 2, 2, wd - 4, R_VALUE, "> %s_", s->prompt);
+		if (s->prompt_kind == PROMPT_SAVE)
+			putf(u, w, 4, 2, wd - 4, R_DIM, "in %s", s->sessions_dir);
+		put(u, w, h - 2, 2, wd - 4, R_DIM,
+		    "Enter accept, Esc cancel, Backspace, Ctrl-U clear");
+		return;
+	}
+	const char *title =
+	    s->modal == MODAL_PICK_MODEL ? "pick a model (name, family, size: 8b, <10b)"
+	    : s->modal == MODAL_PICK_GPU ? "pick a GPU (name, vendor, category, 24gb)"
+	                                 : "load a session";
+	putf(u, w, 0, 2, wd - 4, R_HEADER, " %s ", title);
+	putf(u, w, 1, 2, wd - 4, R_VALUE, "/ %s_", s->pick.query);
+	putf(u, w, 1, wd - 14, 12, R_DIM, "%zu match%s", s->pick.n, s->pick.n == 1 ? "" : "es");
+	int rows = h - 4;
+	int sel = (int)s->pick.sel;
+	if (sel < u->pick_top)
+		u->pick_top = sel;
+	if (sel >= u->pick_top + rows)
+		u->pick_top = sel - rows + 1;
+	if (u->pick_top > (int)s->pick.n)
+		u->pick_top = 0;
+	for (int r = 0; r < rows && u->pick_top + r < (int)s->pick.n; r++) {
+		size_t i = s->pick.match[u->pick_top + r];
+		bool is_sel = u->pick_top + r == sel;
+		enum role role = is_sel ? R_SELECTED : R_NORMAL;
+		int y = 2 + r;
+		char line[256];
+		if (s->modal == MODAL_PICK_MODEL) {
+			const struct model_meta *m = &s->cat->v[i].meta;
+			snprintf(line, sizeof(line), "%-26.26s %8s  %-12.12s %s", m->id,
+			         fmt_params(a, sizeof(a), session_model(s, i)->params_total),
+			         m->family, m->name);
+		} else if (s->modal == MODAL_PICK_GPU) {
+			const struct device *d = &s->devs->v[i];
+			snprintf(line, sizeof(line), "%-40.40s %10s  %s", d->name,
+			         gib(b, sizeof(b), (double)hw_usable_bytes(d)),
+			         hw_category_name(d->category));
+		} else {
+			snprintf(line, sizeof(line), "%s", s->pick.names[i]);
+		}
+		wattrset(w, ui_attr(u, role));
+		mvwhline(w, y, 1, ' ', wd - 2);
+		put(u, w, y, 2, wd - 4, role, line);
+	}
+	put(u, w, h - 1, 2, wd - 4, R_DIM, " type to filter, Up/Down, Enter pick, Esc cancel ");
+}
+
+/* ---- status and key bar ---- */
+
+static void draw_status(const struct ui *u, const struct session *s, WINDOW *w)
+{
+	int wd = getmaxx(w);
+	if (s->status[0]) {
+		enum role r = s->status_level == STATUS_ERROR  ? R_ERROR
+		              : s->status_level == STATUS_WARN ? R_WARN
+		                                               : R_INFO;
+		put(u, w, 0, 0, wd, r, s->status);
+	} else if (!s->valid) {
+		put(u, w, 0, 0, wd, R_ERROR, s->err);
+	} else if (s->warning[0]) {
+		put(u, w, 0, 0, wd, R_WARN, s->warning);
+	} else {
+		put(u, w, 0, 0, wd, R_DIM, "sizes in GiB (2^30 bytes); ? for help");
+	}
+}
+
+static void draw_keys(const struct ui *u, const struct session *s, WINDOW *w)
+{
+	int wd = getmaxx(w);
+	int x = 0;
+	if (s->modal != MODAL_NONE) {
+		static const char *const modal_keys[][2] = {
+		    {"Enter", "accept"}, {"Esc", "cancel"}, {"Up/Down", "move"}, {"Bksp", "erase"}};
+		for (size_t i = 0; i < 4 && x < wd; i++) {
+			x += put(u, w, 0, x, wd - x, R_KEY, modal_keys[i][0]);
+			x += putf(u, w, 0, x, wd - x, R_KEYLABEL, " %s  ", modal_keys[i][1]);
+		}
+		return;
+	}
+	for (const struct key_binding *b = key_table; b->name && x < wd; b++) {
+		if (!b->bar || !(b->views & (1u << s->view)))
+			continue;
+		int need = cols_of(b->name) + cols_of(b->bar) + 3;
+		if (x + need > wd)
+			break;
+		x += put(u, w, 0, x, wd - x, R_KEY, b->name);
+		x += putf(u, w, 0, x, wd - x, R_KEYLABEL, " %s  ", b->bar);
+	}
+}
+
+/* ---- frame ---- */
+
+enum layout_kind ui_view_layout(enum view v)
+{
+	switch (v) {
+	case VIEW_MAIN:
+		return LAYOUT_MAIN;
+	case VIEW_WHATIF:
+		return LAYOUT_SPLIT;
+	default:
+		return LAYOUT_FULL;
+	}
+}
+
+void ui_close_windows(struct ui *u)
+{
+	for (int i = 0; i < BOX_COUNT; i++) {
+		if (u->win[i])
+			delwin(u->win[i]);
+		u->win[i] = NULL;
+	}
+	if (u->popup)
+		delwin(u->popup);
+	u->popup = NULL;
+}
+
+void ui_relayout(struct ui *u, const struct session *s)
+{
+	int rows, cols;
+	getmaxyx(stdscr, rows, cols);
+	ui_close_windows(u);
+	u->kind = ui_view_layout(s->view);
+	layout_compute(rows, cols, u->kind, SL_COUNT, &u->lay);
+	werase(stdscr);
+	wnoutrefresh(stdscr);
+	if (u->lay.too_small)
+		return;
+	for (int i = 0; i < BOX_COUNT; i++) {
+		const struct rect *r = &u->lay.box[i];
+		if (r->h && r->w)
+			u->win[i] = newwin(r->h, r->w, r->y, r->x);
+	}
+	const struct rect *p = &u->lay.popup;
+	if (p->h && p->w)
+		u->popup = newwin(p->h, p->w, p->y, p->x);
+}
+
+static void draw_too_small(const struct ui *u)
+{
+	int rows, cols;
+	getmaxyx(stdscr, rows, cols);
+	werase(stdscr);
+	char msg[96];
+	snprintf(msg, sizeof(msg), "terminal too small: %dx%d, need %dx%d", cols, rows,
+	         u->lay.min_cols, u->lay.min_rows);
+	int len = (int)strlen(msg);
+	int y = rows / 2, x = (cols - len) / 2;
+	if (x < 0)
+		x = 0;
+	if (rows > 0 && cols > 0)
+		put(u, stdscr, y, x, cols - x, R_WARN, msg);
+	if (rows > 1 && cols > 0)
+		put(u, stdscr, y + 1, (cols - 7) / 2 > 0 ? (cols - 7) / 2 : 0, cols, R_DIM,
+		    "q quits");
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+void ui_draw_frame(struct ui *u, const struct session *s)
+{
+	if (ui_view_layout(s->view) != u->kind)
+		ui_relayout(u, s);
+	if (u->lay.too_small) {
+		draw_too_small(u);
+		return;
+	}
+	/* The gaps between boxes belong to stdscr: repaint them too, or a
+	 * closed popup would leave its border there. */
+	touchwin(stdscr);
+	wnoutrefresh(stdscr);
+	for (int i = 0; i < BOX_COUNT; i++)
+		if (u->win[i])
+			werase(u->win[i]);
+	WINDOW **w = u->win;
+	draw_title(u, s, w[BOX_TITLE]);
+	if (w[BOX_SLIDERS])
+		draw_sliders(u, s, w[BOX_SLIDERS]);
+	if (w[BOX_BARS])
+		draw_bars(u, s, w[BOX_BARS]);
+	if (w[BOX_HARDWARE])
+		draw_hardware(u, s, w[BOX_HARDWARE]);
+	if (w[BOX_BODY]) {
+		switch (s->view) {
+		case VIEW_COMPARE:
+			draw_compare(u, s, w[BOX_BODY]);
+			break;
+		case VIEW_EXPLAIN:
+			draw_lines(u, w[BOX_BODY], (const char(*)[SESSION_LINE_MAX])s->explain,
+			           s->n_explain, s->scroll);
+			break;
+		case VIEW_WHATIF:
+			draw_whatif(u, s, w[BOX_BODY]);
+			break;
+		case VIEW_HELP:
+			draw_help(u, s, w[BOX_BODY]);
+			break;
+		default:
+			break;
+		}
+	}
+	draw_status(u, s, w[BOX_STATUS]);
+	draw_keys(u, s, w[BOX_KEYS]);
+	for (int i = 0; i < BOX_COUNT; i++)
+		if (u->win[i])
+			wnoutrefresh(u->win[i]);
+	if (s->modal != MODAL_NONE && u->popup) {
+		draw_popup(u, s, u->popup);
+		wnoutrefresh(u->popup);
+	}
+	doupdate();
+}
+
+int ui_map_key(int status, wint_t ch)
+{
+	if (status == KEY_CODE_YES) {
+		switch (ch) {
+		case KEY_UP:
+			return KEYC_UP;
+		case KEY_DOWN:
+			return KEYC_DOWN;
+		case KEY_LEFT:
+			return KEYC_LEFT;
+		case KEY_RIGHT:
+			return KEYC_RIGHT;
+		case KEY_PPAGE:
+			return KEYC_PGUP;
+		case KEY_NPAGE:
+			return KEYC_PGDN;
+		case KEY_HOME:
+			return KEYC_HOME;
+		case KEY_END:
+			return KEYC_END;
+		case KEY_ENTER:
+			return KEYC_ENTER;
+		case KEY_BTAB:
+			return KEYC_BTAB;
+		case KEY_BACKSPACE:
+		case KEY_DC:
+			return KEYC_BACKSPACE;
+		default:
+			return -1;
+		}
+	}
+	switch (ch) {
+	case '\n':
+	case '\r':
+		return KEYC_ENTER;
+	case 27:
+		return KEYC_ESC;
+	case '\t':
+		return KEYC_TAB;
+	case 127:
+	case 8:
+		return KEYC_BACKSPACE;
+	case 21:
+		return KEYC_CTRL_U;
+	default:
+		return (int)ch;
+	}
+}

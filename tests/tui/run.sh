@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# tests/tui/run.sh - drive the real vramcalc TUI in tmux and check what it
+# shows against `vramcalc --json` for the same settings.
+#
+#   tests/tui/run.sh ./vramcalc
+#
+# Each run uses a private tmux server (-L, -f /dev/null), a fixed window
+# size, LINES and COLUMNS unset (or ncurses keeps the old size after a
+# resize) and HOME / XDG_CONFIG_HOME in a temporary directory.  One line per
+# check, then "tui: N passed, M failed"; the exit status is non-zero when
+# anything failed.  With TUI_CAPTURE_DIR=DIR each view's text is also
+# written to DIR/<view>.txt (the README's captures).
+set -u
+
+BIN=${1:-./vramcalc}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "tui: tmux not installed (make deps), skipped"
+	echo "tui: 0 passed, 0 failed"
+	exit 0
+fi
+
+SOCK=vramcalc-test-$$
+TMP=$(mktemp -d /tmp/vramcalc-tui.XXXXXX)
+export HOME=$TMP XDG_CONFIG_HOME=$TMP/config
+PASS=0
+FAIL=0
+T() { tmux -L "$SOCK" -f /dev/null "$@"; }
+cleanup() {
+	T kill-server >/dev/null 2>&1
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+ok() {
+	PASS=$((PASS + 1))
+	echo "ok   $*"
+}
+fail() {
+	FAIL=$((FAIL + 1))
+	echo "FAIL $*"
+}
+
+# start NAME COLSxROWS ENV... -- ARGS...: a window running vramcalc, then
+# a marker with its exit status once it returns.
+start() {
+	local name=$1 cols=$2 rows=$3
+	shift 3
+	local envs=() args=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		envs+=("$1")
+		shift
+	done
+	shift
+	args=("$@")
+	local cmd
+	cmd="cd '$PWD' && env -u LINES -u COLUMNS ${envs[*]} '$BIN' ${args[*]}; echo vramcalc-exit=\$?; sleep 60"
+	if T has-session 2>/dev/null; then
+		T new-window -d -n "$name" "$cmd"
+	else
+		T new-session -d -s tui -n "$name" -x "$cols" -y "$rows" "$cmd"
+	fi
+	T resize-window -t "tui:$name" -x "$cols" -y "$rows" 2>/dev/null
+	W="tui:$name"
+}
+
+screen() { T capture-pane -p -t "$W"; }
+
+# wait_for TEXT: until the screen shows TEXT (fixed string), 3 s at most.
+wait_for() {
+	for _ in $(seq 1 60); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# wait_change OLD: until the screen differs from OLD.
+wait_change() {
+	for _ in $(seq 1 60); do
+		[ "$(screen)" != "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+keys() {
+	local before
+	before=$(screen)
+	T send-keys -t "$W" "$@"
+	wait_change "$before"
+	sleep 0.05
+}
+
+# json_gib KEY ARGS...: "N.NN GiB" from the first "KEY": bytes of --json
+# (bytes.total, placement.gpu).
+json_gib() {
+	local key=$1 bytes
+	shift
+	bytes=$(env -u LINES -u COLUMNS "$BIN" --json "$@" |
+		sed -n "s/^[[:space:]]*\"$key\":[[:space:]]*\([0-9]*\).*/\1/p" | head -n 1)
+	[ -n "$bytes" ] || return 1
+	awk -v b="$bytes" 'BEGIN { printf "%.2f GiB\n", b / 1073741824 }'
+}
+
+# check_total WHAT ARGS...: the title shows the total and the GPU part that
+# --json gives for ARGS.
+check_total() {
+	local what=$1
+	shift
+	local want gpu
+	want=$(json_gib total "$@") && gpu=$(json_gib gpu "$@") || {
+		fail "$what: vramcalc --json $* failed"
+		return
+	}
+	if wait_for "total $want" && wait_for "GPU $gpu"; then
+		ok "$what: total $want, GPU $gpu equal --json $*"
+	else
+		fail "$what: want 'total $want', 'GPU $gpu' (--json $*), screen shows '$(screen | head -n 1)'"
+	fi
+}
+
+# capture NAME: keep the screen's text for the README when asked to.
+capture() {
+	if [ -n "${TUI_CAPTURE_DIR:-}" ]; then
+		mkdir -p "$TUI_CAPTURE_DIR" && screen >"$TUI_CAPTURE_DIR/$1.txt"
+	fi
+}
+
+# check_screen WHAT TEXT: the screen shows TEXT.
+check_screen() {
+	if wait_for "$2"; then ok "$1"; else fail "$1: '$2' not on screen"; fi
+}
+
+# slider LABEL SED-REGEX: a value read from a slider row.
+slider() { screen | grep -E -- "$1" | head -n 1 | sed -E "s|$2|\\1|"; }
+
+# SGR sequences with colour parameters (30-38, 40-48, 90-97, 100-107; 39 and
+# 49, "default colour", are what tmux itself writes around every cell).
+colour_codes() {
+	T capture-pane -e -p -t "$W" | grep -oE $'\e\\[[0-9;]*m' | tr -d '\033[m' | tr ';' '\n' |
+		grep -cE '^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$'
+}
+
+BASE=(-m qwen3-8b -q Q4_K_M -c 8192)
+if ! err=$("$BIN" --json "${BASE[@]}" 2>&1 >/dev/null); then
+	fail "vramcalc --json ${BASE[*]} does not run: $err"
+	echo "tui: $PASS passed, $FAIL failed"
+	exit 1
+fi
+start main 120 40 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "${BASE[@]}"
+check_total "start" "${BASE[@]}"
+if [ "$FAIL" != 0 ]; then
+	echo "tui: the view did not start; the screen shows:"
+	screen | sed 's/^/    /'
+	echo "tui: $PASS passed, $FAIL failed"
+	exit 1
+fi
+capture main
+
+# Quant: one step right from Q4_K_M.
+keys Down
+keys Right
+Q=$(slider ' quant +' '.* quant +([A-Za-z0-9_-]+),.*')
+[ "$Q" != Q4_K_M ] && [ -n "$Q" ] && ok "quant stepped to $Q" || fail "quant did not step ($Q)"
+check_total "quant $Q" -m qwen3-8b -q "$Q" -c 8192
+
+# Context: one step, then an exact typed value.
+keys Down
+keys Right
+C=$(slider ' context +' '.* context +([0-9,]+[KM]?) of.*' | tr -d ,)
+check_total "context $C" -m qwen3-8b -q "$Q" -c "$C"
+keys 1
+T send-keys -t "$W" 6 k Enter
+check_total "context typed 16k" -m qwen3-8b -q "$Q" -c 16384
+
+# Batch: two steps.
+keys Down
+keys Right
+keys Right
+B=$(slider ' batch +' '.* batch +([0-9]+) sequence.*')
+[ "$B" = 3 ] && ok "batch stepped to 3" || fail "batch is '$B', want 3"
+check_total "batch $B" -m qwen3-8b -q "$Q" -c 16384 -b "$B"
+
+# Offload: N layers on the GPU, then one layer fewer.
+keys Down
+keys Down
+keys Right
+keys Down
+keys Left
+N=$(slider ' amount +' '.* amount +([0-9]+)/[0-9]+ layers on GPU.*')
+[ -n "$N" ] && ok "offload ngl=$N" || fail "offload amount not shown"
+check_total "offload ngl=$N" -m qwen3-8b -q "$Q" -c 16384 -b "$B" --offload "ngl=$N"
+check_screen "host bar shown when offloaded" "host ["
+capture offload
+
+# Undo the amount step and the mode.
+keys u
+check_total "undo" -m qwen3-8b -q "$Q" -c 16384 -b "$B" --offload "ngl=$((N + 1))"
+keys u
+check_total "undo again" -m qwen3-8b -q "$Q" -c 16384 -b "$B"
+keys U
+check_total "redo" -m qwen3-8b -q "$Q" -c 16384 -b "$B" --offload "ngl=$((N + 1))"
+
+# Every view opens and closes.
+keys c
+check_screen "compare view" "COMPARE every quantization"
+capture compare
+keys Escape
+check_screen "compare closed" "HARDWARE by fit"
+keys e
+check_screen "explain view" "KV CACHE"
+capture explain
+keys q
+check_screen "explain closed" "HARDWARE by fit"
+keys p
+check_screen "pin" "A pinned"
+keys w
+check_screen "what-if view" "WHAT-IF"
+capture whatif
+keys Escape
+keys '?'
+check_screen "help view" "KEYS"
+capture help
+keys Escape
+keys /
+check_screen "model picker" "pick a model"
+capture picker
+keys Escape
+check_screen "picker closed" "HARDWARE by fit"
+
+# Save a named session.
+keys s
+T send-keys -t "$W" tui-test Enter
+check_screen "save" "saved session 'tui-test'"
+[ -f "$XDG_CONFIG_HOME/vramcalc/sessions/tui-test.ini" ] && ok "session file in XDG_CONFIG_HOME" ||
+	fail "no $XDG_CONFIG_HOME/vramcalc/sessions/tui-test.ini"
+
+# Resize below the minimum and back.
+T resize-window -t "$W" -x 50 -y 15
+check_screen "too small notice" "terminal too small"
+capture too-small
+T resize-window -t "$W" -x 100 -y 30
+check_screen "resized back" "total "
+T resize-window -t "$W" -x 200 -y 60
+check_screen "resized large" "HARDWARE by fit"
+
+[ "$(colour_codes)" -gt 0 ] && ok "colour run uses colour" || fail "colour run shows no colour"
+
+# q quits with status 0 and the terminal restored.
+T send-keys -t "$W" q
+check_screen "q exits with status 0" "vramcalc-exit=0"
+[ "$(T display -p -t "$W" '#{alternate_on}')" = 0 ] && ok "alternate screen left" || fail "still on the alternate screen"
+
+# Monochrome: NO_COLOR in UTF-8, --no-color in ASCII.
+start mono 100 30 LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1 -- "${BASE[@]}"
+check_total "NO_COLOR start" "${BASE[@]}"
+n=$(colour_codes)
+[ "$n" = 0 ] && ok "NO_COLOR: no colour codes" || fail "NO_COLOR: $n colour codes"
+check_screen "NO_COLOR: KV cache has its own glyph" "▓ KV cache"
+keys c
+n=$(colour_codes)
+[ "$n" = 0 ] && ok "NO_COLOR compare view: no colour codes" || fail "NO_COLOR compare: $n colour codes"
+keys Escape
+T send-keys -t "$W" q
+check_screen "NO_COLOR run exits 0" "vramcalc-exit=0"
+
+start ascii 100 30 LANG=C LC_ALL=C -- "${BASE[@]}" --no-color
+check_screen "ASCII glyphs" "= KV cache"
+capture ascii
+n=$(colour_codes)
+[ "$n" = 0 ] && ok "--no-color: no colour codes" || fail "--no-color: $n colour codes"
+T send-keys -t "$W" q
+check_screen "ASCII run exits 0" "vramcalc-exit=0"
+
+echo "tui: $PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]

@@ -1,0 +1,137 @@
+/*
+ * test_layout.c - the layout as a pure function: swept over every terminal
+ * size from 1x1 to 300x100 for each arrangement, every box lies inside the
+ * screen, no two boxes overlap, and below the minimum only the notice is
+ * laid out.
+ */
+#include <criterion/criterion.h>
+
+#include "layout.h"
+#include "session.h"
+
+static const enum layout_kind kinds[] = {LAYOUT_MAIN, LAYOUT_SPLIT, LAYOUT_FULL};
+
+static void check_one(int rows, int cols, enum layout_kind kind)
+{
+	struct layout l;
+	layout_compute(rows, cols, kind, SL_COUNT, &l);
+	cr_assert_eq(l.rows, rows);
+	cr_assert_eq(l.cols, cols);
+	bool small = rows < l.min_rows || cols < l.min_cols;
+	cr_assert_eq(l.too_small, small, "%dx%d kind %d: too_small %d", cols, rows, kind,
+	             l.too_small);
+	if (small) {
+		/* The notice covers the screen; nothing else is laid out. */
+		cr_assert(rect_inside(&l.notice, rows, cols));
+		cr_assert(l.notice.h == rows && l.notice.w == cols, "%dx%d: notice %dx%d", cols,
+		          rows, l.notice.w, l.notice.h);
+		for (int i = 0; i < BOX_COUNT; i++)
+			cr_assert(l.box[i].h == 0 && l.box[i].w == 0);
+		return;
+	}
+	for (int i = 0; i < BOX_COUNT; i++) {
+		cr_assert(rect_inside(&l.box[i], rows, cols),
+		          "%dx%d kind %d: box %d at %d,%d %dx%d", cols, rows, kind, i, l.box[i].x,
+		          l.box[i].y, l.box[i].w, l.box[i].h);
+		for (int j = i + 1; j < BOX_COUNT; j++)
+			cr_assert(!rect_overlap(&l.box[i], &l.box[j]),
+			          "%dx%d kind %d: boxes %d and %d overlap", cols, rows, kind, i, j);
+	}
+	cr_assert(rect_inside(&l.popup, rows, cols));
+	cr_assert(l.popup.h >= 5 && l.popup.w >= 20);
+	/* One line each for title, status and key bar, full width. */
+	cr_assert_eq(l.box[BOX_TITLE].h, 1);
+	cr_assert_eq(l.box[BOX_STATUS].h, 1);
+	cr_assert_eq(l.box[BOX_KEYS].h, 1);
+	cr_assert_eq(l.box[BOX_KEYS].w, cols);
+	switch (kind) {
+	case LAYOUT_MAIN:
+		cr_assert_eq(l.box[BOX_SLIDERS].h, SL_COUNT);
+		cr_assert_geq(l.box[BOX_BARS].h, 6, "%dx%d: bars %d rows", cols, rows,
+		              l.box[BOX_BARS].h);
+		cr_assert_eq(l.box[BOX_BODY].h, 0);
+		if (cols >= 110)
+			cr_assert_gt(l.box[BOX_HARDWARE].h, 0, "%dx%d: no hardware list", cols,
+			             rows);
+		break;
+	case LAYOUT_SPLIT:
+		cr_assert_eq(l.box[BOX_SLIDERS].h, SL_COUNT);
+		cr_assert_geq(l.box[BOX_BODY].h, 6);
+		break;
+	case LAYOUT_FULL:
+		cr_assert_eq(l.box[BOX_SLIDERS].h, 0);
+		cr_assert_eq(l.box[BOX_BODY].h, rows - 3);
+		break;
+	}
+	/* Slider columns: in order, inside the slider box. */
+	if (l.box[BOX_SLIDERS].w) {
+		const struct slider_cols *c = &l.sl;
+		int w = l.box[BOX_SLIDERS].w;
+		cr_assert(c->label_x >= 1 && c->value_x >= c->label_x + c->label_w);
+		cr_assert(c->value_x + c->value_w <= w);
+		cr_assert_geq(c->value_w, 16, "%dx%d: value column %d", cols, rows, c->value_w);
+		if (c->track_w)
+			cr_assert(c->track_x >= c->value_x + c->value_w &&
+			          c->track_x + c->track_w <= w);
+		if (c->hint_w)
+			cr_assert(c->hint_x >= c->track_x + c->track_w &&
+			          c->hint_x + c->hint_w <= w);
+	}
+}
+
+Test(layout, every_size_from_1x1_to_300x100)
+{
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (int rows = 1; rows <= 100; rows++)
+			for (int cols = 1; cols <= 300; cols++)
+				check_one(rows, cols, kinds[k]);
+}
+
+Test(layout, degenerate_sizes_are_too_small_without_a_notice_box)
+{
+	struct layout l;
+	layout_compute(0, 0, LAYOUT_MAIN, SL_COUNT, &l);
+	cr_assert(l.too_small);
+	cr_assert_eq(l.notice.h, 0);
+	layout_compute(-5, 80, LAYOUT_FULL, SL_COUNT, &l);
+	cr_assert(l.too_small);
+	cr_assert_eq(l.notice.w, 0);
+}
+
+Test(layout, the_minimum_fits_every_slider_and_the_bars)
+{
+	struct layout l;
+	layout_compute(LAYOUT_MIN_ROWS, LAYOUT_MIN_COLS, LAYOUT_MAIN, SL_COUNT, &l);
+	cr_assert(l.too_small, "3 + 11 sliders + gap + 6 bar rows is more than %d",
+	          LAYOUT_MIN_ROWS);
+	layout_compute(l.min_rows, l.min_cols, LAYOUT_MAIN, SL_COUNT, &l);
+	cr_assert(!l.too_small);
+	cr_assert_eq(l.min_rows, 3 + SL_COUNT + 1 + 6);
+	layout_compute(24, 80, LAYOUT_MAIN, SL_COUNT, &l);
+	cr_assert(!l.too_small, "the classic 80x24 terminal gets the full view");
+	layout_compute(24, 80, LAYOUT_FULL, SL_COUNT, &l);
+	cr_assert(!l.too_small);
+}
+
+Test(layout, wide_main_view_puts_the_hardware_list_beside)
+{
+	struct layout l;
+	layout_compute(40, 160, LAYOUT_MAIN, SL_COUNT, &l);
+	const struct rect *hw = &l.box[BOX_HARDWARE], *sl = &l.box[BOX_SLIDERS];
+	cr_assert_gt(hw->x, sl->x + sl->w - 1);
+	cr_assert_eq(hw->y, 1);
+	cr_assert_eq(hw->h, 40 - 3);
+	cr_assert_eq(hw->x + hw->w, 160);
+}
+
+Test(layout, rect_helpers)
+{
+	struct rect a = {0, 0, 2, 2}, b = {1, 1, 2, 2}, c = {2, 2, 1, 1}, e = {5, 5, 0, 0};
+	cr_assert(rect_overlap(&a, &b));
+	cr_assert(!rect_overlap(&a, &c));
+	cr_assert(!rect_overlap(&a, &e));
+	cr_assert(rect_contains(&b, 2, 2));
+	cr_assert(!rect_contains(&b, 3, 2));
+	cr_assert(rect_inside(&e, 1, 1), "empty rectangles are inside anything");
+	cr_assert(!rect_inside(&b, 2, 3));
+}

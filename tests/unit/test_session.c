@@ -1,0 +1,625 @@
+/*
+ * test_session.c - the interactive session without a terminal: sliders,
+ * keys, undo and redo, pin, the hardware ranking, pickers, compare and
+ * explain, saved sessions, and the key and slider tables themselves.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "keys.h"
+#include "session.h"
+
+static struct catalog cat;
+static struct device_list devs;
+static struct session S;
+static char tmpdir[64];
+
+static size_t model_index(const char *id)
+{
+	const struct catalog_model *m = catalog_find(&cat, id);
+	cr_assert_not_null(m, "profile %s missing", id);
+	return (size_t)(m - cat.v);
+}
+
+static size_t device_index(const char *id)
+{
+	const struct device *d = device_find(&devs, id);
+	cr_assert_not_null(d, "device %s missing", id);
+	return (size_t)(d - devs.v);
+}
+
+/* A session on the shipped profiles: qwen3-8b, Q4_K_M, 8192 tokens, one
+ * RTX 4090, sessions saved in a fresh temporary directory. */
+static void setup(void)
+{
+	struct profile_dirs dirs = {.n = 1};
+	char err[PROFILE_ERR_LEN];
+	struct profile_warnings w = {0};
+	snprintf(dirs.dir[0], sizeof(dirs.dir[0]), "profiles");
+	snprintf(dirs.origin[0], sizeof(dirs.origin[0]), "shipped");
+	cr_assert(catalog_load(&dirs, &cat, &w, err, sizeof(err)), "%s", err);
+	cr_assert(profile_load_all_hardware(&dirs, &devs, &w, err, sizeof(err)), "%s", err);
+	struct settings st;
+	estimate_settings_default(&st);
+	st.ctx_tokens = 8192;
+	cr_assert(session_init(&S, &cat, &devs, model_index("qwen3-8b"), &st,
+	                       device_index("rtx-4090"), 1, NULL, err, sizeof(err)),
+	          "%s", err);
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vramcalc-session-XXXXXX");
+	cr_assert_not_null(mkdtemp(tmpdir));
+	snprintf(S.sessions_dir, sizeof(S.sessions_dir), "%s/vramcalc/sessions", tmpdir);
+	session_recalc(&S);
+}
+
+static void teardown(void)
+{
+	session_free(&S);
+	catalog_free(&cat);
+	device_list_free(&devs);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(session, .init = setup, .fini = teardown);
+
+/* Press keys in order; returns the or of their reactions, recalculating
+ * as the main loop would. */
+static unsigned press(const int *keys, size_t n)
+{
+	unsigned all = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned r = session_key(&S, keys[i]);
+		if (r & REACT_RECALC)
+			session_recalc(&S);
+		all |= r;
+	}
+	return all;
+}
+
+#define PRESS(...)                                                                                 \
+	do {                                                                                       \
+		const int k_[] = {__VA_ARGS__};                                                    \
+		press(k_, sizeof(k_) / sizeof(k_[0]));                                             \
+	} while (0)
+
+static void type_text(const char *t)
+{
+	for (; *t; t++)
+		PRESS(*t);
+}
+
+Test(session, numbers_equal_the_engine_as_json_prints_them)
+{
+	struct estimate e;
+	estimate_run(session_model(&S, S.cur.model), &S.cur.set, &e);
+	cr_assert(S.valid);
+	cr_assert_eq(S.est.total_bytes, e.total_bytes);
+	cr_assert_eq(S.est.gpu_bytes, e.gpu_bytes);
+	/* qwen3-8b Q4_K_M 8192: vramcalc --json bytes.total */
+	cr_assert_eq(S.est.total_bytes, 7111986688ull);
+}
+
+Test(session, quant_order_is_ascending_bits_per_weight_llamacpp_first)
+{
+	const enum ftype *o = session_quant_order(&S, S.cur.model);
+	bool seen[FT_COUNT] = {0};
+	struct settings st = S.cur.set;
+	double prev = 0;
+	bool vllm = false;
+	for (int i = 0; i < FT_COUNT; i++) {
+		cr_assert(!seen[o[i]], "quant %d listed twice", o[i]);
+		seen[o[i]] = true;
+		bool is_vllm = ftype_get(o[i])->engine == FT_VLLM;
+		cr_assert(!vllm || is_vllm, "llama.cpp quant after a vLLM one");
+		if (is_vllm && !vllm)
+			prev = 0;
+		vllm = is_vllm;
+		struct estimate e;
+		st.ftype = o[i];
+		estimate_run(session_model(&S, S.cur.model), &st, &e);
+		cr_assert_geq(e.weights_bpw, prev, "%s out of order", ftype_get(o[i])->name);
+		prev = e.weights_bpw;
+	}
+}
+
+Test(session, quant_slider_steps_and_recalculates)
+{
+	uint64_t before = S.est.total_bytes;
+	PRESS(KEYC_DOWN); /* model -> quant */
+	cr_assert_eq(S.slider, SL_QUANT);
+	unsigned r = session_key(&S, KEYC_RIGHT);
+	cr_assert(r & REACT_RECALC);
+	session_recalc(&S);
+	cr_assert_gt(S.est.total_bytes, before, "a step right means more bits");
+	PRESS(KEYC_LEFT, KEYC_LEFT);
+	cr_assert_lt(S.est.total_bytes, before);
+	PRESS(KEYC_HOME);
+	cr_assert_eq(S.slider, SL_MODEL);
+}
+
+Test(session, context_steps_run_from_512_to_the_native_maximum)
+{
+	uint64_t v[64];
+	size_t n = session_context_steps(40960, v, 64);
+	cr_assert_eq(v[0], 512);
+	cr_assert_eq(v[n - 1], 40960);
+	for (size_t i = 1; i < n; i++)
+		cr_assert_gt(v[i], v[i - 1]);
+	n = session_context_steps(131072, v, 64);
+	cr_assert_eq(v[n - 1], 131072);
+	n = session_context_steps(100000, v, 64);
+	cr_assert_eq(v[n - 1], 100000, "an odd native maximum is offered too");
+	cr_assert_eq(v[n - 2], 98304);
+}
+
+Test(session, context_slider_steps_big_steps_and_stops_at_the_maximum)
+{
+	S.slider = SL_CONTEXT;
+	PRESS(KEYC_RIGHT);
+	cr_assert_eq(S.cur.set.ctx_tokens, 12288);
+	PRESS(KEYC_LEFT, '-');
+	cr_assert_eq(S.cur.set.ctx_tokens, 2048, "a big step is four entries");
+	PRESS('+', '+', '+', '+', KEYC_PGUP);
+	cr_assert_eq(S.cur.set.ctx_tokens, 40960, "qwen3-8b's native maximum");
+	cr_assert_eq(session_key(&S, KEYC_RIGHT) & REACT_RECALC, 0u);
+}
+
+Test(session, context_exact_entry_by_digit_or_enter)
+{
+	S.slider = SL_CONTEXT;
+	PRESS('3');
+	cr_assert_eq(S.modal, MODAL_PROMPT);
+	type_text("2k");
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.modal, MODAL_NONE);
+	cr_assert_eq(S.cur.set.ctx_tokens, 32768);
+	PRESS(KEYC_ENTER);
+	type_text("abc");
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.cur.set.ctx_tokens, 32768, "bad text changes nothing");
+	cr_assert_eq(S.status_level, STATUS_ERROR);
+	cr_assert(strstr(S.status, "context") && strstr(S.status, "abc"), "%s", S.status);
+	PRESS(KEYC_ENTER);
+	type_text("100000");
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.cur.set.ctx_tokens, 100000);
+	cr_assert_eq(S.status_level, STATUS_WARN,
+	             "beyond the native maximum is allowed, with a warning");
+	PRESS(KEYC_ENTER);
+	type_text("99");
+	PRESS(KEYC_ESC);
+	cr_assert_eq(S.cur.set.ctx_tokens, 100000, "Esc cancels");
+}
+
+Test(session, batch_kv_flash_and_ubatch_sliders)
+{
+	S.slider = SL_BATCH;
+	PRESS(KEYC_RIGHT, KEYC_RIGHT);
+	cr_assert_eq(S.cur.set.n_seq, 3);
+	S.slider = SL_KV;
+	PRESS(KEYC_LEFT);
+	cr_assert_eq(S.cur.set.kv_k, KV_BF16);
+	PRESS(KEYC_LEFT);
+	cr_assert_eq(S.cur.set.kv_k, KV_Q8_0, "fp8 is skipped: llama.cpp has no fp8 cache");
+	cr_assert_eq(S.cur.set.kv_v, KV_Q8_0);
+	S.slider = SL_FLASH;
+	PRESS(KEYC_ENTER);
+	cr_assert(!S.cur.set.flash_attn);
+	cr_assert(!S.valid, "quantized V without flash attention is refused");
+	cr_assert(strstr(S.err, "flash"), "%s", S.err);
+	PRESS(KEYC_RIGHT);
+	cr_assert(S.valid);
+	S.slider = SL_UBATCH;
+	PRESS(KEYC_RIGHT);
+	cr_assert_eq(S.cur.set.n_ubatch, 1024);
+}
+
+Test(session, kv_type_follows_the_engine_when_the_quant_changes_engine)
+{
+	S.cur.set.kv_k = S.cur.set.kv_v = KV_Q8_0;
+	S.slider = SL_QUANT;
+	for (int i = 0; i < FT_COUNT; i++)
+		PRESS(KEYC_RIGHT);
+	cr_assert_eq(ftype_get(S.cur.set.ftype)->engine, FT_VLLM);
+	cr_assert_eq(S.cur.set.kv_k, KV_FP8);
+	cr_assert(S.valid, "%s", S.err);
+}
+
+Test(session, offload_modes_skip_expert_modes_on_a_dense_model)
+{
+	S.slider = SL_OFFLOAD;
+	PRESS(KEYC_RIGHT);
+	cr_assert_eq(S.cur.set.offload, OFFLOAD_NGL);
+	cr_assert_eq(S.cur.set.offload_layers, 18, "starts halfway through 36 + output");
+	S.slider = SL_OFFLOAD_AMOUNT;
+	PRESS(KEYC_LEFT);
+	cr_assert_eq(S.cur.set.offload_layers, 17);
+	cr_assert(S.valid);
+	cr_assert_gt(S.est.host_bytes, 1ull << 30);
+	S.slider = SL_OFFLOAD;
+	PRESS(KEYC_RIGHT);
+	cr_assert_eq(S.cur.set.offload, OFFLOAD_CPU);
+	PRESS(KEYC_DOWN);
+	cr_assert_eq(S.slider, SL_GPU, "the disabled amount row is skipped");
+}
+
+Test(session, moe_offload_modes_and_a_dense_model_resets_them)
+{
+	session_select_model(&S, model_index("qwen3-30b-a3b"));
+	S.slider = SL_OFFLOAD;
+	PRESS(KEYC_RIGHT);
+	cr_assert_eq(S.cur.set.offload, OFFLOAD_EXPERT_FRACTION);
+	S.slider = SL_OFFLOAD_AMOUNT;
+	PRESS(KEYC_LEFT, '-');
+	cr_assert_float_eq(S.cur.set.expert_gpu_share, 0.20, 1e-12);
+	PRESS(KEYC_ENTER);
+	type_text("75%");
+	PRESS(KEYC_ENTER);
+	cr_assert_float_eq(S.cur.set.expert_gpu_share, 0.75, 1e-12);
+	S.slider = SL_OFFLOAD;
+	PRESS(KEYC_RIGHT);
+	cr_assert_eq(S.cur.set.offload, OFFLOAD_N_CPU_MOE);
+	cr_assert_eq(S.cur.set.offload_layers, 24);
+	cr_assert(S.valid, "%s", S.err);
+	S.slider = SL_MODEL;
+	PRESS(KEYC_ESC); /* nothing */
+	session_select_model(&S, model_index("qwen3-8b"));
+	cr_assert_eq(S.cur.set.offload, OFFLOAD_GPU);
+	cr_assert(strstr(S.status, "no experts"), "%s", S.status);
+}
+
+Test(session, gpu_and_count_sliders)
+{
+	S.slider = SL_GPU_COUNT;
+	PRESS(KEYC_RIGHT, '+');
+	cr_assert_eq(S.cur.gpu_count, 4);
+	PRESS(KEYC_ENTER);
+	type_text("64");
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.cur.gpu_count, 64);
+	PRESS(KEYC_ENTER);
+	type_text("65");
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.cur.gpu_count, 64);
+	S.slider = SL_GPU;
+	uint64_t mem = hw_usable_bytes(&devs.v[S.cur.gpu]);
+	PRESS(KEYC_RIGHT);
+	cr_assert_geq(hw_usable_bytes(&devs.v[S.cur.gpu]), mem, "devices step by memory");
+}
+
+Test(session, undo_redo_and_a_new_change_clears_redo)
+{
+	struct config c0 = S.cur;
+	S.slider = SL_CONTEXT;
+	PRESS(KEYC_RIGHT);
+	struct config c1 = S.cur;
+	PRESS(KEYC_RIGHT);
+	struct config c2 = S.cur;
+	PRESS('u');
+	cr_assert(config_equal(&S.cur, &c1));
+	PRESS('u');
+	cr_assert(config_equal(&S.cur, &c0));
+	PRESS('u');
+	cr_assert(strstr(S.status, "nothing to undo"));
+	PRESS('U', 'U');
+	cr_assert(config_equal(&S.cur, &c2));
+	PRESS('u', KEYC_LEFT);
+	cr_assert_eq(S.n_redo, 0);
+	PRESS('U');
+	cr_assert(strstr(S.status, "nothing to redo"));
+	/* Moving focus is not a change. */
+	int n = S.n_undo;
+	PRESS(KEYC_DOWN, KEYC_UP);
+	cr_assert_eq(S.n_undo, n);
+}
+
+Test(session, undo_history_is_bounded)
+{
+	S.slider = SL_BATCH;
+	for (int i = 0; i < 200; i++)
+		PRESS(i % 2 ? KEYC_LEFT : KEYC_RIGHT);
+	cr_assert_eq(S.n_undo, SESSION_UNDO_MAX);
+}
+
+Test(session, pin_keeps_a_while_b_changes)
+{
+	PRESS('p');
+	cr_assert(S.pinned);
+	S.slider = SL_CONTEXT;
+	PRESS('+');
+	cr_assert(S.pin_valid);
+	cr_assert_eq(S.pin_est.total_bytes, 7111986688ull);
+	cr_assert_gt(S.est.total_bytes, S.pin_est.total_bytes);
+	PRESS('w');
+	cr_assert_eq(S.view, VIEW_WHATIF);
+	PRESS(KEYC_LEFT);
+	cr_assert_eq(S.cur.set.ctx_tokens, 24576, "sliders still move in the what-if view");
+	PRESS('q');
+	cr_assert_eq(S.view, VIEW_MAIN, "q in a view goes back");
+	PRESS('P');
+	cr_assert(!S.pinned);
+}
+
+Test(session, hardware_list_is_sorted_by_fit_and_filtered)
+{
+	cr_assert_gt(S.n_hw, 10);
+	for (size_t i = 1; i < S.n_hw; i++) {
+		const struct hw_row *a = &S.hw[i - 1], *b = &S.hw[i];
+		cr_assert_leq(a->group, b->group);
+		if (a->group == 0 && b->group == 0)
+			cr_assert_leq(hw_usable_bytes(&devs.v[a->dev]),
+			              hw_usable_bytes(&devs.v[b->dev]));
+	}
+	/* A model that needs several devices on most hardware. */
+	session_select_model(&S, model_index("llama-3.1-70b"));
+	S.cur.set.ftype = FT_F16;
+	session_recalc(&S);
+	bool several = false;
+	for (size_t i = 0; i < S.n_hw; i++) {
+		const struct hw_row *r = &S.hw[i];
+		if (r->group == 1) {
+			several = true;
+			cr_assert_gt(r->needed, 1);
+			cr_assert_geq(r->headroom_bytes, 0, "headroom on the devices needed");
+		}
+		if (r->group == 0)
+			cr_assert_eq(r->needed, 1);
+	}
+	cr_assert(several);
+	PRESS('f');
+	cr_assert_eq(S.hw_filter, HW_CONSUMER);
+	for (size_t i = 0; i < S.n_hw; i++)
+		cr_assert_eq(devs.v[S.hw[i].dev].category, HW_CONSUMER);
+	/* Tab to the list, Enter adopts a row with its device count. */
+	PRESS(KEYC_TAB, KEYC_END, KEYC_HOME, KEYC_DOWN);
+	struct hw_row r = S.hw[S.hw_sel];
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.cur.gpu, r.dev);
+	cr_assert_eq(S.cur.gpu_count, r.needed ? r.needed : 1);
+	cr_assert_eq(S.fit.fits, r.group < 2);
+}
+
+Test(session, cpu_only_fits_everywhere)
+{
+	S.cur.set.offload = OFFLOAD_CPU;
+	session_recalc(&S);
+	cr_assert_eq(S.est.gpu_bytes, 0);
+	for (size_t i = 0; i < S.n_hw; i++)
+		cr_assert_eq(S.hw[i].group, 0);
+}
+
+Test(session, model_picker_filters_by_name_family_and_size)
+{
+	cr_assert(session_model_matches(&S, model_index("qwen3-8b"), "qwen"));
+	cr_assert(session_model_matches(&S, model_index("qwen3-8b"), "Qwen3 8b"));
+	cr_assert(session_model_matches(&S, model_index("qwen3-8b"), "<10b"));
+	cr_assert(!session_model_matches(&S, model_index("qwen3-30b-a3b"), "<10b"));
+	cr_assert(session_model_matches(&S, model_index("qwen3-30b-a3b"), ">10b qwen"));
+	cr_assert(session_model_matches(&S, model_index("llama-3.1-70b"), "70b"));
+	cr_assert(!session_model_matches(&S, model_index("llama-3.1-70b"), "qwen"));
+	PRESS('/');
+	cr_assert_eq(S.modal, MODAL_PICK_MODEL);
+	type_text("30b-a3b");
+	cr_assert_geq(S.pick.n, 1);
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.modal, MODAL_NONE);
+	cr_assert_eq(S.cur.model, model_index("qwen3-30b-a3b"));
+	cr_assert(S.valid);
+	/* A filter with no match picks nothing. */
+	PRESS('/');
+	type_text("no-such-model");
+	cr_assert_eq(S.pick.n, 0);
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.cur.model, model_index("qwen3-30b-a3b"));
+}
+
+Test(session, gpu_picker)
+{
+	S.slider = SL_GPU;
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.modal, MODAL_PICK_GPU);
+	type_text("h100 sxm");
+	cr_assert_eq(S.pick.n, 1);
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.cur.gpu, device_index("h100-sxm"));
+}
+
+Test(session, compare_lists_every_quant_and_enter_adopts)
+{
+	PRESS('c');
+	cr_assert_eq(S.view, VIEW_COMPARE);
+	cr_assert_eq(S.cmp[S.cmp_sel].ftype, FT_Q4_K_M);
+	for (int i = 0; i < FT_COUNT; i++) {
+		if (ftype_get(S.cmp[i].ftype)->engine == FT_LLAMACPP)
+			cr_assert(S.cmp[i].valid, "%s: %s", ftype_get(S.cmp[i].ftype)->name,
+			          S.cmp[i].err);
+		if (S.cmp[i].ftype == FT_Q4_K_M)
+			cr_assert_eq(S.cmp[i].total_bytes, S.est.total_bytes);
+	}
+	PRESS(KEYC_DOWN, KEYC_DOWN);
+	enum ftype want = S.cmp[S.cmp_sel].ftype;
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.view, VIEW_MAIN);
+	cr_assert_eq(S.cur.set.ftype, want);
+	PRESS('u');
+	cr_assert_eq(S.cur.set.ftype, FT_Q4_K_M, "adopting is undoable");
+}
+
+Test(session, explain_names_the_architecture_values)
+{
+	PRESS('e');
+	cr_assert_eq(S.view, VIEW_EXPLAIN);
+	cr_assert_gt(S.n_explain, 20);
+	bool layers = false, kv = false, heads = false;
+	for (int i = 0; i < S.n_explain; i++) {
+		layers |= strstr(S.explain[i], "36 layers") != NULL;
+		kv |= strstr(S.explain[i], "KV CACHE") != NULL;
+		heads |= strstr(S.explain[i], "8 KV heads") != NULL;
+	}
+	cr_assert(layers && kv && heads);
+	session_select_model(&S, model_index("deepseek-v3"));
+	session_recalc(&S);
+	bool mla = false;
+	for (int i = 0; i < S.n_explain; i++)
+		mla |= strstr(S.explain[i], "kv_lora_rank 512") != NULL;
+	cr_assert(mla);
+	PRESS(KEYC_ESC);
+	cr_assert_eq(S.view, VIEW_MAIN);
+}
+
+Test(session, help_view_toggles_and_q_quits_only_from_main)
+{
+	PRESS('?');
+	cr_assert_eq(S.view, VIEW_HELP);
+	cr_assert_eq(session_key(&S, 'q') & REACT_QUIT, 0u);
+	cr_assert_eq(S.view, VIEW_MAIN);
+	cr_assert(session_key(&S, 'q') & REACT_QUIT);
+}
+
+Test(session, save_and_load_round_trip)
+{
+	S.cur.set.ctx_tokens = 65536;
+	S.cur.set.n_seq = 4;
+	S.cur.set.kv_k = KV_Q8_0;
+	S.cur.set.kv_v = KV_F16;
+	S.cur.gpu = device_index("h100-sxm");
+	S.cur.gpu_count = 2;
+	session_select_model(&S, model_index("qwen3-30b-a3b"));
+	S.cur.set.offload = OFFLOAD_EXPERT_FRACTION;
+	S.cur.set.expert_gpu_share = 0.35;
+	struct config want = S.cur;
+	char err[256];
+	cr_assert(session_save(&S, "my-run_1.b", err, sizeof(err)), "%s", err);
+	S.cur.set.ctx_tokens = 512;
+	struct config got;
+	cr_assert(session_load(&S, "my-run_1.b", &got, err, sizeof(err)), "%s", err);
+	cr_assert(config_equal(&got, &want));
+
+	char names[SESSION_SAVED_MAX][SESSION_TEXT_MAX];
+	cr_assert(session_save(&S, "another", err, sizeof(err)), "%s", err);
+	cr_assert_eq(session_list_saved(S.sessions_dir, names, SESSION_SAVED_MAX), 2);
+	cr_assert_str_eq(names[0], "another");
+
+	/* Through the keys: S lists, Enter loads, u undoes the load. */
+	PRESS('S');
+	cr_assert_eq(S.modal, MODAL_PICK_SESSION);
+	type_text("my-run");
+	PRESS(KEYC_ENTER);
+	cr_assert(config_equal(&S.cur, &want));
+	PRESS('u');
+	cr_assert_eq(S.cur.set.ctx_tokens, 512);
+	PRESS('s');
+	type_text("via-keys");
+	PRESS(KEYC_ENTER);
+	cr_assert(strstr(S.status, "saved"), "%s", S.status);
+}
+
+Test(session, bad_names_and_bad_files_are_refused_with_the_cause)
+{
+	char err[256];
+	struct config c = S.cur;
+	cr_assert(!session_name_valid(""));
+	cr_assert(!session_name_valid(".hidden"));
+	cr_assert(!session_name_valid("../escape"));
+	cr_assert(!session_name_valid("a b"));
+	cr_assert(!session_save(&S, "../x", err, sizeof(err)));
+	cr_assert(strstr(err, "not a session name"), "%s", err);
+	cr_assert(!session_load(&S, "missing", &c, err, sizeof(err)));
+	cr_assert(strstr(err, "missing.ini"), "%s", err);
+
+	cr_assert(session_save(&S, "bad", err, sizeof(err)), "%s", err);
+	char path[600];
+	snprintf(path, sizeof(path), "%s/bad.ini", S.sessions_dir);
+	FILE *f = fopen(path, "w");
+	fprintf(f, "[session]\nmodel = qwen3-8b\ncontext = 8x\n");
+	fclose(f);
+	struct config before = c;
+	cr_assert(!session_load(&S, "bad", &c, err, sizeof(err)));
+	cr_assert(strstr(err, "context") && strstr(err, "8x"), "%s", err);
+	cr_assert(config_equal(&c, &before), "a failed load changes nothing");
+	f = fopen(path, "w");
+	fprintf(f, "[session]\nmodel = no-such-model\n");
+	fclose(f);
+	cr_assert(!session_load(&S, "bad", &c, err, sizeof(err)));
+	cr_assert(strstr(err, "no-such-model"), "%s", err);
+	f = fopen(path, "w");
+	fprintf(f, "[session]\nmodel = qwen3-8b\nkv_type = q8_0\nflash_attn = off\n");
+	fclose(f);
+	cr_assert(!session_load(&S, "bad", &c, err, sizeof(err)), "invalid settings are refused");
+	cr_assert(strstr(err, "flash"), "%s", err);
+}
+
+Test(session, a_failed_save_leaves_the_old_file_and_no_temporary)
+{
+	char err[256], path[600];
+	cr_assert(session_save(&S, "keep", err, sizeof(err)), "%s", err);
+	/* A directory where the file should go: the rename fails. */
+	snprintf(path, sizeof(path), "%s/blocked.ini", S.sessions_dir);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	cr_assert(!session_save(&S, "blocked", err, sizeof(err)));
+	cr_assert(strstr(err, "blocked.ini"), "%s", err);
+	struct stat st;
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert(S_ISDIR(st.st_mode), "the old entry is untouched");
+	DIR *d = opendir(S.sessions_dir);
+	struct dirent *de;
+	while ((de = readdir(d)))
+		cr_assert(strncmp(de->d_name, ".blocked", 8), "temporary %s left behind",
+		          de->d_name);
+	closedir(d);
+	struct config c;
+	cr_assert(session_load(&S, "keep", &c, err, sizeof(err)), "%s", err);
+}
+
+Test(session, sessions_dir_follows_xdg_config_home)
+{
+	char buf[512];
+	setenv("XDG_CONFIG_HOME", "/x/y", 1);
+	session_default_dir(buf, sizeof(buf));
+	cr_assert_str_eq(buf, "/x/y/vramcalc/sessions");
+	setenv("XDG_CONFIG_HOME", "", 1);
+	setenv("HOME", "/home/u", 1);
+	session_default_dir(buf, sizeof(buf));
+	cr_assert_str_eq(buf, "/home/u/.config/vramcalc/sessions");
+}
+
+/* ---- the tables ---- */
+
+Test(ui_tables, every_action_has_a_key_and_every_key_a_help_line)
+{
+	bool bound[ACT_COUNT] = {0};
+	for (const struct key_binding *b = key_table; b->name; b++) {
+		cr_assert(b->help && *b->help, "%s has no help", b->name);
+		cr_assert(b->views, "%s applies nowhere", b->name);
+		bound[b->action] = true;
+		for (const struct key_binding *c = b + 1; c->name; c++)
+			cr_assert(c->key != b->key || !(c->views & b->views),
+			          "%s is bound twice in one view", b->name);
+	}
+	for (int a = 0; a < ACT_COUNT; a++)
+		cr_assert(bound[a], "action %d has no key", a);
+	for (int v = 0; v < VIEW_COUNT; v++) {
+		cr_assert_geq(keys_lookup('?', v), 0, "? works in view %d", v);
+		cr_assert_geq(keys_lookup('q', v), 0, "q works in view %d", v);
+	}
+	cr_assert_eq(keys_lookup('j', VIEW_MAIN), ACT_DOWN);
+	cr_assert_eq(keys_lookup('x', VIEW_MAIN), -1);
+	cr_assert_not_null(keys_bar_entry(ACT_QUIT, VIEW_MAIN));
+}
+
+Test(ui_tables, every_slider_row_is_complete)
+{
+	for (int i = 0; i < SL_COUNT; i++) {
+		const struct slider_def *d = &slider_table[i];
+		cr_assert_eq((int)d->id, i);
+		cr_assert(d->label && d->hint && d->help && d->step && d->format && d->position);
+		if (d->edit == EDIT_NUMBER)
+			cr_assert(d->set_text && d->prompt, "%s", d->label);
+	}
+}
