@@ -99,6 +99,15 @@ $(BUILD)/accuracy: $(BUILD)/tests/accuracy.o $(BUILD)/tests/truth.o $(CORE_OBJ)
 $(BUILD)/bench: $(BUILD)/tests/bench.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DATA_LIBS) $(SAN)
 
+# The TUI benchmark renders real frames, so it links curses (and not the
+# Criterion flags of the tests/%.o rule).
+$(BUILD)/tests/bench_tui.o: tests/bench_tui.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SAN) $(CURSES_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/bench-tui: $(BUILD)/tests/bench_tui.o $(CORE_OBJ) $(UI_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(DATA_LIBS) $(CURSES_LIBS) $(SAN)
+
 DEB_PACKAGES = build-essential pkg-config libncurses-dev libiniparser-dev libcjson-dev time \
 	libcriterion-dev groff-base mandoc tmux
 FUZZ_PACKAGES = clang libclang-rt-14-dev
@@ -125,12 +134,17 @@ check: vramcalc $(BUILD)/test-runner $(BUILD)/accuracy
 
 test: check
 
-lint-man:
+lint-man: vramcalc
 	@out=$$(mandoc -T lint -W warning man/vramcalc.1 2>&1); \
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
 	out=$$(groff -man -ww -z man/vramcalc.1 2>&1); \
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
 	echo "man/vramcalc.1: mandoc and groff lint clean"
+	@missing=; for o in $$(./vramcalc --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do \
+		grep -q -- "$$(echo "$$o" | sed 's/-/\\\\-/g')" man/vramcalc.1 || missing="$$missing $$o"; \
+	done; \
+	if [ -n "$$missing" ]; then echo "man/vramcalc.1 does not document:$$missing"; exit 1; fi; \
+	echo "man/vramcalc.1: documents every option of --help"
 
 tui-test: vramcalc
 	@if [ -x tests/tui/run.sh ]; then tests/tui/run.sh ./vramcalc; fi
@@ -140,8 +154,9 @@ sanitize:
 	$(MAKE) --no-print-directory BUILD=build-san OPT="-O1 -g" SAN="$(SANFLAGS)" build-san/test-runner
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build-san/test-runner -j1
 
-bench: $(BUILD)/bench vramcalc
+bench: $(BUILD)/bench $(BUILD)/bench-tui vramcalc
 	$(BUILD)/bench
+	VRAMCALC_PROFILE_PATH=profiles $(BUILD)/bench-tui
 	@tests/bench.sh ./vramcalc
 
 fuzz:
