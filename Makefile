@@ -32,6 +32,7 @@ CRIT_LIBS     := $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcr
 DATA_LIBS      = -liniparser $(CJSON_LIBS) -lm
 
 BUILD ?= build
+BIN   ?= vramcalc
 
 # Layers: each directory knows only the ones above it in this list.
 ENGINE_SRC = $(wildcard src/engine/*.c)
@@ -56,9 +57,9 @@ CORE_OBJ   = $(ENGINE_OBJ) $(DATA_OBJ) $(STATE_OBJ) $(CLI_OBJ)
 .PHONY: FORCE all deps deps-fuzz run check test unit accuracy lint-man tui-test sanitize bench fuzz \
 	install uninstall clean format
 
-all: vramcalc
+all: $(BIN)
 
-vramcalc: $(CORE_OBJ) $(UI_OBJ) $(MAIN_OBJ)
+$(BIN): $(CORE_OBJ) $(UI_OBJ) $(MAIN_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DATA_LIBS) $(CURSES_LIBS) $(SAN)
 
 $(BUILD)/src/ui/%.o: src/ui/%.c
@@ -131,6 +132,7 @@ check: vramcalc $(BUILD)/test-runner $(BUILD)/accuracy
 	$(BUILD)/accuracy
 	$(MAKE) --no-print-directory lint-man
 	$(MAKE) --no-print-directory tui-test
+	tests/install.sh
 
 test: check
 
@@ -162,9 +164,9 @@ bench: $(BUILD)/bench $(BUILD)/bench-tui vramcalc
 fuzz:
 	@if [ -x tests/fuzz/run.sh ]; then tests/fuzz/run.sh; else echo "no fuzz harnesses yet"; fi
 
-install: vramcalc
+install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles/models $(DESTDIR)$(MANDIR)
-	install -m 755 vramcalc $(DESTDIR)$(BINDIR)/vramcalc
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/vramcalc
 	install -m 644 profiles/hardware.ini $(DESTDIR)$(DATADIR)/profiles/hardware.ini
 	install -m 644 profiles/models/*.ini $(DESTDIR)$(DATADIR)/profiles/models/
 	install -m 644 man/vramcalc.1 $(DESTDIR)$(MANDIR)/vramcalc.1

@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "estimate.h"
@@ -216,4 +217,68 @@ Test(shipped, derived_parameters_match_published_counts)
 	cr_expect_geq(checked_total, 20, "only %d profiles state a total", checked_total);
 	cr_expect_geq(checked_active, 8, "only %d profiles state an active count", checked_active);
 	catalog_free(&cat);
+}
+
+/* Users add profiles: $VRAMCALC_PROFILE_PATH first, then the XDG user
+ * directory, then the shipped ones; the first id wins and --list says
+ * where each came from. */
+Test(user_profiles, env_and_user_directories_override_shipped)
+{
+	char tmpl[] = "/tmp/vramcalc-test-XXXXXX";
+	char *root = mkdtemp(tmpl);
+	cr_assert_not_null(root);
+	char env_dir[128], xdg[128], path[1024];
+	snprintf(env_dir, sizeof(env_dir), "%s/extra", root);
+	snprintf(xdg, sizeof(xdg), "%s/config", root);
+	snprintf(path, sizeof(path), "mkdir -p %s/models %s/vramcalc/profiles/models", env_dir, xdg);
+	cr_assert_eq(system(path), 0);
+
+	/* a user copy of a shipped model under a new name, and a new model */
+	snprintf(path, sizeof(path),
+	         "sed 's/^name = .*/name = My Llama/' profiles/models/llama-3.1-8b.ini > "
+	         "%s/vramcalc/profiles/models/llama-3.1-8b.ini",
+	         xdg);
+	cr_assert_eq(system(path), 0);
+	snprintf(path, sizeof(path),
+	         "sed 's/^name = .*/name = Env Copy/' " FIX "good.ini > %s/models/custom-1b.ini",
+	         env_dir);
+	cr_assert_eq(system(path), 0);
+
+	setenv("XDG_CONFIG_HOME", xdg, 1);
+	setenv("VRAMCALC_PROFILE_PATH", env_dir, 1);
+	struct profile_dirs dirs;
+	profile_dirs_init(&dirs);
+	cr_assert_geq(dirs.n, 2);
+	cr_expect_str_eq(dirs.origin[0], "env");
+	cr_expect_str_eq(dirs.dir[0], env_dir);
+	cr_expect_str_eq(dirs.origin[1], "user");
+	/* the test runner is not next to the source tree's profiles: add them */
+	snprintf(dirs.dir[dirs.n], sizeof(dirs.dir[0]), "profiles");
+	snprintf(dirs.origin[dirs.n], sizeof(dirs.origin[0]), "shipped");
+	dirs.n++;
+
+	struct catalog cat;
+	struct profile_warnings w = {0};
+	char err[PROFILE_ERR_LEN];
+	cr_assert(catalog_load(&dirs, &cat, &w, err, sizeof(err)), "%s", err);
+	const struct catalog_model *mine = catalog_find(&cat, "llama-3.1-8b");
+	cr_assert_not_null(mine);
+	cr_expect_str_eq(mine->meta.name, "My Llama", "the user profile overrides the shipped one");
+	cr_expect_str_eq(mine->meta.origin, "user");
+	const struct catalog_model *env = catalog_find(&cat, "custom-1b");
+	cr_assert_not_null(env);
+	cr_expect_str_eq(env->meta.origin, "env");
+	const struct catalog_model *shipped_one = catalog_find(&cat, "qwen3-8b");
+	cr_assert_not_null(shipped_one);
+	cr_expect_str_eq(shipped_one->meta.origin, "shipped");
+	catalog_free(&cat);
+
+	/* resolving an id takes the same order */
+	struct model_meta meta;
+	struct model_arch a;
+	cr_assert(profile_resolve_model(&dirs, "llama-3.1-8b", &meta, &a, NULL, err, sizeof(err)));
+	cr_expect_str_eq(meta.origin, "user");
+
+	snprintf(path, sizeof(path), "rm -rf %s", root);
+	cr_expect_eq(system(path), 0);
 }
