@@ -58,6 +58,11 @@ struct settings {
 
 void estimate_settings_default(struct settings *s);
 
+/* The offload setting as --offload takes it: "gpu", "n-cpu-moe=12",
+ * "expert-share=0.25".  exact prints the share so that it reads back to the
+ * same double (for saved files); otherwise two decimals. */
+const char *offload_label(const struct settings *s, bool exact, char *buf, size_t n);
+
 /* A model ready for estimation: its architecture and derived tensors.
  * model_prepare() builds the tensor list once; estimates then reuse it. */
 struct model {

@@ -54,7 +54,4 @@ char *report_unknown_arch_json(const struct model_meta *meta, const struct st_in
 /* Label of the KV setting: "f16" or "q8_0/f16". */
 const char *report_kv_label(const struct settings *s, char *buf, size_t n);
 
-/* Label of the offload setting: "gpu", "n-cpu-moe=12", "expert-share=0.25". */
-const char *report_offload_label(const struct settings *s, char *buf, size_t n);
-
 #endif

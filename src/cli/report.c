@@ -21,23 +21,6 @@ const char *report_kv_label(const struct settings *s, char *buf, size_t n)
 	return buf;
 }
 
-const char *report_offload_label(const struct settings *s, char *buf, size_t n)
-{
-	switch (s->offload) {
-	case OFFLOAD_N_CPU_MOE:
-	case OFFLOAD_NGL:
-		snprintf(buf, n, "%s=%u", offload_mode_name(s->offload), s->offload_layers);
-		break;
-	case OFFLOAD_EXPERT_FRACTION:
-		snprintf(buf, n, "%s=%.2f", offload_mode_name(s->offload), s->expert_gpu_share);
-		break;
-	default:
-		snprintf(buf, n, "%s", offload_mode_name(s->offload));
-		break;
-	}
-	return buf;
-}
-
 static void row(FILE *out, const char *label, uint64_t bytes, const char *note)
 {
 	char t[32], g[32], d[32];
@@ -172,7 +155,7 @@ void report_text(const struct report *r, FILE *out)
 	    ftype_get(s->ftype)->name, s->file_types ? " as stored in the file" : "",
 	    fmt_thousands(a, sizeof(a), s->ctx_tokens), fmt_thousands(b, sizeof(b), e->n_ctx),
 	    s->n_seq, report_kv_label(s, kv, sizeof(kv)), e->flash_attn ? "on" : "off",
-	    report_offload_label(s, off, sizeof(off)));
+	    offload_label(s, false, off, sizeof(off)));
 
 	if (r->solve)
 		report_solve_line(r, out);
@@ -370,7 +353,7 @@ char *report_json(const struct report *r)
 	add_u64(so, "context", s->ctx_tokens);
 	cJSON_AddNumberToObject(so, "batch", s->n_seq);
 	cJSON_AddStringToObject(so, "kv_type", report_kv_label(s, buf, sizeof(buf)));
-	cJSON_AddStringToObject(so, "offload", report_offload_label(s, buf, sizeof(buf)));
+	cJSON_AddStringToObject(so, "offload", offload_label(s, false, buf, sizeof(buf)));
 	cJSON_AddNumberToObject(so, "ubatch", s->n_ubatch);
 	cJSON_AddBoolToObject(so, "flash_attn", e->flash_attn);
 	cJSON_AddBoolToObject(so, "kv_unified", s->kv_unified);

@@ -31,6 +31,24 @@ const char *offload_mode_name(enum offload_mode m)
 	return (m >= 0 && m < OFFLOAD_COUNT) ? offload_names[m] : "?";
 }
 
+const char *offload_label(const struct settings *s, bool exact, char *buf, size_t n)
+{
+	switch (s->offload) {
+	case OFFLOAD_N_CPU_MOE:
+	case OFFLOAD_NGL:
+		snprintf(buf, n, "%s=%u", offload_mode_name(s->offload), s->offload_layers);
+		break;
+	case OFFLOAD_EXPERT_FRACTION:
+		snprintf(buf, n, exact ? "%s=%.17g" : "%s=%.2f", offload_mode_name(s->offload),
+		         s->expert_gpu_share);
+		break;
+	default:
+		snprintf(buf, n, "%s", offload_mode_name(s->offload));
+		break;
+	}
+	return buf;
+}
+
 void estimate_settings_default(struct settings *s)
 {
 	memset(s, 0, sizeof(*s));

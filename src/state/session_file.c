@@ -72,23 +72,6 @@ static bool make_dirs(const char *path, char *err, size_t errlen)
 	return true;
 }
 
-static const char *offload_text(const struct settings *st, char *buf, size_t n)
-{
-	switch (st->offload) {
-	case OFFLOAD_N_CPU_MOE:
-	case OFFLOAD_NGL:
-		snprintf(buf, n, "%s=%u", offload_mode_name(st->offload), st->offload_layers);
-		break;
-	case OFFLOAD_EXPERT_FRACTION:
-		snprintf(buf, n, "%s=%.17g", offload_mode_name(st->offload), st->expert_gpu_share);
-		break;
-	default:
-		snprintf(buf, n, "%s", offload_mode_name(st->offload));
-		break;
-	}
-	return buf;
-}
-
 /* A value may go between double quotes in the file. */
 static bool quotable(const char *v)
 {
@@ -139,7 +122,7 @@ bool session_save(const struct session *s, const char *name, char *err, size_t e
 	else
 		fprintf(f, "kv_type = \"%s,%s\"\n", kvtype_get(st->kv_k)->name,
 		        kvtype_get(st->kv_v)->name);
-	fprintf(f, "offload = \"%s\"\n", offload_text(st, off, sizeof(off)));
+	fprintf(f, "offload = \"%s\"\n", offload_label(st, true, off, sizeof(off)));
 	fprintf(f, "ubatch = %u\n", st->n_ubatch);
 	fprintf(f, "flash_attn = %s\n", st->flash_attn ? "on" : "off");
 	fprintf(f, "kv_unified = %s\n", st->kv_unified ? "yes" : "no");
