@@ -320,7 +320,11 @@ static const char *const hardware_keys[] = {
     "source",      "memory_type", "tdp_w",    "pcie",         NULL,
 };
 
-/* "24 GB", "80 GiB", "1.5 TB": vendor-stated memory to bytes. */
+/* "24 GB", "80 GiB", "1.5 TB": vendor-stated memory to bytes.  Memory
+ * chips come in powers of two, and vendors' "GB" and "TB" of device memory
+ * are binary: an "RTX 4090 24 GB" has 24 x 2^30 bytes (nvidia-smi: 24564
+ * MiB usable), an "M4 Max 128GB" 128 x 2^30.  So GB reads as 2^30 and TB
+ * as 2^40 here; memory_bytes gives what a driver reports, when known. */
 static bool parse_memory(const char *v, uint64_t *out)
 {
 	char *end;
@@ -331,13 +335,9 @@ static bool parse_memory(const char *v, uint64_t *out)
 	while (isspace((unsigned char)*end))
 		end++;
 	double unit;
-	if (!strcasecmp(end, "GB"))
-		unit = 1e9;
-	else if (!strcasecmp(end, "GiB"))
+	if (!strcasecmp(end, "GB") || !strcasecmp(end, "GiB"))
 		unit = 1073741824.0;
-	else if (!strcasecmp(end, "TB"))
-		unit = 1e12;
-	else if (!strcasecmp(end, "TiB"))
+	else if (!strcasecmp(end, "TB") || !strcasecmp(end, "TiB"))
 		unit = 1099511627776.0;
 	else if (!strcasecmp(end, "MiB"))
 		unit = 1048576.0;

@@ -108,7 +108,7 @@ Test(hardware_profile, good_and_broken)
 	char err[PROFILE_ERR_LEN];
 	cr_assert(profile_load_hardware(FIX "hw-good.ini", &l, &w, err, sizeof(err)), "%s", err);
 	cr_assert_eq(l.n, 2);
-	cr_expect_eq(l.v[0].memory_bytes, 24000000000ull, "24 GB is decimal");
+	cr_expect_eq(l.v[0].memory_bytes, 24ull << 30, "a vendor's 24 GB of device memory is 24 GiB");
 	cr_expect_eq(l.v[1].memory_bytes, 128ull << 30, "128 GiB is binary");
 	cr_expect(l.v[1].unified);
 	cr_expect_eq(hw_usable_bytes(&l.v[1]), 96ull << 30);
