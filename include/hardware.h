@@ -39,6 +39,7 @@ uint64_t hw_usable_bytes(const struct device *d);
 /* One device's share of a layer split. */
 struct device_load {
 	uint64_t layers_bytes;   /* weights + KV of the layers it holds */
+	uint64_t kv_bytes;       /* the KV cache and recurrent state part of layers_bytes */
 	uint64_t compute_bytes;  /* its compute buffer */
 	uint64_t overhead_bytes; /* runtime overhead */
 	uint64_t total_bytes;

@@ -49,6 +49,7 @@ enum action {
 	ACT_COMPARE,
 	ACT_EXPLAIN,
 	ACT_WHATIF,
+	ACT_PLAN,
 	ACT_PIN,
 	ACT_UNPIN,
 	ACT_UNDO,
@@ -66,7 +67,9 @@ enum action {
 #define KEYS_IN_EXPLAIN (1u << 2)
 #define KEYS_IN_WHATIF  (1u << 3)
 #define KEYS_IN_HELP    (1u << 4)
-#define KEYS_EVERYWHERE 0x1fu
+#define KEYS_IN_PLAN    (1u << 5)
+#define KEYS_EVERYWHERE 0x3fu
+#define KEYS_VIEW_COUNT 6 /* views the masks cover (session.h VIEW_COUNT) */
 
 /* One key binding. */
 struct key_binding {

@@ -22,7 +22,7 @@ enum solve_what {
 	SOLVE_CONTEXT, /* the largest context (multiple of 256 tokens) */
 	SOLVE_QUANT,   /* the highest-precision file type (most weight bytes) */
 	SOLVE_GPUS,    /* the fewest devices */
-	SOLVE_BATCH,   /* the most sequences, each with the set context */
+	SOLVE_BATCH,   /* the most sequences, each with its current context */
 	SOLVE_OFFLOAD, /* MoE: fewest layers' experts in host memory (--n-cpu-moe);
 	                * dense: most layers on the GPU (-ngl) */
 	SOLVE_COUNT
@@ -55,8 +55,8 @@ bool plan_fits(const struct model *m, const struct settings *s, const struct dev
                uint32_t count, struct estimate *e);
 
 /* Solve for `what`, starting from settings s on count devices of type d.
- * For SOLVE_BATCH the context of each sequence is s->ctx_tokens (the
- * answer's ctx_tokens is that times the sequences).  Returns false only for
+ * For SOLVE_BATCH each sequence keeps the context it has now (s->ctx_tokens
+ * over s->n_seq; the answer's ctx_tokens is that times the sequences).  Returns false only for
  * a solver that does not apply (offload on a CPU-only setting). */
 bool plan_solve(const struct model *m, const struct settings *s, const struct device *d,
                 uint32_t count, enum solve_what what, struct solve_result *out);

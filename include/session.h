@@ -22,6 +22,9 @@
 
 #include "estimate.h"
 #include "hardware.h"
+#include "launch.h"
+#include "layout.h"
+#include "plan.h"
 #include "profile.h"
 
 /* One point of the configuration space: what undo, pin and save keep. */
@@ -38,6 +41,7 @@ bool config_equal(const struct config *a, const struct config *b);
 /* Sliders, in the order they are drawn. */
 enum slider_id {
 	SL_MODEL,
+	SL_ENGINE,
 	SL_QUANT,
 	SL_CONTEXT,
 	SL_BATCH,
@@ -46,6 +50,7 @@ enum slider_id {
 	SL_OFFLOAD_AMOUNT,
 	SL_GPU,
 	SL_GPU_COUNT,
+	SL_GPU_UTIL,
 	SL_FLASH,
 	SL_UBATCH,
 	SL_COUNT
@@ -54,7 +59,7 @@ enum slider_id {
 /* What Enter (or typing) does on a slider. */
 enum slider_edit {
 	EDIT_NONE,
-	EDIT_TOGGLE,     /* Enter flips it */
+	EDIT_TOGGLE,     /* Enter flips it (a two-position slider) */
 	EDIT_PICK_MODEL, /* Enter opens the model picker */
 	EDIT_PICK_GPU,   /* Enter opens the hardware picker */
 	EDIT_NUMBER,     /* Enter or a digit opens an exact-entry prompt */
@@ -106,11 +111,40 @@ const enum ftype *session_quant_order(const struct session *s, size_t m);
 /* Position of f in the live model's quant order. */
 int session_quant_pos(const struct session *s, enum ftype f);
 
+/* The engine whose accounting the live settings follow: vLLM for a vLLM
+ * checkpoint format (not a file's stored types), else llama.cpp.  The same
+ * rule as estimate.vllm. */
+enum ftype_engine session_engine(const struct session *s);
+
+/* Switch the live settings to engine e as the engine slider does: the
+ * quantization becomes the one last used with e in this session (vllm-bf16
+ * and Q4_K_M to start with), the KV cache type one e accepts, and for vLLM
+ * everything goes on the GPU.  A status line says what else changed.
+ * Returns false when e is already the engine.  Not an undo step by itself
+ * (the caller commits). */
+bool session_set_engine(struct session *s, enum ftype_engine e);
+
+/* Make st's KV cache types ones engine e accepts: a quantized cache
+ * becomes fp8 (vLLM) or q8_0 (llama.cpp), any other f16.  Returns true
+ * when it changed them. */
+bool session_kv_for_engine(struct settings *st, enum ftype_engine e);
+
 /* Panes that Tab moves between in the main view. */
 enum pane { PANE_SLIDERS, PANE_HARDWARE, PANE_COUNT };
 
 /* Views. */
-enum view { VIEW_MAIN, VIEW_COMPARE, VIEW_EXPLAIN, VIEW_WHATIF, VIEW_HELP, VIEW_COUNT };
+enum view {
+	VIEW_MAIN,
+	VIEW_COMPARE,
+	VIEW_EXPLAIN,
+	VIEW_WHATIF,
+	VIEW_HELP,
+	VIEW_PLAN, /* solvers, speed and launch commands */
+	VIEW_COUNT
+};
+
+/* The arrangement of the screen a view uses (layout.h). */
+enum layout_kind session_view_layout(enum view v);
 
 /* Modal inputs drawn over a view. */
 enum modal { MODAL_NONE, MODAL_PICK_MODEL, MODAL_PICK_GPU, MODAL_PICK_SESSION, MODAL_PROMPT };
@@ -148,6 +182,22 @@ struct compare_row {
 	struct hw_fit fit; /* on the chosen GPU x count */
 };
 
+/* One solver's answer for the live configuration, a row of the plan view. */
+struct plan_row {
+	enum solve_what what;
+	bool applies;            /* false: the solver means nothing here (note says why) */
+	char note[96];           /* "n/a: CPU only, nothing to move" */
+	struct solve_result res; /* the answer: settings, device count, estimate, fit */
+	struct speed speed;      /* speed at the answer on the live device */
+};
+
+/* The plan view's results (session_plan fills them). */
+struct plan_view {
+	struct plan_row row[SOLVE_COUNT]; /* in enum solve_what order */
+	struct speed speed;               /* of the live configuration */
+	char launch[LAUNCH_COUNT][1024];  /* as vramcalc --emit prints them */
+};
+
 /* A filtered list: the model, hardware or saved-session picker. */
 struct picker {
 	char query[SESSION_TEXT_MAX]; /* typed filter */
@@ -183,12 +233,20 @@ struct session {
 	struct picker pick;
 	enum prompt_kind prompt_kind;
 	char prompt[SESSION_TEXT_MAX];
-	int hw_filter;           /* -1: every category, else enum hw_category */
-	size_t hw_sel;           /* selected row of the hardware list */
-	size_t cmp_sel;          /* selected row of the compare view */
-	int scroll;              /* first line of the explain and help views */
-	char sessions_dir[512];  /* where s/S save and load */
-	uint64_t host_ram_bytes; /* this machine's memory (0: unknown) */
+	int hw_filter;                    /* -1: every category, else enum hw_category */
+	size_t hw_sel;                    /* selected row of the hardware list */
+	size_t cmp_sel;                   /* selected row of the compare view */
+	size_t plan_sel;                  /* selected row of the plan view (enum solve_what) */
+	int scroll;                       /* first line of the explain and help views */
+	char sessions_dir[512];           /* where s/S save and load */
+	uint64_t host_ram_bytes;          /* this machine's memory (0: unknown) */
+	struct speed_params speed_params; /* the speed model's assumptions (--prompt, --host-bw);
+	                                   * gpu_count is set per estimate */
+	const char *model_path;           /* the GGUF file_model came from (borrowed), for the
+	                                   * llama-server command; NULL: a placeholder name */
+	/* The quantization last used with each engine, for the engine slider. */
+	enum ftype engine_ftype[2];
+	bool engine_file_types; /* llama.cpp's was "as stored in the file" */
 
 	char status[256]; /* the last action's message; cleared by the next key */
 	enum status_level status_level;
@@ -207,6 +265,7 @@ struct session {
 	struct hw_row *hw; /* sorted, filtered hardware list (owned) */
 	size_t n_hw;
 	struct compare_row cmp[FT_COUNT];
+	struct plan_view plan;
 	char explain[SESSION_EXPLAIN_MAX][SESSION_LINE_MAX];
 	int n_explain;
 };
@@ -309,5 +368,18 @@ size_t session_list_saved(const char *dir, char (*names)[SESSION_TEXT_MAX], size
 
 /* Fill s->explain with how each number of the live estimate was computed. */
 void session_explain(struct session *s);
+
+/* Fill s->plan for the live configuration: every solver's answer on the
+ * live device type and count (the batch solver keeps the context each
+ * sequence has now), the speed at each answer and of the live settings,
+ * and both launch commands.  Needs a valid live estimate (s->valid);
+ * session_recalc() calls it in the plan view.  Allocation-free. */
+void session_plan(struct session *s);
+
+/* Adopt plan row `what` into the live configuration as one undoable step
+ * (settings and device count of the answer).  Refuses, with a status
+ * line, a solver that does not apply or found nothing.  Returns reaction
+ * flags. */
+unsigned session_plan_adopt(struct session *s, enum solve_what what);
 
 #endif

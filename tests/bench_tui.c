@@ -7,6 +7,8 @@
  * real doupdate), presses keys that each change a setting, and prints the
  * time from each keypress to its finished frame: the session's reaction,
  * the full recalculation (estimate, fit, hardware ranking) and the redraw.
+ * A second line times the plan view, where each key (adopt an answer,
+ * undo it) runs every solver, the speed model and the launch commands.
  */
 #include <locale.h>
 #include <stdio.h>

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "plan_text.h"
 
 const char *report_kv_label(const struct settings *s, char *buf, size_t n)
 {
@@ -53,86 +54,21 @@ static void arch_summary(const struct model_arch *a, char *buf, size_t n)
 
 static const char *solve_value(const struct report *r, char *buf, size_t n)
 {
-	const struct settings *s = &r->solve->settings;
-	char t[32];
-	switch ((enum solve_what)r->solve_what) {
-	case SOLVE_CONTEXT:
-		snprintf(buf, n, "context %s tokens", fmt_thousands(t, sizeof(t), s->ctx_tokens));
-		break;
-	case SOLVE_QUANT:
-		snprintf(buf, n, "quant %s", ftype_get(s->ftype)->name);
-		break;
-	case SOLVE_GPUS:
-		snprintf(buf, n, "%u device%s", r->solve->gpu_count,
-		         r->solve->gpu_count > 1 ? "s" : "");
-		break;
-	case SOLVE_BATCH:
-		snprintf(buf, n, "%u sequences of %s tokens", s->n_seq,
-		         fmt_thousands(t, sizeof(t), s->ctx_tokens / (s->n_seq ? s->n_seq : 1)));
-		break;
-	case SOLVE_OFFLOAD:
-		if (s->offload == OFFLOAD_N_CPU_MOE)
-			snprintf(buf, n, "--n-cpu-moe %u (experts of %u layers in host memory)",
-			         s->offload_layers, s->offload_layers);
-		else
-			snprintf(buf, n, "-ngl %u (%u of %u layer slots on the GPU)",
-			         s->offload_layers, s->offload_layers, r->model->arch.n_layer + 1);
-		break;
-	default:
-		snprintf(buf, n, "?");
-	}
-	return buf;
+	return plan_answer_text((enum solve_what)r->solve_what, r->solve, r->model, buf, n);
 }
-
-/* What "found" means for each solver: the answer fits, one step beyond
- * it does not. */
-static const char *const solve_found_words[SOLVE_COUNT] = {
-    [SOLVE_CONTEXT] = "the largest that fits; 256 tokens more do not",
-    [SOLVE_QUANT] = "the highest precision that fits; the next quant up does not",
-    [SOLVE_GPUS] = "the fewest that fit; one fewer does not",
-    [SOLVE_BATCH] = "the most that fit; one more does not",
-    [SOLVE_OFFLOAD] = "the least offload that fits; one step less does not",
-};
 
 static void report_solve_line(const struct report *r, FILE *out)
 {
 	char v[160];
-	const char *why = r->solve->status == SOLVE_FOUND ? solve_found_words[r->solve_what]
-	                  : r->solve->status == SOLVE_AT_MAX
-	                      ? "the whole range fits"
-	                      : "nothing fits; shown at the smallest step";
-	fprintf(out, "  solved: %s (%s)\n\n", solve_value(r, v, sizeof(v)), why);
+	fprintf(out, "  solved: %s (%s)\n\n", solve_value(r, v, sizeof(v)),
+	        plan_status_text((enum solve_what)r->solve_what, r->solve->status));
 }
 
 static void speed_text(const struct report *r, FILE *out)
 {
-	const struct speed *sp = r->speed;
-	const struct speed_params *p = r->speed_params;
-	char a[32], b[32];
-	fprintf(out, "\n  speed on %s (estimate: %.0f %% of %.0f GB/s for decode", r->gpu->name,
-	        100 * p->bandwidth_efficiency, r->gpu->bandwidth_gbps);
-	if (sp->compute_known)
-		fprintf(out, ", %.0f %% of %.0f dense BF16 TFLOPS for prefill",
-		        100 * p->compute_efficiency, r->gpu->bf16_tflops);
-	fprintf(out, ")\n");
-	fprintf(out, "    decode   %8.1f tokens/s per sequence", sp->decode_tps);
-	if (r->settings->n_seq > 1)
-		fprintf(out, ", %.1f tokens/s over %u sequences", sp->decode_tps_total,
-		        r->settings->n_seq);
-	fprintf(out, " (reads %s from GPU memory",
-	        fmt_gib(a, sizeof(a), (double)sp->gpu_bytes_per_token));
-	if (sp->host_bytes_per_token)
-		fprintf(out, " and %s from host memory at %.0f GB/s",
-		        fmt_gib(b, sizeof(b), (double)sp->host_bytes_per_token),
-		        r->gpu->unified ? r->gpu->bandwidth_gbps : p->host_bandwidth_gbps);
-	fprintf(out, " per token)\n");
-	if (sp->compute_known)
-		fprintf(out,
-		        "    prefill  %8.0f tokens/s; time to first token for a %s-token prompt: "
-		        "%.2f s\n",
-		        sp->prefill_tps, fmt_thousands(a, sizeof(a), p->prompt_tokens), sp->ttft_s);
-	else
-		fprintf(out, "    prefill  unknown (the hardware profile states no TFLOPS)\n");
+	char lines[3][PLAN_TEXT_LINE];
+	plan_speed_text(r->gpu, r->settings->n_seq, r->speed, r->speed_params, lines);
+	fprintf(out, "\n  %s\n    %s\n    %s\n", lines[0], lines[1], lines[2]);
 }
 
 void report_text(const struct report *r, FILE *out)
@@ -215,6 +151,18 @@ void report_text(const struct report *r, FILE *out)
 		    fmt_gib(b, sizeof(b),
 		            (double)(f.headroom_bytes < 0 ? -f.headroom_bytes : f.headroom_bytes)),
 		    f.headroom_bytes < 0 ? "short" : "headroom");
+		if (r->gpu->unified) {
+			char c1[32], c2[32], c3[32];
+			fprintf(
+			    out,
+			    "  unified memory: GPU part %s of the %s the GPU may use (%.0f %%); "
+			    "GPU + host %s of %s\n",
+			    fmt_gib(a, sizeof(a), (double)f.need_bytes),
+			    fmt_gib(c1, sizeof(c1), (double)hw_usable_bytes(r->gpu) * r->gpu_count),
+			    100 * r->gpu->gpu_share,
+			    fmt_gib(c2, sizeof(c2), (double)(f.need_bytes + e->host_bytes)),
+			    fmt_gib(c3, sizeof(c3), (double)r->gpu->memory_bytes * r->gpu_count));
+		}
 		if (r->gpu_count > 1) {
 			const struct device *devs[HW_MAX_DEVICES];
 			struct device_load loads[HW_MAX_DEVICES];

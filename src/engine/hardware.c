@@ -57,6 +57,7 @@ static bool tp_split(const struct estimate *e, const struct device *const *devs,
 		L->n_slots = e->n_layer_slots;
 		L->has_output = true;
 		L->layers_bytes = e->tp_replicated_bytes + split_w / n + kv;
+		L->kv_bytes = kv;
 		L->compute_bytes = e->compute_bytes / n;
 		L->overhead_bytes = e->overhead_bytes;
 		L->total_bytes = L->layers_bytes + L->compute_bytes + L->overhead_bytes;
@@ -100,6 +101,11 @@ bool hw_split(const struct estimate *e, const struct device *const *devs, uint32
 			loads[k].first_slot = il;
 		loads[k].n_slots++;
 		loads[k].layers_bytes += e->layer_gpu_bytes[il];
+		if (il < slots - 1) {
+			uint64_t kv = e->layer_kv_bytes[il];
+			loads[k].kv_bytes +=
+			    kv < e->layer_gpu_bytes[il] ? kv : e->layer_gpu_bytes[il];
+		}
 		if (il == slots - 1)
 			loads[k].has_output = true;
 	}

@@ -158,7 +158,12 @@ bool plan_solve(const struct model *m, const struct settings *s, const struct de
 {
 	enum ftype order[FT_COUNT], rev[FT_COUNT];
 	struct search q = {
-	    m, s, d, count ? count : 1, what, s->ctx_tokens, m->arch.n_expert > 0, order, 0};
+	    m, s, d, count ? count : 1, what, 0, m->arch.n_expert > 0, order, 0};
+	/* SOLVE_BATCH: the most sequences, each with the context one sequence
+	 * has now (llama.cpp's -c is shared by the -np sequences). */
+	q.ctx_per_seq = s->n_seq > 1 ? s->ctx_tokens / s->n_seq : s->ctx_tokens;
+	if (q.ctx_per_seq == 0)
+		q.ctx_per_seq = 1;
 	int64_t k = 0, lo = 0, hi = 0;
 	memset(out, 0, sizeof(*out));
 	out->settings = *s;

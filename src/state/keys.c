@@ -15,7 +15,8 @@
 #define EXP   KEYS_IN_EXPLAIN
 #define WIF   KEYS_IN_WHATIF
 #define HLP   KEYS_IN_HELP
-#define VIEWS (CMP | EXP | WIF | HLP)
+#define PLN   KEYS_IN_PLAN
+#define VIEWS (CMP | EXP | WIF | HLP | PLN)
 
 const struct key_binding key_table[] = {
     /* Moving */
@@ -40,7 +41,7 @@ const struct key_binding key_table[] = {
     {KEYC_TAB, "Tab", ACT_FOCUS_NEXT, MAIN, "focus",
      "move focus between the sliders and the hardware list"},
     {KEYC_BTAB, "S-Tab", ACT_FOCUS_PREV, MAIN, NULL, "move focus back"},
-    {KEYC_ENTER, "Enter", ACT_ENTER, MAIN | WIF | CMP, NULL,
+    {KEYC_ENTER, "Enter", ACT_ENTER, MAIN | WIF | CMP | PLN, NULL,
      "edit the slider (pick, type a number, toggle); in a list adopt the row"},
     /* Views and tools */
     {'/', "/", ACT_SEARCH, MAIN | WIF, "search",
@@ -50,10 +51,12 @@ const struct key_binding key_table[] = {
      "compare view: every quantization side by side"},
     {'e', "e", ACT_EXPLAIN, MAIN | VIEWS, "explain", "explain view: how each number was computed"},
     {'w', "w", ACT_WHATIF, MAIN | VIEWS, "what-if", "what-if view: pinned A beside the live B"},
+    {'d', "d", ACT_PLAN, MAIN | VIEWS, "plan",
+     "plan (deploy) view: what fits at most (Enter adopts), speed, launch commands"},
     {'p', "p", ACT_PIN, MAIN | WIF | CMP, "pin", "pin the current configuration as A"},
     {'P', "P", ACT_UNPIN, MAIN | WIF | CMP, NULL, "drop the pinned configuration"},
-    {'u', "u", ACT_UNDO, MAIN | WIF | CMP, "undo", "undo the last change"},
-    {'U', "U", ACT_REDO, MAIN | WIF | CMP, "redo", "redo what was undone"},
+    {'u', "u", ACT_UNDO, MAIN | WIF | CMP | PLN, "undo", "undo the last change"},
+    {'U', "U", ACT_REDO, MAIN | WIF | CMP | PLN, "redo", "redo what was undone"},
     {'s', "s", ACT_SAVE, MAIN | WIF, "save", "save the configuration as a named session"},
     {'S', "S", ACT_LOAD, MAIN | WIF, "load", "load a saved session"},
     {'?', "?", ACT_HELP, ALL, "help", "this help"},
@@ -65,7 +68,7 @@ const struct key_binding key_table[] = {
 
 int keys_lookup(int key, int view)
 {
-	assert(view >= 0 && view < 5);
+	assert(view >= 0 && view < KEYS_VIEW_COUNT);
 	for (const struct key_binding *b = key_table; b->name; b++)
 		if (b->key == key && (b->views & (1u << view)))
 			return (int)b->action;

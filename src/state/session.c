@@ -17,6 +17,8 @@
 
 #define PAGE 10 /* rows moved by PgUp/PgDn in lists and text */
 
+_Static_assert(VIEW_COUNT == KEYS_VIEW_COUNT, "the key table's view masks cover every view");
+
 bool config_equal(const struct config *a, const struct config *b)
 {
 	const struct settings *x = &a->set, *y = &b->set;
@@ -119,6 +121,11 @@ bool session_init(struct session *s, const struct catalog *cat, const struct dev
 	s->cur.gpu = gpu;
 	s->cur.gpu_count = gpu_count ? gpu_count : 1;
 	session_default_dir(s->sessions_dir, sizeof(s->sessions_dir));
+	plan_speed_defaults(&s->speed_params);
+	s->engine_ftype[FT_LLAMACPP] = FT_Q4_K_M;
+	s->engine_ftype[FT_VLLM] = FT_V_BF16;
+	s->engine_ftype[ftype_get(set->ftype)->engine] = set->ftype;
+	s->engine_file_types = set->file_types;
 
 	size_t pick_cap = cat->n > devs->n ? cat->n : devs->n;
 	if (pick_cap < SESSION_SAVED_MAX)
@@ -309,6 +316,15 @@ static void recalc_compare(struct session *s)
 		r->ftype = session_quant_order(s, s->cur.model)[i];
 		st.ftype = r->ftype;
 		st.file_types = false;
+		/* A row of the other engine: its KV cache type as the engine
+		 * slider would switch it; llama.cpp's offload modes have no
+		 * vLLM equivalent. */
+		enum ftype_engine engine = ftype_get(r->ftype)->engine;
+		session_kv_for_engine(&st, engine);
+		if (engine == FT_VLLM && st.offload != OFFLOAD_GPU) {
+			snprintf(r->err, sizeof(r->err), "n/a: llama.cpp offload");
+			continue;
+		}
 		r->valid = estimate_check(m, &st, r->err, sizeof(r->err));
 		if (!r->valid)
 			continue;
@@ -320,6 +336,18 @@ static void recalc_compare(struct session *s)
 		r->gpu_bytes = e.gpu_bytes;
 		r->bpw = e.weights_bpw;
 		hw_fit(&e, d, s->cur.gpu_count, &r->fit);
+	}
+}
+
+enum layout_kind session_view_layout(enum view v)
+{
+	switch (v) {
+	case VIEW_MAIN:
+		return LAYOUT_MAIN;
+	case VIEW_WHATIF:
+		return LAYOUT_SPLIT;
+	default:
+		return LAYOUT_FULL;
 	}
 }
 
@@ -338,6 +366,8 @@ void session_recalc(struct session *s)
 		s->hw_sel = s->n_hw ? s->n_hw - 1 : 0;
 	if (s->view == VIEW_EXPLAIN)
 		session_explain(s);
+	if (s->view == VIEW_PLAN && s->valid)
+		session_plan(s);
 }
 
 /* ---- pickers ---- */
@@ -654,6 +684,9 @@ static unsigned move(struct session *s, long delta, bool big)
 	case VIEW_COMPARE:
 		move_sel(&s->cmp_sel, FT_COUNT, d);
 		break;
+	case VIEW_PLAN:
+		move_sel(&s->plan_sel, SOLVE_COUNT, d);
+		break;
 	default:
 		s->scroll += (int)(d < -1000 ? -s->scroll : d > 1000 ? 1000 : d);
 		if (s->scroll < 0)
@@ -667,11 +700,23 @@ static unsigned enter(struct session *s)
 {
 	struct config before = s->cur;
 	if (s->view == VIEW_COMPARE) {
-		s->cur.set.ftype = s->cmp[s->cmp_sel].ftype;
+		const struct compare_row *r = &s->cmp[s->cmp_sel];
+		if (!r->valid) {
+			session_status(s, STATUS_WARN, "%s: %s", ftype_get(r->ftype)->name,
+			               !strncmp(r->err, "n/a: llama.cpp offload", 22)
+			                   ? "vLLM keeps every weight on the GPU; set offload to "
+			                     "all on GPU (or switch the engine) first"
+			                   : r->err);
+			return REACT_REDRAW;
+		}
+		s->cur.set.ftype = r->ftype;
 		s->cur.set.file_types = false;
+		session_kv_for_engine(&s->cur.set, ftype_get(r->ftype)->engine);
 		s->view = VIEW_MAIN;
 		return commit(s, &before) | REACT_RECALC | REACT_REDRAW;
 	}
+	if (s->view == VIEW_PLAN)
+		return session_plan_adopt(s, (enum solve_what)s->plan_sel);
 	if (s->view == VIEW_MAIN && s->pane == PANE_HARDWARE) {
 		if (!s->n_hw)
 			return REACT_REDRAW;
@@ -682,9 +727,12 @@ static unsigned enter(struct session *s)
 	}
 	const struct slider_def *d = &slider_table[s->slider];
 	switch (d->edit) {
-	case EDIT_TOGGLE:
-		d->step(s, s->cur.set.flash_attn ? -1 : 1, false);
+	case EDIT_TOGGLE: {
+		int pos, count;
+		d->position(s, &pos, &count);
+		d->step(s, pos ? -1 : 1, false);
 		return commit(s, &before);
+	}
 	case EDIT_PICK_MODEL:
 		open_picker(s, MODAL_PICK_MODEL, s->cur.model);
 		return REACT_REDRAW;
@@ -769,6 +817,8 @@ unsigned session_action(struct session *s, int action)
 		return open_view(s, VIEW_EXPLAIN);
 	case ACT_WHATIF:
 		return open_view(s, VIEW_WHATIF);
+	case ACT_PLAN:
+		return open_view(s, VIEW_PLAN);
 	case ACT_PIN:
 		s->pinned = true;
 		s->pin = s->cur;

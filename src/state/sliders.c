@@ -118,11 +118,18 @@ static bool kv_allowed(const struct session *s, enum kvtype k)
 	return ftype_get(s->cur.set.ftype)->engine == FT_VLLM ? ki->vllm : ki->llamacpp;
 }
 
+static bool moves_experts(enum offload_mode m)
+{
+	return m == OFFLOAD_CPU_MOE || m == OFFLOAD_N_CPU_MOE || m == OFFLOAD_EXPERT_FRACTION;
+}
+
+/* Offload modes the offload slider offers: vLLM keeps every weight on the
+ * GPU; the expert modes need experts. */
 static bool mode_allowed(const struct session *s, enum offload_mode m)
 {
-	if (m == OFFLOAD_CPU_MOE || m == OFFLOAD_N_CPU_MOE || m == OFFLOAD_EXPERT_FRACTION)
-		return is_moe(s);
-	return true;
+	if (session_engine(s) == FT_VLLM)
+		return m == OFFLOAD_GPU;
+	return moves_experts(m) ? is_moe(s) : true;
 }
 
 static int parse_number(const char *text, uint64_t lo, uint64_t hi, uint64_t *out, char *err,
@@ -153,7 +160,7 @@ static void fit_settings_to_model(struct session *s)
 {
 	const struct model_arch *a = &cur_model(s)->arch;
 	struct settings *st = &s->cur.set;
-	if (!mode_allowed(s, st->offload)) {
+	if (moves_experts(st->offload) && !is_moe(s)) {
 		st->offload = OFFLOAD_GPU;
 		session_status(s, STATUS_INFO, "offload: %s has no experts, everything on the GPU",
 		               a->gguf_arch);
@@ -201,31 +208,123 @@ static void model_position(const struct session *s, int *pos, int *count)
 	*count = (int)s->cat->n;
 }
 
+/* ---- engine ---- */
+
+enum ftype_engine session_engine(const struct session *s)
+{
+	const struct settings *st = &s->cur.set;
+	return ftype_get(st->ftype)->engine == FT_VLLM && !st->file_types ? FT_VLLM : FT_LLAMACPP;
+}
+
+static bool kv_ok(enum kvtype k, enum ftype_engine e)
+{
+	return e == FT_VLLM ? kvtype_get(k)->vllm : kvtype_get(k)->llamacpp;
+}
+
+bool session_kv_for_engine(struct settings *st, enum ftype_engine e)
+{
+	if (kv_ok(st->kv_k, e) && kv_ok(st->kv_v, e))
+		return false;
+	enum kvtype want = KV_F16;
+	if (kvtype_get(st->kv_k)->quantized || kvtype_get(st->kv_v)->quantized)
+		want = e == FT_VLLM ? KV_FP8 : st->flash_attn ? KV_Q8_0 : KV_F16;
+	st->kv_k = st->kv_v = want;
+	return true;
+}
+
+bool session_set_engine(struct session *s, enum ftype_engine e)
+{
+	struct settings *st = &s->cur.set;
+	enum ftype_engine was = session_engine(s);
+	if (was == e)
+		return false;
+	s->engine_ftype[was] = st->ftype;
+	if (was == FT_LLAMACPP)
+		s->engine_file_types = st->file_types;
+	st->ftype = s->engine_ftype[e];
+	st->file_types = e == FT_LLAMACPP && s->engine_file_types && s->cur.model == s->file_model;
+	/* A remembered quant of the other engine (a file's stored vLLM type
+	 * on another model) would not switch: start from the default. */
+	if (!st->file_types && ftype_get(st->ftype)->engine != e)
+		st->ftype = e == FT_VLLM ? FT_V_BF16 : FT_Q4_K_M;
+	char also[160] = "";
+	size_t n = 0;
+	if (session_kv_for_engine(st, e))
+		n += (size_t)snprintf(also + n, sizeof(also) - n, "; KV cache %s",
+		                      kvtype_get(st->kv_k)->name);
+	if (e == FT_VLLM && st->offload != OFFLOAD_GPU) {
+		st->offload = OFFLOAD_GPU;
+		snprintf(also + n, sizeof(also) - n,
+		         "; everything on the GPU (vLLM has no llama.cpp offload)");
+	}
+	session_status(s, STATUS_INFO, "engine: %s, %s%s",
+	               e == FT_VLLM ? "vLLM accounting" : "llama.cpp accounting",
+	               st->file_types ? "types as stored in the file" : ftype_get(st->ftype)->name,
+	               also);
+	return true;
+}
+
+static bool engine_step(struct session *s, int dir, bool big)
+{
+	(void)big;
+	return session_set_engine(s, dir > 0 ? FT_VLLM : FT_LLAMACPP);
+}
+
+static void engine_format(const struct session *s, char *buf, size_t n)
+{
+	if (session_engine(s) == FT_VLLM)
+		snprintf(buf, n, "vLLM (checkpoint formats)");
+	else
+		snprintf(buf, n, "llama.cpp (GGUF)");
+}
+
+static void engine_position(const struct session *s, int *pos, int *count)
+{
+	*pos = session_engine(s) == FT_VLLM ? 1 : 0;
+	*count = 2;
+}
+
 /* ---- quant ---- */
+
+/* The part [*lo, *hi) of the live model's quant order that belongs to
+ * the engine of the live quantization: the quant slider stays inside it. */
+static void quant_engine_range(const struct session *s, int *lo, int *hi)
+{
+	const enum ftype *order = session_quant_order(s, s->cur.model);
+	enum ftype_engine e = ftype_get(s->cur.set.ftype)->engine;
+	*lo = FT_COUNT;
+	*hi = 0;
+	for (int i = 0; i < FT_COUNT; i++) {
+		if (ftype_get(order[i])->engine != e)
+			continue;
+		if (i < *lo)
+			*lo = i;
+		*hi = i + 1;
+	}
+	assert(*lo < *hi);
+}
 
 /* A KV type the engine of the current quant accepts, close to k. */
 static void fit_kv_to_engine(struct session *s)
 {
 	struct settings *st = &s->cur.set;
-	bool vllm = ftype_get(st->ftype)->engine == FT_VLLM;
-	enum kvtype want = KV_F16;
-	if (kv_allowed(s, st->kv_k) && kv_allowed(s, st->kv_v))
+	enum ftype_engine e = ftype_get(st->ftype)->engine;
+	enum kvtype was = kv_allowed(s, st->kv_k) ? st->kv_v : st->kv_k;
+	if (!session_kv_for_engine(st, e))
 		return;
-	if (kvtype_get(st->kv_k)->quantized)
-		want = vllm ? KV_FP8 : KV_Q8_0;
 	session_status(s, STATUS_INFO, "kv type: %s has no %s cache, using %s",
-	               vllm ? "vLLM" : "llama.cpp",
-	               kvtype_get(kv_allowed(s, st->kv_k) ? st->kv_v : st->kv_k)->name,
-	               kvtype_get(want)->name);
-	st->kv_k = st->kv_v = want;
+	               e == FT_VLLM ? "vLLM" : "llama.cpp", kvtype_get(was)->name,
+	               kvtype_get(st->kv_k)->name);
 }
 
 static bool quant_step(struct session *s, int dir, bool big)
 {
 	struct settings *st = &s->cur.set;
 	const enum ftype *order = session_quant_order(s, s->cur.model);
+	int lo, hi;
+	quant_engine_range(s, &lo, &hi);
 	int p = session_quant_pos(s, st->ftype) + dir * (big ? BIG_STEPS : 1);
-	p = p < 0 ? 0 : p >= FT_COUNT ? FT_COUNT - 1 : p;
+	p = p < lo ? lo : p >= hi ? hi - 1 : p;
 	if (order[p] == st->ftype && !st->file_types)
 		return false;
 	st->ftype = order[p];
@@ -243,16 +342,17 @@ static void quant_format(const struct session *s, char *buf, size_t n)
 	}
 	const struct ftype_info *fi = ftype_get(st->ftype);
 	if (s->valid)
-		snprintf(buf, n, "%s, %.2f bpw%s", fi->name, s->est.weights_bpw,
-		         fi->engine == FT_VLLM ? " (vLLM)" : "");
+		snprintf(buf, n, "%s, %.2f bpw", fi->name, s->est.weights_bpw);
 	else
-		snprintf(buf, n, "%s%s", fi->name, fi->engine == FT_VLLM ? " (vLLM)" : "");
+		snprintf(buf, n, "%s", fi->name);
 }
 
 static void quant_position(const struct session *s, int *pos, int *count)
 {
-	*pos = session_quant_pos(s, s->cur.set.ftype);
-	*count = FT_COUNT;
+	int lo, hi;
+	quant_engine_range(s, &lo, &hi);
+	*pos = session_quant_pos(s, s->cur.set.ftype) - lo;
+	*count = hi - lo;
 }
 
 /* ---- context ---- */
@@ -369,7 +469,10 @@ static bool kv_step(struct session *s, int dir, bool big)
 static void kv_format(const struct session *s, char *buf, size_t n)
 {
 	const struct settings *st = &s->cur.set;
-	if (st->kv_k == st->kv_v)
+	/* vLLM's --kv-cache-dtype auto: the model's dtype (as the report says) */
+	if (session_engine(s) == FT_VLLM && st->kv_k != KV_FP8 && st->kv_k != KV_F32)
+		snprintf(buf, n, "auto (bf16)");
+	else if (st->kv_k == st->kv_v)
 		snprintf(buf, n, "%s", kvtype_get(st->kv_k)->name);
 	else
 		snprintf(buf, n, "K %s, V %s", kvtype_get(st->kv_k)->name,
@@ -649,6 +752,60 @@ static bool count_set(struct session *s, const char *text, char *err, size_t err
 	return true;
 }
 
+/* ---- vLLM's GPU memory utilization ---- */
+
+static bool util_enabled(const struct session *s)
+{
+	return session_engine(s) == FT_VLLM;
+}
+
+static bool util_step(struct session *s, int dir, bool big)
+{
+	/* Whole twentieths (5 %), so stepping never accumulates float error. */
+	long k = lround(s->cur.set.gpu_util * 20.0) + dir * (big ? 2 : 1);
+	k = k < 1 ? 1 : k > 20 ? 20 : k;
+	double v = (double)k / 20.0;
+	if (!util_enabled(s) || v == s->cur.set.gpu_util)
+		return false;
+	s->cur.set.gpu_util = v;
+	return true;
+}
+
+static void util_format(const struct session *s, char *buf, size_t n)
+{
+	if (util_enabled(s))
+		snprintf(buf, n, "%.0f%% of each GPU for vLLM", s->cur.set.gpu_util * 100.0);
+	else
+		snprintf(buf, n, "whole device (llama.cpp)");
+}
+
+static void util_position(const struct session *s, int *pos, int *count)
+{
+	long k = lround(s->cur.set.gpu_util * 20.0);
+	*pos = (int)(k < 1 ? 0 : k > 20 ? 19 : k - 1);
+	*count = util_enabled(s) ? 20 : 0;
+}
+
+static bool util_set(struct session *s, const char *text, char *err, size_t errlen)
+{
+	char *end;
+	double v = strtod(text, &end);
+	bool pct = *end == '%';
+	if (pct)
+		end++;
+	/* "85" reads as 85 %; "1.5" is neither a share nor a whole percentage */
+	if (end != text && !*end && (pct || (v > 1.0 && v == floor(v))))
+		v /= 100.0;
+	if (end == text || *end || !(v > 0.0 && v <= 1.0)) {
+		snprintf(err, errlen,
+		         "gpu util: '%s' is not a share above 0 and at most 1 (or up to 100%%)",
+		         text);
+		return false;
+	}
+	s->cur.set.gpu_util = v;
+	return true;
+}
+
 /* ---- flash attention ---- */
 
 static bool flash_step(struct session *s, int dir, bool big)
@@ -710,9 +867,12 @@ const struct slider_def slider_table[SL_COUNT] = {
     [SL_MODEL] = {SL_MODEL, "model", "Enter pick, / search",
                   "model profile, ordered by parameters; Enter or / opens the picker", NULL,
                   EDIT_PICK_MODEL, model_step, model_format, model_position, NULL, NULL},
+    [SL_ENGINE] = {SL_ENGINE, "engine", "h llama.cpp, l vLLM",
+                   "whose accounting: llama.cpp (GGUF types) or vLLM (checkpoint formats)", NULL,
+                   EDIT_TOGGLE, engine_step, engine_format, engine_position, NULL, NULL},
     [SL_QUANT] = {SL_QUANT, "quant", "h/l step, +/- 4 steps",
-                  "quantization, by bits per weight (llama.cpp, then vLLM formats)", NULL,
-                  EDIT_NONE, quant_step, quant_format, quant_position, NULL, NULL},
+                  "quantization of the engine, by bits per weight (GGUF types or vLLM formats)",
+                  NULL, EDIT_NONE, quant_step, quant_format, quant_position, NULL, NULL},
     [SL_CONTEXT] = {SL_CONTEXT, "context", "+/- x4, Enter types",
                     "tokens, up to the model's native maximum; Enter or a digit types one (32k)",
                     "context tokens (e.g. 32768, 32k, 1M)", EDIT_NUMBER, context_step,
@@ -736,9 +896,13 @@ const struct slider_def slider_table[SL_COUNT] = {
                 "device type to fit on, by memory; Enter opens the hardware picker", NULL,
                 EDIT_PICK_GPU, gpu_step, gpu_format, gpu_position, NULL, NULL},
     [SL_GPU_COUNT] = {SL_GPU_COUNT, "  count", "h/l 1, +/- x2, Enter",
-                      "number of devices the model is split over (layer split)",
+                      "devices to split over: llama.cpp layer split, vLLM tensor parallelism",
                       "number of devices (1 to 64)", EDIT_NUMBER, count_step, count_format,
                       count_position, count_set, NULL},
+    [SL_GPU_UTIL] = {SL_GPU_UTIL, "  util", "h/l 5%, +/- 10%, Enter",
+                     "vLLM's --gpu-memory-utilization: the share of each GPU it may use",
+                     "share of each GPU vLLM may use (0.9 or 90%)", EDIT_NUMBER, util_step,
+                     util_format, util_position, util_set, util_enabled},
     [SL_FLASH] = {SL_FLASH, "flash att", "h off, l on, Enter",
                   "flash attention (smaller compute buffer; needed by quantized V)", NULL,
                   EDIT_TOGGLE, flash_step, flash_format, flash_position, NULL, NULL},

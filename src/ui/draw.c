@@ -12,6 +12,8 @@
 
 #include "format.h"
 #include "keys.h"
+#include "plan_text.h"
+#include "report.h"
 #include "ui_internal.h"
 
 /* ---- text helpers ---- */
@@ -121,7 +123,9 @@ static void draw_title(const struct ui *u, const struct session *s, WINDOW *w)
 		     s->cat->v[s->cur.model].meta.name, bar);
 		return;
 	}
-	enum fit_level f = session_fit_level(&s->fit, hw_usable_bytes(cur_device(s)));
+	/* tight: less than a tenth of the engine's budget (vLLM: gpu_util) left */
+	enum fit_level f = session_fit_level(
+	    &s->fit, (uint64_t)((double)hw_usable_bytes(cur_device(s)) * s->est.budget_share));
 	const char *verdict = f == FIT_NO ? "DOES NOT FIT" : f == FIT_TIGHT ? "TIGHT" : "FITS";
 	/* "total N.NN GiB" is what the end-to-end test reads; the rest goes
 	 * when the line is short. */
@@ -267,6 +271,58 @@ static int draw_legend(const struct ui *u, WINDOW *w, int y, int width, int line
 	return used;
 }
 
+/* Write text wrapped at spaces over at most max_lines lines of width
+ * columns from (y, x), continuation lines indented by hang more.  Returns
+ * the lines used. */
+static int put_wrapped(const struct ui *u, WINDOW *w, int y, int x, int width, int max_lines,
+                       enum role r, const char *text, int hang)
+{
+	int used = 0;
+	const char *p = text;
+	while (*p && used < max_lines && width > 0) {
+		if (used == 1) {
+			x += hang;
+			width -= hang;
+			if (width <= 0)
+				break;
+		}
+		int len = (int)strlen(p);
+		int take = len;
+		if (len > width) {
+			take = width;
+			while (take > 0 && p[take] != ' ')
+				take--;
+			if (take == 0)
+				take = width;
+		}
+		char line[512];
+		snprintf(line, sizeof(line), "%.*s", take, p);
+		put(u, w, y + used, x, width, r, line);
+		used++;
+		p += take;
+		while (*p == ' ')
+			p++;
+	}
+	return used;
+}
+
+/* What a device of a split holds, for the label after its bar: "L0-26",
+ * "L54-79+out", "rank 0". */
+static void load_label(const struct estimate *e, const struct device_load *l, uint32_t k, char *buf,
+                       size_t n)
+{
+	if (e->vllm) {
+		snprintf(buf, n, "rank %u", k);
+		return;
+	}
+	uint32_t blocks = l->n_slots - (l->has_output ? 1 : 0);
+	if (blocks)
+		snprintf(buf, n, "L%u-%u%s", l->first_slot, l->first_slot + blocks - 1,
+		         l->has_output ? "+out" : "");
+	else
+		snprintf(buf, n, "%s", l->has_output ? "output" : "no layers");
+}
+
 static void draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 {
 	int h, wd;
@@ -274,23 +330,38 @@ static void draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 	char a[64], b[64], c[64];
 	if (!s->valid) {
 		put(u, w, 0, 0, wd, R_ERROR, "cannot estimate:");
-		put(u, w, 1, 2, wd - 2, R_ERROR, s->err);
-		put(u, w, 3, 2, wd - 2, R_DIM, "change the setting it names, or u to undo");
+		int used = put_wrapped(u, w, 1, 2, wd - 2, h - 3, R_ERROR, s->err, 0);
+		put(u, w, 2 + used, 2, wd - 2, R_DIM, "change the setting it names, or u to undo");
 		return;
 	}
 	const struct estimate *e = &s->est;
 	const struct device *d = cur_device(s);
 	uint32_t n = s->cur.gpu_count;
 	uint64_t usable = hw_usable_bytes(d);
-	bool host_bar = s->cur.set.offload != OFFLOAD_GPU;
-	int fixed = 3 + (host_bar ? 1 : 0) + (s->pinned ? 1 : 0); /* header, headroom, legend */
+	/* vLLM may use its gpu_util share of each device; llama.cpp all. */
+	uint64_t budget = (uint64_t)((double)usable * (e->budget_share > 0 ? e->budget_share : 1));
+	bool unified = d->unified;
+	bool host_bar = !unified && s->cur.set.offload != OFFLOAD_GPU;
+	int fixed = 3 + (host_bar || unified ? 1 : 0) + (unified ? 1 : 0) + (s->pinned ? 1 : 0);
 	int y = 0;
 
-	putf(u, w, y++, 0, wd, R_HEADER, "GPU memory: %ux %s, %s usable each", n, d->name,
-	     gib(a, sizeof(a), (double)usable));
-	/* One bar per device, as llama.cpp's layer split fills them: each
-	 * device's run of layers (weights and KV), its compute buffer and its
-	 * runtime overhead. */
+	int x = putf(u, w, y, 0, wd, R_HEADER, "GPU memory: %ux %s, %s usable each", n,
+	             n > 1 || unified ? session_device_short_name(d) : d->name,
+	             gib(a, sizeof(a), (double)usable));
+	if (e->vllm)
+		putf(u, w, y, x, wd - x, R_HEADER, ", vLLM budget %.0f%% = %s",
+		     100 * e->budget_share, gib(b, sizeof(b), (double)budget));
+	y++;
+	/* Unified memory has two budgets: the GPU's share, and the whole
+	 * memory that the GPU and host parts share. */
+	if (unified)
+		putf(u, w, y++, 0, wd, R_DIM,
+		     "unified: GPU share %.0f%% of %s; GPU + host must fit the whole",
+		     100 * (usable < d->memory_bytes ? d->gpu_share : 1.0),
+		     gib(a, sizeof(a), (double)d->memory_bytes));
+	/* One bar per device as hw_split fills them (llama.cpp's layer split
+	 * or vLLM's tensor-parallel ranks): its layers' weights and KV, its
+	 * compute buffer or activations, its runtime overhead. */
 	static struct device_load loads[HW_MAX_DEVICES];
 	const struct device *same[HW_MAX_DEVICES];
 	for (uint32_t i = 0; i < n; i++)
@@ -301,14 +372,22 @@ static void draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 		room = 1;
 	int shown = (int)n <= room ? (int)n : room - 1 > 0 ? room - 1 : 1;
 	int label_w = n > 1 ? 6 : 0;
+	/* The label after each bar: what the device holds and its total. */
+	int suffix_w = 0;
+	char suffix[HW_MAX_DEVICES][96];
+	for (int i = 0; i < shown && n > 1; i++) {
+		char what[24];
+		load_label(e, &loads[i], (uint32_t)i, what, sizeof(what));
+		snprintf(suffix[i], sizeof(suffix[i]), " %-10s %9s", what,
+		         gib(a, sizeof(a), (double)loads[i].total_bytes));
+		if (cols_of(suffix[i]) > suffix_w)
+			suffix_w = cols_of(suffix[i]);
+	}
+	if (wd - label_w - suffix_w < 16)
+		suffix_w = 0;
 	for (int i = 0; i < shown; i++, y++) {
 		const struct device_load *l = &loads[i];
-		uint64_t kv = 0;
-		for (uint32_t sl = l->first_slot; sl < l->first_slot + l->n_slots; sl++)
-			if (sl < e->n_layer_slots - 1)
-				kv += e->layer_kv_bytes[sl];
-		if (kv > l->layers_bytes)
-			kv = l->layers_bytes;
+		uint64_t kv = l->kv_bytes < l->layers_bytes ? l->kv_bytes : l->layers_bytes;
 		struct seg per[4] = {
 		    {SEG_WEIGHTS, l->layers_bytes - kv},
 		    {SEG_KV, kv},
@@ -317,16 +396,19 @@ static void draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 		};
 		if (n > 1)
 			putf(u, w, y, 0, label_w, R_DIM, "gpu%-2d", i);
-		draw_bar(u, w, y, label_w, wd - label_w, per, 4, usable);
+		draw_bar(u, w, y, label_w, wd - label_w - suffix_w, per, 4, budget);
+		if (suffix_w)
+			put(u, w, y, wd - suffix_w, suffix_w,
+			    l->headroom_bytes < 0 ? R_NOFIT : R_NORMAL, suffix[i]);
 	}
 	if ((uint32_t)shown < n)
 		putf(u, w, y++, 0, wd, R_DIM, "  ... and %u more devices", n - shown);
 
-	enum fit_level f = session_fit_level(&s->fit, usable);
+	enum fit_level f = session_fit_level(&s->fit, budget);
 	int64_t hr = s->fit.headroom_bytes;
-	int x = putf(u, w, y, 0, wd, R_NORMAL,
-	             "need %s of %s: ", gib(a, sizeof(a), (double)s->fit.need_bytes),
-	             gib(b, sizeof(b), (double)usable * n));
+	x = putf(u, w, y, 0, wd, R_NORMAL,
+	         "need %s of %s: ", gib(a, sizeof(a), (double)s->fit.need_bytes),
+	         gib(b, sizeof(b), (double)budget * n));
 	if (f == FIT_NO) {
 		x += putf(u, w, y, x, wd - x, R_NOFIT, "%sover by %s, does not fit",
 		          n > 1 ? "fullest device " : "", gib(c, sizeof(c), (double)-hr));
@@ -350,29 +432,40 @@ static void draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 	    {SEG_COMPUTE, compute},
 	    {SEG_OVERHEAD, overhead},
 	};
-	int spare = h - y - (host_bar ? 1 : 0) - (s->pinned ? 1 : 0);
+	int spare = h - y - (host_bar || unified ? 1 : 0) - (s->pinned ? 1 : 0);
 	y += draw_legend(u, w, y, wd, spare > 1 ? 2 : 1, all, 4);
 
-	if (host_bar && y < h) {
-		struct seg hs[4] = {
-		    {SEG_WEIGHTS, e->weights_host_bytes},
-		    {SEG_KV, e->kv_host_bytes},
-		    {SEG_COMPUTE, e->compute_host_bytes},
+	if ((host_bar || unified) && y < h) {
+		/* Discrete: the host part against this machine's RAM.  Unified:
+		 * the second budget, GPU and host parts together against the
+		 * whole memory of the devices. */
+		struct seg hs[5] = {
+		    {SEG_WEIGHTS, e->weights_host_bytes}, {SEG_KV, e->kv_host_bytes},
+		    {SEG_COMPUTE, e->compute_host_bytes}, {SEG_OVERHEAD, 0},
 		    {SEG_OUTPUT, e->output_bytes},
 		};
-		int lx = putf(u, w, y, 0, wd, R_HEADER, "host");
+		uint64_t cap = u->host_ram_bytes;
 		char label[160];
-		if (u->host_ram_bytes)
+		int lx = putf(u, w, y, 0, wd, R_HEADER, unified ? "whole" : "host");
+		if (unified) {
+			for (int i = 0; i < 4; i++)
+				hs[i].bytes += all[i].bytes;
+			cap = d->memory_bytes * n;
+			uint64_t used = s->fit.need_bytes + e->host_bytes;
+			snprintf(label, sizeof(label), " GPU+host %s of %s",
+			         gib(a, sizeof(a), (double)used), gib(b, sizeof(b), (double)cap));
+		} else if (u->host_ram_bytes) {
 			snprintf(label, sizeof(label), " %s of %s RAM",
 			         gib(a, sizeof(a), (double)e->host_bytes),
 			         gib(b, sizeof(b), (double)u->host_ram_bytes));
-		else
+		} else {
 			snprintf(label, sizeof(label), " %s",
 			         gib(a, sizeof(a), (double)e->host_bytes));
+		}
 		int lw = cols_of(label);
 		int bw = wd - lx - 1 - lw;
 		if (bw >= 8) {
-			draw_bar(u, w, y, lx + 1, bw, hs, 4, u->host_ram_bytes);
+			draw_bar(u, w, y, lx + 1, bw, hs, 5, cap);
 			put(u, w, y, lx + 1 + bw, lw, R_NORMAL, label);
 		} else {
 			put(u, w, y, lx, wd - lx, R_NORMAL, label);
@@ -563,7 +656,12 @@ static int build_help(const struct ui *u)
 	for (int i = 0; i < SEG_COUNT; i++)
 		ADD("  %s  %s", ui_segment_glyph(u, (enum segment)i),
 		    ui_segment_name((enum segment)i));
-	ADD("  %s  capacity of the device (or this machine's RAM for the host bar)", u->g->marker);
+	ADD("  %s  capacity of the device: vLLM's --gpu-util budget, this machine's RAM for the "
+	    "host bar",
+	    u->g->marker);
+	ADD("  several GPUs: one bar per device with what it holds (layers L0-26+out, or its vLLM "
+	    "rank)");
+	ADD("  unified memory: a second bar, GPU and host parts against the whole memory");
 	ADD("  %s  free", u->g->free_cell);
 	ADD("  fits: more than a tenth free; tight: less; does not fit: over capacity");
 	ADD("%s", "");
@@ -629,7 +727,10 @@ static void draw_whatif(const struct ui *u, const struct session *s, WINDOW *w)
 	}
 	y++;
 	if (!s->pin_valid || !s->valid) {
-		putf(u, w, y, 0, wd, R_ERROR, "%s", !s->pin_valid ? s->pin_err : s->err);
+		char msg[300];
+		snprintf(msg, sizeof(msg), "%s: %s", !s->pin_valid ? "A" : "B",
+		         !s->pin_valid ? s->pin_err : s->err);
+		put_wrapped(u, w, y, 0, wd, h - y, R_ERROR, msg, 2);
 		return;
 	}
 	const struct estimate *A = &s->pin_est, *B = &s->est;
@@ -671,6 +772,216 @@ static void draw_whatif(const struct ui *u, const struct session *s, WINDOW *w)
 		         signed_gib(c, sizeof(c), (double)s->fit.headroom_bytes));
 		putf(u, w, y, x, col + 1, fit_role(fb), "%-*s ", col, b);
 	}
+}
+
+/* ---- plan view ---- */
+
+/* The question each solver answers, as the plan view's first column. */
+static const char *plan_question(const struct session *s, enum solve_what w)
+{
+	static const char *const q[SOLVE_COUNT] = {
+	    [SOLVE_CONTEXT] = "largest context", [SOLVE_QUANT] = "best quant",
+	    [SOLVE_GPUS] = "fewest GPUs",        [SOLVE_BATCH] = "most sequences",
+	    [SOLVE_OFFLOAD] = "least offload",
+	};
+	if (w == SOLVE_OFFLOAD && !session_model(s, s->cur.model)->arch.n_expert)
+		return "most GPU layers";
+	return q[w];
+}
+
+/* Optional columns of the plan table, dropped right to left when the
+ * terminal is narrow. */
+enum { PC_STATUS, PC_TOTAL, PC_HEADROOM, PC_DECODE, PC_COUNT };
+static const int plan_col_w[PC_COUNT] = {17, 11, 12, 14};
+
+static void draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
+{
+	int h, wd;
+	getmaxyx(w, h, wd);
+	char a[64], b[64], tok[32];
+	const struct device *dev = cur_device(s);
+	const struct model *m = session_model(s, s->cur.model);
+	bool vllm = session_engine(s) == FT_VLLM;
+	int y = 0;
+	putf(u, w, y++, 0, wd, R_HEADER, "PLAN %s, %s, context %s, batch %u, on %ux %s (%s)",
+	     s->cat->v[s->cur.model].meta.name,
+	     s->cur.set.file_types ? "as stored" : ftype_get(s->cur.set.ftype)->name,
+	     fmt_tokens(tok, sizeof(tok), s->cur.set.ctx_tokens), s->cur.set.n_seq,
+	     s->cur.gpu_count, dev->name, vllm ? "vLLM" : "llama.cpp");
+	if (!s->valid) {
+		put(u, w, y + 1, 2, wd - 2, R_ERROR, "cannot plan from these settings:");
+		put_wrapped(u, w, y + 2, 4, wd - 4, h - y - 4, R_ERROR, s->err, 0);
+		return;
+	}
+
+	/* The table: question, answer, then the optional columns that fit
+	 * beside the longest answer (decode goes first, the status last). */
+	const int q_w = 16;
+	static const int drop_order[PC_COUNT] = {PC_DECODE, PC_TOTAL, PC_HEADROOM, PC_STATUS};
+	int need = 6;
+	for (int i = 0; i < SOLVE_COUNT; i++) {
+		char ans[160];
+		const struct plan_row *r = &s->plan.row[i];
+		if (r->applies)
+			plan_answer_text(r->what, &r->res, m, ans, sizeof(ans));
+		int len = r->applies ? cols_of(ans) : 0;
+		if (len > need)
+			need = len;
+	}
+	bool col[PC_COUNT];
+	int ans_w = wd - 2 - (q_w + 1) - 1;
+	for (int c = 0; c < PC_COUNT; c++) {
+		col[c] = true;
+		ans_w -= plan_col_w[c];
+	}
+	for (int k = 0; k < PC_COUNT && ans_w < need; k++) {
+		col[drop_order[k]] = false;
+		ans_w += plan_col_w[drop_order[k]];
+	}
+	if (ans_w > need)
+		ans_w = need;
+	int ans_x = 2 + q_w + 1, col_x[PC_COUNT];
+	int x = ans_x + ans_w + 1;
+	for (int c = 0; c < PC_COUNT; c++) {
+		col_x[c] = x;
+		if (col[c])
+			x += plan_col_w[c];
+	}
+	static const char *const heads[PC_COUNT] = {"status", "total", "headroom", "decode/seq"};
+	put(u, w, y, 2, q_w, R_DIM, "question");
+	put(u, w, y, ans_x, ans_w, R_DIM, "answer");
+	for (int c = 0; c < PC_COUNT; c++)
+		if (col[c])
+			putf(u, w, y, col_x[c], plan_col_w[c], R_DIM,
+			     c == PC_STATUS ? "%-*s" : "%*s", plan_col_w[c] - 1, heads[c]);
+	y++;
+	uint64_t budget = (uint64_t)((double)hw_usable_bytes(dev) *
+	                             (s->est.budget_share > 0 ? s->est.budget_share : 1));
+	for (int i = 0; i < SOLVE_COUNT && y < h; i++, y++) {
+		const struct plan_row *r = &s->plan.row[i];
+		bool is_sel = (size_t)i == s->plan_sel;
+		enum role base = is_sel ? R_SELECTED : R_NORMAL;
+		if (is_sel) {
+			fill_row(u, w, y, R_SELECTED);
+			put(u, w, y, 0, 1, R_SELECTED, u->g->focus);
+		}
+		put(u, w, y, 2, q_w, base, plan_question(s, r->what));
+		if (!r->applies) {
+			put(u, w, y, ans_x, wd - ans_x, is_sel ? R_SELECTED : R_DIM, r->note);
+			continue;
+		}
+		char ans[160];
+		put(u, w, y, ans_x, ans_w, base,
+		    plan_answer_text(r->what, &r->res, m, ans, sizeof(ans)));
+		bool none = r->res.status == SOLVE_NOTHING;
+		enum fit_level fl = session_fit_level(&r->res.fit, budget);
+		if (col[PC_STATUS])
+			putf(u, w, y, col_x[PC_STATUS], plan_col_w[PC_STATUS],
+			     is_sel ? R_SELECTED
+			     : none ? R_NOFIT
+			            : R_FITS,
+			     "%-*s", plan_col_w[PC_STATUS] - 1, plan_status_word(r->res.status));
+		if (col[PC_TOTAL])
+			putf(u, w, y, col_x[PC_TOTAL], plan_col_w[PC_TOTAL], base, "%*s",
+			     plan_col_w[PC_TOTAL] - 1,
+			     gib(a, sizeof(a), (double)r->res.est.total_bytes));
+		if (col[PC_HEADROOM])
+			putf(u, w, y, col_x[PC_HEADROOM], plan_col_w[PC_HEADROOM],
+			     is_sel ? R_SELECTED : fit_role(fl), "%*s", plan_col_w[PC_HEADROOM] - 1,
+			     signed_gib(b, sizeof(b), (double)r->res.fit.headroom_bytes));
+		if (col[PC_DECODE] && r->speed.decode_tps > 0)
+			putf(u, w, y, col_x[PC_DECODE], plan_col_w[PC_DECODE], base, "%*.1f tok/s",
+			     plan_col_w[PC_DECODE] - 7, r->speed.decode_tps);
+	}
+	/* What the selected answer means, and what Enter does. */
+	bool hint = h >= 24; /* the key hint on the last line */
+	if (hint)
+		h--;
+	const struct plan_row *sel = &s->plan.row[s->plan_sel];
+	if (y < h) {
+		char ans[160], line[400];
+		if (!sel->applies)
+			snprintf(line, sizeof(line), "%s", sel->note);
+		else
+			snprintf(line, sizeof(line), "%s: %s; %s",
+			         plan_answer_text(sel->what, &sel->res, m, ans, sizeof(ans)),
+			         plan_status_text(sel->what, sel->res.status),
+			         sel->res.status == SOLVE_NOTHING
+			             ? "nothing to adopt"
+			             : "Enter adopts it into the live settings (u undoes)");
+		y += put_wrapped(u, w, y, 2, wd - 2, 2, R_INFO, line, 2);
+	}
+	/* With rows to spare: the settings at the answer and where their
+	 * memory goes. */
+	if (sel->applies && h - y >= 22) {
+		const struct settings *as = &sel->res.settings;
+		const struct estimate *ae = &sel->res.est;
+		char kv[32], off[48], c[32], d[32], e[32];
+		putf(u, w, y++, 4, wd - 4, R_DIM,
+		     "at the answer: %s, context %s, batch %u, KV %s, offload %s, %ux %s",
+		     as->file_types ? "as stored" : ftype_get(as->ftype)->name,
+		     fmt_thousands(tok, sizeof(tok), as->ctx_tokens), as->n_seq,
+		     report_kv_label(as, kv, sizeof(kv)),
+		     offload_label(as, false, off, sizeof(off)), sel->res.gpu_count,
+		     session_device_short_name(dev));
+		putf(u, w, y++, 4, wd - 4, R_DIM,
+		     "weights %s, KV cache %s, compute %s, overhead %s; GPU %s, host %s",
+		     gib(a, sizeof(a), (double)ae->weights_bytes),
+		     gib(b, sizeof(b), (double)ae->kv_bytes),
+		     gib(c, sizeof(c), (double)(ae->compute_bytes + ae->compute_host_bytes)),
+		     gib(d, sizeof(d), (double)ae->overhead_bytes),
+		     gib(e, sizeof(e), (double)ae->gpu_bytes),
+		     gib(kv, sizeof(kv), (double)ae->host_bytes));
+		if (sel->speed.decode_tps > 0) {
+			x = putf(u, w, y, 4, wd - 4, R_DIM, "decode %.1f tokens/s per sequence",
+			         sel->speed.decode_tps);
+			if (as->n_seq > 1)
+				x += putf(u, w, y, 4 + x, wd - 4 - x, R_DIM,
+				          ", %.1f over %u sequences", sel->speed.decode_tps_total,
+				          as->n_seq);
+			if (sel->speed.compute_known)
+				putf(u, w, y, 4 + x, wd - 4 - x, R_DIM,
+				     "; prefill %.0f tokens/s, first token after %.2f s",
+				     sel->speed.prefill_tps, sel->speed.ttft_s);
+			y++;
+		}
+	}
+	y++;
+
+	/* Speed of the live configuration, with its assumptions. */
+	if (y < h) {
+		char lines[3][PLAN_TEXT_LINE];
+		plan_speed_text(dev, s->cur.set.n_seq, &s->plan.speed, &s->speed_params, lines);
+		put(u, w, y++, 0, wd, R_HEADER, "SPEED of these settings (an estimate)");
+		y += put_wrapped(u, w, y, 2, wd - 2, h - y, R_NORMAL, lines[0], 2);
+		for (int i = 1; i < 3 && y < h; i++)
+			y += put_wrapped(u, w, y, 4, wd - 4, h - y, R_NORMAL, lines[i], 9);
+	}
+	y++;
+
+	/* The launch commands, line by line as --emit prints them. */
+	if (y < h)
+		put(u, w, y++, 0, wd, R_HEADER,
+		    "LAUNCH these settings (as vramcalc --emit llama-server / --emit vllm prints "
+		    "them)");
+	for (int t = 0; t < LAUNCH_COUNT && y < h; t++) {
+		const char *p = s->plan.launch[t];
+		while (*p && y < h) {
+			const char *nl = strchr(p, '\n');
+			int len = nl ? (int)(nl - p) : (int)strlen(p);
+			char line[1024];
+			snprintf(line, sizeof(line), "%.*s", len, p);
+			/* Indented like the rest, unless only the indent would
+			 * make a command wrap (a wrapped command copies badly). */
+			int lx = len > wd - 2 && len <= wd ? 0 : 2;
+			y += put_wrapped(u, w, y, lx, wd - lx, h - y,
+			                 line[0] == '#' ? R_DIM : R_VALUE, line, 4);
+			p += len + (nl ? 1 : 0);
+		}
+	}
+	if (hint)
+		put(u, w, h, 0, wd, R_DIM,
+		    "Up/Down choose an answer, Enter adopts it, u undo, Esc back");
 }
 
 /* ---- popups: pickers and prompts ---- */
@@ -782,14 +1093,7 @@ static void draw_keys(const struct ui *u, const struct session *s, WINDOW *w)
 
 enum layout_kind ui_view_layout(enum view v)
 {
-	switch (v) {
-	case VIEW_MAIN:
-		return LAYOUT_MAIN;
-	case VIEW_WHATIF:
-		return LAYOUT_SPLIT;
-	default:
-		return LAYOUT_FULL;
-	}
+	return session_view_layout(v);
 }
 
 void ui_close_windows(struct ui *u)
@@ -883,6 +1187,9 @@ void ui_draw_frame(struct ui *u, const struct session *s)
 			break;
 		case VIEW_HELP:
 			draw_help(u, s, w[BOX_BODY]);
+			break;
+		case VIEW_PLAN:
+			draw_plan(u, s, w[BOX_BODY]);
 			break;
 		default:
 			break;

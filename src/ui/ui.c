@@ -107,6 +107,7 @@ static bool load_all(const struct cli_options *o, struct loaded *L, char *err, s
 			ftype_find(src.file_quant, &set.ftype);
 	}
 
+	enum source_kind src_kind = src.kind;
 	bool ok = session_init(&L->s, &L->cat, &L->devs, L->model, &set, L->gpu, o->gpu_count,
 	                       cm ? NULL : &src.model, err, errlen);
 	source_release(&src);
@@ -115,6 +116,14 @@ static bool load_all(const struct cli_options *o, struct loaded *L, char *err, s
 	L->have_session = true;
 	if (!from_file)
 		L->s.file_model = SIZE_MAX;
+	/* The plan view's speed and llama-server command follow the same
+	 * options as the command line's. */
+	if (o->host_bandwidth_gbps > 0)
+		L->s.speed_params.host_bandwidth_gbps = o->host_bandwidth_gbps;
+	if (o->prompt_tokens)
+		L->s.speed_params.prompt_tokens = o->prompt_tokens;
+	if (!cm && src_kind == SOURCE_GGUF)
+		L->s.model_path = o->model;
 	if (!estimate_check(session_model(&L->s, L->model), &set, err, errlen))
 		return false;
 	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
@@ -272,6 +281,38 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Press frames keys from keys[] (cycled) as the main loop would, timing
+ * each from keypress to finished frame into t; returns the count. */
+static int bench_keys(struct ui *u, struct session *s, const int *keys, int n_keys, int frames,
+                      double *t)
+{
+	int n = 0;
+	for (int i = 0; i < frames; i++) {
+		double t0 = now_us();
+		unsigned r = session_key(s, keys[i % n_keys]);
+		if (r & REACT_RECALC)
+			session_recalc(s);
+		ui_draw_frame(u, s);
+		t[n++] = now_us() - t0;
+	}
+	return n;
+}
+
+static void bench_report(FILE *report, const char *what, int cols, int rows, const char *model,
+                         double *t, int n)
+{
+	if (!n)
+		return;
+	qsort(t, (size_t)n, sizeof(double), cmp_double);
+	double sum = 0;
+	for (int i = 0; i < n; i++)
+		sum += t[i];
+	fprintf(report,
+	        "tui: keypress to frame (%s, %dx%d, %s, %d frames): mean %.1f us, median %.1f us, "
+	        "p99 %.1f us, max %.1f us\n",
+	        what, cols, rows, model, n, sum / n, t[n / 2], t[(int)(n * 0.99)], t[n - 1]);
+}
+
 int ui_bench(const struct cli_options *o, int frames, int rows, int cols, FILE *report)
 {
 	struct loaded L;
@@ -307,36 +348,32 @@ int ui_bench(const struct cli_options *o, int frames, int rows, int cols, FILE *
 	                           KEYC_LEFT,  KEYC_DOWN, KEYC_RIGHT, KEYC_LEFT,
 	                           KEYC_DOWN,  KEYC_DOWN, KEYC_RIGHT, KEYC_LEFT,
 	                           KEYC_UP,    KEYC_UP,   KEYC_UP,    KEYC_UP};
+	/* In the plan view: adopt the largest context and undo it, each a
+	 * full recalculation (every solver, speed, launch commands). */
+	static const int plan_keys[] = {KEYC_ENTER, 'u'};
+	int plan_frames = frames / 10 > 2 ? frames / 10 : 2;
 	double *t = malloc((size_t)frames * sizeof(double));
-	int n = 0;
+	double *tp = malloc((size_t)plan_frames * sizeof(double));
+	int n = 0, np = 0;
 	s->slider = SL_QUANT;
-	for (int i = 0; t && i < frames; i++) {
-		int key = keys[i % (int)(sizeof(keys) / sizeof(keys[0]))];
-		double t0 = now_us();
-		unsigned r = session_key(s, key);
-		if (r & REACT_RECALC)
-			session_recalc(s);
+	if (t && tp) {
+		n = bench_keys(&u, s, keys, (int)(sizeof(keys) / sizeof(keys[0])), frames, t);
+		session_key(s, 'd');
+		session_recalc(s);
 		ui_draw_frame(&u, s);
-		t[n++] = now_us() - t0;
+		np = bench_keys(&u, s, plan_keys, 2, plan_frames, tp);
 	}
 	ui_close_windows(&u);
 	endwin();
 	delscreen(scr);
 	fclose(out);
 	fclose(in);
-	if (n) {
-		qsort(t, (size_t)n, sizeof(double), cmp_double);
-		double sum = 0;
-		for (int i = 0; i < n; i++)
-			sum += t[i];
-		fprintf(report,
-		        "tui: keypress to frame (recalculate + redraw, %dx%d, %s, %d frames): mean "
-		        "%.1f us, "
-		        "median %.1f us, p99 %.1f us, max %.1f us\n",
-		        cols, rows, L.cat.v[L.s.cur.model].meta.id, n, sum / n, t[n / 2],
-		        t[(int)(n * 0.99)], t[n - 1]);
-	}
+	const char *id = L.cat.v[L.s.cur.model].meta.id;
+	bench_report(report, "recalculate + redraw", cols, rows, id, t, n);
+	bench_report(report, "plan view: adopt or undo, every solver + redraw", cols, rows, id, tp,
+	             np);
 	free(t);
+	free(tp);
 	loaded_free(&L);
 	return 0;
 }

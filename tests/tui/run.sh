@@ -158,7 +158,8 @@ if [ "$FAIL" != 0 ]; then
 fi
 capture main
 
-# Quant: one step right from Q4_K_M.
+# Quant: one step right from Q4_K_M (model, engine, then quant).
+keys Down
 keys Down
 keys Right
 Q=$(slider ' quant +' '.* quant +([A-Za-z0-9_-]+),.*')
@@ -229,6 +230,37 @@ capture picker
 keys Escape
 check_screen "picker closed" "HARDWARE by fit"
 
+# The plan view: each solver's answer, the llama-server command exactly as
+# --emit prints it for the same settings, and adopting the largest context.
+PLAN=(-m qwen3-8b -q "$Q" -c 16384 -b "$B" --offload "ngl=$((N + 1))")
+keys d
+check_screen "plan view" "largest context"
+capture plan
+want=$(env -u LINES -u COLUMNS "$BIN" "${PLAN[@]}" --emit llama-server)
+if [ -n "$want" ] && screen | grep -qxF -- "  $want"; then
+	ok "plan: llama-server command equals --emit llama-server"
+else
+	fail "plan: '$want' (--emit llama-server) not on screen"
+fi
+want=$(env -u LINES -u COLUMNS "$BIN" "${PLAN[@]}" --emit vllm | head -n 1)
+if [ -n "$want" ] && screen | grep -qxF -- "  $want"; then
+	ok "plan: vllm command equals --emit vllm"
+else
+	fail "plan: '$want' (--emit vllm) not on screen"
+fi
+CTX=$(slider 'largest context +context' '.*largest context +context ([0-9,]+) tokens.*' | tr -d ,)
+if [ -n "$CTX" ]; then
+	keys Enter
+	check_total "plan: adopted context $CTX" -m qwen3-8b -q "$Q" -c "$CTX" -b "$B" --offload "ngl=$((N + 1))"
+	check_screen "plan: adoption confirmed" "adopted context"
+else
+	fail "plan: no context answer on screen"
+fi
+keys Escape
+check_screen "plan closed" "HARDWARE by fit"
+keys u
+check_total "plan: adoption undone" "${PLAN[@]}"
+
 # Save a named session.
 keys s
 T send-keys -t "$W" tui-test Enter
@@ -251,6 +283,20 @@ check_screen "resized large" "HARDWARE by fit"
 T send-keys -t "$W" q
 check_screen "q exits with status 0" "vramcalc-exit=0"
 [ "$(T display -p -t "$W" '#{alternate_on}')" = 0 ] && ok "alternate screen left" || fail "still on the alternate screen"
+
+# The vLLM engine on two GPUs: the same numbers as --engine vllm, one bar
+# per tensor-parallel rank, the budget stated.
+VLLM=(-m qwen3-8b -c 8192 -g h100-sxmx2)
+start vllm 120 40 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "${VLLM[@]}"
+check_total "vllm: llama.cpp start" "${VLLM[@]}"
+keys Down
+keys Right
+check_total "vllm: engine switched" "${VLLM[@]}" --engine vllm
+check_screen "vllm: one bar per rank" "rank 1"
+check_screen "vllm: the budget is stated" "vLLM budget 90%"
+capture vllm
+T send-keys -t "$W" q
+check_screen "vllm run exits 0" "vramcalc-exit=0"
 
 # Monochrome: NO_COLOR in UTF-8, --no-color in ASCII.
 start mono 100 30 LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1 -- "${BASE[@]}"

@@ -509,3 +509,42 @@ Test(hardware, layer_split_over_identical_and_mixed_devices)
 	cr_expect_eq(hw_usable_bytes(&mac), 96ull << 30);
 	model_release(&m);
 }
+
+/* The bars draw each device's KV cache from its load: the layer split's
+ * KV adds up to the estimate's, a tensor-parallel rank holds its share of
+ * the KV heads. */
+Test(hardware, each_device_load_names_its_kv_part)
+{
+	struct model m;
+	struct settings s;
+	struct estimate e;
+	shipped("llama-3.1-70b", &m);
+	estimate_settings_default(&s);
+	s.ctx_tokens = 32768;
+	s.offload = OFFLOAD_NGL;
+	s.offload_layers = 60; /* 21 blocks' KV in host memory */
+	estimate_run(&m, &s, &e);
+	struct device d24 = {.memory_bytes = 24ull << 30, .gpu_share = 1.0};
+	const struct device *devs[3] = {&d24, &d24, &d24};
+	struct device_load loads[3];
+	hw_split(&e, devs, 3, loads);
+	uint64_t kv = 0;
+	for (int k = 0; k < 3; k++) {
+		cr_expect_leq(loads[k].kv_bytes, loads[k].layers_bytes);
+		kv += loads[k].kv_bytes;
+	}
+	cr_expect_eq(kv, e.kv_gpu_bytes, "only the GPU part of the cache is on the devices");
+	cr_expect_lt(e.kv_gpu_bytes, e.kv_bytes);
+
+	/* vLLM, 4 ranks: 8 KV heads split 2 per rank */
+	s.offload = OFFLOAD_GPU;
+	s.ftype = FT_V_BF16;
+	estimate_run(&m, &s, &e);
+	cr_assert(e.vllm);
+	const struct device *four[4] = {&d24, &d24, &d24, &d24};
+	struct device_load tp[4];
+	hw_split(&e, four, 4, tp);
+	for (int k = 0; k < 4; k++)
+		cr_expect_eq(tp[k].kv_bytes, e.kv_gpu_bytes / 4);
+	model_release(&m);
+}

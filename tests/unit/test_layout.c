@@ -87,6 +87,33 @@ Test(layout, every_size_from_1x1_to_300x100)
 				check_one(rows, cols, kinds[k]);
 }
 
+/* Every view, through the arrangement it uses (the plan view included),
+ * keeps the invariants at every size. */
+Test(layout, every_view_at_every_size)
+{
+	for (int v = 0; v < VIEW_COUNT; v++) {
+		enum layout_kind kind = session_view_layout((enum view)v);
+		cr_assert(kind == LAYOUT_MAIN || kind == LAYOUT_SPLIT || kind == LAYOUT_FULL);
+		for (int rows = 1; rows <= 100; rows++)
+			for (int cols = 1; cols <= 300; cols += 3)
+				check_one(rows, cols, kind);
+	}
+	cr_assert_eq(session_view_layout(VIEW_MAIN), LAYOUT_MAIN);
+	cr_assert_eq(session_view_layout(VIEW_WHATIF), LAYOUT_SPLIT);
+	cr_assert_eq(session_view_layout(VIEW_PLAN), LAYOUT_FULL);
+}
+
+Test(layout, the_plan_view_shows_every_solver_row_at_its_minimum_size)
+{
+	struct layout l;
+	layout_compute(1, 1, session_view_layout(VIEW_PLAN), SL_COUNT, &l);
+	layout_compute(l.min_rows, l.min_cols, session_view_layout(VIEW_PLAN), SL_COUNT, &l);
+	cr_assert(!l.too_small);
+	/* header, column heads, one row per solver, the selected answer's
+	 * line, then the speed section's header and three lines */
+	cr_assert_geq(l.box[BOX_BODY].h, 2 + SOLVE_COUNT + 1 + 1 + 4);
+}
+
 Test(layout, degenerate_sizes_are_too_small_without_a_notice_box)
 {
 	struct layout l;
@@ -102,7 +129,7 @@ Test(layout, the_minimum_fits_every_slider_and_the_bars)
 {
 	struct layout l;
 	layout_compute(LAYOUT_MIN_ROWS, LAYOUT_MIN_COLS, LAYOUT_MAIN, SL_COUNT, &l);
-	cr_assert(l.too_small, "3 + 11 sliders + gap + 6 bar rows is more than %d",
+	cr_assert(l.too_small, "3 + 13 sliders + gap + 6 bar rows is more than %d",
 	          LAYOUT_MIN_ROWS);
 	layout_compute(l.min_rows, l.min_cols, LAYOUT_MAIN, SL_COUNT, &l);
 	cr_assert(!l.too_small);

@@ -10,6 +10,7 @@
 
 #include "launch.h"
 #include "plan.h"
+#include "plan_text.h"
 #include "profile.h"
 
 static void shipped(const char *id, struct model *m, struct model_meta *meta)
@@ -281,5 +282,50 @@ Test(speed, offloaded_experts_are_read_from_host_memory)
 	             gpu.gpu_bytes_per_token + gpu.host_bytes_per_token);
 	cr_expect_lt(moe.decode_tps, gpu.decode_tps, "host memory is slower");
 	cr_expect_lt(moe.prefill_tps, gpu.prefill_tps, "experts cross PCIe during prefill");
+	model_release(&m);
+}
+
+/* The CLI's report and the TUI's plan view share these sentences. */
+Test(plan_text, answers_and_statuses)
+{
+	struct model m;
+	struct model_meta meta;
+	struct settings s;
+	struct solve_result r;
+	char buf[160];
+	shipped("qwen3-8b", &m, &meta);
+	estimate_settings_default(&s);
+	cr_assert(plan_solve(&m, &s, &rtx24, 1, SOLVE_BATCH, &r));
+	cr_expect_str_eq(plan_answer_text(SOLVE_BATCH, &r, &m, buf, sizeof(buf)),
+	                 "33 sequences of 4,096 tokens");
+	r.settings.n_seq = 1;
+	r.settings.ctx_tokens = 4096;
+	cr_expect_str_eq(plan_answer_text(SOLVE_BATCH, &r, &m, buf, sizeof(buf)),
+	                 "1 sequence of 4,096 tokens");
+	cr_assert(plan_solve(&m, &s, &rtx24, 1, SOLVE_OFFLOAD, &r));
+	cr_expect_str_eq(plan_answer_text(SOLVE_OFFLOAD, &r, &m, buf, sizeof(buf)),
+	                 "-ngl 37 (37 of 37 layer slots on the GPU)");
+	cr_expect_str_eq(plan_status_text(SOLVE_CONTEXT, SOLVE_FOUND),
+	                 "the largest that fits; 256 tokens more do not");
+	cr_expect_str_eq(plan_status_text(SOLVE_QUANT, SOLVE_AT_MAX), "the whole range fits");
+	cr_expect_str_eq(plan_status_word(SOLVE_NOTHING), "nothing fits");
+
+	struct speed sp;
+	struct speed_params p;
+	struct estimate e;
+	char lines[3][PLAN_TEXT_LINE];
+	plan_speed_defaults(&p);
+	estimate_run(&m, &s, &e);
+	plan_speed(&m, &s, &e, &rtx24, &p, &sp);
+	plan_speed_text(&rtx24, 1, &sp, &p, lines);
+	cr_expect_str_eq(lines[0], "speed on 24 GiB card (estimate: 75 % of 1000 GB/s for decode, "
+	                           "45 % of 100 dense BF16 TFLOPS for prefill)");
+	cr_expect(!strncmp(lines[1], "decode   ", 9), "%s", lines[1]);
+	cr_expect(strstr(lines[2], "time to first token for a 4,096-token prompt"), "%s", lines[2]);
+	struct device no_tflops = rtx24;
+	no_tflops.bf16_tflops = 0;
+	plan_speed(&m, &s, &e, &no_tflops, &p, &sp);
+	plan_speed_text(&no_tflops, 1, &sp, &p, lines);
+	cr_expect_str_eq(lines[2], "prefill  unknown (the hardware profile states no TFLOPS)");
 	model_release(&m);
 }

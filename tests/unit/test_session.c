@@ -131,7 +131,7 @@ Test(session, quant_order_is_ascending_bits_per_weight_llamacpp_first)
 Test(session, quant_slider_steps_and_recalculates)
 {
 	uint64_t before = S.est.total_bytes;
-	PRESS(KEYC_DOWN); /* model -> quant */
+	PRESS(KEYC_DOWN, KEYC_DOWN); /* model -> engine -> quant */
 	cr_assert_eq(S.slider, SL_QUANT);
 	unsigned r = session_key(&S, KEYC_RIGHT);
 	cr_assert(r & REACT_RECALC);
@@ -220,15 +220,110 @@ Test(session, batch_kv_flash_and_ubatch_sliders)
 	cr_assert_eq(S.cur.set.n_ubatch, 1024);
 }
 
-Test(session, kv_type_follows_the_engine_when_the_quant_changes_engine)
+Test(session, quant_slider_offers_only_the_engines_formats)
 {
-	S.cur.set.kv_k = S.cur.set.kv_v = KV_Q8_0;
 	S.slider = SL_QUANT;
 	for (int i = 0; i < FT_COUNT; i++)
 		PRESS(KEYC_RIGHT);
+	cr_assert_eq(ftype_get(S.cur.set.ftype)->engine, FT_LLAMACPP,
+	             "stepping the quant never crosses into vLLM's formats");
+	cr_assert_eq(S.cur.set.ftype, FT_F32, "the top of llama.cpp's list");
+	int pos, count, n_llama = 0;
+	for (int f = 0; f < FT_COUNT; f++)
+		n_llama += ftype_get((enum ftype)f)->engine == FT_LLAMACPP;
+	slider_table[SL_QUANT].position(&S, &pos, &count);
+	cr_assert_eq(count, n_llama);
+	cr_assert_eq(pos, count - 1);
+	session_set_engine(&S, FT_VLLM);
+	for (int i = 0; i < FT_COUNT; i++)
+		PRESS(KEYC_LEFT);
 	cr_assert_eq(ftype_get(S.cur.set.ftype)->engine, FT_VLLM);
-	cr_assert_eq(S.cur.set.kv_k, KV_FP8);
+	slider_table[SL_QUANT].position(&S, &pos, &count);
+	cr_assert_eq(pos, 0);
+	cr_assert_eq(count, FT_COUNT - n_llama);
+}
+
+Test(session, engine_slider_switches_accounting_and_remembers_each_engines_quant)
+{
+	S.cur.set.kv_k = S.cur.set.kv_v = KV_Q8_0;
+	S.cur.set.offload = OFFLOAD_NGL;
+	S.cur.set.offload_layers = 20;
+	session_recalc(&S);
 	cr_assert(S.valid, "%s", S.err);
+	cr_assert(!S.est.vllm);
+	PRESS(KEYC_DOWN);
+	cr_assert_eq(S.slider, SL_ENGINE);
+	PRESS(KEYC_ENTER); /* a toggle: Enter flips it */
+	cr_assert_eq(session_engine(&S), FT_VLLM);
+	cr_assert_eq(S.cur.set.ftype, FT_V_BF16, "vLLM starts on the checkpoint's bf16");
+	cr_assert_eq(S.cur.set.kv_k, KV_FP8, "vLLM has no q8_0 cache: its fp8 instead");
+	cr_assert_eq(S.cur.set.offload, OFFLOAD_GPU, "vLLM keeps every weight on the GPU");
+	cr_assert(strstr(S.status, "vLLM") && strstr(S.status, "GPU"), "%s", S.status);
+	cr_assert(S.valid, "%s", S.err);
+	cr_assert(S.est.vllm, "the estimate follows vLLM's accounting");
+	cr_assert_float_eq(S.est.budget_share, 0.9, 1e-12);
+
+	/* Offload modes are llama.cpp's: the slider offers none under vLLM. */
+	S.slider = SL_OFFLOAD;
+	PRESS(KEYC_RIGHT);
+	cr_assert_eq(S.cur.set.offload, OFFLOAD_GPU);
+
+	/* A vLLM format, then back to llama.cpp and again to vLLM. */
+	S.slider = SL_QUANT;
+	while (S.cur.set.ftype != FT_V_FP8)
+		PRESS(KEYC_LEFT);
+	S.slider = SL_ENGINE;
+	PRESS(KEYC_LEFT);
+	cr_assert_eq(session_engine(&S), FT_LLAMACPP);
+	cr_assert_eq(S.cur.set.ftype, FT_Q4_K_M);
+	cr_assert_eq(S.cur.set.kv_k, KV_Q8_0, "a quantized cache stays quantized");
+	cr_assert(S.valid, "%s", S.err);
+	PRESS(KEYC_RIGHT);
+	cr_assert_eq(S.cur.set.ftype, FT_V_FP8, "the vLLM format chosen last");
+	cr_assert_eq(session_key(&S, KEYC_RIGHT) & REACT_RECALC, 0u, "vLLM already");
+
+	/* Each switch is one undo step. */
+	PRESS('u');
+	cr_assert_eq(session_engine(&S), FT_LLAMACPP);
+	PRESS('u');
+	cr_assert_eq(S.cur.set.ftype, FT_V_FP8);
+}
+
+Test(session, gpu_util_is_a_slider_of_the_vllm_engine_only)
+{
+	S.slider = SL_GPU_COUNT;
+	PRESS(KEYC_DOWN);
+	cr_assert_eq(S.slider, SL_FLASH, "llama.cpp: the util row is skipped");
+	char v[128];
+	slider_table[SL_GPU_UTIL].format(&S, v, sizeof(v));
+	cr_assert(strstr(v, "llama.cpp"), "%s", v);
+	cr_assert_eq(session_key(&S, KEYC_UP) & REACT_RECALC, 0u);
+
+	session_set_engine(&S, FT_VLLM);
+	session_recalc(&S);
+	uint64_t before = S.fit.need_bytes;
+	int64_t head = S.fit.headroom_bytes;
+	S.slider = SL_GPU_COUNT;
+	PRESS(KEYC_DOWN);
+	cr_assert_eq(S.slider, SL_GPU_UTIL);
+	PRESS(KEYC_LEFT);
+	cr_assert_float_eq(S.cur.set.gpu_util, 0.85, 1e-12);
+	cr_assert_float_eq(S.est.budget_share, 0.85, 1e-12);
+	cr_assert_lt(S.fit.headroom_bytes, head, "a smaller budget leaves less headroom");
+	(void)before;
+	PRESS(KEYC_ENTER);
+	type_text("72%");
+	PRESS(KEYC_ENTER);
+	cr_assert_float_eq(S.cur.set.gpu_util, 0.72, 1e-12);
+	PRESS(KEYC_ENTER);
+	type_text("1.5");
+	PRESS(KEYC_ENTER);
+	cr_assert_float_eq(S.cur.set.gpu_util, 0.72, 1e-12, "1.5 is refused");
+	cr_assert(strstr(S.status, "gpu util"), "%s", S.status);
+	PRESS('+', '+', '+');
+	cr_assert_float_eq(S.cur.set.gpu_util, 1.0, 1e-12, "at most the whole device");
+	slider_table[SL_GPU_UTIL].format(&S, v, sizeof(v));
+	cr_assert(strstr(v, "100%"), "%s", v);
 }
 
 Test(session, offload_modes_skip_expert_modes_on_a_dense_model)
@@ -589,6 +684,208 @@ Test(session, sessions_dir_follows_xdg_config_home)
 	cr_assert_str_eq(buf, "/home/u/.config/vramcalc/sessions");
 }
 
+/* ---- compare under an offload, and the plan view ---- */
+
+Test(session, compare_says_na_for_vllm_rows_under_a_llamacpp_offload)
+{
+	S.cur.set.offload = OFFLOAD_NGL;
+	S.cur.set.offload_layers = 20;
+	PRESS('c');
+	int na = 0;
+	size_t fp8 = FT_COUNT;
+	for (size_t i = 0; i < FT_COUNT; i++) {
+		const struct compare_row *r = &S.cmp[i];
+		if (ftype_get(r->ftype)->engine == FT_VLLM) {
+			cr_assert(!r->valid);
+			cr_assert_str_eq(r->err, "n/a: llama.cpp offload");
+			na++;
+		}
+		if (r->ftype == FT_V_FP8)
+			fp8 = i;
+	}
+	cr_assert_gt(na, 0);
+	/* Enter on such a row changes nothing and says why. */
+	S.cmp_sel = fp8;
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.cur.set.ftype, FT_Q4_K_M);
+	cr_assert_eq(S.view, VIEW_COMPARE);
+	cr_assert(strstr(S.status, "GPU"), "%s", S.status);
+
+	/* Everything on the GPU with a q8_0 cache: the vLLM rows estimate
+	 * with vLLM's fp8 cache, and adopting one switches the engine. */
+	PRESS(KEYC_ESC);
+	S.cur.set.offload = OFFLOAD_GPU;
+	S.cur.set.kv_k = S.cur.set.kv_v = KV_Q8_0;
+	PRESS('c');
+	cr_assert(S.cmp[fp8].valid, "%s", S.cmp[fp8].err);
+	S.cmp_sel = fp8;
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.cur.set.ftype, FT_V_FP8);
+	cr_assert_eq(S.cur.set.kv_k, KV_FP8);
+	cr_assert(S.valid, "%s", S.err);
+	cr_assert(S.est.vllm);
+	cr_assert_eq(S.est.total_bytes, S.cmp[fp8].total_bytes,
+	             "the row's numbers are the live ones");
+}
+
+/* The plan view shows exactly what the engine's solvers, speed model and
+ * launch commands give for the live configuration. */
+static void check_plan_rows(void)
+{
+	const struct model *m = session_model(&S, S.cur.model);
+	const struct device *d = &devs.v[S.cur.gpu];
+	for (int w = 0; w < SOLVE_COUNT; w++) {
+		const struct plan_row *r = &S.plan.row[w];
+		cr_assert_eq(r->what, (enum solve_what)w);
+		if (!r->applies)
+			continue;
+		struct settings base = S.cur.set;
+		struct solve_result want;
+		cr_assert(plan_solve(m, &base, d, S.cur.gpu_count, (enum solve_what)w, &want));
+		cr_assert_eq(r->res.status, want.status, "%s", solve_name((enum solve_what)w));
+		struct config got_c = {S.cur.model, r->res.settings, S.cur.gpu, 1};
+		struct config want_c = {S.cur.model, want.settings, S.cur.gpu, 1};
+		cr_assert(config_equal(&got_c, &want_c), "%s", solve_name((enum solve_what)w));
+		cr_assert_eq(r->res.gpu_count, want.gpu_count);
+		cr_assert_eq(r->res.est.total_bytes, want.est.total_bytes);
+		cr_assert_eq(r->res.fit.headroom_bytes, want.fit.headroom_bytes);
+		struct speed sp;
+		struct speed_params p = S.speed_params;
+		p.gpu_count = want.gpu_count;
+		plan_speed(m, &want.settings, &want.est, d, &p, &sp);
+		cr_assert_float_eq(r->speed.decode_tps, sp.decode_tps, 1e-9);
+	}
+}
+
+Test(session, plan_view_rows_are_the_solvers_answers)
+{
+	unsigned r = session_key(&S, 'd');
+	cr_assert(r & REACT_RECALC);
+	session_recalc(&S);
+	cr_assert_eq(S.view, VIEW_PLAN);
+	check_plan_rows();
+	/* qwen3-8b Q4_K_M on one RTX 4090, as vramcalc --solve prints them */
+	cr_assert_eq(S.plan.row[SOLVE_CONTEXT].res.status, SOLVE_AT_MAX);
+	cr_assert_eq(S.plan.row[SOLVE_CONTEXT].res.settings.ctx_tokens, 40960);
+	cr_assert_eq(S.plan.row[SOLVE_QUANT].res.settings.ftype, FT_F16);
+	cr_assert_eq(S.plan.row[SOLVE_GPUS].res.gpu_count, 1);
+	cr_assert_eq(S.plan.row[SOLVE_BATCH].res.settings.n_seq, 16);
+	cr_assert_eq(S.plan.row[SOLVE_OFFLOAD].res.settings.offload, OFFLOAD_NGL,
+	             "a dense model: the most GPU layers");
+
+	/* Speed and launch commands of the live configuration. */
+	const struct model *m = session_model(&S, S.cur.model);
+	struct speed sp;
+	struct speed_params p = S.speed_params;
+	p.gpu_count = 1;
+	struct estimate e;
+	estimate_run(m, &S.cur.set, &e);
+	plan_speed(m, &S.cur.set, &e, &devs.v[S.cur.gpu], &p, &sp);
+	cr_assert_float_eq(S.plan.speed.decode_tps, sp.decode_tps, 1e-9);
+	cr_assert_float_eq(S.plan.speed.ttft_s, sp.ttft_s, 1e-9);
+	cr_assert_str_eq(S.plan.launch[LAUNCH_LLAMA_SERVER],
+	                 "llama-server -m qwen3-8b-Q4_K_M.gguf -c 8192 -ctk f16 -ctv f16 -fa on "
+	                 "-ngl 37");
+	const char *vllm = "vllm serve Qwen/Qwen3-8B --max-model-len 8192 ";
+	cr_assert(!strncmp(S.plan.launch[LAUNCH_VLLM], vllm, strlen(vllm)), "%s",
+	          S.plan.launch[LAUNCH_VLLM]);
+
+	/* The explain view still describes the live estimate afterwards. */
+	PRESS('e');
+	bool q4k = false;
+	for (int i = 0; i < S.n_explain; i++)
+		q4k |= strstr(S.explain[i], "q4_K") != NULL;
+	cr_assert(q4k, "the type scratch is the live estimate's again");
+}
+
+Test(session, plan_rows_follow_engine_devices_and_offload)
+{
+	/* A MoE model with experts in RAM, two devices. */
+	session_select_model(&S, model_index("qwen3-30b-a3b"));
+	S.cur.set.offload = OFFLOAD_N_CPU_MOE;
+	S.cur.set.offload_layers = 20;
+	S.cur.set.n_seq = 2;
+	S.cur.set.ctx_tokens = 16384;
+	S.cur.gpu_count = 2;
+	PRESS('d');
+	check_plan_rows();
+	const struct plan_row *off = &S.plan.row[SOLVE_OFFLOAD];
+	cr_assert(off->applies);
+	cr_assert_eq(off->res.settings.offload, OFFLOAD_N_CPU_MOE);
+	const struct plan_row *b = &S.plan.row[SOLVE_BATCH];
+	cr_assert_eq(b->res.settings.ctx_tokens, 8192ull * b->res.settings.n_seq,
+	             "each sequence keeps the 8,192 tokens it has now");
+	cr_assert(
+	    strstr(S.plan.launch[LAUNCH_LLAMA_SERVER], "--n-cpu-moe 20 --split-mode layer -ts 1,1"),
+	    "%s", S.plan.launch[LAUNCH_LLAMA_SERVER]);
+
+	/* vLLM: no offload solver; the rest solve with vLLM's accounting. */
+	session_set_engine(&S, FT_VLLM);
+	session_recalc(&S);
+	cr_assert(!S.plan.row[SOLVE_OFFLOAD].applies);
+	cr_assert(strstr(S.plan.row[SOLVE_OFFLOAD].note, "vLLM"), "%s",
+	          S.plan.row[SOLVE_OFFLOAD].note);
+	check_plan_rows();
+	cr_assert(S.plan.row[SOLVE_CONTEXT].res.est.vllm);
+	cr_assert_eq(ftype_get(S.plan.row[SOLVE_QUANT].res.settings.ftype)->engine, FT_VLLM,
+	             "the best quant among the engine's formats");
+	cr_assert(strstr(S.plan.launch[LAUNCH_VLLM], "--tensor-parallel-size 2"), "%s",
+	          S.plan.launch[LAUNCH_VLLM]);
+
+	/* CPU only: no GPU to count, nothing to move. */
+	session_set_engine(&S, FT_LLAMACPP);
+	S.cur.set.offload = OFFLOAD_CPU;
+	session_recalc(&S);
+	cr_assert(!S.plan.row[SOLVE_GPUS].applies);
+	cr_assert(!S.plan.row[SOLVE_OFFLOAD].applies);
+	cr_assert(S.plan.row[SOLVE_CONTEXT].applies);
+}
+
+Test(session, adopting_a_plan_answer_is_one_undoable_step)
+{
+	PRESS('d');
+	cr_assert_eq(S.plan_sel, (size_t)SOLVE_CONTEXT);
+	uint64_t ctx = S.plan.row[SOLVE_CONTEXT].res.settings.ctx_tokens;
+	uint64_t total = S.plan.row[SOLVE_CONTEXT].res.est.total_bytes;
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.view, VIEW_PLAN, "the plan stays open, recomputed from the answer");
+	cr_assert_eq(S.cur.set.ctx_tokens, ctx);
+	cr_assert_eq(S.est.total_bytes, total, "the live total is the answer's");
+	cr_assert(strstr(S.status, "adopted context 40,960 tokens"), "%s", S.status);
+	check_plan_rows();
+	PRESS(KEYC_ENTER);
+	cr_assert(strstr(S.status, "already"), "%s", S.status);
+	PRESS('u');
+	cr_assert_eq(S.cur.set.ctx_tokens, 8192);
+	cr_assert_eq(S.est.total_bytes, 7111986688ull);
+
+	/* The fewest devices: a count. */
+	session_select_model(&S, model_index("llama-3.1-70b"));
+	S.cur.set.ftype = FT_Q8_0;
+	session_recalc(&S);
+	PRESS(KEYC_DOWN, KEYC_DOWN);
+	cr_assert_eq(S.plan_sel, (size_t)SOLVE_GPUS);
+	uint32_t need = S.plan.row[SOLVE_GPUS].res.gpu_count;
+	cr_assert_gt(need, 1);
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.cur.gpu_count, need);
+	cr_assert(S.fit.fits);
+	PRESS(KEYC_END, KEYC_HOME);
+	cr_assert_eq(S.plan_sel, (size_t)SOLVE_CONTEXT);
+
+	/* Nothing fits: nothing to adopt. */
+	session_select_model(&S, model_index("kimi-k2.6"));
+	S.cur.gpu_count = 1;
+	session_recalc(&S);
+	cr_assert_eq(S.plan.row[SOLVE_CONTEXT].res.status, SOLVE_NOTHING);
+	struct config before = S.cur;
+	PRESS(KEYC_ENTER);
+	cr_assert(config_equal(&S.cur, &before));
+	cr_assert(strstr(S.status, "nothing fits"), "%s", S.status);
+	PRESS(KEYC_ESC);
+	cr_assert_eq(S.view, VIEW_MAIN);
+}
+
 /* ---- the tables ---- */
 
 Test(ui_tables, every_action_has_a_key_and_every_key_a_help_line)
@@ -608,6 +905,11 @@ Test(ui_tables, every_action_has_a_key_and_every_key_a_help_line)
 		cr_assert_geq(keys_lookup('?', v), 0, "? works in view %d", v);
 		cr_assert_geq(keys_lookup('q', v), 0, "q works in view %d", v);
 	}
+	for (int v = 0; v < VIEW_COUNT; v++)
+		cr_assert_eq(keys_lookup('d', v), ACT_PLAN, "d opens (or leaves) the plan view");
+	cr_assert_eq(keys_lookup(KEYC_ENTER, VIEW_PLAN), ACT_ENTER, "Enter adopts an answer");
+	cr_assert_eq(keys_lookup('u', VIEW_PLAN), ACT_UNDO);
+	cr_assert_not_null(keys_bar_entry(ACT_PLAN, VIEW_MAIN), "the key bar shows d");
 	cr_assert_eq(keys_lookup('j', VIEW_MAIN), ACT_DOWN);
 	cr_assert_eq(keys_lookup('x', VIEW_MAIN), -1);
 	cr_assert_not_null(keys_bar_entry(ACT_QUIT, VIEW_MAIN));

@@ -1,0 +1,44 @@
+/*
+ * plan_text.h - solver answers and speed estimates as sentences.
+ *
+ * State layer helpers shared by the CLI (report.c) and the TUI's plan
+ * view, so both say the same thing in the same words: pure functions on
+ * caller-provided buffers, no I/O.
+ */
+#ifndef VRAMCALC_PLAN_TEXT_H
+#define VRAMCALC_PLAN_TEXT_H
+
+#include <stddef.h>
+
+#include "hardware.h"
+#include "plan.h"
+
+/* A line of the speed text, without its indentation. */
+#define PLAN_TEXT_LINE 256
+
+/* The answer of solver `what` as a phrase naming the setting: "context
+ * 49,920 tokens", "quant Q8_0", "2 devices", "4 sequences of 8,192
+ * tokens", "--n-cpu-moe 3 (experts of 3 layers in host memory)".  m is the
+ * model solved for (its layer count).  Returns buf. */
+const char *plan_answer_text(enum solve_what what, const struct solve_result *r,
+                             const struct model *m, char *buf, size_t n);
+
+/* Why the answer is what it is: for SOLVE_FOUND what "exact" means for
+ * that solver ("the largest that fits; 256 tokens more do not"), else
+ * "the whole range fits" or "nothing fits; shown at the smallest step".
+ * A static string. */
+const char *plan_status_text(enum solve_what what, enum solve_status st);
+
+/* One or two words for a table column: "found", "whole range fits",
+ * "nothing fits".  A static string. */
+const char *plan_status_word(enum solve_status st);
+
+/* The speed estimate as three lines (no leading indentation):
+ *   [0] "speed on NAME (estimate: 75 % of 1008 GB/s for decode, ...)"
+ *   [1] "decode   ... tokens/s per sequence ... (reads ... per token)"
+ *   [2] "prefill  ... tokens/s; time to first token ...", or "unknown"
+ * d is the device, n_seq the sequences of the settings estimated.  */
+void plan_speed_text(const struct device *d, uint32_t n_seq, const struct speed *sp,
+                     const struct speed_params *p, char lines[3][PLAN_TEXT_LINE]);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * session_plan.c - the plan view's state: every solver's answer for the
+ * live configuration, the speed estimate, the launch commands, and
+ * adopting an answer.
+ *
+ * The solvers, the speed model and the launch commands are the ones the
+ * command line's --solve, speed section and --emit use (plan.h, launch.h),
+ * so the view shows the numbers `vramcalc ... --solve WHAT -g GPUxN`
+ * prints.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plan_text.h"
+#include "session.h"
+
+/* Whether solver w means anything for settings st on device d; if not,
+ * why (into note). */
+static bool solver_applies(const struct session *s, enum solve_what w, const struct settings *st,
+                           char *note, size_t n)
+{
+	bool vllm = session_engine(s) == FT_VLLM;
+	switch (w) {
+	case SOLVE_GPUS:
+		if (st->offload == OFFLOAD_CPU) {
+			snprintf(note, n, "n/a: CPU only, no GPU to count");
+			return false;
+		}
+		return true;
+	case SOLVE_OFFLOAD:
+		if (vllm) {
+			snprintf(note, n, "n/a: vLLM keeps every weight on the GPU");
+			return false;
+		}
+		if (st->offload == OFFLOAD_CPU) {
+			snprintf(note, n, "n/a: CPU only, nothing to move");
+			return false;
+		}
+		return true;
+	default:
+		return true;
+	}
+}
+
+void session_plan(struct session *s)
+{
+	assert(s->valid);
+	const struct model *m = session_model(s, s->cur.model);
+	const struct device *d = &s->devs->v[s->cur.gpu];
+	const struct settings *live = &s->cur.set;
+	struct plan_view *p = &s->plan;
+	struct speed_params sp = s->speed_params;
+
+	/* The live speed first: the model's type scratch describes the live
+	 * estimate right after session_recalc ran it. */
+	estimate_run(m, live, &s->est);
+	sp.gpu_count = s->cur.gpu_count;
+	plan_speed(m, live, &s->est, d, &sp, &p->speed);
+
+	struct launch_input li = {
+	    &s->cat->v[s->cur.model].meta,
+	    m,
+	    live,
+	    s->cur.model == s->file_model ? s->model_path : NULL,
+	    s->cur.gpu_count,
+	    live->gpu_util,
+	};
+	for (int t = 0; t < LAUNCH_COUNT; t++)
+		launch_command((enum launch_target)t, &li, p->launch[t], sizeof(p->launch[t]));
+
+	for (int w = 0; w < SOLVE_COUNT; w++) {
+		struct plan_row *r = &p->row[w];
+		struct settings base = *live;
+		memset(r, 0, sizeof(*r));
+		r->what = (enum solve_what)w;
+		r->applies = solver_applies(s, r->what, live, r->note, sizeof(r->note));
+		if (!r->applies)
+			continue;
+		if (!plan_solve(m, &base, d, s->cur.gpu_count, r->what, &r->res)) {
+			r->applies = false;
+			snprintf(r->note, sizeof(r->note), "n/a: nothing to move");
+			continue;
+		}
+		char err[256];
+		if (!estimate_check(m, &r->res.settings, err, sizeof(err))) {
+			r->applies = false;
+			snprintf(r->note, sizeof(r->note), "n/a: %.90s", err);
+			continue;
+		}
+		/* plan_solve ran its last estimate at the answer. */
+		sp.gpu_count = r->res.gpu_count;
+		plan_speed(m, &r->res.settings, &r->res.est, d, &sp, &r->speed);
+	}
+	/* Leave the type scratch describing the live estimate again (the
+	 * explain view and the next speed read it). */
+	estimate_run(m, live, &s->est);
+}
+
+unsigned session_plan_adopt(struct session *s, enum solve_what what)
+{
+	assert(what >= 0 && what < SOLVE_COUNT);
+	if (!s->valid) {
+		session_status(s, STATUS_WARN, "nothing to adopt: %s", s->err);
+		return REACT_REDRAW;
+	}
+	const struct plan_row *r = &s->plan.row[what];
+	const struct model *m = session_model(s, s->cur.model);
+	char answer[160];
+	if (!r->applies) {
+		session_status(s, STATUS_WARN, "%s: %s", solve_name(what), r->note);
+		return REACT_REDRAW;
+	}
+	plan_answer_text(what, &r->res, m, answer, sizeof(answer));
+	if (r->res.status == SOLVE_NOTHING) {
+		session_status(s, STATUS_WARN, "%s: nothing fits on %ux %s, nothing to adopt",
+		               solve_name(what), s->cur.gpu_count,
+		               session_device_short_name(&s->devs->v[s->cur.gpu]));
+		return REACT_REDRAW;
+	}
+	struct config c = s->cur;
+	c.set = r->res.settings;
+	c.gpu_count = r->res.gpu_count;
+	if (!session_set_config(s, &c)) {
+		session_status(s, STATUS_INFO, "%s is the live setting already", answer);
+		return REACT_REDRAW;
+	}
+	session_status(s, STATUS_INFO, "adopted %s (u undoes it)", answer);
+	return REACT_RECALC | REACT_REDRAW;
+}
