@@ -157,8 +157,7 @@ bool plan_solve(const struct model *m, const struct settings *s, const struct de
                 uint32_t count, enum solve_what what, struct solve_result *out)
 {
 	enum ftype order[FT_COUNT], rev[FT_COUNT];
-	struct search q = {
-	    m, s, d, count ? count : 1, what, 0, m->arch.n_expert > 0, order, 0};
+	struct search q = {m, s, d, count ? count : 1, what, 0, m->arch.n_expert > 0, order, 0};
 	/* SOLVE_BATCH: the most sequences, each with the context one sequence
 	 * has now (llama.cpp's -c is shared by the -np sequences). */
 	q.ctx_per_seq = s->n_seq > 1 ? s->ctx_tokens / s->n_seq : s->ctx_tokens;
