@@ -15,7 +15,8 @@
 
 #include "estimate.h"
 
-#define CLI_DEFAULT_MODEL "llama-3.1-8b"
+#define CLI_DEFAULT_MODEL  "llama-3.1-8b"
+#define CLI_MAX_GPU_GROUPS 8
 
 enum cli_list { LIST_NONE, LIST_MODELS, LIST_HARDWARE, LIST_QUANTS };
 
@@ -27,6 +28,11 @@ struct cli_options {
 	bool quant_given;   /* -q on the command line (else a GGUF keeps its types) */
 	const char *gpu_id; /* -g ID[xN]: device id, NULL for none */
 	uint32_t gpu_count; /* N of -g ID xN, >= 1 */
+	/* -g ID[xN],ID[xN],...: groups of devices split over together; the
+	 * first group is also in gpu_id / gpu_count */
+	int n_gpu_groups;
+	char gpu_group_id[CLI_MAX_GPU_GROUPS][64];
+	uint32_t gpu_group_count[CLI_MAX_GPU_GROUPS];
 	bool json;
 	bool text; /* --print: text even on a terminal */
 	bool help, version, no_color;

@@ -27,10 +27,12 @@ struct report {
 	uint32_t gpu_count;
 	const struct speed *speed; /* with a device: the speed estimate, or NULL */
 	const struct speed_params *speed_params;
-	const struct solve_result *solve; /* --solve answer, or NULL */
-	int solve_what;                   /* enum solve_what when solve != NULL */
-	const char *launch[2];            /* llama-server and vLLM commands, or NULL */
-	const struct st_info *checkpoint; /* safetensors size as shipped, or NULL */
+	const struct solve_result *solve;    /* --solve answer, or NULL */
+	int solve_what;                      /* enum solve_what when solve != NULL */
+	const char *launch[2];               /* llama-server and vLLM commands, or NULL */
+	const struct st_info *checkpoint;    /* safetensors size as shipped, or NULL */
+	const struct device *const *gpu_set; /* a mixed set (-g a,b), or NULL */
+	uint32_t n_gpu_set;
 };
 
 /* Human-readable breakdown (GiB and GB labelled). */

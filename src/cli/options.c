@@ -24,7 +24,8 @@ const struct cli_option cli_options_table[] = {
     {"kv-type", 'k', "TYPE[,TYPE]",
      "KV cache type for K and V: f16, bf16, f32, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl, fp8"},
     {"offload", 0, "MODE", "gpu, cpu-moe, n-cpu-moe=N, expert-share=F, ngl=N or cpu"},
-    {"gpu", 'g', "ID[xN]", "check the fit on N devices of this hardware profile (e.g. rtx-4090x2)"},
+    {"gpu", 'g', "ID[xN][,ID[xN]...]",
+     "fit on N devices of a hardware profile, or a mixed set: rtx-4090x2, rtx-4090,rtx-3090"},
     {"ubatch", 0, "N", "physical batch (llama.cpp -ub), default 512"},
     {"flash-attn", 0, "on|off", "flash attention, default on"},
     {"kv-unified", 0, NULL, "one KV stream shared by all sequences (llama-server's default)"},
@@ -144,23 +145,44 @@ static bool parse_kv(const char *v, struct settings *s, char *err, size_t errlen
 	return true;
 }
 
+/* ID or IDxN, several joined by commas (a mixed set: rtx-4090,rtx-3090x2).
+ * Device ids themselves may contain 'x' (rtx-4090). */
 static bool parse_gpu(const char *v, struct cli_options *o, char *err, size_t errlen)
 {
-	/* ID or IDxN; device ids themselves may contain 'x' (rtx-4090). */
-	static char id[64];
-	const char *x = strrchr(v, 'x');
-	uint64_t n = 1;
-	if (x && x[1] && parse_count(x + 1, HW_MAX_DEVICES, &n)) {
-		if (n == 0)
-			USAGE("--gpu: device count 0 in '%s'", v);
-		snprintf(id, sizeof(id), "%.*s", (int)(x - v), v);
-	} else {
-		snprintf(id, sizeof(id), "%s", v);
+	uint32_t total = 0;
+	o->n_gpu_groups = 0;
+	for (const char *p = v;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char item[64];
+		if (len >= sizeof(item))
+			USAGE("--gpu: device '%.*s' is too long", (int)len, p);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (o->n_gpu_groups == CLI_MAX_GPU_GROUPS)
+			USAGE("--gpu: more than %d device types in '%s'", CLI_MAX_GPU_GROUPS, v);
+		char *id = o->gpu_group_id[o->n_gpu_groups];
+		const char *x = strrchr(item, 'x');
+		uint64_t n = 1;
+		if (x && x[1] && parse_count(x + 1, HW_MAX_DEVICES, &n)) {
+			if (n == 0)
+				USAGE("--gpu: device count 0 in '%s'", item);
+			snprintf(id, 64, "%.*s", (int)(x - item), item);
+		} else {
+			snprintf(id, 64, "%s", item);
+		}
+		if (!*id)
+			USAGE("--gpu: empty device id in '%s'", v);
+		o->gpu_group_count[o->n_gpu_groups++] = (uint32_t)n;
+		total += (uint32_t)n;
+		if (total > HW_MAX_DEVICES)
+			USAGE("--gpu: more than %d devices in '%s'", HW_MAX_DEVICES, v);
+		if (!comma)
+			break;
+		p = comma + 1;
 	}
-	if (!*id)
-		USAGE("--gpu: empty device id in '%s'", v);
-	o->gpu_id = id;
-	o->gpu_count = (uint32_t)n;
+	o->gpu_id = o->gpu_group_id[0];
+	o->gpu_count = o->gpu_group_count[0];
 	return true;
 }
 
@@ -325,6 +347,8 @@ bool cli_parse(int argc, char **argv, bool stdout_is_tty, struct cli_options *o,
 			      qe == FT_VLLM ? "vLLM" : "llama.cpp",
 			      o->engine == FT_VLLM ? "vllm" : "llama.cpp");
 	}
+	if (o->solve >= 0 && o->n_gpu_groups > 1)
+		USAGE("--solve works on one device type; -g names %d", o->n_gpu_groups);
 	if (o->solve >= 0 && !o->gpu_id)
 		USAGE("--solve %s needs the hardware to fit on: add -g ID[xN]",
 		      solve_name((enum solve_what)o->solve));

@@ -71,6 +71,8 @@ static void speed_text(const struct report *r, FILE *out)
 	fprintf(out, "\n  %s\n    %s\n    %s\n", lines[0], lines[1], lines[2]);
 }
 
+static void mixed_text(const struct report *r, FILE *out);
+
 void report_text(const struct report *r, FILE *out)
 {
 	const struct estimate *e = r->est;
@@ -141,7 +143,9 @@ void report_text(const struct report *r, FILE *out)
 	if (r->checkpoint)
 		report_checkpoint_text(r->checkpoint, out);
 
-	if (r->gpu) {
+	if (r->n_gpu_set) {
+		mixed_text(r, out);
+	} else if (r->gpu) {
 		struct hw_fit f;
 		hw_fit(e, r->gpu, r->gpu_count, &f);
 		fprintf(
@@ -276,6 +280,78 @@ static cJSON *device_json(const struct device *d, const struct estimate *e, uint
 	return o;
 }
 
+/* A mixed set of devices (-g a,b): llama.cpp splits the layers in
+ * proportion to each device's memory. */
+static void mixed_text(const struct report *r, FILE *out)
+{
+	struct device_load loads[HW_MAX_DEVICES];
+	bool fits = hw_split(r->est, r->gpu_set, r->n_gpu_set, loads);
+	char a[32], b[32], range[48];
+	fprintf(out, "\n  %u devices (%s): %s\n", r->n_gpu_set,
+	        r->est->vllm ? "vLLM tensor parallelism" : "llama.cpp layer split by memory",
+	        fits ? "fits" : "does not fit");
+	for (uint32_t k = 0; k < r->n_gpu_set; k++) {
+		const struct device_load *L = &loads[k];
+		uint32_t blocks = L->n_slots - (L->has_output ? 1 : 0);
+		if (r->est->vllm)
+			snprintf(range, sizeof(range), "rank %u", k);
+		else if (blocks)
+			snprintf(range, sizeof(range), "layers %u-%u%s", L->first_slot,
+			         L->first_slot + blocks - 1, L->has_output ? " + output" : "");
+		else
+			snprintf(range, sizeof(range), "%s",
+			         L->has_output ? "output layer" : "no layers");
+		fprintf(out, "    GPU %u %-28.28s %-22s %10s (%s %s)\n", k, r->gpu_set[k]->name,
+		        range, fmt_gib(a, sizeof(a), (double)L->total_bytes),
+		        fmt_gib(b, sizeof(b),
+		                (double)(L->headroom_bytes < 0 ? -L->headroom_bytes
+		                                               : L->headroom_bytes)),
+		        L->headroom_bytes < 0 ? "short" : "headroom");
+	}
+	fprintf(out, "  (speed is estimated for one device type: use -g ID[xN])\n");
+}
+
+static void mixed_json(const struct report *r, cJSON *arr)
+{
+	struct device_load loads[HW_MAX_DEVICES];
+	bool fits = hw_split(r->est, r->gpu_set, r->n_gpu_set, loads);
+	for (uint32_t k = 0; k < r->n_gpu_set; k++) {
+		/* one entry per device type, in -g order, with its count */
+		if (k && r->gpu_set[k] == r->gpu_set[k - 1])
+			continue;
+		uint32_t n = 1;
+		while (k + n < r->n_gpu_set && r->gpu_set[k + n] == r->gpu_set[k])
+			n++;
+		const struct device *d = r->gpu_set[k];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", d->id);
+		cJSON_AddStringToObject(o, "name", d->name);
+		cJSON_AddStringToObject(o, "category", hw_category_name(d->category));
+		add_u64(o, "memory_bytes", d->memory_bytes);
+		add_u64(o, "usable_bytes", hw_usable_bytes(d));
+		cJSON_AddNumberToObject(o, "count", n);
+		cJSON_AddBoolToObject(o, "fits", fits);
+		int64_t head = loads[k].headroom_bytes;
+		for (uint32_t j = k; j < k + n; j++)
+			if (loads[j].headroom_bytes < head)
+				head = loads[j].headroom_bytes;
+		cJSON_AddNumberToObject(o, "headroom_bytes", (double)head);
+		cJSON *devs = cJSON_AddArrayToObject(o, "devices");
+		for (uint32_t j = k; j < k + n; j++) {
+			cJSON *one = cJSON_CreateObject();
+			cJSON_AddNumberToObject(one, "index", j);
+			cJSON_AddNumberToObject(one, "first_layer", loads[j].first_slot);
+			cJSON_AddNumberToObject(one, "layers", loads[j].n_slots);
+			cJSON_AddBoolToObject(one, "output_layer", loads[j].has_output);
+			add_u64(one, "total_bytes", loads[j].total_bytes);
+			cJSON_AddNumberToObject(one, "headroom_bytes",
+			                        (double)loads[j].headroom_bytes);
+			cJSON_AddItemToArray(devs, one);
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+}
+
 char *report_json(const struct report *r)
 {
 	const struct estimate *e = r->est;
@@ -388,7 +464,9 @@ char *report_json(const struct report *r)
 		cJSON_AddStringToObject(lo, "vllm", r->launch[1]);
 	}
 	cJSON *ho = cJSON_AddArrayToObject(root, "hardware");
-	if (r->gpu) {
+	if (r->n_gpu_set) {
+		mixed_json(r, ho);
+	} else if (r->gpu) {
 		cJSON_AddItemToArray(ho, device_json(r->gpu, e, r->gpu_count, false));
 	} else if (r->devices) {
 		for (size_t i = 0; i < r->devices->n; i++)

@@ -213,17 +213,26 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 
 	int rc = 2;
 	const struct device *gpu = NULL;
-	if (o->gpu_id) {
-		gpu = device_find(&devices, o->gpu_id);
-		if (!gpu) {
+	/* a mixed set (-g a,b): every device, in split order */
+	const struct device *set[HW_MAX_DEVICES];
+	uint32_t n_set = 0;
+	for (int g = 0; g < o->n_gpu_groups; g++) {
+		const struct device *d = device_find(&devices, o->gpu_group_id[g]);
+		if (!d) {
 			fprintf(
 			    errf,
 			    "vramcalc: --gpu: unknown device '%s' (see vramcalc --list hardware)\n",
-			    o->gpu_id);
+			    o->gpu_group_id[g]);
 			device_list_free(&devices);
 			return 2;
 		}
+		if (g == 0)
+			gpu = d;
+		for (uint32_t k = 0; k < o->gpu_group_count[g]; k++)
+			set[n_set++] = d;
 	}
+	if (o->n_gpu_groups <= 1)
+		n_set = 0;
 
 	struct source src;
 	if (!source_load(&dirs, o->model, &src, &w, err, sizeof(err))) {
@@ -279,13 +288,22 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	if (o->prompt_tokens)
 		spp.prompt_tokens = o->prompt_tokens;
 	spp.gpu_count = count;
-	if (gpu)
+	if (gpu && !n_set)
 		plan_speed(&src.model, &settings, &est, gpu, &spp, &sp);
 
+	/* llama.cpp's -ts for a mixed set: proportional to each device's memory */
+	double split[HW_MAX_DEVICES];
+	for (uint32_t k = 0; k < n_set; k++)
+		split[k] = (double)hw_usable_bytes(set[k]) / 1073741824.0;
+
 	char cmd[2][1024];
-	struct launch_input li = {&src.meta, &src.model,
-	                          &settings, src.kind == SOURCE_GGUF ? o->model : NULL,
-	                          count,     settings.gpu_util};
+	struct launch_input li = {&src.meta,
+	                          &src.model,
+	                          &settings,
+	                          src.kind == SOURCE_GGUF ? o->model : NULL,
+	                          n_set ? n_set : count,
+	                          settings.gpu_util,
+	                          n_set ? split : NULL};
 	for (int t = 0; t < LAUNCH_COUNT; t++)
 		launch_command((enum launch_target)t, &li, cmd[t], sizeof(cmd[t]));
 
@@ -296,12 +314,14 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	                   &devices,
 	                   gpu,
 	                   count,
-	                   gpu ? &sp : NULL,
+	                   gpu && !n_set ? &sp : NULL,
 	                   &spp,
 	                   o->solve >= 0 ? &sol : NULL,
 	                   o->solve,
 	                   {cmd[0], cmd[1]},
-	                   src.has_checkpoint ? &src.checkpoint : NULL};
+	                   src.has_checkpoint ? &src.checkpoint : NULL,
+	                   n_set ? set : NULL,
+	                   n_set};
 	if (o->emit >= 0 && !o->json) {
 		fprintf(out, "%s\n", cmd[o->emit]);
 	} else if (o->json) {

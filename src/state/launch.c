@@ -114,8 +114,12 @@ static void llama_server(const struct launch_input *in, struct out *o)
 	}
 	if (in->gpu_count > 1 && s->offload != OFFLOAD_CPU) {
 		put(o, " --split-mode layer -ts ");
-		for (uint32_t k = 0; k < in->gpu_count; k++)
-			put(o, "%s1", k ? "," : "");
+		for (uint32_t k = 0; k < in->gpu_count; k++) {
+			if (in->tensor_split)
+				put(o, "%s%.0f", k ? "," : "", in->tensor_split[k]);
+			else
+				put(o, "%s1", k ? "," : "");
+		}
 	}
 	if (note[0])
 		put(o, "\n%s", note);

@@ -65,6 +65,7 @@ void session_plan(struct session *s)
 	    s->cur.model == s->file_model ? s->model_path : NULL,
 	    s->cur.gpu_count,
 	    live->gpu_util,
+	    NULL,
 	};
 	for (int t = 0; t < LAUNCH_COUNT; t++)
 		launch_command((enum launch_target)t, &li, p->launch[t], sizeof(p->launch[t]));

@@ -278,3 +278,44 @@ Test(cli, solve_and_emit)
 	cr_expect_not(parse(e2, 2, "--emit", "ollama"));
 	cr_expect_not(parse(e2, 2, "--gpu-share", "1.5"));
 }
+
+/* -g a,bxN: a mixed set, split by memory like llama.cpp's -ts */
+Test(cli, mixed_devices)
+{
+	char *argv[] = {
+	    "vramcalc", "-m", "llama-3.1-70b", "-c", "32k", "-g", "rtx-4090,rtx-3060-12gbx2",
+	    "--json"};
+	char *out = NULL, *err = NULL;
+	cr_assert_eq(run(&out, &err, 8, argv), 0, "%s", err);
+	cJSON *j = cJSON_Parse(out);
+	cr_assert_not_null(j);
+	cJSON *hw = cJSON_GetObjectItem(j, "hardware");
+	cr_assert_eq(cJSON_GetArraySize(hw), 2, "one entry per device type");
+	cJSON *a = cJSON_GetArrayItem(hw, 0), *b = cJSON_GetArrayItem(hw, 1);
+	cr_expect_str_eq(cJSON_GetObjectItem(a, "id")->valuestring, "rtx-4090");
+	cr_expect_eq(cJSON_GetObjectItem(a, "count")->valuedouble, 1);
+	cr_expect_str_eq(cJSON_GetObjectItem(b, "id")->valuestring, "rtx-3060-12gb");
+	cr_expect_eq(cJSON_GetObjectItem(b, "count")->valuedouble, 2);
+	/* 24 + 12 + 12 GiB for ~50 GiB: does not fit */
+	cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(a, "fits")));
+	/* the 24 GiB card takes half of the 81 layer slots, the output on the last */
+	cJSON *d0 = cJSON_GetArrayItem(cJSON_GetObjectItem(a, "devices"), 0);
+	cr_expect_eq(cJSON_GetObjectItem(d0, "layers")->valuedouble, 41);
+	cJSON *d2 = cJSON_GetArrayItem(cJSON_GetObjectItem(b, "devices"), 1);
+	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(d2, "output_layer")));
+	const char *ls =
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(j, "launch"), "llama-server")->valuestring;
+	cr_expect(strstr(ls, " -ts 24,12,12") != NULL, "%s", ls);
+	cJSON_Delete(j);
+	free(out);
+	free(err);
+
+	char e2[256];
+	cr_expect_not(parse(e2, 4, "-g", "rtx-4090,rtx-3090", "--solve", "context"));
+	cr_expect(strstr(e2, "one device type") != NULL, "%s", e2);
+	char *bad[] = {"vramcalc", "-g", "rtx-4090,nope", "--json"};
+	cr_expect_eq(run(&out, &err, 4, bad), 2);
+	cr_expect(strstr(err, "'nope'") != NULL, "%s", err);
+	free(out);
+	free(err);
+}
