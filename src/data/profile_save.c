@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "hfconfig.h"
 #include "json.h"
 
@@ -389,36 +390,6 @@ bool profile_user_dir(char *buf, size_t n)
 	return len > 0 && (size_t)len < n;
 }
 
-/* mkdir -p path (mode 0755 for what it creates). */
-static bool make_dirs(const char *path, char *err, size_t errlen)
-{
-	char tmp[1024];
-	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "%s: path too long", path);
-		return false;
-	}
-	for (char *p = tmp + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
-			snprintf(err, errlen, "%s: cannot create directory: %s", tmp,
-			         strerror(errno));
-			return false;
-		}
-		*p = c;
-		if (!c)
-			break;
-	}
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a directory", path);
-		return false;
-	}
-	return true;
-}
-
 /* A [model] value: quoted, quotes and control characters replaced (a
  * quoted iniparser value may hold ';' and '#' but not '"'). */
 static void put_quoted(struct out *w, const char *key, const char *value)
@@ -428,20 +399,6 @@ static void put_quoted(struct out *w, const char *key, const char *value)
 		return;
 	json_show(shown, sizeof(shown), value);
 	put(w, key, "\"%s\"", shown);
-}
-
-static bool write_all(int fd, const char *s, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, s, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return false;
-		s += k;
-		n -= (size_t)k;
-	}
-	return true;
 }
 
 bool profile_save_model(const char *dir, const char *id, const struct model_meta *meta,
@@ -480,14 +437,13 @@ bool profile_save_model(const char *dir, const char *id, const struct model_meta
 		return false;
 	}
 
-	char mdir[1024], path[1100], tmp[1100];
+	char mdir[1024], path[1100];
 	if (snprintf(mdir, sizeof(mdir), "%s/models", dir) >= (int)sizeof(mdir)) {
 		snprintf(err, errlen, "%s: path too long", dir);
 		return false;
 	}
 	snprintf(path, sizeof(path), "%s/%s.ini", mdir, id);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.ini.XXXXXX", mdir, id);
-	if (!make_dirs(mdir, err, errlen))
+	if (!files_make_dirs(mdir, err, errlen))
 		return false;
 	if (access(path, F_OK) == 0) {
 		snprintf(err, errlen,
@@ -495,46 +451,13 @@ bool profile_save_model(const char *dir, const char *id, const struct model_meta
 		         id);
 		return false;
 	}
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot create a file: %s", mdir, strerror(errno));
-		return false;
-	}
-	bool ok = write_all(fd, text, w.o) && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
-	int saved = errno;
-	if (close(fd) != 0 && ok) {
-		ok = false;
-		saved = errno;
-	}
-	if (!ok) {
-		snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(saved));
-		unlink(tmp);
-		return false;
-	}
-	/* link() refuses to replace an existing file, unlike rename(). */
-	if (link(tmp, path) != 0) {
-		saved = errno;
-		if (saved == EEXIST) {
+	if (!files_write_atomic(path, text, w.o, false, err, errlen)) {
+		if (errno == EEXIST)
 			snprintf(
 			    err, errlen,
 			    "%s: a profile with id '%s' exists; remove it or choose another id",
 			    path, id);
-			unlink(tmp);
-			return false;
-		}
-		/* file systems without hard links */
-		if (access(path, F_OK) == 0 || rename(tmp, path) != 0) {
-			snprintf(err, errlen, "%s: cannot create: %s", path, strerror(saved));
-			unlink(tmp);
-			return false;
-		}
-	} else {
-		unlink(tmp);
-	}
-	int dfd = open(mdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
+		return false;
 	}
 	snprintf(path_out, pathlen, "%s", path);
 	return true;

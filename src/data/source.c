@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "files.h"
 #include "gguf.h"
 #include "hfjson.h"
 
@@ -102,18 +103,6 @@ static bool load_gguf(const char *path, struct source *src, char *err, size_t er
 	return ok;
 }
 
-/* The directory part of path ("." when there is none), into dir. */
-static void dir_of(const char *path, char *dir, size_t n)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		snprintf(dir, n, ".");
-	else if (slash == path)
-		snprintf(dir, n, "/");
-	else
-		snprintf(dir, n, "%.*s", (int)(slash - path), path);
-}
-
 static bool exists(const char *path)
 {
 	struct stat st;
@@ -146,7 +135,7 @@ static bool load_safetensors(const char *path, struct source *src,
 		return false;
 	src->has_checkpoint = true;
 	char dir[1024], config[1100];
-	dir_of(path, dir, sizeof(dir));
+	files_dir_of(path, dir, sizeof(dir));
 	snprintf(config, sizeof(config), "%s/config.json", dir);
 	if (exists(config)) {
 		if (!load_config(config, src, warnings, err, errlen))

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "format.h"
+#include "files.h"
 #include "session.h"
 
 void session_default_dir(char *buf, size_t n)
@@ -50,28 +51,6 @@ bool session_name_valid(const char *name)
 	return true;
 }
 
-/* mkdir -p for the sessions directory. */
-static bool make_dirs(const char *path, char *err, size_t errlen)
-{
-	char buf[512];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1;; p++) {
-		if (*p == '/' || *p == '\0') {
-			char c = *p;
-			*p = '\0';
-			if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
-				snprintf(err, errlen, "%s: cannot create: %s", buf,
-				         strerror(errno));
-				return false;
-			}
-			*p = c;
-			if (!c)
-				break;
-		}
-	}
-	return true;
-}
-
 /* A value may go between double quotes in the file. */
 static bool quotable(const char *v)
 {
@@ -92,23 +71,16 @@ bool session_save(const struct session *s, const char *name, char *err, size_t e
 		snprintf(err, errlen, "save: model or device id has a quote or newline");
 		return false;
 	}
-	if (!make_dirs(s->sessions_dir, err, errlen))
+	if (!files_make_dirs(s->sessions_dir, err, errlen))
 		return false;
 
-	char path[600], tmp[620], off[64];
+	char path[600], off[64];
 	snprintf(path, sizeof(path), "%s/%s.ini", s->sessions_dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.ini.XXXXXX", s->sessions_dir, name);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot create a temporary file: %s", s->sessions_dir,
-		         strerror(errno));
-		return false;
-	}
-	FILE *f = fdopen(fd, "w");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 	if (!f) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
+		snprintf(err, errlen, "save: out of memory");
 		return false;
 	}
 	const struct settings *st = &c->set;
@@ -130,30 +102,15 @@ bool session_save(const struct session *s, const char *name, char *err, size_t e
 	fprintf(f, "gpu_util = %.3f\n", st->gpu_util);
 	fprintf(f, "gpu = \"%s\"\n", d->id);
 	fprintf(f, "gpu_count = %u\n", c->gpu_count);
-
-	bool ok = !ferror(f) && fflush(f) == 0 && fsync(fileno(f)) == 0;
-	int saved = errno;
-	if (fclose(f) != 0 && ok) {
-		ok = false;
-		saved = errno;
-	}
-	if (!ok) {
-		snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(saved));
-		unlink(tmp);
+	bool ok = !ferror(f);
+	if (fclose(f) != 0 || !ok || !text) {
+		snprintf(err, errlen, "save: out of memory");
+		free(text);
 		return false;
 	}
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
-		unlink(tmp);
-		return false;
-	}
-	/* Make the rename itself durable. */
-	int dfd = open(s->sessions_dir, O_RDONLY);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return true;
+	ok = files_write_atomic(path, text, len, true, err, errlen);
+	free(text);
+	return ok;
 }
 
 static char load_error[256];
