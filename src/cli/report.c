@@ -71,6 +71,42 @@ static void speed_text(const struct report *r, FILE *out)
 	fprintf(out, "\n  %s\n    %s\n    %s\n", lines[0], lines[1], lines[2]);
 }
 
+/* What a device holds in a split: "layers 0-26", "layers 54-79 + output",
+ * "rank 3" (vLLM tensor parallelism). */
+static const char *load_range(const struct estimate *e, uint32_t k, const struct device_load *L,
+                              char *buf, size_t n)
+{
+	uint32_t blocks = L->n_slots - (L->has_output ? 1 : 0);
+	if (e->vllm)
+		snprintf(buf, n, "tensor-parallel rank %u", k);
+	else if (blocks)
+		snprintf(buf, n, "layers %u-%u%s", L->first_slot, L->first_slot + blocks - 1,
+		         L->has_output ? " + output" : "");
+	else
+		snprintf(buf, n, "%s", L->has_output ? "output layer" : "no layers");
+	return buf;
+}
+
+/* One device of a split: its range, total and headroom (or shortfall). */
+static void load_line(FILE *out, const struct estimate *e, uint32_t k, const char *name,
+                      const struct device_load *L)
+{
+	char range[48], t[32], h[32];
+	int64_t head = L->headroom_bytes;
+	char who[48];
+	if (name)
+		snprintf(who, sizeof(who), " %-28.28s", name);
+	else
+		snprintf(who, sizeof(who), ":");
+	fprintf(out, "    GPU %u%s %-26s %10s (%s %s%s)\n", k, who,
+	        load_range(e, k, L, range, sizeof(range)),
+	        fmt_gib(t, sizeof(t), (double)L->total_bytes),
+	        fmt_gib(h, sizeof(h), (double)(head < 0 ? -head : head)),
+	        head < 0 ? "short" : "headroom", e->vllm ? " of the vLLM budget" : "");
+}
+
+static cJSON *load_json(uint32_t k, const struct device_load *L);
+
 static void mixed_text(const struct report *r, FILE *out);
 
 void report_text(const struct report *r, FILE *out)
@@ -173,40 +209,8 @@ void report_text(const struct report *r, FILE *out)
 			for (uint32_t k = 0; k < r->gpu_count; k++)
 				devs[k] = r->gpu;
 			hw_split(e, devs, r->gpu_count, loads);
-			for (uint32_t k = 0; k < r->gpu_count && e->vllm; k++) {
-				char t[32], h[32];
-				fprintf(out,
-				        "    GPU %u: tensor-parallel rank %-8u %10s (%s %s of its "
-				        "%.0f %% budget)\n",
-				        k, k, fmt_gib(t, sizeof(t), (double)loads[k].total_bytes),
-				        fmt_gib(h, sizeof(h),
-				                (double)(loads[k].headroom_bytes < 0
-				                             ? -loads[k].headroom_bytes
-				                             : loads[k].headroom_bytes)),
-				        loads[k].headroom_bytes < 0 ? "short" : "headroom",
-				        100 * e->budget_share);
-			}
-			for (uint32_t k = 0; k < r->gpu_count && !e->vllm; k++) {
-				char t[32], h[32];
-				uint32_t blocks = loads[k].n_slots - (loads[k].has_output ? 1 : 0);
-				char range[48];
-				if (blocks)
-					snprintf(range, sizeof(range), "layers %u-%u%s",
-					         loads[k].first_slot,
-					         loads[k].first_slot + blocks - 1,
-					         loads[k].has_output ? " + output" : "");
-				else
-					snprintf(range, sizeof(range), "%s",
-					         loads[k].has_output ? "output layer"
-					                             : "no layers");
-				fprintf(out, "    GPU %u: %-22s %10s (%s %s)\n", k, range,
-				        fmt_gib(t, sizeof(t), (double)loads[k].total_bytes),
-				        fmt_gib(h, sizeof(h),
-				                (double)(loads[k].headroom_bytes < 0
-				                             ? -loads[k].headroom_bytes
-				                             : loads[k].headroom_bytes)),
-				        loads[k].headroom_bytes < 0 ? "short" : "headroom");
-			}
+			for (uint32_t k = 0; k < r->gpu_count; k++)
+				load_line(out, e, k, NULL, &loads[k]);
 		}
 		if (f.needed && f.needed != r->gpu_count)
 			fprintf(out, "  the fewest that fit: %u\n", f.needed);
@@ -231,6 +235,23 @@ static cJSON *add_obj(cJSON *parent, const char *name)
 static void add_u64(cJSON *o, const char *name, uint64_t v)
 {
 	cJSON_AddNumberToObject(o, name, (double)v);
+}
+
+/* One device of a split as JSON. */
+static cJSON *load_json(uint32_t k, const struct device_load *L)
+{
+	cJSON *one = cJSON_CreateObject();
+	cJSON_AddNumberToObject(one, "index", k);
+	cJSON_AddNumberToObject(one, "first_layer", L->first_slot);
+	cJSON_AddNumberToObject(one, "layers", L->n_slots);
+	cJSON_AddBoolToObject(one, "output_layer", L->has_output);
+	add_u64(one, "layers_bytes", L->layers_bytes);
+	add_u64(one, "kv_bytes", L->kv_bytes);
+	add_u64(one, "compute_bytes", L->compute_bytes);
+	add_u64(one, "overhead_bytes", L->overhead_bytes);
+	add_u64(one, "total_bytes", L->total_bytes);
+	cJSON_AddNumberToObject(one, "headroom_bytes", (double)L->headroom_bytes);
+	return one;
 }
 
 static cJSON *device_json(const struct device *d, const struct estimate *e, uint32_t count,
@@ -263,19 +284,8 @@ static cJSON *device_json(const struct device *d, const struct estimate *e, uint
 			devs[k] = d;
 		hw_split(e, devs, count, loads);
 		cJSON *arr = cJSON_AddArrayToObject(o, "devices");
-		for (uint32_t k = 0; k < count; k++) {
-			cJSON *one = cJSON_CreateObject();
-			cJSON_AddNumberToObject(one, "first_layer", loads[k].first_slot);
-			cJSON_AddNumberToObject(one, "layers", loads[k].n_slots);
-			cJSON_AddBoolToObject(one, "output_layer", loads[k].has_output);
-			add_u64(one, "layers_bytes", loads[k].layers_bytes);
-			add_u64(one, "compute_bytes", loads[k].compute_bytes);
-			add_u64(one, "overhead_bytes", loads[k].overhead_bytes);
-			add_u64(one, "total_bytes", loads[k].total_bytes);
-			cJSON_AddNumberToObject(one, "headroom_bytes",
-			                        (double)loads[k].headroom_bytes);
-			cJSON_AddItemToArray(arr, one);
-		}
+		for (uint32_t k = 0; k < count; k++)
+			cJSON_AddItemToArray(arr, load_json(k, &loads[k]));
 	}
 	return o;
 }
@@ -286,28 +296,11 @@ static void mixed_text(const struct report *r, FILE *out)
 {
 	struct device_load loads[HW_MAX_DEVICES];
 	bool fits = hw_split(r->est, r->gpu_set, r->n_gpu_set, loads);
-	char a[32], b[32], range[48];
 	fprintf(out, "\n  %u devices (%s): %s\n", r->n_gpu_set,
 	        r->est->vllm ? "vLLM tensor parallelism" : "llama.cpp layer split by memory",
 	        fits ? "fits" : "does not fit");
-	for (uint32_t k = 0; k < r->n_gpu_set; k++) {
-		const struct device_load *L = &loads[k];
-		uint32_t blocks = L->n_slots - (L->has_output ? 1 : 0);
-		if (r->est->vllm)
-			snprintf(range, sizeof(range), "rank %u", k);
-		else if (blocks)
-			snprintf(range, sizeof(range), "layers %u-%u%s", L->first_slot,
-			         L->first_slot + blocks - 1, L->has_output ? " + output" : "");
-		else
-			snprintf(range, sizeof(range), "%s",
-			         L->has_output ? "output layer" : "no layers");
-		fprintf(out, "    GPU %u %-28.28s %-22s %10s (%s %s)\n", k, r->gpu_set[k]->name,
-		        range, fmt_gib(a, sizeof(a), (double)L->total_bytes),
-		        fmt_gib(b, sizeof(b),
-		                (double)(L->headroom_bytes < 0 ? -L->headroom_bytes
-		                                               : L->headroom_bytes)),
-		        L->headroom_bytes < 0 ? "short" : "headroom");
-	}
+	for (uint32_t k = 0; k < r->n_gpu_set; k++)
+		load_line(out, r->est, k, r->gpu_set[k]->name, &loads[k]);
 	fprintf(out, "  (speed is estimated for one device type: use -g ID[xN])\n");
 }
 
@@ -337,17 +330,8 @@ static void mixed_json(const struct report *r, cJSON *arr)
 				head = loads[j].headroom_bytes;
 		cJSON_AddNumberToObject(o, "headroom_bytes", (double)head);
 		cJSON *devs = cJSON_AddArrayToObject(o, "devices");
-		for (uint32_t j = k; j < k + n; j++) {
-			cJSON *one = cJSON_CreateObject();
-			cJSON_AddNumberToObject(one, "index", j);
-			cJSON_AddNumberToObject(one, "first_layer", loads[j].first_slot);
-			cJSON_AddNumberToObject(one, "layers", loads[j].n_slots);
-			cJSON_AddBoolToObject(one, "output_layer", loads[j].has_output);
-			add_u64(one, "total_bytes", loads[j].total_bytes);
-			cJSON_AddNumberToObject(one, "headroom_bytes",
-			                        (double)loads[j].headroom_bytes);
-			cJSON_AddItemToArray(devs, one);
-		}
+		for (uint32_t j = k; j < k + n; j++)
+			cJSON_AddItemToArray(devs, load_json(j, &loads[j]));
 		cJSON_AddItemToArray(arr, o);
 	}
 }
