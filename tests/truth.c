@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "profile.h"
 
 #define MAX_COLS 64
@@ -163,4 +164,50 @@ bool truth_model(const char *dir, const char *name, struct model *m)
 		return false;
 	}
 	return model_prepare(m);
+}
+
+const char *const truth_models[TRUTH_N_MODELS] = {
+    "llama32-1b",           "llama31-8b-L4", "qwen3-0.6b",     "qwen3moe-30b-a3b-L4E32",
+    "deepseek2-lite-L4E16", "gemma3-1b",     "gpt-oss-20b-L2", "granite4-h-tiny",
+};
+
+char *truth_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	long n = -1;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0)
+		buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	if (!buf)
+		return NULL;
+	buf[n] = '\0';
+	if (len)
+		*len = (size_t)n;
+	return buf;
+}
+
+int truth_run_cli(char **out, char **err, int argc, char **argv)
+{
+	struct cli_options o;
+	char why[256];
+	size_t n1, n2;
+	*out = *err = NULL;
+	if (!cli_parse(argc, argv, false, &o, why, sizeof(why))) {
+		*err = strdup(why);
+		*out = strdup("");
+		return 2;
+	}
+	FILE *f = open_memstream(out, &n1);
+	FILE *e = open_memstream(err, &n2);
+	int rc = cli_run(&o, f, e);
+	fclose(f);
+	fclose(e);
+	return rc;
 }

@@ -49,6 +49,18 @@ struct truth {
 bool truth_load(const char *dir, struct truth *t);
 void truth_free(struct truth *t);
 
+/* The eight synthetic models of the truth set. */
+extern const char *const truth_models[];
+#define TRUTH_N_MODELS 8
+
+/* Whole file into a malloc'd, NUL-terminated buffer (caller frees); its
+ * length into *len when len is not NULL.  NULL when it cannot be read. */
+char *truth_slurp(const char *path, size_t *len);
+
+/* Run the command line into memory buffers (caller frees *out and *err);
+ * returns the exit status, 2 for a usage error (its message in *err). */
+int truth_run_cli(char **out, char **err, int argc, char **argv);
+
 /* Load tests/data/truth/profiles/<model>.ini and prepare it. */
 bool truth_model(const char *dir, const char *name, struct model *m);
 

@@ -254,17 +254,24 @@ static cJSON *load_json(uint32_t k, const struct device_load *L)
 	return one;
 }
 
-static cJSON *device_json(const struct device *d, const struct estimate *e, uint32_t count,
-                          bool search)
+/* The fields every hardware entry starts with. */
+static cJSON *device_head_json(const struct device *d)
 {
-	struct hw_fit f;
-	hw_fit(e, d, count, &f);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", d->id);
 	cJSON_AddStringToObject(o, "name", d->name);
 	cJSON_AddStringToObject(o, "category", hw_category_name(d->category));
 	add_u64(o, "memory_bytes", d->memory_bytes);
 	add_u64(o, "usable_bytes", hw_usable_bytes(d));
+	return o;
+}
+
+static cJSON *device_json(const struct device *d, const struct estimate *e, uint32_t count,
+                          bool search)
+{
+	struct hw_fit f;
+	hw_fit(e, d, count, &f);
+	cJSON *o = device_head_json(d);
 	if (search) {
 		cJSON_AddNumberToObject(o, "count", f.needed);
 		cJSON_AddBoolToObject(o, "fits", f.needed > 0);
@@ -316,12 +323,7 @@ static void mixed_json(const struct report *r, cJSON *arr)
 		while (k + n < r->n_gpu_set && r->gpu_set[k + n] == r->gpu_set[k])
 			n++;
 		const struct device *d = r->gpu_set[k];
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", d->id);
-		cJSON_AddStringToObject(o, "name", d->name);
-		cJSON_AddStringToObject(o, "category", hw_category_name(d->category));
-		add_u64(o, "memory_bytes", d->memory_bytes);
-		add_u64(o, "usable_bytes", hw_usable_bytes(d));
+		cJSON *o = device_head_json(d);
 		cJSON_AddNumberToObject(o, "count", n);
 		cJSON_AddBoolToObject(o, "fits", fits);
 		int64_t head = loads[k].headroom_bytes;

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "format.h"
+#include "truth.h"
 
 static void use_repo_profiles(void)
 {
@@ -101,22 +102,6 @@ Test(cli, bad_usage_names_option_and_value)
 	cr_expect(strstr(err, "needs a value") != NULL, "%s", err);
 }
 
-/* Run the CLI into a memory buffer; returns the exit status. */
-static int run(char **out, char **errout, int argc, char **argv)
-{
-	struct cli_options o;
-	char err[256];
-	size_t n1, n2;
-	if (!cli_parse(argc, argv, false, &o, err, sizeof(err)))
-		return 2;
-	FILE *f = open_memstream(out, &n1);
-	FILE *e = open_memstream(errout, &n2);
-	int rc = cli_run(&o, f, e);
-	fclose(f);
-	fclose(e);
-	return rc;
-}
-
 static uint64_t num(cJSON *o, const char *a, const char *b)
 {
 	cJSON *x = cJSON_GetObjectItem(cJSON_GetObjectItem(o, a), b);
@@ -128,7 +113,7 @@ Test(cli, json_contract_for_the_seed_case)
 {
 	char *argv[] = {"vramcalc", "-m", "kimi-k2.6", "-q", "Q4_K_M", "-c", "262144", "--json"};
 	char *out = NULL, *err = NULL;
-	cr_assert_eq(run(&out, &err, 8, argv), 0, "%s", err);
+	cr_assert_eq(truth_run_cli(&out, &err, 8, argv), 0, "%s", err);
 	cJSON *j = cJSON_Parse(out);
 	cr_assert_not_null(j, "not JSON: %s", out);
 	cr_expect_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "model"), "id")->valuestring,
@@ -168,7 +153,7 @@ Test(cli, gpu_fit_and_unknown_gpu)
 	char *argv[] = {"vramcalc", "-m", "llama-3.1-8b", "-q",
 	                "Q4_K_M",   "-g", "rtx-4090",     "--json"};
 	char *out = NULL, *err = NULL;
-	cr_assert_eq(run(&out, &err, 8, argv), 0, "%s", err);
+	cr_assert_eq(truth_run_cli(&out, &err, 8, argv), 0, "%s", err);
 	cJSON *j = cJSON_Parse(out);
 	cr_assert_not_null(j);
 	cJSON *hw = cJSON_GetObjectItem(j, "hardware");
@@ -182,19 +167,19 @@ Test(cli, gpu_fit_and_unknown_gpu)
 	free(err);
 
 	char *bad[] = {"vramcalc", "-m", "llama-3.1-8b", "-g", "rtx-9999", "--json"};
-	cr_expect_eq(run(&out, &err, 6, bad), 2);
+	cr_expect_eq(truth_run_cli(&out, &err, 6, bad), 2);
 	cr_expect(strstr(err, "rtx-9999") != NULL, "%s", err);
 	free(out);
 	free(err);
 
 	char *nomodel[] = {"vramcalc", "-m", "no-such-model", "--json"};
-	cr_expect_eq(run(&out, &err, 4, nomodel), 2);
+	cr_expect_eq(truth_run_cli(&out, &err, 4, nomodel), 2);
 	cr_expect(strstr(err, "no-such-model") != NULL, "%s", err);
 	free(out);
 	free(err);
 
 	char *mla[] = {"vramcalc", "-m", "deepseek-v3", "-k", "q8_0,f16", "--json"};
-	cr_expect_eq(run(&out, &err, 6, mla), 2);
+	cr_expect_eq(truth_run_cli(&out, &err, 6, mla), 2);
 	cr_expect(strstr(err, "MLA") != NULL, "%s", err);
 	free(out);
 	free(err);
@@ -207,7 +192,7 @@ Test(cli, lists_as_json)
 	for (int i = 0; i < 3; i++) {
 		char *argv[] = {"vramcalc", "--list", (char *)what[i], "--json"};
 		char *out = NULL, *err = NULL;
-		cr_assert_eq(run(&out, &err, 4, argv), 0, "%s", err);
+		cr_assert_eq(truth_run_cli(&out, &err, 4, argv), 0, "%s", err);
 		cJSON *j = cJSON_Parse(out);
 		cr_assert(cJSON_IsArray(j), "%s", what[i]);
 		cr_expect_geq(cJSON_GetArraySize(j), 10);
@@ -225,7 +210,7 @@ Test(cli, text_output_labels_units)
 {
 	char *argv[] = {"vramcalc", "-m", "qwen3-8b", "--print"};
 	char *out = NULL, *err = NULL;
-	cr_assert_eq(run(&out, &err, 4, argv), 0, "%s", err);
+	cr_assert_eq(truth_run_cli(&out, &err, 4, argv), 0, "%s", err);
 	cr_expect(strstr(out, "GiB") && strstr(out, " GB"), "%s", out);
 	cr_expect(strstr(out, "weights") && strstr(out, "KV cache") && strstr(out, "total"));
 	free(out);
@@ -237,7 +222,7 @@ Test(cli, solve_and_emit)
 	char *out = NULL, *err = NULL;
 	char *nothing[] = {"vramcalc", "-m",      "kimi-k2.6", "-g",
 	                   "rtx-4090", "--solve", "context",   "--json"};
-	cr_expect_eq(run(&out, &err, 8, nothing), 1, "nothing fits: exit 1");
+	cr_expect_eq(truth_run_cli(&out, &err, 8, nothing), 1, "nothing fits: exit 1");
 	cr_expect(strstr(err, "nothing fits") != NULL, "%s", err);
 	cJSON *j = cJSON_Parse(out);
 	cr_assert_not_null(j);
@@ -249,7 +234,7 @@ Test(cli, solve_and_emit)
 
 	char *ctx[] = {"vramcalc",      "-m",      "llama-3.1-8b", "-g",
 	               "rtx-3060-12gb", "--solve", "context",      "--json"};
-	cr_assert_eq(run(&out, &err, 8, ctx), 0, "%s", err);
+	cr_assert_eq(truth_run_cli(&out, &err, 8, ctx), 0, "%s", err);
 	j = cJSON_Parse(out);
 	cr_assert_not_null(j);
 	cJSON *sv = cJSON_GetObjectItem(j, "solve");
@@ -265,7 +250,7 @@ Test(cli, solve_and_emit)
 	free(err);
 
 	char *emit[] = {"vramcalc", "-m", "llama-3.1-8b", "-c", "16k", "--emit", "llama-server"};
-	cr_assert_eq(run(&out, &err, 7, emit), 0, "%s", err);
+	cr_assert_eq(truth_run_cli(&out, &err, 7, emit), 0, "%s", err);
 	cr_expect_str_eq(out, "llama-server -m llama-3.1-8b-Q4_K_M.gguf -c 16384 -ctk f16 -ctv f16 "
 	                      "-fa on -ngl 33\n");
 	free(out);
@@ -286,7 +271,7 @@ Test(cli, mixed_devices)
 	    "vramcalc", "-m", "llama-3.1-70b", "-c", "32k", "-g", "rtx-4090,rtx-3060-12gbx2",
 	    "--json"};
 	char *out = NULL, *err = NULL;
-	cr_assert_eq(run(&out, &err, 8, argv), 0, "%s", err);
+	cr_assert_eq(truth_run_cli(&out, &err, 8, argv), 0, "%s", err);
 	cJSON *j = cJSON_Parse(out);
 	cr_assert_not_null(j);
 	cJSON *hw = cJSON_GetObjectItem(j, "hardware");
@@ -314,7 +299,7 @@ Test(cli, mixed_devices)
 	cr_expect_not(parse(e2, 4, "-g", "rtx-4090,rtx-3090", "--solve", "context"));
 	cr_expect(strstr(e2, "one device type") != NULL, "%s", e2);
 	char *bad[] = {"vramcalc", "-g", "rtx-4090,nope", "--json"};
-	cr_expect_eq(run(&out, &err, 4, bad), 2);
+	cr_expect_eq(truth_run_cli(&out, &err, 4, bad), 2);
 	cr_expect(strstr(err, "'nope'") != NULL, "%s", err);
 	free(out);
 	free(err);

@@ -16,26 +16,6 @@
 #include "recipe.h"
 #include "truth.h"
 
-static const char *const truth_models[] = {
-    "llama32-1b",           "llama31-8b-L4", "qwen3-0.6b",     "qwen3moe-30b-a3b-L4E32",
-    "deepseek2-lite-L4E16", "gemma3-1b",     "gpt-oss-20b-L2", "granite4-h-tiny",
-};
-#define N_TRUTH_MODELS (sizeof(truth_models) / sizeof(truth_models[0]))
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static void load_model(const char *name, struct model *m)
 {
 	cr_assert(truth_model(TRUTH_DIR, name, m), "cannot load truth profile %s", name);
@@ -112,10 +92,11 @@ Test(recipe, shape_fallback_follows_llama_quantize)
 
 Test(tensors, derived_list_equals_truth_models)
 {
-	for (size_t i = 0; i < N_TRUTH_MODELS; i++) {
+	for (size_t i = 0; i < TRUTH_N_MODELS; i++) {
 		char path[256];
 		snprintf(path, sizeof(path), TRUTH_DIR "/models/%s.json", truth_models[i]);
-		char *text = slurp(path);
+		char *text = truth_slurp(path, NULL);
+		cr_assert_not_null(text, "cannot read %s", path);
 		cJSON *root = cJSON_Parse(text);
 		cr_assert_not_null(root, "%s: bad JSON", path);
 		cJSON *tensors = cJSON_GetObjectItem(root, "tensors");
@@ -203,13 +184,13 @@ Test(kv, every_truth_run_is_exact_and_compute_within_25_percent)
 	struct truth t;
 	cr_assert(truth_load(TRUTH_DIR, &t));
 	cr_assert_geq(t.n_runs, 700);
-	struct model models[N_TRUTH_MODELS];
-	for (size_t i = 0; i < N_TRUTH_MODELS; i++)
+	struct model models[TRUTH_N_MODELS];
+	for (size_t i = 0; i < TRUTH_N_MODELS; i++)
 		load_model(truth_models[i], &models[i]);
 	for (size_t i = 0; i < t.n_runs; i++) {
 		const struct truth_run *r = &t.runs[i];
 		struct model *m = NULL;
-		for (size_t j = 0; j < N_TRUTH_MODELS; j++)
+		for (size_t j = 0; j < TRUTH_N_MODELS; j++)
 			if (!strcmp(truth_models[j], r->model))
 				m = &models[j];
 		cr_assert_not_null(m, "%s: unknown model", r->run_id);
@@ -234,7 +215,7 @@ Test(kv, every_truth_run_is_exact_and_compute_within_25_percent)
 		              (unsigned long long)c, (unsigned long long)r->compute_buffer_bytes,
 		              err_pct);
 	}
-	for (size_t i = 0; i < N_TRUTH_MODELS; i++)
+	for (size_t i = 0; i < TRUTH_N_MODELS; i++)
 		model_release(&models[i]);
 	truth_free(&t);
 }
@@ -489,7 +470,8 @@ Test(hardware, layer_split_over_identical_and_mixed_devices)
 		next += loads[k].n_slots;
 		layers += loads[k].layers_bytes;
 		cr_expect_eq(loads[k].has_output, k == 2);
-		cr_expect_eq(loads[k].compute_bytes, k == 2 ? e.compute_bytes : e.compute_split_bytes);
+		cr_expect_eq(loads[k].compute_bytes,
+		             k == 2 ? e.compute_bytes : e.compute_split_bytes);
 		cr_expect_eq(loads[k].total_bytes, loads[k].layers_bytes + loads[k].compute_bytes +
 		                                       loads[k].overhead_bytes);
 	}

@@ -16,30 +16,16 @@
 #include <unistd.h>
 
 #include "gguf.h"
+#include "truth.h"
 
 #define GG_TRUTH "tests/data/truth"
 #define GG_BAD   "tests/data/gguf-bad"
 
-/* The eight synthetic models of the truth set. */
-static const char *const gg_models[] = {
-    "llama32-1b",           "llama31-8b-L4", "qwen3-0.6b",     "qwen3moe-30b-a3b-L4E32",
-    "deepseek2-lite-L4E16", "gemma3-1b",     "gpt-oss-20b-L2", "granite4-h-tiny",
-};
-#define GG_N_MODELS (sizeof(gg_models) / sizeof(gg_models[0]))
-
 /* Whole file into a malloc'd buffer (caller frees). */
 static uint8_t *gg_slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
+	uint8_t *buf = (uint8_t *)truth_slurp(path, len);
+	cr_assert_not_null(buf, "cannot read %s", path);
 	return buf;
 }
 
@@ -265,11 +251,11 @@ Test(gguf, tiny_llama_and_data_completeness)
  * converter's types). */
 Test(gguf, truth_architecture_rebuilds_every_tensor)
 {
-	for (size_t k = 0; k < GG_N_MODELS; k++) {
+	for (size_t k = 0; k < TRUTH_N_MODELS; k++) {
 		char path[256], err[512];
 		struct gguf_info g;
 		struct model_arch a;
-		snprintf(path, sizeof(path), GG_TRUTH "/gguf/%s-F16.gguf", gg_models[k]);
+		snprintf(path, sizeof(path), GG_TRUTH "/gguf/%s-F16.gguf", truth_models[k]);
 		gg_read_ok(path, &g);
 		cr_assert(gguf_arch(&g, &a, err, sizeof(err)), "%s", err);
 		struct tensor_list file, built;
@@ -277,7 +263,7 @@ Test(gguf, truth_architecture_rebuilds_every_tensor)
 		tensors_init(&built);
 		cr_assert(gguf_tensors(&g, &file) && tensors_build(&a, &built));
 		cr_assert_eq(file.n, g.n_tensors);
-		gg_assert_same_tensors(gg_models[k], &file, &built, true);
+		gg_assert_same_tensors(truth_models[k], &file, &built, true);
 		tensors_free(&file);
 		tensors_free(&built);
 		gguf_info_free(&g);
@@ -295,10 +281,10 @@ static double gg_json_num(const cJSON *o, const char *key, const char *model)
 /* The basics of models/<name>.json: sizes, tying, parameter count. */
 Test(gguf, truth_architecture_matches_model_json)
 {
-	for (size_t k = 0; k < GG_N_MODELS; k++) {
+	for (size_t k = 0; k < TRUTH_N_MODELS; k++) {
 		char path[256], err[512];
 		size_t len;
-		snprintf(path, sizeof(path), GG_TRUTH "/models/%s.json", gg_models[k]);
+		snprintf(path, sizeof(path), GG_TRUTH "/models/%s.json", truth_models[k]);
 		char *text = (char *)gg_slurp(path, &len);
 		text[len] = '\0';
 		cJSON *j = cJSON_Parse(text);
@@ -306,11 +292,11 @@ Test(gguf, truth_architecture_matches_model_json)
 
 		struct gguf_info g;
 		struct model m;
-		snprintf(path, sizeof(path), GG_TRUTH "/gguf/%s-F16.gguf", gg_models[k]);
+		snprintf(path, sizeof(path), GG_TRUTH "/gguf/%s-F16.gguf", truth_models[k]);
 		gg_read_ok(path, &g);
 		cr_assert(gguf_model(&g, &m, err, sizeof(err)), "%s", err);
 		const struct model_arch *a = &m.arch;
-		const char *n = gg_models[k];
+		const char *n = truth_models[k];
 		cr_assert_eq(a->n_layer, gg_json_num(j, "n_layer", n), "%s n_layer", n);
 		cr_assert_eq(a->n_embd, gg_json_num(j, "n_embd", n), "%s n_embd", n);
 		cr_assert_eq(a->n_head, gg_json_num(j, "n_head", n), "%s n_head", n);
@@ -501,9 +487,9 @@ Test(gguf, truncation_at_every_byte_small_files)
 
 Test(gguf, truncation_at_every_byte_truth_files, .timeout = 120)
 {
-	for (size_t k = 0; k < GG_N_MODELS; k++) {
+	for (size_t k = 0; k < TRUTH_N_MODELS; k++) {
 		char path[256];
-		snprintf(path, sizeof(path), GG_TRUTH "/gguf/%s-Q4_K_M.gguf", gg_models[k]);
+		snprintf(path, sizeof(path), GG_TRUTH "/gguf/%s-Q4_K_M.gguf", truth_models[k]);
 		gg_every_prefix(path, 6000);
 	}
 }

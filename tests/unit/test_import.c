@@ -34,12 +34,6 @@
 #define IM_JSON "tests/data/json-bad"
 #define IM_ST   "tests/data/safetensors"
 
-static const char *const im_models[] = {
-    "llama32-1b",           "llama31-8b-L4", "qwen3-0.6b",     "qwen3moe-30b-a3b-L4E32",
-    "deepseek2-lite-L4E16", "gemma3-1b",     "gpt-oss-20b-L2", "granite4-h-tiny",
-};
-#define IM_N_MODELS (sizeof(im_models) / sizeof(im_models[0]))
-
 static void im_use_repo_profiles(void)
 {
 	setenv("VRAMCALC_PROFILE_PATH", "profiles", 1);
@@ -80,26 +74,6 @@ static void im_same_tensors(const char *what, struct tensor_list *a, struct tens
 	}
 }
 
-/* Run the CLI into memory buffers; returns the exit status. */
-static int im_run(char **out, char **errout, int argc, char **argv)
-{
-	struct cli_options o;
-	char err[256];
-	size_t n1, n2;
-	*out = *errout = NULL;
-	if (!cli_parse(argc, argv, false, &o, err, sizeof(err))) {
-		*errout = strdup(err);
-		*out = strdup("");
-		return 2;
-	}
-	FILE *f = open_memstream(out, &n1);
-	FILE *e = open_memstream(errout, &n2);
-	int rc = cli_run(&o, f, e);
-	fclose(f);
-	fclose(e);
-	return rc;
-}
-
 /* ------------------------------------------------------------------ */
 /* config.json against the truth set                                   */
 
@@ -109,26 +83,26 @@ TestSuite(import_truth);
  * parameters, weights and KV cache) of the truth profiles. */
 Test(import_truth, configs_equal_truth_profiles)
 {
-	for (size_t k = 0; k < IM_N_MODELS; k++) {
+	for (size_t k = 0; k < TRUTH_N_MODELS; k++) {
 		char path[256];
 		struct hfjson_model hf;
 		struct model_arch prof;
-		snprintf(path, sizeof(path), TRUTH_DIR "/configs/%s.config.json", im_models[k]);
+		snprintf(path, sizeof(path), TRUTH_DIR "/configs/%s.config.json", truth_models[k]);
 		im_load_config(path, &hf);
-		snprintf(path, sizeof(path), TRUTH_DIR "/profiles/%s.ini", im_models[k]);
+		snprintf(path, sizeof(path), TRUTH_DIR "/profiles/%s.ini", truth_models[k]);
 		im_load_profile(path, &prof);
 		cr_assert_eq(memcmp(&hf.arch, &prof, sizeof(prof)), 0, "%s: arch differs",
-		             im_models[k]);
-		cr_expect_str_eq(hf.meta.id, im_models[k]);
+		             truth_models[k]);
+		cr_expect_str_eq(hf.meta.id, truth_models[k]);
 		cr_expect_str_eq(hf.meta.origin, "config.json");
 		cr_expect_str_eq(hf.meta.native_dtype,
-		                 strcmp(im_models[k], "gpt-oss-20b-L2") ? "bf16" : "mxfp4");
+		                 strcmp(truth_models[k], "gpt-oss-20b-L2") ? "bf16" : "mxfp4");
 
 		struct model a = {.arch = hf.arch}, b = {.arch = prof};
 		cr_assert(model_prepare(&a) && model_prepare(&b));
-		cr_expect_eq(a.params_total, b.params_total, "%s", im_models[k]);
-		cr_expect_eq(a.params_active, b.params_active, "%s", im_models[k]);
-		im_same_tensors(im_models[k], &a.tensors, &b.tensors);
+		cr_expect_eq(a.params_total, b.params_total, "%s", truth_models[k]);
+		cr_expect_eq(a.params_active, b.params_active, "%s", truth_models[k]);
+		im_same_tensors(truth_models[k], &a.tensors, &b.tensors);
 		model_release(&a);
 		model_release(&b);
 	}
@@ -147,11 +121,11 @@ Test(import_truth, config_imports_match_llama_cpp_measurements)
 {
 	struct truth t;
 	cr_assert(truth_load(TRUTH_DIR, &t));
-	struct model models[IM_N_MODELS];
-	for (size_t k = 0; k < IM_N_MODELS; k++) {
+	struct model models[TRUTH_N_MODELS];
+	for (size_t k = 0; k < TRUTH_N_MODELS; k++) {
 		char path[256];
 		struct hfjson_model hf;
-		im_load_config(im_truth_config(im_models[k], path, sizeof(path)), &hf);
+		im_load_config(im_truth_config(truth_models[k], path, sizeof(path)), &hf);
 		memset(&models[k], 0, sizeof(models[k]));
 		models[k].arch = hf.arch;
 		cr_assert(model_prepare(&models[k]));
@@ -159,8 +133,8 @@ Test(import_truth, config_imports_match_llama_cpp_measurements)
 	size_t checked = 0;
 	for (size_t i = 0; i < t.n_quants; i++) {
 		const struct truth_quant *q = &t.quants[i];
-		for (size_t k = 0; k < IM_N_MODELS; k++) {
-			if (strcmp(q->model, im_models[k]))
+		for (size_t k = 0; k < TRUTH_N_MODELS; k++) {
+			if (strcmp(q->model, truth_models[k]))
 				continue;
 			struct settings s;
 			struct estimate e;
@@ -177,8 +151,8 @@ Test(import_truth, config_imports_match_llama_cpp_measurements)
 	checked = 0;
 	for (size_t i = 0; i < t.n_runs; i++) {
 		const struct truth_run *r = &t.runs[i];
-		for (size_t k = 0; k < IM_N_MODELS; k++) {
-			if (strcmp(r->model, im_models[k]))
+		for (size_t k = 0; k < TRUTH_N_MODELS; k++) {
+			if (strcmp(r->model, truth_models[k]))
 				continue;
 			char err[256];
 			cr_assert(estimate_check(&models[k], &r->settings, err, sizeof(err)),
@@ -196,7 +170,7 @@ Test(import_truth, config_imports_match_llama_cpp_measurements)
 		}
 	}
 	cr_expect_geq(checked, 700, "runs checked: %zu", checked);
-	for (size_t k = 0; k < IM_N_MODELS; k++)
+	for (size_t k = 0; k < TRUTH_N_MODELS; k++)
 		model_release(&models[k]);
 	truth_free(&t);
 }
@@ -411,7 +385,7 @@ Test(import_bad, cli_exits_2)
 		char path[256], *out, *err;
 		snprintf(path, sizeof(path), IM_JSON "/%s", im_bad_configs[i].file);
 		char *argv[] = {"vramcalc", "-m", path, "--json"};
-		cr_expect_eq(im_run(&out, &err, 4, argv), 2, "%s", path);
+		cr_expect_eq(truth_run_cli(&out, &err, 4, argv), 2, "%s", path);
 		cr_expect(strstr(err, im_bad_configs[i].file), "%s", err);
 		cr_expect_str_eq(out, "", "nothing on stdout");
 		free(out);
@@ -641,7 +615,7 @@ Test(import_safetensors, every_broken_file_names_file_and_problem)
 	}
 	char *out, *err;
 	char *argv[] = {"vramcalc", "-m", IM_ST "/bad-overlap.safetensors", "--json"};
-	cr_expect_eq(im_run(&out, &err, 4, argv), 2);
+	cr_expect_eq(truth_run_cli(&out, &err, 4, argv), 2);
 	cr_expect(strstr(err, "overlap"), "%s", err);
 	free(out);
 	free(err);
@@ -715,7 +689,7 @@ Test(import_safetensors, cli_output)
 {
 	char *out, *err;
 	char *argv[] = {"vramcalc", "-m", IM_ST "/ok-mixed.safetensors", "--json"};
-	cr_assert_eq(im_run(&out, &err, 4, argv), 0, "%s", err);
+	cr_assert_eq(truth_run_cli(&out, &err, 4, argv), 0, "%s", err);
 	cJSON *j = cJSON_Parse(out);
 	cr_assert_not_null(j, "%s", out);
 	cr_expect(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "model"), "arch")));
@@ -731,7 +705,7 @@ Test(import_safetensors, cli_output)
 	free(err);
 
 	char *text[] = {"vramcalc", "-m", IM_ST "/ok-mixed.safetensors", "--print"};
-	cr_assert_eq(im_run(&out, &err, 4, text), 0, "%s", err);
+	cr_assert_eq(truth_run_cli(&out, &err, 4, text), 0, "%s", err);
 	cr_expect(strstr(out, "architecture unknown") && strstr(out, "F8_E4M3") &&
 	              strstr(out, "checkpoint as shipped"),
 	          "%s", out);
@@ -739,7 +713,7 @@ Test(import_safetensors, cli_output)
 	free(err);
 
 	char *dir[] = {"vramcalc", "-m", IM_ST "/qwen3-0.6b", "--json"};
-	cr_assert_eq(im_run(&out, &err, 4, dir), 0, "%s", err);
+	cr_assert_eq(truth_run_cli(&out, &err, 4, dir), 0, "%s", err);
 	j = cJSON_Parse(out);
 	cr_assert_not_null(j);
 	cr_expect(cJSON_IsObject(cJSON_GetObjectItem(j, "bytes")));
@@ -773,11 +747,11 @@ Test(import_save, config_text_round_trips)
 		    profile_config_text(&cat.v[i].arch, NULL, text, sizeof(text), err, sizeof(err)),
 		    "%s: %s", cat.v[i].meta.id, err);
 	catalog_free(&cat);
-	for (size_t k = 0; k < IM_N_MODELS; k++) {
+	for (size_t k = 0; k < TRUTH_N_MODELS; k++) {
 		char path[256];
 		struct gguf_info g;
 		struct model_arch a;
-		snprintf(path, sizeof(path), TRUTH_DIR "/gguf/%s-Q4_K_M.gguf", im_models[k]);
+		snprintf(path, sizeof(path), TRUTH_DIR "/gguf/%s-Q4_K_M.gguf", truth_models[k]);
 		cr_assert(gguf_read(path, &g, err, sizeof(err)), "%s", err);
 		cr_assert(gguf_arch(&g, &a, err, sizeof(err)), "%s", err);
 		gguf_info_free(&g);
@@ -843,7 +817,7 @@ static void im_save(const char *model, const char *id, struct model_arch *saved,
 {
 	char *out, *err;
 	char *argv[] = {"vramcalc", "-m", (char *)model, "--save-profile", (char *)id, "--json"};
-	cr_assert_eq(im_run(&out, &err, 6, argv), 0, "%s: %s", model, err);
+	cr_assert_eq(truth_run_cli(&out, &err, 6, argv), 0, "%s: %s", model, err);
 	cr_expect(strstr(err, "saved profile") && strstr(err, id), "%s", err);
 	cJSON *j = cJSON_Parse(out);
 	cr_expect_not_null(j, "the estimate still goes to stdout");
@@ -863,9 +837,9 @@ Test(import_save, round_trip_from_gguf_and_config)
 {
 	char *home = im_temp_home();
 	char path[1024], err[PROFILE_ERR_LEN];
-	for (size_t k = 0; k < IM_N_MODELS; k++) {
+	for (size_t k = 0; k < TRUTH_N_MODELS; k++) {
 		char gguf[256], id[64];
-		snprintf(gguf, sizeof(gguf), TRUTH_DIR "/gguf/%s-Q4_K_M.gguf", im_models[k]);
+		snprintf(gguf, sizeof(gguf), TRUTH_DIR "/gguf/%s-Q4_K_M.gguf", truth_models[k]);
 		snprintf(id, sizeof(id), "from-gguf-%zu", k);
 		struct model_arch saved;
 		im_save(gguf, id, &saved, path, sizeof(path));
@@ -876,31 +850,31 @@ Test(import_save, round_trip_from_gguf_and_config)
 		cr_assert(gguf_model(&g, &file, err, sizeof(err)), "%s", err);
 		gguf_info_free(&g);
 		cr_expect(profile_arch_equivalent(&file.arch, &saved, err, sizeof(err)), "%s: %s",
-		          im_models[k], err);
+		          truth_models[k], err);
 		struct model m = {.arch = saved};
 		cr_assert(model_prepare(&m));
-		cr_expect_eq(m.params_total, file.params_total, "%s", im_models[k]);
-		im_same_tensors(im_models[k], &file.tensors, &m.tensors);
+		cr_expect_eq(m.params_total, file.params_total, "%s", truth_models[k]);
+		im_same_tensors(truth_models[k], &file.tensors, &m.tensors);
 		model_release(&m);
 		tensors_free(&file.tensors);
 
 		char cfg[256];
 		struct hfjson_model hf;
-		im_load_config(im_truth_config(im_models[k], cfg, sizeof(cfg)), &hf);
+		im_load_config(im_truth_config(truth_models[k], cfg, sizeof(cfg)), &hf);
 		snprintf(id, sizeof(id), "from-config-%zu", k);
 		im_save(cfg, id, &saved, path, sizeof(path));
 		cr_expect(profile_arch_equivalent(&hf.arch, &saved, err, sizeof(err)), "%s: %s",
-		          im_models[k], err);
+		          truth_models[k], err);
 	}
 	char *out, *errout;
 	char *again[] = {"vramcalc", "-m", "qwen3-8b", "--save-profile", "from-gguf-0", "--json"};
-	cr_expect_eq(im_run(&out, &errout, 6, again), 2);
+	cr_expect_eq(truth_run_cli(&out, &errout, 6, again), 2);
 	cr_expect(strstr(errout, "exists") && strstr(errout, "from-gguf-0.ini"), "%s", errout);
 	free(out);
 	free(errout);
 
 	char *nocfg[] = {"vramcalc", "-m", IM_ST "/ok-mixed.safetensors", "--save-profile", "x"};
-	cr_expect_eq(im_run(&out, &errout, 5, nocfg), 2);
+	cr_expect_eq(truth_run_cli(&out, &errout, 5, nocfg), 2);
 	cr_expect(strstr(errout, "no architecture to save"), "%s", errout);
 	free(out);
 	free(errout);
@@ -918,11 +892,11 @@ Test(import_save, round_trip_from_gguf_and_config)
 		files++;
 	}
 	closedir(d);
-	cr_expect_eq(files, 2 * (int)IM_N_MODELS);
+	cr_expect_eq(files, 2 * (int)TRUTH_N_MODELS);
 
 	/* the saved profiles are in the catalog as user profiles */
 	char *list[] = {"vramcalc", "--list", "models", "--json"};
-	cr_assert_eq(im_run(&out, &errout, 4, list), 0, "%s", errout);
+	cr_assert_eq(truth_run_cli(&out, &errout, 4, list), 0, "%s", errout);
 	cr_expect(strstr(out, "\"from-config-3\"") && strstr(out, "\"user\""), "%s", out);
 	free(out);
 	free(errout);
