@@ -41,13 +41,24 @@ enum layer_kind {
 	LK_RECURRENT,     /* Mamba-2 / gated DeltaNet: fixed state */
 };
 
-/* Kind of recurrent state a hybrid model keeps. */
-enum recurrent_kind { RK_NONE = 0, RK_MAMBA2, RK_GATED_DELTANET };
+/* Kind of recurrent state a hybrid model keeps (see arch_rs_elems). */
+enum recurrent_kind {
+	RK_NONE = 0,
+	RK_MAMBA2,         /* Mamba-2 (and any ssm.* model): conv + SSM state */
+	RK_GATED_DELTANET, /* gated DeltaNet: conv + delta-rule state */
+	RK_SHORTCONV,      /* LFM2 short convolution: conv state only */
+	RK_KDA,            /* Kimi delta attention: q/k/v conv + delta state */
+};
 
 /* The architecture.  Counts are plain numbers of elements, not bytes. */
 struct model_arch {
 	enum arch_family family;
 	char gguf_arch[24]; /* llama.cpp's arch name: "llama", "deepseek2" */
+	/* True for a GGUF whose architecture has no engine layout: the tensors
+	 * come from the file and the caches from the standard metadata keys
+	 * (gguf_arch), not from a family's rules.  family is then AF_LLAMA and
+	 * only describes the attention math of the compute estimate. */
+	bool generic;
 
 	uint32_t n_layer;     /* repeating blocks (num_hidden_layers) */
 	uint32_t n_embd;      /* hidden_size */
@@ -82,17 +93,23 @@ struct model_arch {
 
 	/* Recurrent layers. */
 	enum recurrent_kind rec_kind;
-	uint32_t ssm_d_conv;  /* conv kernel width */
-	uint32_t ssm_d_state; /* Mamba-2 state size / DeltaNet key head dim */
+	uint32_t ssm_d_conv;  /* conv kernel width (LFM2: shortconv L cache) */
+	uint32_t ssm_d_state; /* Mamba-2 state size / DeltaNet, KDA head dim */
 	uint32_t ssm_d_inner; /* Mamba-2 inner width / DeltaNet value width */
 	uint32_t ssm_n_group; /* Mamba-2 groups / DeltaNet key heads */
-	uint32_t ssm_n_head;  /* Mamba-2 heads / DeltaNet value heads */
+	uint32_t ssm_n_head;  /* Mamba-2 heads / DeltaNet value heads / KDA heads */
 
 	/* Per-layer variation. */
 	uint8_t layer_kind[ARCH_MAX_LAYERS];     /* enum layer_kind */
 	uint8_t layer_moe[ARCH_MAX_LAYERS];      /* 1: routed experts here */
 	uint16_t layer_head_kv[ARCH_MAX_LAYERS]; /* KV heads (0: no KV) */
 };
+
+/* Recurrent state of one recurrent layer for one sequence, in f32
+ * elements, as llama.cpp sizes it (llama_hparams::n_embd_r / n_embd_s):
+ * *r the convolution state, *s the SSM or delta-rule state.  Both 0 for a
+ * model without recurrent layers. */
+void arch_rs_elems(const struct model_arch *a, uint64_t *r, uint64_t *s);
 
 /* Total query width (n_head * head_dim_k, or the MLA query width). */
 uint32_t arch_q_dim(const struct model_arch *a);

@@ -37,7 +37,9 @@ static const char *exact_word(enum exactness e)
 static void arch_summary(const struct model_arch *a, char *buf, size_t n)
 {
 	size_t o = 0;
-	o += (size_t)snprintf(buf + o, n - o, "%s, %u layers", a->gguf_arch, a->n_layer);
+	o += (size_t)snprintf(
+	    buf + o, n - o, "%s%s, %u layers", a->gguf_arch,
+	    a->generic ? " (generic: no engine layout, KV from the GGUF keys)" : "", a->n_layer);
 	if (arch_is_mla(a))
 		o += (size_t)snprintf(buf + o, n - o, ", MLA (kv_lora %u + rope %u), %u heads",
 		                      a->kv_lora_rank, a->qk_rope_dim, a->n_head);
@@ -354,6 +356,8 @@ char *report_json(const struct report *r)
 	add_u64(mo, "params_total", m->params_total);
 	add_u64(mo, "params_active", m->params_active);
 	cJSON_AddStringToObject(mo, "arch", m->arch.gguf_arch);
+	cJSON_AddStringToObject(mo, "layout",
+	                        m->arch.generic ? "generic" : arch_family_name(m->arch.family));
 	cJSON_AddNumberToObject(mo, "layers", m->arch.n_layer);
 	cJSON_AddStringToObject(mo, "path", r->meta->path);
 

@@ -15,30 +15,42 @@
 #include <stdio.h>
 #include <string.h>
 
+/* How a layout tells its recurrent layers apart. */
+enum rec_rule {
+	RR_NONE,     /* no recurrent layers */
+	RR_KV_ZERO,  /* head_count_kv[il] == 0 (granitehybrid, lfm2, nemotron_h) */
+	RR_INTERVAL, /* attention.recurrent_layers, else every full_attention_interval-th
+	                layer attends (default 4; qwen3next, qwen35) */
+};
+
 /* One value of general.architecture that vramcalc can model. */
 struct arch_row {
 	const char *name;        /* general.architecture */
 	enum arch_family family; /* tensor layout */
 	uint32_t swa_period;     /* llama.cpp's set_swa_pattern(p); 0: no SWA */
 	uint32_t swa_default;    /* window when the key is absent, tokens */
-	bool hybrid;             /* head_count_kv[il] == 0: a Mamba-2 layer */
+	enum recurrent_kind rec; /* state kind of the recurrent layers */
+	enum rec_rule rec_rule;  /* which layers are recurrent */
+	bool chunked;            /* the local layers attend in chunks (Llama 4) */
 };
 
 static const struct arch_row arch_rows[] = {
-    {"llama", AF_LLAMA, 0, 0, false},
-    {"granite", AF_LLAMA, 0, 0, false},
-    {"granitemoe", AF_LLAMA, 0, 0, false},
-    {"qwen2", AF_QWEN2, 0, 0, false},
-    {"qwen3", AF_QWEN3, 0, 0, false},
-    {"qwen3moe", AF_QWEN3, 0, 0, false},
-    {"deepseek2", AF_DEEPSEEK2, 0, 0, false},
-    {"gemma2", AF_GEMMA2, 2, 4096, false},
-    {"gemma3", AF_GEMMA3, 6, 0, false},
-    {"gpt-oss", AF_GPTOSS, 2, 0, false},
-    {"granitehybrid", AF_GRANITEHYBRID, 0, 0, true},
-    {"phi3", AF_PHI3, 0, 0, false},
-    {"cohere2", AF_COHERE2, 4, 0, false},
-    {"olmo2", AF_OLMO2, 0, 0, false},
+    {"llama", AF_LLAMA, 0, 0, RK_NONE, RR_NONE, false},
+    {"granite", AF_LLAMA, 0, 0, RK_NONE, RR_NONE, false},
+    {"granitemoe", AF_LLAMA, 0, 0, RK_NONE, RR_NONE, false},
+    {"qwen2", AF_QWEN2, 0, 0, RK_NONE, RR_NONE, false},
+    {"qwen3", AF_QWEN3, 0, 0, RK_NONE, RR_NONE, false},
+    {"qwen3moe", AF_QWEN3, 0, 0, RK_NONE, RR_NONE, false},
+    {"deepseek2", AF_DEEPSEEK2, 0, 0, RK_NONE, RR_NONE, false},
+    {"gemma2", AF_GEMMA2, 2, 4096, RK_NONE, RR_NONE, false},
+    {"gemma3", AF_GEMMA3, 6, 0, RK_NONE, RR_NONE, false},
+    {"gpt-oss", AF_GPTOSS, 2, 0, RK_NONE, RR_NONE, false},
+    {"granitehybrid", AF_GRANITEHYBRID, 0, 0, RK_MAMBA2, RR_KV_ZERO, false},
+    {"phi3", AF_PHI3, 0, 0, RK_NONE, RR_NONE, false},
+    {"cohere2", AF_COHERE2, 4, 0, RK_NONE, RR_NONE, false},
+    {"olmo2", AF_OLMO2, 0, 0, RK_NONE, RR_NONE, false},
+    {"qwen3next", AF_QWEN3NEXT, 0, 0, RK_GATED_DELTANET, RR_INTERVAL, false},
+    {"llama4", AF_LLAMA, 4, 8192, RK_NONE, RR_NONE, true},
 };
 
 #define N_ROWS (sizeof(arch_rows) / sizeof(arch_rows[0]))
@@ -263,7 +275,8 @@ static bool read_swa(struct ctx *c, const struct arch_row *row, struct model_arc
 	a->n_swa = n_swa;
 	const struct gguf_kv *kv = akv(c, "attention.sliding_window_pattern", key, sizeof(key));
 	if (kv && kv->type == GGUF_ARRAY) {
-		if (kv->n != a->n_layer)
+		/* one flag per block, MTP blocks included */
+		if (kv->n < a->n_layer || kv->n > ARCH_MAX_LAYERS)
 			return afail(c, "metadata '%s': %" PRIu64 " values for %" PRIu32 " layers",
 			             key, kv->n, a->n_layer);
 		for (uint32_t il = 0; il < a->n_layer; il++) {
@@ -320,6 +333,140 @@ static bool read_vocab(struct ctx *c, struct model_arch *a)
 	return true;
 }
 
+/* True when "<arch>.<suffix>" is present. */
+static bool has_key(struct ctx *c, const char *suffix)
+{
+	char key[160];
+	return akv(c, suffix, key, sizeof(key)) != NULL;
+}
+
+/* An architecture without an engine layout: the row llama.cpp's standard
+ * metadata describes.  SWA comes only from sliding_window_pattern (without
+ * it every layer is taken as full attention, which can only overestimate);
+ * recurrent layers from attention.recurrent_layers, full_attention_interval
+ * or head_count_kv == 0, their state kind from the keys present
+ * (shortconv.l_cache, kda.head_dim, else ssm.*).  Fails with one line naming
+ * every standard key that is missing. */
+static bool generic_row(struct ctx *c, struct arch_row *row)
+{
+	static const char *const required[] = {"block_count", "embedding_length", "context_length",
+	                                       "attention.head_count", NULL};
+	static const char *const ssm_required[] = {"ssm.conv_kernel", "ssm.state_size",
+	                                           "ssm.inner_size", NULL};
+	char missing[512] = "", key[160];
+	memset(row, 0, sizeof(*row));
+	row->name = c->arch;
+	row->family = AF_LLAMA;
+	if (has_key(c, "shortconv.l_cache"))
+		row->rec = RK_SHORTCONV;
+	else if (has_key(c, "kda.head_dim"))
+		row->rec = RK_KDA;
+	else if (has_key(c, "ssm.state_size") || has_key(c, "ssm.conv_kernel") ||
+	         has_key(c, "ssm.inner_size"))
+		row->rec = RK_MAMBA2;
+	if (row->rec != RK_NONE)
+		row->rec_rule = has_key(c, "attention.recurrent_layers") ||
+		                        has_key(c, "full_attention_interval")
+		                    ? RR_INTERVAL
+		                    : RR_KV_ZERO;
+	for (const char *const *k = required; *k; k++)
+		if (!has_key(c, *k)) {
+			akv(c, *k, key, sizeof(key));
+			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
+			         "%s%s", *missing ? ", " : "", key);
+		}
+	for (const char *const *k = ssm_required; row->rec == RK_MAMBA2 && *k; k++)
+		if (!has_key(c, *k)) {
+			akv(c, *k, key, sizeof(key));
+			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
+			         "%s%s", *missing ? ", " : "", key);
+		}
+	if (row->rec == RK_KDA && !has_key(c, "ssm.conv_kernel"))
+		snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
+		         "%s%s.ssm.conv_kernel", *missing ? ", " : "", c->arch);
+	if (*missing) {
+		char shown[64];
+		shown_name(shown, sizeof(shown), c->arch);
+		return afail(c,
+		             "architecture '%s' has no engine layout and lacks the standard "
+		             "metadata llama.cpp writes: %s",
+		             shown, missing);
+	}
+	return true;
+}
+
+/* Which layers are recurrent, by the row's rule.  n_layer excludes the
+ * trailing MTP blocks, which always attend. */
+static bool read_recurrent_layers(struct ctx *c, const struct arch_row *row, struct model_arch *a,
+                                  const uint32_t *head_kv)
+{
+	char key[160];
+	if (row->rec_rule == RR_KV_ZERO) {
+		for (uint32_t il = 0; il < a->n_layer; il++)
+			if (head_kv[il] == 0)
+				a->layer_kind[il] = LK_RECURRENT;
+		return true;
+	}
+	if (row->rec_rule != RR_INTERVAL)
+		return true;
+	const struct gguf_kv *kv = akv(c, "attention.recurrent_layers", key, sizeof(key));
+	if (kv && kv->type == GGUF_ARRAY) {
+		if (kv->n < a->n_layer)
+			return afail(c, "metadata '%s': %" PRIu64 " values for %" PRIu32 " layers",
+			             key, kv->n, a->n_layer);
+		for (uint32_t il = 0; il < a->n_layer; il++) {
+			uint32_t on;
+			if (kv->elem_type == GGUF_BOOL && kv->arr)
+				on = (uint32_t)kv->arr[il].u;
+			else if (!to_u32(c, key, kv, il, &on))
+				return false;
+			if (on)
+				a->layer_kind[il] = LK_RECURRENT;
+		}
+		return true;
+	}
+	uint32_t period = 4;
+	if (!get_u32(c, "full_attention_interval", false, &period))
+		return false;
+	if (period == 0) {
+		akv(c, "full_attention_interval", key, sizeof(key));
+		return afail(c, "metadata '%s': must be positive", key);
+	}
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		if ((il + 1) % period != 0)
+			a->layer_kind[il] = LK_RECURRENT;
+	return true;
+}
+
+/* Recurrent state sizes by kind (llama.cpp's n_embd_r / n_embd_s read
+ * these keys). */
+static bool read_state(struct ctx *c, struct model_arch *a)
+{
+	if (a->rec_kind == RK_SHORTCONV)
+		return get_u32(c, "shortconv.l_cache", true, &a->ssm_d_conv);
+	if (a->rec_kind == RK_KDA) {
+		a->ssm_n_head = a->n_head;
+		return get_u32(c, "ssm.conv_kernel", true, &a->ssm_d_conv) &&
+		       get_u32(c, "kda.head_dim", true, &a->ssm_d_state);
+	}
+	return read_ssm(c, a);
+}
+
+/* block_count minus the trailing MTP (NextN) blocks: llama.cpp's n_layer(). */
+static bool read_nextn(struct ctx *c, uint32_t n_layer_all, uint32_t *nextn)
+{
+	char key[160];
+	*nextn = 0;
+	if (!get_u32(c, "nextn_predict_layers", false, nextn))
+		return false;
+	if (*nextn >= n_layer_all) {
+		akv(c, "nextn_predict_layers", key, sizeof(key));
+		return afail(c, "metadata '%s': %" PRIu32 " of %" PRIu32 " blocks", key, *nextn,
+		             n_layer_all);
+	}
+	return true;
+}
+
 bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_t errlen)
 {
 	struct ctx c = {g, NULL, err, errlen};
@@ -333,44 +480,51 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 	if (kv->type != GGUF_STRING || !kv->str)
 		return afail(&c, "metadata 'general.architecture': expected a string, got %s",
 		             gguf_type_name(kv->type));
+	c.arch = kv->str;
 	const struct arch_row *row = NULL;
+	struct arch_row generic;
 	for (size_t i = 0; i < N_ROWS && !row; i++)
 		if (strcmp(arch_rows[i].name, kv->str) == 0)
 			row = &arch_rows[i];
 	if (!row) {
-		char shown[64], known[256] = "";
-		shown_name(shown, sizeof(shown), kv->str);
-		for (size_t i = 0; i < N_ROWS; i++)
-			snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
-			         i ? ", " : "", arch_rows[i].name);
-		return afail(&c, "architecture '%s' is not supported (known: %s)", shown, known);
+		if (!generic_row(&c, &generic))
+			return false;
+		row = &generic;
+		a->generic = true;
 	}
-	c.arch = row->name;
 	a->family = row->family;
-	snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s", row->name);
+	shown_name(a->gguf_arch, sizeof(a->gguf_arch), kv->str);
 
 	/* Sizes every model has. */
 	char key[160];
-	if (!get_u32(&c, "block_count", true, &a->n_layer))
+	uint32_t n_layer_all, nextn;
+	if (!get_u32(&c, "block_count", true, &n_layer_all))
 		return false;
-	if (a->n_layer == 0 || a->n_layer > ARCH_MAX_LAYERS) {
+	if (n_layer_all == 0 || n_layer_all > ARCH_MAX_LAYERS) {
 		akv(&c, "block_count", key, sizeof(key));
 		return afail(&c, "metadata '%s': %" PRIu32 " layers is outside 1..%d", key,
-		             a->n_layer, ARCH_MAX_LAYERS);
+		             n_layer_all, ARCH_MAX_LAYERS);
 	}
+	if (!read_nextn(&c, n_layer_all, &nextn))
+		return false;
+	/* The MTP blocks are neither loaded nor cached by default (the main
+	 * context's cache filter stops at llama.cpp's n_layer()). */
+	a->n_layer = n_layer_all - nextn;
 	const uint32_t L = a->n_layer;
 	if (!get_u32(&c, "embedding_length", true, &a->n_embd) ||
 	    !get_u32(&c, "context_length", true, &a->n_ctx_train) ||
-	    !get_layers(&c, "attention.head_count", true, L, head, &found))
+	    !get_layers(&c, "attention.head_count", true, n_layer_all, head, &found))
 		return false;
 	a->n_head = max_of(head, L);
-	for (uint32_t il = 0; il < L; il++)
+	for (uint32_t il = 0; il < n_layer_all; il++)
 		head_kv[il] = head[il];
 	memset(ff, 0, sizeof(ff));
-	if (!get_layers(&c, "attention.head_count_kv", false, L, head_kv, &found) ||
-	    !get_layers(&c, "feed_forward_length", false, L, ff, &found))
+	if (!get_layers(&c, "attention.head_count_kv", false, n_layer_all, head_kv, &found) ||
+	    !get_layers(&c, "feed_forward_length", false, n_layer_all, ff, &found))
 		return false;
 	a->n_ff = max_of(ff, L);
+	if (!a->n_ff) /* the dense FFN width, when only the tensors say it */
+		a->n_ff = width_from_tensor(g, ".ffn_up.weight", 1);
 	a->n_head_kv = max_of(head_kv, L);
 	uint32_t key_len = a->n_head ? a->n_embd / a->n_head : 0;
 	if (!get_u32(&c, "attention.key_length", false, &key_len))
@@ -388,10 +542,9 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 		return false;
 	if (a->kv_lora_rank && !read_mla(&c, a, key_len, value_len))
 		return false;
-	if (!read_ssm(&c, a))
+	a->rec_kind = row->rec;
+	if (!read_state(&c, a))
 		return false;
-	if (row->hybrid)
-		a->rec_kind = RK_MAMBA2;
 
 	/* Facts the tensor list decides. */
 	a->tied_embeddings = gguf_find_tensor(g, "output.weight") == NULL;
@@ -410,11 +563,25 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 		}
 		if (!arch_is_mla(a))
 			a->layer_head_kv[il] = (uint16_t)head_kv[il];
-		if (row->hybrid && head_kv[il] == 0)
-			a->layer_kind[il] = LK_RECURRENT;
 	}
-	if (!read_swa(&c, row, a))
+	if (!read_recurrent_layers(&c, row, a, head_kv))
 		return false;
+	for (uint32_t il = 0; il < L; il++)
+		if (a->layer_kind[il] == LK_RECURRENT)
+			a->layer_head_kv[il] = 0;
+	if (a->generic) {
+		/* only an explicit pattern: a window alone may be ignored by the arch */
+		struct arch_row swa = *row;
+		if (has_key(&c, "attention.sliding_window_pattern"))
+			swa.swa_period = 1; /* overridden by the key */
+		if (!read_swa(&c, &swa, a))
+			return false;
+	} else if (!read_swa(&c, row, a)) {
+		return false;
+	}
+	for (uint32_t il = 0; il < L && row->chunked; il++)
+		if (a->layer_kind[il] == LK_ATTN_SWA)
+			a->layer_kind[il] = LK_ATTN_CHUNKED;
 	if (a->n_expert) {
 		uint8_t moe[ARCH_MAX_LAYERS] = {0};
 		bool any = false;
@@ -432,8 +599,25 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 	char why[256];
 	if (!arch_validate(a, why, sizeof(why)))
 		return afail(&c, "architecture '%s' from the metadata does not check out: %s",
-		             c.arch, why);
+		             a->gguf_arch, why);
 	return true;
+}
+
+/* The first MTP (NextN) block: block_count - nextn_predict_layers, or
+ * block_count when the file has none.  gguf_arch() checked both keys. */
+static long first_mtp_block(const struct gguf_info *g, const char *arch)
+{
+	char key[160];
+	uint64_t all = 0, nextn = 0;
+	snprintf(key, sizeof(key), "%s.block_count", arch);
+	const struct gguf_kv *kv = gguf_find(g, key);
+	if (!kv || !gguf_kv_uint(kv, 0, &all))
+		return -1;
+	snprintf(key, sizeof(key), "%s.nextn_predict_layers", arch);
+	kv = gguf_find(g, key);
+	if (!kv || !gguf_kv_uint(kv, 0, &nextn) || nextn == 0 || nextn >= all)
+		return (long)all;
+	return (long)(all - nextn);
 }
 
 bool gguf_model(const struct gguf_info *g, struct model *m, char *err, size_t errlen)
@@ -447,6 +631,18 @@ bool gguf_model(const struct gguf_info *g, struct model *m, char *err, size_t er
 		snprintf(err, errlen, "%s: out of memory for %zu tensors", g->path, g->n_tensors);
 		return false;
 	}
+	/* llama.cpp's loaders skip the MTP blocks' tensors unless asked to load
+	 * them (llama_model_params.load_mtp, off by default): they are in the
+	 * file but not in the model buffer. */
+	long mtp = first_mtp_block(g, gguf_get_str(g, "general.architecture"));
+	size_t keep = 0;
+	for (size_t i = 0; i < m->tensors.n; i++) {
+		long il = block_of(m->tensors.v[i].name);
+		if (mtp >= 0 && il >= mtp)
+			continue;
+		m->tensors.v[keep++] = m->tensors.v[i];
+	}
+	m->tensors.n = keep;
 	m->params_total = tensors_params_total(&m->tensors);
 	m->params_active = tensors_params_active(&m->tensors, &m->arch);
 	return true;

@@ -43,6 +43,31 @@ uint32_t arch_q_dim(const struct model_arch *a)
 	return a->n_head * a->head_dim_k;
 }
 
+void arch_rs_elems(const struct model_arch *a, uint64_t *r, uint64_t *s)
+{
+	uint64_t conv = a->ssm_d_conv ? a->ssm_d_conv - 1 : 0;
+	switch (a->rec_kind) {
+	case RK_SHORTCONV:
+		*r = conv * a->n_embd;
+		*s = 0;
+		return;
+	case RK_KDA:
+		/* q, k and v each keep a conv history; one state per head */
+		*r = 3 * conv * a->ssm_n_head * a->ssm_d_state;
+		*s = (uint64_t)a->ssm_d_state * a->ssm_d_state * a->ssm_n_head;
+		return;
+	case RK_MAMBA2:
+	case RK_GATED_DELTANET:
+		*r = conv * ((uint64_t)a->ssm_d_inner + 2ull * a->ssm_n_group * a->ssm_d_state);
+		*s = (uint64_t)a->ssm_d_state * a->ssm_d_inner;
+		return;
+	case RK_NONE:
+	default:
+		*r = *s = 0;
+		return;
+	}
+}
+
 bool arch_layer_has_kv(const struct model_arch *a, uint32_t il)
 {
 	return a->layer_kind[il] != LK_RECURRENT && a->layer_head_kv[il] > 0;
@@ -115,7 +140,14 @@ bool arch_validate(const struct model_arch *a, char *err, size_t errlen)
 	if (a->n_dense_lead > a->n_layer)
 		FAIL("first_k_dense_replace: %u exceeds num_hidden_layers (%u)", a->n_dense_lead,
 		     a->n_layer);
-	if (any_rec) {
+	if (any_rec && a->rec_kind == RK_SHORTCONV) {
+		if (!a->ssm_d_conv)
+			FAIL("conv_L_cache: recurrent short-convolution layers need the cache "
+			     "length");
+	} else if (any_rec && a->rec_kind == RK_KDA) {
+		if (!a->ssm_d_conv || !a->ssm_d_state || !a->ssm_n_head)
+			FAIL("kda: recurrent layers need the conv kernel, head dim and heads");
+	} else if (any_rec) {
 		if (a->rec_kind == RK_NONE)
 			FAIL("layer_types: recurrent layers but no recurrent state kind");
 		if (!a->ssm_d_conv || !a->ssm_d_state || !a->ssm_d_inner || !a->ssm_n_group ||

@@ -159,9 +159,10 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 	uint64_t full_cells = out->n_ctx_seq * out->n_stream;
 	uint64_t local_cells = swa_cells(a, s, out->n_ctx_seq);
 	/* Recurrent state: f32, one cell per sequence, independent of context. */
-	uint64_t conv_dim = (uint64_t)a->ssm_d_inner + 2ull * a->ssm_n_group * a->ssm_d_state;
-	uint64_t r_row = a->ssm_d_conv ? (uint64_t)(a->ssm_d_conv - 1) * conv_dim * 4 : 0;
-	uint64_t s_row = (uint64_t)a->ssm_d_state * a->ssm_d_inner * 4;
+	uint64_t r_row, s_row;
+	arch_rs_elems(a, &r_row, &s_row);
+	r_row *= 4;
+	s_row *= 4;
 	uint64_t rs_cells = s->n_seq;
 
 	for (uint32_t il = 0; il < a->n_layer; il++) {
@@ -222,9 +223,10 @@ static void estimate_kv_vllm(const struct model_arch *a, const struct settings *
 	out->r_bytes = out->s_bytes = 0;
 	out->kv_layers = out->kv_layers_swa = out->rs_layers = 0;
 	out->kv_cells_swa = 0;
-	uint64_t conv_dim = (uint64_t)a->ssm_d_inner + 2ull * a->ssm_n_group * a->ssm_d_state;
-	uint64_t r_row = a->ssm_d_conv ? (uint64_t)(a->ssm_d_conv - 1) * conv_dim * 4 : 0;
-	uint64_t s_row = (uint64_t)a->ssm_d_state * a->ssm_d_inner * 4;
+	uint64_t r_row, s_row;
+	arch_rs_elems(a, &r_row, &s_row);
+	r_row *= 4;
+	s_row *= 4;
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		out->layer_kv_bytes[il] = 0;
 		if (a->layer_kind[il] == LK_RECURRENT) {
@@ -336,11 +338,9 @@ static uint64_t compute_phases(const struct model_arch *a, const struct settings
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		if (a->layer_kind[il] != LK_RECURRENT)
 			continue;
-		uint64_t conv_dim =
-		    (uint64_t)a->ssm_d_inner + 2ull * a->ssm_n_group * a->ssm_d_state;
-		uint64_t state = 4ull * s->n_seq *
-		                 ((uint64_t)(a->ssm_d_conv - 1) * conv_dim +
-		                  (uint64_t)a->ssm_d_state * a->ssm_d_inner);
+		uint64_t r, st;
+		arch_rs_elems(a, &r, &st);
+		uint64_t state = 4ull * s->n_seq * (r + st);
 		if (state > total)
 			total = state;
 		if (state > without_output)

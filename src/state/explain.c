@@ -47,8 +47,11 @@ static void explain_arch(struct session *s, const struct model *m)
 			nokv++;
 	}
 	line(s, "ARCHITECTURE (as the profile gives it)");
-	line(s, "  %s family, llama.cpp arch '%s', %u layers, hidden %u, vocab %s",
-	     arch_family_name(a->family), a->gguf_arch, a->n_layer, a->n_embd, th(x, a->n_vocab));
+	line(s, "  %s %s, llama.cpp arch '%s', %u layers, hidden %u, vocab %s",
+	     a->generic ? "generic" : arch_family_name(a->family),
+	     a->generic ? "layout (no engine rules: tensors and caches from the GGUF keys)"
+	                : "family",
+	     a->gguf_arch, a->n_layer, a->n_embd, th(x, a->n_vocab));
 	line(s, "  native context %s tokens, FFN width %u, %s embeddings", th(y, a->n_ctx_train),
 	     a->n_ff, a->tied_embeddings ? "tied" : "separate output");
 	if (arch_is_mla(a))

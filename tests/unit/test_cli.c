@@ -304,3 +304,35 @@ Test(cli, mixed_devices)
 	free(out);
 	free(err);
 }
+
+/* A GGUF of an architecture without an engine layout loads; text and JSON
+ * say its caches come from the generic reading of the standard keys.  One
+ * that lacks those keys is refused with one line naming them (exit 2). */
+Test(cli, generic_gguf_is_labelled_and_missing_keys_refused)
+{
+	char *json[] = {"vramcalc", "-m", "tests/data/gguf-bad/generic-hybrid.gguf", "--json"};
+	char *out = NULL, *err = NULL;
+	cr_assert_eq(truth_run_cli(&out, &err, 4, json), 0, "%s", err);
+	cJSON *j = cJSON_Parse(out);
+	cr_assert_not_null(j, "not JSON: %s", out);
+	cJSON *mo = cJSON_GetObjectItem(j, "model");
+	cr_expect_str_eq(cJSON_GetObjectItem(mo, "arch")->valuestring, "hyb9");
+	cr_expect_str_eq(cJSON_GetObjectItem(mo, "layout")->valuestring, "generic");
+	cJSON_Delete(j);
+	free(out);
+	free(err);
+
+	char *text[] = {"vramcalc", "-m", "tests/data/gguf-bad/generic-hybrid.gguf"};
+	cr_assert_eq(truth_run_cli(&out, &err, 3, text), 0, "%s", err);
+	cr_expect(strstr(out, "hyb9 (generic") != NULL, "%s", out);
+	free(out);
+	free(err);
+
+	char *bad[] = {"vramcalc", "-m", "tests/data/gguf-bad/unknown-arch.gguf"};
+	cr_expect_eq(truth_run_cli(&out, &err, 3, bad), 2);
+	cr_expect(strstr(err, "mamba9.block_count") != NULL, "%s", err);
+	char *nl = strchr(err, '\n');
+	cr_expect(nl == NULL || nl[1] == '\0', "one line: %s", err);
+	free(out);
+	free(err);
+}

@@ -850,8 +850,9 @@ Test(gguf, split_inconsistent_parts)
 
 Test(gguf, arch_unknown)
 {
-	gg_expect_arch_error("unknown-arch.gguf", "architecture 'mamba9' is not supported",
-	                     "gpt-oss", NULL);
+	gg_expect_arch_error("unknown-arch.gguf", "architecture 'mamba9' has no engine layout",
+	                     "mamba9.block_count", "mamba9.embedding_length",
+	                     "mamba9.context_length", "mamba9.attention.head_count", NULL);
 }
 
 Test(gguf, arch_missing_key)
@@ -904,4 +905,82 @@ Test(gguf, arch_sliding_window_pattern_array)
 	cr_assert_eq(a.layer_kind[2], LK_ATTN_SWA);
 	cr_assert_eq(a.n_vocab, 5, "vocab from tokenizer.ggml.tokens");
 	gguf_info_free(&g);
+}
+
+/* ------------------------------------------------------------------ */
+/* Architectures without an engine layout: the standard keys.          */
+
+/* gguf_model() of a fixture, with an estimate at ctx tokens (f16 KV). */
+static void gg_generic(const char *file, struct model *m, struct estimate *e, uint64_t ctx)
+{
+	char path[256], err[512];
+	struct gguf_info g;
+	struct settings s;
+	snprintf(path, sizeof(path), "%s/%s", GG_BAD, file);
+	gg_read_ok(path, &g);
+	cr_assert(gguf_model(&g, m, err, sizeof(err)), "%s", err);
+	gguf_info_free(&g);
+	cr_assert(model_prepare_from_tensors(m));
+	estimate_settings_default(&s);
+	s.file_types = true;
+	s.ctx_tokens = ctx;
+	estimate_run(m, &s, e);
+}
+
+Test(gguf, generic_hybrid_from_head_count_kv_and_ssm_keys)
+{
+	struct model m;
+	struct estimate e;
+	gg_generic("generic-hybrid.gguf", &m, &e, 4096);
+	cr_assert(m.arch.generic);
+	cr_assert_str_eq(m.arch.gguf_arch, "hyb9");
+	cr_assert_eq(m.arch.layer_kind[0], LK_RECURRENT);
+	cr_assert_eq(m.arch.layer_kind[1], LK_ATTN_FULL);
+	cr_assert_eq(e.rs_layers, 2);
+	cr_assert_eq(e.kv_layers, 2);
+	/* K: 2 heads x 16, V: 2 heads x 8, f16, 4096 cells, 2 layers */
+	cr_assert_eq(e.k_bytes, 2ull * 4096 * 2 * 16 * 2);
+	cr_assert_eq(e.v_bytes, 2ull * 4096 * 2 * 8 * 2);
+	/* conv (4-1) x (64 + 2 x 2 x 16), state 16 x 64, f32, 2 layers */
+	cr_assert_eq(e.r_bytes, 2ull * 3 * (64 + 64) * 4);
+	cr_assert_eq(e.s_bytes, 2ull * 16 * 64 * 4);
+	model_release(&m);
+}
+
+Test(gguf, generic_swa_pattern_and_mtp_block_skipped)
+{
+	struct model m;
+	struct estimate e;
+	gg_generic("generic-swa-mtp.gguf", &m, &e, 8192);
+	cr_assert_eq(m.arch.n_layer, 2, "block_count 3 minus 1 MTP block");
+	cr_assert_eq(m.arch.layer_kind[0], LK_ATTN_SWA);
+	cr_assert_eq(m.arch.layer_kind[1], LK_ATTN_FULL);
+	cr_assert_eq(m.arch.n_swa, 128);
+	for (size_t i = 0; i < m.tensors.n; i++)
+		cr_assert(strncmp(m.tensors.v[i].name, "blk.2.", 6) != 0,
+		          "%s: llama.cpp skips MTP tensors", m.tensors.v[i].name);
+	cr_assert_eq(m.tensors.n, 12 + 9, "blocks 0 and 1 and the globals");
+	/* SWA cells: pad256(128 + 512) = 768; full: 8192; 2 KV heads x 8 */
+	cr_assert_eq(e.kv_cells_swa, 768);
+	cr_assert_eq(e.k_bytes + e.v_bytes, 2ull * 8192 * 16 * 2);
+	cr_assert_eq(e.swa_k_bytes + e.swa_v_bytes, 2ull * 768 * 16 * 2);
+	model_release(&m);
+}
+
+Test(gguf, generic_shortconv_state)
+{
+	struct model m;
+	struct estimate e;
+	gg_generic("generic-shortconv.gguf", &m, &e, 4096);
+	cr_assert_eq(m.arch.rec_kind, RK_SHORTCONV);
+	cr_assert_eq(e.rs_layers, 1);
+	cr_assert_eq(e.r_bytes, 32ull * 2 * 4, "n_embd x (L - 1), f32");
+	cr_assert_eq(e.s_bytes, 0);
+	model_release(&m);
+}
+
+Test(gguf, generic_names_missing_ssm_keys)
+{
+	gg_expect_arch_error("generic-no-ssm.gguf", "architecture 'ssm9' has no engine layout",
+	                     "ssm9.ssm.conv_kernel", "ssm9.ssm.inner_size", NULL);
 }

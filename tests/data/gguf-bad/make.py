@@ -213,6 +213,44 @@ FILES = {
         kv('gemma3.attention.sliding_window_pattern', ARR, (BOOL, [1, 0, 1])),
         kv('tokenizer.ggml.tokens', ARR, (STR, ['<s>', 'a', 'b', 'c', 'd'])),
     ], b'', 12, 0),
+    # architectures without an engine layout: the standard keys only
+    'generic-hybrid.gguf': gguf([
+        kv('general.architecture', STR, 'hyb9'),
+        kv('hyb9.block_count', U32, 4), kv('hyb9.context_length', U32, 4096),
+        kv('hyb9.embedding_length', U32, 32), kv('hyb9.feed_forward_length', U32, 64),
+        kv('hyb9.attention.head_count', U32, 4),
+        kv('hyb9.attention.head_count_kv', ARR, (U32, [0, 2, 0, 2])),
+        kv('hyb9.attention.key_length', U32, 16), kv('hyb9.attention.value_length', U32, 8),
+        kv('hyb9.ssm.conv_kernel', U32, 4), kv('hyb9.ssm.state_size', U32, 16),
+        kv('hyb9.ssm.inner_size', U32, 64), kv('hyb9.ssm.group_count', U32, 2),
+        kv('hyb9.ssm.time_step_rank', U32, 8), kv('hyb9.vocab_size', U32, 64),
+    ], b'', 15, 0),
+    'generic-swa-mtp.gguf': pad(gguf([
+        kv('general.architecture', STR, 'swa9'),
+        kv('swa9.block_count', U32, 3), kv('swa9.nextn_predict_layers', U32, 1),
+        kv('swa9.context_length', U32, 4096), kv('swa9.embedding_length', U32, E),
+        kv('swa9.attention.head_count', U32, H), kv('swa9.attention.head_count_kv', U32, HKV),
+        kv('swa9.attention.sliding_window', U32, 128),
+        kv('swa9.attention.sliding_window_pattern', ARR, (BOOL, [1, 0, 0])),
+        kv('swa9.vocab_size', U32, V),
+    ], tensors(LLAMA_TENSORS + [(n.replace('blk.0.', 'blk.%d.' % il), ne, t)
+                                for il in (1, 2) for n, ne, t in LLAMA_TENSORS
+                                if n.startswith('blk.0.')]),
+        10, len(LLAMA_TENSORS) + 18)),
+    'generic-shortconv.gguf': gguf([
+        kv('general.architecture', STR, 'conv9'),
+        kv('conv9.block_count', U32, 2), kv('conv9.context_length', U32, 4096),
+        kv('conv9.embedding_length', U32, 32), kv('conv9.feed_forward_length', U32, 64),
+        kv('conv9.attention.head_count', U32, 4),
+        kv('conv9.attention.head_count_kv', ARR, (U32, [0, 2])),
+        kv('conv9.shortconv.l_cache', U32, 3), kv('conv9.vocab_size', U32, 64),
+    ], b'', 9, 0),
+    'generic-no-ssm.gguf': gguf([
+        kv('general.architecture', STR, 'ssm9'),
+        kv('ssm9.block_count', U32, 2), kv('ssm9.context_length', U32, 4096),
+        kv('ssm9.embedding_length', U32, 32), kv('ssm9.attention.head_count', U32, 4),
+        kv('ssm9.ssm.state_size', U32, 16), kv('ssm9.vocab_size', U32, 64),
+    ], b'', 7, 0),
 }
 
 # A split model in two parts, and one whose second part is missing.
