@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "estimate.h"
+#include "fields.h"
 #include "hardware.h"
 #include "launch.h"
 #include "layout.h"
@@ -89,7 +90,15 @@ struct slider_def {
 	/* False when the slider means nothing for the configuration (the
 	 * offload amount with everything on the GPU); NULL: always on. */
 	bool (*enabled)(const struct session *s);
+	/* The settings field (fields.h) exact entry parses through, when
+	 * set_text is NULL: the same grammar, range and message as the
+	 * command line and session files. */
+	const char *field;
 };
+
+/* The exact-entry prompt of slider d, with the accepted range of its
+ * field when it has one: "concurrent sequences (1 to 4096)". */
+const char *session_slider_prompt(const struct slider_def *d, char *buf, size_t n);
 
 /* The slider table, indexed by enum slider_id. */
 extern const struct slider_def slider_table[SL_COUNT];
@@ -362,6 +371,27 @@ bool session_save(const struct session *s, const char *name, char *err, size_t e
  * *c is untouched and err names the file, key and value. */
 bool session_load(const struct session *s, const char *name, struct config *c, char *err,
                   size_t errlen);
+
+/* The options a configuration stands for (model id, settings, one device
+ * type and count), with every other field at its default: what session
+ * files and the sliders' text entry parse into through the field table.
+ * o borrows the catalog's id strings. */
+void session_options_from_config(const struct session *s, const struct config *c,
+                                 struct cli_options *o);
+
+/* Resolve options back into a configuration: the model id against the
+ * catalog, the device id against the device list.  On failure *c is
+ * untouched and err names the key and value ("gpu: no hardware profile
+ * 'x'"). */
+bool session_config_from_options(const struct session *s, const struct cli_options *o,
+                                 struct config *c, char *err, size_t errlen);
+
+/* Parse text into the live configuration through settings field `name`
+ * (fields.h), as the sliders' text entry does.  On failure the live
+ * configuration is unchanged and err reads "NAME: reason", the same
+ * reason the command line and session files give. */
+bool session_set_field(struct session *s, const char *name, const char *text, char *err,
+                       size_t errlen);
 
 /* Names of the saved sessions in DIR, sorted; returns the count. */
 size_t session_list_saved(const char *dir, char (*names)[SESSION_TEXT_MAX], size_t max);

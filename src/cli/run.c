@@ -268,7 +268,7 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	}
 	struct solve_result sol;
 	struct estimate est;
-	uint32_t count = o->gpu_count;
+	uint32_t count = o->n_gpu_groups ? o->gpu_group_count[0] : 1;
 	if (o->solve >= 0) {
 		if (!plan_solve(&src.model, &settings, gpu, count, (enum solve_what)o->solve,
 		                &sol)) {

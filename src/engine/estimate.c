@@ -360,17 +360,19 @@ uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, 
 bool estimate_check(const struct model *m, const struct settings *s, char *err, size_t errlen)
 {
 	const struct ftype_info *fi = ftype_get(s->ftype);
-	if (s->ctx_tokens == 0 || s->ctx_tokens > (1ull << 32)) {
-		snprintf(err, errlen, "context: %llu tokens is outside 1..4294967296",
-		         (unsigned long long)s->ctx_tokens);
+	if (s->ctx_tokens == 0 || s->ctx_tokens > SETTINGS_CTX_MAX) {
+		snprintf(err, errlen, "context: %llu tokens is outside 1..%llu",
+		         (unsigned long long)s->ctx_tokens, (unsigned long long)SETTINGS_CTX_MAX);
 		return false;
 	}
-	if (s->n_seq == 0 || s->n_seq > 4096) {
-		snprintf(err, errlen, "batch: %u sequences is outside 1..4096", s->n_seq);
+	if (s->n_seq == 0 || s->n_seq > SETTINGS_SEQ_MAX) {
+		snprintf(err, errlen, "batch: %u sequences is outside 1..%u", s->n_seq,
+		         SETTINGS_SEQ_MAX);
 		return false;
 	}
-	if (s->n_ubatch == 0 || s->n_ubatch > 65536) {
-		snprintf(err, errlen, "ubatch: %u is outside 1..65536", s->n_ubatch);
+	if (s->n_ubatch == 0 || s->n_ubatch > SETTINGS_UBATCH_MAX) {
+		snprintf(err, errlen, "ubatch: %u is outside 1..%u", s->n_ubatch,
+		         SETTINGS_UBATCH_MAX);
 		return false;
 	}
 	if (fi->engine == FT_LLAMACPP &&

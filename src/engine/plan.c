@@ -208,9 +208,9 @@ bool plan_solve(const struct model *m, const struct settings *s, const struct de
 	}
 	case SOLVE_BATCH:
 		lo = 1;
-		hi = 4096;
-		if (q.ctx_per_seq * 4096 > (1ull << 32))
-			hi = (int64_t)((1ull << 32) / q.ctx_per_seq);
+		hi = SETTINGS_SEQ_MAX;
+		if (q.ctx_per_seq * SETTINGS_SEQ_MAX > SETTINGS_CTX_MAX)
+			hi = (int64_t)(SETTINGS_CTX_MAX / q.ctx_per_seq);
 		if (hi < 1)
 			hi = 1;
 		k = largest_fitting(&q, lo, hi);

@@ -587,10 +587,12 @@ static unsigned prompt_submit(struct session *s)
 		return REACT_REDRAW;
 	}
 	const struct slider_def *d = &slider_table[s->slider];
-	if (!d->set_text || !s->prompt[0])
+	if ((!d->set_text && !d->field) || !s->prompt[0])
 		return REACT_REDRAW;
 	struct config before = s->cur;
-	if (!d->set_text(s, s->prompt, err, sizeof(err))) {
+	bool ok = d->set_text ? d->set_text(s, s->prompt, err, sizeof(err))
+	                      : session_set_field(s, d->field, s->prompt, err, sizeof(err));
+	if (!ok) {
 		s->cur = before;
 		session_status(s, STATUS_ERROR, "%s", err);
 		return REACT_REDRAW;

@@ -1,18 +1,22 @@
 /*
  * session_file.c - named sessions saved in the XDG config directory.
  *
- * A session file is a small INI file, one [session] section:
+ * A session file is a small INI file, one [session] section with one key
+ * per row of the settings-field table that has a session key (fields.h),
+ * each value written by that row's format function and read back by its
+ * parse function:
  *
- *   model = "qwen3-8b"        quant = "Q4_K_M"      context = 8192
- *   batch = 1                 kv_type = "f16"       offload = "n-cpu-moe=12"
- *   ubatch = 512              flash_attn = on       kv_unified = no
- *   swa_full = no             gpu = "rtx-4090"      gpu_count = 2
- *   gpu_util = 0.900          (vLLM budget share)
+ *   model = qwen3-8b          quant = Q4_K_M        context = 8192
+ *   batch = 1                 kv_type = f16         offload = n-cpu-moe=12
+ *   gpu = rtx-4090x2          gpu_count = 2         ubatch = 512
+ *   flash_attn = on           kv_unified = no       swa_full = no
+ *   gpu_util = 0.9            (vLLM budget share)
  *
- * (one key per line).  It is written to a temporary file in the same
- * directory, flushed to disk, then renamed over the old one, so a crash or
- * a full disk never leaves a half-written session.
+ * (one key per line; values other than plain words are quoted).  It is written to a temporary file
+ * in the same directory, flushed to disk, then renamed over the old one, so a crash or a full disk
+ * never leaves a half-written session.
  */
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +30,7 @@
 #include <unistd.h>
 
 #include "format.h"
+#include "fields.h"
 #include "files.h"
 #include "session.h"
 
@@ -51,10 +56,73 @@ bool session_name_valid(const char *name)
 	return true;
 }
 
+void session_options_from_config(const struct session *s, const struct config *c,
+                                 struct cli_options *o)
+{
+	options_default(o);
+	o->model = s->cat->v[c->model].meta.id;
+	o->settings = c->set;
+	o->quant_given = !c->set.file_types;
+	o->n_gpu_groups = 1;
+	snprintf(o->gpu_group_id[0], sizeof(o->gpu_group_id[0]), "%s", s->devs->v[c->gpu].id);
+	o->gpu_group_count[0] = c->gpu_count;
+}
+
+bool session_config_from_options(const struct session *s, const struct cli_options *o,
+                                 struct config *c, char *err, size_t errlen)
+{
+	struct config t = *c;
+	const struct catalog_model *cm = catalog_find(s->cat, o->model);
+	if (!cm) {
+		snprintf(err, errlen, "model: no model profile '%s'", o->model);
+		return false;
+	}
+	t.model = (size_t)(cm - s->cat->v);
+	t.set = o->settings;
+	if (o->n_gpu_groups > 1) {
+		snprintf(err, errlen, "gpu: a mixed device set is not supported in a session");
+		return false;
+	}
+	if (o->n_gpu_groups == 1) {
+		const struct device *dev = device_find(s->devs, o->gpu_group_id[0]);
+		if (!dev) {
+			snprintf(err, errlen, "gpu: no hardware profile '%s'", o->gpu_group_id[0]);
+			return false;
+		}
+		t.gpu = (size_t)(dev - s->devs->v);
+		t.gpu_count = o->gpu_group_count[0];
+	}
+	*c = t;
+	return true;
+}
+
+bool session_set_field(struct session *s, const char *name, const char *text, char *err,
+                       size_t errlen)
+{
+	const struct field *f = field_find(name);
+	assert(f && "session_set_field: no such field");
+	struct cli_options o;
+	char why[256];
+	session_options_from_config(s, &s->cur, &o);
+	if (!field_parse(f, text, &o, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: %s", field_name(f), why);
+		return false;
+	}
+	return session_config_from_options(s, &o, &s->cur, err, errlen);
+}
+
 /* A value may go between double quotes in the file. */
 static bool quotable(const char *v)
 {
 	return !strpbrk(v, "\"\n\r\\");
+}
+
+/* A value iniparser reads back as it is, without quotes. */
+static bool plain_word(const char *v)
+{
+	return *v &&
+	       strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+	           strlen(v);
 }
 
 bool session_save(const struct session *s, const char *name, char *err, size_t errlen)
@@ -64,17 +132,20 @@ bool session_save(const struct session *s, const char *name, char *err, size_t e
 		         "save: '%s' is not a session name (letters, digits, '.', '_', '-')", name);
 		return false;
 	}
-	const struct config *c = &s->cur;
-	const struct model_meta *meta = &s->cat->v[c->model].meta;
-	const struct device *d = &s->devs->v[c->gpu];
-	if (!quotable(meta->id) || !quotable(d->id)) {
-		snprintf(err, errlen, "save: model or device id has a quote or newline");
-		return false;
+	struct cli_options o;
+	session_options_from_config(s, &s->cur, &o);
+	for (const struct field *fd = field_table; fd->parse; fd++) {
+		char v[256];
+		if (fd->key && field_format(fd, &o, v, sizeof(v)) && !quotable(v)) {
+			snprintf(err, errlen, "save: the %s '%s' has a quote or newline", fd->key,
+			         v);
+			return false;
+		}
 	}
 	if (!files_make_dirs(s->sessions_dir, err, errlen))
 		return false;
 
-	char path[600], off[64];
+	char path[600];
 	snprintf(path, sizeof(path), "%s/%s.ini", s->sessions_dir, name);
 	char *text = NULL;
 	size_t len = 0;
@@ -83,25 +154,16 @@ bool session_save(const struct session *s, const char *name, char *err, size_t e
 		snprintf(err, errlen, "save: out of memory");
 		return false;
 	}
-	const struct settings *st = &c->set;
 	fprintf(f, "; vramcalc session '%s'\n[session]\n", name);
-	fprintf(f, "model = \"%s\"\n", meta->id);
-	fprintf(f, "quant = \"%s\"\n", st->file_types ? "file" : ftype_get(st->ftype)->name);
-	fprintf(f, "context = %llu\n", (unsigned long long)st->ctx_tokens);
-	fprintf(f, "batch = %u\n", st->n_seq);
-	if (st->kv_k == st->kv_v)
-		fprintf(f, "kv_type = \"%s\"\n", kvtype_get(st->kv_k)->name);
-	else
-		fprintf(f, "kv_type = \"%s,%s\"\n", kvtype_get(st->kv_k)->name,
-		        kvtype_get(st->kv_v)->name);
-	fprintf(f, "offload = \"%s\"\n", offload_label(st, true, off, sizeof(off)));
-	fprintf(f, "ubatch = %u\n", st->n_ubatch);
-	fprintf(f, "flash_attn = %s\n", st->flash_attn ? "on" : "off");
-	fprintf(f, "kv_unified = %s\n", st->kv_unified ? "yes" : "no");
-	fprintf(f, "swa_full = %s\n", st->swa_full ? "yes" : "no");
-	fprintf(f, "gpu_util = %.3f\n", st->gpu_util);
-	fprintf(f, "gpu = \"%s\"\n", d->id);
-	fprintf(f, "gpu_count = %u\n", c->gpu_count);
+	for (const struct field *fd = field_table; fd->parse; fd++) {
+		char v[256];
+		if (!fd->key || !field_format(fd, &o, v, sizeof(v)))
+			continue;
+		if (plain_word(v))
+			fprintf(f, "%s = %s\n", fd->key, v);
+		else
+			fprintf(f, "%s = \"%s\"\n", fd->key, v);
+	}
 	bool ok = !ferror(f);
 	if (fclose(f) != 0 || !ok || !text) {
 		snprintf(err, errlen, "save: out of memory");
@@ -125,49 +187,6 @@ static int capture_error(const char *fmt, ...)
 	while (n && load_error[n - 1] == '\n')
 		load_error[--n] = '\0';
 	return 0;
-}
-
-static bool parse_bool(const char *v, bool *out)
-{
-	if (!strcasecmp(v, "on") || !strcasecmp(v, "yes") || !strcasecmp(v, "true") ||
-	    !strcmp(v, "1"))
-		*out = true;
-	else if (!strcasecmp(v, "off") || !strcasecmp(v, "no") || !strcasecmp(v, "false") ||
-	         !strcmp(v, "0"))
-		*out = false;
-	else
-		return false;
-	return true;
-}
-
-static bool parse_offload(const char *v, struct settings *st)
-{
-	const char *eq = strchr(v, '=');
-	size_t len = eq ? (size_t)(eq - v) : strlen(v);
-	for (int m = 0; m < OFFLOAD_COUNT; m++) {
-		const char *name = offload_mode_name((enum offload_mode)m);
-		if (strlen(name) != len || strncmp(name, v, len))
-			continue;
-		bool needs =
-		    m == OFFLOAD_N_CPU_MOE || m == OFFLOAD_NGL || m == OFFLOAD_EXPERT_FRACTION;
-		if (needs != (eq != NULL))
-			return false;
-		st->offload = (enum offload_mode)m;
-		if (m == OFFLOAD_EXPERT_FRACTION) {
-			char *end;
-			double f = strtod(eq + 1, &end);
-			if (end == eq + 1 || *end || !(f >= 0.0 && f <= 1.0))
-				return false;
-			st->expert_gpu_share = f;
-		} else if (needs) {
-			uint64_t n;
-			if (!parse_count(eq + 1, 100000, &n))
-				return false;
-			st->offload_layers = (uint32_t)n;
-		}
-		return true;
-	}
-	return false;
 }
 
 bool session_load(const struct session *s, const char *name, struct config *out, char *err,
@@ -197,84 +216,39 @@ bool session_load(const struct session *s, const char *name, struct config *out,
 		return false;
 	}
 
+	/* Keys the file leaves out keep the live configuration's values. */
+	struct cli_options o;
 	struct config c = s->cur;
-	bool ok = false;
-	const char *key = NULL, *v = NULL;
-	uint64_t n = 0;
-#define GET(k) (key = (k), v = iniparser_getstring(d, "session:" k, NULL))
-#define BAD(...)                                                                                   \
-	do {                                                                                       \
-		snprintf(err, errlen, "%s: [session] %s: " __VA_ARGS__);                           \
-		goto out;                                                                          \
-	} while (0)
-
-	if (!GET("model"))
-		BAD("%s", path, key, "missing");
-	const struct catalog_model *cm = catalog_find(s->cat, v);
-	if (!cm)
-		BAD("no model profile '%s'", path, key, v);
-	c.model = (size_t)(cm - s->cat->v);
-	if (GET("quant")) {
-		if (!strcasecmp(v, "file"))
-			c.set.file_types = true;
-		else if (ftype_find(v, &c.set.ftype))
-			c.set.file_types = false;
-		else
-			BAD("unknown quantization '%s'", path, key, v);
-	}
-	if (GET("context") && (!parse_count(v, 1ull << 32, &n) || n == 0))
-		BAD("'%s' is not a context length", path, key, v);
-	if (v)
-		c.set.ctx_tokens = n;
-	if (GET("batch") && (!parse_count(v, 4096, &n) || n == 0))
-		BAD("'%s' is not a number of sequences from 1 to 4096", path, key, v);
-	if (v)
-		c.set.n_seq = (uint32_t)n;
-	if (GET("ubatch") && (!parse_count(v, 65536, &n) || n == 0))
-		BAD("'%s' is not a batch size from 1 to 65536", path, key, v);
-	if (v)
-		c.set.n_ubatch = (uint32_t)n;
-	if (GET("kv_type")) {
-		char k[16], w[16];
-		const char *comma = strchr(v, ',');
-		snprintf(k, sizeof(k), "%.*s", comma ? (int)(comma - v) : (int)strlen(v), v);
-		snprintf(w, sizeof(w), "%s", comma ? comma + 1 : v);
-		if (!kvtype_find(k, &c.set.kv_k) || !kvtype_find(w, &c.set.kv_v))
-			BAD("unknown KV cache type '%s'", path, key, v);
-	}
-	if (GET("offload") && !parse_offload(v, &c.set))
-		BAD("'%s' is not gpu, cpu-moe, n-cpu-moe=N, expert-share=F, ngl=N or cpu", path,
-		    key, v);
-	if (GET("flash_attn") && !parse_bool(v, &c.set.flash_attn))
-		BAD("'%s' is not on or off", path, key, v);
-	if (GET("kv_unified") && !parse_bool(v, &c.set.kv_unified))
-		BAD("'%s' is not yes or no", path, key, v);
-	if (GET("swa_full") && !parse_bool(v, &c.set.swa_full))
-		BAD("'%s' is not yes or no", path, key, v);
-	if (GET("gpu_util")) {
-		char *end;
-		double u = strtod(v, &end);
-		if (end == v || *end || !(u > 0.0 && u <= 1.0))
-			BAD("'%s' is not a share above 0 and at most 1", path, key, v);
-		c.set.gpu_util = u;
-	}
-	if (GET("gpu")) {
-		const struct device *dev = device_find(s->devs, v);
-		if (!dev)
-			BAD("no hardware profile '%s'", path, key, v);
-		c.gpu = (size_t)(dev - s->devs->v);
-	}
-	if (GET("gpu_count") && (!parse_count(v, HW_MAX_DEVICES, &n) || n == 0))
-		BAD("'%s' is not a device count from 1 to %d", path, key, v, HW_MAX_DEVICES);
-	if (v)
-		c.gpu_count = (uint32_t)n;
 	char why[256];
+	bool ok = false;
+	session_options_from_config(s, &s->cur, &o);
+	if (!iniparser_getstring(d, "session:model", NULL)) {
+		snprintf(err, errlen, "%s: [session] model: missing", path);
+		goto out;
+	}
+	for (const struct field *fd = field_table; fd->parse; fd++) {
+		char k[80];
+		if (!fd->key)
+			continue;
+		snprintf(k, sizeof(k), "session:%s", fd->key);
+		const char *v = iniparser_getstring(d, k, NULL);
+		if (v && !field_parse(fd, v, &o, why, sizeof(why))) {
+			snprintf(err, errlen, "%s: [session] %s: %s", path, fd->key, why);
+			goto out;
+		}
+	}
+	/* o borrows the dictionary's strings: resolve before freeing it */
+	if (!session_config_from_options(s, &o, &c, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: [session] %s", path, why);
+		goto out;
+	}
+	/* "as stored" means something only for the model read from a file */
+	if (c.set.file_types && c.model != s->file_model)
+		c.set.file_types = false;
 	if (!estimate_check(session_model(s, c.model), &c.set, why, sizeof(why))) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
 	}
-#undef GET
-#undef BAD
 	*out = c;
 	ok = true;
 out:

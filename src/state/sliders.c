@@ -132,19 +132,6 @@ static bool mode_allowed(const struct session *s, enum offload_mode m)
 	return moves_experts(m) ? is_moe(s) : true;
 }
 
-static int parse_number(const char *text, uint64_t lo, uint64_t hi, uint64_t *out, char *err,
-                        size_t errlen, const char *what)
-{
-	uint64_t v;
-	if (!parse_count(text, hi, &v) || v < lo) {
-		snprintf(err, errlen, "%s: '%s' is not a number from %llu to %llu", what, text,
-		         (unsigned long long)lo, (unsigned long long)hi);
-		return 0;
-	}
-	*out = v;
-	return 1;
-}
-
 /* ---- model ---- */
 
 static int model_rank(const struct session *s)
@@ -393,10 +380,9 @@ static void context_position(const struct session *s, int *pos, int *count)
 
 static bool context_set(struct session *s, const char *text, char *err, size_t errlen)
 {
-	uint64_t v;
-	if (!parse_number(text, 1, 1ull << 32, &v, err, errlen, "context"))
+	if (!session_set_field(s, "context", text, err, errlen))
 		return false;
-	s->cur.set.ctx_tokens = v;
+	uint64_t v = s->cur.set.ctx_tokens;
 	uint64_t max = cur_model(s)->arch.n_ctx_train;
 	if (max && v > max)
 		session_status(s, STATUS_WARN,
@@ -427,15 +413,6 @@ static void batch_position(const struct session *s, int *pos, int *count)
 {
 	*pos = list_pos(batch_steps, COUNT(batch_steps), s->cur.set.n_seq);
 	*count = (int)COUNT(batch_steps);
-}
-
-static bool batch_set(struct session *s, const char *text, char *err, size_t errlen)
-{
-	uint64_t v;
-	if (!parse_number(text, 1, 4096, &v, err, errlen, "batch"))
-		return false;
-	s->cur.set.n_seq = (uint32_t)v;
-	return true;
 }
 
 /* ---- KV cache type ---- */
@@ -640,29 +617,18 @@ static bool amount_set(struct session *s, const char *text, char *err, size_t er
 		         "offload: everything is on one side, there is no amount to set");
 		return false;
 	}
-	if (st->offload == OFFLOAD_EXPERT_FRACTION) {
-		char *end;
-		double v = strtod(text, &end);
-		bool pct = *end == '%';
-		if (pct)
-			end++;
-		if (end == text || *end || !(v >= 0.0))
-			goto bad_share;
-		if (pct || v > 1.0)
-			v /= 100.0;
-		if (!(v >= 0.0 && v <= 1.0))
-			goto bad_share;
-		st->expert_gpu_share = v;
-		return true;
-	bad_share:
-		snprintf(err, errlen, "offload: '%s' is not a share from 0 to 1 (or 0%% to 100%%)",
-		         text);
+	/* The amount is the part after '=' of the offload grammar. */
+	char spec[SESSION_TEXT_MAX + 16];
+	snprintf(spec, sizeof(spec), "%s=%s", offload_mode_name(st->offload), text);
+	struct config before = s->cur;
+	if (!session_set_field(s, "offload", spec, err, errlen))
+		return false;
+	if (st->offload != OFFLOAD_EXPERT_FRACTION && st->offload_layers > amount_max(s)) {
+		snprintf(err, errlen, "offload: '%s' is more than the model's %u layers%s", text,
+		         amount_max(s), st->offload == OFFLOAD_NGL ? " + output" : "");
+		s->cur = before;
 		return false;
 	}
-	uint64_t v;
-	if (!parse_number(text, 0, amount_max(s), &v, err, errlen, "offload layers"))
-		return false;
-	st->offload_layers = (uint32_t)v;
 	return true;
 }
 
@@ -743,15 +709,6 @@ static void count_position(const struct session *s, int *pos, int *count)
 	*pos = s->cur.gpu_count >= 8 ? 7 : (int)s->cur.gpu_count - 1;
 }
 
-static bool count_set(struct session *s, const char *text, char *err, size_t errlen)
-{
-	uint64_t v;
-	if (!parse_number(text, 1, HW_MAX_DEVICES, &v, err, errlen, "GPU count"))
-		return false;
-	s->cur.gpu_count = (uint32_t)v;
-	return true;
-}
-
 /* ---- vLLM's GPU memory utilization ---- */
 
 static bool util_enabled(const struct session *s)
@@ -784,26 +741,6 @@ static void util_position(const struct session *s, int *pos, int *count)
 	long k = lround(s->cur.set.gpu_util * 20.0);
 	*pos = (int)(k < 1 ? 0 : k > 20 ? 19 : k - 1);
 	*count = util_enabled(s) ? 20 : 0;
-}
-
-static bool util_set(struct session *s, const char *text, char *err, size_t errlen)
-{
-	char *end;
-	double v = strtod(text, &end);
-	bool pct = *end == '%';
-	if (pct)
-		end++;
-	/* "85" reads as 85 %; "1.5" is neither a share nor a whole percentage */
-	if (end != text && !*end && (pct || (v > 1.0 && v == floor(v))))
-		v /= 100.0;
-	if (end == text || *end || !(v > 0.0 && v <= 1.0)) {
-		snprintf(err, errlen,
-		         "gpu util: '%s' is not a share above 0 and at most 1 (or up to 100%%)",
-		         text);
-		return false;
-	}
-	s->cur.set.gpu_util = v;
-	return true;
 }
 
 /* ---- flash attention ---- */
@@ -854,13 +791,15 @@ static void ubatch_position(const struct session *s, int *pos, int *count)
 	*count = (int)COUNT(ubatch_steps);
 }
 
-static bool ubatch_set(struct session *s, const char *text, char *err, size_t errlen)
+const char *session_slider_prompt(const struct slider_def *d, char *buf, size_t n)
 {
-	uint64_t v;
-	if (!parse_number(text, 1, 65536, &v, err, errlen, "ubatch"))
-		return false;
-	s->cur.set.n_ubatch = (uint32_t)v;
-	return true;
+	const struct field *f = d->field ? field_find(d->field) : NULL;
+	if (f && f->kind == FIELD_COUNT)
+		snprintf(buf, n, "%s (%llu to %llu)", d->prompt, (unsigned long long)f->min,
+		         (unsigned long long)f->max);
+	else
+		snprintf(buf, n, "%s", d->prompt ? d->prompt : "value");
+	return buf;
 }
 
 const struct slider_def slider_table[SL_COUNT] = {
@@ -876,11 +815,11 @@ const struct slider_def slider_table[SL_COUNT] = {
     [SL_CONTEXT] = {SL_CONTEXT, "context", "+/- x4, Enter types",
                     "tokens, up to the model's native maximum; Enter or a digit types one (32k)",
                     "context tokens (e.g. 32768, 32k, 1M)", EDIT_NUMBER, context_step,
-                    context_format, context_position, context_set, NULL},
+                    context_format, context_position, context_set, NULL, "context"},
     [SL_BATCH] = {SL_BATCH, "batch", "+/- x4, Enter types",
                   "concurrent sequences (llama.cpp -np), each with its share of the context",
-                  "concurrent sequences (1 to 4096)", EDIT_NUMBER, batch_step, batch_format,
-                  batch_position, batch_set, NULL},
+                  "concurrent sequences", EDIT_NUMBER, batch_step, batch_format, batch_position,
+                  NULL, NULL, "batch"},
     [SL_KV] = {SL_KV, "KV cache", "h/l step",
                "KV cache element type for K and V (quantized V needs flash attention)", NULL,
                EDIT_NONE, kv_step, kv_format, kv_position, NULL, NULL},
@@ -891,23 +830,24 @@ const struct slider_def slider_table[SL_COUNT] = {
                            "layers whose experts are in RAM, the share of experts kept on the "
                            "GPU, or layers on the GPU",
                            "layers, or expert share on the GPU (0.25 or 25%)", EDIT_NUMBER,
-                           amount_step, amount_format, amount_position, amount_set, amount_enabled},
+                           amount_step, amount_format, amount_position, amount_set, amount_enabled,
+                           "offload"},
     [SL_GPU] = {SL_GPU, "GPU", "h/l step, Enter pick",
                 "device type to fit on, by memory; Enter opens the hardware picker", NULL,
                 EDIT_PICK_GPU, gpu_step, gpu_format, gpu_position, NULL, NULL},
     [SL_GPU_COUNT] = {SL_GPU_COUNT, "  count", "h/l 1, +/- x2, Enter",
                       "devices to split over: llama.cpp layer split, vLLM tensor parallelism",
-                      "number of devices (1 to 64)", EDIT_NUMBER, count_step, count_format,
-                      count_position, count_set, NULL},
+                      "number of devices", EDIT_NUMBER, count_step, count_format, count_position,
+                      NULL, NULL, "gpu_count"},
     [SL_GPU_UTIL] = {SL_GPU_UTIL, "  util", "h/l 5%, +/- 10%, Enter",
                      "vLLM's --gpu-memory-utilization: the share of each GPU it may use",
                      "share of each GPU vLLM may use (0.9 or 90%)", EDIT_NUMBER, util_step,
-                     util_format, util_position, util_set, util_enabled},
+                     util_format, util_position, NULL, util_enabled, "gpu-util"},
     [SL_FLASH] = {SL_FLASH, "flash att", "h off, l on, Enter",
                   "flash attention (smaller compute buffer; needed by quantized V)", NULL,
                   EDIT_TOGGLE, flash_step, flash_format, flash_position, NULL, NULL},
     [SL_UBATCH] = {SL_UBATCH, "ubatch", "h/l x2, Enter types",
                    "physical batch in tokens (llama.cpp -ub): sets the compute buffer",
-                   "ubatch tokens (1 to 65536)", EDIT_NUMBER, ubatch_step, ubatch_format,
-                   ubatch_position, ubatch_set, NULL},
+                   "ubatch tokens", EDIT_NUMBER, ubatch_step, ubatch_format, ubatch_position, NULL,
+                   NULL, "ubatch"},
 };

@@ -993,10 +993,12 @@ static void draw_popup(struct ui *u, const struct session *s, WINDOW *w)
 	werase(w);
 	wattrset(w, ui_attr(u, R_NORMAL));
 	box(w, 0, 0);
-	char a[32], b[32];
+	char a[32], b[32], pr[160];
 	if (s->modal == MODAL_PROMPT) {
-		const char *what = s->prompt_kind == PROMPT_SAVE ? "save session as (name)"
-		                                                 : slider_table[s->slider].prompt;
+		const char *what =
+		    s->prompt_kind == PROMPT_SAVE
+		        ? "save session as (name)"
+		        : session_slider_prompt(&slider_table[s->slider], pr, sizeof(pr));
 		putf(u, w, 0, 2, wd - 4, R_HEADER, " %s ", what ? what : "value");
 		putf(u, w, 2, 2, wd - 4, R_VALUE, "> %s_", s->prompt);
 		if (s->prompt_kind == PROMPT_SAVE)

@@ -59,11 +59,11 @@ static bool load_all(const struct cli_options *o, struct loaded *L, char *err, s
 	if (!catalog_load(&dirs, &L->cat, &L->warn, err, errlen))
 		return false;
 
-	const char *gid = o->gpu_id ? o->gpu_id : DEFAULT_GPU;
+	const char *gid = o->n_gpu_groups ? o->gpu_group_id[0] : DEFAULT_GPU;
 	const struct device *d = device_find(&L->devs, gid);
-	if (!d && o->gpu_id) {
+	if (!d && o->n_gpu_groups) {
 		snprintf(err, errlen, "--gpu: unknown device '%s' (see vramcalc --list hardware)",
-		         o->gpu_id);
+		         gid);
 		return false;
 	}
 	L->gpu = d ? (size_t)(d - L->devs.v) : 0;
@@ -108,8 +108,9 @@ static bool load_all(const struct cli_options *o, struct loaded *L, char *err, s
 	}
 
 	enum source_kind src_kind = src.kind;
-	bool ok = session_init(&L->s, &L->cat, &L->devs, L->model, &set, L->gpu, o->gpu_count,
-	                       cm ? NULL : &src.model, err, errlen);
+	bool ok = session_init(&L->s, &L->cat, &L->devs, L->model, &set, L->gpu,
+	                       o->n_gpu_groups ? o->gpu_group_count[0] : 1, cm ? NULL : &src.model,
+	                       err, errlen);
 	source_release(&src);
 	if (!ok)
 		return false;

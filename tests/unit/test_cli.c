@@ -47,8 +47,9 @@ Test(cli, sizes_and_defaults)
 	cr_expect_eq(o.settings.kv_v, KV_Q8_0);
 	cr_expect_eq(o.settings.offload, OFFLOAD_N_CPU_MOE);
 	cr_expect_eq(o.settings.offload_layers, 12);
-	cr_expect_str_eq(o.gpu_id, "h200-sxm");
-	cr_expect_eq(o.gpu_count, 8);
+	cr_expect_eq(o.n_gpu_groups, 1);
+	cr_expect_str_eq(o.gpu_group_id[0], "h200-sxm");
+	cr_expect_eq(o.gpu_group_count[0], 8);
 	cr_expect(o.json);
 	cr_expect_not(o.tui, "--json never opens the TUI");
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "keys.h"
 #include "session.h"
 
@@ -319,7 +320,7 @@ Test(session, gpu_util_is_a_slider_of_the_vllm_engine_only)
 	type_text("1.5");
 	PRESS(KEYC_ENTER);
 	cr_assert_float_eq(S.cur.set.gpu_util, 0.72, 1e-12, "1.5 is refused");
-	cr_assert(strstr(S.status, "gpu util"), "%s", S.status);
+	cr_assert(strstr(S.status, "gpu-util") && strstr(S.status, "1.5"), "%s", S.status);
 	PRESS('+', '+', '+');
 	cr_assert_float_eq(S.cur.set.gpu_util, 1.0, 1e-12, "at most the whole device");
 	slider_table[SL_GPU_UTIL].format(&S, v, sizeof(v));
@@ -922,6 +923,71 @@ Test(ui_tables, every_slider_row_is_complete)
 		cr_assert_eq((int)d->id, i);
 		cr_assert(d->label && d->hint && d->help && d->step && d->format && d->position);
 		if (d->edit == EDIT_NUMBER)
-			cr_assert(d->set_text && d->prompt, "%s", d->label);
+			cr_assert((d->set_text || d->field) && d->prompt, "%s", d->label);
+		if (d->field)
+			cr_assert_not_null(field_find(d->field), "%s: no field '%s'", d->label,
+			                   d->field);
+	}
+}
+
+/* One bad value, three front ends: the command line, a session file and
+ * the slider's text entry give the same reason, each after its own
+ * "where" (the option, the file and key, the field). */
+Test(session, the_same_bad_value_gets_the_same_message_everywhere)
+{
+	static const struct {
+		const char *field;  /* the row */
+		int slider;         /* the slider whose text entry parses it */
+		const char *cli[2]; /* the command-line form */
+		const char *value;  /* the bad text, as typed in the file and the slider */
+	} cases[] = {
+	    {"context", SL_CONTEXT, {"-c", "4294967297"}, "4294967297"},
+	    {"batch", SL_BATCH, {"-b", "5000"}, "5000"},
+	    {"batch", SL_BATCH, {"-b", "0"}, "0"},
+	    {"ubatch", SL_UBATCH, {"--ubatch", "65537"}, "65537"},
+	    {"gpu-util", SL_GPU_UTIL, {"--gpu-util", "1.5"}, "1.5"},
+	    {"gpu_count", SL_GPU_COUNT, {"-g", "rtx-4090x65"}, "65"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct field *f = field_find(cases[i].field);
+		cr_assert_not_null(f);
+		struct cli_options o;
+		char why[256], err[1024], want[1200];
+		options_default(&o);
+		o.n_gpu_groups = 1;
+		cr_assert_not(field_parse(f, cases[i].value, &o, why, sizeof(why)));
+		cr_assert(strstr(why, cases[i].value), "%s", why);
+
+		/* command line */
+		char *argv[] = {"vramcalc", (char *)cases[i].cli[0], (char *)cases[i].cli[1]};
+		cr_assert_not(cli_parse(3, argv, false, &o, err, sizeof(err)));
+		cr_expect(strstr(err, why), "command line: '%s' lacks '%s'", err, why);
+
+		/* session file */
+		char path[600];
+		snprintf(path, sizeof(path), "%s/bad.ini", S.sessions_dir);
+		cr_assert(session_save(&S, "bad", err, sizeof(err)), "%s", err);
+		FILE *fp = fopen(path, "w");
+		cr_assert_not_null(fp);
+		fprintf(fp, "[session]\nmodel = qwen3-8b\n%s = %s\n", f->key, cases[i].value);
+		fclose(fp);
+		struct config c;
+		cr_assert_not(session_load(&S, "bad", &c, err, sizeof(err)));
+		snprintf(want, sizeof(want), "%s: [session] %s: %s", path, f->key, why);
+		cr_expect_str_eq(err, want, "session file");
+
+		/* slider text entry (vLLM, so the utilization slider is on) */
+		if (cases[i].slider == SL_GPU_UTIL)
+			session_set_engine(&S, FT_VLLM);
+		S.slider = cases[i].slider;
+		struct config before = S.cur;
+		PRESS(KEYC_ENTER);
+		cr_assert_eq(S.modal, MODAL_PROMPT, "%s", cases[i].field);
+		PRESS(KEYC_CTRL_U);
+		type_text(cases[i].value);
+		PRESS(KEYC_ENTER);
+		snprintf(want, sizeof(want), "%s: %s", field_name(f), why);
+		cr_expect_str_eq(S.status, want, "slider");
+		cr_expect(config_equal(&S.cur, &before), "a refused value changes nothing");
 	}
 }

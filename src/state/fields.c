@@ -1,0 +1,786 @@
+/*
+ * fields.c - the settings-field table and the one parser of each grammar.
+ *
+ * HOW TO ADD A SETTING (command-line option and/or session-file key)
+ *
+ *   1. Add a member for it to struct cli_options (include/fields.h), with
+ *      its unit in the name and a comment.
+ *   2. Add one row to field_table below: flag, short flag, argument name,
+ *      session key (NULL: command line only), kind, range, the noun used
+ *      in messages, the default as typed, parse and format functions and
+ *      the help line.  A count, share or number reuses field_parse_count
+ *      or field_parse_share with the row's range (see the context and
+ *      gpu-util rows); a new grammar gets its own parse_* function here,
+ *      and nowhere else.
+ *   3. Document the option in man/vramcalc.1 with a .TP heading that
+ *      reads exactly like its --help column ("--margin SIZE"): the unit
+ *      test man_page_documents_every_field checks it, and make lint-man
+ *      checks --help against the man page.
+ *   That is all: --help, cli_parse, session files (when the row has a key)
+ *   and the round-trip and message tests pick the row up by themselves.
+ *   Then read the value where it is used (the request resolver), never
+ *   re-parse it.
+ *
+ * Messages: a parse function writes only the reason ("'0' is not a number
+ * of sequences from 1 to 4096"); the front end adds where the text came
+ * from ("--batch: ", "file.ini: [session] batch: ", "batch: "), so the same
+ * bad value reads the same everywhere.
+ */
+#include "fields.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "format.h"
+#include "hardware.h"
+#include "launch.h"
+#include "plan.h"
+#include "profile_save.h"
+
+#define WHY(...)                                                                                   \
+	do {                                                                                       \
+		snprintf(why, whylen, __VA_ARGS__);                                                \
+		return false;                                                                      \
+	} while (0)
+
+/* ---- shared grammars ---- */
+
+bool field_parse_count(const struct field *f, const char *text, uint64_t *out, char *why,
+                       size_t whylen)
+{
+	uint64_t v;
+	if (!text || !parse_count(text, f->max, &v) || v < f->min)
+		WHY("'%s' is not %s from %llu to %llu", text ? text : "", f->what,
+		    (unsigned long long)f->min, (unsigned long long)f->max);
+	*out = v;
+	return true;
+}
+
+/* "from 0 to 1", "above 0 and at most 1" */
+static void range_words(const struct field *f, char *buf, size_t n)
+{
+	char lo[32], hi[32];
+	field_format_double(lo, sizeof(lo), f->lo);
+	field_format_double(hi, sizeof(hi), f->hi);
+	if (f->lo_open)
+		snprintf(buf, n, "above %s and at most %s", lo, hi);
+	else
+		snprintf(buf, n, "from %s to %s", lo, hi);
+}
+
+static bool in_range(const struct field *f, double x)
+{
+	return (f->lo_open ? x > f->lo : x >= f->lo) && x <= f->hi;
+}
+
+/* A share: "0.9" or "90%"; a whole number above 1 reads as a percentage
+ * ("85" is 85 %) when the share cannot exceed 1. */
+bool field_parse_share(const struct field *f, const char *text, double *out, char *why,
+                       size_t whylen)
+{
+	char *end;
+	double x = text ? strtod(text, &end) : NAN;
+	bool ok = text && end != text && isfinite(x);
+	if (ok && *end == '%') {
+		end++;
+		x /= 100.0;
+	} else if (ok && f->hi <= 1.0 && x > 1.0 && x <= 100.0 && x == floor(x)) {
+		x /= 100.0;
+	}
+	if (!ok || *end || !in_range(f, x)) {
+		char r[96];
+		range_words(f, r, sizeof(r));
+		WHY("'%s' is not %s %s (0.25 or 25%%)", text ? text : "", f->what, r);
+	}
+	*out = x;
+	return true;
+}
+
+static bool parse_number(const struct field *f, const char *text, double *out, char *why,
+                         size_t whylen)
+{
+	char *end;
+	double x = text ? strtod(text, &end) : NAN;
+	if (!text || end == text || *end || !isfinite(x) || !in_range(f, x)) {
+		char r[96];
+		range_words(f, r, sizeof(r));
+		WHY("'%s' is not %s %s", text ? text : "", f->what, r);
+	}
+	*out = x;
+	return true;
+}
+
+const char *field_format_double(char *buf, size_t n, double x)
+{
+	for (int prec = 6; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, x);
+		if (strtod(buf, NULL) == x)
+			break;
+	}
+	return buf;
+}
+
+static bool parse_bool_word(const char *v, bool *out)
+{
+	if (!v || !strcasecmp(v, "on") || !strcasecmp(v, "yes") || !strcasecmp(v, "true") ||
+	    !strcmp(v, "1"))
+		*out = true;
+	else if (!strcasecmp(v, "off") || !strcasecmp(v, "no") || !strcasecmp(v, "false") ||
+	         !strcmp(v, "0"))
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
+/* ---- the offload grammar: gpu, cpu-moe, n-cpu-moe=N, expert-share=F,
+ * ngl=N, cpu ("=" or ":" before the amount) ---- */
+
+/* The amount of expert-share: a share of the experts kept on the GPU. */
+static const struct field expert_share_field = {
+    .kind = FIELD_SHARE, .lo = 0.0, .hi = 1.0, .what = "a share of experts on the GPU"};
+/* The amount of n-cpu-moe and ngl: a layer count (the model's depth is
+ * checked by estimate_check, which knows the model). */
+static const struct field layers_field = {
+    .kind = FIELD_COUNT, .min = 0, .max = SETTINGS_LAYERS_MAX, .what = "a layer count"};
+
+static bool parse_offload(const struct field *f, const char *v, struct cli_options *o, char *why,
+                          size_t whylen)
+{
+	(void)f;
+	const char *eq = v ? strpbrk(v, "=:") : NULL;
+	size_t len = !v ? 0 : eq ? (size_t)(eq - v) : strlen(v);
+	for (int m = 0; v && m < OFFLOAD_COUNT; m++) {
+		const char *name = offload_mode_name((enum offload_mode)m);
+		if (strlen(name) != len || strncmp(name, v, len))
+			continue;
+		bool layers = m == OFFLOAD_N_CPU_MOE || m == OFFLOAD_NGL;
+		bool share = m == OFFLOAD_EXPERT_FRACTION;
+		if (!layers && !share && eq)
+			WHY("'%s': %s takes no amount", v, name);
+		if ((layers || share) && !eq)
+			WHY("'%s' needs %s, as in %s=%s", v,
+			    layers ? "a layer count" : "a share from 0 to 1", name,
+			    layers ? "12" : "0.25");
+		struct settings *s = &o->settings;
+		char inner[200];
+		if (share) {
+			double x;
+			if (!field_parse_share(&expert_share_field, eq + 1, &x, inner,
+			                       sizeof(inner)))
+				WHY("'%s': %s", v, inner);
+			s->expert_gpu_share = x;
+		} else if (layers) {
+			uint64_t n;
+			if (!field_parse_count(&layers_field, eq + 1, &n, inner, sizeof(inner)))
+				WHY("'%s': %s", v, inner);
+			s->offload_layers = (uint32_t)n;
+		}
+		s->offload = (enum offload_mode)m;
+		return true;
+	}
+	WHY("unknown mode '%s' (gpu, cpu-moe, n-cpu-moe=N, expert-share=F, ngl=N, cpu)",
+	    v ? v : "");
+}
+
+static bool format_offload(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	const struct settings *s = &o->settings;
+	char x[40];
+	if (s->offload == OFFLOAD_EXPERT_FRACTION)
+		snprintf(buf, n, "%s=%s", offload_mode_name(s->offload),
+		         field_format_double(x, sizeof(x), s->expert_gpu_share));
+	else
+		offload_label(s, true, buf, n);
+	return true;
+}
+
+/* ---- K,V cache types: "q8_0" for both or "q8_0,f16" ---- */
+
+static bool parse_kv(const struct field *f, const char *v, struct cli_options *o, char *why,
+                     size_t whylen)
+{
+	(void)f;
+	char k[16], w[16];
+	const char *comma = v ? strchr(v, ',') : NULL;
+	if (!v)
+		v = "";
+	snprintf(k, sizeof(k), "%.*s", comma ? (int)(comma - v) : (int)strlen(v), v);
+	snprintf(w, sizeof(w), "%s", comma ? comma + 1 : v);
+	enum kvtype a = KV_F16, b = KV_F16;
+	const char *bad = !kvtype_find(k, &a) ? k : !kvtype_find(w, &b) ? w : NULL;
+	if (bad)
+		WHY("unknown KV cache type '%s' (f32, f16, bf16, q8_0, q5_1, q5_0, q4_1, q4_0, "
+		    "iq4_nl, fp8)",
+		    bad);
+	o->settings.kv_k = a;
+	o->settings.kv_v = b;
+	return true;
+}
+
+static bool format_kv(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	const struct settings *s = &o->settings;
+	if (s->kv_k == s->kv_v)
+		snprintf(buf, n, "%s", kvtype_get(s->kv_k)->name);
+	else
+		snprintf(buf, n, "%s,%s", kvtype_get(s->kv_k)->name, kvtype_get(s->kv_v)->name);
+	return true;
+}
+
+/* ---- devices: ID or IDxN, several joined by commas (a mixed set:
+ * rtx-4090,rtx-3090x2).  Device ids themselves may contain 'x'
+ * (rtx-4090): only an x followed by digits at the end is a count. ---- */
+
+static const struct field device_count_field = {
+    .kind = FIELD_COUNT, .min = 1, .max = HW_MAX_DEVICES, .what = "a device count"};
+
+static bool parse_gpu(const struct field *f, const char *v, struct cli_options *o, char *why,
+                      size_t whylen)
+{
+	(void)f;
+	struct cli_options t = *o;
+	uint32_t total = 0;
+	t.n_gpu_groups = 0;
+	if (!v || !*v)
+		WHY("no device (a hardware id, see vramcalc --list hardware)");
+	for (const char *p = v;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char item[CLI_GPU_ID_MAX + 8];
+		if (len >= sizeof(item))
+			WHY("device '%.*s' is too long", (int)len, p);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (t.n_gpu_groups == CLI_MAX_GPU_GROUPS)
+			WHY("more than %d device types in '%s'", CLI_MAX_GPU_GROUPS, v);
+		char *id = t.gpu_group_id[t.n_gpu_groups];
+		const char *x = strrchr(item, 'x');
+		uint64_t n = 1;
+		bool counted = x && x[1] && strspn(x + 1, "0123456789") == strlen(x + 1);
+		if (counted) {
+			char inner[200];
+			if (!field_parse_count(&device_count_field, x + 1, &n, inner,
+			                       sizeof(inner)))
+				WHY("'%s': %s", item, inner);
+			len = (size_t)(x - item);
+		}
+		if (len >= CLI_GPU_ID_MAX)
+			WHY("device '%s' is too long", item);
+		snprintf(id, CLI_GPU_ID_MAX, "%.*s", (int)len, item);
+		if (!*id)
+			WHY("empty device id in '%s'", v);
+		t.gpu_group_count[t.n_gpu_groups++] = (uint32_t)n;
+		total += (uint32_t)n;
+		if (total > HW_MAX_DEVICES)
+			WHY("more than %d devices in '%s'", HW_MAX_DEVICES, v);
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	*o = t;
+	return true;
+}
+
+static bool format_gpu(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int g = 0; g < o->n_gpu_groups && used < n; g++) {
+		int w =
+		    o->gpu_group_count[g] == 1
+		        ? snprintf(buf + used, n - used, "%s%s", g ? "," : "", o->gpu_group_id[g])
+		        : snprintf(buf + used, n - used, "%s%sx%u", g ? "," : "",
+		                   o->gpu_group_id[g], o->gpu_group_count[g]);
+		used += w > 0 ? (size_t)w : 0;
+	}
+	return o->n_gpu_groups > 0;
+}
+
+/* The count of a single device type (the session file's gpu_count, the
+ * count slider's text entry). */
+static bool parse_gpu_count(const struct field *f, const char *v, struct cli_options *o, char *why,
+                            size_t whylen)
+{
+	uint64_t n;
+	if (!field_parse_count(f, v, &n, why, whylen))
+		return false;
+	if (o->n_gpu_groups != 1)
+		WHY("a count needs exactly one device type (the set names %d)", o->n_gpu_groups);
+	o->gpu_group_count[0] = (uint32_t)n;
+	return true;
+}
+
+static bool format_gpu_count(const struct field *f, const struct cli_options *o, char *buf,
+                             size_t n)
+{
+	(void)f;
+	if (o->n_gpu_groups != 1)
+		return false;
+	snprintf(buf, n, "%u", o->gpu_group_count[0]);
+	return true;
+}
+
+/* ---- the rest, one small pair per field ---- */
+
+static bool parse_model(const struct field *f, const char *v, struct cli_options *o, char *why,
+                        size_t whylen)
+{
+	(void)f;
+	if (!v || !*v)
+		WHY("empty model (a profile id or a file)");
+	o->model = v;
+	return true;
+}
+
+static bool format_model(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	snprintf(buf, n, "%s", o->model);
+	return true;
+}
+
+static bool parse_save_profile(const struct field *f, const char *v, struct cli_options *o,
+                               char *why, size_t whylen)
+{
+	(void)f;
+	if (!profile_id_check(v ? v : "", why, whylen))
+		return false;
+	o->save_profile = v;
+	return true;
+}
+
+/* A quantization name, or "file": each tensor as stored in the file. */
+static bool parse_quant(const struct field *f, const char *v, struct cli_options *o, char *why,
+                        size_t whylen)
+{
+	(void)f;
+	if (v && !strcasecmp(v, "file")) {
+		o->settings.file_types = true;
+		o->quant_given = false;
+		return true;
+	}
+	if (!v || !ftype_find(v, &o->settings.ftype))
+		WHY("unknown quantization '%s' (see vramcalc --list quants)", v ? v : "");
+	o->settings.file_types = false;
+	o->quant_given = true;
+	return true;
+}
+
+static bool format_quant(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	snprintf(buf, n, "%s",
+	         o->settings.file_types ? "file" : ftype_get(o->settings.ftype)->name);
+	return true;
+}
+
+static bool parse_context(const struct field *f, const char *v, struct cli_options *o, char *why,
+                          size_t whylen)
+{
+	return field_parse_count(f, v, &o->settings.ctx_tokens, why, whylen);
+}
+
+static bool format_u64(char *buf, size_t n, uint64_t v)
+{
+	snprintf(buf, n, "%llu", (unsigned long long)v);
+	return true;
+}
+
+static bool format_context(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	return format_u64(buf, n, o->settings.ctx_tokens);
+}
+
+static bool parse_batch(const struct field *f, const char *v, struct cli_options *o, char *why,
+                        size_t whylen)
+{
+	uint64_t n;
+	if (!field_parse_count(f, v, &n, why, whylen))
+		return false;
+	o->settings.n_seq = (uint32_t)n;
+	return true;
+}
+
+static bool format_batch(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	return format_u64(buf, n, o->settings.n_seq);
+}
+
+static bool parse_ubatch(const struct field *f, const char *v, struct cli_options *o, char *why,
+                         size_t whylen)
+{
+	uint64_t n;
+	if (!field_parse_count(f, v, &n, why, whylen))
+		return false;
+	o->settings.n_ubatch = (uint32_t)n;
+	return true;
+}
+
+static bool format_ubatch(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	return format_u64(buf, n, o->settings.n_ubatch);
+}
+
+/* The member of o a boolean field sets. */
+static bool *bool_member(const struct field *f, struct cli_options *o)
+{
+	if (!strcmp(f->flag, "flash-attn"))
+		return &o->settings.flash_attn;
+	if (!strcmp(f->flag, "kv-unified"))
+		return &o->settings.kv_unified;
+	if (!strcmp(f->flag, "swa-full"))
+		return &o->settings.swa_full;
+	assert(!"a FIELD_BOOL row without a member");
+	return NULL;
+}
+
+static bool parse_bool(const struct field *f, const char *v, struct cli_options *o, char *why,
+                       size_t whylen)
+{
+	bool b;
+	/* llama.cpp's -fa auto turns flash attention on wherever it works */
+	if (v && !strcasecmp(v, "auto") && !strcmp(f->flag, "flash-attn"))
+		v = "on";
+	if (!parse_bool_word(v, &b))
+		WHY("'%s' is not on or off (yes or no)", v);
+	*bool_member(f, o) = b;
+	return true;
+}
+
+static bool format_on_off(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s", *bool_member(f, (struct cli_options *)o) ? "on" : "off");
+	return true;
+}
+
+static bool format_yes_no(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s", *bool_member(f, (struct cli_options *)o) ? "yes" : "no");
+	return true;
+}
+
+static bool parse_engine(const struct field *f, const char *v, struct cli_options *o, char *why,
+                         size_t whylen)
+{
+	(void)f;
+	if (v && (!strcasecmp(v, "llama.cpp") || !strcasecmp(v, "llamacpp")))
+		o->engine = FT_LLAMACPP;
+	else if (v && !strcasecmp(v, "vllm"))
+		o->engine = FT_VLLM;
+	else
+		WHY("'%s' is not llama.cpp or vllm", v ? v : "");
+	o->engine_given = true;
+	return true;
+}
+
+static bool format_engine(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	snprintf(buf, n, "%s", o->engine == FT_VLLM ? "vllm" : "llama.cpp");
+	return o->engine_given;
+}
+
+static bool parse_gpu_util(const struct field *f, const char *v, struct cli_options *o, char *why,
+                           size_t whylen)
+{
+	return field_parse_share(f, v, &o->settings.gpu_util, why, whylen);
+}
+
+static bool format_gpu_util(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	field_format_double(buf, n, o->settings.gpu_util);
+	return true;
+}
+
+static bool parse_solve(const struct field *f, const char *v, struct cli_options *o, char *why,
+                        size_t whylen)
+{
+	(void)f;
+	enum solve_what w;
+	if (!v || !solve_find(v, &w))
+		WHY("'%s' is not context, quant, gpus, batch or offload", v ? v : "");
+	o->solve = (int)w;
+	return true;
+}
+
+static bool format_solve(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	if (o->solve < 0)
+		return false;
+	snprintf(buf, n, "%s", solve_name((enum solve_what)o->solve));
+	return true;
+}
+
+static bool parse_emit(const struct field *f, const char *v, struct cli_options *o, char *why,
+                       size_t whylen)
+{
+	(void)f;
+	enum launch_target t;
+	if (!v || !launch_target_find(v, &t))
+		WHY("'%s' is not llama-server or vllm", v ? v : "");
+	o->emit = (int)t;
+	return true;
+}
+
+static bool format_emit(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	if (o->emit < 0)
+		return false;
+	snprintf(buf, n, "%s", launch_target_name((enum launch_target)o->emit));
+	return true;
+}
+
+static bool parse_gpu_share(const struct field *f, const char *v, struct cli_options *o, char *why,
+                            size_t whylen)
+{
+	return field_parse_share(f, v, &o->gpu_share, why, whylen);
+}
+
+static bool format_gpu_share(const struct field *f, const struct cli_options *o, char *buf,
+                             size_t n)
+{
+	(void)f;
+	field_format_double(buf, n, o->gpu_share);
+	return o->gpu_share > 0;
+}
+
+static bool parse_prompt(const struct field *f, const char *v, struct cli_options *o, char *why,
+                         size_t whylen)
+{
+	return field_parse_count(f, v, &o->prompt_tokens, why, whylen);
+}
+
+static bool format_prompt(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	format_u64(buf, n, o->prompt_tokens);
+	return o->prompt_tokens > 0;
+}
+
+static bool parse_host_bw(const struct field *f, const char *v, struct cli_options *o, char *why,
+                          size_t whylen)
+{
+	return parse_number(f, v, &o->host_bandwidth_gbps, why, whylen);
+}
+
+static bool format_host_bw(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	field_format_double(buf, n, o->host_bandwidth_gbps);
+	return o->host_bandwidth_gbps > 0;
+}
+
+static bool parse_list(const struct field *f, const char *v, struct cli_options *o, char *why,
+                       size_t whylen)
+{
+	(void)f;
+	if (v && !strcmp(v, "models"))
+		o->list = LIST_MODELS;
+	else if (v && !strcmp(v, "hardware"))
+		o->list = LIST_HARDWARE;
+	else if (v && !strcmp(v, "quants"))
+		o->list = LIST_QUANTS;
+	else
+		WHY("'%s' is not models, hardware or quants", v ? v : "");
+	return true;
+}
+
+/* The member of o a bare command-line flag sets. */
+static bool *flag_member(const struct field *f, struct cli_options *o)
+{
+	if (!strcmp(f->flag, "json"))
+		return &o->json;
+	if (!strcmp(f->flag, "print"))
+		return &o->text;
+	if (!strcmp(f->flag, "no-color"))
+		return &o->no_color;
+	if (!strcmp(f->flag, "version"))
+		return &o->version;
+	if (!strcmp(f->flag, "help"))
+		return &o->help;
+	assert(!"a FIELD_FLAG row without a member");
+	return NULL;
+}
+
+static bool parse_flag(const struct field *f, const char *v, struct cli_options *o, char *why,
+                       size_t whylen)
+{
+	if (v)
+		WHY("'%s': --%s takes no value", v, f->flag);
+	*flag_member(f, o) = true;
+	return true;
+}
+
+/* clang-format off */
+const struct field field_table[] = {
+    {.flag = "model", .short_flag = 'm', .arg = "MODEL", .key = "model", .kind = FIELD_TEXT,
+     .what = "a model", .def = CLI_DEFAULT_MODEL, .parse = parse_model, .format = format_model,
+     .help = "profile id or .ini; a .gguf, config.json (or its directory), .safetensors or "
+             "index.json"},
+    {.flag = "save-profile", .arg = "ID", .kind = FIELD_TEXT, .what = "a profile id",
+     .parse = parse_save_profile,
+     .help = "save the model as user profile ID (then -m ID); never replaces one"},
+    {.flag = "quant", .short_flag = 'q', .arg = "QUANT", .key = "quant", .kind = FIELD_CHOICE,
+     .what = "a quantization", .parse = parse_quant, .format = format_quant,
+     .help = "quantization: Q4_K_M, Q8_0, F16, IQ4_XS, FP8, AWQ, ... (--list quants); file: "
+             "as stored"},
+    {.flag = "context", .short_flag = 'c', .arg = "N", .key = "context", .kind = FIELD_COUNT,
+     .min = 1, .max = SETTINGS_CTX_MAX, .what = "a context length", .def = "4096",
+     .parse = parse_context, .format = format_context,
+     .help = "context length in tokens: 4096, 32k, 256K, 1M"},
+    {.flag = "batch", .short_flag = 'b', .arg = "N", .key = "batch", .kind = FIELD_COUNT,
+     .min = 1, .max = SETTINGS_SEQ_MAX, .what = "a number of sequences", .def = "1",
+     .parse = parse_batch, .format = format_batch,
+     .help = "concurrent sequences (llama.cpp -np)"},
+    {.flag = "kv-type", .short_flag = 'k', .arg = "TYPE[,TYPE]", .key = "kv_type",
+     .kind = FIELD_CHOICE, .what = "a KV cache type", .def = "f16", .parse = parse_kv,
+     .format = format_kv,
+     .help = "KV cache type for K and V: f16, bf16, f32, q8_0, q5_1, q5_0, q4_1, q4_0, "
+             "iq4_nl, fp8"},
+    {.flag = "offload", .arg = "MODE", .key = "offload", .kind = FIELD_CHOICE,
+     .what = "an offload mode", .def = "gpu", .parse = parse_offload, .format = format_offload,
+     .help = "gpu, cpu-moe, n-cpu-moe=N, expert-share=F, ngl=N or cpu"},
+    {.flag = "gpu", .short_flag = 'g', .arg = "ID[xN][,ID[xN]...]", .key = "gpu",
+     .kind = FIELD_TEXT, .what = "a device set", .parse = parse_gpu, .format = format_gpu,
+     .help = "fit on N devices of a hardware profile, or a mixed set: rtx-4090x2, "
+             "rtx-4090,rtx-3090"},
+    /* Not a flag: -g takes the count as IDxN.  Kept as a key for session
+     * files (older ones name the count apart) and the count slider. */
+    {.key = "gpu_count", .kind = FIELD_COUNT, .min = 1, .max = HW_MAX_DEVICES,
+     .what = "a device count", .parse = parse_gpu_count, .format = format_gpu_count,
+     .help = "devices of the one device type to split over"},
+    {.flag = "ubatch", .arg = "N", .key = "ubatch", .kind = FIELD_COUNT, .min = 1,
+     .max = SETTINGS_UBATCH_MAX, .what = "a batch size in tokens", .def = "512",
+     .parse = parse_ubatch, .format = format_ubatch,
+     .help = "physical batch (llama.cpp -ub)"},
+    {.flag = "flash-attn", .arg = "on|off", .key = "flash_attn", .kind = FIELD_BOOL,
+     .what = "on or off", .def = "on", .parse = parse_bool, .format = format_on_off,
+     .help = "flash attention"},
+    {.flag = "kv-unified", .key = "kv_unified", .kind = FIELD_BOOL, .what = "yes or no",
+     .def = "no", .parse = parse_bool, .format = format_yes_no,
+     .help = "one KV stream shared by all sequences (llama-server's default)"},
+    {.flag = "swa-full", .key = "swa_full", .kind = FIELD_BOOL, .what = "yes or no",
+     .def = "no", .parse = parse_bool, .format = format_yes_no,
+     .help = "full-size cache for sliding-window layers (--swa-full)"},
+    {.flag = "engine", .arg = "NAME", .kind = FIELD_CHOICE, .what = "an engine",
+     .parse = parse_engine, .format = format_engine,
+     .help = "llama.cpp (default) or vllm: whose memory accounting to follow"},
+    {.flag = "gpu-util", .arg = "F", .key = "gpu_util", .kind = FIELD_SHARE, .lo = 0.0,
+     .hi = 1.0, .lo_open = true, .what = "a share of each GPU", .def = "0.9",
+     .parse = parse_gpu_util, .format = format_gpu_util,
+     .help = "vLLM --gpu-memory-utilization: the share of each GPU it may use"},
+    {.flag = "solve", .arg = "WHAT", .kind = FIELD_CHOICE, .what = "a solver",
+     .parse = parse_solve, .format = format_solve,
+     .help = "with -g: the largest context, best quant, fewest gpus, most batch or least "
+             "offload that fits"},
+    {.flag = "emit", .arg = "WHAT", .kind = FIELD_CHOICE, .what = "a launch command",
+     .parse = parse_emit, .format = format_emit,
+     .help = "print the llama-server or vllm command for these settings"},
+    {.flag = "gpu-share", .arg = "F", .kind = FIELD_SHARE, .lo = 0.0, .hi = 1.0,
+     .lo_open = true, .what = "a share of unified memory", .parse = parse_gpu_share,
+     .format = format_gpu_share,
+     .help = "unified memory: the share the GPU may use (0 to 1)"},
+    {.flag = "prompt", .arg = "N", .kind = FIELD_COUNT, .min = 1, .max = SETTINGS_CTX_MAX,
+     .what = "a prompt length", .parse = parse_prompt, .format = format_prompt,
+     .help = "prompt length for the time-to-first-token estimate, default 4096"},
+    {.flag = "host-bw", .arg = "GBPS", .kind = FIELD_NUMBER, .lo = 0.0, .hi = 1e6,
+     .lo_open = true, .what = "a bandwidth in GB/s", .parse = parse_host_bw,
+     .format = format_host_bw,
+     .help = "host memory bandwidth for offloaded weights, default 64 GB/s"},
+    {.flag = "json", .kind = FIELD_FLAG, .parse = parse_flag,
+     .help = "print the estimate (or --list) as JSON"},
+    {.flag = "print", .kind = FIELD_FLAG, .parse = parse_flag,
+     .help = "print the estimate as text instead of opening the TUI"},
+    {.flag = "list", .arg = "WHAT", .kind = FIELD_CHOICE, .what = "a list",
+     .parse = parse_list, .help = "list models, hardware or quants"},
+    {.flag = "no-color", .kind = FIELD_FLAG, .parse = parse_flag,
+     .help = "monochrome TUI (also NO_COLOR=1)"},
+    {.flag = "version", .short_flag = 'V', .kind = FIELD_FLAG, .parse = parse_flag,
+     .help = "print the version"},
+    {.flag = "help", .short_flag = 'h', .kind = FIELD_FLAG, .parse = parse_flag,
+     .help = "this help"},
+    {0},
+};
+/* clang-format on */
+
+/* ---- lookups ---- */
+
+const struct field *field_find_flag(const char *name, size_t len)
+{
+	for (const struct field *f = field_table; f->parse; f++)
+		if (f->flag && strlen(f->flag) == len && !strncmp(f->flag, name, len))
+			return f;
+	return NULL;
+}
+
+const struct field *field_find_short(char c)
+{
+	for (const struct field *f = field_table; f->parse; f++)
+		if (c && f->short_flag == c)
+			return f;
+	return NULL;
+}
+
+const struct field *field_find_key(const char *key)
+{
+	for (const struct field *f = field_table; f->parse; f++)
+		if (f->key && !strcmp(f->key, key))
+			return f;
+	return NULL;
+}
+
+const struct field *field_find(const char *name)
+{
+	const struct field *f = field_find_flag(name, strlen(name));
+	return f ? f : field_find_key(name);
+}
+
+const char *field_name(const struct field *f)
+{
+	return f->flag ? f->flag : f->key;
+}
+
+bool field_parse(const struct field *f, const char *text, struct cli_options *o, char *why,
+                 size_t whylen)
+{
+	assert(f && f->parse && o);
+	return f->parse(f, text, o, why, whylen);
+}
+
+bool field_format(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	assert(f && o && n > 0);
+	buf[0] = '\0';
+	return f->format && f->format(f, o, buf, n);
+}
+
+void options_default(struct cli_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	estimate_settings_default(&o->settings);
+	o->solve = -1;
+	o->emit = -1;
+	for (const struct field *f = field_table; f->parse; f++) {
+		char why[256];
+		if (!f->def)
+			continue;
+		bool ok = field_parse(f, f->def, o, why, sizeof(why));
+		assert(ok && "a field's default must parse");
+		(void)ok;
+	}
+	o->quant_given = false;
+}
