@@ -6,6 +6,8 @@
  * type), and the whole catalog x hardware fit (every model at its default
  * settings, fitted on every device).  The TUI recalculates on every
  * keypress, so a full recalculation must stay far below a millisecond.
+ * Then the whole-catalog ranking (--rank, the TUI's m view) for several
+ * device sets: it must stay well under 50 ms.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include "estimate.h"
 #include "hardware.h"
 #include "profile.h"
+#include "ranking.h"
 
 static double now_s(void)
 {
@@ -25,6 +28,67 @@ static double now_s(void)
 
 /* Keep the optimiser from dropping the work. */
 static volatile uint64_t sink;
+
+/* --rank: ladders once, then the whole catalog per device set. */
+static void bench_ranking(const struct catalog *cat, const struct model *models,
+                          const struct device_list *devs)
+{
+	static const struct {
+		const char *label;
+		const char *ids[4];
+		uint32_t n;
+		uint64_t ctx;
+	} sets[] = {
+	    {"1x rtx-4090, 4K", {"rtx-4090"}, 1, 4096},
+	    {"1x rtx-4090, 32K", {"rtx-4090"}, 1, 32768},
+	    {"rtx-4090 + rtx-3090, 8K", {"rtx-4090", "rtx-3090"}, 2, 8192},
+	    {"4x h100-sxm, 128K", {"h100-sxm", "h100-sxm", "h100-sxm", "h100-sxm"}, 4, 131072},
+	    {"apple-m4-max-128gb, 16K", {"apple-m4-max-128gb"}, 1, 16384},
+	};
+	struct ranking r;
+	double t0 = now_s();
+	if (!ranking_init(&r, cat, models, FT_LLAMACPP)) {
+		fprintf(stderr, "bench: out of memory\n");
+		return;
+	}
+	printf("bench: ranking ladders prepared (%zu models) in %.2f ms (once per catalog)\n", r.n,
+	       (now_s() - t0) * 1e3);
+	for (size_t k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
+		const struct device *set[4];
+		for (uint32_t j = 0; j < sets[k].n; j++)
+			set[j] = device_find(devs, sets[k].ids[j]);
+		if (!set[0])
+			continue;
+		struct rank_query q;
+		memset(&q, 0, sizeof(q));
+		estimate_settings_default(&q.base);
+		q.base.ctx_tokens = sets[k].ctx;
+		q.devs = set;
+		q.n_devs = sets[k].n;
+		q.margin_share = 0.10;
+		plan_speed_defaults(&q.speed);
+		int reps = 10;
+		double worst = 0, sum = 0;
+		uint64_t steps = 0;
+		for (int i = 0; i < reps; i++) {
+			double t = now_s();
+			ranking_run(&r, &q);
+			t = now_s() - t;
+			sum += t;
+			worst = t > worst ? t : worst;
+		}
+		size_t fit = 0;
+		for (size_t i = 0; i < r.n; i++) {
+			steps += r.rows[i].steps;
+			fit += r.rows[i].verdict == RANK_FITS;
+		}
+		printf("bench: rank whole catalog on %-26s mean %6.2f ms, worst %6.2f ms "
+		       "(%llu estimates, %zu of %zu fit)\n",
+		       sets[k].label, sum / reps * 1e3, worst * 1e3, (unsigned long long)steps, fit,
+		       r.n);
+	}
+	ranking_free(&r);
+}
 
 int main(void)
 {
@@ -106,6 +170,7 @@ int main(void)
 	       cat.v[biggest].meta.id, t_compare * 1e6);
 	printf("bench: catalog x hardware fit (%zu models x %zu devices): %.2f ms\n", cat.n, devs.n,
 	       t_catalog * 1e3);
+	bench_ranking(&cat, models, &devs);
 	for (size_t i = 0; i < cat.n; i++)
 		model_release(&models[i]);
 	free(models);

@@ -1,0 +1,286 @@
+/*
+ * rank.c - one model's best quantization, largest context, speed and
+ * verdict on a device set (see rank.h).
+ *
+ * Memory grows with weight bytes and with context, so both answers are
+ * binary searches over the engine's own estimate, like plan.c's solvers.
+ */
+#include "rank.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const verdict_names[] = {
+    [RANK_FITS] = "fits",
+    [RANK_TIGHT] = "tight",
+    [RANK_NO] = "does not fit",
+    [RANK_INVALID] = "invalid",
+};
+
+const char *rank_verdict_name(enum rank_verdict v)
+{
+	return (v >= RANK_FITS && v <= RANK_INVALID) ? verdict_names[v] : "?";
+}
+
+/* The rungs of each engine, before ordering by this model's bytes. */
+static const enum ftype ladder_llamacpp[] = {
+    FT_BF16,   FT_Q8_0,    FT_Q6_K, FT_Q5_K_M, FT_Q4_K_M,  FT_IQ4_XS,
+    FT_Q3_K_M, FT_IQ3_XXS, FT_Q2_K, FT_IQ2_M,  FT_IQ2_XXS, FT_IQ1_M,
+};
+static const enum ftype ladder_vllm[] = {FT_V_BF16, FT_V_FP8, FT_V_AWQ};
+
+void rank_prepare(const struct model *m, enum ftype_engine e, struct rank_ladder *ladder)
+{
+	const enum ftype *src = e == FT_VLLM ? ladder_vllm : ladder_llamacpp;
+	uint32_t n_src = e == FT_VLLM ? sizeof(ladder_vllm) / sizeof(ladder_vllm[0])
+	                              : sizeof(ladder_llamacpp) / sizeof(ladder_llamacpp[0]);
+	enum ftype cand[RANK_MAX_LADDER];
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < n_src; i++)
+		cand[n++] = src[i];
+	if (e == FT_LLAMACPP && m->arch.n_expert > 0)
+		cand[n++] = FT_MXFP4_MOE;
+	assert(n <= RANK_MAX_LADDER);
+
+	struct settings s;
+	struct estimate est;
+	estimate_settings_default(&s);
+	ladder->n = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		s.ftype = cand[i];
+		estimate_run(m, &s, &est);
+		/* insertion sort, fewest GPU bytes first (what the fit sees:
+		 * token_embd stays in host memory) */
+		uint32_t k = ladder->n++;
+		while (k > 0 && ladder->gpu_weights_bytes[k - 1] > est.weights_gpu_bytes) {
+			ladder->weights_bytes[k] = ladder->weights_bytes[k - 1];
+			ladder->gpu_weights_bytes[k] = ladder->gpu_weights_bytes[k - 1];
+			ladder->ftype[k] = ladder->ftype[k - 1];
+			k--;
+		}
+		ladder->weights_bytes[k] = est.weights_bytes;
+		ladder->gpu_weights_bytes[k] = est.weights_gpu_bytes;
+		ladder->ftype[k] = cand[i];
+	}
+}
+
+bool rank_fits(const struct estimate *e, const struct rank_query *q, double margin_share,
+               uint64_t *need_bytes, int64_t *headroom_bytes)
+{
+	struct device_load loads[HW_MAX_DEVICES];
+	assert(q->n_devs >= 1 && q->n_devs <= HW_MAX_DEVICES);
+	hw_split(e, q->devs, q->n_devs, loads);
+	bool ok = true, all_unified = true;
+	uint64_t need = 0, pool = 0;
+	int64_t tight = INT64_MAX, keep_all = 0;
+	for (uint32_t k = 0; k < q->n_devs; k++) {
+		const struct device *d = q->devs[k];
+		double usable = (double)hw_usable_bytes(d) * (e->vllm ? e->budget_share : 1.0);
+		int64_t keep = (int64_t)(usable * margin_share);
+		ok &= loads[k].headroom_bytes >= keep;
+		keep_all += keep;
+		if (loads[k].headroom_bytes < tight)
+			tight = loads[k].headroom_bytes;
+		need += loads[k].total_bytes;
+		pool += d->memory_bytes;
+		all_unified &= d->unified;
+	}
+	/* Unified memory: what stays in "host" memory shares the pool. */
+	if (all_unified) {
+		int64_t whole = (int64_t)pool - (int64_t)(need + e->host_bytes);
+		if (whole < tight)
+			tight = whole;
+		ok &= whole >= keep_all;
+	}
+	if (e->gpu_bytes == 0) { /* CPU only: no device memory needed */
+		ok = true;
+		need = 0;
+	}
+	if (need_bytes)
+		*need_bytes = need;
+	if (headroom_bytes)
+		*headroom_bytes = tight;
+	return ok;
+}
+
+void rank_set_device(const struct estimate *e, const struct device *const *devs, uint32_t n,
+                     const struct device_load *loads, struct device *out)
+{
+	assert(n >= 1);
+	*out = *devs[0];
+	double bytes = 0, bw_time = 0, fl_time = 0;
+	double bw_min = devs[0]->bandwidth_gbps, fl_min = devs[0]->bf16_tflops;
+	bool bw_known = true, fl_known = true;
+	for (uint32_t k = 0; k < n; k++) {
+		const struct device *d = devs[k];
+		double b = (double)loads[k].layers_bytes;
+		bw_known &= d->bandwidth_gbps > 0;
+		fl_known &= d->bf16_tflops > 0;
+		if (d->bandwidth_gbps < bw_min)
+			bw_min = d->bandwidth_gbps;
+		if (d->bf16_tflops < fl_min)
+			fl_min = d->bf16_tflops;
+		if (b <= 0)
+			continue;
+		bytes += b;
+		if (d->bandwidth_gbps > 0)
+			bw_time += b / d->bandwidth_gbps;
+		if (d->bf16_tflops > 0)
+			fl_time += b / d->bf16_tflops;
+	}
+	if (e->vllm || bytes <= 0) {
+		out->bandwidth_gbps = bw_known ? bw_min : 0;
+		out->bf16_tflops = fl_known ? fl_min : 0;
+	} else {
+		out->bandwidth_gbps = bw_known && bw_time > 0 ? bytes / bw_time : 0;
+		out->bf16_tflops = fl_known && fl_time > 0 ? bytes / fl_time : 0;
+	}
+}
+
+double rank_quality(uint64_t params_total, uint64_t params_active, bool moe, double bpw)
+{
+	double eff = (double)params_total;
+	if (moe && params_active && params_active < params_total)
+		eff = sqrt((double)params_total * (double)params_active);
+	double keep = (bpw < 8.0 ? bpw : 8.0) / 8.0;
+	return eff * keep / 1e9;
+}
+
+/* One search: a settings template and how to judge a candidate. */
+struct probe {
+	const struct model *m;
+	const struct rank_query *q;
+	struct settings s;
+	double margin;
+	uint32_t steps;
+};
+
+static bool probe_fits(struct probe *p)
+{
+	struct estimate e;
+	p->steps++;
+	estimate_run(p->m, &p->s, &e);
+	return rank_fits(&e, p->q, p->margin, NULL, NULL);
+}
+
+/* The highest rung that fits at the query's context, or -1.  Fitting is
+ * not quite monotone in the weight bytes (a layer split puts each rung's
+ * bytes differently, and the output layer's type changes with the
+ * recipe), so the rungs are tried from the top; those whose GPU weights
+ * alone exceed what the devices offer are skipped without an estimate. */
+static bool rung_possible(const struct probe *p, const struct rank_ladder *l, int r)
+{
+	if (p->s.offload != OFFLOAD_GPU)
+		return true;
+	double cap = 0;
+	for (uint32_t k = 0; k < p->q->n_devs; k++)
+		cap += (double)hw_usable_bytes(p->q->devs[k]);
+	cap *= 1.0 - p->margin;
+	if (ftype_get(p->s.ftype)->engine == FT_VLLM)
+		cap *= p->s.gpu_util;
+	return (double)l->gpu_weights_bytes[r] <= cap;
+}
+
+static int best_rung(struct probe *p, const struct rank_ladder *l)
+{
+	for (int r = (int)l->n - 1; r >= 0; r--) {
+		if (!rung_possible(p, l, r))
+			continue;
+		p->s.ftype = l->ftype[r];
+		if (probe_fits(p))
+			return r;
+	}
+	return -1;
+}
+
+/* The largest context (a multiple of 256, or the native maximum) that fits
+ * at p->s.ftype; 0 when not even 256 tokens do. */
+static uint64_t largest_context(struct probe *p, uint64_t native)
+{
+	uint64_t keep = p->s.ctx_tokens;
+	uint64_t lo = 1, hi = (native + 255) / 256, found = 0;
+	p->s.ctx_tokens = native;
+	if (probe_fits(p)) {
+		p->s.ctx_tokens = keep;
+		return native;
+	}
+	hi = native / 256; /* native itself did not fit */
+	while (lo <= hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		p->s.ctx_tokens = mid * 256;
+		if (probe_fits(p)) {
+			found = mid * 256;
+			lo = mid + 1;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	p->s.ctx_tokens = keep;
+	return found;
+}
+
+void rank_model(const struct model *m, const struct rank_ladder *ladder, const struct rank_query *q,
+                struct rank_row *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ctx_tokens = q->base.ctx_tokens;
+	out->native_ctx_tokens = m->arch.n_ctx_train ? m->arch.n_ctx_train : q->base.ctx_tokens;
+	out->ftype = ladder->n ? ladder->ftype[0] : q->base.ftype;
+	if (!ladder->n) {
+		out->verdict = RANK_INVALID;
+		snprintf(out->why, sizeof(out->why), "no quantization to try");
+		return;
+	}
+	struct probe p = {m, q, q->base, q->margin_share, 0};
+	p.s.file_types = false;
+	p.s.ftype = ladder->ftype[0];
+	if (!estimate_check(m, &p.s, out->why, sizeof(out->why))) {
+		out->verdict = RANK_INVALID;
+		return;
+	}
+
+	int rung = best_rung(&p, ladder);
+	out->verdict = RANK_FITS;
+	if (rung < 0) {
+		p.margin = 0;
+		rung = best_rung(&p, ladder);
+		out->verdict = rung < 0 ? RANK_NO : RANK_TIGHT;
+		if (rung < 0) {
+			rung = 0;
+			p.margin = q->margin_share;
+		}
+	}
+	p.s.ftype = ladder->ftype[rung];
+	out->ftype = p.s.ftype;
+	out->max_ctx_tokens =
+	    rung_possible(&p, ladder, rung) ? largest_context(&p, out->native_ctx_tokens) : 0;
+
+	/* The answer at the requested context: need, headroom, speed.  This
+	 * estimate runs last, so the model's type scratch is the answer's when
+	 * plan_speed reads it. */
+	struct estimate e;
+	struct device_load loads[HW_MAX_DEVICES];
+	struct device eff;
+	p.steps++;
+	estimate_run(m, &p.s, &e);
+	rank_fits(&e, q, p.margin, &out->gpu_bytes, &out->headroom_bytes);
+	out->host_bytes = e.host_bytes;
+	uint64_t params = m->params_total ? m->params_total : 1;
+	out->bpw = (double)ladder->weights_bytes[rung] * 8.0 / (double)params;
+	out->quality =
+	    rank_quality(m->params_total, m->params_active, m->arch.n_expert > 0, out->bpw);
+	hw_split(&e, q->devs, q->n_devs, loads);
+	rank_set_device(&e, q->devs, q->n_devs, loads, &eff);
+	out->speed_known = eff.bandwidth_gbps > 0;
+	if (out->speed_known && out->verdict != RANK_NO) {
+		struct speed_params sp = q->speed;
+		struct speed spd;
+		sp.gpu_count = q->n_devs;
+		plan_speed(m, &p.s, &e, &eff, &sp, &spd);
+		out->decode_tps = spd.decode_tps;
+		out->prefill_tps = spd.prefill_tps;
+	}
+	out->steps = p.steps;
+}

@@ -1,0 +1,229 @@
+/*
+ * ranking.c - the catalog ranked for one device set (see ranking.h).
+ */
+#include "ranking.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const sort_names[RANK_SORT_COUNT] = {
+    [RANK_SORT_QUALITY] = "quality",
+    [RANK_SORT_SIZE] = "size",
+    [RANK_SORT_SPEED] = "speed",
+    [RANK_SORT_CONTEXT] = "context",
+};
+
+const char *rank_sort_name(enum rank_sort s)
+{
+	return (s >= 0 && s < RANK_SORT_COUNT) ? sort_names[s] : "?";
+}
+
+bool rank_sort_find(const char *name, enum rank_sort *out)
+{
+	for (int i = 0; i < RANK_SORT_COUNT; i++) {
+		if (!strcasecmp(name, sort_names[i])) {
+			*out = (enum rank_sort)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* "70b", "1.5B", "500m", "1t" into parameters; false on anything else. */
+static bool parse_params(const char *s, size_t len, uint64_t *out)
+{
+	char buf[32];
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (!isdigit((unsigned char)buf[0]) && buf[0] != '.')
+		return false;
+	char *end;
+	double v = strtod(buf, &end);
+	double unit = 1e9;
+	if (*end == 'b' || *end == 'B')
+		end++;
+	else if (*end == 'm' || *end == 'M')
+		unit = 1e6, end++;
+	else if (*end == 't' || *end == 'T')
+		unit = 1e12, end++;
+	if (*end || !(v >= 0) || v * unit > 1e15)
+		return false;
+	*out = (uint64_t)(v * unit + 0.5);
+	return true;
+}
+
+bool rank_parse_size_range(const char *text, uint64_t *min_params, uint64_t *max_params, char *err,
+                           size_t errlen)
+{
+	const char *dots = strstr(text, "..");
+	uint64_t lo = 0, hi = 0;
+	if (!dots) {
+		uint64_t v;
+		if (!parse_params(text, strlen(text), &v) || v == 0) {
+			snprintf(
+			    err, errlen,
+			    "'%s' is not a size or a range of sizes (8b, 7b..70b, ..14b, 30b..)",
+			    text);
+			return false;
+		}
+		*min_params = (uint64_t)((double)v * 0.9);
+		*max_params = (uint64_t)((double)v * 1.1);
+		return true;
+	}
+	size_t a = (size_t)(dots - text);
+	const char *b = dots + 2;
+	if ((a && !parse_params(text, a, &lo)) || (*b && !parse_params(b, strlen(b), &hi)) ||
+	    (!a && !*b)) {
+		snprintf(err, errlen,
+		         "'%s' is not a size or a range of sizes (8b, 7b..70b, ..14b, 30b..)",
+		         text);
+		return false;
+	}
+	if (*b && hi < lo) {
+		snprintf(err, errlen, "'%s': the smallest size is above the largest", text);
+		return false;
+	}
+	*min_params = lo;
+	*max_params = hi;
+	return true;
+}
+
+bool ranking_init(struct ranking *r, const struct catalog *cat, const struct model *models,
+                  enum ftype_engine e)
+{
+	memset(r, 0, sizeof(*r));
+	r->cat = cat;
+	r->models = models;
+	r->n = cat->n;
+	r->engine = e;
+	r->ladders = calloc(r->n ? r->n : 1, sizeof(*r->ladders));
+	r->rows = calloc(r->n ? r->n : 1, sizeof(*r->rows));
+	if (!r->ladders || !r->rows) {
+		ranking_free(r);
+		return false;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		rank_prepare(&models[i], e, &r->ladders[i]);
+	return true;
+}
+
+void ranking_free(struct ranking *r)
+{
+	free(r->ladders);
+	free(r->rows);
+	memset(r, 0, sizeof(*r));
+}
+
+void ranking_run(struct ranking *r, const struct rank_query *q)
+{
+	for (size_t i = 0; i < r->n; i++)
+		rank_model(&r->models[i], &r->ladders[i], q, &r->rows[i]);
+	r->ran = true;
+}
+
+/* Case-insensitive substring. */
+static bool contains_ci(const char *hay, const char *needle, size_t n)
+{
+	if (n == 0)
+		return true;
+	for (; *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return true;
+	return false;
+}
+
+/* Any comma-separated word of list in the family or the id. */
+static bool family_matches(const struct model_meta *meta, const char *list)
+{
+	if (!*list)
+		return true;
+	for (const char *p = list;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		if (n && (contains_ci(meta->family, p, n) || contains_ci(meta->id, p, n)))
+			return true;
+		if (!comma)
+			return false;
+		p = comma + 1;
+	}
+}
+
+static bool passes(const struct ranking *r, size_t i, const struct rank_filter *f)
+{
+	const struct model *m = &r->models[i];
+	const struct rank_row *row = &r->rows[i];
+	if (!family_matches(&r->cat->v[i].meta, f->family))
+		return false;
+	if (f->min_params && m->params_total < f->min_params)
+		return false;
+	if (f->max_params && m->params_total > f->max_params)
+		return false;
+	if (f->kind == RANK_KIND_MOE && m->arch.n_expert == 0)
+		return false;
+	if (f->kind == RANK_KIND_DENSE && m->arch.n_expert > 0)
+		return false;
+	if (f->min_ctx_tokens && row->max_ctx_tokens < f->min_ctx_tokens)
+		return false;
+	if (f->fitting_only && row->verdict != RANK_FITS && row->verdict != RANK_TIGHT)
+		return false;
+	return true;
+}
+
+static int cmp_double_desc(double a, double b)
+{
+	return (a < b) - (a > b);
+}
+
+/* Order of two catalog entries: verdict, then the sort key, then id. */
+static int compare(const struct ranking *r, enum rank_sort sort, size_t a, size_t b)
+{
+	const struct rank_row *x = &r->rows[a], *y = &r->rows[b];
+	if (x->verdict != y->verdict)
+		return x->verdict < y->verdict ? -1 : 1;
+	int c = 0;
+	switch (sort) {
+	case RANK_SORT_SIZE:
+		c = cmp_double_desc((double)r->models[a].params_total,
+		                    (double)r->models[b].params_total);
+		break;
+	case RANK_SORT_SPEED:
+		c = cmp_double_desc(x->decode_tps, y->decode_tps);
+		break;
+	case RANK_SORT_CONTEXT:
+		c = cmp_double_desc((double)x->max_ctx_tokens, (double)y->max_ctx_tokens);
+		break;
+	case RANK_SORT_QUALITY:
+	default:
+		c = cmp_double_desc(x->quality, y->quality);
+		break;
+	}
+	if (c)
+		return c;
+	if (sort != RANK_SORT_QUALITY && (c = cmp_double_desc(x->quality, y->quality)))
+		return c;
+	return strcmp(r->cat->v[a].meta.id, r->cat->v[b].meta.id);
+}
+
+size_t ranking_select(const struct ranking *r, const struct rank_filter *f, enum rank_sort sort,
+                      size_t *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n && n < max; i++) {
+		if (!passes(r, i, f))
+			continue;
+		/* insertion sort: a catalog is tens of models, and the order
+		 * needs the ranking, which qsort could only reach via a global */
+		size_t k = n++;
+		while (k > 0 && compare(r, sort, out[k - 1], i) > 0) {
+			out[k] = out[k - 1];
+			k--;
+		}
+		out[k] = i;
+	}
+	return n;
+}

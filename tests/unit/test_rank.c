@@ -1,0 +1,422 @@
+/*
+ * test_rank.c - the ranking's answers against plain estimates: for every
+ * catalog model on several device sets, the chosen quantization fits with
+ * the margin and the next one up does not, the largest context fits and
+ * 256 tokens more do not, the need and the speed are the ones a single
+ * estimate gives; and the filters and sort orders of the catalog list.
+ */
+#define _GNU_SOURCE /* strcasestr */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile.h"
+#include "ranking.h"
+
+#define MARGIN 0.10
+
+static struct catalog cat;
+static struct device_list devs;
+static struct model *models;
+
+static void load_catalog(void)
+{
+	struct profile_dirs dirs = {0};
+	char err[PROFILE_ERR_LEN];
+	dirs.n = 1;
+	snprintf(dirs.dir[0], sizeof(dirs.dir[0]), "profiles");
+	cr_assert(catalog_load(&dirs, &cat, NULL, err, sizeof(err)), "%s", err);
+	cr_assert(profile_load_all_hardware(&dirs, &devs, NULL, err, sizeof(err)), "%s", err);
+	models = calloc(cat.n, sizeof(*models));
+	cr_assert(models);
+	for (size_t i = 0; i < cat.n; i++) {
+		models[i].arch = cat.v[i].arch;
+		cr_assert(model_prepare(&models[i]));
+	}
+}
+
+static void free_catalog(void)
+{
+	for (size_t i = 0; i < cat.n; i++)
+		model_release(&models[i]);
+	free(models);
+	catalog_free(&cat);
+	device_list_free(&devs);
+}
+
+TestSuite(rank, .init = load_catalog, .fini = free_catalog, .timeout = 120);
+
+static const struct device *dev(const char *id)
+{
+	const struct device *d = device_find(&devs, id);
+	cr_assert(d, "no device %s", id);
+	return d;
+}
+
+/* Fits with the margin, judged the plain way: one estimate, then hw_fit
+ * (identical devices, unified memory included) or hw_split (a mixed set),
+ * every device keeping margin x its usable memory free. */
+static bool plain_fits(const struct model *m, struct settings s, const struct device *const *set,
+                       uint32_t n, double margin, uint64_t *need)
+{
+	struct estimate e;
+	estimate_run(m, &s, &e);
+	bool identical = true;
+	for (uint32_t k = 1; k < n; k++)
+		identical &= set[k] == set[0];
+	if (identical) {
+		struct hw_fit f;
+		hw_fit(&e, set[0], n, &f);
+		if (need)
+			*need = f.need_bytes;
+		return f.fits &&
+		       f.headroom_bytes >= (int64_t)((double)hw_usable_bytes(set[0]) * margin);
+	}
+	struct device_load loads[HW_MAX_DEVICES];
+	hw_split(&e, set, n, loads);
+	bool ok = true;
+	if (need)
+		*need = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		ok &=
+		    loads[k].headroom_bytes >= (int64_t)((double)hw_usable_bytes(set[k]) * margin);
+		if (need)
+			*need += loads[k].total_bytes;
+	}
+	return ok;
+}
+
+/* Weight bytes in GPU memory (token embeddings stay on the host). */
+static uint64_t weights_of(const struct model *m, enum ftype f)
+{
+	struct settings s;
+	struct estimate e;
+	estimate_settings_default(&s);
+	s.ftype = f;
+	estimate_run(m, &s, &e);
+	return e.weights_gpu_bytes;
+}
+
+/* Check one row against plain estimates. */
+static void check_row(size_t i, const struct rank_ladder *l, const struct rank_query *q,
+                      const struct rank_row *row)
+{
+	const struct model *m = &models[i];
+	const char *id = cat.v[i].meta.id;
+	struct settings s = q->base;
+	s.ftype = row->ftype;
+	double margin = row->verdict == RANK_TIGHT ? 0 : MARGIN;
+	uint64_t need;
+
+	if (row->verdict == RANK_NO) {
+		struct settings lo = q->base;
+		lo.ftype = l->ftype[0];
+		cr_expect_not(plain_fits(m, lo, q->devs, q->n_devs, 0, NULL),
+		              "%s: 'does not fit' but %s fits", id, ftype_get(lo.ftype)->name);
+		cr_expect_eq(row->ftype, l->ftype[0]);
+	} else {
+		cr_expect(plain_fits(m, s, q->devs, q->n_devs, margin, &need),
+		          "%s: %s at %llu tokens does not fit as ranked", id,
+		          ftype_get(row->ftype)->name, (unsigned long long)s.ctx_tokens);
+		cr_expect_eq(row->gpu_bytes, need, "%s: need %llu vs %llu", id,
+		             (unsigned long long)row->gpu_bytes, (unsigned long long)need);
+		uint64_t mine = weights_of(m, row->ftype);
+		for (uint32_t k = 0; k < l->n; k++) {
+			struct settings up = s;
+			up.ftype = l->ftype[k];
+			if (weights_of(m, up.ftype) <= mine)
+				continue;
+			cr_expect_not(plain_fits(m, up, q->devs, q->n_devs, margin, NULL),
+			              "%s: %s was chosen but %s fits too", id,
+			              ftype_get(row->ftype)->name, ftype_get(up.ftype)->name);
+		}
+		if (row->verdict == RANK_TIGHT) {
+			struct settings lo = q->base;
+			lo.ftype = l->ftype[0];
+			cr_expect_not(plain_fits(m, lo, q->devs, q->n_devs, MARGIN, NULL),
+			              "%s: 'tight' but %s fits with the margin", id,
+			              ftype_get(lo.ftype)->name);
+		}
+	}
+	/* the largest context at the chosen quantization */
+	if (row->max_ctx_tokens) {
+		struct settings c = s;
+		c.ctx_tokens = row->max_ctx_tokens;
+		cr_expect(plain_fits(m, c, q->devs, q->n_devs, margin, NULL),
+		          "%s: largest context %llu does not fit", id,
+		          (unsigned long long)c.ctx_tokens);
+		if (row->max_ctx_tokens < m->arch.n_ctx_train) {
+			cr_expect_eq(row->max_ctx_tokens % 256, 0);
+			c.ctx_tokens = row->max_ctx_tokens + 256;
+			cr_expect_not(plain_fits(m, c, q->devs, q->n_devs, margin, NULL),
+			              "%s: %llu tokens fit too", id,
+			              (unsigned long long)c.ctx_tokens);
+		} else {
+			cr_expect_eq(row->max_ctx_tokens, m->arch.n_ctx_train);
+		}
+	} else {
+		struct settings c = s;
+		c.ctx_tokens = 256;
+		cr_expect_not(plain_fits(m, c, q->devs, q->n_devs, margin, NULL),
+		              "%s: no context fits, yet 256 tokens do", id);
+	}
+	/* one device: the speed is plan_speed's on that device */
+	if (q->n_devs == 1 && row->verdict != RANK_NO) {
+		struct estimate e;
+		struct speed sp;
+		struct speed_params p = q->speed;
+		estimate_run(m, &s, &e);
+		plan_speed(m, &s, &e, q->devs[0], &p, &sp);
+		cr_expect_float_eq(row->decode_tps, sp.decode_tps, 1e-9 * sp.decode_tps, "%s", id);
+		cr_expect_float_eq(row->prefill_tps, sp.prefill_tps, 1e-9 * sp.prefill_tps + 1e-12,
+		                   "%s", id);
+	}
+}
+
+static void check_set(const char *const *ids, uint32_t n, uint64_t ctx)
+{
+	const struct device *set[8];
+	for (uint32_t k = 0; k < n; k++)
+		set[k] = dev(ids[k]);
+	struct ranking r;
+	cr_assert(ranking_init(&r, &cat, models, FT_LLAMACPP));
+	struct rank_query q = {0};
+	estimate_settings_default(&q.base);
+	q.base.ctx_tokens = ctx;
+	q.devs = set;
+	q.n_devs = n;
+	q.margin_share = MARGIN;
+	plan_speed_defaults(&q.speed);
+	ranking_run(&r, &q);
+	int verdicts[4] = {0};
+	for (size_t i = 0; i < r.n; i++) {
+		cr_assert_neq(r.rows[i].verdict, RANK_INVALID, "%s: %s", cat.v[i].meta.id,
+		              r.rows[i].why);
+		verdicts[r.rows[i].verdict]++;
+		check_row(i, &r.ladders[i], &q, &r.rows[i]);
+	}
+	/* the sets are chosen so that some models fit and some do not */
+	cr_expect_gt(verdicts[RANK_FITS], 0);
+	cr_expect_gt(verdicts[RANK_NO], 0);
+	ranking_free(&r);
+}
+
+Test(rank, agrees_with_plain_estimates_on_one_4090)
+{
+	const char *ids[] = {"rtx-4090"};
+	check_set(ids, 1, 4096);
+}
+
+Test(rank, agrees_with_plain_estimates_on_a_mixed_set)
+{
+	const char *ids[] = {"rtx-4090", "rtx-3060-12gb"};
+	check_set(ids, 2, 32768);
+}
+
+Test(rank, agrees_with_plain_estimates_on_two_3090s)
+{
+	const char *ids[] = {"rtx-3090", "rtx-3090"};
+	check_set(ids, 2, 8192);
+}
+
+Test(rank, agrees_with_plain_estimates_on_unified_memory)
+{
+	const char *ids[] = {"apple-m4-pro"};
+	check_set(ids, 1, 16384);
+}
+
+static size_t index_of(const char *id)
+{
+	const struct catalog_model *cm = catalog_find(&cat, id);
+	cr_assert(cm, "no model %s", id);
+	return (size_t)(cm - cat.v);
+}
+
+Test(rank, worked_examples_on_one_4090)
+{
+	const struct device *set[] = {dev("rtx-4090")};
+	struct ranking r;
+	cr_assert(ranking_init(&r, &cat, models, FT_LLAMACPP));
+	struct rank_query q = {0};
+	estimate_settings_default(&q.base);
+	q.devs = set;
+	q.n_devs = 1;
+	q.margin_share = MARGIN;
+	plan_speed_defaults(&q.speed);
+	ranking_run(&r, &q);
+
+	/* an 8B model: 16 GB of BF16 weights leave a quarter of 24 GB free */
+	const struct rank_row *a = &r.rows[index_of("llama-3.1-8b")];
+	cr_expect_eq(a->verdict, RANK_FITS);
+	cr_expect_eq(a->ftype, FT_BF16);
+	cr_expect_gt(a->decode_tps, 0);
+	cr_expect_gt(a->prefill_tps, 0);
+	/* the same at Q8_0 reads half the bytes per token: about twice as fast */
+	/* a 70B model only at two bits or less */
+	const struct rank_row *b = &r.rows[index_of("llama-3.1-70b")];
+	cr_expect(b->verdict == RANK_FITS || b->verdict == RANK_TIGHT);
+	cr_expect_lt(b->bpw, 2.6, "70B on 24 GB: %s at %.2f bpw", ftype_get(b->ftype)->name,
+	             b->bpw);
+	/* Kimi K2.6 (1T parameters) nowhere near */
+	const struct rank_row *c = &r.rows[index_of("kimi-k2.6")];
+	cr_expect_eq(c->verdict, RANK_NO);
+	cr_expect_eq(c->max_ctx_tokens, 0);
+	cr_expect_eq(c->decode_tps, 0);
+	ranking_free(&r);
+}
+
+Test(rank, unknown_bandwidth_means_unknown_speed)
+{
+	struct device unknown = *dev("rtx-4090");
+	unknown.bandwidth_gbps = 0;
+	unknown.bf16_tflops = 0;
+	const struct device *set[] = {&unknown};
+	struct rank_ladder l;
+	struct rank_row row;
+	struct rank_query q = {0};
+	estimate_settings_default(&q.base);
+	q.devs = set;
+	q.n_devs = 1;
+	q.margin_share = MARGIN;
+	plan_speed_defaults(&q.speed);
+	size_t i = index_of("llama-3.1-8b");
+	rank_prepare(&models[i], FT_LLAMACPP, &l);
+	rank_model(&models[i], &l, &q, &row);
+	cr_expect_eq(row.verdict, RANK_FITS);
+	cr_expect_not(row.speed_known);
+	cr_expect_eq(row.decode_tps, 0);
+}
+
+Test(rank, set_speed_is_the_byte_weighted_harmonic_mean)
+{
+	struct device fast = *dev("rtx-4090"), slow = fast;
+	fast.bandwidth_gbps = 1000;
+	slow.bandwidth_gbps = 250;
+	fast.bf16_tflops = 200;
+	slow.bf16_tflops = 50;
+	const struct device *set[] = {&fast, &slow};
+	struct device_load loads[2] = {{.layers_bytes = 3000}, {.layers_bytes = 1000}};
+	struct estimate e = {0};
+	struct device eff;
+	rank_set_device(&e, set, 2, loads, &eff);
+	/* 3000 bytes at 1000 plus 1000 at 250: 7 time units for 4000 bytes */
+	cr_expect_float_eq(eff.bandwidth_gbps, 4000.0 / 7.0, 1e-9);
+	cr_expect_float_eq(eff.bf16_tflops, 4000.0 / 35.0, 1e-9);
+	e.vllm = true; /* tensor parallelism: the slowest */
+	rank_set_device(&e, set, 2, loads, &eff);
+	cr_expect_float_eq(eff.bandwidth_gbps, 250, 1e-9);
+}
+
+Test(rank, quality_proxy)
+{
+	/* dense: parameters times the kept share of 8 bits */
+	cr_expect_float_eq(rank_quality(70000000000ull, 70000000000ull, false, 4.0), 35.0, 1e-9);
+	cr_expect_float_eq(rank_quality(8000000000ull, 8000000000ull, false, 16.0), 8.0, 1e-9);
+	/* MoE: geometric mean of total and active */
+	cr_expect_float_eq(rank_quality(100000000000ull, 1000000000ull, true, 8.0), 10.0, 1e-9);
+}
+
+Test(rank, filters_and_sorting)
+{
+	const struct device *set[] = {dev("rtx-4090"), dev("rtx-3090")};
+	struct ranking r;
+	cr_assert(ranking_init(&r, &cat, models, FT_LLAMACPP));
+	struct rank_query q = {0};
+	estimate_settings_default(&q.base);
+	q.base.ctx_tokens = 8192;
+	q.devs = set;
+	q.n_devs = 2;
+	q.margin_share = MARGIN;
+	plan_speed_defaults(&q.speed);
+	ranking_run(&r, &q);
+	size_t out[256];
+
+	struct rank_filter f = {0};
+	size_t n = ranking_select(&r, &f, RANK_SORT_QUALITY, out, 256);
+	cr_expect_eq(n, cat.n, "no filter keeps every model");
+	for (size_t k = 1; k < n; k++) {
+		const struct rank_row *x = &r.rows[out[k - 1]], *y = &r.rows[out[k]];
+		cr_expect(x->verdict < y->verdict ||
+		              (x->verdict == y->verdict && x->quality >= y->quality),
+		          "quality order broken at %zu", k);
+	}
+	n = ranking_select(&r, &f, RANK_SORT_SPEED, out, 256);
+	for (size_t k = 1; k < n; k++) {
+		const struct rank_row *x = &r.rows[out[k - 1]], *y = &r.rows[out[k]];
+		cr_expect(x->verdict < y->verdict ||
+		          (x->verdict == y->verdict && x->decode_tps >= y->decode_tps));
+	}
+	n = ranking_select(&r, &f, RANK_SORT_SIZE, out, 256);
+	for (size_t k = 1; k < n; k++) {
+		const struct rank_row *x = &r.rows[out[k - 1]], *y = &r.rows[out[k]];
+		cr_expect(x->verdict < y->verdict ||
+		          (x->verdict == y->verdict &&
+		           models[out[k - 1]].params_total >= models[out[k]].params_total));
+	}
+
+	strcpy(f.family, "qwen,gemma");
+	n = ranking_select(&r, &f, RANK_SORT_QUALITY, out, 256);
+	cr_expect_gt(n, 5);
+	for (size_t k = 0; k < n; k++)
+		cr_expect(strcasestr(cat.v[out[k]].meta.family, "qwen") ||
+		              strcasestr(cat.v[out[k]].meta.family, "gemma"),
+		          "%s", cat.v[out[k]].meta.family);
+
+	memset(&f, 0, sizeof(f));
+	f.kind = RANK_KIND_MOE;
+	f.min_params = 20000000000ull;
+	f.max_params = 40000000000ull;
+	n = ranking_select(&r, &f, RANK_SORT_QUALITY, out, 256);
+	cr_expect_gt(n, 0);
+	for (size_t k = 0; k < n; k++) {
+		cr_expect_gt(models[out[k]].arch.n_expert, 0);
+		cr_expect_geq(models[out[k]].params_total, 20000000000ull);
+		cr_expect_leq(models[out[k]].params_total, 40000000000ull);
+	}
+	f.kind = RANK_KIND_DENSE;
+	n = ranking_select(&r, &f, RANK_SORT_QUALITY, out, 256);
+	for (size_t k = 0; k < n; k++)
+		cr_expect_eq(models[out[k]].arch.n_expert, 0);
+
+	memset(&f, 0, sizeof(f));
+	f.min_ctx_tokens = 131072;
+	n = ranking_select(&r, &f, RANK_SORT_CONTEXT, out, 256);
+	cr_expect_gt(n, 0);
+	for (size_t k = 0; k < n; k++)
+		cr_expect_geq(r.rows[out[k]].max_ctx_tokens, 131072);
+	f.min_ctx_tokens = 0;
+	f.fitting_only = true;
+	n = ranking_select(&r, &f, RANK_SORT_QUALITY, out, 256);
+	for (size_t k = 0; k < n; k++)
+		cr_expect_neq(r.rows[out[k]].verdict, RANK_NO);
+	ranking_free(&r);
+}
+
+Test(rank, size_ranges)
+{
+	uint64_t lo, hi;
+	char err[128];
+	cr_expect(rank_parse_size_range("7b..70b", &lo, &hi, err, sizeof(err)));
+	cr_expect_eq(lo, 7000000000ull);
+	cr_expect_eq(hi, 70000000000ull);
+	cr_expect(rank_parse_size_range("..14B", &lo, &hi, err, sizeof(err)));
+	cr_expect_eq(lo, 0);
+	cr_expect_eq(hi, 14000000000ull);
+	cr_expect(rank_parse_size_range("1.5b..", &lo, &hi, err, sizeof(err)));
+	cr_expect_eq(lo, 1500000000ull);
+	cr_expect_eq(hi, 0);
+	cr_expect(rank_parse_size_range("500m..1t", &lo, &hi, err, sizeof(err)));
+	cr_expect_eq(lo, 500000000ull);
+	cr_expect_eq(hi, 1000000000000ull);
+	cr_expect(rank_parse_size_range("8b", &lo, &hi, err, sizeof(err)));
+	cr_expect_eq(lo, 7200000000ull);
+	cr_expect_eq(hi, 8800000000ull);
+	static const char *const bad[] = {"", "..", "big", "70b..7b", "-5b", "7b..x", "8q"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_expect_not(rank_parse_size_range(bad[i], &lo, &hi, err, sizeof(err)), "'%s'",
+		              bad[i]);
+	cr_expect(rank_parse_size_range("70b..7b", &lo, &hi, err, sizeof(err)) == false &&
+	          strstr(err, "above"));
+}
