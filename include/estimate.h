@@ -55,7 +55,7 @@ struct settings {
 	enum kvtype kv_k;    /* -ctk */
 	enum kvtype kv_v;    /* -ctv */
 	uint32_t n_ubatch;   /* -ub, tokens */
-	double gpu_util;     /* vLLM --gpu-memory-utilization, (0, 1]; default 0.9 */
+	double gpu_util;     /* vLLM --gpu-memory-utilization, 0.01..1; default 0.9 */
 	bool flash_attn;     /* -fa on/off */
 	bool kv_unified;     /* one KV stream shared by all sequences */
 	bool swa_full;       /* --swa-full */
@@ -65,6 +65,10 @@ struct settings {
 };
 
 void estimate_settings_default(struct settings *s);
+
+/* The smallest --gpu-util accepted: 1% of a device (vLLM itself takes any
+ * share above 0, but 1e-300 is a typo, not a budget). */
+#define ESTIMATE_GPU_UTIL_MIN 0.01
 
 /* The offload setting as --offload takes it: "gpu", "n-cpu-moe=12",
  * "expert-share=0.25".  exact prints the share so that it reads back to the

@@ -32,6 +32,18 @@ struct device {
 	double gpu_share; /* unified: share the GPU may use (0..1]; else 1 */
 };
 
+/* The range of every number of a device, far around real hardware (2026:
+ * 8 GiB to 512 GiB, 100 GB/s to 8 TB/s, up to ~2500 dense bf16 TFLOPS):
+ * hardware.ini values and command-line overrides outside them are
+ * refused, so that no product of them can overflow.  A bandwidth left
+ * out of the profile is 0 (unknown); written out it must be above 0.
+ * bf16_tflops 0 means unknown. */
+#define HW_MEMORY_MIN_BYTES   (1ull << 20) /* 1 MiB */
+#define HW_MEMORY_MAX_BYTES   (1ull << 46) /* 64 TiB */
+#define HW_BANDWIDTH_MAX_GBPS 100000.0     /* 100 TB/s */
+#define HW_TFLOPS_MAX         100000.0
+#define HW_SHARE_MIN          0.01 /* gpu_share: 1% to 100% */
+
 /* Memory the device offers to one process's GPU buffers, bytes: total for
  * discrete cards, total x gpu_share for unified memory. */
 uint64_t hw_usable_bytes(const struct device *d);

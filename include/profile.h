@@ -65,7 +65,10 @@ struct device_list {
 
 void device_list_free(struct device_list *l);
 
-/* Load every [section] of a hardware profile file as one device. */
+/* Load every [section] of a hardware profile file as one device, appended
+ * to out (sections whose id out already holds are skipped).  On failure
+ * the cause goes to err and out is freed (empty), devices loaded before
+ * included. */
 bool profile_load_hardware(const char *path, struct device_list *out,
                            struct profile_warnings *warnings, char *err, size_t errlen);
 
@@ -116,7 +119,7 @@ bool profile_resolve_model(const struct profile_dirs *dirs, const char *id_or_pa
                            struct profile_warnings *warnings, char *err, size_t errlen);
 
 /* Load hardware.ini of every directory (devices with the same id: the
- * first directory wins). */
+ * first directory wins).  On failure out is empty. */
 bool profile_load_all_hardware(const struct profile_dirs *dirs, struct device_list *out,
                                struct profile_warnings *warnings, char *err, size_t errlen);
 

@@ -372,17 +372,26 @@ static bool load_device(const dictionary *d, const char *path, const char *sec, 
 	const char *mb = ini_get(d, sec, "memory_bytes");
 	v = ini_get(d, sec, "memory");
 	if (mb) {
-		if (!parse_u64(mb, &dev->memory_bytes) || dev->memory_bytes == 0)
-			BAD("memory_bytes", mb, "not a positive whole number");
+		if (!parse_u64(mb, &dev->memory_bytes) || dev->memory_bytes < HW_MEMORY_MIN_BYTES ||
+		    dev->memory_bytes > HW_MEMORY_MAX_BYTES)
+			BAD("memory_bytes", mb,
+			    "not a whole number of bytes from 1048576 (1 MiB) to 70368744177664 "
+			    "(64 TiB)");
 	} else if (!v) {
 		BAD("memory", "", "missing (for example '24 GB')");
 	}
-	if (v && !mb && !parse_memory(v, &dev->memory_bytes))
-		BAD("memory", v, "not a size with a unit (GB, GiB, TB)");
-	if ((v = ini_get(d, sec, "bandwidth_gbps")) && !parse_double(v, &dev->bandwidth_gbps))
-		BAD("bandwidth_gbps", v, "not a number");
-	if ((v = ini_get(d, sec, "bf16_tflops")) && !parse_double(v, &dev->bf16_tflops))
-		BAD("bf16_tflops", v, "not a number");
+	if (v && !mb &&
+	    (!parse_memory(v, &dev->memory_bytes) || dev->memory_bytes < HW_MEMORY_MIN_BYTES ||
+	     dev->memory_bytes > HW_MEMORY_MAX_BYTES))
+		BAD("memory", v, "not a size from 1 MiB to 64 TiB with a unit (GB, GiB, TB)");
+	if ((v = ini_get(d, sec, "bandwidth_gbps")) &&
+	    (!parse_double(v, &dev->bandwidth_gbps) ||
+	     !(dev->bandwidth_gbps > 0 && dev->bandwidth_gbps <= HW_BANDWIDTH_MAX_GBPS)))
+		BAD("bandwidth_gbps", v, "not a bandwidth above 0 and at most 100000 GB/s");
+	if ((v = ini_get(d, sec, "bf16_tflops")) &&
+	    (!parse_double(v, &dev->bf16_tflops) ||
+	     !(dev->bf16_tflops >= 0 && dev->bf16_tflops <= HW_TFLOPS_MAX)))
+		BAD("bf16_tflops", v, "not a number from 0 (unknown) to 100000");
 	static const char *const flags[] = {"fp8", "fp4", "unified"};
 	bool *dst[] = {&dev->fp8, &dev->fp4, &dev->unified};
 	for (int i = 0; i < 3; i++) {
@@ -392,8 +401,8 @@ static bool load_device(const dictionary *d, const char *path, const char *sec, 
 	}
 	if ((v = ini_get(d, sec, "gpu_share"))) {
 		if (!parse_double(v, &dev->gpu_share) ||
-		    !(dev->gpu_share > 0 && dev->gpu_share <= 1))
-			BAD("gpu_share", v, "not a share in (0, 1]");
+		    !(dev->gpu_share >= HW_SHARE_MIN && dev->gpu_share <= 1))
+			BAD("gpu_share", v, "not a share from 0.01 to 1");
 	}
 	if (dev->category == HW_UNIFIED)
 		dev->unified = true;
@@ -429,6 +438,8 @@ bool profile_load_hardware(const char *path, struct device_list *out,
 		warn_unknown_keys(d, path, sec, hardware_keys, NULL, warnings);
 	}
 	iniparser_freedict(d);
+	if (!ok)
+		device_list_free(out);
 	return ok;
 }
 
@@ -594,7 +605,7 @@ bool profile_load_all_hardware(const struct profile_dirs *dirs, struct device_li
 		if (access(path, F_OK) != 0)
 			continue;
 		if (!profile_load_hardware(path, out, warnings, err, errlen))
-			return false;
+			return false; /* out is freed */
 	}
 	if (out->n == 0) {
 		snprintf(err, errlen,

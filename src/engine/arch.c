@@ -117,6 +117,29 @@ bool arch_validate(const struct model_arch *a, char *err, size_t errlen)
 			FAIL("head_dim: must be 1..4096 (got k %u, v %u)", a->head_dim_k,
 			     a->head_dim_v);
 	}
+	/* Upper bounds on the widths the tensor shapes multiply, far above any
+	 * real model, so that a shape and the query width fit in 32 bits. */
+	const struct {
+		const char *key;
+		uint32_t value, max;
+	} widths[] = {
+	    {"intermediate_size", a->n_ff, 1u << 24},
+	    {"moe_intermediate_size", a->n_ff_exp, 1u << 24},
+	    {"shared_expert_intermediate_size", a->n_ff_shexp, 1u << 24},
+	    {"q_lora_rank", a->q_lora_rank, 1u << 16},
+	    {"kv_lora_rank", a->kv_lora_rank, 1u << 16},
+	    {"qk_nope_head_dim", a->qk_nope_dim, 1u << 16},
+	    {"qk_rope_head_dim", a->qk_rope_dim, 1u << 16},
+	    {"v_head_dim", a->v_head_dim, 1u << 16},
+	    {"mamba_d_conv", a->ssm_d_conv, 1u << 10},
+	    {"mamba_d_state", a->ssm_d_state, 1u << 20},
+	    {"mamba_d_inner", a->ssm_d_inner, 1u << 24},
+	    {"mamba_n_groups", a->ssm_n_group, 1u << 20},
+	    {"mamba_n_heads", a->ssm_n_head, 1u << 20},
+	};
+	for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++)
+		if (widths[i].value > widths[i].max)
+			FAIL("%s: %u is above %u", widths[i].key, widths[i].value, widths[i].max);
 	bool any_dense = false, any_moe = false, any_rec = false;
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		any_dense |= !a->layer_moe[il];

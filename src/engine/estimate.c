@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "recipe.h"
+#include "satmath.h"
 
 static const char *const offload_names[OFFLOAD_COUNT] = {
     [OFFLOAD_GPU] = "gpu",
@@ -134,8 +135,8 @@ static void kv_rows(const struct model_arch *a, uint32_t il, const struct settin
 		return;
 	}
 	uint64_t hkv = a->layer_head_kv[il];
-	*k_row = kvtype_row_bytes(s->kv_k, hkv * a->head_dim_k);
-	*v_row = kvtype_row_bytes(s->kv_v, hkv * a->head_dim_v);
+	*k_row = kvtype_row_bytes(s->kv_k, sat_mul(hkv, a->head_dim_k));
+	*v_row = kvtype_row_bytes(s->kv_v, sat_mul(hkv, a->head_dim_v));
 }
 
 /* Cells per stream of the sliding-window cache (llama_kv_cache_iswa). */
@@ -143,7 +144,7 @@ static uint64_t swa_cells(const struct model_arch *a, const struct settings *s, 
 {
 	if (s->swa_full)
 		return n_ctx_seq;
-	uint64_t want = (uint64_t)a->n_swa * (s->kv_unified ? s->n_seq : 1) + s->n_ubatch;
+	uint64_t want = sat_add(sat_mul(a->n_swa, s->kv_unified ? s->n_seq : 1), s->n_ubatch);
 	return pad256(want < n_ctx_seq ? want : n_ctx_seq);
 }
 
@@ -156,22 +157,22 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 	out->kv_layers = out->kv_layers_swa = out->rs_layers = 0;
 	out->kv_cells_swa = 0;
 
-	uint64_t full_cells = out->n_ctx_seq * out->n_stream;
+	uint64_t full_cells = sat_mul(out->n_ctx_seq, out->n_stream);
 	uint64_t local_cells = swa_cells(a, s, out->n_ctx_seq);
 	/* Recurrent state: f32, one cell per sequence, independent of context. */
 	uint64_t r_row, s_row;
 	arch_rs_elems(a, &r_row, &s_row);
-	r_row *= 4;
-	s_row *= 4;
+	r_row = sat_mul(r_row, 4);
+	s_row = sat_mul(s_row, 4);
 	uint64_t rs_cells = s->n_seq;
 
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		out->layer_kv_bytes[il] = 0;
 		if (a->layer_kind[il] == LK_RECURRENT) {
 			out->rs_layers++;
-			out->r_bytes += r_row * rs_cells;
-			out->s_bytes += s_row * rs_cells;
-			out->layer_kv_bytes[il] = (r_row + s_row) * rs_cells;
+			out->r_bytes = sat_add(out->r_bytes, sat_mul(r_row, rs_cells));
+			out->s_bytes = sat_add(out->s_bytes, sat_mul(s_row, rs_cells));
+			out->layer_kv_bytes[il] = sat_mul(sat_add(r_row, s_row), rs_cells);
 			continue;
 		}
 		if (!arch_layer_has_kv(a, il))
@@ -181,21 +182,22 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 		if (a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED) {
 			out->kv_layers_swa++;
 			out->kv_cells_swa = local_cells;
-			k = k_row * local_cells * out->n_stream;
-			v = v_row * local_cells * out->n_stream;
-			out->swa_k_bytes += k;
-			out->swa_v_bytes += v;
+			k = sat_mul3(k_row, local_cells, out->n_stream);
+			v = sat_mul3(v_row, local_cells, out->n_stream);
+			out->swa_k_bytes = sat_add(out->swa_k_bytes, k);
+			out->swa_v_bytes = sat_add(out->swa_v_bytes, v);
 		} else {
 			out->kv_layers++;
-			k = k_row * full_cells;
-			v = v_row * full_cells;
-			out->k_bytes += k;
-			out->v_bytes += v;
+			k = sat_mul(k_row, full_cells);
+			v = sat_mul(v_row, full_cells);
+			out->k_bytes = sat_add(out->k_bytes, k);
+			out->v_bytes = sat_add(out->v_bytes, v);
 		}
-		out->layer_kv_bytes[il] = k + v;
+		out->layer_kv_bytes[il] = sat_add(k, v);
 	}
-	out->kv_bytes = out->k_bytes + out->v_bytes + out->swa_k_bytes + out->swa_v_bytes +
-	                out->r_bytes + out->s_bytes;
+	out->kv_bytes = sat_add(sat_add(sat_add(out->k_bytes, out->v_bytes),
+	                                sat_add(out->swa_k_bytes, out->swa_v_bytes)),
+	                        sat_add(out->r_bytes, out->s_bytes));
 }
 
 /* vLLM: paged KV in 16-token blocks, each sequence up to its share of the
@@ -205,9 +207,9 @@ static void estimate_kv_vllm(const struct model_arch *a, const struct settings *
                              struct estimate *out)
 {
 	uint64_t blk = ESTIMATE_VLLM_BLOCK_TOKENS;
-	uint64_t per_seq = (s->ctx_tokens + s->n_seq - 1) / s->n_seq;
+	uint64_t per_seq = (s->ctx_tokens + s->n_seq - 1) / s->n_seq; /* ctx <= 2^32 */
 	per_seq = (per_seq + blk - 1) / blk * blk;
-	uint64_t local = (uint64_t)a->n_swa + ESTIMATE_VLLM_BATCHED_TOKENS - 1;
+	uint64_t local = (uint64_t)a->n_swa + ESTIMATE_VLLM_BATCHED_TOKENS - 1; /* < 2^33 */
 	local = ((local + blk - 1) / blk + 1) * blk;
 	if (local > per_seq)
 		local = per_seq;
@@ -216,7 +218,7 @@ static void estimate_kv_vllm(const struct model_arch *a, const struct settings *
 	if (one.kv_k != KV_FP8 && one.kv_k != KV_F32)
 		one.kv_k = one.kv_v = KV_BF16;
 
-	out->n_ctx = per_seq * s->n_seq;
+	out->n_ctx = sat_mul(per_seq, s->n_seq);
 	out->n_ctx_seq = per_seq;
 	out->n_stream = s->n_seq;
 	out->k_bytes = out->v_bytes = out->swa_k_bytes = out->swa_v_bytes = 0;
@@ -225,15 +227,15 @@ static void estimate_kv_vllm(const struct model_arch *a, const struct settings *
 	out->kv_cells_swa = 0;
 	uint64_t r_row, s_row;
 	arch_rs_elems(a, &r_row, &s_row);
-	r_row *= 4;
-	s_row *= 4;
+	r_row = sat_mul(r_row, 4);
+	s_row = sat_mul(s_row, 4);
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		out->layer_kv_bytes[il] = 0;
 		if (a->layer_kind[il] == LK_RECURRENT) {
 			out->rs_layers++;
-			out->r_bytes += r_row * s->n_seq;
-			out->s_bytes += s_row * s->n_seq;
-			out->layer_kv_bytes[il] = (r_row + s_row) * s->n_seq;
+			out->r_bytes = sat_add(out->r_bytes, sat_mul(r_row, s->n_seq));
+			out->s_bytes = sat_add(out->s_bytes, sat_mul(s_row, s->n_seq));
+			out->layer_kv_bytes[il] = sat_mul(sat_add(r_row, s_row), s->n_seq);
 			continue;
 		}
 		if (!arch_layer_has_kv(a, il))
@@ -242,21 +244,23 @@ static void estimate_kv_vllm(const struct model_arch *a, const struct settings *
 		kv_rows(a, il, &one, &k_row, &v_row);
 		bool sliding =
 		    a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED;
-		uint64_t cells = (sliding ? local : per_seq) * s->n_seq;
+		uint64_t cells = sat_mul(sliding ? local : per_seq, s->n_seq);
+		uint64_t k = sat_mul(k_row, cells), v = sat_mul(v_row, cells);
 		if (sliding) {
 			out->kv_layers_swa++;
 			out->kv_cells_swa = local;
-			out->swa_k_bytes += k_row * cells;
-			out->swa_v_bytes += v_row * cells;
+			out->swa_k_bytes = sat_add(out->swa_k_bytes, k);
+			out->swa_v_bytes = sat_add(out->swa_v_bytes, v);
 		} else {
 			out->kv_layers++;
-			out->k_bytes += k_row * cells;
-			out->v_bytes += v_row * cells;
+			out->k_bytes = sat_add(out->k_bytes, k);
+			out->v_bytes = sat_add(out->v_bytes, v);
 		}
-		out->layer_kv_bytes[il] = (k_row + v_row) * cells;
+		out->layer_kv_bytes[il] = sat_add(k, v);
 	}
-	out->kv_bytes = out->k_bytes + out->v_bytes + out->swa_k_bytes + out->swa_v_bytes +
-	                out->r_bytes + out->s_bytes;
+	out->kv_bytes = sat_add(sat_add(sat_add(out->k_bytes, out->v_bytes),
+	                                sat_add(out->swa_k_bytes, out->swa_v_bytes)),
+	                        sat_add(out->r_bytes, out->s_bytes));
 }
 
 /* vLLM's profiling pass: max_num_batched_tokens through the model in bf16
@@ -328,11 +332,11 @@ static uint64_t compute_phases(const struct model_arch *a, const struct settings
 		uint64_t kvw = (uint64_t)a->n_head_kv * a->head_dim_k;
 		attn_phase = 4 * H * n_kv + 4 * n_kv + 4 * (2 * E + 2 * q + 2 * kvw) + mla;
 		if (arch_is_mla(a))
-			fixed = 2ull * a->kv_lora_rank * n_kv;
+			fixed = sat_mul3(2, a->kv_lora_rank, n_kv);
 	}
 	uint64_t per_tok = out_phase > attn_phase ? out_phase : attn_phase;
-	uint64_t total = per_tok * n_tok + fixed;
-	uint64_t without_output = attn_phase * n_tok + fixed;
+	uint64_t total = sat_add(sat_mul(per_tok, n_tok), fixed);
+	uint64_t without_output = sat_add(sat_mul(attn_phase, n_tok), fixed);
 	/* Recurrent layers read and write one layer's state per sequence
 	 * whatever the batch: a third phase that wins only for tiny ubatches. */
 	for (uint32_t il = 0; il < a->n_layer; il++) {
@@ -340,7 +344,7 @@ static uint64_t compute_phases(const struct model_arch *a, const struct settings
 			continue;
 		uint64_t r, st;
 		arch_rs_elems(a, &r, &st);
-		uint64_t state = 4ull * s->n_seq * (r + st);
+		uint64_t state = sat_mul3(4, s->n_seq, sat_add(r, st));
 		if (state > total)
 			total = state;
 		if (state > without_output)
@@ -355,6 +359,58 @@ static uint64_t compute_phases(const struct model_arch *a, const struct settings
 uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, uint64_t n_ctx_seq)
 {
 	return compute_phases(a, s, n_ctx_seq, NULL);
+}
+
+/* The parts of an estimate that grow with the inputs must stay within
+ * BYTES_LIMIT (satmath.h).  Computes them as estimate_run() does, without
+ * touching the model's scratch; the weights are bounded by the parameter
+ * count at 8 bytes (f64) each. */
+static bool check_bytes(const struct model *m, const struct settings *s, char *err, size_t errlen)
+{
+	const struct model_arch *a = &m->arch;
+	struct estimate e;
+	bool vllm = ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types;
+	if (vllm)
+		estimate_kv_vllm(a, s, &e);
+	else
+		estimate_kv(a, s, &e);
+	uint64_t compute = vllm ? activation_vllm(a, s) : compute_phases(a, s, e.n_ctx_seq, NULL);
+	uint64_t weights = sat_mul(m->params_total, 8);
+	if (e.kv_bytes > BYTES_LIMIT) {
+		snprintf(err, errlen,
+		         "KV cache: context %llu tokens x %u sequences over %u layers (%s K, %s V, "
+		         "%u KV heads x %u) exceeds " BYTES_LIMIT_TEXT
+		         "; lower --context or --batch",
+		         (unsigned long long)s->ctx_tokens, s->n_seq,
+		         e.kv_layers + e.kv_layers_swa + e.rs_layers, kvtype_get(s->kv_k)->name,
+		         kvtype_get(s->kv_v)->name, a->n_head_kv, a->head_dim_k);
+		return false;
+	}
+	if (compute > BYTES_LIMIT) {
+		snprintf(err, errlen,
+		         "compute buffer: ubatch %u over %llu context cells (vocabulary %u, hidden "
+		         "%u) exceeds " BYTES_LIMIT_TEXT "; lower --ubatch or --context",
+		         s->n_ubatch, (unsigned long long)e.n_ctx_seq, a->n_vocab, a->n_embd);
+		return false;
+	}
+	if (weights > BYTES_LIMIT) {
+		snprintf(err, errlen,
+		         "weights: %llu parameters (%u layers, hidden %u, FFN %u, vocabulary %u) "
+		         "at up to 8 bytes each exceed " BYTES_LIMIT_TEXT,
+		         (unsigned long long)m->params_total, a->n_layer, a->n_embd, a->n_ff,
+		         a->n_vocab);
+		return false;
+	}
+	/* The weights twice: a tied output layer loads token_embd again. */
+	if (sat_add(sat_mul(weights, 2), sat_add(e.kv_bytes, compute)) > BYTES_LIMIT) {
+		snprintf(err, errlen,
+		         "estimate: weights (%llu parameters), KV cache (%llu bytes) and compute "
+		         "(%llu bytes) together exceed " BYTES_LIMIT_TEXT,
+		         (unsigned long long)m->params_total, (unsigned long long)e.kv_bytes,
+		         (unsigned long long)compute);
+		return false;
+	}
+	return true;
 }
 
 bool estimate_check(const struct model *m, const struct settings *s, char *err, size_t errlen)
@@ -396,8 +452,8 @@ bool estimate_check(const struct model *m, const struct settings *s, char *err, 
 		         offload_mode_name(s->offload));
 		return false;
 	}
-	if (!(s->gpu_util > 0.0 && s->gpu_util <= 1.0)) {
-		snprintf(err, errlen, "gpu memory utilization: %g is outside (0, 1]", s->gpu_util);
+	if (!(s->gpu_util >= ESTIMATE_GPU_UTIL_MIN && s->gpu_util <= 1.0)) {
+		snprintf(err, errlen, "gpu memory utilization: %g is outside 0.01..1", s->gpu_util);
 		return false;
 	}
 	if (kvtype_get(s->kv_v)->quantized && !s->flash_attn && fi->engine == FT_LLAMACPP) {
@@ -438,7 +494,7 @@ bool estimate_check(const struct model *m, const struct settings *s, char *err, 
 		         s->expert_gpu_share);
 		return false;
 	}
-	return true;
+	return check_bytes(m, s, err, errlen);
 }
 
 /* Is block il (TENSOR_LAYER_OUTPUT = the output layer) on the GPU? */
@@ -507,17 +563,19 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 		const struct tensor_info *t = &l->v[i];
 		enum qtype ty = m->types[i];
 		uint64_t b = tensor_bytes(t, ty);
-		out->weights_bytes += b;
+		out->weights_bytes = sat_add(out->weights_bytes, b);
 		out->type_count[ty]++;
-		out->type_bytes[ty] += b;
+		out->type_bytes[ty] = sat_add(out->type_bytes[ty], b);
 		if (t->cat == TC_OUTPUT)
 			tied = false;
 
 		uint64_t host = estimate_tensor_host_bytes(a, s, t, b);
-		out->weights_host_bytes += host;
-		out->weights_gpu_bytes += b - host;
-		if (b > host)
-			out->layer_gpu_bytes[layer_slot(a, t->layer)] += b - host;
+		out->weights_host_bytes = sat_add(out->weights_host_bytes, host);
+		out->weights_gpu_bytes = sat_add(out->weights_gpu_bytes, b - host);
+		if (b > host) {
+			uint64_t *slot = &out->layer_gpu_bytes[layer_slot(a, t->layer)];
+			*slot = sat_add(*slot, b - host);
+		}
 		if (host && t->n_dims >= 2 && t->cat != TC_TOKEN_EMBD && host > largest_host_matrix)
 			largest_host_matrix = host;
 	}
@@ -526,8 +584,9 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 		for (size_t i = 0; i < l->n; i++)
 			if (l->v[i].cat == TC_TOKEN_EMBD) {
 				uint64_t b = tensor_bytes(&l->v[i], m->types[i]);
-				out->weights_gpu_bytes += b;
-				out->layer_gpu_bytes[a->n_layer] += b;
+				out->weights_gpu_bytes = sat_add(out->weights_gpu_bytes, b);
+				out->layer_gpu_bytes[a->n_layer] =
+				    sat_add(out->layer_gpu_bytes[a->n_layer], b);
 			}
 	}
 	out->weights_bpw =
@@ -542,18 +601,20 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 	out->kv_gpu_bytes = 0;
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		if (layer_on_gpu(a, s, (int)il)) {
-			out->kv_gpu_bytes += out->layer_kv_bytes[il];
-			out->layer_gpu_bytes[il] += out->layer_kv_bytes[il];
+			out->kv_gpu_bytes = sat_add(out->kv_gpu_bytes, out->layer_kv_bytes[il]);
+			out->layer_gpu_bytes[il] =
+			    sat_add(out->layer_gpu_bytes[il], out->layer_kv_bytes[il]);
 		}
 	}
-	out->kv_host_bytes = out->kv_bytes - out->kv_gpu_bytes;
+	out->kv_host_bytes =
+	    out->kv_bytes > out->kv_gpu_bytes ? out->kv_bytes - out->kv_gpu_bytes : 0;
 
 	/* Buffers. */
 	out->flash_attn = s->flash_attn || kvtype_get(s->kv_v)->quantized;
 	uint64_t compute = compute_phases(a, s, out->n_ctx_seq, &out->compute_split_bytes);
 	out->n_layer_slots = a->n_layer + 1;
 	uint64_t n_tok = s->n_ubatch < out->n_ctx_seq ? s->n_ubatch : out->n_ctx_seq;
-	out->output_bytes = 4ull * a->n_vocab * s->n_seq;
+	out->output_bytes = sat_mul3(4, a->n_vocab, s->n_seq);
 	if (s->offload == OFFLOAD_CPU) {
 		out->compute_bytes = 0;
 		out->compute_host_bytes = compute;
@@ -562,11 +623,12 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 		/* Weights in host memory used by a large batch are copied into the
 		 * GPU compute buffer (op offload, batch >= 32). */
 		if (largest_host_matrix && n_tok >= 32)
-			compute += largest_host_matrix;
+			compute = sat_add(compute, largest_host_matrix);
 		out->compute_bytes = compute;
 		/* Inputs staged in pinned host memory: embeddings and the mask. */
 		out->compute_host_bytes =
-		    n_tok * (4ull * a->n_embd + (out->flash_attn ? 2ull : 4ull) * out->n_ctx_seq);
+		    sat_mul(n_tok, sat_add(4ull * a->n_embd,
+		                           sat_mul(out->flash_attn ? 2 : 4, out->n_ctx_seq)));
 		out->overhead_bytes = ESTIMATE_GPU_OVERHEAD_BYTES;
 	}
 
@@ -585,7 +647,8 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 			if (t->n_dims == 1 || strstr(t->name, "ffn_gate_inp") ||
 			    strstr(t->name, "attn_kv_a_mqa") || strstr(t->name, "attn_q_a.") ||
 			    strstr(t->name, "_norm"))
-				out->tp_replicated_bytes += tensor_bytes(t, m->types[i]);
+				out->tp_replicated_bytes =
+				    sat_add(out->tp_replicated_bytes, tensor_bytes(t, m->types[i]));
 		}
 		out->kv_heads = arch_is_mla(a) ? 0 : a->n_head_kv;
 		/* vLLM loads every weight, the embedding included, on the GPU */
@@ -595,12 +658,13 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 		out->kv_host_bytes = 0;
 	}
 
-	out->gpu_bytes =
-	    out->weights_gpu_bytes + out->kv_gpu_bytes + out->compute_bytes + out->overhead_bytes;
-	out->host_bytes = out->weights_host_bytes + out->kv_host_bytes + out->compute_host_bytes +
-	                  out->output_bytes;
-	out->total_bytes = out->weights_bytes + out->kv_bytes + out->compute_bytes +
-	                   out->compute_host_bytes + out->output_bytes + out->overhead_bytes;
+	out->gpu_bytes = sat_add(sat_add(out->weights_gpu_bytes, out->kv_gpu_bytes),
+	                         sat_add(out->compute_bytes, out->overhead_bytes));
+	out->host_bytes = sat_add(sat_add(out->weights_host_bytes, out->kv_host_bytes),
+	                          sat_add(out->compute_host_bytes, out->output_bytes));
+	out->total_bytes = sat_add(sat_add(sat_add(out->weights_bytes, out->kv_bytes),
+	                                   sat_add(out->compute_bytes, out->compute_host_bytes)),
+	                           sat_add(out->output_bytes, out->overhead_bytes));
 
 	out->weights_exact =
 	    (s->file_types || ftype_get(s->ftype)->engine == FT_LLAMACPP) ? EXACT : ESTIMATED;

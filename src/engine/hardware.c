@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "satmath.h"
+
 static const char *const category_names[HW_CAT_COUNT] = {
     [HW_CONSUMER] = "consumer",
     [HW_WORKSTATION] = "workstation",
@@ -30,6 +32,12 @@ bool hw_category_find(const char *name, enum hw_category *out)
 	return false;
 }
 
+/* usable - total as a signed count, clamped instead of wrapping. */
+static int64_t headroom_of(uint64_t usable, uint64_t total)
+{
+	return usable >= total ? bytes_to_i64(usable - total) : -bytes_to_i64(total - usable);
+}
+
 uint64_t hw_usable_bytes(const struct device *d)
 {
 	if (d->unified && d->gpu_share > 0.0 && d->gpu_share < 1.0)
@@ -43,7 +51,9 @@ uint64_t hw_usable_bytes(const struct device *d)
 static bool tp_split(const struct estimate *e, const struct device *const *devs, uint32_t n,
                      struct device_load *loads)
 {
-	uint64_t split_w = e->weights_gpu_bytes - e->tp_replicated_bytes;
+	uint64_t split_w = e->weights_gpu_bytes > e->tp_replicated_bytes
+	                       ? e->weights_gpu_bytes - e->tp_replicated_bytes
+	                       : 0;
 	uint64_t kv = e->kv_gpu_bytes;
 	if (e->kv_heads) {
 		uint32_t per_rank = e->kv_heads / n ? e->kv_heads / n : 1;
@@ -56,13 +66,14 @@ static bool tp_split(const struct estimate *e, const struct device *const *devs,
 		L->first_slot = 0;
 		L->n_slots = e->n_layer_slots;
 		L->has_output = true;
-		L->layers_bytes = e->tp_replicated_bytes + split_w / n + kv;
+		L->layers_bytes = sat_add(sat_add(e->tp_replicated_bytes, split_w / n), kv);
 		L->kv_bytes = kv;
 		L->compute_bytes = e->compute_bytes / n;
 		L->overhead_bytes = e->overhead_bytes;
-		L->total_bytes = L->layers_bytes + L->compute_bytes + L->overhead_bytes;
-		L->headroom_bytes = (int64_t)((double)hw_usable_bytes(devs[k]) * e->budget_share) -
-		                    (int64_t)L->total_bytes;
+		L->total_bytes =
+		    sat_add(sat_add(L->layers_bytes, L->compute_bytes), L->overhead_bytes);
+		L->headroom_bytes = headroom_of(
+		    (uint64_t)((double)hw_usable_bytes(devs[k]) * e->budget_share), L->total_bytes);
 		all_fit &= L->headroom_bytes >= 0;
 	}
 	return all_fit;
@@ -100,11 +111,12 @@ bool hw_split(const struct estimate *e, const struct device *const *devs, uint32
 		if (loads[k].n_slots == 0)
 			loads[k].first_slot = il;
 		loads[k].n_slots++;
-		loads[k].layers_bytes += e->layer_gpu_bytes[il];
+		loads[k].layers_bytes = sat_add(loads[k].layers_bytes, e->layer_gpu_bytes[il]);
 		if (il < slots - 1) {
 			uint64_t kv = e->layer_kv_bytes[il];
-			loads[k].kv_bytes +=
-			    kv < e->layer_gpu_bytes[il] ? kv : e->layer_gpu_bytes[il];
+			loads[k].kv_bytes =
+			    sat_add(loads[k].kv_bytes,
+			            kv < e->layer_gpu_bytes[il] ? kv : e->layer_gpu_bytes[il]);
 		}
 		if (il == slots - 1)
 			loads[k].has_output = true;
@@ -119,8 +131,9 @@ bool hw_split(const struct estimate *e, const struct device *const *devs, uint32
 		                   : (L->has_output || n == 1) ? e->compute_bytes
 		                                               : e->compute_split_bytes;
 		L->overhead_bytes = used ? e->overhead_bytes : 0;
-		L->total_bytes = L->layers_bytes + L->compute_bytes + L->overhead_bytes;
-		L->headroom_bytes = (int64_t)hw_usable_bytes(devs[k]) - (int64_t)L->total_bytes;
+		L->total_bytes =
+		    sat_add(sat_add(L->layers_bytes, L->compute_bytes), L->overhead_bytes);
+		L->headroom_bytes = headroom_of(hw_usable_bytes(devs[k]), L->total_bytes);
 		all_fit &= L->headroom_bytes >= 0;
 	}
 	return all_fit;
@@ -141,13 +154,13 @@ static bool fit_identical(const struct estimate *e, const struct device *d, uint
 	for (uint32_t k = 0; k < count; k++) {
 		if (loads[k].headroom_bytes < *headroom)
 			*headroom = loads[k].headroom_bytes;
-		*need += loads[k].total_bytes;
+		*need = sat_add(*need, loads[k].total_bytes);
 	}
 	/* Unified memory: what the offload leaves in "host" memory comes out
 	 * of the same pool, so GPU and host parts together must fit too. */
 	if (d->unified) {
 		int64_t whole =
-		    (int64_t)(d->memory_bytes * count) - (int64_t)(*need + e->host_bytes);
+		    headroom_of(sat_mul(d->memory_bytes, count), sat_add(*need, e->host_bytes));
 		if (whole < *headroom)
 			*headroom = whole;
 		ok &= whole >= 0;
@@ -173,8 +186,9 @@ void hw_fit(const struct estimate *e, const struct device *d, uint32_t count, st
 	/* No fewer devices than the layers' bytes need even if perfectly
 	 * packed; start the search there. */
 	double usable = (double)hw_usable_bytes(d) * e->budget_share;
-	double layers = (double)(e->weights_gpu_bytes + e->kv_gpu_bytes);
-	uint32_t first = usable > 0 ? (uint32_t)(layers / usable) : 1;
+	double layers = (double)e->weights_gpu_bytes + (double)e->kv_gpu_bytes;
+	double least = usable > 0 ? layers / usable : 1;
+	uint32_t first = least < HW_MAX_DEVICES ? (uint32_t)least : HW_MAX_DEVICES + 1;
 	if (first < 1)
 		first = 1;
 	for (uint32_t n = first; n <= HW_MAX_DEVICES; n++) {

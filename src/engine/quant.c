@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <strings.h>
 
+#include "satmath.h"
+
 /* Indexed by enum qtype; rows with a NULL name are unused or removed ids. */
 static const struct qtype_info qtype_table[QT_COUNT] = {
     [QT_F32] = {QT_F32, "f32", 1, 4, false, true},
@@ -79,9 +81,12 @@ uint64_t qtype_row_bytes(enum qtype t, uint64_t ne0)
 	assert(q != NULL);
 	if (q->exact_rows) {
 		assert(ne0 % q->block_elems == 0);
-		return ne0 / q->block_elems * q->block_bytes;
+		return sat_mul(ne0 / q->block_elems, q->block_bytes);
 	}
-	return (ne0 * q->block_bytes + q->block_elems - 1) / q->block_elems;
+	if (ne0 > UINT64_MAX / q->block_bytes)
+		return UINT64_MAX;
+	uint64_t bytes = ne0 * q->block_bytes;
+	return bytes / q->block_elems + (bytes % q->block_elems != 0);
 }
 
 double qtype_bpw(enum qtype t)
@@ -184,6 +189,6 @@ bool kvtype_find(const char *name, enum kvtype *out)
 uint64_t kvtype_row_bytes(enum kvtype k, uint64_t n)
 {
 	const struct kvtype_info *kv = kvtype_get(k);
-	uint64_t blocks = (n + kv->block_elems - 1) / kv->block_elems;
-	return blocks * kv->block_bytes;
+	uint64_t blocks = n / kv->block_elems + (n % kv->block_elems != 0);
+	return sat_mul(blocks, kv->block_bytes);
 }

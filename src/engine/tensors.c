@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "satmath.h"
+
 void tensors_init(struct tensor_list *l)
 {
 	l->v = NULL;
@@ -320,19 +322,19 @@ bool tensors_build(const struct model_arch *a, struct tensor_list *l)
 
 uint64_t tensor_elems(const struct tensor_info *t)
 {
-	return t->ne[0] * t->ne[1] * t->ne[2] * t->ne[3];
+	return sat_mul(sat_mul3(t->ne[0], t->ne[1], t->ne[2]), t->ne[3]);
 }
 
 uint64_t tensor_bytes(const struct tensor_info *t, enum qtype type)
 {
-	return qtype_row_bytes(type, t->ne[0]) * t->ne[1] * t->ne[2] * t->ne[3];
+	return sat_mul(sat_mul3(qtype_row_bytes(type, t->ne[0]), t->ne[1], t->ne[2]), t->ne[3]);
 }
 
 uint64_t tensors_params_total(const struct tensor_list *l)
 {
 	uint64_t n = 0;
 	for (size_t i = 0; i < l->n; i++)
-		n += tensor_elems(&l->v[i]);
+		n = sat_add(n, tensor_elems(&l->v[i]));
 	return n;
 }
 
@@ -346,7 +348,7 @@ uint64_t tensors_params_active(const struct tensor_list *l, const struct model_a
 			continue; /* a row lookup, not a matrix product */
 		if (t->routed_expert && a->n_expert > 0)
 			e = e / a->n_expert * a->n_expert_used;
-		n += e;
+		n = sat_add(n, e);
 	}
 	return n;
 }

@@ -266,6 +266,10 @@ static bool parse_gpu(const struct field *f, const char *v, struct cli_options *
 		bool counted = x && x[1] && strspn(x + 1, "0123456789") == strlen(x + 1);
 		if (counted) {
 			char inner[200];
+			uint64_t asked;
+			/* all digits: only a count past 2^64 fails to parse */
+			if (!parse_count(x + 1, UINT64_MAX, &asked) || asked > HW_MAX_DEVICES)
+				WHY("too many devices in '%s' (at most %d)", item, HW_MAX_DEVICES);
 			if (!field_parse_count(&device_count_field, x + 1, &n, inner,
 			                       sizeof(inner)))
 				WHY("'%s': %s", item, inner);
@@ -279,7 +283,7 @@ static bool parse_gpu(const struct field *f, const char *v, struct cli_options *
 		t.gpu_group_count[t.n_gpu_groups++] = (uint32_t)n;
 		total += (uint32_t)n;
 		if (total > HW_MAX_DEVICES)
-			WHY("more than %d devices in '%s'", HW_MAX_DEVICES, v);
+			WHY("too many devices in '%s' (at most %d)", v, HW_MAX_DEVICES);
 		if (!comma)
 			break;
 		p = comma + 1;
@@ -679,8 +683,8 @@ const struct field field_table[] = {
     {.flag = "engine", .arg = "NAME", .kind = FIELD_CHOICE, .what = "an engine",
      .parse = parse_engine, .format = format_engine,
      .help = "llama.cpp (default) or vllm: whose memory accounting to follow"},
-    {.flag = "gpu-util", .arg = "F", .key = "gpu_util", .kind = FIELD_SHARE, .lo = 0.0,
-     .hi = 1.0, .lo_open = true, .what = "a share of each GPU", .def = "0.9",
+    {.flag = "gpu-util", .arg = "F", .key = "gpu_util", .kind = FIELD_SHARE,
+     .lo = ESTIMATE_GPU_UTIL_MIN, .hi = 1.0, .what = "a share of each GPU", .def = "0.9",
      .parse = parse_gpu_util, .format = format_gpu_util,
      .help = "vLLM --gpu-memory-utilization: the share of each GPU it may use"},
     {.flag = "solve", .arg = "WHAT", .kind = FIELD_CHOICE, .what = "a solver",
@@ -690,15 +694,15 @@ const struct field field_table[] = {
     {.flag = "emit", .arg = "WHAT", .kind = FIELD_CHOICE, .what = "a launch command",
      .parse = parse_emit, .format = format_emit,
      .help = "print the llama-server or vllm command for these settings"},
-    {.flag = "gpu-share", .arg = "F", .kind = FIELD_SHARE, .lo = 0.0, .hi = 1.0,
-     .lo_open = true, .what = "a share of unified memory", .parse = parse_gpu_share,
+    {.flag = "gpu-share", .arg = "F", .kind = FIELD_SHARE, .lo = HW_SHARE_MIN, .hi = 1.0,
+     .what = "a share of unified memory", .parse = parse_gpu_share,
      .format = format_gpu_share,
      .help = "unified memory: the share the GPU may use (0 to 1)"},
     {.flag = "prompt", .arg = "N", .kind = FIELD_COUNT, .min = 1, .max = SETTINGS_CTX_MAX,
      .what = "a prompt length", .parse = parse_prompt, .format = format_prompt,
      .help = "prompt length for the time-to-first-token estimate, default 4096"},
-    {.flag = "host-bw", .arg = "GBPS", .kind = FIELD_NUMBER, .lo = 0.0, .hi = 1e6,
-     .lo_open = true, .what = "a bandwidth in GB/s", .parse = parse_host_bw,
+    {.flag = "host-bw", .arg = "GBPS", .kind = FIELD_NUMBER, .lo = 0.1,
+     .hi = HW_BANDWIDTH_MAX_GBPS, .what = "a bandwidth in GB/s", .parse = parse_host_bw,
      .format = format_host_bw,
      .help = "host memory bandwidth for offloaded weights, default 64 GB/s"},
     {.flag = "json", .kind = FIELD_FLAG, .parse = parse_flag,
