@@ -266,13 +266,15 @@ static bool parse_gpu(const struct field *f, const char *v, struct cli_options *
 		bool counted = x && x[1] && strspn(x + 1, "0123456789") == strlen(x + 1);
 		if (counted) {
 			char inner[200];
-			uint64_t asked;
-			/* all digits: only a count past 2^64 fails to parse */
-			if (!parse_count(x + 1, UINT64_MAX, &asked) || asked > HW_MAX_DEVICES)
-				WHY("too many devices in '%s' (at most %d)", item, HW_MAX_DEVICES);
 			if (!field_parse_count(&device_count_field, x + 1, &n, inner,
-			                       sizeof(inner)))
+			                       sizeof(inner))) {
+				/* all digits: only a count past 2^64 fails to parse */
+				uint64_t asked;
+				if (!parse_count(x + 1, UINT64_MAX, &asked) ||
+				    asked > HW_MAX_DEVICES)
+					WHY("too many devices in '%s': %s", item, inner);
 				WHY("'%s': %s", item, inner);
+			}
 			len = (size_t)(x - item);
 		}
 		if (len >= CLI_GPU_ID_MAX)
