@@ -30,6 +30,8 @@ enum arch_family {
 	AF_COHERE2,       /* no ffn_norm, tied, biases off */
 	AF_OLMO2,         /* post norms, q/k norms over all heads */
 	AF_QWEN3NEXT,     /* gated DeltaNet + gated attention, MoE + shared */
+	AF_QWEN35,        /* qwen35 / qwen35moe: qwen3next with split beta/alpha,
+	                     dense or MoE + shared */
 	AF_COUNT
 };
 

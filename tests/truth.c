@@ -140,6 +140,69 @@ static bool load_runs(const char *dir, struct truth *t)
 	return true;
 }
 
+const struct truth2026_model truth2026_models[] = {
+    {"qwen35-9b", "qwen3.5-9b"},
+    {"qwen35-27b", "qwen3.5-27b"},
+    {"qwen35moe-35b-a3b", "qwen3.5-35b-a3b"},
+};
+const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
+
+bool truth2026_load(const char *dir, struct truth *t)
+{
+	char path[512], line[4096], hline[4096];
+	char *h[MAX_COLS], *f[MAX_COLS];
+	memset(t, 0, sizeof(*t));
+	snprintf(path, sizeof(path), "%s/runs.csv", dir);
+	FILE *fp = fopen(path, "r");
+	if (!fp || !fgets(hline, sizeof(hline), fp)) {
+		fprintf(stderr, "truth: cannot read %s\n", path);
+		if (fp)
+			fclose(fp);
+		return false;
+	}
+	int nh = split(hline, h);
+	int c_model = col(h, nh, "model"), c_quant = col(h, nh, "quant");
+	int c_exp = col(h, nh, "experiment"), c_ctx = col(h, nh, "n_ctx_req");
+	int c_ub = col(h, nh, "n_ubatch"), c_seq = col(h, nh, "n_seq");
+	int c_k = col(h, nh, "kv_type_k"), c_v = col(h, nh, "kv_type_v");
+	int c_fa = col(h, nh, "flash_attn"), c_uni = col(h, nh, "kv_unified");
+	int c_swa = col(h, nh, "swa_full"), c_nctx = col(h, nh, "n_ctx");
+	int c_mb = col(h, nh, "model_buffer_bytes"), c_cb = col(h, nh, "context_bytes");
+	int c_comp = col(h, nh, "compute_buffer_bytes"), c_status = col(h, nh, "status");
+	while (fgets(line, sizeof(line), fp)) {
+		int n = split(line, f);
+		if (n < nh || strcmp(f[c_status], "ok") != 0)
+			continue;
+		t->runs = realloc(t->runs, (t->n_runs + 1) * sizeof(*t->runs));
+		struct truth_run *r = &t->runs[t->n_runs++];
+		memset(r, 0, sizeof(*r));
+		snprintf(r->model, sizeof(r->model), "%s", f[c_model]);
+		snprintf(r->experiment, sizeof(r->experiment), "%s", f[c_exp]);
+		snprintf(r->quant, sizeof(r->quant), "%s", f[c_quant]);
+		snprintf(r->run_id, sizeof(r->run_id), "%s_%s_%s", r->model, r->quant,
+		         r->experiment);
+		struct settings *s = &r->settings;
+		estimate_settings_default(s);
+		if (!ftype_find(r->quant, &s->ftype) || !kvtype_find(f[c_k], &s->kv_k) ||
+		    !kvtype_find(f[c_v], &s->kv_v)) {
+			fprintf(stderr, "truth: %s: unknown quant or KV type\n", r->run_id);
+			exit(1);
+		}
+		s->ctx_tokens = u64(f[c_ctx]);
+		s->n_ubatch = (uint32_t)u64(f[c_ub]);
+		s->n_seq = (uint32_t)u64(f[c_seq]);
+		s->kv_unified = u64(f[c_uni]) != 0;
+		s->swa_full = u64(f[c_swa]) != 0;
+		s->flash_attn = !strcmp(f[c_fa], "on");
+		r->model_buffer_bytes = u64(f[c_mb]);
+		r->context_bytes = u64(f[c_cb]);
+		r->compute_buffer_bytes = u64(f[c_comp]);
+		r->n_ctx = u64(f[c_nctx]);
+	}
+	fclose(fp);
+	return true;
+}
+
 bool truth_load(const char *dir, struct truth *t)
 {
 	memset(t, 0, sizeof(*t));

@@ -24,7 +24,7 @@ struct truth_quant {
 
 /* One row of runs.csv that llama.cpp accepted. */
 struct truth_run {
-	char run_id[96];
+	char run_id[128];
 	char model[48];
 	char experiment[48];
 	char quant[16];
@@ -52,6 +52,25 @@ void truth_free(struct truth *t);
 /* The eight synthetic models of the truth set. */
 extern const char *const truth_models[];
 #define TRUTH_N_MODELS 8
+
+/* The 2026 architectures (tests/data/truth2026): full-size synthetic
+ * models measured with the lab's measure.py.  Each is checked from its
+ * header-only GGUFs, from its config.json and from the catalog profile of
+ * the same model. */
+#define TRUTH2026_DIR "tests/data/truth2026"
+
+struct truth2026_model {
+	const char *name; /* runs.csv model, gguf/<name>-<QUANT>.gguf, configs/<name>.config.json */
+	const char *profile; /* catalog profile id of the same model (profiles/models) */
+};
+
+extern const struct truth2026_model truth2026_models[];
+extern const size_t truth2026_n_models;
+
+/* Load dir/runs.csv in measure.py's columns (no per-buffer detail: the
+ * kv/rs/output fields stay 0) into t->runs; false with a message on stderr
+ * on failure. */
+bool truth2026_load(const char *dir, struct truth *t);
 
 /* Whole file into a malloc'd, NUL-terminated buffer (caller frees); its
  * length into *len when len is not NULL.  NULL when it cannot be read. */

@@ -51,6 +51,8 @@ static const struct arch_row arch_rows[] = {
     {"olmo2", AF_OLMO2, 0, 0, RK_NONE, RR_NONE, false},
     {"qwen3next", AF_QWEN3NEXT, 0, 0, RK_GATED_DELTANET, RR_INTERVAL, false},
     {"llama4", AF_LLAMA, 4, 8192, RK_NONE, RR_NONE, true},
+    {"qwen35", AF_QWEN35, 0, 0, RK_GATED_DELTANET, RR_INTERVAL, false},
+    {"qwen35moe", AF_QWEN35, 0, 0, RK_GATED_DELTANET, RR_INTERVAL, false},
 };
 
 #define N_ROWS (sizeof(arch_rows) / sizeof(arch_rows[0]))

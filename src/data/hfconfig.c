@@ -64,6 +64,7 @@ const char *const hfconfig_known_keys[] = {
     "linear_conv_kernel_dim",
     "interleave_moe_layer_step",
     "intermediate_size_mlp",
+    "mtp_num_hidden_layers",
     NULL,
 };
 
@@ -107,6 +108,10 @@ static const struct type_row type_table[] = {
     {"cohere", AF_COHERE2},
     {"olmo2", AF_OLMO2},
     {"qwen3_next", AF_QWEN3NEXT},
+    {"qwen3_5_text", AF_QWEN35},
+    {"qwen3_5", AF_QWEN35},
+    {"qwen3_5_moe_text", AF_QWEN35},
+    {"qwen3_5_moe", AF_QWEN35},
 };
 
 #define N_TYPES (sizeof(type_table) / sizeof(type_table[0]))
@@ -375,6 +380,8 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		}
 	}
 	uint32_t moe_step = get_u32(&r, "interleave_moe_layer_step", false, 1, ARCH_MAX_LAYERS);
+	if (a->family == AF_QWEN35 && a->n_expert) /* llama.cpp names the MoE variant apart */
+		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "qwen35moe");
 
 	/* Multi-head latent attention */
 	a->kv_lora_rank = get_u32(&r, "kv_lora_rank", false, 0, 65536);
@@ -413,7 +420,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		apply_pattern(a, p, LK_ATTN_SWA);
 	} else if (!strcmp(model_type, "llama4_text") && chunk) {
 		apply_pattern(a, 4, LK_ATTN_CHUNKED);
-	} else if (a->family == AF_QWEN3NEXT) {
+	} else if (a->family == AF_QWEN3NEXT || a->family == AF_QWEN35) {
 		/* every full_attention_interval-th layer attends, the rest are
 		 * gated DeltaNet */
 		uint32_t p = get_u32(&r, "full_attention_interval", true, 4, 1024);
@@ -434,7 +441,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		uint32_t d_head = get_u32(&r, "mamba_d_head", false, 0, 65536);
 		uint32_t expand = get_u32(&r, "mamba_expand", false, 2, 64);
 		a->ssm_d_inner = d_head ? a->ssm_n_head * d_head : expand * a->n_embd;
-	} else if (any_rec && a->family == AF_QWEN3NEXT) {
+	} else if (any_rec && (a->family == AF_QWEN3NEXT || a->family == AF_QWEN35)) {
 		a->rec_kind = RK_GATED_DELTANET;
 		a->ssm_d_conv = get_u32(&r, "linear_conv_kernel_dim", true, 0, 64);
 		a->ssm_d_state = get_u32(&r, "linear_key_head_dim", true, 0, 65536);
@@ -444,7 +451,8 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		    a->ssm_n_head * get_u32(&r, "linear_value_head_dim", true, 0, 65536);
 	} else if (any_rec) {
 		fail(&r, "layer_types",
-		     "recurrent layers are supported for granitemoehybrid and qwen3_next only",
+		     "recurrent layers are supported for granitemoehybrid, qwen3_next and qwen3_5 "
+		     "only",
 		     model_type);
 	}
 	for (uint32_t il = 0; il < a->n_layer; il++)

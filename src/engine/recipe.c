@@ -16,7 +16,7 @@
 struct recipe_model {
 	uint32_t n_layer;        /* n_layer_all */
 	uint32_t n_attention_wv; /* attn_v-like tensors in the file */
-	uint32_t n_gqa;          /* n_head / n_head_kv of layer 0, 0 if no KV */
+	uint32_t n_gqa;          /* n_head / n_head_kv of layer 0 as the file gives it */
 	uint32_t n_expert;
 	bool is_70b; /* LLaMA arch, 80 layers, GQA: LLM_TYPE_70B */
 	bool is_falcon;
@@ -379,6 +379,10 @@ uint32_t recipe_assign(enum ftype ft, const struct model_arch *a, const struct t
 	m.n_layer = a->n_layer;
 	m.n_expert = a->n_expert;
 	m.n_gqa = a->layer_head_kv[0] ? a->n_head / a->layer_head_kv[0] : 0;
+	/* Qwen3-Next and Qwen3.5 files give one head_count_kv for all blocks,
+	 * DeltaNet ones included, so llama.cpp's n_gqa() sees it in block 0. */
+	if (a->layer_kind[0] == LK_RECURRENT && a->rec_kind == RK_GATED_DELTANET && a->n_head_kv)
+		m.n_gqa = a->n_head / a->n_head_kv;
 	m.is_70b = a->family == AF_LLAMA && a->n_layer == 80 && a->n_expert == 0 &&
 	           a->n_head_kv < a->n_head;
 	m.is_falcon = false;

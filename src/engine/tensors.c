@@ -137,6 +137,13 @@ static void add(struct builder *b, const char *suffix, uint8_t n_dims, uint64_t 
 #define M2(b, s, a0, a1)     add(b, s, 2, a0, a1, 1)
 #define M3(b, s, a0, a1, a2) add(b, s, 3, a0, a1, a2)
 
+/* Qwen3-Next and Qwen3.5: gated DeltaNet beside gated attention (the query
+ * carries the output gate), post-attention norm, no ffn_norm. */
+static bool is_qwen_hybrid(const struct model_arch *a)
+{
+	return a->family == AF_QWEN3NEXT || a->family == AF_QWEN35;
+}
+
 static void build_attention(struct builder *b, const struct model_arch *a, uint32_t il)
 {
 	const uint64_t E = a->n_embd;
@@ -160,11 +167,10 @@ static void build_attention(struct builder *b, const struct model_arch *a, uint3
 		return;
 	}
 
-	const uint64_t q = H * a->head_dim_k * (a->family == AF_QWEN3NEXT ? 2 : 1);
+	const uint64_t q = H * a->head_dim_k * (is_qwen_hybrid(a) ? 2 : 1);
 	const uint64_t k = Hkv * a->head_dim_k;
 	const uint64_t v = Hkv * a->head_dim_v;
 	const uint64_t o = H * a->head_dim_v;
-	const uint64_t q_norm = a->family == AF_QWEN3NEXT ? a->head_dim_k : 0;
 	if (a->family == AF_PHI3) {
 		M2(b, "attn_qkv.weight", E, q + k + v);
 	} else {
@@ -183,7 +189,7 @@ static void build_attention(struct builder *b, const struct model_arch *a, uint3
 	case AF_QWEN3:
 	case AF_GEMMA3:
 	case AF_QWEN3NEXT:
-		(void)q_norm;
+	case AF_QWEN35:
 		V1(b, "attn_q_norm.weight", a->head_dim_k);
 		V1(b, "attn_k_norm.weight", a->head_dim_k);
 		break;
@@ -220,7 +226,7 @@ static void build_mamba2(struct builder *b, const struct model_arch *a)
 	M2(b, "ssm_out.weight", d_inner, E);
 }
 
-/* Gated DeltaNet (Qwen3-Next): ssm_d_state = key head dim, ssm_n_group =
+/* Gated DeltaNet (Qwen3-Next, Qwen3.5): ssm_d_state = key head dim, ssm_n_group =
  * key heads, ssm_n_head = value heads, ssm_d_inner = value width. */
 static void build_delta_net(struct builder *b, const struct model_arch *a)
 {
@@ -234,7 +240,12 @@ static void build_delta_net(struct builder *b, const struct model_arch *a)
 	M2(b, "ssm_conv1d.weight", a->ssm_d_conv, 2 * key_dim + value_dim);
 	V1(b, "ssm_dt.bias", n_v_heads);
 	V1(b, "ssm_a", n_v_heads);
-	M2(b, "ssm_beta_alpha.weight", E, 2 * n_v_heads);
+	if (a->family == AF_QWEN35) {
+		M2(b, "ssm_beta.weight", E, n_v_heads);
+		M2(b, "ssm_alpha.weight", E, n_v_heads);
+	} else {
+		M2(b, "ssm_beta_alpha.weight", E, 2 * n_v_heads);
+	}
 	V1(b, "ssm_norm.weight", value_dim / n_v_heads);
 	M2(b, "ssm_out.weight", value_dim, E);
 }
@@ -270,7 +281,7 @@ static void build_ffn(struct builder *b, const struct model_arch *a, uint32_t il
 		M2(b, "ffn_down_exps.bias", E, X);
 	}
 	if (a->n_ff_shexp) {
-		if (a->family == AF_QWEN3NEXT)
+		if (is_qwen_hybrid(a))
 			V1(b, "ffn_gate_inp_shexp.weight", E);
 		M2(b, "ffn_gate_shexp.weight", E, a->n_ff_shexp);
 		M2(b, "ffn_up_shexp.weight", E, a->n_ff_shexp);
@@ -292,12 +303,12 @@ static void build_layer(struct builder *b, const struct model_arch *a, uint32_t 
 	else
 		build_attention(b, a, il);
 
-	if (post_norms || a->family == AF_GPTOSS || a->family == AF_QWEN3NEXT)
+	if (post_norms || a->family == AF_GPTOSS || is_qwen_hybrid(a))
 		V1(b, "post_attention_norm.weight", E);
 	if (post_norms)
 		V1(b, "post_ffw_norm.weight", E);
 	if (a->family != AF_GPTOSS && a->family != AF_COHERE2 && a->family != AF_OLMO2 &&
-	    a->family != AF_QWEN3NEXT)
+	    !is_qwen_hybrid(a))
 		V1(b, "ffn_norm.weight", E);
 	build_ffn(b, a, il);
 }
