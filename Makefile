@@ -97,6 +97,9 @@ $(BUILD)/test-runner: $(TEST_OBJ) $(CORE_OBJ)
 $(BUILD)/accuracy: $(BUILD)/tests/accuracy.o $(BUILD)/tests/truth.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DATA_LIBS) $(SAN)
 
+$(BUILD)/vllm-check: $(BUILD)/tests/vllm_check.o $(BUILD)/tests/truth.o $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(DATA_LIBS) $(SAN)
+
 $(BUILD)/bench: $(BUILD)/tests/bench.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DATA_LIBS) $(SAN)
 
@@ -127,9 +130,10 @@ deps deps-fuzz:
 run: vramcalc
 	./vramcalc
 
-check: vramcalc $(BUILD)/test-runner $(BUILD)/accuracy
+check: vramcalc $(BUILD)/test-runner $(BUILD)/accuracy $(BUILD)/vllm-check
 	$(BUILD)/test-runner
 	$(BUILD)/accuracy
+	$(BUILD)/vllm-check
 	$(MAKE) --no-print-directory lint-man
 	$(MAKE) --no-print-directory tui-test
 	tests/install.sh

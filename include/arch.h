@@ -62,17 +62,19 @@ struct model_arch {
 	 * only describes the attention math of the compute estimate. */
 	bool generic;
 
-	uint32_t n_layer;     /* repeating blocks (num_hidden_layers) */
-	uint32_t n_embd;      /* hidden_size */
-	uint32_t n_vocab;     /* vocab_size */
-	uint32_t n_ctx_train; /* max_position_embeddings, tokens */
-	uint32_t n_head;      /* query heads (num_attention_heads) */
-	uint32_t n_head_kv;   /* KV heads of attention layers */
-	uint32_t head_dim_k;  /* per-head K width */
-	uint32_t head_dim_v;  /* per-head V width */
-	uint32_t n_ff;        /* dense FFN width (intermediate_size) */
-	bool tied_embeddings; /* output reuses token_embd */
-	bool rope_freqs;      /* llama3 rope scaling: rope_freqs tensor */
+	uint32_t n_layer;       /* repeating blocks (num_hidden_layers) */
+	uint32_t n_embd;        /* hidden_size */
+	uint32_t n_vocab;       /* vocab_size */
+	uint32_t n_ctx_train;   /* max_position_embeddings, tokens */
+	uint32_t n_head;        /* query heads (num_attention_heads) */
+	uint32_t n_head_kv;     /* KV heads of attention layers */
+	uint32_t head_dim_k;    /* per-head K width */
+	uint32_t head_dim_v;    /* per-head V width */
+	uint32_t n_ff;          /* dense FFN width (intermediate_size) */
+	bool tied_embeddings;   /* output reuses token_embd */
+	bool rope_freqs;        /* llama3 rope scaling: rope_freqs tensor */
+	uint64_t vision_params; /* vision tower + projector of a multimodal checkpoint
+	                         * (0: none described); not part of the tensors */
 
 	/* Mixture of experts (n_expert == 0: dense model). */
 	uint32_t n_expert;        /* routed experts */

@@ -40,6 +40,7 @@ enum offload_mode {
 #define SETTINGS_SEQ_MAX    4096         /* concurrent sequences */
 #define SETTINGS_UBATCH_MAX 65536        /* tokens per physical batch */
 #define SETTINGS_LAYERS_MAX 100000       /* n-cpu-moe=N and ngl=N, before the model's depth */
+#define SETTINGS_BATCHED_MAX (1u << 24)  /* vLLM max_num_batched_tokens */
 
 /* Name of an offload mode as the CLI spells it ("gpu", "cpu-moe", ...). */
 const char *offload_mode_name(enum offload_mode m);
@@ -62,6 +63,12 @@ struct settings {
 	enum offload_mode offload;
 	uint32_t offload_layers; /* N of OFFLOAD_N_CPU_MOE and OFFLOAD_NGL */
 	double expert_gpu_share; /* 0..1, OFFLOAD_EXPERT_FRACTION */
+	/* vLLM only: ctx_tokens is --max-model-len (per request) and n_seq
+	 * --max-num-seqs. */
+	uint32_t vllm_version;   /* release whose accounting to follow (vllm.h VLLM_VERSION) */
+	uint32_t batched_tokens; /* --max-num-batched-tokens; 0: vLLM's default */
+	uint32_t pp_size;        /* --pipeline-parallel-size, >= 1 (GPUs = TP x PP) */
+	bool text_only;          /* a multimodal checkpoint without its vision tower */
 };
 
 void estimate_settings_default(struct settings *s);
@@ -96,6 +103,43 @@ void model_release(struct model *m);
 /* Like model_prepare() for a model whose tensor list was read from a file
  * (GGUF) instead of derived: allocates the scratch and counts parameters. */
 bool model_prepare_from_tensors(struct model *m);
+
+/* What a vLLM estimate keeps for vllm_rank() (vllm.h): the model's
+ * weights by where they live, its KV layout and the activation terms of
+ * vLLM's profiling run.  Bytes unless named otherwise. */
+struct vllm_terms {
+	uint32_t version;        /* settings.vllm_version */
+	uint64_t max_model_len;  /* tokens per request */
+	uint32_t max_num_seqs;   /* settings.n_seq */
+	uint32_t batched_tokens; /* settings.batched_tokens (0: the device's default) */
+	uint32_t pp_size;        /* settings.pp_size */
+	uint32_t n_layer;
+	/* Weights.  split: divided by the tensor-parallel size; repl: held
+	 * whole by every rank. */
+	uint64_t embed_bytes;  /* token embedding (first pipeline stage), split */
+	uint64_t head_bytes;   /* output head and final norm (last stage), split */
+	uint64_t vision_bytes; /* vision tower + projector (first stage), split */
+	uint64_t rope_bytes;   /* RoPE cos/sin cache, every rank */
+	uint64_t pad_bytes;    /* kernel padding of MXFP4 experts (in layer_split) */
+	uint64_t layer_split_bytes[ARCH_MAX_LAYERS];
+	uint64_t layer_repl_bytes[ARCH_MAX_LAYERS];
+	/* KV: bytes per token and KV head of layer il (0: no KV), its KV
+	 * heads (split over ranks, at least one each), whether it slides
+	 * (window n_swa) and, for recurrent layers, state bytes per sequence. */
+	uint32_t kv_head_token_bytes[ARCH_MAX_LAYERS];
+	uint16_t kv_heads[ARCH_MAX_LAYERS];
+	uint8_t kv_sliding[ARCH_MAX_LAYERS];
+	uint64_t state_seq_bytes[ARCH_MAX_LAYERS];
+	uint32_t n_swa;
+	/* Activation peak of the profiling run: per batched token, the part
+	 * split by TP (MLP and MoE intermediates) and the part every rank holds
+	 * (hidden states); per sampled row, the sampler's logits. */
+	uint64_t fwd_split_token_bytes;
+	uint64_t fwd_fixed_token_bytes;
+	uint64_t moe_split_token_bytes; /* fused-MoE workspace, kept across the run */
+	uint64_t moe_fixed_token_bytes;
+	uint64_t sampler_row_bytes;
+};
 
 /* Which numbers are exact (byte-for-byte what llama.cpp allocates) and
  * which are estimates. */
@@ -152,6 +196,7 @@ struct estimate {
 	double budget_share;          /* share of device memory the engine may use */
 	uint64_t tp_replicated_bytes; /* weights every TP rank holds whole */
 	uint32_t kv_heads;            /* KV heads to split over ranks; 0: replicated */
+	struct vllm_terms vllm_terms; /* with vllm: what vllm_rank() needs */
 
 	bool flash_attn; /* resolved (quantized V forces it on) */
 	enum exactness weights_exact, kv_exact, compute_exact, overhead_exact;
@@ -161,12 +206,7 @@ struct estimate {
  * context, cuBLAS workspace, memory pool slack), bytes. */
 #define ESTIMATE_GPU_OVERHEAD_BYTES (512ull << 20)
 
-/* vLLM: CUDA graph pool and non-torch memory (NCCL, cuBLAS) per GPU, and
- * the tokens of its profiling forward pass (max_num_batched_tokens). */
-#define ESTIMATE_VLLM_GRAPHS_BYTES   (512ull << 20)
-#define ESTIMATE_VLLM_NONTORCH_BYTES (256ull << 20)
-#define ESTIMATE_VLLM_BATCHED_TOKENS 8192
-#define ESTIMATE_VLLM_BLOCK_TOKENS   16
+/* vLLM's accounting lives in vllm.h. */
 
 /* Check settings against the model; on failure write a reason naming the
  * setting and value into err and return false.  (For example: quantized V

@@ -37,6 +37,9 @@ struct cli_options {
 	const char *save_profile; /* --save-profile ID (valid id), or NULL */
 	struct settings settings;
 	bool quant_given; /* -q named a type (else a GGUF keeps its stored types) */
+	bool context_given; /* -c / --max-model-len given (vLLM's default: the model's maximum) */
+	bool batch_given;   /* -b / --max-num-seqs given (vLLM's default depends on the GPU) */
+	const char *vllm_option; /* the first vLLM-only option given (it selects vLLM), or NULL */
 	/* -g ID[xN],ID[xN],...: groups of devices split over together, in
 	 * split order; n_gpu_groups 0: no device given */
 	int n_gpu_groups;
@@ -96,6 +99,7 @@ struct field {
 	field_parse_fn parse;
 	field_format_fn format; /* NULL: not written anywhere (command-line actions) */
 	const char *help;       /* one line for --help */
+	bool vllm_only;         /* a vLLM setting: giving it selects --engine vllm */
 };
 
 /* The table, in --help order, ended by a row whose parse is NULL. */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "estimate.h"
+#include "vllm.h"
 
 enum hw_category { HW_CONSUMER, HW_WORKSTATION, HW_DATACENTER, HW_UNIFIED, HW_CAT_COUNT };
 
@@ -28,8 +29,10 @@ struct device {
 	double bf16_tflops;    /* dense, 0 if unknown */
 	bool fp8, fp4;         /* native tensor-core support */
 	char interconnect[64];
-	bool unified;     /* memory shared with the CPU */
-	double gpu_share; /* unified: share the GPU may use (0..1]; else 1 */
+	bool unified;         /* memory shared with the CPU */
+	double gpu_share;     /* unified: share the GPU may use (0..1]; else 1 */
+	uint64_t torch_bytes; /* total as CUDA (and so torch and vLLM) reports it,
+	                       * bytes; 0: unknown (see hw_torch_bytes) */
 };
 
 /* The range of every number of a device, far around real hardware (2026:
@@ -48,6 +51,17 @@ struct device {
  * discrete cards, total x gpu_share for unified memory. */
 uint64_t hw_usable_bytes(const struct device *d);
 
+/* Device memory torch reports as total, which vLLM's budget is a share
+ * of: the profile's torch_bytes, else the usable memory less
+ * HW_DRIVER_RESERVED_BYTES (the part the driver keeps out of CUDA's view:
+ * 0.43-0.47 GiB on an H100 80GB and an RTX 3090). */
+uint64_t hw_torch_bytes(const struct device *d);
+#define HW_DRIVER_RESERVED_BYTES (460ull << 20)
+
+/* vLLM's larger scheduler defaults apply (at least 70 GiB and not an
+ * A100, vLLM's own test). */
+bool hw_vllm_large_gpu(const struct device *d);
+
 /* One device's share of a layer split. */
 struct device_load {
 	uint64_t layers_bytes;   /* weights + KV of the layers it holds */
@@ -59,6 +73,11 @@ struct device_load {
 	uint32_t n_slots;       /* layer slots held (0: none) */
 	bool has_output;        /* holds the output layer (and the logits) */
 	int64_t headroom_bytes; /* usable - total; negative: overflow */
+	/* vLLM (tensor and pipeline parallelism): the rank's accounting.
+	 * layers_bytes = weights + kv_request, compute = activation, overhead
+	 * = non-torch (+ CUDA graphs when in the budget), headroom = KV budget
+	 * - one request, so total + headroom = the rank's budget. */
+	struct vllm_rank vllm;
 };
 
 /* Result of fitting an estimate on `count` devices of one type. */

@@ -78,6 +78,20 @@ bool cli_parse(int argc, char **argv, bool stdout_is_tty, struct cli_options *o,
 		char why[256];
 		if (!field_parse(f, val, o, why, sizeof(why)))
 			USAGE("--%s: %s", f->flag, why);
+		if (f->vllm_only && !o->vllm_option)
+			o->vllm_option = f->flag;
+	}
+	/* vLLM's own options select it */
+	if (o->vllm_option) {
+		if (o->engine_given && o->engine != FT_VLLM)
+			USAGE("--%s is a vLLM option; it means nothing with --engine llama.cpp",
+			      o->vllm_option);
+		if (!o->engine_given && o->quant_given &&
+		    ftype_get(o->settings.ftype)->engine != FT_VLLM)
+			USAGE("--%s is a vLLM option, but --quant %s is a llama.cpp format",
+			      o->vllm_option, ftype_get(o->settings.ftype)->name);
+		o->engine = FT_VLLM;
+		o->engine_given = true;
 	}
 	if (o->engine_given) {
 		enum ftype_engine qe = ftype_get(o->settings.ftype)->engine;

@@ -2,6 +2,7 @@
  * report.c - an estimate as a readable breakdown or as JSON (cJSON).
  */
 #include "report.h"
+#include "vllm.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -108,6 +109,103 @@ static void load_line(FILE *out, const struct estimate *e, uint32_t k, const cha
 }
 
 static cJSON *load_json(uint32_t k, const struct device_load *L);
+static cJSON *add_obj(cJSON *parent, const char *name);
+static void add_u64(cJSON *o, const char *name, uint64_t v);
+
+/* vLLM on the -g devices: every rank's accounting, and in *worst the
+ * tightest rank (vLLM sizes every rank's KV cache by the smallest).  False
+ * when this is not a vLLM estimate on devices. */
+static bool vllm_worst(const struct report *r, struct device_load *loads, uint32_t *n,
+                       struct vllm_rank *worst)
+{
+	if (!r->est->vllm || (!r->gpu && !r->n_gpu_set))
+		return false;
+	const struct device *devs[HW_MAX_DEVICES];
+	*n = r->n_gpu_set ? r->n_gpu_set : r->gpu_count;
+	for (uint32_t k = 0; k < *n; k++)
+		devs[k] = r->n_gpu_set ? r->gpu_set[k] : r->gpu;
+	hw_split(r->est, devs, *n, loads);
+	*worst = loads[0].vllm;
+	for (uint32_t k = 1; k < *n; k++) {
+		const struct vllm_rank *v = &loads[k].vllm;
+		if (v->kv_budget_bytes - (int64_t)v->kv_request_bytes <
+		    worst->kv_budget_bytes - (int64_t)worst->kv_request_bytes)
+			*worst = *v;
+	}
+	return true;
+}
+
+/* The vLLM block of the text report: budget, its parts, the KV budget,
+ * capacity and concurrency, and why it does not fit. */
+static void vllm_text(const struct report *r, FILE *out)
+{
+	struct device_load loads[HW_MAX_DEVICES];
+	struct vllm_rank v;
+	uint32_t n;
+	if (!vllm_worst(r, loads, &n, &v))
+		return;
+	char a[32], b[32], c[32], d[32], e[32], ver[16];
+	const struct vllm_terms *t = &r->est->vllm_terms;
+	fprintf(out,
+	        "\n  vLLM %s, tensor parallel %u x pipeline %u, %s batched tokens, %u "
+	        "sequences; per GPU%s:\n",
+	        vllm_version_format(t->version, ver, sizeof(ver)), v.tp, v.pp,
+	        fmt_thousands(a, sizeof(a), v.batched_tokens), v.max_num_seqs,
+	        n > 1 ? " (the tightest)" : "");
+	fprintf(out, "    budget %s = %.2f x %s torch-visible\n",
+	        fmt_gib(a, sizeof(a), (double)v.budget_bytes), r->est->budget_share,
+	        fmt_gib(b, sizeof(b), (double)v.torch_bytes));
+	fprintf(out, "    weights %s, activation peak %s, non-torch %s, CUDA graphs %s (%s)\n",
+	        fmt_gib(a, sizeof(a), (double)v.weights_bytes),
+	        fmt_gib(b, sizeof(b), (double)v.activation_bytes),
+	        fmt_gib(c, sizeof(c), (double)v.nontorch_bytes),
+	        fmt_gib(d, sizeof(d), (double)v.graphs_bytes),
+	        v.graphs_in_budget ? "inside the budget" : "on top of the budget");
+	int64_t kv = v.kv_budget_bytes;
+	fprintf(out,
+	        "    KV budget %s%s: %s tokens, max concurrency %.2fx at %s tokens per request\n",
+	        kv < 0 ? "-" : "", fmt_gib(a, sizeof(a), (double)(kv < 0 ? -kv : kv)),
+	        fmt_thousands(b, sizeof(b), v.kv_capacity_tokens), v.max_concurrency,
+	        fmt_thousands(c, sizeof(c), t->max_model_len));
+	if (kv <= 0)
+		fprintf(out, "    does not fit: no memory is left for the KV cache (vLLM will not "
+		             "start)\n");
+	else if (!v.fits)
+		fprintf(
+		    out,
+		    "    does not fit: one request of %s tokens needs %s of KV cache, the budget "
+		    "holds %s tokens (lower --max-model-len)\n",
+		    fmt_thousands(a, sizeof(a), t->max_model_len),
+		    fmt_gib(e, sizeof(e), (double)v.kv_request_bytes), b);
+}
+
+/* The "vllm" object of the JSON report (see the man page). */
+static void vllm_json(const struct report *r, cJSON *root)
+{
+	struct device_load loads[HW_MAX_DEVICES];
+	struct vllm_rank v;
+	uint32_t n;
+	const struct vllm_terms *t = &r->est->vllm_terms;
+	if (!r->est->vllm)
+		return;
+	char ver[16];
+	cJSON *o = add_obj(root, "vllm");
+	cJSON_AddStringToObject(o, "version", vllm_version_format(t->version, ver, sizeof(ver)));
+	add_u64(o, "max_model_len", t->max_model_len);
+	cJSON_AddNumberToObject(o, "max_num_seqs", t->max_num_seqs);
+	cJSON_AddNumberToObject(o, "pipeline_parallel_size", t->pp_size);
+	if (!vllm_worst(r, loads, &n, &v)) {
+		if (t->batched_tokens)
+			cJSON_AddNumberToObject(o, "max_num_batched_tokens", t->batched_tokens);
+		return;
+	}
+	cJSON_AddNumberToObject(o, "max_num_batched_tokens", v.batched_tokens);
+	cJSON_AddNumberToObject(o, "tensor_parallel_size", v.tp);
+	cJSON_AddNumberToObject(o, "kv_budget_bytes", (double)v.kv_budget_bytes);
+	add_u64(o, "kv_capacity_tokens", v.kv_capacity_tokens);
+	cJSON_AddNumberToObject(o, "max_concurrency", v.max_concurrency);
+	cJSON_AddBoolToObject(o, "fits", v.fits);
+}
 
 static void mixed_text(const struct report *r, FILE *out);
 
@@ -221,6 +319,8 @@ void report_text(const struct report *r, FILE *out)
 		if (r->speed)
 			speed_text(r, out);
 	}
+	if (r->n_gpu_set || r->gpu)
+		vllm_text(r, out);
 	if (r->launch[0])
 		fprintf(out, "\n  llama-server: %s\n  vLLM:         %s\n", r->launch[0],
 		        r->launch[1]);
@@ -253,6 +353,24 @@ static cJSON *load_json(uint32_t k, const struct device_load *L)
 	add_u64(one, "overhead_bytes", L->overhead_bytes);
 	add_u64(one, "total_bytes", L->total_bytes);
 	cJSON_AddNumberToObject(one, "headroom_bytes", (double)L->headroom_bytes);
+	if (L->vllm.tp) {
+		const struct vllm_rank *v = &L->vllm;
+		cJSON *o = add_obj(one, "vllm");
+		cJSON_AddNumberToObject(o, "pipeline_stage", v->stage);
+		add_u64(o, "torch_memory_bytes", v->torch_bytes);
+		add_u64(o, "budget_bytes", v->budget_bytes);
+		add_u64(o, "weights_bytes", v->weights_bytes);
+		add_u64(o, "activation_bytes", v->activation_bytes);
+		add_u64(o, "non_torch_bytes", v->nontorch_bytes);
+		add_u64(o, "cuda_graph_bytes", v->graphs_bytes);
+		cJSON_AddBoolToObject(o, "cuda_graphs_in_budget", v->graphs_in_budget);
+		cJSON_AddNumberToObject(o, "kv_budget_bytes", (double)v->kv_budget_bytes);
+		add_u64(o, "kv_bytes_per_token", v->kv_token_bytes);
+		add_u64(o, "kv_request_bytes", v->kv_request_bytes);
+		add_u64(o, "kv_capacity_tokens", v->kv_capacity_tokens);
+		cJSON_AddNumberToObject(o, "max_concurrency", v->max_concurrency);
+		cJSON_AddBoolToObject(o, "fits", v->fits);
+	}
 	return one;
 }
 
@@ -416,6 +534,7 @@ char *report_json(const struct report *r)
 		add_u64(one, "bytes", e->type_bytes[t]);
 	}
 
+	vllm_json(r, root);
 	if (r->solve) {
 		char v[160];
 		cJSON *sv = add_obj(root, "solve");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "vllm.h"
 #include "format.h"
 #include "hfconfig.h"
 #include "profile.h"
@@ -255,6 +256,15 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	settings.file_types = src.file_types && !o->quant_given;
 	if (settings.file_types && src.file_quant[0])
 		ftype_find(src.file_quant, &settings.ftype);
+	if (ftype_get(settings.ftype)->engine == FT_VLLM && !settings.file_types) {
+		/* vllm serve's defaults: the model's whole context per request, the
+		 * scheduler's sequence limit for the GPU */
+		if (!o->context_given && src.model.arch.n_ctx_train)
+			settings.ctx_tokens = src.model.arch.n_ctx_train;
+		if (!o->batch_given)
+			settings.n_seq = vllm_default_max_num_seqs(
+			    settings.vllm_version, gpu ? hw_vllm_large_gpu(gpu) : false);
+	}
 	if (!estimate_check(&src.model, &settings, err, sizeof(err))) {
 		fprintf(errf, "vramcalc: %s\n", err);
 		goto out_model;

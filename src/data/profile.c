@@ -182,10 +182,10 @@ static void warn_unknown_keys(const dictionary *d, const char *path, const char 
 }
 
 static const char *const model_keys[] = {
-    "name",         "family",       "hf_repo",
-    "native_dtype", "params_total", "params_active",
-    "source",       "arch",         "params_active_convention",
-    NULL,
+    "name",          "family",       "hf_repo",
+    "native_dtype",  "params_total", "params_active",
+    "source",        "arch",         "params_active_convention",
+    "vision_params", NULL,
 };
 
 static const char *const active_conventions[] = {
@@ -286,6 +286,12 @@ bool profile_load_model(const char *path, struct model_meta *meta, struct model_
 	if (!hfconfig_to_arch(&src, ini_get(d, "model", "arch"), arch, err, errlen))
 		goto out;
 
+	const char *vp = ini_get(d, "model", "vision_params");
+	if (vp && !parse_u64(vp, &arch->vision_params)) {
+		snprintf(err, errlen, "%s: [model] vision_params: not a whole number: '%s'", path,
+		         vp);
+		goto out;
+	}
 	warn_unknown_keys(d, path, "model", model_keys, NULL, warnings);
 	warn_unknown_keys(d, path, "config", NULL, hfconfig_key_known, warnings);
 	for (int i = 0; i < iniparser_getnsec(d); i++) {
@@ -317,7 +323,7 @@ const struct device *device_find(const struct device_list *l, const char *id)
 static const char *const hardware_keys[] = {
     "name",        "vendor",      "category", "memory",       "memory_bytes", "bandwidth_gbps",
     "bf16_tflops", "fp8",         "fp4",      "interconnect", "unified",      "gpu_share",
-    "source",      "memory_type", "tdp_w",    "pcie",         NULL,
+    "source",      "memory_type", "tdp_w",    "pcie",         "torch_memory", NULL,
 };
 
 /* "24 GB", "80 GiB", "1.5 TB": vendor-stated memory to bytes.  Memory
@@ -403,6 +409,11 @@ static bool load_device(const dictionary *d, const char *path, const char *sec, 
 		if (!parse_double(v, &dev->gpu_share) ||
 		    !(dev->gpu_share >= HW_SHARE_MIN && dev->gpu_share <= 1))
 			BAD("gpu_share", v, "not a share from 0.01 to 1");
+	}
+	if ((v = ini_get(d, sec, "torch_memory"))) {
+		if (!parse_memory(v, &dev->torch_bytes) || dev->torch_bytes > dev->memory_bytes)
+			BAD("torch_memory", v,
+			    "not a size with a unit (GiB) at most the device's memory");
 	}
 	if (dev->category == HW_UNIFIED)
 		dev->unified = true;

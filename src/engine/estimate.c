@@ -17,6 +17,7 @@
 
 #include "recipe.h"
 #include "satmath.h"
+#include "vllm.h"
 
 static const char *const offload_names[OFFLOAD_COUNT] = {
     [OFFLOAD_GPU] = "gpu",
@@ -66,6 +67,10 @@ void estimate_settings_default(struct settings *s)
 	s->offload = OFFLOAD_GPU;
 	s->offload_layers = 0;
 	s->expert_gpu_share = 1.0;
+	s->vllm_version = VLLM_VERSION_CURRENT;
+	s->batched_tokens = 0;
+	s->pp_size = 1;
+	s->text_only = false;
 }
 
 bool model_prepare(struct model *m)
@@ -198,84 +203,6 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 	out->kv_bytes = sat_add(sat_add(sat_add(out->k_bytes, out->v_bytes),
 	                                sat_add(out->swa_k_bytes, out->swa_v_bytes)),
 	                        sat_add(out->r_bytes, out->s_bytes));
-}
-
-/* vLLM: paged KV in 16-token blocks, each sequence up to its share of the
- * context; sliding layers keep window - 1 + batched tokens; state per
- * sequence for recurrent layers. */
-static void estimate_kv_vllm(const struct model_arch *a, const struct settings *s,
-                             struct estimate *out)
-{
-	uint64_t blk = ESTIMATE_VLLM_BLOCK_TOKENS;
-	uint64_t per_seq = (s->ctx_tokens + s->n_seq - 1) / s->n_seq; /* ctx <= 2^32 */
-	per_seq = (per_seq + blk - 1) / blk * blk;
-	uint64_t local = (uint64_t)a->n_swa + ESTIMATE_VLLM_BATCHED_TOKENS - 1; /* < 2^33 */
-	local = ((local + blk - 1) / blk + 1) * blk;
-	if (local > per_seq)
-		local = per_seq;
-	struct settings one = *s;
-	/* KV row sizes: vLLM's "auto" is the model dtype (bf16) */
-	if (one.kv_k != KV_FP8 && one.kv_k != KV_F32)
-		one.kv_k = one.kv_v = KV_BF16;
-
-	out->n_ctx = sat_mul(per_seq, s->n_seq);
-	out->n_ctx_seq = per_seq;
-	out->n_stream = s->n_seq;
-	out->k_bytes = out->v_bytes = out->swa_k_bytes = out->swa_v_bytes = 0;
-	out->r_bytes = out->s_bytes = 0;
-	out->kv_layers = out->kv_layers_swa = out->rs_layers = 0;
-	out->kv_cells_swa = 0;
-	uint64_t r_row, s_row;
-	arch_rs_elems(a, &r_row, &s_row);
-	r_row = sat_mul(r_row, 4);
-	s_row = sat_mul(s_row, 4);
-	for (uint32_t il = 0; il < a->n_layer; il++) {
-		out->layer_kv_bytes[il] = 0;
-		if (a->layer_kind[il] == LK_RECURRENT) {
-			out->rs_layers++;
-			out->r_bytes = sat_add(out->r_bytes, sat_mul(r_row, s->n_seq));
-			out->s_bytes = sat_add(out->s_bytes, sat_mul(s_row, s->n_seq));
-			out->layer_kv_bytes[il] = sat_mul(sat_add(r_row, s_row), s->n_seq);
-			continue;
-		}
-		if (!arch_layer_has_kv(a, il))
-			continue;
-		uint64_t k_row, v_row;
-		kv_rows(a, il, &one, &k_row, &v_row);
-		bool sliding =
-		    a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED;
-		uint64_t cells = sat_mul(sliding ? local : per_seq, s->n_seq);
-		uint64_t k = sat_mul(k_row, cells), v = sat_mul(v_row, cells);
-		if (sliding) {
-			out->kv_layers_swa++;
-			out->kv_cells_swa = local;
-			out->swa_k_bytes = sat_add(out->swa_k_bytes, k);
-			out->swa_v_bytes = sat_add(out->swa_v_bytes, v);
-		} else {
-			out->kv_layers++;
-			out->k_bytes = sat_add(out->k_bytes, k);
-			out->v_bytes = sat_add(out->v_bytes, v);
-		}
-		out->layer_kv_bytes[il] = sat_add(k, v);
-	}
-	out->kv_bytes = sat_add(sat_add(sat_add(out->k_bytes, out->v_bytes),
-	                                sat_add(out->swa_k_bytes, out->swa_v_bytes)),
-	                        sat_add(out->r_bytes, out->s_bytes));
-}
-
-/* vLLM's profiling pass: max_num_batched_tokens through the model in bf16
- * (residual, q/k/v, the widest MLP intermediate, gate and up) plus f32
- * logits and probabilities for the sampler's warm-up rows. */
-static uint64_t activation_vllm(const struct model_arch *a, const struct settings *s)
-{
-	uint64_t T = ESTIMATE_VLLM_BATCHED_TOKENS;
-	uint64_t ff = a->n_ff;
-	if (a->n_expert && (uint64_t)a->n_expert_used * a->n_ff_exp > ff)
-		ff = (uint64_t)a->n_expert_used * a->n_ff_exp;
-	uint64_t kvw = 2ull * a->n_head_kv * a->head_dim_k;
-	uint64_t per_tok = 2 * (4ull * a->n_embd + arch_q_dim(a) + kvw + 2 * ff);
-	uint64_t rows = s->n_seq < 256 ? 256 : s->n_seq;
-	return T * per_tok + 8ull * a->n_vocab * rows;
 }
 
 /*
@@ -594,9 +521,7 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 
 	/* KV cache and recurrent state, placed with their layer. */
 	out->vllm = ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types;
-	if (out->vllm)
-		estimate_kv_vllm(a, s, out);
-	else
+	if (!out->vllm)
 		estimate_kv(a, s, out);
 	out->kv_gpu_bytes = 0;
 	for (uint32_t il = 0; il < a->n_layer; il++) {
@@ -634,28 +559,8 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 
 	out->budget_share = 1.0;
 	if (out->vllm) {
-		out->compute_bytes = activation_vllm(a, s);
-		out->compute_split_bytes = out->compute_bytes;
-		out->compute_host_bytes = 0;
-		out->output_bytes = 0;
-		out->overhead_bytes = ESTIMATE_VLLM_GRAPHS_BYTES + ESTIMATE_VLLM_NONTORCH_BYTES;
 		out->budget_share = s->gpu_util > 0 && s->gpu_util <= 1 ? s->gpu_util : 0.9;
-		/* Replicated under tensor parallelism: vectors (norms, biases),
-		 * routers and MLA's latent down-projections. */
-		for (size_t i = 0; i < l->n; i++) {
-			const struct tensor_info *t = &l->v[i];
-			if (t->n_dims == 1 || strstr(t->name, "ffn_gate_inp") ||
-			    strstr(t->name, "attn_kv_a_mqa") || strstr(t->name, "attn_q_a.") ||
-			    strstr(t->name, "_norm"))
-				out->tp_replicated_bytes =
-				    sat_add(out->tp_replicated_bytes, tensor_bytes(t, m->types[i]));
-		}
-		out->kv_heads = arch_is_mla(a) ? 0 : a->n_head_kv;
-		/* vLLM loads every weight, the embedding included, on the GPU */
-		out->weights_gpu_bytes = out->weights_bytes;
-		out->weights_host_bytes = 0;
-		out->kv_gpu_bytes = out->kv_bytes;
-		out->kv_host_bytes = 0;
+		vllm_estimate(m, s, out);
 	}
 
 	out->gpu_bytes = sat_add(sat_add(out->weights_gpu_bytes, out->kv_gpu_bytes),

@@ -45,36 +45,47 @@ uint64_t hw_usable_bytes(const struct device *d)
 	return d->memory_bytes;
 }
 
-/* vLLM tensor parallelism: every rank holds the replicated tensors, its
- * share of the rest, its KV heads (or all of them when replicated), its
- * share of the activations, and the per-GPU reserve. */
+uint64_t hw_torch_bytes(const struct device *d)
+{
+	if (d->torch_bytes)
+		return d->torch_bytes;
+	uint64_t u = hw_usable_bytes(d);
+	return u > 2 * HW_DRIVER_RESERVED_BYTES ? u - HW_DRIVER_RESERVED_BYTES : u / 2;
+}
+
+bool hw_vllm_large_gpu(const struct device *d)
+{
+	return hw_torch_bytes(d) >= (70ull << 30) && !strstr(d->id, "a100");
+}
+
+/* vLLM: n GPUs as pp pipeline stages of tp tensor-parallel ranks; every
+ * rank's numbers come from vllm_rank().  A count that is not a multiple
+ * of the pipeline size cannot be deployed: nothing fits. */
 static bool tp_split(const struct estimate *e, const struct device *const *devs, uint32_t n,
                      struct device_load *loads)
 {
-	uint64_t split_w = e->weights_gpu_bytes > e->tp_replicated_bytes
-	                       ? e->weights_gpu_bytes - e->tp_replicated_bytes
-	                       : 0;
-	uint64_t kv = e->kv_gpu_bytes;
-	if (e->kv_heads) {
-		uint32_t per_rank = e->kv_heads / n ? e->kv_heads / n : 1;
-		kv = kv / e->kv_heads * per_rank;
-	}
-	bool all_fit = true;
+	uint32_t pp = e->vllm_terms.pp_size ? e->vllm_terms.pp_size : 1;
+	bool all_fit = n % pp == 0;
+	uint32_t tp = n / pp ? n / pp : 1;
 	for (uint32_t k = 0; k < n; k++) {
 		struct device_load *L = &loads[k];
 		memset(L, 0, sizeof(*L));
+		struct vllm_rank *r = &L->vllm;
+		vllm_rank(e, hw_torch_bytes(devs[k]), hw_vllm_large_gpu(devs[k]), tp, pp,
+		          k < tp * pp ? k : tp * pp - 1, r);
 		L->first_slot = 0;
 		L->n_slots = e->n_layer_slots;
-		L->has_output = true;
-		L->layers_bytes = sat_add(sat_add(e->tp_replicated_bytes, split_w / n), kv);
-		L->kv_bytes = kv;
-		L->compute_bytes = e->compute_bytes / n;
-		L->overhead_bytes = e->overhead_bytes;
+		L->has_output = r->stage == pp - 1;
+		L->kv_bytes = r->kv_request_bytes;
+		L->layers_bytes = sat_add(r->weights_bytes, r->kv_request_bytes);
+		L->compute_bytes = r->activation_bytes;
+		L->overhead_bytes = r->nontorch_bytes + (r->graphs_in_budget ? r->graphs_bytes : 0);
 		L->total_bytes =
 		    sat_add(sat_add(L->layers_bytes, L->compute_bytes), L->overhead_bytes);
-		L->headroom_bytes = headroom_of(
-		    (uint64_t)((double)hw_usable_bytes(devs[k]) * e->budget_share), L->total_bytes);
-		all_fit &= L->headroom_bytes >= 0;
+		L->headroom_bytes = r->kv_budget_bytes - (int64_t)r->kv_request_bytes;
+		if (n % pp)
+			L->headroom_bytes = -1;
+		all_fit &= r->fits && L->headroom_bytes >= 0;
 	}
 	return all_fit;
 }
@@ -185,7 +196,8 @@ void hw_fit(const struct estimate *e, const struct device *d, uint32_t count, st
 	}
 	/* No fewer devices than the layers' bytes need even if perfectly
 	 * packed; start the search there. */
-	double usable = (double)hw_usable_bytes(d) * e->budget_share;
+	double usable =
+	    (double)(e->vllm ? hw_torch_bytes(d) : hw_usable_bytes(d)) * e->budget_share;
 	double layers = (double)e->weights_gpu_bytes + (double)e->kv_gpu_bytes;
 	double least = usable > 0 ? layers / usable : 1;
 	uint32_t first = least < HW_MAX_DEVICES ? (uint32_t)least : HW_MAX_DEVICES + 1;

@@ -40,6 +40,7 @@
 #include "launch.h"
 #include "plan.h"
 #include "profile_save.h"
+#include "vllm.h"
 
 #define WHY(...)                                                                                   \
 	do {                                                                                       \
@@ -213,10 +214,15 @@ static bool parse_kv(const struct field *f, const char *v, struct cli_options *o
 	snprintf(k, sizeof(k), "%.*s", comma ? (int)(comma - v) : (int)strlen(v), v);
 	snprintf(w, sizeof(w), "%s", comma ? comma + 1 : v);
 	enum kvtype a = KV_F16, b = KV_F16;
+	/* auto: the engine's default, f16 (vLLM: the model dtype, 16-bit too) */
+	if (!strcasecmp(k, "auto"))
+		snprintf(k, sizeof(k), "f16");
+	if (!strcasecmp(w, "auto"))
+		snprintf(w, sizeof(w), "f16");
 	const char *bad = !kvtype_find(k, &a) ? k : !kvtype_find(w, &b) ? w : NULL;
 	if (bad)
-		WHY("unknown KV cache type '%s' (f32, f16, bf16, q8_0, q5_1, q5_0, q4_1, q4_0, "
-		    "iq4_nl, fp8)",
+		WHY("unknown KV cache type '%s' (auto, f32, f16, bf16, q8_0, q5_1, q5_0, q4_1, "
+		    "q4_0, iq4_nl, fp8)",
 		    bad);
 	o->settings.kv_k = a;
 	o->settings.kv_v = b;
@@ -391,7 +397,10 @@ static bool format_quant(const struct field *f, const struct cli_options *o, cha
 static bool parse_context(const struct field *f, const char *v, struct cli_options *o, char *why,
                           size_t whylen)
 {
-	return field_parse_count(f, v, &o->settings.ctx_tokens, why, whylen);
+	if (!field_parse_count(f, v, &o->settings.ctx_tokens, why, whylen))
+		return false;
+	o->context_given = true;
+	return true;
 }
 
 static bool format_u64(char *buf, size_t n, uint64_t v)
@@ -413,6 +422,60 @@ static bool parse_batch(const struct field *f, const char *v, struct cli_options
 	if (!field_parse_count(f, v, &n, why, whylen))
 		return false;
 	o->settings.n_seq = (uint32_t)n;
+	o->batch_given = true;
+	return true;
+}
+
+/* ---- vLLM's own settings ---- */
+
+static bool parse_batched_tokens(const struct field *f, const char *v, struct cli_options *o,
+                                 char *why, size_t whylen)
+{
+	uint64_t n;
+	if (!field_parse_count(f, v, &n, why, whylen))
+		return false;
+	o->settings.batched_tokens = (uint32_t)n;
+	return true;
+}
+
+/* 0 is vLLM's default for the GPU: nothing to write. */
+static bool format_batched_tokens(const struct field *f, const struct cli_options *o, char *buf,
+                                  size_t n)
+{
+	(void)f;
+	return o->settings.batched_tokens && format_u64(buf, n, o->settings.batched_tokens);
+}
+
+static bool parse_pp(const struct field *f, const char *v, struct cli_options *o, char *why,
+                     size_t whylen)
+{
+	uint64_t n;
+	if (!field_parse_count(f, v, &n, why, whylen))
+		return false;
+	o->settings.pp_size = (uint32_t)n;
+	return true;
+}
+
+static bool format_pp(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	return format_u64(buf, n, o->settings.pp_size);
+}
+
+static bool parse_vllm_version(const struct field *f, const char *v, struct cli_options *o,
+                               char *why, size_t whylen)
+{
+	(void)f;
+	if (!v || !vllm_version_parse(v, &o->settings.vllm_version))
+		WHY("'%s' is not a vLLM release from 0.5 on, such as 0.19 or 0.19.1", v ? v : "");
+	return true;
+}
+
+static bool format_vllm_version(const struct field *f, const struct cli_options *o, char *buf,
+                                size_t n)
+{
+	(void)f;
+	vllm_version_format(o->settings.vllm_version, buf, n);
 	return true;
 }
 
@@ -447,6 +510,8 @@ static bool *bool_member(const struct field *f, struct cli_options *o)
 		return &o->settings.kv_unified;
 	if (!strcmp(f->flag, "swa-full"))
 		return &o->settings.swa_full;
+	if (!strcmp(f->flag, "text-only"))
+		return &o->settings.text_only;
 	assert(!"a FIELD_BOOL row without a member");
 	return NULL;
 }
@@ -647,16 +712,16 @@ const struct field field_table[] = {
     {.flag = "context", .short_flag = 'c', .arg = "N", .key = "context", .kind = FIELD_COUNT,
      .min = 1, .max = SETTINGS_CTX_MAX, .what = "a context length", .def = "4096",
      .parse = parse_context, .format = format_context,
-     .help = "context length in tokens: 4096, 32k, 256K, 1M"},
+     .help = "context in tokens: 4096, 32k, 1M (llama.cpp: shared by -b; vLLM: per request)"},
     {.flag = "batch", .short_flag = 'b', .arg = "N", .key = "batch", .kind = FIELD_COUNT,
      .min = 1, .max = SETTINGS_SEQ_MAX, .what = "a number of sequences", .def = "1",
      .parse = parse_batch, .format = format_batch,
-     .help = "concurrent sequences (llama.cpp -np)"},
+     .help = "concurrent sequences (llama.cpp -np, vLLM --max-num-seqs)"},
     {.flag = "kv-type", .short_flag = 'k', .arg = "TYPE[,TYPE]", .key = "kv_type",
      .kind = FIELD_CHOICE, .what = "a KV cache type", .def = "f16", .parse = parse_kv,
      .format = format_kv,
-     .help = "KV cache type for K and V: f16, bf16, f32, q8_0, q5_1, q5_0, q4_1, q4_0, "
-             "iq4_nl, fp8"},
+     .help = "KV cache type: auto, f16, bf16, f32, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl, "
+             "fp8"},
     {.flag = "offload", .arg = "MODE", .key = "offload", .kind = FIELD_CHOICE,
      .what = "an offload mode", .def = "gpu", .parse = parse_offload, .format = format_offload,
      .help = "gpu, cpu-moe, n-cpu-moe=N, expert-share=F, ngl=N or cpu"},
@@ -689,6 +754,31 @@ const struct field field_table[] = {
      .lo = ESTIMATE_GPU_UTIL_MIN, .hi = 1.0, .what = "a share of each GPU", .def = "0.9",
      .parse = parse_gpu_util, .format = format_gpu_util,
      .help = "vLLM --gpu-memory-utilization: the share of each GPU it may use"},
+    /* vLLM's own names for -c and -b (not saved: context and batch are) */
+    {.flag = "max-model-len", .arg = "N", .kind = FIELD_COUNT, .min = 1,
+     .max = SETTINGS_CTX_MAX, .what = "a context length", .parse = parse_context,
+     .format = format_context, .vllm_only = true,
+     .help = "vLLM: tokens per request (-c; default the model's maximum)"},
+    {.flag = "max-num-seqs", .arg = "N", .kind = FIELD_COUNT, .min = 1,
+     .max = SETTINGS_SEQ_MAX, .what = "a number of sequences", .parse = parse_batch,
+     .format = format_batch, .vllm_only = true,
+     .help = "vLLM: concurrent requests (-b; default vLLM's for the GPU)"},
+    {.flag = "max-num-batched-tokens", .arg = "N", .key = "batched_tokens",
+     .kind = FIELD_COUNT, .min = 1, .max = SETTINGS_BATCHED_MAX,
+     .what = "a token count", .parse = parse_batched_tokens,
+     .format = format_batched_tokens, .vllm_only = true,
+     .help = "vLLM: tokens per scheduler step and profiling run (default vLLM's for the GPU)"},
+    {.flag = "pipeline-parallel-size", .arg = "N", .key = "pipeline_parallel_size",
+     .kind = FIELD_COUNT, .min = 1, .max = HW_MAX_DEVICES, .what = "a stage count",
+     .def = "1", .parse = parse_pp, .format = format_pp, .vllm_only = true,
+     .help = "vLLM: pipeline stages; -g ...xN GPUs = tensor-parallel size x N"},
+    {.flag = "vllm-version", .arg = "X.Y[.Z]", .key = "vllm_version", .kind = FIELD_CHOICE,
+     .what = "a vLLM release", .def = VLLM_VERSION_CURRENT_TEXT, .parse = parse_vllm_version,
+     .format = format_vllm_version, .vllm_only = true,
+     .help = "vLLM release whose accounting to follow (the current one by default)"},
+    {.flag = "text-only", .key = "text_only", .kind = FIELD_BOOL, .what = "yes or no",
+     .def = "no", .parse = parse_bool, .format = format_yes_no, .vllm_only = true,
+     .help = "vLLM: serve a multimodal checkpoint without its vision tower"},
     {.flag = "solve", .arg = "WHAT", .kind = FIELD_CHOICE, .what = "a solver",
      .parse = parse_solve, .format = format_solve,
      .help = "with -g: the largest context, best quant, fewest gpus, most batch or least "
@@ -789,4 +879,6 @@ void options_default(struct cli_options *o)
 		(void)ok;
 	}
 	o->quant_given = false;
+	o->context_given = o->batch_given = false;
+	o->vllm_option = NULL;
 }

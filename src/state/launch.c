@@ -130,22 +130,36 @@ static void vllm(const struct launch_input *in, struct out *o)
 	const struct settings *s = in->settings;
 	const char *repo = in->meta->hf_repo[0] ? in->meta->hf_repo : in->meta->id;
 	double util = in->gpu_memory_utilization > 0 ? in->gpu_memory_utilization : 0.9;
-	/* vLLM's max_model_len is per sequence; llama.cpp's -c is shared. */
+	/* vLLM's max_model_len is per request.  In vLLM mode -c is that
+	 * already; llama.cpp's -c is shared by its -np sequences. */
+	bool vllm_mode = ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types;
 	uint64_t per_seq =
-	    s->kv_unified || s->n_seq <= 1 ? s->ctx_tokens : s->ctx_tokens / s->n_seq;
+	    vllm_mode || s->kv_unified || s->n_seq <= 1 ? s->ctx_tokens : s->ctx_tokens / s->n_seq;
+	uint32_t pp = vllm_mode && s->pp_size > 1 ? s->pp_size : 1;
+	uint32_t tp = in->gpu_count / pp ? in->gpu_count / pp : 1;
 	char note[200] = "";
 
 	put(o, "vllm serve %s --max-model-len %llu --max-num-seqs %u", repo,
 	    (unsigned long long)per_seq, s->n_seq);
+	if (vllm_mode && s->batched_tokens)
+		put(o, " --max-num-batched-tokens %u", s->batched_tokens);
 	put(o, " --gpu-memory-utilization %.2f", util);
 	put(o, " --kv-cache-dtype %s", s->kv_k == KV_FP8 ? "fp8" : "auto");
-	if (in->gpu_count > 1)
-		put(o, " --tensor-parallel-size %u", in->gpu_count);
+	if (tp > 1)
+		put(o, " --tensor-parallel-size %u", tp);
+	if (pp > 1)
+		put(o, " --pipeline-parallel-size %u", pp);
+	if (vllm_mode && s->text_only && in->model->arch.vision_params)
+		put(o, " --limit-mm-per-prompt '{\"image\": 0, \"video\": 0}'");
 	const struct model_arch *a = &in->model->arch;
-	if (in->gpu_count > 1 && a->n_head % in->gpu_count != 0)
+	if (tp > 1 && a->n_head % tp != 0)
 		snprintf(note, sizeof(note),
 		         "# vLLM needs the tensor-parallel size to divide the %u attention heads",
 		         a->n_head);
+	if (pp > 1 && in->gpu_count % pp != 0)
+		snprintf(note, sizeof(note),
+		         "# %u GPUs are not a whole number of %u pipeline stages", in->gpu_count,
+		         pp);
 	if (ftype_get(s->ftype)->engine == FT_LLAMACPP || s->file_types)
 		snprintf(
 		    note, sizeof(note),

@@ -28,7 +28,9 @@ bool config_equal(const struct config *a, const struct config *b)
 	       x->kv_v == y->kv_v && x->n_ubatch == y->n_ubatch && x->flash_attn == y->flash_attn &&
 	       x->kv_unified == y->kv_unified && x->swa_full == y->swa_full &&
 	       x->offload == y->offload && x->offload_layers == y->offload_layers &&
-	       x->expert_gpu_share == y->expert_gpu_share && x->gpu_util == y->gpu_util;
+	       x->expert_gpu_share == y->expert_gpu_share && x->gpu_util == y->gpu_util &&
+	       x->vllm_version == y->vllm_version && x->batched_tokens == y->batched_tokens &&
+	       x->pp_size == y->pp_size && x->text_only == y->text_only;
 }
 
 void session_status(struct session *s, enum status_level level, const char *fmt, ...)

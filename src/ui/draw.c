@@ -338,11 +338,15 @@ static void draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 	const struct device *d = cur_device(s);
 	uint32_t n = s->cur.gpu_count;
 	uint64_t usable = hw_usable_bytes(d);
-	/* vLLM may use its gpu_util share of each device; llama.cpp all. */
-	uint64_t budget = (uint64_t)((double)usable * (e->budget_share > 0 ? e->budget_share : 1));
+	/* vLLM may use its gpu_util share of what torch reports as each
+	 * device's memory; llama.cpp all of it. */
+	uint64_t budget =
+	    e->vllm ? (uint64_t)((double)hw_torch_bytes(d) * e->budget_share)
+	            : (uint64_t)((double)usable * (e->budget_share > 0 ? e->budget_share : 1));
 	bool unified = d->unified;
 	bool host_bar = !unified && s->cur.set.offload != OFFLOAD_GPU;
-	int fixed = 3 + (host_bar || unified ? 1 : 0) + (unified ? 1 : 0) + (s->pinned ? 1 : 0);
+	int fixed = 3 + (host_bar || unified ? 1 : 0) + (unified ? 1 : 0) + (s->pinned ? 1 : 0) +
+	            (e->vllm ? 1 : 0);
 	int y = 0;
 
 	int x = putf(u, w, y, 0, wd, R_HEADER, "GPU memory: %ux %s, %s usable each", n,
@@ -421,6 +425,20 @@ static void draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 		     gib(c, sizeof(c), (double)hr), f == FIT_TIGHT ? "tight" : "fits");
 	}
 	y++;
+	if (e->vllm && y < h) {
+		/* vLLM's three numbers, of the tightest rank (hw_split's) */
+		const struct vllm_rank *v = &loads[0].vllm;
+		for (uint32_t i = 1; i < n; i++)
+			if (loads[i].headroom_bytes < loads[0].headroom_bytes)
+				v = &loads[i].vllm;
+		int64_t kvb = v->kv_budget_bytes;
+		char tok[32], mml[32];
+		putf(u, w, y++, 0, wd, v->fits ? R_NORMAL : R_NOFIT,
+		     "KV budget %s%s per GPU: %s tokens, max concurrency %.2fx at %s tokens",
+		     kvb < 0 ? "-" : "", gib(a, sizeof(a), (double)(kvb < 0 ? -kvb : kvb)),
+		     fmt_thousands(tok, sizeof(tok), v->kv_capacity_tokens), v->max_concurrency,
+		     fmt_thousands(mml, sizeof(mml), e->vllm_terms.max_model_len));
+	}
 	uint64_t compute = 0, overhead = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		compute += loads[i].compute_bytes;

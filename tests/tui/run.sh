@@ -291,9 +291,13 @@ start vllm 120 40 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "${VLLM[@]}"
 check_total "vllm: llama.cpp start" "${VLLM[@]}"
 keys Down
 keys Right
-check_total "vllm: engine switched" "${VLLM[@]}" --engine vllm
+check_total "vllm: engine switched" "${VLLM[@]}" --engine vllm -b 1
 check_screen "vllm: one bar per rank" "rank 1"
 check_screen "vllm: the budget is stated" "vLLM budget 90%"
+want=$(env -u LINES -u COLUMNS "$BIN" "${VLLM[@]}" --engine vllm -b 1 --json |
+	sed -n 's/^[[:space:]]*"kv_capacity_tokens":[[:space:]]*\([0-9]*\).*/\1/p' | head -n 1 |
+	sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
+check_screen "vllm: KV capacity as --json says ($want tokens)" "$want tokens, max concurrency"
 capture vllm
 T send-keys -t "$W" q
 check_screen "vllm run exits 0" "vramcalc-exit=0"

@@ -1,0 +1,100 @@
+/*
+ * vllm.h - vLLM's memory accounting, rank by rank.
+ *
+ * Engine layer: pure arithmetic, no I/O.  estimate_run() calls
+ * vllm_estimate() for a vLLM checkpoint format; it fills the per-model
+ * terms (struct vllm_terms inside struct estimate).  vllm_rank() then
+ * turns them into one GPU's numbers the way vLLM's worker does at start-up
+ * (gpu_worker.determine_available_memory):
+ *
+ *   budget     = torch-visible device memory x gpu_memory_utilization
+ *   kv_budget  = budget - weights - activation peak - non-torch memory
+ *                (- the CUDA graph estimate from vLLM 0.21 on)
+ *
+ * and from the KV budget the capacity in tokens and the concurrency at
+ * max-model-len tokens per request.  vLLM refuses to start when the KV
+ * budget is negative or cannot hold one request of max-model-len tokens.
+ *
+ * Sources: vllm-project/vllm vllm/v1/worker/gpu_worker.py,
+ * gpu_model_runner.py (profile_run, _dummy_sampler_run), kv_cache_utils.py,
+ * engine/arg_utils.py (defaults), quantization/mxfp4.py; the constants that
+ * are fitted say so and name the logs (tests/data/vllm/cases.csv).
+ */
+#ifndef VRAMCALC_VLLM_H
+#define VRAMCALC_VLLM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "estimate.h"
+
+/* A vLLM release as one number: 0.19.1 -> 1901. */
+#define VLLM_VERSION(major, minor, patch)                                                          \
+	((uint32_t)(major)*10000u + (uint32_t)(minor)*100u + (uint32_t)(patch))
+
+/* The release vramcalc follows when --vllm-version is not given. */
+#define VLLM_VERSION_CURRENT       VLLM_VERSION(0, 28, 0)
+#define VLLM_VERSION_CURRENT_TEXT "0.28.0"
+/* Oldest and newest releases --vllm-version accepts. */
+#define VLLM_VERSION_MIN VLLM_VERSION(0, 5, 0)
+#define VLLM_VERSION_MAX VLLM_VERSION(9, 99, 99)
+/* The V1 engine (chunked prefill, per-device scheduler defaults). */
+#define VLLM_VERSION_V1 VLLM_VERSION(0, 8, 0)
+/* CUDA graph memory estimated while profiling and taken out of the KV
+ * budget ("CUDA graph memory profiling is enabled (default since v0.21.0)"). */
+#define VLLM_VERSION_GRAPHS_IN_BUDGET VLLM_VERSION(0, 21, 0)
+/* MXFP4 MoE on Hopper moved from the Marlin kernel to OpenAI's Triton
+ * kernels (different weight padding). */
+#define VLLM_VERSION_MXFP4_TRITON VLLM_VERSION(0, 11, 0)
+
+/* KV cache block (CacheConfig's default block_size), tokens. */
+#define VLLM_BLOCK_TOKENS 16
+
+/* Parse "0.19", "0.19.1" or "v0.19.1" into *out; false when the text is not
+ * a release within VLLM_VERSION_MIN..VLLM_VERSION_MAX. */
+bool vllm_version_parse(const char *text, uint32_t *out);
+
+/* "0.19.1" (three numbers always) into buf; returns buf. */
+const char *vllm_version_format(uint32_t version, char *buf, size_t n);
+
+/* vLLM's scheduler defaults for `vllm serve` (OPENAI_API_SERVER usage
+ * context).  large_gpu: at least 70 GiB and not an A100 (vLLM's own test).
+ * V1: 8192 batched tokens and 1024 sequences on large GPUs, 2048 and 256
+ * on others; V0 (before 0.8): no chunked prefill, so the whole
+ * max-model-len (at least 2048) and 256 sequences. */
+uint32_t vllm_default_batched_tokens(uint32_t version, bool large_gpu, uint64_t max_model_len);
+uint32_t vllm_default_max_num_seqs(uint32_t version, bool large_gpu);
+
+/* Fill e->vll (and the weights and KV fields of e) for a vLLM checkpoint
+ * format.  Called by estimate_run() after the generic weight loop has
+ * typed every tensor (m->types).  Allocation-free. */
+void vllm_estimate(const struct model *m, const struct settings *s, struct estimate *e);
+
+/* One GPU of a vLLM deployment.  All sizes bytes, per GPU. */
+struct vllm_rank {
+	uint32_t tp, pp, stage;      /* tensor-parallel size, pipeline size, this GPU's stage */
+	uint32_t batched_tokens;     /* max_num_batched_tokens in effect */
+	uint32_t max_num_seqs;       /* max_num_seqs in effect */
+	uint64_t torch_bytes;        /* device memory as torch reports it */
+	uint64_t budget_bytes;       /* torch_bytes x gpu_memory_utilization */
+	uint64_t weights_bytes;      /* "Model loading took" */
+	uint64_t activation_bytes;   /* torch peak increase of the profiling run */
+	uint64_t nontorch_bytes;     /* non-torch increase (NCCL, all-reduce, cuBLAS) */
+	uint64_t graphs_bytes;       /* CUDA graph pool */
+	bool graphs_in_budget;       /* subtracted from the KV budget (vLLM >= 0.21) */
+	int64_t kv_budget_bytes;     /* "Available KV cache memory"; negative: no start */
+	uint64_t kv_token_bytes;     /* KV bytes of one token, every attention layer here */
+	uint64_t kv_request_bytes;   /* KV one request of max_model_len needs here */
+	uint64_t kv_capacity_tokens; /* "GPU KV cache size" (whole blocks) */
+	double max_concurrency;      /* requests of max_model_len the KV budget holds */
+	bool fits;                   /* kv_budget >= kv_request (vLLM starts) */
+};
+
+/* The numbers of GPU `rank` (0-based; stage = rank / tp) of a deployment
+ * of tp x pp GPUs whose device memory torch reports as torch_bytes;
+ * large_gpu as for the defaults.  e must come from a vLLM estimate. */
+void vllm_rank(const struct estimate *e, uint64_t torch_bytes, bool large_gpu, uint32_t tp,
+               uint32_t pp, uint32_t rank, struct vllm_rank *out);
+
+#endif

@@ -1,0 +1,388 @@
+/*
+ * vllm.c - vLLM's memory accounting: checkpoint footprint as vLLM loads it,
+ * the profiling run's activation peak, non-torch and CUDA graph memory,
+ * and the KV budget, capacity and concurrency of each GPU.
+ *
+ * What is vLLM's own rule and what is fitted:
+ *  - budget = torch-visible memory x gpu_memory_utilization; KV budget =
+ *    budget - weights - torch peak increase - non-torch increase, minus the
+ *    CUDA graph estimate from 0.21 (gpu_worker.py); capacity = whole
+ *    16-token blocks of every attention layer's page; vLLM starts only
+ *    when the budget holds one request of max_model_len (kv_cache_utils.py
+ *    check_enough_kv_cache_memory).  Rules.
+ *  - weights: the checkpoint's tensors split by TP except vectors, routers
+ *    and MLA down-projections; pipeline stages take contiguous layers the
+ *    way get_pp_indices() does; RoPE keeps a bf16 cos/sin cache of
+ *    max_position_embeddings x rotary width on every rank; MXFP4 experts
+ *    are padded for their kernel (mxfp4.py).  Rules.
+ *  - activation: the peak of profile_run is the larger of the forward pass
+ *    (MLP intermediates of max_num_batched_tokens, split by TP) and the
+ *    sampler warm-up (logits of min(max_num_seqs, batched tokens) rows in
+ *    bf16 + f32 logits, probabilities and log-probabilities = 14 bytes per
+ *    vocabulary entry, not split by TP), plus the hidden states and the
+ *    fused-MoE workspace that live through both.  The shape is vLLM's; the
+ *    constant VLLM_ACT_BASE_BYTES and the 3 bytes per hidden unit of
+ *    hidden states are fitted on the 0.19 logs of tests/data/vllm.
+ *  - non-torch and CUDA graph memory: fitted on the same logs (0.25 GiB
+ *    on one GPU, 2.1 GiB with tensor parallelism; graphs 0.25 GiB + 20 MiB
+ *    per layer).
+ */
+#include "vllm.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tensors.h"
+
+#define GIB (1ull << 30)
+#define MIB (1ull << 20)
+
+/* Fitted constants (see the file comment). */
+#define VLLM_ACT_BASE_BYTES     (92ull * MIB) /* buffers alive through profile_run */
+#define VLLM_ACT_HIDDEN_BYTES   3ull          /* per batched token and hidden unit */
+#define VLLM_SAMPLER_ELEM_BYTES 14ull         /* bf16 + 3 x f32 per logit */
+#define VLLM_NONTORCH_ONE_BYTES (256ull * MIB)
+#define VLLM_NONTORCH_TP_BYTES  (2150ull * MIB) /* NCCL + custom all-reduce */
+#define VLLM_GRAPHS_BASE_BYTES  (256ull * MIB)
+#define VLLM_GRAPHS_LAYER_BYTES (20ull * MIB)
+
+bool vllm_version_parse(const char *text, uint32_t *out)
+{
+	unsigned long part[3] = {0, 0, 0};
+	const char *p = text;
+	if (*p == 'v' || *p == 'V')
+		p++;
+	int n = 0;
+	while (n < 3) {
+		char *end;
+		if (*p < '0' || *p > '9')
+			return false;
+		part[n++] = strtoul(p, &end, 10);
+		p = end;
+		if (*p != '.')
+			break;
+		p++;
+	}
+	if (*p || n < 2 || part[1] > 99 || part[2] > 99 || part[0] > 9)
+		return false;
+	uint32_t v = VLLM_VERSION(part[0], part[1], part[2]);
+	if (v < VLLM_VERSION_MIN || v > VLLM_VERSION_MAX)
+		return false;
+	*out = v;
+	return true;
+}
+
+const char *vllm_version_format(uint32_t version, char *buf, size_t n)
+{
+	snprintf(buf, n, "%u.%u.%u", version / 10000u, version / 100u % 100u, version % 100u);
+	return buf;
+}
+
+uint32_t vllm_default_batched_tokens(uint32_t version, bool large_gpu, uint64_t max_model_len)
+{
+	if (version < VLLM_VERSION_V1) {
+		uint64_t t = max_model_len > 2048 ? max_model_len : 2048;
+		return t > UINT32_MAX ? UINT32_MAX : (uint32_t)t;
+	}
+	return large_gpu ? 8192 : 2048;
+}
+
+uint32_t vllm_default_max_num_seqs(uint32_t version, bool large_gpu)
+{
+	if (version < VLLM_VERSION_V1)
+		return 256;
+	return large_gpu ? 1024 : 256;
+}
+
+static uint64_t round_up(uint64_t x, uint64_t m)
+{
+	return (x + m - 1) / m * m;
+}
+
+/* Is tensor t held whole by every tensor-parallel rank?  Vectors (norms,
+ * biases), MoE routers and MLA's latent down-projections. */
+static bool replicated(const struct tensor_info *t)
+{
+	return t->n_dims == 1 || strstr(t->name, "ffn_gate_inp") ||
+	       strstr(t->name, "attn_kv_a_mqa") || strstr(t->name, "attn_q_a.") ||
+	       strstr(t->name, "_norm");
+}
+
+/* Extra bytes vLLM's MXFP4 MoE kernels pad a routed-expert tensor to.
+ * Before 0.11 (Marlin on Hopper) the hidden width is rounded up to 256
+ * and the expert width to 128; from 0.11 (OpenAI's Triton kernels) the
+ * reduction dimension (ne[0]) to 256. */
+static uint64_t mxfp4_pad_bytes(const struct model_arch *a, const struct tensor_info *t,
+                                enum qtype ty, uint32_t version, uint64_t bytes)
+{
+	if (ty != QT_V_MXFP4 || !t->routed_expert || t->n_dims < 2)
+		return 0;
+	uint64_t ne0 = t->ne[0], ne1 = t->ne[1];
+	uint64_t p0, p1;
+	(void)a;
+	if (version < VLLM_VERSION_MXFP4_TRITON) {
+		/* gate/up: ne0 hidden, ne1 expert width; down: the other way */
+		bool down = t->cat == TC_FFN_DOWN;
+		p0 = round_up(ne0, down ? 128 : 256);
+		p1 = round_up(ne1, down ? 256 : 128);
+	} else {
+		p0 = round_up(ne0, 256);
+		p1 = ne1;
+	}
+	if (p0 == ne0 && p1 == ne1)
+		return 0;
+	double grow = (double)(p0 * p1) / (double)(ne0 * ne1);
+	return (uint64_t)((double)bytes * (grow - 1.0) + 0.5);
+}
+
+/* KV bytes per token and head of attention layer il under the settings'
+ * cache type (vLLM's "auto" is the model dtype, bf16). */
+static uint32_t kv_head_token_bytes(const struct model_arch *a, const struct settings *s,
+                                    uint32_t il, uint16_t *heads)
+{
+	enum kvtype k = s->kv_k == KV_FP8 || s->kv_k == KV_F32 ? s->kv_k : KV_BF16;
+	if (arch_is_mla(a)) {
+		/* one latent (kv_lora_rank + rope) per token, replicated over ranks */
+		*heads = 1;
+		return (uint32_t)kvtype_row_bytes(k, (uint64_t)a->kv_lora_rank + a->qk_rope_dim);
+	}
+	uint32_t hkv = a->layer_head_kv[il];
+	*heads = (uint16_t)hkv;
+	if (!hkv)
+		return 0;
+	return (uint32_t)(kvtype_row_bytes(k, a->head_dim_k) + kvtype_row_bytes(k, a->head_dim_v));
+}
+
+/* Tokens of KV a sliding (or chunked) layer keeps for one request:
+ * window - 1 + batched tokens, in blocks, plus one block; never more than
+ * the request. */
+static uint64_t sliding_tokens(uint32_t window, uint32_t batched, uint64_t request)
+{
+	uint64_t blk = VLLM_BLOCK_TOKENS;
+	uint64_t t = ((uint64_t)window + batched - 1 + blk - 1) / blk * blk + blk;
+	return t < request ? t : request;
+}
+
+void vllm_estimate(const struct model *m, const struct settings *s, struct estimate *e)
+{
+	const struct model_arch *a = &m->arch;
+	const struct tensor_list *l = &m->tensors;
+	struct vllm_terms *t = &e->vllm_terms;
+	memset(t, 0, sizeof(*t));
+	t->version = s->vllm_version ? s->vllm_version : VLLM_VERSION_CURRENT;
+	t->max_model_len = s->ctx_tokens;
+	t->max_num_seqs = s->n_seq;
+	t->batched_tokens = s->batched_tokens;
+	t->pp_size = s->pp_size ? s->pp_size : 1;
+	t->n_layer = a->n_layer;
+	t->n_swa = a->n_swa;
+
+	/* Weights as vLLM loads them. */
+	bool tied = true;
+	uint64_t pad_total = 0;
+	e->tp_replicated_bytes = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct tensor_info *ti = &l->v[i];
+		uint64_t b = tensor_bytes(ti, m->types[i]);
+		uint64_t pad = mxfp4_pad_bytes(a, ti, m->types[i], t->version, b);
+		pad_total += pad;
+		b += pad;
+		if (ti->cat == TC_OUTPUT)
+			tied = false;
+		if (ti->layer == TENSOR_LAYER_INPUT) {
+			t->embed_bytes += b;
+		} else if (ti->layer == TENSOR_LAYER_OUTPUT || ti->layer < 0) {
+			t->head_bytes += b;
+		} else if ((uint32_t)ti->layer < a->n_layer) {
+			if (replicated(ti)) {
+				t->layer_repl_bytes[ti->layer] += b;
+				e->tp_replicated_bytes += b;
+			} else {
+				t->layer_split_bytes[ti->layer] += b;
+			}
+		}
+	}
+	(void)tied;
+	t->pad_bytes = pad_total;
+	t->vision_bytes = s->text_only ? 0 : a->vision_params * 2; /* bf16 */
+	uint64_t rot = arch_is_mla(a) ? a->qk_rope_dim : a->head_dim_k;
+	t->rope_bytes = (uint64_t)a->n_ctx_train * rot * 2;
+	e->weights_bytes += pad_total + t->vision_bytes + t->rope_bytes;
+	e->weights_gpu_bytes = e->weights_bytes;
+	e->weights_host_bytes = 0;
+	e->weights_bpw =
+	    m->params_total ? 8.0 * (double)e->weights_bytes / (double)m->params_total : 0.0;
+
+	/* KV layout, and one request's KV (the estimate's KV cache). */
+	uint64_t blk = VLLM_BLOCK_TOKENS;
+	uint64_t request = round_up(s->ctx_tokens, blk);
+	uint32_t batched = s->batched_tokens
+	                       ? s->batched_tokens
+	                       : vllm_default_batched_tokens(t->version, true, s->ctx_tokens);
+	uint64_t local = sliding_tokens(a->n_swa, batched, request);
+	uint64_t r_row, s_row; /* recurrent state per sequence, f32 */
+	arch_rs_elems(a, &r_row, &s_row);
+	r_row *= 4;
+	s_row *= 4;
+	e->n_ctx = request;
+	e->n_ctx_seq = request;
+	e->n_stream = 1;
+	e->k_bytes = e->v_bytes = e->swa_k_bytes = e->swa_v_bytes = 0;
+	e->r_bytes = e->s_bytes = 0;
+	e->kv_layers = e->kv_layers_swa = e->rs_layers = 0;
+	e->kv_cells_swa = 0;
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		e->layer_kv_bytes[il] = 0;
+		if (a->layer_kind[il] == LK_RECURRENT) {
+			t->state_seq_bytes[il] = r_row + s_row;
+			e->rs_layers++;
+			e->r_bytes += r_row;
+			e->s_bytes += s_row;
+			e->layer_kv_bytes[il] = r_row + s_row;
+			continue;
+		}
+		if (!arch_layer_has_kv(a, il))
+			continue;
+		uint16_t heads;
+		uint32_t per_head = kv_head_token_bytes(a, s, il, &heads);
+		t->kv_head_token_bytes[il] = per_head;
+		t->kv_heads[il] = heads;
+		bool sliding =
+		    a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED;
+		t->kv_sliding[il] = sliding;
+		uint64_t tokens = sliding ? local : request;
+		uint64_t row = (uint64_t)per_head * heads;
+		/* K and V halves as the report lists them (MLA: one latent, K) */
+		uint64_t k_part = arch_is_mla(a) ? row : row / 2;
+		if (sliding) {
+			e->kv_layers_swa++;
+			e->kv_cells_swa = local;
+			e->swa_k_bytes += k_part * tokens;
+			e->swa_v_bytes += (row - k_part) * tokens;
+		} else {
+			e->kv_layers++;
+			e->k_bytes += k_part * tokens;
+			e->v_bytes += (row - k_part) * tokens;
+		}
+		e->layer_kv_bytes[il] = row * tokens;
+	}
+	e->kv_bytes =
+	    e->k_bytes + e->v_bytes + e->swa_k_bytes + e->swa_v_bytes + e->r_bytes + e->s_bytes;
+	e->kv_gpu_bytes = e->kv_bytes;
+	e->kv_host_bytes = 0;
+	e->kv_heads = arch_is_mla(a) ? 0 : a->n_head_kv;
+
+	/* Activation terms of the profiling run. */
+	uint64_t ff = a->n_ff;
+	if (a->n_ff_shexp > ff)
+		ff = a->n_ff_shexp;
+	t->fwd_split_token_bytes = 6ull * ff; /* gate+up and activation, bf16 */
+	t->fwd_fixed_token_bytes = VLLM_ACT_HIDDEN_BYTES * a->n_embd;
+	if (a->n_expert) {
+		uint64_t k = a->n_expert_used;
+		t->moe_split_token_bytes = k * 6ull * a->n_ff_exp;
+		t->moe_fixed_token_bytes = k * 2ull * a->n_embd;
+	}
+	t->sampler_row_bytes = VLLM_SAMPLER_ELEM_BYTES * a->n_vocab;
+
+	/* The estimate's buffers: one GPU with the default scheduler limits. */
+	struct vllm_rank r;
+	vllm_rank(e, 0, true, 1, 1, 0, &r);
+	e->compute_bytes = r.activation_bytes;
+	e->compute_split_bytes = r.activation_bytes;
+	e->compute_host_bytes = 0;
+	e->output_bytes = 0;
+	e->overhead_bytes = r.nontorch_bytes + (r.graphs_in_budget ? r.graphs_bytes : 0);
+}
+
+/* First layer and layer count of pipeline stage `stage` of pp, as vLLM's
+ * get_pp_indices() splits them: equal parts, the remainder going one each
+ * to the stages before the last. */
+static void stage_layers(uint32_t n_layer, uint32_t pp, uint32_t stage, uint32_t *first,
+                         uint32_t *count)
+{
+	uint32_t per = n_layer / pp, rem = n_layer % pp;
+	uint32_t start = 0;
+	for (uint32_t k = 0; k <= stage; k++) {
+		uint32_t c = per;
+		/* stages pp-2, pp-3, ... pp-1-rem get one more */
+		if (pp >= 2 && k + 2 <= pp && k + 1 + rem >= pp)
+			c++;
+		if (k == stage) {
+			*first = start;
+			*count = c;
+		}
+		start += c;
+	}
+}
+
+void vllm_rank(const struct estimate *e, uint64_t torch_bytes, bool large_gpu, uint32_t tp,
+               uint32_t pp, uint32_t rank, struct vllm_rank *out)
+{
+	const struct vllm_terms *t = &e->vllm_terms;
+	assert(tp >= 1 && pp >= 1);
+	memset(out, 0, sizeof(*out));
+	out->tp = tp;
+	out->pp = pp;
+	out->stage = rank / tp < pp ? rank / tp : pp - 1;
+	out->torch_bytes = torch_bytes;
+	out->batched_tokens = t->batched_tokens ? t->batched_tokens
+	                                        : vllm_default_batched_tokens(t->version, large_gpu,
+	                                                                      t->max_model_len);
+	out->max_num_seqs = t->max_num_seqs;
+	bool first = out->stage == 0, last = out->stage == pp - 1;
+
+	uint32_t l0 = 0, nl = 0;
+	stage_layers(t->n_layer, pp, out->stage, &l0, &nl);
+
+	/* Weights. */
+	uint64_t w = t->rope_bytes;
+	for (uint32_t il = l0; il < l0 + nl; il++)
+		w += t->layer_repl_bytes[il] + t->layer_split_bytes[il] / tp;
+	if (first)
+		w += (t->embed_bytes + t->vision_bytes) / tp;
+	if (last)
+		w += t->head_bytes / tp;
+	out->weights_bytes = w;
+
+	/* Activation peak of profile_run. */
+	uint64_t T = out->batched_tokens;
+	uint64_t live = VLLM_ACT_BASE_BYTES + T * t->fwd_fixed_token_bytes +
+	                T * (t->moe_split_token_bytes / tp + t->moe_fixed_token_bytes);
+	uint64_t forward = live + T * (t->fwd_split_token_bytes / tp);
+	uint64_t rows = out->max_num_seqs < T ? out->max_num_seqs : T;
+	uint64_t sampler = last ? live + rows * t->sampler_row_bytes : 0;
+	out->activation_bytes = forward > sampler ? forward : sampler;
+
+	out->nontorch_bytes = tp * pp > 1 ? VLLM_NONTORCH_TP_BYTES : VLLM_NONTORCH_ONE_BYTES;
+	out->graphs_bytes = VLLM_GRAPHS_BASE_BYTES + (uint64_t)nl * VLLM_GRAPHS_LAYER_BYTES;
+	out->graphs_in_budget = t->version >= VLLM_VERSION_GRAPHS_IN_BUDGET;
+
+	out->budget_bytes = (uint64_t)((double)torch_bytes * e->budget_share);
+	int64_t kv = (int64_t)out->budget_bytes - (int64_t)out->weights_bytes -
+	             (int64_t)out->activation_bytes - (int64_t)out->nontorch_bytes;
+	if (out->graphs_in_budget)
+		kv -= (int64_t)out->graphs_bytes;
+	out->kv_budget_bytes = kv;
+
+	/* KV of this GPU's layers: heads split over TP ranks, at least one. */
+	uint64_t blk = VLLM_BLOCK_TOKENS;
+	uint64_t request = round_up(t->max_model_len, blk);
+	uint64_t local = sliding_tokens(t->n_swa, out->batched_tokens, request);
+	for (uint32_t il = l0; il < l0 + nl; il++) {
+		out->kv_request_bytes += t->state_seq_bytes[il];
+		if (!t->kv_heads[il])
+			continue;
+		uint64_t heads = t->kv_heads[il] / tp ? t->kv_heads[il] / tp : 1;
+		uint64_t row = heads * t->kv_head_token_bytes[il];
+		out->kv_token_bytes += row;
+		out->kv_request_bytes += row * (t->kv_sliding[il] ? local : request);
+	}
+	if (kv > 0 && out->kv_token_bytes)
+		out->kv_capacity_tokens = (uint64_t)kv / (out->kv_token_bytes * blk) * blk;
+	if (kv > 0 && out->kv_request_bytes)
+		out->max_concurrency = (double)kv / (double)out->kv_request_bytes;
+	out->fits = kv > 0 && (uint64_t)kv >= out->kv_request_bytes;
+}

@@ -1,0 +1,259 @@
+/*
+ * test_vllm.c - vLLM semantics: per-request context, the scheduler
+ * defaults, the per-rank budget, releases, pipeline stages, the verdict
+ * and the emitted command.  Numbers are the ones vLLM 0.19 logged for the
+ * same configurations (tests/data/vllm, build/vllm-check has them all).
+ */
+#include <criterion/criterion.h>
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "estimate.h"
+#include "hardware.h"
+#include "truth.h"
+#include "vllm.h"
+
+#define GIB 1073741824.0
+
+static void use_repo_profiles(void)
+{
+	setenv("VRAMCALC_PROFILE_PATH", "profiles", 1);
+	setenv("XDG_CONFIG_HOME", "/nonexistent-vramcalc-test", 1);
+}
+
+TestSuite(vllm, .init = use_repo_profiles);
+
+/* Run vramcalc with argv (NULL-terminated after the program name) and
+ * return the parsed JSON (caller deletes), asserting exit status 0. */
+static cJSON *run_json(char **argv)
+{
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	char *out, *err;
+	int rc = truth_run_cli(&out, &err, argc, argv);
+	cr_assert_eq(rc, 0, "%s", err);
+	cJSON *j = cJSON_Parse(out);
+	cr_assert(j, "not JSON: %s", out);
+	free(out);
+	free(err);
+	return j;
+}
+
+static double get(const cJSON *o, const char *a, const char *b)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
+	if (b)
+		x = cJSON_GetObjectItemCaseSensitive(x, b);
+	cr_assert(x, "no %s.%s", a, b ? b : "");
+	return cJSON_IsBool(x) ? cJSON_IsTrue(x) : x->valuedouble;
+}
+
+Test(vllm, version_parse_and_format)
+{
+	uint32_t v;
+	char buf[16];
+	cr_assert(vllm_version_parse("0.19", &v));
+	cr_expect_eq(v, VLLM_VERSION(0, 19, 0));
+	cr_assert(vllm_version_parse("v0.10.1", &v));
+	cr_expect_str_eq(vllm_version_format(v, buf, sizeof(buf)), "0.10.1");
+	cr_expect_not(vllm_version_parse("0.4", &v), "older than 0.5");
+	cr_expect_not(vllm_version_parse("0.19.x", &v));
+	cr_expect_not(vllm_version_parse("19", &v));
+	cr_expect_not(vllm_version_parse("", &v));
+	cr_expect_not(vllm_version_parse("0.100", &v));
+}
+
+/* vllm serve defaults: V1 8192 tokens / 1024 sequences on an H100 (the
+ * logs' "Defaulting max_num_batched_tokens to 8192"), 2048 / 256 on
+ * smaller GPUs, V0 the whole max-model-len. */
+Test(vllm, scheduler_defaults_by_gpu_and_release)
+{
+	cr_expect_eq(vllm_default_batched_tokens(VLLM_VERSION(0, 19, 0), true, 8192), 8192);
+	cr_expect_eq(vllm_default_max_num_seqs(VLLM_VERSION(0, 19, 0), true), 1024);
+	cr_expect_eq(vllm_default_batched_tokens(VLLM_VERSION(0, 19, 0), false, 8192), 2048);
+	cr_expect_eq(vllm_default_max_num_seqs(VLLM_VERSION(0, 19, 0), false), 256);
+	cr_expect_eq(vllm_default_batched_tokens(VLLM_VERSION(0, 6, 4), false, 29000), 29000);
+	cr_expect_eq(vllm_default_batched_tokens(VLLM_VERSION(0, 6, 4), false, 512), 2048);
+}
+
+/* -c is per request in vLLM mode: -c 8192 -b 1024 emits --max-model-len
+ * 8192 (it was 8, the context split over the sequences). */
+Test(vllm, context_is_per_request)
+{
+	char *argv[] = {"vramcalc", "-m", "llama-3.1-8b", "--engine", "vllm", "-c",
+	                "8192",     "-b", "1024",         "--emit",   "vllm", NULL};
+	char *out, *err;
+	cr_assert_eq(truth_run_cli(&out, &err, 11, argv), 0, "%s", err);
+	cr_expect(strstr(out, "--max-model-len 8192 --max-num-seqs 1024"), "%s", out);
+	free(out);
+	free(err);
+}
+
+/* L02: Llama-3.1-8B, 2 x H100, vLLM 0.19, util 0.95: the budget is 0.95 x
+ * 79.19 GiB = 75.23 GiB; vLLM logged KV 63.76 GiB and 1,044,688 tokens,
+ * 127.53x concurrency at 8,192 tokens. */
+Test(vllm, l02_budget_capacity_concurrency)
+{
+	char *argv[] = {"vramcalc",
+	                "-m",
+	                "llama-3.1-8b",
+	                "--max-model-len",
+	                "8192",
+	                "-g",
+	                "h100-sxmx2",
+	                "--gpu-util",
+	                "0.95",
+	                "--vllm-version",
+	                "0.19",
+	                "-k",
+	                "auto",
+	                "--json",
+	                NULL};
+	cJSON *j = run_json(argv);
+	cr_expect_eq(get(j, "vllm", "tensor_parallel_size"), 2);
+	cr_expect_eq(get(j, "vllm", "max_num_seqs"), 1024, "vLLM's default on an H100");
+	cr_expect_eq(get(j, "vllm", "max_num_batched_tokens"), 8192);
+	double kv = get(j, "vllm", "kv_budget_bytes") / GIB;
+	cr_expect(fabs(kv - 63.76) < 0.3, "KV budget %.2f GiB (log 63.76)", kv);
+	double tok = get(j, "vllm", "kv_capacity_tokens");
+	cr_expect(fabs(tok - 1044688) / 1044688 < 0.01, "tokens %.0f (log 1,044,688)", tok);
+	double conc = get(j, "vllm", "max_concurrency");
+	cr_expect(fabs(conc - 127.53) < 1.5, "concurrency %.2f (log 127.53)", conc);
+	cr_expect(get(j, "vllm", "fits"));
+	const cJSON *d0 = cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "hardware"), 0),
+	                        "devices"),
+	    0);
+	cr_assert(d0);
+	double budget = get(d0, "vllm", "budget_bytes") / GIB;
+	cr_expect(fabs(budget - 75.23) < 0.01, "budget %.2f GiB (log 75.23)", budget);
+	cr_expect(!get(d0, "vllm", "cuda_graphs_in_budget"), "0.19 keeps graphs outside");
+	cJSON_Delete(j);
+}
+
+/* From 0.21 the CUDA graph estimate comes out of the KV budget. */
+Test(vllm, graphs_inside_the_budget_from_0_21)
+{
+	char *a19[] = {"vramcalc",       "-m",   "qwen3-8b", "-c", "8192", "-g", "h100-sxm",
+	               "--vllm-version", "0.20", "--json",   NULL};
+	char *a21[] = {"vramcalc",       "-m",   "qwen3-8b", "-c", "8192", "-g", "h100-sxm",
+	               "--vllm-version", "0.21", "--json",   NULL};
+	cJSON *j19 = run_json(a19), *j21 = run_json(a21);
+	double k19 = get(j19, "vllm", "kv_budget_bytes");
+	double k21 = get(j21, "vllm", "kv_budget_bytes");
+	double graphs = 0;
+	const cJSON *d0 = cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j21, "hardware"), 0),
+	                        "devices"),
+	    0);
+	graphs = get(d0, "vllm", "cuda_graph_bytes");
+	cr_expect(graphs > 0.5 * GIB && graphs < 2 * GIB, "graphs %.2f GiB", graphs / GIB);
+	cr_expect(fabs(k19 - k21 - graphs) < 1.0, "0.21 takes the graphs out of the budget");
+	cJSON_Delete(j19);
+	cJSON_Delete(j21);
+}
+
+/* U09: gpt-oss-120b on one H100 at 131,072 tokens: vLLM 0.10.1 logged a
+ * negative KV budget and did not start; weights 65.97 GiB (Marlin). */
+Test(vllm, gpt_oss_120b_does_not_fit_one_h100)
+{
+	char *argv[] = {"vramcalc",       "-m",     "gpt-oss-120b", "-q", "MXFP4", "-g", "h100-sxm",
+	                "--vllm-version", "0.10.1", "--json",       NULL};
+	cJSON *j = run_json(argv);
+	cr_expect_eq(get(j, "vllm", "max_model_len"), 131072, "the model's maximum by default");
+	cr_expect(!get(j, "vllm", "fits"));
+	cr_expect_eq(get(j, "vllm", "max_num_seqs"), 1024);
+	const cJSON *d0 = cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "hardware"), 0),
+	                        "devices"),
+	    0);
+	double w = get(d0, "vllm", "weights_bytes") / GIB;
+	cr_expect(fabs(w - 65.97) / 65.97 < 0.02, "weights %.2f GiB (log 65.97)", w);
+	cJSON_Delete(j);
+}
+
+/* A negative KV budget does not fit, however short the request. */
+Test(vllm, negative_budget_does_not_fit)
+{
+	char *argv[] = {"vramcalc", "-m", "llama-3.1-70b", "--engine", "vllm", "-c",
+	                "16",       "-g", "rtx-4090x2",    "--json",   NULL};
+	cJSON *j = run_json(argv);
+	cr_expect_lt(get(j, "vllm", "kv_budget_bytes"), 0);
+	cr_expect(!get(j, "vllm", "fits"));
+	cr_expect_eq(get(j, "vllm", "kv_capacity_tokens"), 0);
+	cJSON_Delete(j);
+}
+
+/* Pipeline stages: 4 GPUs as TP 2 x PP 2 hold half the layers each; the
+ * emitted command says so. */
+Test(vllm, pipeline_parallel_split)
+{
+	char *argv[] = {"vramcalc",
+	                "-m",
+	                "llama-3.1-70b",
+	                "-c",
+	                "8192",
+	                "-g",
+	                "h100-sxmx4",
+	                "--pipeline-parallel-size",
+	                "2",
+	                "--json",
+	                NULL}; /* implies vllm */
+	cJSON *j = run_json(argv);
+	cr_expect_eq(get(j, "vllm", "tensor_parallel_size"), 2);
+	cr_expect_eq(get(j, "vllm", "pipeline_parallel_size"), 2);
+	const cJSON *devs = cJSON_GetObjectItem(
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(j, "hardware"), 0), "devices");
+	double w0 = get(cJSON_GetArrayItem(devs, 0), "vllm", "weights_bytes") / GIB;
+	double w3 = get(cJSON_GetArrayItem(devs, 3), "vllm", "weights_bytes") / GIB;
+	/* 70.6B bf16 params = 131 GiB over 4 GPUs, about 33 GiB each */
+	cr_expect(w0 > 30 && w0 < 36, "stage 0 rank %.2f GiB", w0);
+	cr_expect(w3 > 30 && w3 < 36, "stage 1 rank %.2f GiB", w3);
+	cr_expect_eq(get(cJSON_GetArrayItem(devs, 3), "vllm", "pipeline_stage"), 1);
+	const cJSON *launch = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "launch"), "vllm");
+	cr_expect(
+	    strstr(launch->valuestring, "--tensor-parallel-size 2 --pipeline-parallel-size 2"),
+	    "%s", launch->valuestring);
+	cJSON_Delete(j);
+}
+
+/* Vision towers count unless --text-only; -k auto is accepted. */
+Test(vllm, vision_tower_and_text_only)
+{
+	char *with[] = {"vramcalc", "-m", "gemma-3-27b", "--engine", "vllm", "-c",
+	                "8192",     "-k", "auto",        "--json",   NULL};
+	char *without[] = {"vramcalc", "-m",          "gemma-3-27b", "-c",
+	                   "8192",     "--text-only", "--json",      NULL};
+	cJSON *a = run_json(with), *b = run_json(without);
+	double d = get(a, "bytes", "weights") - get(b, "bytes", "weights");
+	/* SigLIP 400M + projector in bf16 */
+	cr_expect(fabs(d - 2.0 * 423061488) < 1.0, "vision tower %.0f bytes", d);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
+/* vLLM options name what is wrong. */
+Test(vllm, options_refuse_llama_cpp)
+{
+	char *a[] = {"vramcalc", "--engine", "llama.cpp", "--max-num-seqs", "4", "--json", NULL};
+	char *b[] = {"vramcalc", "-q", "Q4_K_M", "--vllm-version", "0.19", "--json", NULL};
+	char *c[] = {"vramcalc", "--vllm-version", "banana", "--json", NULL};
+	char *out, *err;
+	cr_expect_eq(truth_run_cli(&out, &err, 6, a), 2);
+	cr_expect(strstr(err, "--max-num-seqs is a vLLM option"), "%s", err);
+	free(out);
+	free(err);
+	cr_expect_eq(truth_run_cli(&out, &err, 6, b), 2);
+	cr_expect(strstr(err, "Q4_K_M is a llama.cpp format"), "%s", err);
+	free(out);
+	free(err);
+	cr_expect_eq(truth_run_cli(&out, &err, 4, c), 2);
+	cr_expect(strstr(err, "'banana'"), "%s", err);
+	free(out);
+	free(err);
+}
