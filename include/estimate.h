@@ -36,11 +36,11 @@ enum offload_mode {
 /* The accepted range of each count setting, in one place: estimate_check()
  * enforces them and the settings-field table (fields.h) parses against
  * them. */
-#define SETTINGS_CTX_MAX    (1ull << 32) /* tokens of context */
-#define SETTINGS_SEQ_MAX    4096         /* concurrent sequences */
-#define SETTINGS_UBATCH_MAX 65536        /* tokens per physical batch */
-#define SETTINGS_LAYERS_MAX 100000       /* n-cpu-moe=N and ngl=N, before the model's depth */
-#define SETTINGS_BATCHED_MAX (1u << 24)  /* vLLM max_num_batched_tokens */
+#define SETTINGS_CTX_MAX     (1ull << 32) /* tokens of context */
+#define SETTINGS_SEQ_MAX     4096         /* concurrent sequences */
+#define SETTINGS_UBATCH_MAX  65536        /* tokens per physical batch */
+#define SETTINGS_LAYERS_MAX  100000       /* n-cpu-moe=N and ngl=N, before the model's depth */
+#define SETTINGS_BATCHED_MAX (1u << 24)   /* vLLM max_num_batched_tokens */
 
 /* Name of an offload mode as the CLI spells it ("gpu", "cpu-moe", ...). */
 const char *offload_mode_name(enum offload_mode m);

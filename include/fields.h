@@ -36,7 +36,7 @@ struct cli_options {
 	const char *model;        /* profile id or path (default CLI_DEFAULT_MODEL) */
 	const char *save_profile; /* --save-profile ID (valid id), or NULL */
 	struct settings settings;
-	bool quant_given; /* -q named a type (else a GGUF keeps its stored types) */
+	bool quant_given;   /* -q named a type (else a GGUF keeps its stored types) */
 	bool context_given; /* -c / --max-model-len given (vLLM's default: the model's maximum) */
 	bool batch_given;   /* -b / --max-num-seqs given (vLLM's default depends on the GPU) */
 	const char *vllm_option; /* the first vLLM-only option given (it selects vLLM), or NULL */

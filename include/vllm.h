@@ -34,7 +34,7 @@
 	((uint32_t)(major)*10000u + (uint32_t)(minor)*100u + (uint32_t)(patch))
 
 /* The release vramcalc follows when --vllm-version is not given. */
-#define VLLM_VERSION_CURRENT       VLLM_VERSION(0, 28, 0)
+#define VLLM_VERSION_CURRENT      VLLM_VERSION(0, 28, 0)
 #define VLLM_VERSION_CURRENT_TEXT "0.28.0"
 /* Oldest and newest releases --vllm-version accepts. */
 #define VLLM_VERSION_MIN VLLM_VERSION(0, 5, 0)
