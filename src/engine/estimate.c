@@ -297,11 +297,25 @@ static bool check_bytes(const struct model *m, const struct settings *s, char *e
 	const struct model_arch *a = &m->arch;
 	struct estimate e;
 	bool vllm = ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types;
-	if (vllm)
-		estimate_kv_vllm(a, s, &e);
-	else
+	uint64_t compute;
+	if (vllm) {
+		/* vLLM: one request of ctx tokens in every layer (at least what
+		 * vllm_estimate() keeps); the profiling run's MLP intermediates
+		 * over at most ctx batched tokens and the sampler's rows */
+		struct settings one = *s;
+		one.n_seq = 1;
+		one.kv_unified = true;
+		one.swa_full = true;
+		estimate_kv(a, &one, &e);
+		uint64_t T = s->batched_tokens ? s->batched_tokens
+		                               : (s->ctx_tokens > 8192 ? s->ctx_tokens : 8192);
+		uint64_t ff = a->n_ff > a->n_ff_shexp ? a->n_ff : a->n_ff_shexp;
+		compute = sat_add(sat_mul3(T, 6, sat_add(ff, a->n_embd)),
+		                  sat_mul3(s->n_seq, 14, a->n_vocab));
+	} else {
 		estimate_kv(a, s, &e);
-	uint64_t compute = vllm ? activation_vllm(a, s) : compute_phases(a, s, e.n_ctx_seq, NULL);
+		compute = compute_phases(a, s, e.n_ctx_seq, NULL);
+	}
 	uint64_t weights = sat_mul(m->params_total, 8);
 	if (e.kv_bytes > BYTES_LIMIT) {
 		snprintf(err, errlen,
