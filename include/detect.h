@@ -122,8 +122,30 @@ void detect_device(const struct detected_gpu *g, bool subtract_used, struct devi
 uint32_t detect_device_set(const struct detect_result *r, bool subtract_used, struct device *out,
                            uint32_t max);
 
-/* True when every device of the set is the same (id, memory, share): a
- * plain N x device split rather than a mixed set. */
+/* Append the `-g auto` set to devs (the detected devices become entries of
+ * the device list, after the profiles) as groups of identical neighbours
+ * in detection order: group g is group_count[g] devices of entry
+ * group_dev[g].  Returns the number of groups (0: no GPU with a known
+ * memory size); -1 when they would be more than max_groups, or on
+ * allocation failure (err says which). */
+int detect_append_groups(const struct detect_result *r, bool subtract_used,
+                         struct device_list *devs, size_t *group_dev, uint32_t *group_count,
+                         int max_groups, char *err, size_t errlen);
+
+/* `-g auto`: detect (env), match against devs, append the detected
+ * devices to devs and return their groups as detect_append_groups() does.
+ * Returns 0 with the reason in err when no GPU was found ("no GPU
+ * detected: nvidia-smi: exited with status 9: ..."), -1 with err on any
+ * other failure. */
+int detect_auto_groups(const struct detect_env *env, struct device_list *devs, bool subtract_used,
+                       size_t *group_dev, uint32_t *group_count, int max_groups, char *err,
+                       size_t errlen);
+
+/* True when two devices are the same for fitting (id, memory, share). */
+bool detect_same_device(const struct device *a, const struct device *b);
+
+/* True when every device of the set is the same: a plain N x device split
+ * rather than a mixed set. */
 bool detect_set_identical(const struct device *set, uint32_t n);
 
 /* Append a note (printf-style; dropped past DETECT_MAX_NOTES). */

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "estimate.h"
+#include "ranking.h"
 
 #define CLI_DEFAULT_MODEL  "llama-3.1-8b"
 #define CLI_MAX_GPU_GROUPS 8
@@ -49,8 +50,14 @@ struct cli_options {
 	bool text; /* --print: text even on a terminal */
 	bool help, version, no_color;
 	enum cli_list list;
-	bool tui;                 /* open the interactive view (cli_parse decides) */
-	enum ftype_engine engine; /* --engine (with engine_given) */
+	bool detect;                    /* --detect: show this machine's GPUs and host memory */
+	bool free_memory;               /* --free: detected devices count only memory not in use */
+	bool gpu_auto;                  /* -g auto: the detected devices (n_gpu_groups stays 0) */
+	bool rank;                      /* --rank: every catalog model for the device set */
+	struct rank_filter rank_filter; /* --family, --size, --kind, --min-context, --fitting */
+	enum rank_sort rank_sort;       /* --sort */
+	bool tui;                       /* open the interactive view (cli_parse decides) */
+	enum ftype_engine engine;       /* --engine (with engine_given) */
 	bool engine_given;
 	int solve;                  /* enum solve_what, or -1 */
 	int emit;                   /* enum launch_target, or -1 */

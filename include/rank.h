@@ -108,11 +108,18 @@ void rank_set_device(const struct estimate *e, const struct device *const *devs,
 /*
  * A rough quality proxy for sorting, in billions of parameters: the
  * dense-equivalent size (a mixture of experts counts as the geometric mean
- * of its total and active parameters) times the share of 8 bits per weight
- * the quantization keeps (min(bpw, 8) / 8).  It orders "a bigger model
- * quantized" against "a smaller model at high precision"; it is not a
- * benchmark score.
+ * of its total and active parameters) times 1 - the relative perplexity
+ * increase llama.cpp measured for Llama-3-8B at that many bits per weight
+ * (rank_ppl_increase), at least 0.1.  It orders "a bigger model quantized"
+ * against "a smaller model at high precision"; it is not a benchmark score,
+ * and below 3 bits (IQ2, IQ1 with an importance matrix) it extrapolates
+ * K-quant figures, so it is pessimistic there.
  */
 double rank_quality(uint64_t params_total, uint64_t params_active, bool moe, double bpw);
+
+/* Relative perplexity increase over 16-bit weights at bpw bits per weight
+ * (0.028 at Q4_K_M's 4.9), interpolated log-linearly between llama.cpp's
+ * Llama-3-8B figures and extrapolated below 3.17 bits. */
+double rank_ppl_increase(double bpw);
 
 #endif

@@ -105,10 +105,27 @@ bool cli_parse(int argc, char **argv, bool stdout_is_tty, struct cli_options *o,
 	}
 	if (o->solve >= 0 && o->n_gpu_groups > 1)
 		USAGE("--solve works on one device type; -g names %d", o->n_gpu_groups);
-	if (o->solve >= 0 && !o->n_gpu_groups)
+	if (o->solve >= 0 && !o->n_gpu_groups && !o->gpu_auto)
 		USAGE("--solve %s needs the hardware to fit on: add -g ID[xN]",
 		      solve_name((enum solve_what)o->solve));
+	if (o->free_memory && o->n_gpu_groups)
+		USAGE("--free subtracts the memory in use of detected devices (-g auto), not of "
+		      "profiles such as -g %s",
+		      o->gpu_group_id[0]);
+	if (o->detect && o->rank)
+		USAGE("--detect and --rank are two different requests; give one");
 	o->tui = stdout_is_tty && !o->json && !o->text && o->list == LIST_NONE && !o->help &&
-	         !o->version && o->solve < 0 && o->emit < 0 && !o->save_profile;
+	         !o->version && o->solve < 0 && o->emit < 0 && !o->save_profile && !o->detect &&
+	         !o->rank;
+	const struct rank_filter *rf = &o->rank_filter;
+	const char *filter = rf->family[0]                      ? "family"
+	                     : rf->min_params || rf->max_params ? "size"
+	                     : rf->kind != RANK_KIND_ANY        ? "kind"
+	                     : rf->min_ctx_tokens               ? "min-context"
+	                     : rf->fitting_only                 ? "fitting"
+	                                                        : NULL;
+	if (filter && !o->rank && !o->tui)
+		USAGE("--%s filters the ranking: add --rank (or press m in the interactive view)",
+		      filter);
 	return true;
 }

@@ -205,34 +205,41 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 		fprintf(errf, "vramcalc: %s\n", err);
 		return 2;
 	}
-	if (o->list == LIST_HARDWARE) {
+	if (o->list == LIST_HARDWARE || o->detect || o->rank) {
 		print_warnings(&w, errf);
-		int rc = list_hardware(o, &devices, out);
+		int rc = o->detect ? cli_detect(o, &devices, out, errf)
+		         : o->rank ? cli_rank(o, &dirs, &devices, out, errf)
+		                   : list_hardware(o, &devices, out);
 		device_list_free(&devices);
 		return rc;
 	}
 
 	int rc = 2;
+	size_t group_dev[CLI_MAX_GPU_GROUPS];
+	uint32_t group_count[CLI_MAX_GPU_GROUPS];
+	int n_groups = cli_device_groups(o, &devices, group_dev, group_count, errf);
+	if (n_groups < 0) {
+		device_list_free(&devices);
+		return 2;
+	}
+	if (o->solve >= 0 && n_groups > 1) {
+		fprintf(errf, "vramcalc: --solve works on one device type; -g auto found %d\n",
+		        n_groups);
+		device_list_free(&devices);
+		return 2;
+	}
 	const struct device *gpu = NULL;
 	/* a mixed set (-g a,b): every device, in split order */
 	const struct device *set[HW_MAX_DEVICES];
 	uint32_t n_set = 0;
-	for (int g = 0; g < o->n_gpu_groups; g++) {
-		const struct device *d = device_find(&devices, o->gpu_group_id[g]);
-		if (!d) {
-			fprintf(
-			    errf,
-			    "vramcalc: --gpu: unknown device '%s' (see vramcalc --list hardware)\n",
-			    o->gpu_group_id[g]);
-			device_list_free(&devices);
-			return 2;
-		}
+	for (int g = 0; g < n_groups; g++) {
+		const struct device *d = &devices.v[group_dev[g]];
 		if (g == 0)
 			gpu = d;
-		for (uint32_t k = 0; k < o->gpu_group_count[g]; k++)
+		for (uint32_t k = 0; k < group_count[g]; k++)
 			set[n_set++] = d;
 	}
-	if (o->n_gpu_groups <= 1)
+	if (n_groups <= 1)
 		n_set = 0;
 
 	struct source src;
@@ -278,7 +285,7 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	}
 	struct solve_result sol;
 	struct estimate est;
-	uint32_t count = o->n_gpu_groups ? o->gpu_group_count[0] : 1;
+	uint32_t count = n_groups ? group_count[0] : 1;
 	if (o->solve >= 0) {
 		if (!plan_solve(&src.model, &settings, gpu, count, (enum solve_what)o->solve,
 		                &sol)) {

@@ -523,13 +523,77 @@ uint32_t detect_device_set(const struct detect_result *r, bool subtract_used, st
 	return n;
 }
 
+bool detect_same_device(const struct device *a, const struct device *b)
+{
+	return !strcmp(a->id, b->id) && a->memory_bytes == b->memory_bytes &&
+	       a->gpu_share == b->gpu_share;
+}
+
 bool detect_set_identical(const struct device *set, uint32_t n)
 {
 	for (uint32_t k = 1; k < n; k++)
-		if (strcmp(set[k].id, set[0].id) || set[k].memory_bytes != set[0].memory_bytes ||
-		    set[k].gpu_share != set[0].gpu_share)
+		if (!detect_same_device(&set[k], &set[0]))
 			return false;
 	return true;
+}
+
+int detect_append_groups(const struct detect_result *r, bool subtract_used,
+                         struct device_list *devs, size_t *group_dev, uint32_t *group_count,
+                         int max_groups, char *err, size_t errlen)
+{
+	struct device set[DETECT_MAX_GPUS];
+	uint32_t n = detect_device_set(r, subtract_used, set, DETECT_MAX_GPUS);
+	int groups = 0;
+	for (uint32_t k = 0; k < n; k++)
+		if (k == 0 || !detect_same_device(&set[k - 1], &set[k]))
+			groups++;
+	if (groups > max_groups) {
+		snprintf(err, errlen,
+		         "%d different devices detected; at most %d kinds can be split over",
+		         groups, max_groups);
+		return -1;
+	}
+	if (!n)
+		return 0;
+	struct device *v = realloc(devs->v, (devs->n + n) * sizeof(*v));
+	if (!v) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	devs->v = v;
+	int g = -1;
+	for (uint32_t k = 0; k < n; k++) {
+		if (k == 0 || !detect_same_device(&set[k - 1], &set[k])) {
+			g++;
+			group_dev[g] = devs->n;
+			group_count[g] = 0;
+			devs->v[devs->n++] = set[k];
+		}
+		group_count[g]++;
+	}
+	return g + 1;
+}
+
+int detect_auto_groups(const struct detect_env *env, struct device_list *devs, bool subtract_used,
+                       size_t *group_dev, uint32_t *group_count, int max_groups, char *err,
+                       size_t errlen)
+{
+	struct detect_result *r = malloc(sizeof(*r));
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	detect_run(env, devs, r);
+	int n = detect_append_groups(r, subtract_used, devs, group_dev, group_count, max_groups,
+	                             err, errlen);
+	if (n == 0) {
+		size_t used = (size_t)snprintf(err, errlen, "no GPU detected");
+		for (int i = 0; i < r->n_notes && used < errlen; i++)
+			used += (size_t)snprintf(err + used, errlen - used, "%s%s", i ? "; " : ": ",
+			                         r->note[i]);
+	}
+	free(r);
+	return n;
 }
 
 /* ---- NVIDIA ---- */

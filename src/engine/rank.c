@@ -139,12 +139,50 @@ void rank_set_device(const struct estimate *e, const struct device *const *devs,
 	}
 }
 
+/* Relative perplexity increase over 16 bits against bits per weight:
+ * llama.cpp's llama-quantize table for Llama-3-8B (tools/quantize, the
+ * "+0.1754 ppl @ Llama-3-8B" figures over a 16-bit perplexity of 6.233,
+ * the file sizes in GiB turned into bits per weight), K-quant file types
+ * Q2_K to Q8_0, ascending bits. */
+static const struct {
+	double bpw, rel;
+} ppl_curve[] = {
+    {3.166, 0.5647}, /* Q2_K   +3.5199 */
+    {3.648, 0.2619}, /* Q3_K_S +1.6321 */
+    {4.001, 0.1054}, /* Q3_K_M +0.6569 */
+    {4.311, 0.0892}, /* Q3_K_L +0.5562 */
+    {4.675, 0.0431}, /* Q4_K_S +0.2689 */
+    {4.899, 0.0281}, /* Q4_K_M +0.1754 */
+    {5.701, 0.0091}, /* Q5_K_M +0.0569 */
+    {6.568, 0.0035}, /* Q6_K   +0.0217 */
+    {8.515, 0.0004}, /* Q8_0   +0.0026 */
+};
+#define PPL_POINTS (sizeof(ppl_curve) / sizeof(ppl_curve[0]))
+
+double rank_ppl_increase(double bpw)
+{
+	if (bpw >= 15.9)
+		return 0; /* 16-bit weights are the reference */
+	if (bpw >= ppl_curve[PPL_POINTS - 1].bpw)
+		return ppl_curve[PPL_POINTS - 1].rel;
+	size_t k = 1;
+	while (k < PPL_POINTS - 1 && ppl_curve[k].bpw < bpw)
+		k++;
+	/* log-linear between neighbours; below Q2_K the first segment's
+	 * slope goes on */
+	double x0 = ppl_curve[k - 1].bpw, x1 = ppl_curve[k].bpw;
+	double y0 = log(ppl_curve[k - 1].rel), y1 = log(ppl_curve[k].rel);
+	return exp(y0 + (y1 - y0) * (bpw - x0) / (x1 - x0));
+}
+
 double rank_quality(uint64_t params_total, uint64_t params_active, bool moe, double bpw)
 {
 	double eff = (double)params_total;
 	if (moe && params_active && params_active < params_total)
 		eff = sqrt((double)params_total * (double)params_active);
-	double keep = (bpw < 8.0 ? bpw : 8.0) / 8.0;
+	double keep = 1.0 - rank_ppl_increase(bpw);
+	if (keep < 0.1)
+		keep = 0.1;
 	return eff * keep / 1e9;
 }
 

@@ -254,8 +254,14 @@ static bool parse_gpu(const struct field *f, const char *v, struct cli_options *
 	struct cli_options t = *o;
 	uint32_t total = 0;
 	t.n_gpu_groups = 0;
+	t.gpu_auto = false;
 	if (!v || !*v)
 		WHY("no device (a hardware id, see vramcalc --list hardware)");
+	if (!strcasecmp(v, "auto")) { /* the devices vramcalc --detect finds */
+		t.gpu_auto = true;
+		*o = t;
+		return true;
+	}
 	for (const char *p = v;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
@@ -305,6 +311,10 @@ static bool format_gpu(const struct field *f, const struct cli_options *o, char 
 	(void)f;
 	size_t used = 0;
 	buf[0] = '\0';
+	if (o->gpu_auto) {
+		snprintf(buf, n, "auto");
+		return true;
+	}
 	for (int g = 0; g < o->n_gpu_groups && used < n; g++) {
 		int w =
 		    o->gpu_group_count[g] == 1
@@ -683,6 +693,14 @@ static bool *flag_member(const struct field *f, struct cli_options *o)
 		return &o->version;
 	if (!strcmp(f->flag, "help"))
 		return &o->help;
+	if (!strcmp(f->flag, "detect"))
+		return &o->detect;
+	if (!strcmp(f->flag, "free"))
+		return &o->free_memory;
+	if (!strcmp(f->flag, "rank"))
+		return &o->rank;
+	if (!strcmp(f->flag, "fitting"))
+		return &o->rank_filter.fitting_only;
 	assert(!"a FIELD_FLAG row without a member");
 	return NULL;
 }
@@ -693,6 +711,114 @@ static bool parse_flag(const struct field *f, const char *v, struct cli_options 
 	if (v)
 		WHY("'%s': --%s takes no value", v, f->flag);
 	*flag_member(f, o) = true;
+	return true;
+}
+
+/* ---- the ranking's filters and order (--rank) ---- */
+
+static bool parse_family(const struct field *f, const char *v, struct cli_options *o, char *why,
+                         size_t whylen)
+{
+	(void)f;
+	char *fam = o->rank_filter.family;
+	if (!v || !*v || strlen(v) >= sizeof(o->rank_filter.family))
+		WHY("'%s' is not a list of model families (qwen, llama,gemma) of at most %zu "
+		    "characters",
+		    v ? v : "", sizeof(o->rank_filter.family) - 1);
+	snprintf(fam, sizeof(o->rank_filter.family), "%s", v);
+	return true;
+}
+
+static bool format_family(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	snprintf(buf, n, "%s", o->rank_filter.family);
+	return o->rank_filter.family[0] != '\0';
+}
+
+static bool parse_size(const struct field *f, const char *v, struct cli_options *o, char *why,
+                       size_t whylen)
+{
+	(void)f;
+	return rank_parse_size_range(v ? v : "", &o->rank_filter.min_params,
+	                             &o->rank_filter.max_params, why, whylen);
+}
+
+/* Parameters as --size reads them back: "70b", "1.5b", "500m". */
+static void format_params_word(char *buf, size_t n, uint64_t params)
+{
+	if (params % 1000000000ull == 0)
+		snprintf(buf, n, "%llub", (unsigned long long)(params / 1000000000ull));
+	else if (params < 1000000000ull && params % 1000000ull == 0)
+		snprintf(buf, n, "%llum", (unsigned long long)(params / 1000000ull));
+	else {
+		char d[40];
+		snprintf(buf, n, "%sb", field_format_double(d, sizeof(d), (double)params / 1e9));
+	}
+}
+
+static bool format_size(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	char lo[48] = "", hi[48] = "";
+	const struct rank_filter *r = &o->rank_filter;
+	if (!r->min_params && !r->max_params)
+		return false;
+	if (r->min_params)
+		format_params_word(lo, sizeof(lo), r->min_params);
+	if (r->max_params)
+		format_params_word(hi, sizeof(hi), r->max_params);
+	snprintf(buf, n, "%s..%s", lo, hi);
+	return true;
+}
+
+static bool parse_kind(const struct field *f, const char *v, struct cli_options *o, char *why,
+                       size_t whylen)
+{
+	(void)f;
+	if (v && !strcasecmp(v, "moe"))
+		o->rank_filter.kind = RANK_KIND_MOE;
+	else if (v && !strcasecmp(v, "dense"))
+		o->rank_filter.kind = RANK_KIND_DENSE;
+	else
+		WHY("'%s' is not moe or dense", v ? v : "");
+	return true;
+}
+
+static bool format_kind(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	snprintf(buf, n, "%s", o->rank_filter.kind == RANK_KIND_MOE ? "moe" : "dense");
+	return o->rank_filter.kind != RANK_KIND_ANY;
+}
+
+static bool parse_min_context(const struct field *f, const char *v, struct cli_options *o,
+                              char *why, size_t whylen)
+{
+	return field_parse_count(f, v, &o->rank_filter.min_ctx_tokens, why, whylen);
+}
+
+static bool format_min_context(const struct field *f, const struct cli_options *o, char *buf,
+                               size_t n)
+{
+	(void)f;
+	format_u64(buf, n, o->rank_filter.min_ctx_tokens);
+	return o->rank_filter.min_ctx_tokens > 0;
+}
+
+static bool parse_sort(const struct field *f, const char *v, struct cli_options *o, char *why,
+                       size_t whylen)
+{
+	(void)f;
+	if (!v || !rank_sort_find(v, &o->rank_sort))
+		WHY("'%s' is not quality, size, speed or context", v ? v : "");
+	return true;
+}
+
+static bool format_sort(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	snprintf(buf, n, "%s", rank_sort_name(o->rank_sort));
 	return true;
 }
 
@@ -803,6 +929,30 @@ const struct field field_table[] = {
      .help = "print the estimate as text instead of opening the TUI"},
     {.flag = "list", .arg = "WHAT", .kind = FIELD_CHOICE, .what = "a list",
      .parse = parse_list, .help = "list models, hardware or quants"},
+    {.flag = "detect", .kind = FIELD_FLAG, .parse = parse_flag,
+     .help = "show this machine's GPUs and host memory, and the set -g auto uses"},
+    {.flag = "free", .kind = FIELD_FLAG, .parse = parse_flag,
+     .help = "with detected devices (-g auto): count only memory not already in use"},
+    {.flag = "rank", .kind = FIELD_FLAG, .parse = parse_flag,
+     .help = "rank every catalog model for the devices (-g, default auto) at -c"},
+    {.flag = "family", .arg = "NAME[,NAME]", .kind = FIELD_TEXT, .what = "a model family",
+     .parse = parse_family, .format = format_family,
+     .help = "--rank: only these families or ids (qwen, llama,gemma)"},
+    {.flag = "size", .arg = "MIN..MAX", .kind = FIELD_TEXT, .what = "a size range",
+     .parse = parse_size, .format = format_size,
+     .help = "--rank: total parameters 7b..70b, ..14b, 30b.. or about 8b"},
+    {.flag = "kind", .arg = "moe|dense", .kind = FIELD_CHOICE, .what = "a kind of model",
+     .parse = parse_kind, .format = format_kind,
+     .help = "--rank: only mixtures of experts or only dense models"},
+    {.flag = "min-context", .arg = "N", .kind = FIELD_COUNT, .min = 1,
+     .max = SETTINGS_CTX_MAX, .what = "a context length", .parse = parse_min_context,
+     .format = format_min_context,
+     .help = "--rank: only models whose largest context that fits is at least N"},
+    {.flag = "sort", .arg = "KEY", .kind = FIELD_CHOICE, .what = "a sort order",
+     .def = "quality", .parse = parse_sort, .format = format_sort,
+     .help = "--rank order: quality, size, speed or context"},
+    {.flag = "fitting", .kind = FIELD_FLAG, .parse = parse_flag,
+     .help = "--rank: leave out the models that do not fit"},
     {.flag = "no-color", .kind = FIELD_FLAG, .parse = parse_flag,
      .help = "monochrome TUI (also NO_COLOR=1)"},
     {.flag = "version", .short_flag = 'V', .kind = FIELD_FLAG, .parse = parse_flag,

@@ -311,11 +311,23 @@ Test(rank, set_speed_is_the_byte_weighted_harmonic_mean)
 
 Test(rank, quality_proxy)
 {
-	/* dense: parameters times the kept share of 8 bits */
-	cr_expect_float_eq(rank_quality(70000000000ull, 70000000000ull, false, 4.0), 35.0, 1e-9);
+	/* llama.cpp's Llama-3-8B points themselves: Q4_K_M +0.1754, Q2_K +3.5199 over 6.233 */
+	cr_expect_float_eq(rank_ppl_increase(4.899), 0.0281, 1e-9);
+	cr_expect_float_eq(rank_ppl_increase(3.166), 0.5647, 1e-9);
+	cr_expect_float_eq(rank_ppl_increase(16.0), 0.0, 1e-12);
+	/* between points, and monotone over the whole range */
+	double q5 = rank_ppl_increase(5.3);
+	cr_expect(q5 < 0.0281 && q5 > 0.0091, "%g", q5);
+	for (double b = 1.5; b < 16; b += 0.05)
+		cr_expect_geq(rank_ppl_increase(b), rank_ppl_increase(b + 0.05), "at %g bpw", b);
+	/* dense: parameters times what the quantization keeps */
 	cr_expect_float_eq(rank_quality(8000000000ull, 8000000000ull, false, 16.0), 8.0, 1e-9);
+	cr_expect_float_eq(rank_quality(32000000000ull, 32000000000ull, false, 4.899),
+	                   32 * (1 - 0.0281), 1e-9);
+	/* never below a tenth */
+	cr_expect_float_eq(rank_quality(70000000000ull, 70000000000ull, false, 1.8), 7.0, 1e-9);
 	/* MoE: geometric mean of total and active */
-	cr_expect_float_eq(rank_quality(100000000000ull, 1000000000ull, true, 8.0), 10.0, 1e-9);
+	cr_expect_float_eq(rank_quality(100000000000ull, 1000000000ull, true, 16.0), 10.0, 1e-9);
 }
 
 Test(rank, filters_and_sorting)
