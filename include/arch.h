@@ -32,6 +32,8 @@ enum arch_family {
 	AF_QWEN3NEXT,     /* gated DeltaNet + gated attention, MoE + shared */
 	AF_QWEN35,        /* qwen35 / qwen35moe: qwen3next with split beta/alpha,
 	                     dense or MoE + shared */
+	AF_NEMOTRON_H,    /* nemotron_h(_moe): one mixer per block (Mamba-2,
+	                     attention, relu^2 MLP or latent MoE + shared) */
 	AF_COUNT
 };
 
@@ -84,6 +86,7 @@ struct model_arch {
 	uint32_t n_ff_shexp;      /* total width of the shared expert FFN */
 	uint32_t n_dense_lead;    /* leading dense layers (first_k_dense_replace) */
 	bool expert_bias;         /* exp_probs_b correction bias (noaux_tc) */
+	uint32_t moe_latent;      /* latent MoE width (0: experts run at n_embd) */
 
 	/* Multi-head latent attention (kv_lora_rank > 0). */
 	uint32_t q_lora_rank; /* 0: plain attn_q */

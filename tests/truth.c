@@ -144,6 +144,9 @@ const struct truth2026_model truth2026_models[] = {
     {"qwen35-9b", "qwen3.5-9b"},
     {"qwen35-27b", "qwen3.5-27b"},
     {"qwen35moe-35b-a3b", "qwen3.5-35b-a3b"},
+    {"nemotron-h-9b-v2", "nemotron-nano-9b-v2"},
+    {"nemotron3-nano-30b-a3b", "nemotron-3-nano-30b-a3b"},
+    {"nemotron3-super-120b-a12b", "nemotron-3-super-120b-a12b"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

@@ -17,10 +17,12 @@
 
 /* How a layout tells its recurrent layers apart. */
 enum rec_rule {
-	RR_NONE,     /* no recurrent layers */
-	RR_KV_ZERO,  /* head_count_kv[il] == 0 (granitehybrid, lfm2, nemotron_h) */
-	RR_INTERVAL, /* attention.recurrent_layers, else every full_attention_interval-th
-	                layer attends (default 4; qwen3next, qwen35) */
+	RR_NONE,       /* no recurrent layers */
+	RR_KV_ZERO,    /* head_count_kv[il] == 0 (granitehybrid, lfm2, nemotron_h) */
+	RR_INTERVAL,   /* attention.recurrent_layers, else every full_attention_interval-th
+	                  layer attends (default 4; qwen3next, qwen35) */
+	RR_KV_FF_ZERO, /* head_count_kv[il] == 0 and feed_forward_length[il] == 0
+	                  (nemotron_h: MLP blocks have no KV either) */
 };
 
 /* One value of general.architecture that vramcalc can model. */
@@ -53,6 +55,8 @@ static const struct arch_row arch_rows[] = {
     {"llama4", AF_LLAMA, 4, 8192, RK_NONE, RR_NONE, true},
     {"qwen35", AF_QWEN35, 0, 0, RK_GATED_DELTANET, RR_INTERVAL, false},
     {"qwen35moe", AF_QWEN35, 0, 0, RK_GATED_DELTANET, RR_INTERVAL, false},
+    {"nemotron_h", AF_NEMOTRON_H, 0, 0, RK_MAMBA2, RR_KV_FF_ZERO, false},
+    {"nemotron_h_moe", AF_NEMOTRON_H, 0, 0, RK_MAMBA2, RR_KV_FF_ZERO, false},
 };
 
 #define N_ROWS (sizeof(arch_rows) / sizeof(arch_rows[0]))
@@ -212,7 +216,8 @@ static bool read_experts(struct ctx *c, struct model_arch *a)
 	    !get_u32(c, "expert_feed_forward_length", false, &a->n_ff_exp) ||
 	    !get_u32(c, "expert_shared_count", false, &a->n_expert_shared) ||
 	    !get_u32(c, "expert_shared_feed_forward_length", false, &a->n_ff_shexp) ||
-	    !get_u32(c, "leading_dense_block_count", false, &a->n_dense_lead))
+	    !get_u32(c, "leading_dense_block_count", false, &a->n_dense_lead) ||
+	    !get_u32(c, "moe_latent_size", false, &a->moe_latent))
 		return false;
 	if (a->n_expert == 0)
 		return true;
@@ -400,9 +405,15 @@ static bool generic_row(struct ctx *c, struct arch_row *row)
 /* Which layers are recurrent, by the row's rule.  n_layer excludes the
  * trailing MTP blocks, which always attend. */
 static bool read_recurrent_layers(struct ctx *c, const struct arch_row *row, struct model_arch *a,
-                                  const uint32_t *head_kv)
+                                  const uint32_t *head_kv, const uint32_t *ff)
 {
 	char key[160];
+	if (row->rec_rule == RR_KV_FF_ZERO) {
+		for (uint32_t il = 0; il < a->n_layer; il++)
+			if (head_kv[il] == 0 && ff[il] == 0)
+				a->layer_kind[il] = LK_RECURRENT;
+		return true;
+	}
 	if (row->rec_rule == RR_KV_ZERO) {
 		for (uint32_t il = 0; il < a->n_layer; il++)
 			if (head_kv[il] == 0)
@@ -566,7 +577,7 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 		if (!arch_is_mla(a))
 			a->layer_head_kv[il] = (uint16_t)head_kv[il];
 	}
-	if (!read_recurrent_layers(&c, row, a, head_kv))
+	if (!read_recurrent_layers(&c, row, a, head_kv, ff))
 		return false;
 	for (uint32_t il = 0; il < L; il++)
 		if (a->layer_kind[il] == LK_RECURRENT)

@@ -65,6 +65,15 @@ const char *const hfconfig_known_keys[] = {
     "interleave_moe_layer_step",
     "intermediate_size_mlp",
     "mtp_num_hidden_layers",
+    "hybrid_override_pattern",
+    "layers_block_type",
+    "mamba_num_heads",
+    "mamba_head_dim",
+    "ssm_state_size",
+    "n_groups",
+    "conv_kernel",
+    "moe_shared_expert_intermediate_size",
+    "moe_latent_size",
     NULL,
 };
 
@@ -112,6 +121,7 @@ static const struct type_row type_table[] = {
     {"qwen3_5", AF_QWEN35},
     {"qwen3_5_moe_text", AF_QWEN35},
     {"qwen3_5_moe", AF_QWEN35},
+    {"nemotron_h", AF_NEMOTRON_H},
 };
 
 #define N_TYPES (sizeof(type_table) / sizeof(type_table[0]))
@@ -264,6 +274,93 @@ static void read_layer_types(struct reader *r, struct model_arch *a, const char 
 		char what[96];
 		snprintf(what, sizeof(what), "has %u entries for %u layers", il, a->n_layer);
 		fail(r, "layer_types", what, NULL);
+	}
+}
+
+/* Nemotron-H: the block kinds from hybrid_override_pattern (M Mamba-2,
+ * '*' attention, '-' relu^2 MLP, E MoE) or layers_block_type (mamba,
+ * attention, mlp, moe); one mixer per block; Mamba-2 sizes from mamba_*,
+ * ssm_state_size, n_groups and conv_kernel; MoE with a shared expert of
+ * moe_shared_expert_intermediate_size, optionally at moe_latent_size. */
+static void read_nemotron_h(struct reader *r, struct model_arch *a)
+{
+	const char *v = get(r, "hybrid_override_pattern");
+	char kinds[ARCH_MAX_LAYERS + 1];
+	uint32_t n = 0;
+	if (v) {
+		for (; *v && r->ok; v++) {
+			if (*v == ' ' || *v == '"')
+				continue;
+			if (!strchr("M*-E", *v) || n >= a->n_layer) {
+				char what[96];
+				snprintf(
+				    what, sizeof(what),
+				    "expected %u of M (Mamba-2), * (attention), - (MLP), E (MoE)",
+				    a->n_layer);
+				fail(r, "hybrid_override_pattern", what,
+				     get(r, "hybrid_override_pattern"));
+				return;
+			}
+			kinds[n++] = *v;
+		}
+	} else if ((v = get(r, "layers_block_type"))) {
+		static const struct {
+			const char *name;
+			char kind;
+		} names[] = {{"mamba", 'M'}, {"attention", '*'}, {"mlp", '-'}, {"moe", 'E'}};
+		const char *p = v;
+		while (*p && r->ok) {
+			const char *comma = strchr(p, ',');
+			size_t len = comma ? (size_t)(comma - p) : strlen(p);
+			char item[48];
+			char k = 0;
+			trim_copy(item, sizeof(item), p, len);
+			for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+				if (!strcmp(item, names[i].name))
+					k = names[i].kind;
+			if (!k || n >= a->n_layer) {
+				fail(r, "layers_block_type",
+				     k ? "has more entries than num_hidden_layers"
+				       : "unknown block type",
+				     item);
+				return;
+			}
+			kinds[n++] = k;
+			p = comma ? comma + 1 : p + len;
+		}
+	} else {
+		fail(r, "hybrid_override_pattern", "missing (required for nemotron_h)", NULL);
+		return;
+	}
+	if (r->ok && n != a->n_layer) {
+		char what[96];
+		snprintf(what, sizeof(what), "has %u blocks for %u layers", n, a->n_layer);
+		fail(r, "hybrid_override_pattern", what, NULL);
+		return;
+	}
+	bool moe = a->n_expert > 0;
+	for (uint32_t il = 0; il < n; il++) {
+		a->layer_kind[il] = kinds[il] == 'M' ? LK_RECURRENT : LK_ATTN_FULL;
+		a->layer_head_kv[il] = kinds[il] == '*' ? (uint16_t)a->n_head_kv : 0;
+		a->layer_moe[il] = kinds[il] == 'E' && moe;
+		if (kinds[il] == 'E' && !moe)
+			fail(r, "hybrid_override_pattern", "E (MoE) blocks but no n_routed_experts",
+			     NULL);
+	}
+	a->rec_kind = RK_MAMBA2;
+	a->ssm_d_conv = get_u32(r, "conv_kernel", true, 0, 64);
+	a->ssm_d_state = get_u32(r, "ssm_state_size", true, 0, 65536);
+	a->ssm_n_group = get_u32(r, "n_groups", true, 0, 4096);
+	a->ssm_n_head = get_u32(r, "mamba_num_heads", true, 0, 65536);
+	a->ssm_d_inner = a->ssm_n_head * get_u32(r, "mamba_head_dim", true, 0, 65536);
+	if (moe) {
+		a->n_ff_shexp =
+		    get_u32(r, "moe_shared_expert_intermediate_size", true, 0, 1u << 22);
+		a->n_expert_shared = a->n_ff_shexp ? 1 : 0;
+		a->moe_latent = get_u32(r, "moe_latent_size", false, 0, 1u << 20);
+		a->expert_bias = true; /* e_score_correction_bias */
+		a->n_ff = a->n_ff_exp; /* llama.cpp's feed_forward_length of MoE blocks */
+		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "nemotron_h_moe");
 	}
 }
 
@@ -428,6 +525,9 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	}
 	a->n_swa = chunk && !strcmp(model_type, "llama4_text") ? chunk : window;
 
+	if (a->family == AF_NEMOTRON_H)
+		read_nemotron_h(&r, a);
+
 	/* Recurrent layers */
 	bool any_rec = false;
 	for (uint32_t il = 0; il < a->n_layer; il++)
@@ -449,7 +549,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		a->ssm_n_head = get_u32(&r, "linear_num_value_heads", true, 0, 4096);
 		a->ssm_d_inner =
 		    a->ssm_n_head * get_u32(&r, "linear_value_head_dim", true, 0, 65536);
-	} else if (any_rec) {
+	} else if (any_rec && a->family != AF_NEMOTRON_H) {
 		fail(&r, "layer_types",
 		     "recurrent layers are supported for granitemoehybrid, qwen3_next and qwen3_5 "
 		     "only",

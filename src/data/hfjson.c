@@ -24,14 +24,21 @@ enum key_type {
 	KT_BOOL,      /* true or false */
 	KT_NAME,      /* a string of letters, digits, '_', '.', '-' */
 	KT_NAME_LIST, /* an array of such strings, one per layer */
+	KT_CODES,     /* a string of one layer-code character per layer */
 };
 
 static const struct {
 	const char *key;
 	enum key_type type;
 } key_types[] = {
-    {"model_type", KT_NAME},        {"torch_dtype", KT_NAME},         {"topk_method", KT_NAME},
-    {"rope_scaling_type", KT_NAME}, {"tie_word_embeddings", KT_BOOL}, {"layer_types", KT_NAME_LIST},
+    {"model_type", KT_NAME},
+    {"torch_dtype", KT_NAME},
+    {"topk_method", KT_NAME},
+    {"rope_scaling_type", KT_NAME},
+    {"tie_word_embeddings", KT_BOOL},
+    {"layer_types", KT_NAME_LIST},
+    {"layers_block_type", KT_NAME_LIST},
+    {"hybrid_override_pattern", KT_CODES},
 };
 
 /* Longest name accepted: model_type and friends, and one layer_types
@@ -203,6 +210,14 @@ static bool check_types(const struct jctx *c, const char *name, char *err, size_
 				return type_error(
 				    name, path,
 				    "a name of at most 31 letters, digits, '_', '.' or '-'", v, err,
+				    errlen);
+			break;
+		case KT_CODES:
+			if (!cJSON_IsString(v) || strlen(v->valuestring) > ARCH_MAX_LAYERS ||
+			    strspn(v->valuestring, "M*-E") != strlen(v->valuestring))
+				return type_error(
+				    name, path,
+				    "a string of layer codes (M, *, -, E), one per layer", v, err,
 				    errlen);
 			break;
 		case KT_NAME_LIST: {

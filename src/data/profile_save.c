@@ -76,7 +76,7 @@ static const struct {
     FIELD(n_ff_shexp),   FIELD(n_dense_lead),  FIELD(expert_bias),     FIELD(q_lora_rank),
     FIELD(kv_lora_rank), FIELD(qk_nope_dim),   FIELD(qk_rope_dim),     FIELD(v_head_dim),
     FIELD(n_swa),        FIELD(rec_kind),      FIELD(ssm_d_conv),      FIELD(ssm_d_state),
-    FIELD(ssm_d_inner),  FIELD(ssm_n_group),   FIELD(ssm_n_head),
+    FIELD(ssm_d_inner),  FIELD(ssm_n_group),   FIELD(ssm_n_head),      FIELD(moe_latent),
 };
 
 /* Clear what the engine does not read for this model. */
@@ -220,6 +220,31 @@ static const char *layer_name(const struct model_arch *a, uint8_t kind)
 	}
 }
 
+/* Nemotron-H's own keys: the block pattern, Mamba-2 sizes and the MoE
+ * shared-expert and latent widths. */
+static void write_nemotron_h(struct out *w, const struct model_arch *a)
+{
+	char codes[ARCH_MAX_LAYERS + 1];
+	uint32_t n = 0;
+	for (uint32_t il = 0; il < a->n_layer && il < ARCH_MAX_LAYERS; il++)
+		codes[n++] = a->layer_kind[il] == LK_RECURRENT ? 'M'
+		             : a->layer_head_kv[il] > 0        ? '*'
+		             : a->layer_moe[il]                ? 'E'
+		                                               : '-';
+	codes[n] = '\0';
+	put(w, "hybrid_override_pattern", "%s", codes);
+	put(w, "conv_kernel", "%u", a->ssm_d_conv);
+	put(w, "ssm_state_size", "%u", a->ssm_d_state);
+	put(w, "n_groups", "%u", a->ssm_n_group);
+	put(w, "mamba_num_heads", "%u", a->ssm_n_head);
+	if (a->ssm_n_head)
+		put(w, "mamba_head_dim", "%u", a->ssm_d_inner / a->ssm_n_head);
+	if (a->n_expert)
+		put(w, "moe_shared_expert_intermediate_size", "%u", a->n_ff_shexp);
+	if (a->moe_latent)
+		put(w, "moe_latent_size", "%u", a->moe_latent);
+}
+
 /* One attempt: the keys for model_type mt; the per-layer pattern as a
  * period key (list == false) or as layer_types (list == true). */
 static void write_config(struct out *w, const struct model_arch *a, const char *mt, bool list)
@@ -287,7 +312,9 @@ static void write_config(struct out *w, const struct model_arch *a, const char *
 			put(w, "full_attention_interval", "%u", rec);
 	}
 
-	if (a->rec_kind == RK_MAMBA2) {
+	if (a->family == AF_NEMOTRON_H) {
+		write_nemotron_h(w, a);
+	} else if (a->rec_kind == RK_MAMBA2) {
 		put(w, "mamba_d_conv", "%u", a->ssm_d_conv);
 		put(w, "mamba_d_state", "%u", a->ssm_d_state);
 		put(w, "mamba_n_groups", "%u", a->ssm_n_group);

@@ -13,7 +13,7 @@ static const char *const family_names[AF_COUNT] = {
     [AF_GPTOSS] = "gpt-oss", [AF_GRANITEHYBRID] = "granitehybrid",
     [AF_PHI3] = "phi3",      [AF_COHERE2] = "cohere2",
     [AF_OLMO2] = "olmo2",    [AF_QWEN3NEXT] = "qwen3next",
-    [AF_QWEN35] = "qwen35",
+    [AF_QWEN35] = "qwen35",  [AF_NEMOTRON_H] = "nemotron_h",
 };
 
 const char *arch_family_name(enum arch_family f)

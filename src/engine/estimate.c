@@ -252,8 +252,11 @@ static uint64_t compute_phases(const struct model_arch *a, const struct settings
 
 	uint64_t attn_phase;
 	uint64_t fixed = 0;
+	/* The widest expert activation (f32, every selected expert's rows) is
+	 * live while the mask is: MoE blocks sit between attention blocks. */
+	uint64_t moe_act = 4ull * a->n_expert_used * a->n_ff_exp;
 	if (flash) {
-		attn_phase = 2 * n_kv + 58 * E + mla;
+		attn_phase = 2 * n_kv + 58 * E + mla + moe_act;
 	} else {
 		uint64_t q = arch_q_dim(a);
 		uint64_t kvw = (uint64_t)a->n_head_kv * a->head_dim_k;

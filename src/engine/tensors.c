@@ -313,6 +313,41 @@ static void build_layer(struct builder *b, const struct model_arch *a, uint32_t 
 	build_ffn(b, a, il);
 }
 
+/* Nemotron-H: every block has one mixer after its norm: a Mamba-2 layer, an
+ * attention layer (no q/k norms), a relu^2 MLP (up and down, no gate) or an
+ * MoE of up/down experts with a shared expert, the experts optionally at a
+ * latent width between two projections (Nemotron 3 Super, Ultra). */
+static void build_layer_nemotron_h(struct builder *b, const struct model_arch *a, uint32_t il)
+{
+	const uint64_t E = a->n_embd;
+	V1(b, "attn_norm.weight", E);
+	if (a->layer_kind[il] == LK_RECURRENT) {
+		build_mamba2(b, a);
+		return;
+	}
+	if (a->layer_head_kv[il] > 0) {
+		build_attention(b, a, il);
+		return;
+	}
+	if (!a->layer_moe[il]) {
+		M2(b, "ffn_down.weight", a->n_ff, E);
+		M2(b, "ffn_up.weight", E, a->n_ff);
+		return;
+	}
+	const uint64_t X = a->n_expert, F = a->n_ff_exp;
+	const uint64_t W = a->moe_latent ? a->moe_latent : E;
+	M2(b, "ffn_gate_inp.weight", E, X);
+	V1(b, "exp_probs_b.bias", X);
+	if (a->moe_latent) {
+		M2(b, "ffn_latent_down.weight", E, W);
+		M2(b, "ffn_latent_up.weight", W, E);
+	}
+	M3(b, "ffn_down_exps.weight", F, W, X);
+	M3(b, "ffn_up_exps.weight", W, F, X);
+	M2(b, "ffn_down_shexp.weight", a->n_ff_shexp, E);
+	M2(b, "ffn_up_shexp.weight", E, a->n_ff_shexp);
+}
+
 bool tensors_build(const struct model_arch *a, struct tensor_list *l)
 {
 	struct builder b = {l, -1, true};
@@ -326,7 +361,10 @@ bool tensors_build(const struct model_arch *a, struct tensor_list *l)
 		V1(&b, "rope_freqs.weight", a->head_dim_k / 2);
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		b.layer = (int)il;
-		build_layer(&b, a, il);
+		if (a->family == AF_NEMOTRON_H)
+			build_layer_nemotron_h(&b, a, il);
+		else
+			build_layer(&b, a, il);
 	}
 	return b.ok;
 }

@@ -361,6 +361,9 @@ static const struct im_bad im_bad_configs[] = {
     {"bad-layer-types.json", {"layer_types[1]", "a number: 3", NULL}},
     {"bad-layer-types-long.json", {"layer_types", "300 entries", NULL}},
     {"bad-nested-type.json", {"text_config.head_dim", "expected a number", "'256'"}},
+    {"bad-nemotron-pattern.json", {"hybrid_override_pattern", "layer codes", "'M*X-'"}},
+    {"bad-nemotron-pattern-count.json", {"hybrid_override_pattern", "3 blocks for 4 layers", NULL}},
+    {"bad-nemotron-block-type.json", {"layers_block_type", "unknown block type", "'conv'"}},
 };
 
 /* Every broken config: one line naming the file and the key or place. */

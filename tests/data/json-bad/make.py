@@ -163,6 +163,14 @@ def main():
     write('bad-layer-types.json', base(model_type='gemma2', layer_types=['sliding_attention', 3]))
     write('bad-layer-types-long.json', base(model_type='gemma2',
                                             layer_types=['sliding_attention'] * 300))
+    nem = dict(model_type='nemotron_h', num_hidden_layers=4, hidden_size=64, intermediate_size=128,
+               num_attention_heads=4, num_key_value_heads=2, head_dim=16, vocab_size=256,
+               max_position_embeddings=4096, mamba_num_heads=8, mamba_head_dim=16,
+               ssm_state_size=16, n_groups=2, conv_kernel=4)
+    write('bad-nemotron-pattern.json', dict(nem, hybrid_override_pattern='M*X-'))
+    write('bad-nemotron-pattern-count.json', dict(nem, hybrid_override_pattern='M*-'))
+    write('bad-nemotron-block-type.json', dict(nem, layers_block_type=['mamba', 'attention',
+                                                                      'mlp', 'conv']))
     write('bad-nested-type.json', {
         'model_type': 'gemma3',
         'text_config': dict(BASE, model_type='gemma3_text', head_dim='256')})
