@@ -263,8 +263,11 @@ void report_text(const struct report *r, FILE *out)
 	}
 	if (e->vllm) {
 		row(out, "activations", e->compute_bytes,
-		    "estimate, vLLM's profiling pass (8,192 batched tokens)");
-		row(out, "overhead", e->overhead_bytes, "estimate, CUDA graphs + NCCL/cuBLAS");
+		    "estimate, vLLM's profiling run on one large GPU (per GPU below)");
+		row(out, "overhead", e->overhead_bytes,
+		    e->vllm_terms.version >= VLLM_VERSION_GRAPHS_IN_BUDGET
+		        ? "estimate, non-torch memory + CUDA graphs"
+		        : "estimate, non-torch memory (CUDA graphs come on top)");
 	} else {
 		row(out, "compute", e->compute_bytes + e->compute_host_bytes,
 		    "estimate, llama.cpp compute buffers");

@@ -74,7 +74,9 @@ static struct settings at(const struct search *q, uint64_t k)
 		break;
 	case SOLVE_BATCH:
 		s.n_seq = (uint32_t)k;
-		s.ctx_tokens = q->ctx_per_seq * k;
+		/* vLLM's context is per request already */
+		if (!(ftype_get(s.ftype)->engine == FT_VLLM && !s.file_types))
+			s.ctx_tokens = q->ctx_per_seq * k;
 		break;
 	case SOLVE_OFFLOAD:
 		s.offload = q->moe ? OFFLOAD_N_CPU_MOE : OFFLOAD_NGL;
@@ -90,7 +92,22 @@ static bool fits_at(struct search *q, uint64_t k)
 {
 	struct settings s = at(q, k);
 	q->steps++;
-	return plan_fits(q->m, &s, q->d, q->count, NULL);
+	struct estimate e;
+	if (!plan_fits(q->m, &s, q->d, q->count, &e))
+		return false;
+	if (q->what != SOLVE_BATCH || !e.vllm)
+		return true;
+	/* vLLM: k requests of max-model-len tokens in the KV budget at once,
+	 * on every rank */
+	const struct device *devs[HW_MAX_DEVICES];
+	struct device_load loads[HW_MAX_DEVICES];
+	for (uint32_t i = 0; i < q->count; i++)
+		devs[i] = q->d;
+	hw_split(&e, devs, q->count, loads);
+	for (uint32_t i = 0; i < q->count; i++)
+		if (loads[i].vllm.max_concurrency < (double)k)
+			return false;
+	return true;
 }
 
 /* The largest k in [lo, hi] that fits when fitting shrinks as k grows
@@ -209,7 +226,8 @@ bool plan_solve(const struct model *m, const struct settings *s, const struct de
 	case SOLVE_BATCH:
 		lo = 1;
 		hi = SETTINGS_SEQ_MAX;
-		if (q.ctx_per_seq * SETTINGS_SEQ_MAX > SETTINGS_CTX_MAX)
+		if (q.ctx_per_seq * SETTINGS_SEQ_MAX > SETTINGS_CTX_MAX &&
+		    !(ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types))
 			hi = (int64_t)(SETTINGS_CTX_MAX / q.ctx_per_seq);
 		if (hi < 1)
 			hi = 1;

@@ -24,10 +24,14 @@ const char *plan_answer_text(enum solve_what what, const struct solve_result *r,
 	case SOLVE_GPUS:
 		snprintf(buf, n, "%u device%s", r->gpu_count, r->gpu_count > 1 ? "s" : "");
 		break;
-	case SOLVE_BATCH:
-		snprintf(buf, n, "%u sequence%s of %s tokens", s->n_seq, s->n_seq == 1 ? "" : "s",
-		         fmt_thousands(t, sizeof(t), s->ctx_tokens / (s->n_seq ? s->n_seq : 1)));
+	case SOLVE_BATCH: {
+		/* llama.cpp shares -c among the sequences; vLLM's is per request */
+		bool vllm = ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types;
+		uint64_t per = vllm ? s->ctx_tokens : s->ctx_tokens / (s->n_seq ? s->n_seq : 1);
+		snprintf(buf, n, "%u %s%s of %s tokens", s->n_seq, vllm ? "request" : "sequence",
+		         s->n_seq == 1 ? "" : "s", fmt_thousands(t, sizeof(t), per));
 		break;
+	}
 	case SOLVE_OFFLOAD:
 		if (s->offload == OFFLOAD_N_CPU_MOE)
 			snprintf(buf, n, "--n-cpu-moe %u (experts of %u layers in host memory)",

@@ -257,3 +257,17 @@ Test(vllm, options_refuse_llama_cpp)
 	free(out);
 	free(err);
 }
+
+/* --solve batch with vLLM: the most requests of max-model-len tokens the
+ * KV budget holds at once (the context stays per request). */
+Test(vllm, solve_batch_is_concurrency)
+{
+	char *argv[] = {"vramcalc", "-m",      "llama-3.1-8b", "--max-model-len", "32768", "-g",
+	                "h100-sxm", "--solve", "batch",        "--json",          NULL};
+	cJSON *j = run_json(argv);
+	double seqs = get(j, "vllm", "max_num_seqs");
+	double conc = get(j, "vllm", "max_concurrency");
+	cr_expect_eq(get(j, "vllm", "max_model_len"), 32768);
+	cr_expect(seqs >= 1 && seqs <= conc && conc < seqs + 1, "%.0f requests, %.2fx", seqs, conc);
+	cJSON_Delete(j);
+}
