@@ -208,7 +208,9 @@ void vllm_estimate(const struct model *m, const struct settings *s, struct estim
 	t->pad_bytes = pad_total;
 	t->vision_bytes = s->text_only ? 0 : a->vision_params * 2; /* bf16 */
 	uint64_t rot = arch_is_mla(a) ? a->qk_rope_dim : a->head_dim_k;
-	t->rope_bytes = (uint64_t)a->n_ctx_train * rot * 2;
+	/* Gemma 3's local and global layers use different bases: two caches */
+	uint64_t caches = a->family == AF_GEMMA3 ? 2 : 1;
+	t->rope_bytes = caches * a->n_ctx_train * rot * 2;
 	e->weights_bytes += pad_total + t->vision_bytes + t->rope_bytes;
 	e->weights_gpu_bytes = e->weights_bytes;
 	e->weights_host_bytes = 0;
