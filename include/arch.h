@@ -34,6 +34,7 @@ enum arch_family {
 	                     dense or MoE + shared */
 	AF_NEMOTRON_H,    /* nemotron_h(_moe): one mixer per block (Mamba-2,
 	                     attention, relu^2 MLP or latent MoE + shared) */
+	AF_GEMMA4,        /* head widths by layer type, K as V, PLE, shared KV */
 	AF_COUNT
 };
 
@@ -106,10 +107,20 @@ struct model_arch {
 	uint32_t ssm_n_group; /* Mamba-2 groups / DeltaNet key heads */
 	uint32_t ssm_n_head;  /* Mamba-2 heads / DeltaNet value heads / KDA heads */
 
+	/* Shapes by layer type and shared caches (gemma4, gemma3n, mimo2, ...).
+	 * Zero means "as the full-attention fields above". */
+	uint32_t head_dim_k_swa;   /* K head width of sliding layers */
+	uint32_t head_dim_v_swa;   /* V head width of sliding layers */
+	uint32_t n_layer_kv;       /* layers [0, n_layer_kv) own a KV cache, the
+	                            * later ones reuse an earlier layer's (0: all) */
+	uint32_t n_embd_per_layer; /* per-layer input embedding width (PLE) */
+	bool k_eq_v;               /* full-attention layers have no attn_v (V = K) */
+
 	/* Per-layer variation. */
 	uint8_t layer_kind[ARCH_MAX_LAYERS];     /* enum layer_kind */
 	uint8_t layer_moe[ARCH_MAX_LAYERS];      /* 1: routed experts here */
 	uint16_t layer_head_kv[ARCH_MAX_LAYERS]; /* KV heads (0: no KV) */
+	uint32_t layer_ff[ARCH_MAX_LAYERS];      /* dense FFN width (0: n_ff) */
 };
 
 /* Recurrent state of one recurrent layer for one sequence, in f32
@@ -124,8 +135,15 @@ uint32_t arch_q_dim(const struct model_arch *a);
 /* True when the model uses multi-head latent attention. */
 bool arch_is_mla(const struct model_arch *a);
 
-/* True when layer il keeps a KV cache (attention layers). */
+/* True when layer il keeps a KV cache of its own (attention layers before
+ * the shared-KV tail). */
 bool arch_layer_has_kv(const struct model_arch *a, uint32_t il);
+
+/* K and V head widths of layer il (sliding layers may differ), and its
+ * dense FFN width. */
+uint32_t arch_layer_head_dim_k(const struct model_arch *a, uint32_t il);
+uint32_t arch_layer_head_dim_v(const struct model_arch *a, uint32_t il);
+uint32_t arch_layer_ff(const struct model_arch *a, uint32_t il);
 
 /* Fill the per-layer arrays from the scalar fields for a model whose layers
  * are all alike except for the MoE lead (n_dense_lead).  Layers stay full

@@ -44,4 +44,10 @@ size_t hfconfig_model_types(enum arch_family family, const char **out, size_t ma
 bool hfconfig_to_arch(const struct config_source *src, const char *family_override,
                       struct model_arch *out, char *err, size_t errlen);
 
+/* The keys of the families whose layers differ by type (gemma4, ...),
+ * applied to an arch the common mapping filled (hfconfig_attn.c).  On
+ * failure writes "<where> <key>: <problem>: '<value>'" into err. */
+bool hfconfig_attn_finish(const struct config_source *src, struct model_arch *a, char *err,
+                          size_t errlen);
+
 #endif

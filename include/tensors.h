@@ -70,11 +70,22 @@ bool tensors_add(struct tensor_list *l, const char *name, int layer, uint8_t n_d
  * into l, replacing its contents.  Returns false on allocation failure. */
 bool tensors_build(const struct model_arch *a, struct tensor_list *l);
 
+/* Families whose layers differ by type (gemma4, ...) have their own
+ * builder (tensors_attn.c); tensors_build() hands them over. */
+bool tensors_family_has_builder(enum arch_family f);
+bool tensors_build_family(const struct model_arch *a, struct tensor_list *l);
+
 /* Elements of one tensor. */
 uint64_t tensor_elems(const struct tensor_info *t);
 
 /* Bytes of one tensor stored as type t (rows x row bytes). */
 uint64_t tensor_bytes(const struct tensor_info *t, enum qtype type);
+
+/* Bytes tensor t takes in a llama.cpp weight buffer: its bytes rounded up
+ * to ggml's tensor alignment (TENSOR_ALIGNMENT, 32 on the CPU backend).
+ * Differs from tensor_bytes() only for tiny tensors (a 1-element scale). */
+#define TENSOR_BUFFER_ALIGN 32
+uint64_t tensor_buffer_bytes(const struct tensor_info *t, enum qtype type);
 
 /* Parameter counts: every element, and the elements one token multiplies
  * with (routed experts scaled by n_expert_used / n_expert; the token

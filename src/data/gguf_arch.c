@@ -57,6 +57,7 @@ static const struct arch_row arch_rows[] = {
     {"qwen35moe", AF_QWEN35, 0, 0, RK_GATED_DELTANET, RR_INTERVAL, false},
     {"nemotron_h", AF_NEMOTRON_H, 0, 0, RK_MAMBA2, RR_KV_FF_ZERO, false},
     {"nemotron_h_moe", AF_NEMOTRON_H, 0, 0, RK_MAMBA2, RR_KV_FF_ZERO, false},
+    {"gemma4", AF_GEMMA4, 6, 0, RK_NONE, RR_NONE, false},
 };
 
 #define N_ROWS (sizeof(arch_rows) / sizeof(arch_rows[0]))
@@ -480,6 +481,44 @@ static bool read_nextn(struct ctx *c, uint32_t n_layer_all, uint32_t *nextn)
 	return true;
 }
 
+/* Shapes by layer type (gemma4, ...): the sliding layers' head widths,
+ * the shared-KV tail, per-layer embeddings and FFN widths, and whether
+ * full layers use K as V (no attn_v tensor in any full layer). */
+static bool read_layer_shapes(struct ctx *c, struct model_arch *a, const uint32_t *ff)
+{
+	uint32_t shared = 0;
+	if (!get_u32(c, "attention.key_length_swa", false, &a->head_dim_k_swa) ||
+	    !get_u32(c, "attention.value_length_swa", false, &a->head_dim_v_swa) ||
+	    !get_u32(c, "attention.shared_kv_layers", false, &shared) ||
+	    !get_u32(c, "embedding_length_per_layer_input", false, &a->n_embd_per_layer))
+		return false;
+	if (shared >= a->n_layer) {
+		char key[160];
+		akv(c, "attention.shared_kv_layers", key, sizeof(key));
+		return afail(c, "metadata '%s': %" PRIu32 " of %" PRIu32 " layers", key, shared,
+		             a->n_layer);
+	}
+	a->n_layer_kv = shared ? a->n_layer - shared : 0;
+	/* A per-layer FFN width (gemma4's double-wide KV-shared layers): the
+	 * first layer's is the model's, the others differ from it. */
+	if (tensors_family_has_builder(a->family) && ff[0]) {
+		a->n_ff = ff[0];
+		for (uint32_t il = 0; il < a->n_layer; il++)
+			a->layer_ff[il] = ff[il] != ff[0] ? ff[il] : 0;
+	}
+	if (a->family == AF_GEMMA4 && c->g->n_tensors) {
+		bool full_v = false;
+		for (size_t i = 0; i < c->g->n_tensors; i++) {
+			long il = block_of(c->g->tensors[i].name);
+			if (il >= 0 && il < (long)a->n_layer && a->layer_kind[il] == LK_ATTN_FULL &&
+			    ends_with(c->g->tensors[i].name, ".attn_v.weight"))
+				full_v = true;
+		}
+		a->k_eq_v = !full_v;
+	}
+	return true;
+}
+
 bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_t errlen)
 {
 	struct ctx c = {g, NULL, err, errlen};
@@ -595,6 +634,8 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 	for (uint32_t il = 0; il < L && row->chunked; il++)
 		if (a->layer_kind[il] == LK_ATTN_SWA)
 			a->layer_kind[il] = LK_ATTN_CHUNKED;
+	if (!read_layer_shapes(&c, a, ff))
+		return false;
 	if (a->n_expert) {
 		uint8_t moe[ARCH_MAX_LAYERS] = {0};
 		bool any = false;

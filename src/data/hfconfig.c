@@ -74,6 +74,17 @@ const char *const hfconfig_known_keys[] = {
     "conv_kernel",
     "moe_shared_expert_intermediate_size",
     "moe_latent_size",
+    /* gemma4 (hfconfig_attn.c) */
+    "global_head_dim",
+    "num_global_key_value_heads",
+    "attention_k_eq_v",
+    "hidden_size_per_layer_input",
+    "num_kv_shared_layers",
+    "use_double_wide_mlp",
+    "enable_moe_block",
+    "top_k_experts",
+    "final_logit_softcapping",
+    "partial_rotary_factor",
     NULL,
 };
 
@@ -122,6 +133,8 @@ static const struct type_row type_table[] = {
     {"qwen3_5_moe_text", AF_QWEN35},
     {"qwen3_5_moe", AF_QWEN35},
     {"nemotron_h", AF_NEMOTRON_H},
+    {"gemma4_text", AF_GEMMA4},
+    {"gemma4", AF_GEMMA4},
 };
 
 #define N_TYPES (sizeof(type_table) / sizeof(type_table[0]))
@@ -437,7 +450,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	uint32_t hd_def = a->n_head ? a->n_embd / a->n_head : 0;
 	a->head_dim_k = a->head_dim_v = get_u32(&r, "head_dim", false, hd_def, 4096);
 	a->n_ff = get_u32(&r, "intermediate_size", false, 0, 1u << 22);
-	bool gemma = a->family == AF_GEMMA2 || a->family == AF_GEMMA3;
+	bool gemma = a->family == AF_GEMMA2 || a->family == AF_GEMMA3 || a->family == AF_GEMMA4;
 	a->tied_embeddings = get_bool(&r, "tie_word_embeddings", gemma);
 	const char *rs = get(&r, "rope_scaling_type");
 	a->rope_freqs = a->family == AF_LLAMA && rs && !strcmp(rs, "llama3");
@@ -449,7 +462,10 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	if (!a->n_expert)
 		a->n_expert = get_u32(&r, "n_routed_experts", false, 0, 4096);
 	if (a->n_expert) {
-		a->n_expert_used = get_u32(&r, "num_experts_per_tok", true, 0, 4096);
+		a->n_expert_used =
+		    get_u32(&r, "num_experts_per_tok", !get(&r, "top_k_experts"), 0, 4096);
+		if (!a->n_expert_used) /* gemma4 */
+			a->n_expert_used = get_u32(&r, "top_k_experts", true, 0, 4096);
 		a->n_ff_exp = get_u32(&r, "moe_intermediate_size", false, a->n_ff, 1u << 22);
 		a->n_expert_shared = get_u32(&r, "n_shared_experts", false, 0, 64);
 		uint32_t sh = get_u32(&r, "shared_expert_intermediate_size", false, 0, 1u << 22);
@@ -510,7 +526,9 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 				if (a->layer_kind[il] == LK_ATTN_SWA)
 					a->layer_kind[il] = LK_ATTN_FULL;
 	} else if (swa_family && window) {
-		uint32_t def = a->family == AF_GEMMA2 ? 2 : a->family == AF_GEMMA3 ? 6 : 4;
+		uint32_t def = a->family == AF_GEMMA2                             ? 2
+		               : a->family == AF_GEMMA3 || a->family == AF_GEMMA4 ? 6
+		                                                                  : 4;
 		uint32_t p = get_u32(&r, "sliding_window_pattern", false, def, 1024);
 		if (a->family == AF_GPTOSS)
 			p = 2;
@@ -559,6 +577,9 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		if (a->layer_kind[il] == LK_RECURRENT)
 			a->layer_head_kv[il] = 0;
 	if (!r.ok)
+		return false;
+
+	if (!hfconfig_attn_finish(src, a, err, errlen))
 		return false;
 
 	char why[256];

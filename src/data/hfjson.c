@@ -39,6 +39,10 @@ static const struct {
     {"layer_types", KT_NAME_LIST},
     {"layers_block_type", KT_NAME_LIST},
     {"hybrid_override_pattern", KT_CODES},
+    /* gemma4 */
+    {"attention_k_eq_v", KT_BOOL},
+    {"use_double_wide_mlp", KT_BOOL},
+    {"enable_moe_block", KT_BOOL},
 };
 
 /* Longest name accepted: model_type and friends, and one layer_types

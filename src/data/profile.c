@@ -192,6 +192,7 @@ static const char *const active_conventions[] = {
     "without-embedding",
     "with-embedding",
     "without-embedding-and-output",
+    "without-per-layer-embedding", /* Gemma's "effective" count: all but the PLE table */
     NULL,
 };
 
@@ -273,8 +274,8 @@ bool profile_load_model(const char *path, struct model_meta *meta, struct model_
 	if (!conv_ok) {
 		snprintf(
 		    err, errlen,
-		    "%s: [model] params_active_convention: not without-embedding, with-embedding "
-		    "or without-embedding-and-output: '%s'",
+		    "%s: [model] params_active_convention: not without-embedding, with-embedding, "
+		    "without-embedding-and-output or without-per-layer-embedding: '%s'",
 		    path, conv);
 		goto out;
 	}

@@ -26,6 +26,7 @@
 #include "files.h"
 #include "hfconfig.h"
 #include "json.h"
+#include "tensors.h"
 
 bool profile_id_check(const char *id, char *err, size_t errlen)
 {
@@ -69,14 +70,16 @@ static const struct {
 	const char *name;
 	size_t off, size;
 } scalar_fields[] = {
-    FIELD(family),       FIELD(n_layer),       FIELD(n_embd),          FIELD(n_vocab),
-    FIELD(n_ctx_train),  FIELD(n_head),        FIELD(n_head_kv),       FIELD(head_dim_k),
-    FIELD(head_dim_v),   FIELD(n_ff),          FIELD(tied_embeddings), FIELD(rope_freqs),
-    FIELD(n_expert),     FIELD(n_expert_used), FIELD(n_ff_exp),        FIELD(n_expert_shared),
-    FIELD(n_ff_shexp),   FIELD(n_dense_lead),  FIELD(expert_bias),     FIELD(q_lora_rank),
-    FIELD(kv_lora_rank), FIELD(qk_nope_dim),   FIELD(qk_rope_dim),     FIELD(v_head_dim),
-    FIELD(n_swa),        FIELD(rec_kind),      FIELD(ssm_d_conv),      FIELD(ssm_d_state),
-    FIELD(ssm_d_inner),  FIELD(ssm_n_group),   FIELD(ssm_n_head),      FIELD(moe_latent),
+    FIELD(family),         FIELD(n_layer),        FIELD(n_embd),          FIELD(n_vocab),
+    FIELD(n_ctx_train),    FIELD(n_head),         FIELD(n_head_kv),       FIELD(head_dim_k),
+    FIELD(head_dim_v),     FIELD(n_ff),           FIELD(tied_embeddings), FIELD(rope_freqs),
+    FIELD(n_expert),       FIELD(n_expert_used),  FIELD(n_ff_exp),        FIELD(n_expert_shared),
+    FIELD(n_ff_shexp),     FIELD(n_dense_lead),   FIELD(expert_bias),     FIELD(q_lora_rank),
+    FIELD(kv_lora_rank),   FIELD(qk_nope_dim),    FIELD(qk_rope_dim),     FIELD(v_head_dim),
+    FIELD(n_swa),          FIELD(rec_kind),       FIELD(ssm_d_conv),      FIELD(ssm_d_state),
+    FIELD(ssm_d_inner),    FIELD(ssm_n_group),    FIELD(ssm_n_head),      FIELD(moe_latent),
+    FIELD(head_dim_k_swa), FIELD(head_dim_v_swa), FIELD(n_layer_kv),      FIELD(n_embd_per_layer),
+    FIELD(k_eq_v),
 };
 
 /* Clear what the engine does not read for this model. */
@@ -102,6 +105,8 @@ static void normalize(struct model_arch *a)
 		a->head_dim_k = a->qk_nope_dim + a->qk_rope_dim;
 		a->head_dim_v = a->v_head_dim;
 	}
+	if (tensors_family_has_builder(a->family))
+		a->rope_freqs = false; /* the family's builder decides */
 	if (!rec) {
 		a->rec_kind = RK_NONE;
 		a->ssm_d_conv = a->ssm_d_state = a->ssm_d_inner = a->ssm_n_group = a->ssm_n_head =
@@ -125,6 +130,7 @@ bool profile_arch_equivalent(const struct model_arch *x, const struct model_arch
 		const char *f = a.layer_kind[il] != b.layer_kind[il]         ? "layer_kind"
 		                : a.layer_moe[il] != b.layer_moe[il]         ? "layer_moe"
 		                : a.layer_head_kv[il] != b.layer_head_kv[il] ? "layer_head_kv"
+		                : a.layer_ff[il] != b.layer_ff[il]           ? "layer_ff"
 		                                                             : NULL;
 		if (f) {
 			snprintf(what, n, "%s[%u]", f, il);
@@ -245,6 +251,37 @@ static void write_nemotron_h(struct out *w, const struct model_arch *a)
 		put(w, "moe_latent_size", "%u", a->moe_latent);
 }
 
+/* KV heads of the first layer of kind k (0: none). */
+static uint32_t heads_of_kind(const struct model_arch *a, enum layer_kind k)
+{
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		if (a->layer_kind[il] == k)
+			return a->layer_head_kv[il];
+	return 0;
+}
+
+/* Gemma 4's keys: head_dim and num_key_value_heads describe the sliding
+ * layers, the global_* keys the full ones; the per-layer embeddings, the
+ * KV-shared tail and its double-wide MLP. */
+static void put_gemma4(struct out *w, const struct model_arch *a)
+{
+	uint32_t swa = heads_of_kind(a, LK_ATTN_SWA), full = heads_of_kind(a, LK_ATTN_FULL);
+	put(w, "num_key_value_heads", "%u", swa ? swa : full);
+	if (full && swa && full != swa)
+		put(w, "num_global_key_value_heads", "%u", full);
+	put(w, "head_dim", "%u", a->head_dim_k_swa ? a->head_dim_k_swa : a->head_dim_k);
+	if (a->head_dim_k_swa)
+		put(w, "global_head_dim", "%u", a->head_dim_k);
+	if (a->k_eq_v)
+		put(w, "attention_k_eq_v", "true");
+	if (a->n_embd_per_layer)
+		put(w, "hidden_size_per_layer_input", "%u", a->n_embd_per_layer);
+	if (a->n_layer_kv)
+		put(w, "num_kv_shared_layers", "%u", a->n_layer - a->n_layer_kv);
+	if (a->n_layer_kv && a->layer_ff[a->n_layer - 1])
+		put(w, "use_double_wide_mlp", "true");
+}
+
 /* One attempt: the keys for model_type mt; the per-layer pattern as a
  * period key (list == false) or as layer_types (list == true). */
 static void write_config(struct out *w, const struct model_arch *a, const char *mt, bool list)
@@ -256,9 +293,13 @@ static void write_config(struct out *w, const struct model_arch *a, const char *
 	if (a->n_ff)
 		put(w, "intermediate_size", "%u", a->n_ff);
 	put(w, "num_attention_heads", "%u", a->n_head);
-	put(w, "num_key_value_heads", "%u", a->n_head_kv);
-	if (!mla)
-		put(w, "head_dim", "%u", a->head_dim_k);
+	if (a->family == AF_GEMMA4) {
+		put_gemma4(w, a);
+	} else {
+		put(w, "num_key_value_heads", "%u", a->n_head_kv);
+		if (!mla)
+			put(w, "head_dim", "%u", a->head_dim_k);
+	}
 	put(w, "vocab_size", "%u", a->n_vocab);
 	put(w, "max_position_embeddings", "%u", a->n_ctx_train);
 	put(w, "tie_word_embeddings", "%s", a->tied_embeddings ? "true" : "false");
@@ -379,11 +420,11 @@ bool profile_config_text(const struct model_arch *a, const char *model_type_hint
 			struct model_arch back;
 			struct config_source src = {text_get, buf, "[config]"};
 			if (w.long_line)
-				snprintf(
-				    why, sizeof(why),
-				    "layer_types for %u layers needs a line longer than the %d "
-				    "bytes a profile line may have",
-				    a->n_layer, PROFILE_LINE_MAX);
+				snprintf(why, sizeof(why),
+				         "layer_types for %u layers needs a line longer "
+				         "than the %d "
+				         "bytes a profile line may have",
+				         a->n_layer, PROFILE_LINE_MAX);
 			else if (!hfconfig_to_arch(&src, NULL, &back, why, sizeof(why)))
 				; /* why says it */
 			else if (!profile_arch_equivalent(a, &back, what, sizeof(what)))
@@ -480,10 +521,10 @@ bool profile_save_model(const char *dir, const char *id, const struct model_meta
 	}
 	if (!files_write_atomic(path, text, w.o, false, err, errlen)) {
 		if (errno == EEXIST)
-			snprintf(
-			    err, errlen,
-			    "%s: a profile with id '%s' exists; remove it or choose another id",
-			    path, id);
+			snprintf(err, errlen,
+			         "%s: a profile with id '%s' exists; remove it or choose "
+			         "another id",
+			         path, id);
 		return false;
 	}
 	snprintf(path_out, pathlen, "%s", path);

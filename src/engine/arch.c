@@ -14,6 +14,7 @@ static const char *const family_names[AF_COUNT] = {
     [AF_PHI3] = "phi3",      [AF_COHERE2] = "cohere2",
     [AF_OLMO2] = "olmo2",    [AF_QWEN3NEXT] = "qwen3next",
     [AF_QWEN35] = "qwen35",  [AF_NEMOTRON_H] = "nemotron_h",
+    [AF_GEMMA4] = "gemma4",
 };
 
 const char *arch_family_name(enum arch_family f)
@@ -71,7 +72,29 @@ void arch_rs_elems(const struct model_arch *a, uint64_t *r, uint64_t *s)
 
 bool arch_layer_has_kv(const struct model_arch *a, uint32_t il)
 {
+	if (a->n_layer_kv && il >= a->n_layer_kv)
+		return false;
 	return a->layer_kind[il] != LK_RECURRENT && a->layer_head_kv[il] > 0;
+}
+
+static bool layer_slides(const struct model_arch *a, uint32_t il)
+{
+	return a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED;
+}
+
+uint32_t arch_layer_head_dim_k(const struct model_arch *a, uint32_t il)
+{
+	return layer_slides(a, il) && a->head_dim_k_swa ? a->head_dim_k_swa : a->head_dim_k;
+}
+
+uint32_t arch_layer_head_dim_v(const struct model_arch *a, uint32_t il)
+{
+	return layer_slides(a, il) && a->head_dim_v_swa ? a->head_dim_v_swa : a->head_dim_v;
+}
+
+uint32_t arch_layer_ff(const struct model_arch *a, uint32_t il)
+{
+	return a->layer_ff[il] ? a->layer_ff[il] : a->n_ff;
 }
 
 void arch_fill_uniform_layers(struct model_arch *a)
@@ -161,6 +184,12 @@ bool arch_validate(const struct model_arch *a, char *err, size_t errlen)
 		if (a->n_ff_exp == 0)
 			FAIL("moe_intermediate_size: must be positive for an MoE model");
 	}
+	if (a->n_layer_kv > a->n_layer)
+		FAIL("num_kv_shared_layers: leaves %u of %u layers with a cache", a->n_layer_kv,
+		     a->n_layer);
+	if (a->head_dim_k_swa > 4096 || a->head_dim_v_swa > 4096)
+		FAIL("head_dim: sliding layers' width must be 0..4096 (got k %u, v %u)",
+		     a->head_dim_k_swa, a->head_dim_v_swa);
 	if (a->n_dense_lead > a->n_layer)
 		FAIL("first_k_dense_replace: %u exceeds num_hidden_layers (%u)", a->n_dense_lead,
 		     a->n_layer);

@@ -129,8 +129,23 @@ void estimate_context_cells(uint64_t ctx_tokens, uint32_t n_seq, bool kv_unified
 	}
 }
 
-/* K and V row bytes of one attention layer (one cell). */
-static void kv_rows(const struct model_arch *a, uint32_t il, const struct settings *s,
+/* Widest V row of any layer: llama.cpp stores V transposed without flash
+ * attention, and then pads every layer's V to that width when the widths
+ * differ by layer ([TAG_V_CACHE_VARIABLE] in llama-kv-cache.cpp). */
+static uint64_t v_width_max(const struct model_arch *a)
+{
+	uint64_t w = 0;
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		uint64_t v = (uint64_t)a->layer_head_kv[il] * arch_layer_head_dim_v(a, il);
+		if (a->layer_kind[il] != LK_RECURRENT && v > w)
+			w = v;
+	}
+	return w;
+}
+
+/* K and V row bytes of one attention layer (one cell); v_trans: V stored
+ * transposed (llama.cpp without flash attention). */
+static void kv_rows(const struct model_arch *a, uint32_t il, const struct settings *s, bool v_trans,
                     uint64_t *k_row, uint64_t *v_row)
 {
 	if (arch_is_mla(a)) {
@@ -140,8 +155,9 @@ static void kv_rows(const struct model_arch *a, uint32_t il, const struct settin
 		return;
 	}
 	uint64_t hkv = a->layer_head_kv[il];
-	*k_row = kvtype_row_bytes(s->kv_k, sat_mul(hkv, a->head_dim_k));
-	*v_row = kvtype_row_bytes(s->kv_v, sat_mul(hkv, a->head_dim_v));
+	*k_row = kvtype_row_bytes(s->kv_k, sat_mul(hkv, arch_layer_head_dim_k(a, il)));
+	*v_row = kvtype_row_bytes(s->kv_v, v_trans ? v_width_max(a)
+	                                           : sat_mul(hkv, arch_layer_head_dim_v(a, il)));
 }
 
 /* Cells per stream of the sliding-window cache (llama_kv_cache_iswa). */
@@ -164,6 +180,7 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 
 	uint64_t full_cells = sat_mul(out->n_ctx_seq, out->n_stream);
 	uint64_t local_cells = swa_cells(a, s, out->n_ctx_seq);
+	bool v_trans = !(s->flash_attn || kvtype_get(s->kv_v)->quantized);
 	/* Recurrent state: f32, one cell per sequence, independent of context. */
 	uint64_t r_row, s_row;
 	arch_rs_elems(a, &r_row, &s_row);
@@ -183,7 +200,7 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 		if (!arch_layer_has_kv(a, il))
 			continue;
 		uint64_t k_row, v_row, k, v;
-		kv_rows(a, il, s, &k_row, &v_row);
+		kv_rows(a, il, s, v_trans, &k_row, &v_row);
 		if (a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED) {
 			out->kv_layers_swa++;
 			out->kv_cells_swa = local_cells;
@@ -249,6 +266,11 @@ static uint64_t compute_phases(const struct model_arch *a, const struct settings
 	uint64_t out_phase = 4 * V + 8 * E + 4 + 4 * (uint64_t)a->n_expert + mla;
 	if (a->family == AF_GPTOSS)
 		out_phase += 4 * E;
+	/* Layers that reuse an earlier layer's cache (Gemma 3n / 4 E models)
+	 * keep the KQ mask alive into the output phase (measured: +2 bytes per
+	 * cell and token, tests/data/truth2026 gemma4-e2b / e4b). */
+	if (a->n_layer_kv)
+		out_phase += (flash ? 2 : 4) * n_kv;
 
 	uint64_t attn_phase;
 	uint64_t fixed = 0;
@@ -506,7 +528,7 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 	for (size_t i = 0; i < l->n; i++) {
 		const struct tensor_info *t = &l->v[i];
 		enum qtype ty = m->types[i];
-		uint64_t b = tensor_bytes(t, ty);
+		uint64_t b = tensor_buffer_bytes(t, ty);
 		out->weights_bytes = sat_add(out->weights_bytes, b);
 		out->type_count[ty]++;
 		out->type_bytes[ty] = sat_add(out->type_bytes[ty], b);
@@ -527,7 +549,7 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 	if (tied && layer_on_gpu(a, s, TENSOR_LAYER_OUTPUT)) {
 		for (size_t i = 0; i < l->n; i++)
 			if (l->v[i].cat == TC_TOKEN_EMBD) {
-				uint64_t b = tensor_bytes(&l->v[i], m->types[i]);
+				uint64_t b = tensor_buffer_bytes(&l->v[i], m->types[i]);
 				out->weights_gpu_bytes = sat_add(out->weights_gpu_bytes, b);
 				out->layer_gpu_bytes[a->n_layer] =
 				    sat_add(out->layer_gpu_bytes[a->n_layer], b);

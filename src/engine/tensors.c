@@ -63,9 +63,36 @@ static enum tensor_cat category_of(const char *name)
 
 /* Names llama-quantize never quantizes even though they are matrices. */
 static const char *const keep_type_names[] = {
-    "ffn_gate_inp.weight", "ffn_gate_inp_shexp.weight", "ssm_conv1d", "position_embd",
-    "token_types",         "shortconv.conv.weight",     "attn_rel_b", NULL,
+    "ffn_gate_inp.weight",
+    "ffn_gate_inp_shexp.weight",
+    "ssm_conv1d",
+    "position_embd",
+    "token_types",
+    "shortconv.conv.weight",
+    "attn_rel_b",
+    "per_layer_model_proj",
+    "altup",
+    "laurel",
+    "indexer.k_proj.weight",
+    "indexer.q_proj.weight",
+    "ffn_gate_tid2eid.weight",
+    NULL,
 };
+
+/* Matrices llama-quantize leaves alone that the converter still writes in
+ * the model's float type (F16 in an F16 export), not F32. */
+static const char *const kept_f16_names[] = {
+    "per_layer_model_proj",  "altup", "laurel", "indexer.k_proj.weight",
+    "indexer.q_proj.weight", NULL,
+};
+
+static bool kept_f16(const struct tensor_info *t)
+{
+	for (const char *const *k = kept_f16_names; *k && t->n_dims >= 2; k++)
+		if (strstr(t->name, *k))
+			return true;
+	return false;
+}
 
 void tensor_classify(struct tensor_info *t)
 {
@@ -108,7 +135,9 @@ bool tensors_add(struct tensor_list *l, const char *name, int layer, uint8_t n_d
 	tensor_classify(t);
 	(void)layer;
 	/* The converter's rule: what llama-quantize would leave alone is F32. */
-	t->src_type = src_type != QT_COUNT ? src_type : (t->quantizable ? QT_F16 : QT_F32);
+	t->src_type = src_type != QT_COUNT              ? src_type
+	              : (t->quantizable || kept_f16(t)) ? QT_F16
+	                                                : QT_F32;
 	l->n++;
 	return true;
 }
@@ -351,6 +380,8 @@ static void build_layer_nemotron_h(struct builder *b, const struct model_arch *a
 bool tensors_build(const struct model_arch *a, struct tensor_list *l)
 {
 	struct builder b = {l, -1, true};
+	if (tensors_family_has_builder(a->family))
+		return tensors_build_family(a, l);
 	l->n = 0;
 
 	M2(&b, "token_embd.weight", a->n_embd, a->n_vocab);
@@ -377,6 +408,12 @@ uint64_t tensor_elems(const struct tensor_info *t)
 uint64_t tensor_bytes(const struct tensor_info *t, enum qtype type)
 {
 	return sat_mul(sat_mul3(qtype_row_bytes(type, t->ne[0]), t->ne[1], t->ne[2]), t->ne[3]);
+}
+
+uint64_t tensor_buffer_bytes(const struct tensor_info *t, enum qtype type)
+{
+	uint64_t b = tensor_bytes(t, type);
+	return (b + TENSOR_BUFFER_ALIGN - 1) / TENSOR_BUFFER_ALIGN * TENSOR_BUFFER_ALIGN;
 }
 
 uint64_t tensors_params_total(const struct tensor_list *l)

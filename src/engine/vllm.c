@@ -152,7 +152,8 @@ static uint32_t kv_head_token_bytes(const struct model_arch *a, const struct set
 	*heads = (uint16_t)hkv;
 	if (!hkv)
 		return 0;
-	return (uint32_t)(kvtype_row_bytes(k, a->head_dim_k) + kvtype_row_bytes(k, a->head_dim_v));
+	return (uint32_t)(kvtype_row_bytes(k, arch_layer_head_dim_k(a, il)) +
+	                  kvtype_row_bytes(k, arch_layer_head_dim_v(a, il)));
 }
 
 /* Tokens of KV a sliding (or chunked) layer keeps for one request:

@@ -108,7 +108,8 @@ Test(hardware_profile, good_and_broken)
 	char err[PROFILE_ERR_LEN];
 	cr_assert(profile_load_hardware(FIX "hw-good.ini", &l, &w, err, sizeof(err)), "%s", err);
 	cr_assert_eq(l.n, 2);
-	cr_expect_eq(l.v[0].memory_bytes, 24ull << 30, "a vendor's 24 GB of device memory is 24 GiB");
+	cr_expect_eq(l.v[0].memory_bytes, 24ull << 30,
+	             "a vendor's 24 GB of device memory is 24 GiB");
 	cr_expect_eq(l.v[1].memory_bytes, 128ull << 30, "128 GiB is binary");
 	cr_expect(l.v[1].unified);
 	cr_expect_eq(hw_usable_bytes(&l.v[1]), 96ull << 30);
@@ -198,6 +199,10 @@ Test(shipped, derived_parameters_match_published_counts)
 				if (ti->cat == TC_TOKEN_EMBD &&
 				    !strcmp(c->meta.params_active_convention, "with-embedding"))
 					active += tensor_elems(ti);
+				if (!strcmp(ti->name, "token_embd.weight") &&
+				    !strcmp(c->meta.params_active_convention,
+				            "without-per-layer-embedding"))
+					active += tensor_elems(ti);
 				if (ti->cat == TC_OUTPUT &&
 				    !strcmp(c->meta.params_active_convention,
 				            "without-embedding-and-output"))
@@ -230,7 +235,8 @@ Test(user_profiles, env_and_user_directories_override_shipped)
 	char env_dir[128], xdg[128], path[1024];
 	snprintf(env_dir, sizeof(env_dir), "%s/extra", root);
 	snprintf(xdg, sizeof(xdg), "%s/config", root);
-	snprintf(path, sizeof(path), "mkdir -p %s/models %s/vramcalc/profiles/models", env_dir, xdg);
+	snprintf(path, sizeof(path), "mkdir -p %s/models %s/vramcalc/profiles/models", env_dir,
+	         xdg);
 	cr_assert_eq(system(path), 0);
 
 	/* a user copy of a shipped model under a new name, and a new model */

@@ -1,0 +1,121 @@
+/*
+ * hfconfig_attn.c - config.json keys of the 2026 attention families whose
+ * layers differ by type (gemma4, ...), applied after the common mapping in
+ * hfconfig.c has read the shared keys.
+ *
+ * Gemma 4 (Gemma4TextConfig): head_dim and num_key_value_heads describe
+ * the sliding layers, global_head_dim and num_global_key_value_heads the
+ * full-attention ones; attention_k_eq_v drops v_proj on full layers;
+ * hidden_size_per_layer_input is the per-layer embedding width of the E
+ * models, whose last num_kv_shared_layers layers reuse an earlier KV
+ * cache and, with use_double_wide_mlp, have twice the MLP width (as
+ * convert_hf_to_gguf writes feed_forward_length).
+ */
+#include "hfconfig.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* What the readers below share. */
+struct rd {
+	const struct config_source *src;
+	char *err;
+	size_t errlen;
+	bool ok;
+	char buf[256];
+};
+
+static const char *value(struct rd *r, const char *key)
+{
+	const char *v = r->src->get(r->src->ctx, key, r->buf, sizeof(r->buf));
+	if (v && (*v == '\0' || !strcasecmp(v, "null") || !strcasecmp(v, "none")))
+		return NULL;
+	return v;
+}
+
+static void fail(struct rd *r, const char *key, const char *what, const char *v)
+{
+	if (!r->ok)
+		return;
+	r->ok = false;
+	snprintf(r->err, r->errlen, "%s %s: %s: '%s'", r->src->where, key, what, v ? v : "");
+}
+
+/* A whole number in 0..max; def when absent. */
+static uint32_t num(struct rd *r, const char *key, uint32_t def, uint32_t max)
+{
+	const char *v = value(r, key);
+	if (!v)
+		return def;
+	while (isspace((unsigned char)*v))
+		v++;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*v == '-' || end == v || *end || errno == ERANGE) {
+		fail(r, key, "not a whole number", v);
+		return def;
+	}
+	if (n > max) {
+		fail(r, key, "too large", v);
+		return def;
+	}
+	return (uint32_t)n;
+}
+
+static bool flag(struct rd *r, const char *key, bool def)
+{
+	const char *v = value(r, key);
+	if (!v)
+		return def;
+	if (!strcasecmp(v, "true") || !strcmp(v, "1"))
+		return true;
+	if (!strcasecmp(v, "false") || !strcmp(v, "0"))
+		return false;
+	fail(r, key, "not a boolean (true/false)", v);
+	return def;
+}
+
+static void gemma4(struct rd *r, struct model_arch *a)
+{
+	uint32_t swa_dim = a->head_dim_k, swa_kv = a->n_head_kv;
+	uint32_t full_dim = num(r, "global_head_dim", swa_dim, 4096);
+	uint32_t full_kv = num(r, "num_global_key_value_heads", swa_kv, 4096);
+	a->head_dim_k = a->head_dim_v = full_dim;
+	a->head_dim_k_swa = a->head_dim_v_swa = full_dim != swa_dim ? swa_dim : 0;
+	a->k_eq_v = flag(r, "attention_k_eq_v", false);
+	a->n_embd_per_layer = num(r, "hidden_size_per_layer_input", 0, 65536);
+	uint32_t shared = num(r, "num_kv_shared_layers", 0, ARCH_MAX_LAYERS);
+	if (r->ok && shared >= a->n_layer && shared) {
+		fail(r, "num_kv_shared_layers", "leaves no layer with a KV cache",
+		     value(r, "num_kv_shared_layers"));
+		return;
+	}
+	a->n_layer_kv = shared ? a->n_layer - shared : 0;
+	bool wide = flag(r, "use_double_wide_mlp", false);
+	if (!flag(r, "enable_moe_block", a->n_expert > 0)) {
+		a->n_expert = a->n_expert_used = a->n_ff_exp = 0;
+		memset(a->layer_moe, 0, sizeof(a->layer_moe));
+	}
+	a->n_head_kv = swa_kv > full_kv ? swa_kv : full_kv;
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		bool slides = a->layer_kind[il] == LK_ATTN_SWA;
+		a->layer_head_kv[il] = (uint16_t)(slides ? swa_kv : full_kv);
+		a->layer_ff[il] = wide && shared && il >= a->n_layer - shared ? 2 * a->n_ff : 0;
+	}
+}
+
+bool hfconfig_attn_finish(const struct config_source *src, struct model_arch *a, char *err,
+                          size_t errlen)
+{
+	struct rd r = {.src = src, .err = err, .errlen = errlen, .ok = true};
+	if (a->family == AF_GEMMA4)
+		gemma4(&r, a);
+	return r.ok;
+}

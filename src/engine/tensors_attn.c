@@ -1,0 +1,117 @@
+/*
+ * tensors_attn.c - weight tensors of the 2026 attention families whose
+ * layers differ by type (gemma4, ...), in the order convert_hf_to_gguf
+ * writes them.
+ *
+ * Names and shapes follow llama.cpp's loaders (src/models/<arch>.cpp,
+ * load_arch_tensors) of 2026-09-28; each family is checked tensor by tensor
+ * against a synthetic model llama.cpp loaded (tests/data/truth2026).
+ */
+#include <stdio.h>
+
+#include "tensors.h"
+
+/* Builder state: the list, the current block (-1: outside the blocks) and
+ * a sticky failure flag, so a family reads as a list of declarations. */
+struct fam {
+	struct tensor_list *l;
+	int layer;
+	bool ok;
+};
+
+static void add(struct fam *b, const char *suffix, uint8_t n_dims, uint64_t ne0, uint64_t ne1,
+                uint64_t ne2)
+{
+	char name[48];
+	if (b->layer >= 0)
+		snprintf(name, sizeof(name), "blk.%d.%s", b->layer, suffix);
+	else
+		snprintf(name, sizeof(name), "%s", suffix);
+	if (b->ok && !tensors_add(b->l, name, b->layer, n_dims, ne0, ne1, ne2, QT_COUNT))
+		b->ok = false;
+}
+
+#define V1(b, s, a0)         add(b, s, 1, a0, 1, 1)
+#define M2(b, s, a0, a1)     add(b, s, 2, a0, a1, 1)
+#define M3(b, s, a0, a1, a2) add(b, s, 3, a0, a1, a2)
+
+static bool slides(const struct model_arch *a, uint32_t il)
+{
+	return a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED;
+}
+
+/* Gemma 4 (src/models/gemma4.cpp): q/k norms of the layer's head width, a
+ * scalar layer output scale, K used as V on full layers when k_eq_v, one
+ * shared rope_freqs for the full layers, per-layer embeddings (E models),
+ * and on MoE layers a dense MLP beside the routed experts. */
+static void build_gemma4(struct fam *b, const struct model_arch *a)
+{
+	const uint64_t E = a->n_embd, H = a->n_head, P = a->n_embd_per_layer;
+
+	M2(b, "token_embd.weight", E, a->n_vocab);
+	if (P) {
+		M2(b, "per_layer_token_embd.weight", P * a->n_layer, a->n_vocab);
+		M2(b, "per_layer_model_proj.weight", E, P * a->n_layer);
+		V1(b, "per_layer_proj_norm.weight", P);
+	}
+	V1(b, "rope_freqs.weight", a->head_dim_k / 2);
+	V1(b, "output_norm.weight", E);
+	if (!a->tied_embeddings)
+		M2(b, "output.weight", E, a->n_vocab);
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		const uint64_t d = arch_layer_head_dim_k(a, il), hkv = a->layer_head_kv[il];
+		const uint64_t ff = arch_layer_ff(a, il);
+		b->layer = (int)il;
+		V1(b, "attn_norm.weight", E);
+		M2(b, "attn_q.weight", E, d * H);
+		M2(b, "attn_k.weight", E, d * hkv);
+		if (slides(a, il) || !a->k_eq_v)
+			M2(b, "attn_v.weight", E, d * hkv);
+		M2(b, "attn_output.weight", d * H, E);
+		V1(b, "attn_q_norm.weight", d);
+		V1(b, "attn_k_norm.weight", d);
+		V1(b, "post_attention_norm.weight", E);
+		V1(b, "layer_output_scale.weight", 1);
+		V1(b, "ffn_norm.weight", E);
+		M2(b, "ffn_gate.weight", E, ff);
+		M2(b, "ffn_up.weight", E, ff);
+		M2(b, "ffn_down.weight", ff, E);
+		V1(b, "post_ffw_norm.weight", E);
+		if (P) {
+			M2(b, "inp_gate.weight", E, P);
+			M2(b, "proj.weight", P, E);
+			V1(b, "post_norm.weight", E);
+		}
+		if (!a->layer_moe[il])
+			continue;
+		const uint64_t X = a->n_expert, F = a->n_ff_exp;
+		M2(b, "ffn_gate_inp.weight", E, X);
+		V1(b, "ffn_gate_inp.scale", E);
+		V1(b, "pre_ffw_norm_2.weight", E);
+		V1(b, "post_ffw_norm_1.weight", E);
+		V1(b, "post_ffw_norm_2.weight", E);
+		M3(b, "ffn_gate_exps.weight", E, F, X);
+		M3(b, "ffn_up_exps.weight", E, F, X);
+		M3(b, "ffn_down_exps.weight", F, E, X);
+		V1(b, "ffn_down_exps.scale", X);
+	}
+}
+
+bool tensors_family_has_builder(enum arch_family f)
+{
+	return f == AF_GEMMA4;
+}
+
+bool tensors_build_family(const struct model_arch *a, struct tensor_list *l)
+{
+	struct fam b = {l, -1, true};
+	l->n = 0;
+	switch (a->family) {
+	case AF_GEMMA4:
+		build_gemma4(&b, a);
+		break;
+	default:
+		return false;
+	}
+	return b.ok;
+}
