@@ -50,6 +50,8 @@ enum action {
 	ACT_EXPLAIN,
 	ACT_WHATIF,
 	ACT_PLAN,
+	ACT_RANK, /* the models view: the catalog ranked for the devices */
+	ACT_SORT, /* the models view's order */
 	ACT_PIN,
 	ACT_UNPIN,
 	ACT_UNDO,
@@ -68,8 +70,9 @@ enum action {
 #define KEYS_IN_WHATIF  (1u << 3)
 #define KEYS_IN_HELP    (1u << 4)
 #define KEYS_IN_PLAN    (1u << 5)
-#define KEYS_EVERYWHERE 0x3fu
-#define KEYS_VIEW_COUNT 6 /* views the masks cover (session.h VIEW_COUNT) */
+#define KEYS_IN_RANK    (1u << 6)
+#define KEYS_EVERYWHERE 0x7fu
+#define KEYS_VIEW_COUNT 7 /* views the masks cover (session.h VIEW_COUNT) */
 
 /* One key binding. */
 struct key_binding {

@@ -27,6 +27,7 @@
 #include "layout.h"
 #include "plan.h"
 #include "profile.h"
+#include "ranking.h"
 
 /* One point of the configuration space: what undo, pin and save keep. */
 struct config {
@@ -149,6 +150,7 @@ enum view {
 	VIEW_WHATIF,
 	VIEW_HELP,
 	VIEW_PLAN, /* solvers, speed and launch commands */
+	VIEW_RANK, /* the models view: the catalog ranked for the live devices */
 	VIEW_COUNT
 };
 
@@ -205,6 +207,23 @@ struct plan_view {
 	struct plan_row row[SOLVE_COUNT]; /* in enum solve_what order */
 	struct speed speed;               /* of the live configuration */
 	char launch[LAUNCH_COUNT][1024];  /* as vramcalc --emit prints them */
+};
+
+/* The models view (m): every catalog model ranked for the live device set
+ * at the live context (ranking.h).  The ladders are prepared the first
+ * time the view opens; the ranking reruns only when the devices or the
+ * settings it depends on change. */
+struct rank_view {
+	struct ranking r;          /* owned once ready */
+	bool ready;                /* r prepared (for r.engine) */
+	bool ran;                  /* rows hold the answers for `key` */
+	struct config key;         /* what they were ranked for (model and quant ignored) */
+	size_t *order;             /* catalog indices shown, sorted (owned, cat->n) */
+	size_t n;                  /* rows shown */
+	size_t sel;                /* index into order */
+	enum rank_sort sort;       /* o cycles it */
+	struct rank_filter filter; /* f toggles fitting_only; the rest from the command line */
+	double margin_share;       /* a device keeping less than this free is tight */
 };
 
 /* A filtered list: the model, hardware or saved-session picker. */
@@ -275,6 +294,7 @@ struct session {
 	size_t n_hw;
 	struct compare_row cmp[FT_COUNT];
 	struct plan_view plan;
+	struct rank_view rank;
 	char explain[SESSION_EXPLAIN_MAX][SESSION_LINE_MAX];
 	int n_explain;
 };
@@ -405,6 +425,20 @@ void session_explain(struct session *s);
  * and both launch commands.  Needs a valid live estimate (s->valid);
  * session_recalc() calls it in the plan view.  Allocation-free. */
 void session_plan(struct session *s);
+
+/* Rank the catalog for the live device set and settings (again only when
+ * they changed since the last ranking), then filter and sort the rows.
+ * session_recalc() calls it in the models view. */
+void session_rank(struct session *s);
+
+/* The models view's own keys: Enter opens the selected model in the main
+ * view at its ranked quantization (one undoable step), o the next order, f
+ * fitting models only or all, Left/Right the context.  Returns reaction
+ * flags; REACT_NONE for an action it does not handle. */
+unsigned session_rank_action(struct session *s, int action);
+
+/* Release the models view's ranking (session_free calls it). */
+void session_rank_free(struct session *s);
 
 /* Adopt plan row `what` into the live configuration as one undoable step
  * (settings and device count of the answer).  Refuses, with a status

@@ -16,7 +16,8 @@
 #define WIF   KEYS_IN_WHATIF
 #define HLP   KEYS_IN_HELP
 #define PLN   KEYS_IN_PLAN
-#define VIEWS (CMP | EXP | WIF | HLP | PLN)
+#define RNK   KEYS_IN_RANK
+#define VIEWS (CMP | EXP | WIF | HLP | PLN | RNK)
 
 const struct key_binding key_table[] = {
     /* Moving */
@@ -24,14 +25,18 @@ const struct key_binding key_table[] = {
     {'k', "k", ACT_UP, ALL, NULL, "previous slider, list row or line"},
     {KEYC_DOWN, "Down", ACT_DOWN, ALL, NULL, "next slider, list row or line"},
     {'j', "j", ACT_DOWN, ALL, NULL, "next slider, list row or line"},
-    {KEYC_LEFT, "Left", ACT_LEFT, MAIN | WIF, NULL,
-     "step the focused slider down (hardware list: previous category)"},
-    {'h', "h", ACT_LEFT, MAIN | WIF, NULL,
-     "step the focused slider down (hardware list: previous category)"},
-    {KEYC_RIGHT, "Right", ACT_RIGHT, MAIN | WIF, NULL,
-     "step the focused slider up (hardware list: next category)"},
-    {'l', "l", ACT_RIGHT, MAIN | WIF, NULL,
-     "step the focused slider up (hardware list: next category)"},
+    {KEYC_LEFT, "Left", ACT_LEFT, MAIN | WIF | RNK, NULL,
+     "step the focused slider down (hardware list: previous category; models view: "
+     "less context)"},
+    {'h', "h", ACT_LEFT, MAIN | WIF | RNK, NULL,
+     "step the focused slider down (hardware list: previous category; models view: "
+     "less context)"},
+    {KEYC_RIGHT, "Right", ACT_RIGHT, MAIN | WIF | RNK, NULL,
+     "step the focused slider up (hardware list: next category; models view: more "
+     "context)"},
+    {'l', "l", ACT_RIGHT, MAIN | WIF | RNK, NULL,
+     "step the focused slider up (hardware list: next category; models view: more "
+     "context)"},
     {'+', "+", ACT_BIG_UP, MAIN | WIF, NULL, "big step up (context and batch x4, quant 4 levels)"},
     {KEYC_PGUP, "PgUp", ACT_BIG_UP, ALL, NULL, "big step up; in lists and text, a page up"},
     {'-', "-", ACT_BIG_DOWN, MAIN | WIF, NULL, "big step down"},
@@ -41,22 +46,27 @@ const struct key_binding key_table[] = {
     {KEYC_TAB, "Tab", ACT_FOCUS_NEXT, MAIN, "focus",
      "move focus between the sliders and the hardware list"},
     {KEYC_BTAB, "S-Tab", ACT_FOCUS_PREV, MAIN, NULL, "move focus back"},
-    {KEYC_ENTER, "Enter", ACT_ENTER, MAIN | WIF | CMP | PLN, NULL,
-     "edit the slider (pick, type a number, toggle); in a list adopt the row"},
+    {KEYC_ENTER, "Enter", ACT_ENTER, MAIN | WIF | CMP | PLN | RNK, NULL,
+     "edit the slider (pick, type a number, toggle); in a list adopt the row (models "
+     "view: open the model at its quant)"},
     /* Views and tools */
     {'/', "/", ACT_SEARCH, MAIN | WIF, "search",
      "search models by name, family or size (8b, <10b)"},
     {'f', "f", ACT_FILTER, MAIN, "filter", "filter the hardware list by category"},
+    {'f', "f", ACT_FILTER, RNK, "fitting", "models view: only the models that fit, or all"},
+    {'o', "o", ACT_SORT, RNK, "order", "models view: order by quality, size, speed or context"},
     {'c', "c", ACT_COMPARE, MAIN | VIEWS, "compare",
      "compare view: every quantization side by side"},
     {'e', "e", ACT_EXPLAIN, MAIN | VIEWS, "explain", "explain view: how each number was computed"},
     {'w', "w", ACT_WHATIF, MAIN | VIEWS, "what-if", "what-if view: pinned A beside the live B"},
     {'d', "d", ACT_PLAN, MAIN | VIEWS, "plan",
      "plan (deploy) view: what fits at most (Enter adopts), speed, launch commands"},
+    {'m', "m", ACT_RANK, MAIN | VIEWS, "models",
+     "models view: every catalog model ranked for these devices at this context"},
     {'p', "p", ACT_PIN, MAIN | WIF | CMP, "pin", "pin the current configuration as A"},
     {'P', "P", ACT_UNPIN, MAIN | WIF | CMP, NULL, "drop the pinned configuration"},
-    {'u', "u", ACT_UNDO, MAIN | WIF | CMP | PLN, "undo", "undo the last change"},
-    {'U', "U", ACT_REDO, MAIN | WIF | CMP | PLN, "redo", "redo what was undone"},
+    {'u', "u", ACT_UNDO, MAIN | WIF | CMP | PLN | RNK, "undo", "undo the last change"},
+    {'U', "U", ACT_REDO, MAIN | WIF | CMP | PLN | RNK, "redo", "redo what was undone"},
     {'s', "s", ACT_SAVE, MAIN | WIF, "save", "save the configuration as a named session"},
     {'S', "S", ACT_LOAD, MAIN | WIF, "load", "load a saved session"},
     {'?', "?", ACT_HELP, ALL, "help", "this help"},

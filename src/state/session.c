@@ -171,6 +171,7 @@ oom:
 
 void session_free(struct session *s)
 {
+	session_rank_free(s);
 	if (s->models && s->cat)
 		for (size_t i = 0; i < s->cat->n; i++)
 			model_release(&s->models[i]);
@@ -360,6 +361,8 @@ void session_recalc(struct session *s)
 	if (s->pinned)
 		run_one(s, &s->pin, &s->pin_valid, s->pin_err, sizeof(s->pin_err), &s->pin_est,
 		        &s->pin_fit);
+	if (s->view == VIEW_RANK)
+		session_rank(s);
 	/* The live estimate last: the model's type scratch then describes it. */
 	run_one(s, &s->cur, &s->valid, s->err, sizeof(s->err), &s->est, &s->fit);
 	s->n_hw =
@@ -767,6 +770,11 @@ static unsigned open_view(struct session *s, enum view v)
 
 unsigned session_action(struct session *s, int action)
 {
+	if (s->view == VIEW_RANK) {
+		unsigned r = session_rank_action(s, action);
+		if (r != REACT_NONE)
+			return r;
+	}
 	switch ((enum action)action) {
 	case ACT_UP:
 		return move(s, -1, false);
@@ -823,6 +831,10 @@ unsigned session_action(struct session *s, int action)
 		return open_view(s, VIEW_WHATIF);
 	case ACT_PLAN:
 		return open_view(s, VIEW_PLAN);
+	case ACT_RANK:
+		return open_view(s, VIEW_RANK);
+	case ACT_SORT:
+		return REACT_NONE; /* the models view's (session_rank_action) */
 	case ACT_PIN:
 		s->pinned = true;
 		s->pin = s->cur;

@@ -88,6 +88,26 @@ static void fill_row(const struct ui *u, WINDOW *w, int y, enum role r)
 	wattrset(w, A_NORMAL);
 }
 
+int ui_put(const struct ui *u, WINDOW *w, int y, int x, int max, enum role r, const char *s)
+{
+	return put(u, w, y, x, max, r, s);
+}
+
+int ui_putf(const struct ui *u, WINDOW *w, int y, int x, int max, enum role r, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return put(u, w, y, x, max, r, buf);
+}
+
+void ui_fill_row(const struct ui *u, WINDOW *w, int y, enum role r)
+{
+	fill_row(u, w, y, r);
+}
+
 static const char *gib(char *b, size_t n, double bytes)
 {
 	snprintf(b, n, "%.2f GiB", bytes / GIB);
@@ -1210,6 +1230,9 @@ void ui_draw_frame(struct ui *u, const struct session *s)
 			break;
 		case VIEW_PLAN:
 			draw_plan(u, s, w[BOX_BODY]);
+			break;
+		case VIEW_RANK:
+			ui_draw_rank(u, s, w[BOX_BODY]);
 			break;
 		default:
 			break;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "detect.h"
 #include "keys.h"
 #include "profile.h"
 #include "session.h"
@@ -59,8 +60,40 @@ static bool load_all(const struct cli_options *o, struct loaded *L, char *err, s
 	if (!catalog_load(&dirs, &L->cat, &L->warn, err, errlen))
 		return false;
 
+	/* No -g: this machine's devices when any are detected (-g auto: they
+	 * must be).  The view splits over one device type: a mixed set starts
+	 * on its first type, and says so. */
+	uint32_t gpu_count = o->n_gpu_groups ? o->gpu_group_count[0] : 1;
+	int n_auto = 0;
+	size_t auto_dev[CLI_MAX_GPU_GROUPS];
+	uint32_t auto_count[CLI_MAX_GPU_GROUPS];
+	if (o->gpu_auto || !o->n_gpu_groups) {
+		struct detect_env env;
+		char why[1024];
+		detect_env_init(&env);
+		n_auto = detect_auto_groups(&env, &L->devs, o->free_memory, auto_dev, auto_count,
+		                            CLI_MAX_GPU_GROUPS, why, sizeof(why));
+		if (n_auto <= 0 && o->gpu_auto) {
+			snprintf(
+			    err, errlen,
+			    "-g auto: %.400s (name the devices instead: -g ID[xN], see vramcalc "
+			    "--list hardware)",
+			    why);
+			return false;
+		}
+		if (n_auto > 0)
+			gpu_count = auto_count[0];
+		/* the hardware list holds them beside their profiles: tell them apart */
+		for (int g = 0; g < n_auto; g++) {
+			struct device *dv = &L->devs.v[auto_dev[g]];
+			size_t len = strlen(dv->name);
+			const char *tag = " (detected)";
+			if (len + strlen(tag) < sizeof(dv->name))
+				memcpy(dv->name + len, tag, strlen(tag) + 1);
+		}
+	}
 	const char *gid = o->n_gpu_groups ? o->gpu_group_id[0] : DEFAULT_GPU;
-	const struct device *d = device_find(&L->devs, gid);
+	const struct device *d = n_auto > 0 ? &L->devs.v[auto_dev[0]] : device_find(&L->devs, gid);
 	if (!d && o->n_gpu_groups) {
 		snprintf(err, errlen, "--gpu: unknown device '%s' (see vramcalc --list hardware)",
 		         gid);
@@ -108,9 +141,8 @@ static bool load_all(const struct cli_options *o, struct loaded *L, char *err, s
 	}
 
 	enum source_kind src_kind = src.kind;
-	bool ok = session_init(&L->s, &L->cat, &L->devs, L->model, &set, L->gpu,
-	                       o->n_gpu_groups ? o->gpu_group_count[0] : 1, cm ? NULL : &src.model,
-	                       err, errlen);
+	bool ok = session_init(&L->s, &L->cat, &L->devs, L->model, &set, L->gpu, gpu_count,
+	                       cm ? NULL : &src.model, err, errlen);
 	source_release(&src);
 	if (!ok)
 		return false;
@@ -125,6 +157,19 @@ static bool load_all(const struct cli_options *o, struct loaded *L, char *err, s
 		L->s.speed_params.prompt_tokens = o->prompt_tokens;
 	if (!cm && src_kind == SOURCE_GGUF)
 		L->s.model_path = o->model;
+	/* The models view (m) starts with the command line's order and filters. */
+	L->s.rank.sort = o->rank_sort;
+	L->s.rank.filter = o->rank_filter;
+	const char *short_name = session_device_short_name(&L->devs.v[L->gpu]);
+	if (n_auto > 1)
+		session_status(&L->s, STATUS_WARN,
+		               "detected %d kinds of GPU: this view splits over the first, %ux %s "
+		               "(vramcalc -g auto --print splits over all)",
+		               n_auto, gpu_count, short_name);
+	else if (n_auto == 1)
+		session_status(&L->s, STATUS_INFO,
+		               "detected this machine's GPUs: %ux %s (-g names others)", gpu_count,
+		               short_name);
 	if (!estimate_check(session_model(&L->s, L->model), &set, err, errlen))
 		return false;
 	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);

@@ -71,6 +71,7 @@ struct ui {
 	WINDOW *popup;
 	int hw_top, cmp_top; /* first visible row of the scrolled lists */
 	int pick_top;
+	int rank_top; /* first visible row of the models view */
 	uint64_t host_ram_bytes;
 };
 
@@ -88,6 +89,17 @@ void ui_close_windows(struct ui *u);
 
 /* Draw every box of the current view, then one doupdate(). */
 void ui_draw_frame(struct ui *u, const struct session *s);
+
+/* Text helpers shared by the view files: write s at (y, x) in role r,
+ * clipped to max columns and the window (returns the columns written);
+ * the printf form; fill a row with one role (selection bars). */
+int ui_put(const struct ui *u, WINDOW *w, int y, int x, int max, enum role r, const char *s);
+int ui_putf(const struct ui *u, WINDOW *w, int y, int x, int max, enum role r, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+void ui_fill_row(const struct ui *u, WINDOW *w, int y, enum role r);
+
+/* The models view (rank_view.c). */
+void ui_draw_rank(struct ui *u, const struct session *s, WINDOW *w);
 
 /* Lines of the help screen. */
 int ui_help_lines(const struct ui *u);

@@ -23,6 +23,14 @@ fi
 SOCK=vramcalc-test-$$
 TMP=$(mktemp -d /tmp/vramcalc-tui.XXXXXX)
 export HOME=$TMP XDG_CONFIG_HOME=$TMP/config
+# A machine without GPUs, whatever this one has: an nvidia-smi that fails
+# and an empty root for sysfs and procfs.  The detection checks at the end
+# put the fixture machines of tests/data/detect in front instead.
+mkdir -p "$TMP/nogpu" "$TMP/noroot"
+printf '#!/bin/sh\nexit 9\n' >"$TMP/nogpu/nvidia-smi"
+chmod +x "$TMP/nogpu/nvidia-smi"
+export PATH="$TMP/nogpu:$PATH" VRAMCALC_SYSROOT="$TMP/noroot"
+FIX=$(pwd)/tests/data/detect
 PASS=0
 FAIL=0
 T() { tmux -L "$SOCK" -f /dev/null "$@"; }
@@ -322,6 +330,43 @@ n=$(colour_codes)
 [ "$n" = 0 ] && ok "--no-color: no colour codes" || fail "--no-color: $n colour codes"
 T send-keys -t "$W" q
 check_screen "ASCII run exits 0" "vramcalc-exit=0"
+
+# Detection: the view starts on the GPUs of the fixture machine (an RTX 4090
+# and an RTX 3090), m ranks the catalog for them as --rank does, and Enter
+# opens a ranked model at its quant.
+start detected 120 40 LANG=C.UTF-8 LC_ALL=C.UTF-8 "PATH=$FIX/bin-two:$PATH" \
+	"VRAMCALC_SYSROOT=$FIX/root-host" -- -m llama-3.1-8b
+check_screen "starts on the detected GPUs" "detected 2 kinds of GPU: this view splits over the first, 1x RTX 4090"
+check_screen "detected devices marked in the hardware list" "RTX 4090 (detected)"
+rank_json=$(env -u LINES -u COLUMNS "$BIN" --rank -g rtx-4090 --json)
+nth_model() { printf '%s\n' "$rank_json" | sed -n "s/^[[:space:]]*\"$1\":[[:space:]]*\"\(.*\)\",*$/\1/p" | sed -n "$2p"; }
+id1=$(nth_model id 2)
+id2=$(nth_model id 3)
+q2=$(nth_model quant 2)
+keys m
+check_screen "m opens the models view" "MODELS for 1x RTX 4090 (detected), 23.99 GiB each, at 4K tokens"
+if screen | sed -n 4p | grep -qF -- " $id1 "; then
+	ok "models view ranks $id1 first, as --rank -g rtx-4090"
+else
+	fail "models view: first row '$(screen | sed -n 4p)', --rank says $id1"
+fi
+capture models
+keys j
+keys Enter
+check_total "Enter opens $id2 at $q2" -m "$id2" -q "$q2"
+check_screen "status names the ranked quant" "$id2 at $q2: fits"
+keys m
+keys f
+check_screen "f: only the models that fit" "fitting only"
+keys Escape
+T send-keys -t "$W" q
+check_screen "detected run exits 0" "vramcalc-exit=0"
+
+# -g auto on a machine without GPUs: a clear message and exit 2, before
+# the terminal is touched.
+start noauto 100 30 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- -g auto
+check_screen "-g auto without GPUs names the failing source" "-g auto: no GPU detected: nvidia-smi: exited with status 9"
+check_screen "-g auto without GPUs exits 2" "vramcalc-exit=2"
 
 echo "tui: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

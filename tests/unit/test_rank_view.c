@@ -1,0 +1,160 @@
+/*
+ * test_rank_view.c - the models view (m) without a terminal: it ranks the
+ * catalog for the live devices as ranking.h does, follows the context,
+ * orders and filters, and Enter opens a model at its ranked quantization
+ * as one undoable step.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "session.h"
+
+static struct catalog cat;
+static struct device_list devs;
+static struct session S;
+
+static size_t index_of(const char *id)
+{
+	const struct catalog_model *m = catalog_find(&cat, id);
+	cr_assert_not_null(m, "profile %s missing", id);
+	return (size_t)(m - cat.v);
+}
+
+/* llama-3.1-8b at 4096 tokens on two RTX 3090s. */
+static void setup(void)
+{
+	struct profile_dirs dirs = {.n = 1};
+	char err[PROFILE_ERR_LEN];
+	snprintf(dirs.dir[0], sizeof(dirs.dir[0]), "profiles");
+	cr_assert(catalog_load(&dirs, &cat, NULL, err, sizeof(err)), "%s", err);
+	cr_assert(profile_load_all_hardware(&dirs, &devs, NULL, err, sizeof(err)), "%s", err);
+	struct settings st;
+	estimate_settings_default(&st);
+	const struct device *d = device_find(&devs, "rtx-3090");
+	cr_assert(d);
+	cr_assert(session_init(&S, &cat, &devs, index_of("llama-3.1-8b"), &st, (size_t)(d - devs.v),
+	                       2, NULL, err, sizeof(err)),
+	          "%s", err);
+	session_recalc(&S);
+}
+
+static void teardown(void)
+{
+	session_free(&S);
+	catalog_free(&cat);
+	device_list_free(&devs);
+}
+
+TestSuite(rank_view, .init = setup, .fini = teardown, .timeout = 60);
+
+static unsigned press(int key)
+{
+	unsigned r = session_key(&S, key);
+	if (r & REACT_RECALC)
+		session_recalc(&S);
+	return r;
+}
+
+/* The same ranking, run directly on the session's devices and settings. */
+static void expect_rows_as_ranking(void)
+{
+	struct ranking r;
+	const struct device *set[2] = {&devs.v[S.cur.gpu], &devs.v[S.cur.gpu]};
+	struct rank_query q = {0};
+	q.base = S.cur.set;
+	q.devs = set;
+	q.n_devs = S.cur.gpu_count;
+	q.margin_share = 0.10;
+	q.speed = S.speed_params;
+	cr_assert(ranking_init(&r, &cat, S.models, FT_LLAMACPP));
+	ranking_run(&r, &q);
+	for (size_t i = 0; i < cat.n; i++) {
+		const struct rank_row *a = &S.rank.r.rows[i], *b = &r.rows[i];
+		cr_expect_eq(a->verdict, b->verdict, "%s", cat.v[i].meta.id);
+		cr_expect_eq(a->ftype, b->ftype, "%s", cat.v[i].meta.id);
+		cr_expect_eq(a->max_ctx_tokens, b->max_ctx_tokens, "%s", cat.v[i].meta.id);
+		cr_expect_eq(a->gpu_bytes, b->gpu_bytes, "%s", cat.v[i].meta.id);
+		cr_expect_eq(a->ctx_tokens, S.cur.set.ctx_tokens);
+	}
+	ranking_free(&r);
+}
+
+Test(rank_view, m_ranks_the_catalog_for_the_live_devices)
+{
+	press('m');
+	cr_assert_eq(S.view, VIEW_RANK);
+	cr_expect(S.rank.ran);
+	cr_expect_eq(S.rank.n, cat.n, "every model, those that fit first");
+	expect_rows_as_ranking();
+	/* the live estimate is still the live configuration's (the ranking ran
+	 * before it and used the models' scratch) */
+	struct estimate e;
+	estimate_run(&S.models[S.cur.model], &S.cur.set, &e);
+	cr_expect_eq(S.est.total_bytes, e.total_bytes);
+	cr_expect_eq(S.est.weights_bytes, e.weights_bytes);
+	/* the first row fits, the last does not */
+	cr_expect_eq(S.rank.r.rows[S.rank.order[0]].verdict, RANK_FITS);
+	cr_expect_eq(S.rank.r.rows[S.rank.order[S.rank.n - 1]].verdict, RANK_NO);
+}
+
+Test(rank_view, context_order_and_filter)
+{
+	press('m');
+	uint64_t ctx = S.cur.set.ctx_tokens;
+	press('l');
+	cr_expect_gt(S.cur.set.ctx_tokens, ctx, "l: more context");
+	expect_rows_as_ranking();
+	press('u');
+	cr_expect_eq(S.cur.set.ctx_tokens, ctx, "the context step undoes");
+
+	press('o');
+	cr_expect_eq(S.rank.sort, RANK_SORT_SIZE);
+	for (size_t k = 1; k < S.rank.n; k++) {
+		size_t a = S.rank.order[k - 1], b = S.rank.order[k];
+		if (S.rank.r.rows[a].verdict == S.rank.r.rows[b].verdict)
+			cr_expect_geq(S.models[a].params_total, S.models[b].params_total);
+	}
+	press('f');
+	cr_expect(S.rank.filter.fitting_only);
+	cr_expect_lt(S.rank.n, cat.n);
+	for (size_t k = 0; k < S.rank.n; k++)
+		cr_expect_neq(S.rank.r.rows[S.rank.order[k]].verdict, RANK_NO);
+	press('f');
+	cr_expect_eq(S.rank.n, cat.n);
+}
+
+Test(rank_view, enter_opens_the_model_at_its_quant)
+{
+	size_t before = S.cur.model;
+	enum ftype before_q = S.cur.set.ftype;
+	press('m');
+	press(KEYC_DOWN);
+	size_t i = S.rank.order[1];
+	enum ftype q = S.rank.r.rows[i].ftype;
+	cr_assert_neq(i, before, "the second ranked model is not the live one");
+	press(KEYC_ENTER);
+	cr_expect_eq(S.view, VIEW_MAIN);
+	cr_expect_eq(S.cur.model, i);
+	cr_expect_eq(S.cur.set.ftype, q);
+	cr_expect(S.valid, "%s", S.err);
+	cr_expect(strstr(S.status, cat.v[i].meta.id), "%s", S.status);
+	press('u');
+	cr_expect_eq(S.cur.model, before, "one undo step");
+	cr_expect_eq(S.cur.set.ftype, before_q);
+}
+
+Test(rank_view, esc_and_q_go_back)
+{
+	press('m');
+	press(KEYC_ESC);
+	cr_expect_eq(S.view, VIEW_MAIN);
+	press('m');
+	press('q');
+	cr_expect_eq(S.view, VIEW_MAIN);
+	press('m');
+	press('m');
+	cr_expect_eq(S.view, VIEW_MAIN, "m again closes it");
+}
