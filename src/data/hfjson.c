@@ -318,6 +318,34 @@ static const char *str_field(const cJSON *obj, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* Parameters of a multimodal checkpoint's vision tower from its
+ * vision_config: a ViT of num_hidden_layers (or depth) blocks of width
+ * hidden_size (attention with biases, an MLP of intermediate_size with
+ * biases, two LayerNorms), its patch and position embeddings, a final
+ * norm and a projection to the text model's width.  Exact for SigLIP
+ * (Gemma 3); Pixtral's MLP is gated and bias-free and it has no position
+ * table.  0 when the object lacks the widths. */
+static uint64_t vision_params(const cJSON *vc, uint32_t text_hidden)
+{
+	double h, inter, layers, patch = 14, image = 0, ch = 3;
+	if (!cJSON_IsObject(vc) || !num_field(vc, "hidden_size", &h) ||
+	    !num_field(vc, "intermediate_size", &inter) ||
+	    (!num_field(vc, "num_hidden_layers", &layers) && !num_field(vc, "depth", &layers)))
+		return 0;
+	num_field(vc, "patch_size", &patch);
+	num_field(vc, "image_size", &image);
+	num_field(vc, "num_channels", &ch);
+	const char *mt = str_field(vc, "model_type");
+	bool gated = mt && strstr(mt, "pixtral");
+	uint64_t H = (uint64_t)h, I = (uint64_t)inter, P = (uint64_t)patch;
+	uint64_t block =
+	    gated ? 4 * H * H + 3 * H * I + 2 * H : 4 * H * H + 4 * H + 2 * H * I + I + H + 4 * H;
+	uint64_t n = (uint64_t)layers * block + (uint64_t)ch * P * P * H + H + 2 * H;
+	if (!gated && P)
+		n += (uint64_t)(image / patch) * (uint64_t)(image / patch) * H;
+	return n + H + H * text_hidden; /* projector norm and matrix */
+}
+
 /* A one-line summary of quantization_config: "fp8 e4m3, block 128x128",
  * "compressed-tensors int4, group 32", "gptq int4, group 128", "mxfp4".
  * Informational only: fields of the wrong type are skipped. */
@@ -413,6 +441,7 @@ bool hfjson_load_mem(const char *text, size_t len, const char *name, struct hfjs
 	struct config_source src = {json_get, &c, where};
 	if (!hfconfig_to_arch(&src, NULL, &out->arch, err, errlen))
 		goto out;
+	out->arch.vision_params = vision_params(field(root, "vision_config"), out->arch.n_embd);
 	warn_defaults(&c, name, warnings);
 
 	struct model_meta *m = &out->meta;

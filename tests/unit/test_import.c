@@ -191,7 +191,9 @@ Test(import_config, nested_text_config_with_defaults)
 	cr_assert(hfjson_load(IM_JSON "/ok-gemma3-4b-nested.json", &hf, &w, err, sizeof(err)), "%s",
 	          err);
 	im_load_profile("profiles/models/gemma-3-4b.ini", &prof);
-	prof.vision_params = 0; /* a profile fact; config.json's text part has none */
+	/* the SigLIP tower from vision_config, to the parameter */
+	cr_expect_eq(hf.arch.vision_params, 419816304, "vision %llu",
+	             (unsigned long long)hf.arch.vision_params);
 	cr_assert_eq(memcmp(&hf.arch, &prof, sizeof(prof)), 0, "gemma-3-4b differs");
 	cr_expect(hf.text_config);
 	cr_expect_str_eq(hf.model_type, "gemma3_text");
