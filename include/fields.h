@@ -22,6 +22,7 @@
 
 #include "estimate.h"
 #include "ranking.h"
+#include "evaluate.h"
 
 #define CLI_DEFAULT_MODEL  "llama-3.1-8b"
 #define CLI_MAX_GPU_GROUPS 8
@@ -64,6 +65,8 @@ struct cli_options {
 	double gpu_share;           /* --gpu-share for unified memory, 0 = the profile's */
 	double host_bandwidth_gbps; /* --host-bw, GB/s; 0 = the speed model's default */
 	uint64_t prompt_tokens;     /* --prompt, 0 = the speed model's default */
+	struct margin margin;       /* --margin: headroom below which a fit is tight */
+	uint64_t host_ram_bytes;    /* --host-ram, bytes; 0 = this machine's memory */
 };
 
 /* What a field holds; decides which of the range members mean anything. */
@@ -73,6 +76,7 @@ enum field_kind {
 	FIELD_COUNT,  /* a whole number with k/M suffixes, min..max */
 	FIELD_SHARE,  /* a share 0.9 or 90%, lo (or above lo when lo_open) to hi */
 	FIELD_NUMBER, /* a decimal number, lo (or above lo when lo_open) to hi */
+	FIELD_SIZE,   /* bytes: 256G, 512M, 1.5T (binary), min..max */
 	FIELD_CHOICE, /* one word of a fixed list, or a small grammar of words */
 	FIELD_TEXT,   /* free text checked by its parse function (ids, paths) */
 };
@@ -98,7 +102,7 @@ struct field {
 	const char *arg;  /* the value's name in --help ("N"), NULL: a bare flag */
 	const char *key;  /* session-file key ("context"), NULL: not saved */
 	enum field_kind kind;
-	uint64_t min, max; /* FIELD_COUNT: accepted range, inclusive */
+	uint64_t min, max; /* FIELD_COUNT, FIELD_SIZE: accepted range, inclusive */
 	double lo, hi;     /* FIELD_SHARE, FIELD_NUMBER: accepted range */
 	bool lo_open;      /* lo itself is refused ("above 0") */
 	const char *what;  /* the value in messages: "a number of sequences" */
@@ -137,6 +141,8 @@ bool field_parse_count(const struct field *f, const char *text, uint64_t *out, c
                        size_t whylen);
 bool field_parse_share(const struct field *f, const char *text, double *out, char *why,
                        size_t whylen);
+bool field_parse_size(const struct field *f, const char *text, uint64_t *out, char *why,
+                      size_t whylen);
 
 /* A double printed so that strtod reads back the same value, as briefly
  * as that allows ("0.9", not "0.90000000000000002"). */

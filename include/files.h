@@ -9,6 +9,7 @@
 #define VRAMCALC_FILES_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 /* The directory part of path ("." when there is none, "/" for the root)
@@ -25,5 +26,9 @@ bool files_make_dirs(const char *path, char *err, size_t errlen);
  * temporary file is removed and err names the file and the cause. */
 bool files_write_atomic(const char *path, const void *data, size_t len, bool replace, char *err,
                         size_t errlen);
+
+/* This machine's physical memory in bytes (sysconf's page count times the
+ * page size, MemTotal of /proc/meminfo on Linux); 0 when unknown. */
+uint64_t files_host_memory_bytes(void);
 
 #endif

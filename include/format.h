@@ -35,4 +35,15 @@ const char *fmt_tokens(char *buf, size_t n, uint64_t tokens);
  * max.  Returns false on any problem. */
 bool parse_count(const char *s, uint64_t max, uint64_t *out);
 
+/* Parse a size in bytes: a number (decimals allowed) with an optional
+ * binary suffix K, M, G or T, optionally followed by "iB" or "B" (256G,
+ * 256GiB, 1.5T and 268435456 all read as bytes; a vendor's GB of memory is
+ * binary, as in the hardware profiles).  Rejects signs, junk, and sizes
+ * past 2^60 bytes.  Returns false on any problem. */
+bool parse_byte_size(const char *s, uint64_t *bytes);
+
+/* A size as parse_byte_size reads it back exactly: "256G" when a whole number
+ * of GiB, "512M", "64K", else the bytes. */
+const char *fmt_byte_size(char *buf, size_t n, uint64_t bytes);
+
 #endif

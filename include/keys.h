@@ -50,8 +50,10 @@ enum action {
 	ACT_EXPLAIN,
 	ACT_WHATIF,
 	ACT_PLAN,
-	ACT_RANK, /* the models view: the catalog ranked for the devices */
-	ACT_SORT, /* the models view's order */
+	ACT_RANK,       /* the models view: the catalog ranked for the devices */
+	ACT_SORT,       /* the models view's order */
+	ACT_SET_ADD,    /* one more of the selected device in the set */
+	ACT_SET_REMOVE, /* one fewer */
 	ACT_PIN,
 	ACT_UNPIN,
 	ACT_UNDO,

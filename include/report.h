@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "estimate.h"
+#include "evaluate.h"
 #include "hardware.h"
 #include "plan.h"
 #include "profile.h"
@@ -16,24 +17,24 @@
 
 struct cJSON;
 
-/* Everything one estimate report needs. */
+/* Everything one estimate report needs.  The numbers come from one
+ * evaluation (evaluate.h); the report only formats them. */
 struct report {
 	const struct model_meta *meta;
 	const struct model *model;
 	const struct settings *settings;
-	const struct estimate *est;
-	const struct device_list *devices; /* catalog */
-	const struct device *gpu;          /* -g device, or NULL */
-	uint32_t gpu_count;
-	const struct speed *speed; /* with a device: the speed estimate, or NULL */
+	const struct evaluation *ev;       /* estimate, split, totals, verdict, speed */
+	const struct margin *margin;       /* the margin the verdict used */
+	const struct device_list *devices; /* catalog: with no device set, each one's count */
 	const struct speed_params *speed_params;
-	const struct solve_result *solve;    /* --solve answer, or NULL */
-	int solve_what;                      /* enum solve_what when solve != NULL */
-	const char *launch[2];               /* llama-server and vLLM commands, or NULL */
-	const struct st_info *checkpoint;    /* safetensors size as shipped, or NULL */
-	const struct device *const *gpu_set; /* a mixed set (-g a,b), or NULL */
-	uint32_t n_gpu_set;
+	const struct solve_result *solve; /* --solve answer, or NULL */
+	int solve_what;                   /* enum solve_what when solve != NULL */
+	const char *launch[2];            /* llama-server and vLLM commands, or NULL */
+	const struct st_info *checkpoint; /* safetensors size as shipped, or NULL */
 };
+
+/* The margin as people read it: "10%" or "2.00 GiB". */
+const char *report_margin_text(const struct margin *m, char *buf, size_t n);
 
 /* Human-readable breakdown (GiB and GB labelled). */
 void report_text(const struct report *r, FILE *out);

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "estimate.h"
+#include "evaluate.h"
 #include "fields.h"
 #include "hardware.h"
 #include "launch.h"
@@ -28,14 +29,31 @@
 #include "plan.h"
 #include "profile.h"
 #include "ranking.h"
+#include "request.h"
 
-/* One point of the configuration space: what undo, pin and save keep. */
+#define CONFIG_MORE_MAX (CLI_MAX_GPU_GROUPS - 1)
+
+/* One point of the configuration space: what undo, pin and save keep.
+ * The device set is gpu x gpu_count, then (a mixed set) more_gpu[i] x
+ * more_count[i]; the counts sum to at most HW_MAX_DEVICES. */
 struct config {
 	size_t model;        /* index into the session's catalog */
 	struct settings set; /* engine settings */
-	size_t gpu;          /* index into the session's device list */
+	size_t gpu;          /* index into the session's device list (the GPU slider's) */
 	uint32_t gpu_count;  /* 1..HW_MAX_DEVICES */
+	int n_more;          /* further device types of a mixed set, 0..CONFIG_MORE_MAX */
+	size_t more_gpu[CONFIG_MORE_MAX];
+	uint32_t more_count[CONFIG_MORE_MAX];
 };
+
+/* Devices in c's set, all types together. */
+uint32_t config_device_count(const struct config *c);
+
+/* One more of device dev in c's set (a new type joins at the end of the
+ * split), or one fewer (the last device of the set stays).  False when
+ * nothing changed: the set is full, or dev is not in it. */
+bool session_set_add(struct config *c, size_t dev);
+bool session_set_remove(struct config *c, size_t dev);
 
 /* True when two configurations mean the same thing (field by field). */
 bool config_equal(const struct config *a, const struct config *b);
@@ -172,15 +190,14 @@ enum prompt_kind { PROMPT_SLIDER, PROMPT_SAVE };
 /* Status line severity. */
 enum status_level { STATUS_INFO, STATUS_WARN, STATUS_ERROR };
 
-/* How comfortably an estimate fits. */
-enum fit_level { FIT_OK, FIT_TIGHT, FIT_NO };
-
 /* A device of the hardware list with its fit. */
 struct hw_row {
 	size_t dev;             /* index into the device list */
 	int group;              /* 0 fits on one, 1 needs several, 2 does not fit */
 	uint32_t needed;        /* devices needed (0: none up to HW_MAX_DEVICES) */
 	int64_t headroom_bytes; /* with `needed` devices (1 when none fit) */
+	uint64_t usable_bytes;  /* what one device offers (before vLLM's share) */
+	enum fit_level level;   /* group 0 by the margin; 1 tight; 2 does not fit */
 };
 
 /* One quantization of the compare view. */
@@ -189,8 +206,9 @@ struct compare_row {
 	bool valid;    /* passed estimate_check */
 	char err[128]; /* reason when not valid */
 	uint64_t weights_bytes, kv_bytes, total_bytes, gpu_bytes;
-	double bpw;        /* of the weights */
-	struct hw_fit fit; /* on the chosen GPU x count */
+	double bpw;           /* of the weights */
+	struct hw_fit fit;    /* on the chosen GPU x count */
+	enum fit_level level; /* of fit, by the session's margin */
 };
 
 /* One solver's answer for the live configuration, a row of the plan view. */
@@ -200,6 +218,7 @@ struct plan_row {
 	char note[96];           /* "n/a: CPU only, nothing to move" */
 	struct solve_result res; /* the answer: settings, device count, estimate, fit */
 	struct speed speed;      /* speed at the answer on the live device */
+	enum fit_level level;    /* of the answer's fit, by the session's margin */
 };
 
 /* The plan view's results (session_plan fills them). */
@@ -281,15 +300,12 @@ struct session {
 	char warning[256]; /* a standing warning (profile loading), shown when
 	                    * there is no status message */
 
-	/* Results of session_recalc(). */
-	bool valid;    /* the live configuration passed estimate_check */
-	char err[256]; /* why not */
-	struct estimate est;
-	struct hw_fit fit; /* est on cur.gpu x cur.gpu_count */
-	bool pin_valid;
-	char pin_err[256];
-	struct estimate pin_est;
-	struct hw_fit pin_fit;
+	struct margin margin; /* separates fits from tight (--margin) */
+
+	/* Results of session_recalc(): one evaluation of the live
+	 * configuration (and of the pinned one), which the views only read. */
+	struct evaluation ev;
+	struct evaluation pin_ev;
 	struct hw_row *hw; /* sorted, filtered hardware list (owned) */
 	size_t n_hw;
 	struct compare_row cmp[FT_COUNT];
@@ -357,16 +373,22 @@ bool session_redo(struct session *s);
 void session_status(struct session *s, enum status_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* How comfortably a fit fits: FIT_NO when it overflows, FIT_TIGHT when
- * the fullest device has less than a tenth of its usable memory left. */
-enum fit_level session_fit_level(const struct hw_fit *f, uint64_t usable_bytes);
+/* How comfortably a fit fits with the session's margin: FIT_NO when it
+ * overflows, FIT_TIGHT when the fullest device has less than the margin
+ * of budget_bytes (what one device offers) left. */
+enum fit_level session_fit_level(const struct session *s, const struct hw_fit *f,
+                                 uint64_t budget_bytes);
+
+/* The request configuration c stands for: its model, settings and device
+ * set, with the session's host memory, margin and speed assumptions. */
+void session_request(const struct session *s, const struct config *c, struct request *r);
 
 /* Devices of category filter `filter` (-1 all) sorted by fit for est:
  * those that fit on one device (smallest first), those that need several
  * (fewest first), those that never fit (largest first).  Writes up to max
  * rows and returns the count. */
 size_t session_rank_hardware(const struct estimate *est, const struct device_list *devs, int filter,
-                             struct hw_row *out, size_t max);
+                             const struct margin *margin, struct hw_row *out, size_t max);
 
 /* Does catalog entry i match a picker query?  Every whitespace-separated
  * word must match the id, name, family or size ("8b", "70B"); a word

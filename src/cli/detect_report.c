@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "request.h"
 #include "detect.h"
 #include "format.h"
 
@@ -187,33 +188,9 @@ int cli_detect(const struct cli_options *o, const struct device_list *profiles, 
 int cli_device_groups(const struct cli_options *o, struct device_list *devices, size_t *group_dev,
                       uint32_t *group_count, FILE *errf)
 {
-	if (o->gpu_auto) {
-		struct detect_env env;
-		char err[1024];
-		detect_env_init(&env);
-		int n = detect_auto_groups(&env, devices, o->free_memory, group_dev, group_count,
-		                           CLI_MAX_GPU_GROUPS, err, sizeof(err));
-		if (n <= 0) {
-			fprintf(errf, "vramcalc: -g auto: %s%s\n", err,
-			        n == 0
-			            ? " (name the devices instead: -g ID[xN], see vramcalc --list "
-			              "hardware)"
-			            : "");
-			return -1;
-		}
-		return n;
-	}
-	for (int g = 0; g < o->n_gpu_groups; g++) {
-		const struct device *d = device_find(devices, o->gpu_group_id[g]);
-		if (!d) {
-			fprintf(
-			    errf,
-			    "vramcalc: --gpu: unknown device '%s' (see vramcalc --list hardware)\n",
-			    o->gpu_group_id[g]);
-			return -1;
-		}
-		group_dev[g] = (size_t)(d - devices->v);
-		group_count[g] = o->gpu_group_count[g];
-	}
-	return o->n_gpu_groups;
+	char err[1200];
+	int n = request_device_groups(o, devices, group_dev, group_count, err, sizeof(err));
+	if (n < 0)
+		fprintf(errf, "vramcalc: %s\n", err);
+	return n;
 }

@@ -26,8 +26,9 @@ const char *report_kv_label(const struct settings *s, char *buf, size_t n)
 static void row(FILE *out, const char *label, uint64_t bytes, const char *note)
 {
 	char t[32], g[32], d[32];
-	fprintf(out, "  %-16s %19s %12s %12s  %s\n", label, fmt_thousands(t, sizeof(t), bytes),
-	        fmt_gib(g, sizeof(g), (double)bytes), fmt_gb(d, sizeof(d), (double)bytes), note);
+	fprintf(out, "  %-16s %19s %12s %12s%s%s\n", label, fmt_thousands(t, sizeof(t), bytes),
+	        fmt_gib(g, sizeof(g), (double)bytes), fmt_gb(d, sizeof(d), (double)bytes),
+	        *note ? "  " : "", note);
 }
 
 static const char *exact_word(enum exactness e)
@@ -70,7 +71,7 @@ static void report_solve_line(const struct report *r, FILE *out)
 static void speed_text(const struct report *r, FILE *out)
 {
 	char lines[3][PLAN_TEXT_LINE];
-	plan_speed_text(r->gpu, r->settings->n_seq, r->speed, r->speed_params, lines);
+	plan_speed_text(r->ev->dev[0], r->settings->n_seq, &r->ev->speed, r->speed_params, lines);
 	fprintf(out, "\n  %s\n    %s\n    %s\n", lines[0], lines[1], lines[2]);
 }
 
@@ -115,16 +116,13 @@ static void add_u64(cJSON *o, const char *name, uint64_t v);
 /* vLLM on the -g devices: every rank's accounting, and in *worst the
  * tightest rank (vLLM sizes every rank's KV cache by the smallest).  False
  * when this is not a vLLM estimate on devices. */
-static bool vllm_worst(const struct report *r, struct device_load *loads, uint32_t *n,
-                       struct vllm_rank *worst)
+static bool vllm_worst(const struct report *r, uint32_t *n, struct vllm_rank *worst)
 {
-	if (!r->est->vllm || (!r->gpu && !r->n_gpu_set))
+	const struct evaluation *ev = r->ev;
+	if (!ev->est.vllm || !ev->n_devs)
 		return false;
-	const struct device *devs[HW_MAX_DEVICES];
-	*n = r->n_gpu_set ? r->n_gpu_set : r->gpu_count;
-	for (uint32_t k = 0; k < *n; k++)
-		devs[k] = r->n_gpu_set ? r->gpu_set[k] : r->gpu;
-	hw_split(r->est, devs, *n, loads);
+	const struct device_load *loads = ev->loads;
+	*n = ev->n_devs;
 	*worst = loads[0].vllm;
 	for (uint32_t k = 1; k < *n; k++) {
 		const struct vllm_rank *v = &loads[k].vllm;
@@ -139,13 +137,12 @@ static bool vllm_worst(const struct report *r, struct device_load *loads, uint32
  * capacity and concurrency, and why it does not fit. */
 static void vllm_text(const struct report *r, FILE *out)
 {
-	struct device_load loads[HW_MAX_DEVICES];
 	struct vllm_rank v;
 	uint32_t n;
-	if (!vllm_worst(r, loads, &n, &v))
+	if (!vllm_worst(r, &n, &v))
 		return;
 	char a[32], b[32], c[32], d[32], e[32], ver[16];
-	const struct vllm_terms *t = &r->est->vllm_terms;
+	const struct vllm_terms *t = &r->ev->est.vllm_terms;
 	fprintf(out,
 	        "\n  vLLM %s, tensor parallel %u x pipeline %u, %s batched tokens, %u "
 	        "sequences; per GPU%s:\n",
@@ -153,7 +150,7 @@ static void vllm_text(const struct report *r, FILE *out)
 	        fmt_thousands(a, sizeof(a), v.batched_tokens), v.max_num_seqs,
 	        n > 1 ? " (the tightest)" : "");
 	fprintf(out, "    budget %s = %.2f x %s torch-visible\n",
-	        fmt_gib(a, sizeof(a), (double)v.budget_bytes), r->est->budget_share,
+	        fmt_gib(a, sizeof(a), (double)v.budget_bytes), r->ev->est.budget_share,
 	        fmt_gib(b, sizeof(b), (double)v.torch_bytes));
 	fprintf(out, "    weights %s, activation peak %s, non-torch %s, CUDA graphs %s (%s)\n",
 	        fmt_gib(a, sizeof(a), (double)v.weights_bytes),
@@ -182,11 +179,10 @@ static void vllm_text(const struct report *r, FILE *out)
 /* The "vllm" object of the JSON report (see the man page). */
 static void vllm_json(const struct report *r, cJSON *root)
 {
-	struct device_load loads[HW_MAX_DEVICES];
 	struct vllm_rank v;
 	uint32_t n;
-	const struct vllm_terms *t = &r->est->vllm_terms;
-	if (!r->est->vllm)
+	const struct vllm_terms *t = &r->ev->est.vllm_terms;
+	if (!r->ev->est.vllm)
 		return;
 	char ver[16];
 	cJSON *o = add_obj(root, "vllm");
@@ -194,7 +190,7 @@ static void vllm_json(const struct report *r, cJSON *root)
 	add_u64(o, "max_model_len", t->max_model_len);
 	cJSON_AddNumberToObject(o, "max_num_seqs", t->max_num_seqs);
 	cJSON_AddNumberToObject(o, "pipeline_parallel_size", t->pp_size);
-	if (!vllm_worst(r, loads, &n, &v)) {
+	if (!vllm_worst(r, &n, &v)) {
 		if (t->batched_tokens)
 			cJSON_AddNumberToObject(o, "max_num_batched_tokens", t->batched_tokens);
 		return;
@@ -207,11 +203,70 @@ static void vllm_json(const struct report *r, cJSON *root)
 	cJSON_AddBoolToObject(o, "fits", v.fits);
 }
 
-static void mixed_text(const struct report *r, FILE *out);
+const char *report_margin_text(const struct margin *m, char *buf, size_t n)
+{
+	if (m->is_bytes)
+		fmt_gib(buf, n, (double)m->bytes);
+	else
+		snprintf(buf, n, "%g%%", 100.0 * m->share);
+	return buf;
+}
+
+/* The device set: its split, the fewest that fit, host memory, verdict. */
+static void devices_text(const struct report *r, FILE *out)
+{
+	const struct evaluation *ev = r->ev;
+	const struct estimate *e = &ev->est;
+	char a[64], b[64], c[64];
+	if (ev->n_devs) {
+		const struct device *d = ev->dev[0];
+		int64_t least = ev->loads[0].headroom_bytes;
+		for (uint32_t k = 1; k < ev->n_devs; k++)
+			if (ev->loads[k].headroom_bytes < least)
+				least = ev->loads[k].headroom_bytes;
+		if (ev->mixed)
+			fprintf(out, "\n  %u devices (%s)", ev->n_devs,
+			        e->vllm ? "vLLM tensor parallelism"
+			                : "llama.cpp layer split by memory");
+		else
+			fprintf(out, "\n  %u x %s (%s usable each)", ev->n_devs, d->name,
+			        fmt_gib(a, sizeof(a), (double)hw_usable_bytes(d)));
+		fprintf(out, ": GPU need %s, %s%s %s\n",
+		        fmt_gib(c, sizeof(c), (double)ev->gpu_bytes),
+		        ev->n_devs > 1 ? "tightest device " : "",
+		        fmt_gib(b, sizeof(b), (double)(least < 0 ? -least : least)),
+		        least < 0 ? "short" : "headroom");
+		if (ev->unified)
+			fprintf(out, "  unified memory: GPU + host %s of %s (GPU share %.0f %%)\n",
+			        fmt_gib(a, sizeof(a), (double)ev->total_bytes),
+			        fmt_gib(b, sizeof(b), (double)ev->unified_pool_bytes),
+			        100 * d->gpu_share);
+		if (ev->n_devs > 1 || ev->mixed)
+			for (uint32_t k = 0; k < ev->n_devs; k++)
+				load_line(out, e, k, ev->mixed ? ev->dev[k]->name : NULL,
+				          &ev->loads[k]);
+		if (!ev->mixed && ev->needed && ev->needed != ev->n_devs)
+			fprintf(out, "  the fewest that fit: %u\n", ev->needed);
+		else if (!ev->mixed && !ev->needed)
+			fprintf(out, "  no count up to %d fits\n", HW_MAX_DEVICES);
+	}
+	if (ev->host_ram_bytes)
+		fprintf(out, "  host memory: %s of %s\n",
+		        fmt_gib(a, sizeof(a), (double)ev->host_bytes),
+		        fmt_gib(b, sizeof(b), (double)ev->host_ram_bytes));
+	fprintf(out, "  verdict: %s%s%s (margin %s%s)\n", verdict_words(ev->verdict),
+	        ev->reason[0] ? ": " : "", ev->reason, report_margin_text(r->margin, c, sizeof(c)),
+	        ev->n_devs ? "" : "; no device given, host memory only");
+	if (ev->mixed)
+		fprintf(out, "  (speed is estimated for one device type: use -g ID[xN])\n");
+	if (ev->has_speed)
+		speed_text(r, out);
+}
 
 void report_text(const struct report *r, FILE *out)
 {
-	const struct estimate *e = r->est;
+	const struct evaluation *ev = r->ev;
+	const struct estimate *e = &ev->est;
 	const struct settings *s = r->settings;
 	const struct model *m = r->model;
 	char a[64], b[64], c[256];
@@ -275,54 +330,25 @@ void report_text(const struct report *r, FILE *out)
 		row(out, "overhead", e->overhead_bytes,
 		    e->overhead_bytes ? "estimate, CUDA context + workspace" : "none (CPU only)");
 	}
-	row(out, "total", e->total_bytes, "");
+	if (ev->tied_copy_bytes)
+		row(out, "tied copy", ev->tied_copy_bytes,
+		    "exact, the tied embedding loaded again as the output layer (GPU)");
+	if (ev->extra_devices_bytes > 0)
+		row(out, "more devices", (uint64_t)ev->extra_devices_bytes,
+		    e->vllm ? "estimate, each further rank's replicated part and reserve"
+		            : "estimate, each further device's compute buffer and overhead");
+	else if (ev->extra_devices_bytes < 0)
+		fprintf(out, "  %-16s %19lld  %s\n", "more devices",
+		        (long long)ev->extra_devices_bytes,
+		        "bytes, tensor parallelism splits below one device's share");
+	row(out, "total", ev->total_bytes, "= GPU memory + host memory");
 	fprintf(out, "\n");
-	row(out, "GPU memory", e->gpu_bytes, "");
-	row(out, "host memory", e->host_bytes, "");
+	row(out, "GPU memory", ev->gpu_bytes, ev->n_devs > 1 ? "sum of the devices" : "");
+	row(out, "host memory", ev->host_bytes, "");
 	if (r->checkpoint)
 		report_checkpoint_text(r->checkpoint, out);
-
-	if (r->n_gpu_set) {
-		mixed_text(r, out);
-	} else if (r->gpu) {
-		struct hw_fit f;
-		hw_fit(e, r->gpu, r->gpu_count, &f);
-		fprintf(
-		    out, "\n  %u x %s (%s usable each): %s, %s %s\n", r->gpu_count, r->gpu->name,
-		    fmt_gib(a, sizeof(a), (double)hw_usable_bytes(r->gpu)),
-		    f.fits ? "fits" : "does not fit",
-		    fmt_gib(b, sizeof(b),
-		            (double)(f.headroom_bytes < 0 ? -f.headroom_bytes : f.headroom_bytes)),
-		    f.headroom_bytes < 0 ? "short" : "headroom");
-		if (r->gpu->unified) {
-			char c1[32], c2[32], c3[32];
-			fprintf(
-			    out,
-			    "  unified memory: GPU part %s of the %s the GPU may use (%.0f %%); "
-			    "GPU + host %s of %s\n",
-			    fmt_gib(a, sizeof(a), (double)f.need_bytes),
-			    fmt_gib(c1, sizeof(c1), (double)hw_usable_bytes(r->gpu) * r->gpu_count),
-			    100 * r->gpu->gpu_share,
-			    fmt_gib(c2, sizeof(c2), (double)(f.need_bytes + e->host_bytes)),
-			    fmt_gib(c3, sizeof(c3), (double)r->gpu->memory_bytes * r->gpu_count));
-		}
-		if (r->gpu_count > 1) {
-			const struct device *devs[HW_MAX_DEVICES];
-			struct device_load loads[HW_MAX_DEVICES];
-			for (uint32_t k = 0; k < r->gpu_count; k++)
-				devs[k] = r->gpu;
-			hw_split(e, devs, r->gpu_count, loads);
-			for (uint32_t k = 0; k < r->gpu_count; k++)
-				load_line(out, e, k, NULL, &loads[k]);
-		}
-		if (f.needed && f.needed != r->gpu_count)
-			fprintf(out, "  the fewest that fit: %u\n", f.needed);
-		else if (!f.needed)
-			fprintf(out, "  no count up to %d fits\n", HW_MAX_DEVICES);
-		if (r->speed)
-			speed_text(r, out);
-	}
-	if (r->n_gpu_set || r->gpu)
+	devices_text(r, out);
+	if (r->ev->n_devs)
 		vllm_text(r, out);
 	if (r->launch[0])
 		fprintf(out, "\n  llama-server: %s\n  vLLM:         %s\n", r->launch[0],
@@ -389,63 +415,41 @@ static cJSON *device_head_json(const struct device *d)
 	return o;
 }
 
-static cJSON *device_json(const struct device *d, const struct estimate *e, uint32_t count,
-                          bool search)
+/* A device of the catalog (no device set given): the fewest of it that
+ * fit, and the headroom then. */
+static cJSON *device_json(const struct device *d, const struct estimate *e)
 {
 	struct hw_fit f;
-	hw_fit(e, d, count, &f);
+	hw_fit(e, d, 1, &f);
 	cJSON *o = device_head_json(d);
-	if (search) {
-		cJSON_AddNumberToObject(o, "count", f.needed);
-		cJSON_AddBoolToObject(o, "fits", f.needed > 0);
-		if (f.needed) {
-			struct hw_fit g;
-			hw_fit(e, d, f.needed, &g);
-			cJSON_AddNumberToObject(o, "headroom_bytes", (double)g.headroom_bytes);
-		}
-	} else {
-		cJSON_AddNumberToObject(o, "count", count);
-		cJSON_AddBoolToObject(o, "fits", f.fits);
-		cJSON_AddNumberToObject(o, "headroom_bytes", (double)f.headroom_bytes);
-		cJSON_AddNumberToObject(o, "needed", f.needed);
-		const struct device *devs[HW_MAX_DEVICES];
-		struct device_load loads[HW_MAX_DEVICES];
-		for (uint32_t k = 0; k < count; k++)
-			devs[k] = d;
-		hw_split(e, devs, count, loads);
-		cJSON *arr = cJSON_AddArrayToObject(o, "devices");
-		for (uint32_t k = 0; k < count; k++)
-			cJSON_AddItemToArray(arr, load_json(k, &loads[k]));
+	cJSON_AddNumberToObject(o, "count", f.needed);
+	cJSON_AddBoolToObject(o, "fits", f.needed > 0);
+	if (f.needed) {
+		struct hw_fit g;
+		hw_fit(e, d, f.needed, &g);
+		cJSON_AddNumberToObject(o, "headroom_bytes", (double)g.headroom_bytes);
 	}
 	return o;
 }
 
-/* A mixed set of devices (-g a,b): llama.cpp splits the layers in
- * proportion to each device's memory. */
-static void mixed_text(const struct report *r, FILE *out)
+/* The device set of the evaluation: one entry per device type, in -g
+ * order, with its count and its devices' shares of the split. */
+static void set_json(const struct report *r, cJSON *arr)
 {
-	struct device_load loads[HW_MAX_DEVICES];
-	bool fits = hw_split(r->est, r->gpu_set, r->n_gpu_set, loads);
-	fprintf(out, "\n  %u devices (%s): %s\n", r->n_gpu_set,
-	        r->est->vllm ? "vLLM tensor parallelism" : "llama.cpp layer split by memory",
-	        fits ? "fits" : "does not fit");
-	for (uint32_t k = 0; k < r->n_gpu_set; k++)
-		load_line(out, r->est, k, r->gpu_set[k]->name, &loads[k]);
-	fprintf(out, "  (speed is estimated for one device type: use -g ID[xN])\n");
-}
-
-static void mixed_json(const struct report *r, cJSON *arr)
-{
-	struct device_load loads[HW_MAX_DEVICES];
-	bool fits = hw_split(r->est, r->gpu_set, r->n_gpu_set, loads);
-	for (uint32_t k = 0; k < r->n_gpu_set; k++) {
-		/* one entry per device type, in -g order, with its count */
-		if (k && r->gpu_set[k] == r->gpu_set[k - 1])
+	const struct evaluation *ev = r->ev;
+	const struct device_load *loads = ev->loads;
+	bool fits = true;
+	for (uint32_t k = 0; k < ev->n_devs; k++)
+		fits &= ev->level[k] != FIT_NO;
+	if (ev->unified && ev->total_bytes > ev->unified_pool_bytes)
+		fits = false;
+	for (uint32_t k = 0; k < ev->n_devs; k++) {
+		if (k && ev->dev[k] == ev->dev[k - 1])
 			continue;
 		uint32_t n = 1;
-		while (k + n < r->n_gpu_set && r->gpu_set[k + n] == r->gpu_set[k])
+		while (k + n < ev->n_devs && ev->dev[k + n] == ev->dev[k])
 			n++;
-		const struct device *d = r->gpu_set[k];
+		const struct device *d = ev->dev[k];
 		cJSON *o = device_head_json(d);
 		cJSON_AddNumberToObject(o, "count", n);
 		cJSON_AddBoolToObject(o, "fits", fits);
@@ -454,6 +458,8 @@ static void mixed_json(const struct report *r, cJSON *arr)
 			if (loads[j].headroom_bytes < head)
 				head = loads[j].headroom_bytes;
 		cJSON_AddNumberToObject(o, "headroom_bytes", (double)head);
+		if (!ev->mixed)
+			cJSON_AddNumberToObject(o, "needed", ev->needed);
 		cJSON *devs = cJSON_AddArrayToObject(o, "devices");
 		for (uint32_t j = k; j < k + n; j++)
 			cJSON_AddItemToArray(devs, load_json(j, &loads[j]));
@@ -463,7 +469,8 @@ static void mixed_json(const struct report *r, cJSON *arr)
 
 char *report_json(const struct report *r)
 {
-	const struct estimate *e = r->est;
+	const struct evaluation *ev = r->ev;
+	const struct estimate *e = &ev->est;
 	const struct settings *s = r->settings;
 	const struct model *m = r->model;
 	char buf[64];
@@ -500,7 +507,9 @@ char *report_json(const struct report *r)
 	add_u64(bo, "compute", e->compute_bytes + e->compute_host_bytes);
 	add_u64(bo, "output", e->output_bytes);
 	add_u64(bo, "overhead", e->overhead_bytes);
-	add_u64(bo, "total", e->total_bytes);
+	add_u64(bo, "tied_copy", ev->tied_copy_bytes);
+	cJSON_AddNumberToObject(bo, "more_devices", (double)ev->extra_devices_bytes);
+	add_u64(bo, "total", ev->total_bytes);
 	cJSON *ko = add_obj(bo, "kv_detail");
 	add_u64(ko, "k", e->k_bytes);
 	add_u64(ko, "v", e->v_bytes);
@@ -513,8 +522,8 @@ char *report_json(const struct report *r)
 	add_u64(ko, "swa_cells_per_stream", e->kv_cells_swa);
 
 	cJSON *po = add_obj(root, "placement");
-	add_u64(po, "gpu", e->gpu_bytes);
-	add_u64(po, "host", e->host_bytes);
+	add_u64(po, "gpu", ev->gpu_bytes);
+	add_u64(po, "host", ev->host_bytes);
 	add_u64(po, "weights_gpu", e->weights_gpu_bytes);
 	add_u64(po, "weights_host", e->weights_host_bytes);
 	add_u64(po, "kv_gpu", e->kv_gpu_bytes);
@@ -550,17 +559,30 @@ char *report_json(const struct report *r)
 		cJSON_AddNumberToObject(sv, "gpu_count", r->solve->gpu_count);
 		cJSON_AddNumberToObject(sv, "estimates", r->solve->steps);
 	}
-	if (r->speed) {
+	cJSON *vo = add_obj(root, "verdict");
+	cJSON_AddStringToObject(vo, "words", verdict_words(ev->verdict));
+	if (ev->reason[0])
+		cJSON_AddStringToObject(vo, "reason", ev->reason);
+	cJSON_AddStringToObject(vo, "margin", report_margin_text(r->margin, buf, sizeof(buf)));
+	cJSON *hm = add_obj(root, "host");
+	if (ev->host_ram_bytes)
+		add_u64(hm, "memory_bytes", ev->host_ram_bytes);
+	else
+		cJSON_AddNullToObject(hm, "memory_bytes");
+	add_u64(hm, "need_bytes", ev->host_bytes);
+	cJSON_AddBoolToObject(hm, "fits", ev->host_level != FIT_NO);
+
+	const struct speed *speed = ev->has_speed ? &ev->speed : NULL;
+	if (speed) {
 		cJSON *sp = add_obj(root, "speed");
-		cJSON_AddNumberToObject(sp, "decode_tokens_per_s", r->speed->decode_tps);
-		cJSON_AddNumberToObject(sp, "decode_tokens_per_s_total",
-		                        r->speed->decode_tps_total);
-		if (r->speed->compute_known) {
-			cJSON_AddNumberToObject(sp, "prefill_tokens_per_s", r->speed->prefill_tps);
-			cJSON_AddNumberToObject(sp, "time_to_first_token_s", r->speed->ttft_s);
+		cJSON_AddNumberToObject(sp, "decode_tokens_per_s", speed->decode_tps);
+		cJSON_AddNumberToObject(sp, "decode_tokens_per_s_total", speed->decode_tps_total);
+		if (speed->compute_known) {
+			cJSON_AddNumberToObject(sp, "prefill_tokens_per_s", speed->prefill_tps);
+			cJSON_AddNumberToObject(sp, "time_to_first_token_s", speed->ttft_s);
 		}
-		add_u64(sp, "gpu_bytes_per_token", r->speed->gpu_bytes_per_token);
-		add_u64(sp, "host_bytes_per_token", r->speed->host_bytes_per_token);
+		add_u64(sp, "gpu_bytes_per_token", speed->gpu_bytes_per_token);
+		add_u64(sp, "host_bytes_per_token", speed->host_bytes_per_token);
 		cJSON_AddNumberToObject(sp, "prompt_tokens",
 		                        (double)r->speed_params->prompt_tokens);
 		cJSON_AddNumberToObject(sp, "bandwidth_efficiency",
@@ -576,13 +598,11 @@ char *report_json(const struct report *r)
 		cJSON_AddStringToObject(lo, "vllm", r->launch[1]);
 	}
 	cJSON *ho = cJSON_AddArrayToObject(root, "hardware");
-	if (r->n_gpu_set) {
-		mixed_json(r, ho);
-	} else if (r->gpu) {
-		cJSON_AddItemToArray(ho, device_json(r->gpu, e, r->gpu_count, false));
+	if (ev->n_devs) {
+		set_json(r, ho);
 	} else if (r->devices) {
 		for (size_t i = 0; i < r->devices->n; i++)
-			cJSON_AddItemToArray(ho, device_json(&r->devices->v[i], e, 1, true));
+			cJSON_AddItemToArray(ho, device_json(&r->devices->v[i], e));
 	}
 
 	if (r->checkpoint)

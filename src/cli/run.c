@@ -15,6 +15,7 @@
 #include "source.h"
 #include "launch.h"
 #include "plan.h"
+#include "request.h"
 
 static void print_warnings(const struct profile_warnings *w, FILE *errf)
 {
@@ -215,130 +216,78 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	}
 
 	int rc = 2;
-	size_t group_dev[CLI_MAX_GPU_GROUPS];
-	uint32_t group_count[CLI_MAX_GPU_GROUPS];
-	int n_groups = cli_device_groups(o, &devices, group_dev, group_count, errf);
-	if (n_groups < 0) {
-		device_list_free(&devices);
-		return 2;
-	}
-	if (o->solve >= 0 && n_groups > 1) {
-		fprintf(errf, "vramcalc: --solve works on one device type; -g auto found %d\n",
-		        n_groups);
-		device_list_free(&devices);
-		return 2;
-	}
-	const struct device *gpu = NULL;
-	/* a mixed set (-g a,b): every device, in split order */
-	const struct device *set[HW_MAX_DEVICES];
-	uint32_t n_set = 0;
-	for (int g = 0; g < n_groups; g++) {
-		const struct device *d = &devices.v[group_dev[g]];
-		if (g == 0)
-			gpu = d;
-		for (uint32_t k = 0; k < group_count[g]; k++)
-			set[n_set++] = d;
-	}
-	if (n_groups <= 1)
-		n_set = 0;
-
-	struct source src;
-	if (!source_load(&dirs, o->model, &src, &w, err, sizeof(err))) {
+	struct resolved res;
+	if (!request_resolve(&dirs, o, &devices, &res, &w, err, sizeof(err))) {
 		fprintf(errf, "vramcalc: %s\n", err);
 		goto out_devices;
 	}
+	struct source *src = &res.src;
 	print_warnings(&w, errf);
-	if (o->save_profile && !save_profile(o, &src, errf))
+	if (o->solve >= 0 && res.n_groups > 1) {
+		fprintf(errf, "vramcalc: --solve works on one device type; -g auto found %d\n",
+		        res.n_groups);
 		goto out_model;
-	if (!src.has_arch && (o->solve >= 0 || o->emit >= 0)) {
+	}
+	if (o->save_profile && !save_profile(o, src, errf))
+		goto out_model;
+	if (!src->has_arch && (o->solve >= 0 || o->emit >= 0)) {
 		fprintf(errf, "vramcalc: --%s needs the architecture: put config.json beside %s\n",
 		        o->solve >= 0 ? "solve" : "emit", o->model);
 		goto out_model;
 	}
-	if (!src.has_arch) {
-		rc = unknown_arch(o, &src, out, errf);
+	if (!src->has_arch) {
+		rc = unknown_arch(o, src, out, errf);
 		goto out_model;
 	}
-	struct settings settings = o->settings;
-	settings.file_types = src.file_types && !o->quant_given;
-	if (settings.file_types && src.file_quant[0])
-		ftype_find(src.file_quant, &settings.ftype);
-	if (ftype_get(settings.ftype)->engine == FT_VLLM && !settings.file_types) {
-		/* vllm serve's defaults: the model's whole context per request, the
-		 * scheduler's sequence limit for the GPU */
-		if (!o->context_given && src.model.arch.n_ctx_train)
-			settings.ctx_tokens = src.model.arch.n_ctx_train;
-		if (!o->batch_given)
-			settings.n_seq = vllm_default_max_num_seqs(
-			    settings.vllm_version, gpu ? hw_vllm_large_gpu(gpu) : false);
-	}
-	if (!estimate_check(&src.model, &settings, err, sizeof(err))) {
+	struct request *q = &res.req;
+	if (!estimate_check(q->model, &q->settings, err, sizeof(err))) {
 		fprintf(errf, "vramcalc: %s\n", err);
 		goto out_model;
 	}
-	struct device dev;
-	if (gpu) {
-		dev = *gpu;
-		if (o->gpu_share > 0)
-			dev.gpu_share = o->gpu_share;
-		gpu = &dev;
-	}
 	struct solve_result sol;
-	struct estimate est;
-	uint32_t count = n_groups ? group_count[0] : 1;
 	if (o->solve >= 0) {
-		if (!plan_solve(&src.model, &settings, gpu, count, (enum solve_what)o->solve,
-		                &sol)) {
+		/* one device type (cli_parse checked): the answer's settings and count */
+		if (!plan_solve(q->model, &q->settings, q->set.dev[0], q->set.n,
+		                (enum solve_what)o->solve, &sol)) {
 			fprintf(errf,
 			        "vramcalc: --solve offload: nothing to move with --offload cpu\n");
 			goto out_model;
 		}
-		settings = sol.settings;
-		count = sol.gpu_count;
+		q->settings = sol.settings;
+		res.group_count[0] = sol.gpu_count;
+		request_fill_set(&devices, res.n_groups, res.group_dev, res.group_count, &q->set);
 	}
-	estimate_run(&src.model, &settings, &est);
-	struct speed sp;
-	struct speed_params spp;
-	plan_speed_defaults(&spp);
-	if (o->host_bandwidth_gbps > 0)
-		spp.host_bandwidth_gbps = o->host_bandwidth_gbps;
-	if (o->prompt_tokens)
-		spp.prompt_tokens = o->prompt_tokens;
-	spp.gpu_count = count;
-	if (gpu && !n_set)
-		plan_speed(&src.model, &settings, &est, gpu, &spp, &sp);
+	struct evaluation ev;
+	evaluate(q, &ev);
+	const struct settings *settings = &q->settings;
 
 	/* llama.cpp's -ts for a mixed set: proportional to each device's memory */
 	double split[HW_MAX_DEVICES];
-	for (uint32_t k = 0; k < n_set; k++)
-		split[k] = (double)hw_usable_bytes(set[k]) / 1073741824.0;
+	for (uint32_t k = 0; k < ev.n_devs; k++)
+		split[k] = (double)hw_usable_bytes(ev.dev[k]) / 1073741824.0;
 
 	char cmd[2][1024];
-	struct launch_input li = {&src.meta,
-	                          &src.model,
-	                          &settings,
-	                          src.kind == SOURCE_GGUF ? o->model : NULL,
-	                          n_set ? n_set : count,
-	                          settings.gpu_util,
-	                          n_set ? split : NULL};
+	struct launch_input li = {&src->meta,
+	                          q->model,
+	                          settings,
+	                          src->kind == SOURCE_GGUF ? o->model : NULL,
+	                          ev.n_devs ? ev.n_devs : 1,
+	                          settings->gpu_util,
+	                          ev.mixed ? split : NULL};
 	for (int t = 0; t < LAUNCH_COUNT; t++)
 		launch_command((enum launch_target)t, &li, cmd[t], sizeof(cmd[t]));
 
-	struct report r = {&src.meta,
-	                   &src.model,
-	                   &settings,
-	                   &est,
+	struct report r = {&src->meta,
+	                   q->model,
+	                   settings,
+	                   &ev,
+	                   &q->margin,
 	                   &devices,
-	                   gpu,
-	                   count,
-	                   gpu && !n_set ? &sp : NULL,
-	                   &spp,
+	                   &q->speed,
 	                   o->solve >= 0 ? &sol : NULL,
 	                   o->solve,
 	                   {cmd[0], cmd[1]},
-	                   src.has_checkpoint ? &src.checkpoint : NULL,
-	                   n_set ? set : NULL,
-	                   n_set};
+	                   src->has_checkpoint ? &src->checkpoint : NULL};
 	if (o->emit >= 0 && !o->json) {
 		fprintf(out, "%s\n", cmd[o->emit]);
 	} else if (o->json) {
@@ -354,13 +303,13 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	}
 	if (o->solve >= 0 && sol.status == SOLVE_NOTHING) {
 		fprintf(errf, "vramcalc: --solve %s: nothing fits on %u x %s\n",
-		        solve_name((enum solve_what)o->solve), count, gpu->name);
+		        solve_name((enum solve_what)o->solve), q->set.n, q->set.dev[0]->name);
 		rc = 1;
 		goto out_model;
 	}
 	rc = 0;
 out_model:
-	source_release(&src);
+	resolved_release(&res);
 out_devices:
 	device_list_free(&devices);
 	return rc;

@@ -128,3 +128,9 @@ bool files_write_atomic(const char *path, const void *data, size_t len, bool rep
 	}
 	return true;
 }
+
+uint64_t files_host_memory_bytes(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+}

@@ -188,8 +188,8 @@ static void explain_rest(struct session *s, const struct estimate *e)
 	line(s, "  GPU memory %s, host memory %s", gib(x, (double)e->gpu_bytes),
 	     gib(y, (double)e->host_bytes));
 	line(s, "  on %ux %s: need %s (each extra device adds its compute buffer and overhead)",
-	     s->cur.gpu_count, d->name, gib(x, (double)s->fit.need_bytes));
-	int64_t h = s->fit.headroom_bytes;
+	     s->cur.gpu_count, d->name, gib(x, (double)s->ev.gpu_bytes));
+	int64_t h = s->ev.headroom_bytes;
 	line(s, "  usable %s x %u, %s %s", gib(y, (double)hw_usable_bytes(d)), s->cur.gpu_count,
 	     h < 0 ? "short by" : "headroom", gib(z, (double)(h < 0 ? -h : h)));
 	line(s, "  sizes: GiB = 2^30 bytes, GB = 10^9 bytes");
@@ -203,12 +203,12 @@ void session_explain(struct session *s)
 	line(s, "%s (%s), profile %s", meta->name, meta->id, meta->path);
 	line(s, "%s", "");
 	explain_arch(s, m);
-	if (!s->valid) {
+	if (!s->ev.valid) {
 		line(s, "%s", "");
-		line(s, "not computed: %s", s->err);
+		line(s, "not computed: %s", s->ev.err);
 		return;
 	}
-	explain_weights(s, m, &s->est);
-	explain_kv(s, &s->est);
-	explain_rest(s, &s->est);
+	explain_weights(s, m, &s->ev.est);
+	explain_kv(s, &s->ev.est);
+	explain_rest(s, &s->ev.est);
 }

@@ -334,8 +334,15 @@ static bool parse_gpu_count(const struct field *f, const char *v, struct cli_opt
 	uint64_t n;
 	if (!field_parse_count(f, v, &n, why, whylen))
 		return false;
-	if (o->n_gpu_groups != 1)
-		WHY("a count needs exactly one device type (the set names %d)", o->n_gpu_groups);
+	if (o->n_gpu_groups < 1)
+		WHY("'%s': a count needs a device (gpu)", v);
+	uint64_t others = 0;
+	for (int g = 1; g < o->n_gpu_groups; g++)
+		others += o->gpu_group_count[g];
+	if (n + others > HW_MAX_DEVICES)
+		WHY("'%s' devices and %llu more is more than %d", v, (unsigned long long)others,
+		    HW_MAX_DEVICES);
+	/* the count of the first device type (the only one unless mixed) */
 	o->gpu_group_count[0] = (uint32_t)n;
 	return true;
 }
@@ -680,6 +687,67 @@ static bool parse_list(const struct field *f, const char *v, struct cli_options 
 	return true;
 }
 
+/* --margin: "10%" (a share of each budget) or a size ("2G"). */
+static const struct field margin_size_field = {
+    .kind = FIELD_SIZE, .min = 0, .max = 1ull << 50, .what = "a size"};
+
+bool field_parse_size(const struct field *f, const char *text, uint64_t *out, char *why,
+                      size_t whylen)
+{
+	uint64_t v;
+	char a[32], b[32];
+	if (!text || !parse_byte_size(text, &v) || v < f->min || v > f->max)
+		WHY("'%s' is not %s from %s to %s bytes (256G, 512M, 1.5T)", text ? text : "",
+		    f->what, fmt_byte_size(a, sizeof(a), f->min),
+		    fmt_byte_size(b, sizeof(b), f->max));
+	*out = v;
+	return true;
+}
+
+static bool parse_margin(const struct field *f, const char *v, struct cli_options *o, char *why,
+                         size_t whylen)
+{
+	size_t len = v ? strlen(v) : 0;
+	if (len && v[len - 1] == '%') {
+		double x;
+		if (!field_parse_share(f, v, &x, why, whylen))
+			return false;
+		o->margin = (struct margin){.share = x};
+		return true;
+	}
+	uint64_t b;
+	char inner[200];
+	if (!field_parse_size(&margin_size_field, v, &b, inner, sizeof(inner)))
+		WHY("'%s' is not a percentage (10%%) or a size (2G)", v ? v : "");
+	o->margin = (struct margin){.is_bytes = true, .bytes = b};
+	return true;
+}
+
+static bool format_margin(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	char x[40];
+	if (o->margin.is_bytes)
+		fmt_byte_size(buf, n, o->margin.bytes);
+	else
+		snprintf(buf, n, "%s%%",
+		         field_format_double(x, sizeof(x), 100.0 * o->margin.share));
+	return true;
+}
+
+static bool parse_host_ram(const struct field *f, const char *v, struct cli_options *o, char *why,
+                           size_t whylen)
+{
+	return field_parse_size(f, v, &o->host_ram_bytes, why, whylen);
+}
+
+static bool format_host_ram(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	fmt_byte_size(buf, n, o->host_ram_bytes);
+	return o->host_ram_bytes > 0;
+}
+
 /* The member of o a bare command-line flag sets. */
 static bool *flag_member(const struct field *f, struct cli_options *o)
 {
@@ -923,6 +991,12 @@ const struct field field_table[] = {
      .hi = HW_BANDWIDTH_MAX_GBPS, .what = "a bandwidth in GB/s", .parse = parse_host_bw,
      .format = format_host_bw,
      .help = "host memory bandwidth for offloaded weights, default 64 GB/s"},
+    {.flag = "margin", .arg = "PCT|SIZE", .kind = FIELD_SHARE, .lo = 0.0, .hi = 1.0,
+     .what = "a margin", .def = "10%", .parse = parse_margin, .format = format_margin,
+     .help = "headroom under which a fit is tight: a share of each device's memory or a size"},
+    {.flag = "host-ram", .arg = "SIZE", .kind = FIELD_SIZE, .min = 1, .max = 1ull << 50,
+     .what = "a host memory size", .parse = parse_host_ram, .format = format_host_ram,
+     .help = "host memory to judge offloaded parts against (256G); default this machine's"},
     {.flag = "json", .kind = FIELD_FLAG, .parse = parse_flag,
      .help = "print the estimate (or --list) as JSON"},
     {.flag = "print", .kind = FIELD_FLAG, .parse = parse_flag,

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,4 +89,50 @@ bool parse_count(const char *s, uint64_t max, uint64_t *out)
 		return false;
 	*out = v * mul;
 	return true;
+}
+
+bool parse_byte_size(const char *s, uint64_t *bytes)
+{
+	if (!s || !(isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1]))))
+		return false;
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno == ERANGE || end == s)
+		return false;
+	static const char units[] = "KMGT";
+	double mul = 1;
+	const char *u = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
+	if (u) {
+		for (const char *k = units; k <= u; k++)
+			mul *= 1024.0;
+		end++;
+		if (end[0] == 'i' && end[1] == 'B')
+			end += 2;
+		else if (end[0] == 'B')
+			end++;
+	} else if (*end == 'B') {
+		end++;
+	}
+	if (*end != '\0')
+		return false;
+	double b = v * mul;
+	if (!(b >= 0) || b > 1152921504606846976.0 || b != floor(b))
+		return false;
+	*bytes = (uint64_t)b;
+	return true;
+}
+
+const char *fmt_byte_size(char *buf, size_t n, uint64_t bytes)
+{
+	static const char units[] = "TGMK";
+	for (int i = 0; i < 4; i++) {
+		uint64_t unit = 1ull << (10 * (4 - i));
+		if (bytes && bytes % unit == 0) {
+			snprintf(buf, n, "%llu%c", (unsigned long long)(bytes / unit), units[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, n, "%llu", (unsigned long long)bytes);
+	return buf;
 }

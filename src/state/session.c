@@ -14,14 +14,28 @@
 
 #include "format.h"
 #include "keys.h"
+#include "request.h"
 
 #define PAGE 10 /* rows moved by PgUp/PgDn in lists and text */
 
 _Static_assert(VIEW_COUNT == KEYS_VIEW_COUNT, "the key table's view masks cover every view");
 
+uint32_t config_device_count(const struct config *c)
+{
+	uint32_t n = c->gpu_count;
+	for (int i = 0; i < c->n_more; i++)
+		n += c->more_count[i];
+	return n;
+}
+
 bool config_equal(const struct config *a, const struct config *b)
 {
 	const struct settings *x = &a->set, *y = &b->set;
+	if (a->n_more != b->n_more)
+		return false;
+	for (int i = 0; i < a->n_more; i++)
+		if (a->more_gpu[i] != b->more_gpu[i] || a->more_count[i] != b->more_count[i])
+			return false;
 	return a->model == b->model && a->gpu == b->gpu && a->gpu_count == b->gpu_count &&
 	       x->ftype == y->ftype && x->file_types == y->file_types &&
 	       x->ctx_tokens == y->ctx_tokens && x->n_seq == y->n_seq && x->kv_k == y->kv_k &&
@@ -124,6 +138,9 @@ bool session_init(struct session *s, const struct catalog *cat, const struct dev
 	s->cur.gpu_count = gpu_count ? gpu_count : 1;
 	session_default_dir(s->sessions_dir, sizeof(s->sessions_dir));
 	plan_speed_defaults(&s->speed_params);
+	struct cli_options defaults;
+	options_default(&defaults);
+	s->margin = defaults.margin;
 	s->engine_ftype[FT_LLAMACPP] = FT_Q4_K_M;
 	s->engine_ftype[FT_VLLM] = FT_V_BF16;
 	s->engine_ftype[ftype_get(set->ftype)->engine] = set->ftype;
@@ -237,11 +254,13 @@ bool session_redo(struct session *s)
 
 /* ---- fit and hardware list ---- */
 
-enum fit_level session_fit_level(const struct hw_fit *f, uint64_t usable_bytes)
+enum fit_level session_fit_level(const struct session *s, const struct hw_fit *f,
+                                 uint64_t budget_bytes)
 {
 	if (!f->fits)
 		return FIT_NO;
-	return (double)f->headroom_bytes < (double)usable_bytes / 10.0 ? FIT_TIGHT : FIT_OK;
+	return f->headroom_bytes < (int64_t)margin_bytes(&s->margin, budget_bytes) ? FIT_TIGHT
+	                                                                           : FIT_OK;
 }
 
 static const struct device_list *rank_devs;
@@ -261,7 +280,7 @@ static int by_fit(const void *a, const void *b)
 }
 
 size_t session_rank_hardware(const struct estimate *est, const struct device_list *devs, int filter,
-                             struct hw_row *out, size_t max)
+                             const struct margin *margin, struct hw_row *out, size_t max)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < devs->n && n < max; i++) {
@@ -270,19 +289,24 @@ size_t session_rank_hardware(const struct estimate *est, const struct device_lis
 			continue;
 		struct hw_fit f;
 		hw_fit(est, d, 1, &f);
-		struct hw_row r = {.dev = i, .needed = f.needed};
+		struct hw_row r = {
+		    .dev = i, .needed = f.needed, .usable_bytes = hw_usable_bytes(d)};
 		if (est->gpu_bytes == 0 || f.fits) {
 			r.group = 0;
 			r.needed = 1;
 			r.headroom_bytes = f.headroom_bytes;
+			uint64_t m = margin_bytes(margin, evaluate_budget_bytes(d, est));
+			r.level = r.headroom_bytes < (int64_t)m ? FIT_TIGHT : FIT_OK;
 		} else if (f.needed > 1) {
 			struct hw_fit g;
 			hw_fit(est, d, f.needed, &g);
 			r.group = 1;
 			r.headroom_bytes = g.headroom_bytes;
+			r.level = FIT_TIGHT;
 		} else {
 			r.group = 2;
 			r.headroom_bytes = f.headroom_bytes;
+			r.level = FIT_NO;
 		}
 		out[n++] = r;
 	}
@@ -294,18 +318,30 @@ size_t session_rank_hardware(const struct estimate *est, const struct device_lis
 
 /* ---- recalculation ---- */
 
-static void run_one(struct session *s, const struct config *c, bool *valid, char *err,
-                    size_t errlen, struct estimate *est, struct hw_fit *fit)
+void session_request(const struct session *s, const struct config *c, struct request *r)
 {
-	const struct model *m = session_model(s, c->model);
-	*valid = estimate_check(m, &c->set, err, errlen);
-	if (!*valid) {
-		memset(est, 0, sizeof(*est));
-		memset(fit, 0, sizeof(*fit));
-		return;
+	memset(r, 0, sizeof(*r));
+	r->model = session_model(s, c->model);
+	r->settings = c->set;
+	size_t dev[CLI_MAX_GPU_GROUPS];
+	uint32_t count[CLI_MAX_GPU_GROUPS];
+	dev[0] = c->gpu;
+	count[0] = c->gpu_count;
+	for (int i = 0; i < c->n_more; i++) {
+		dev[i + 1] = c->more_gpu[i];
+		count[i + 1] = c->more_count[i];
 	}
-	estimate_run(m, &c->set, est);
-	hw_fit(est, &s->devs->v[c->gpu], c->gpu_count, fit);
+	request_fill_set(s->devs, c->n_more + 1, dev, count, &r->set);
+	r->host_ram_bytes = s->host_ram_bytes;
+	r->margin = s->margin;
+	r->speed = s->speed_params;
+}
+
+static void run_one(struct session *s, const struct config *c, struct evaluation *ev)
+{
+	struct request r;
+	session_request(s, c, &r);
+	evaluate(&r, ev);
 }
 
 static void recalc_compare(struct session *s)
@@ -339,6 +375,7 @@ static void recalc_compare(struct session *s)
 		r->gpu_bytes = e.gpu_bytes;
 		r->bpw = e.weights_bpw;
 		hw_fit(&e, d, s->cur.gpu_count, &r->fit);
+		r->level = session_fit_level(s, &r->fit, evaluate_budget_bytes(d, &e));
 	}
 }
 
@@ -359,19 +396,19 @@ void session_recalc(struct session *s)
 	if (s->view == VIEW_COMPARE)
 		recalc_compare(s);
 	if (s->pinned)
-		run_one(s, &s->pin, &s->pin_valid, s->pin_err, sizeof(s->pin_err), &s->pin_est,
-		        &s->pin_fit);
+		run_one(s, &s->pin, &s->pin_ev);
 	if (s->view == VIEW_RANK)
 		session_rank(s);
 	/* The live estimate last: the model's type scratch then describes it. */
-	run_one(s, &s->cur, &s->valid, s->err, sizeof(s->err), &s->est, &s->fit);
-	s->n_hw =
-	    s->valid ? session_rank_hardware(&s->est, s->devs, s->hw_filter, s->hw, s->devs->n) : 0;
+	run_one(s, &s->cur, &s->ev);
+	s->n_hw = s->ev.valid ? session_rank_hardware(&s->ev.est, s->devs, s->hw_filter, &s->margin,
+	                                              s->hw, s->devs->n)
+	                      : 0;
 	if (s->hw_sel >= s->n_hw)
 		s->hw_sel = s->n_hw ? s->n_hw - 1 : 0;
 	if (s->view == VIEW_EXPLAIN)
 		session_explain(s);
-	if (s->view == VIEW_PLAN && s->valid)
+	if (s->view == VIEW_PLAN && s->ev.valid)
 		session_plan(s);
 }
 
@@ -730,6 +767,7 @@ static unsigned enter(struct session *s)
 		const struct hw_row *r = &s->hw[s->hw_sel];
 		s->cur.gpu = r->dev;
 		s->cur.gpu_count = r->needed ? r->needed : 1;
+		s->cur.n_more = 0;
 		return commit(s, &before);
 	}
 	const struct slider_def *d = &slider_table[s->slider];
@@ -753,6 +791,88 @@ static unsigned enter(struct session *s)
 	default:
 		return REACT_REDRAW;
 	}
+}
+
+bool session_set_add(struct config *c, size_t dev)
+{
+	if (config_device_count(c) >= HW_MAX_DEVICES)
+		return false;
+	if (c->gpu == dev) {
+		c->gpu_count++;
+		return true;
+	}
+	for (int i = 0; i < c->n_more; i++)
+		if (c->more_gpu[i] == dev) {
+			c->more_count[i]++;
+			return true;
+		}
+	if (c->n_more == CONFIG_MORE_MAX)
+		return false;
+	c->more_gpu[c->n_more] = dev;
+	c->more_count[c->n_more++] = 1;
+	return true;
+}
+
+bool session_set_remove(struct config *c, size_t dev)
+{
+	for (int i = 0; i < c->n_more; i++) {
+		if (c->more_gpu[i] != dev)
+			continue;
+		if (--c->more_count[i] == 0) {
+			for (int j = i; j + 1 < c->n_more; j++) {
+				c->more_gpu[j] = c->more_gpu[j + 1];
+				c->more_count[j] = c->more_count[j + 1];
+			}
+			c->n_more--;
+		}
+		return true;
+	}
+	if (c->gpu != dev)
+		return false;
+	if (c->gpu_count > 1) {
+		c->gpu_count--;
+		return true;
+	}
+	if (!c->n_more)
+		return false; /* the last device stays */
+	/* the first type is gone: the next one leads the set */
+	c->gpu = c->more_gpu[0];
+	c->gpu_count = c->more_count[0];
+	for (int j = 0; j + 1 < c->n_more; j++) {
+		c->more_gpu[j] = c->more_gpu[j + 1];
+		c->more_count[j] = c->more_count[j + 1];
+	}
+	c->n_more--;
+	return true;
+}
+
+/* a/r in the hardware list: one more, or one fewer, of the selected
+ * device in the set. */
+static unsigned set_add_remove(struct session *s, bool add)
+{
+	if (s->view != VIEW_MAIN || s->pane != PANE_HARDWARE || !s->n_hw) {
+		session_status(s, STATUS_INFO,
+		               "a and r add and remove devices in the hardware list (Tab)");
+		return REACT_REDRAW;
+	}
+	struct config before = s->cur;
+	const struct device *d = &s->devs->v[s->hw[s->hw_sel].dev];
+	bool ok = add ? session_set_add(&s->cur, s->hw[s->hw_sel].dev)
+	              : session_set_remove(&s->cur, s->hw[s->hw_sel].dev);
+	if (!ok) {
+		if (add)
+			session_status(s, STATUS_WARN, "set: at most %d devices of %d types",
+			               HW_MAX_DEVICES, CLI_MAX_GPU_GROUPS);
+		else
+			session_status(s, STATUS_WARN,
+			               "set: %s is not in the set (or is its last device)", d->id);
+		return REACT_REDRAW;
+	}
+	unsigned r = commit(s, &before);
+	session_status(s, STATUS_INFO, "set: %s %s, %u device%s", add ? "added" : "removed",
+	               session_device_short_name(d), config_device_count(&s->cur),
+	               config_device_count(&s->cur) == 1 ? "" : "s");
+	return r;
 }
 
 static unsigned open_view(struct session *s, enum view v)
@@ -835,6 +955,9 @@ unsigned session_action(struct session *s, int action)
 		return open_view(s, VIEW_RANK);
 	case ACT_SORT:
 		return REACT_NONE; /* the models view's (session_rank_action) */
+	case ACT_SET_ADD:
+	case ACT_SET_REMOVE:
+		return set_add_remove(s, action == ACT_SET_ADD);
 	case ACT_PIN:
 		s->pinned = true;
 		s->pin = s->cur;

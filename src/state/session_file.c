@@ -63,9 +63,14 @@ void session_options_from_config(const struct session *s, const struct config *c
 	o->model = s->cat->v[c->model].meta.id;
 	o->settings = c->set;
 	o->quant_given = !c->set.file_types;
-	o->n_gpu_groups = 1;
+	o->n_gpu_groups = 1 + c->n_more;
 	snprintf(o->gpu_group_id[0], sizeof(o->gpu_group_id[0]), "%s", s->devs->v[c->gpu].id);
 	o->gpu_group_count[0] = c->gpu_count;
+	for (int i = 0; i < c->n_more; i++) {
+		snprintf(o->gpu_group_id[i + 1], sizeof(o->gpu_group_id[i + 1]), "%s",
+		         s->devs->v[c->more_gpu[i]].id);
+		o->gpu_group_count[i + 1] = c->more_count[i];
+	}
 }
 
 bool session_config_from_options(const struct session *s, const struct cli_options *o,
@@ -79,18 +84,22 @@ bool session_config_from_options(const struct session *s, const struct cli_optio
 	}
 	t.model = (size_t)(cm - s->cat->v);
 	t.set = o->settings;
-	if (o->n_gpu_groups > 1) {
-		snprintf(err, errlen, "gpu: a mixed device set is not supported in a session");
-		return false;
-	}
-	if (o->n_gpu_groups == 1) {
-		const struct device *dev = device_find(s->devs, o->gpu_group_id[0]);
+	if (o->n_gpu_groups > 0)
+		t.n_more = o->n_gpu_groups - 1;
+	for (int g = 0; g < o->n_gpu_groups; g++) {
+		const struct device *dev = device_find(s->devs, o->gpu_group_id[g]);
 		if (!dev) {
-			snprintf(err, errlen, "gpu: no hardware profile '%s'", o->gpu_group_id[0]);
+			snprintf(err, errlen, "gpu: no hardware profile '%s'", o->gpu_group_id[g]);
 			return false;
 		}
-		t.gpu = (size_t)(dev - s->devs->v);
-		t.gpu_count = o->gpu_group_count[0];
+		size_t i = (size_t)(dev - s->devs->v);
+		if (g == 0) {
+			t.gpu = i;
+			t.gpu_count = o->gpu_group_count[0];
+		} else {
+			t.more_gpu[g - 1] = i;
+			t.more_count[g - 1] = o->gpu_group_count[g];
+		}
 	}
 	*c = t;
 	return true;

@@ -45,7 +45,7 @@ static bool solver_applies(const struct session *s, enum solve_what w, const str
 
 void session_plan(struct session *s)
 {
-	assert(s->valid);
+	assert(s->ev.valid);
 	const struct model *m = session_model(s, s->cur.model);
 	const struct device *d = &s->devs->v[s->cur.gpu];
 	const struct settings *live = &s->cur.set;
@@ -54,9 +54,9 @@ void session_plan(struct session *s)
 
 	/* The live speed first: the model's type scratch describes the live
 	 * estimate right after session_recalc ran it. */
-	estimate_run(m, live, &s->est);
+	estimate_run(m, live, &s->ev.est);
 	sp.gpu_count = s->cur.gpu_count;
-	plan_speed(m, live, &s->est, d, &sp, &p->speed);
+	plan_speed(m, live, &s->ev.est, d, &sp, &p->speed);
 
 	struct launch_input li = {
 	    &s->cat->v[s->cur.model].meta,
@@ -92,17 +92,18 @@ void session_plan(struct session *s)
 		/* plan_solve ran its last estimate at the answer. */
 		sp.gpu_count = r->res.gpu_count;
 		plan_speed(m, &r->res.settings, &r->res.est, d, &sp, &r->speed);
+		r->level = session_fit_level(s, &r->res.fit, evaluate_budget_bytes(d, &r->res.est));
 	}
 	/* Leave the type scratch describing the live estimate again (the
 	 * explain view and the next speed read it). */
-	estimate_run(m, live, &s->est);
+	estimate_run(m, live, &s->ev.est);
 }
 
 unsigned session_plan_adopt(struct session *s, enum solve_what what)
 {
 	assert(what >= 0 && what < SOLVE_COUNT);
-	if (!s->valid) {
-		session_status(s, STATUS_WARN, "nothing to adopt: %s", s->err);
+	if (!s->ev.valid) {
+		session_status(s, STATUS_WARN, "nothing to adopt: %s", s->ev.err);
 		return REACT_REDRAW;
 	}
 	const struct plan_row *r = &s->plan.row[what];

@@ -328,8 +328,8 @@ static void quant_format(const struct session *s, char *buf, size_t n)
 		return;
 	}
 	const struct ftype_info *fi = ftype_get(st->ftype);
-	if (s->valid)
-		snprintf(buf, n, "%s, %.2f bpw", fi->name, s->est.weights_bpw);
+	if (s->ev.valid)
+		snprintf(buf, n, "%s, %.2f bpw", fi->name, s->ev.est.weights_bpw);
 	else
 		snprintf(buf, n, "%s", fi->name);
 }
@@ -670,8 +670,12 @@ static void gpu_format(const struct session *s, char *buf, size_t n)
 {
 	const struct device *d = &s->devs->v[s->cur.gpu];
 	char g[32];
-	snprintf(buf, n, "%ux %s (%s)", s->cur.gpu_count, session_device_short_name(d),
-	         fmt_gib(g, sizeof(g), (double)hw_usable_bytes(d)));
+	int w = snprintf(buf, n, "%ux %s (%s)", s->cur.gpu_count, session_device_short_name(d),
+	                 fmt_gib(g, sizeof(g), (double)hw_usable_bytes(d)));
+	/* a mixed set: the GPU slider moves its first type */
+	if (s->cur.n_more && w > 0 && (size_t)w < n)
+		snprintf(buf + w, n - (size_t)w, " + %u more",
+		         config_device_count(&s->cur) - s->cur.gpu_count);
 }
 
 static void gpu_position(const struct session *s, int *pos, int *count)
@@ -687,7 +691,8 @@ static bool count_step(struct session *s, int dir, bool big)
 		c = dir > 0 ? c * 2 : c / 2;
 	else
 		c += dir;
-	c = c < 1 ? 1 : c > HW_MAX_DEVICES ? HW_MAX_DEVICES : c;
+	int64_t max = HW_MAX_DEVICES - (config_device_count(&s->cur) - s->cur.gpu_count);
+	c = c < 1 ? 1 : c > max ? max : c;
 	if ((uint32_t)c == s->cur.gpu_count)
 		return false;
 	s->cur.gpu_count = (uint32_t)c;
@@ -697,9 +702,17 @@ static bool count_step(struct session *s, int dir, bool big)
 static void count_format(const struct session *s, char *buf, size_t n)
 {
 	char g[32];
-	const struct device *d = &s->devs->v[s->cur.gpu];
-	snprintf(buf, n, "%u device%s, %s", s->cur.gpu_count, s->cur.gpu_count == 1 ? "" : "s",
-	         fmt_gib(g, sizeof(g), (double)hw_usable_bytes(d) * s->cur.gpu_count));
+	const struct config *c = &s->cur;
+	double usable = (double)hw_usable_bytes(&s->devs->v[c->gpu]) * c->gpu_count;
+	for (int i = 0; i < c->n_more; i++)
+		usable += (double)hw_usable_bytes(&s->devs->v[c->more_gpu[i]]) * c->more_count[i];
+	uint32_t all = config_device_count(c);
+	if (c->n_more)
+		snprintf(buf, n, "%u of %u devices, %s in all", c->gpu_count, all,
+		         fmt_gib(g, sizeof(g), usable));
+	else
+		snprintf(buf, n, "%u device%s, %s", all, all == 1 ? "" : "s",
+		         fmt_gib(g, sizeof(g), usable));
 }
 
 static void count_position(const struct session *s, int *pos, int *count)

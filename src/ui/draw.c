@@ -125,6 +125,11 @@ static enum role fit_role(enum fit_level f)
 	return f == FIT_OK ? R_FITS : f == FIT_TIGHT ? R_TIGHT : R_NOFIT;
 }
 
+static enum role verdict_role(enum verdict v)
+{
+	return v == VERDICT_FITS ? R_FITS : v == VERDICT_TIGHT ? R_TIGHT : R_NOFIT;
+}
+
 static const struct device *cur_device(const struct session *s)
 {
 	return &s->devs->v[s->cur.gpu];
@@ -138,21 +143,21 @@ static void draw_title(const struct ui *u, const struct session *s, WINDOW *w)
 	char a[32], b[32], c[32], d[32], text[256];
 	const char *bar = u->g->vline;
 	fill_row(u, w, 0, R_TITLE);
-	if (!s->valid) {
+	if (!s->ev.valid) {
 		putf(u, w, 0, 0, wd, R_TITLE, " vramcalc %s %s %s invalid settings", bar,
 		     s->cat->v[s->cur.model].meta.name, bar);
 		return;
 	}
-	/* tight: less than a tenth of the engine's budget (vLLM: gpu_util) left */
-	enum fit_level f = session_fit_level(
-	    &s->fit, (uint64_t)((double)hw_usable_bytes(cur_device(s)) * s->est.budget_share));
-	const char *verdict = f == FIT_NO ? "DOES NOT FIT" : f == FIT_TIGHT ? "TIGHT" : "FITS";
+	/* The evaluation's verdict, in the words --print and --json use. */
+	const struct evaluation *ev = &s->ev;
+	const char *verdict = verdict_words(ev->verdict);
+	enum role vrole = verdict_role(ev->verdict);
 	/* "total N.NN GiB" is what the end-to-end test reads; the rest goes
-	 * when the line is short. */
-	gib(a, sizeof(a), (double)s->est.total_bytes);
-	fmt_gb(b, sizeof(b), (double)s->est.total_bytes);
-	gib(c, sizeof(c), (double)s->est.gpu_bytes);
-	gib(d, sizeof(d), (double)s->est.host_bytes);
+	 * when the line is short.  total = GPU (every device) + host. */
+	gib(a, sizeof(a), (double)ev->total_bytes);
+	fmt_gb(b, sizeof(b), (double)ev->total_bytes);
+	gib(c, sizeof(c), (double)ev->gpu_bytes);
+	gib(d, sizeof(d), (double)ev->host_bytes);
 	const char *name = s->cat->v[s->cur.model].meta.name;
 	int room = wd - (int)strlen(verdict) - 3 - (s->pinned ? 12 : 0);
 	snprintf(text, sizeof(text), " vramcalc %s %s %s total %s (%s) %s GPU %s %s host %s ", bar,
@@ -163,7 +168,7 @@ static void draw_title(const struct ui *u, const struct session *s, WINDOW *w)
 	if (cols_of(text) > room)
 		snprintf(text, sizeof(text), " %s %s total %s ", name, bar, a);
 	int x = put(u, w, 0, 0, wd, R_TITLE, text);
-	x += putf(u, w, 0, x, wd - x, fit_role(f), " %s ", verdict);
+	x += putf(u, w, 0, x, wd - x, vrole, " %s ", verdict);
 	if (s->pinned)
 		putf(u, w, 0, x, wd - x, R_TITLE, " %s A pinned", bar);
 }
@@ -348,33 +353,43 @@ static void draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 	int h, wd;
 	getmaxyx(w, h, wd);
 	char a[64], b[64], c[64];
-	if (!s->valid) {
+	if (!s->ev.valid) {
 		put(u, w, 0, 0, wd, R_ERROR, "cannot estimate:");
-		int used = put_wrapped(u, w, 1, 2, wd - 2, h - 3, R_ERROR, s->err, 0);
+		int used = put_wrapped(u, w, 1, 2, wd - 2, h - 3, R_ERROR, s->ev.err, 0);
 		put(u, w, 2 + used, 2, wd - 2, R_DIM, "change the setting it names, or u to undo");
 		return;
 	}
-	const struct estimate *e = &s->est;
-	const struct device *d = cur_device(s);
-	uint32_t n = s->cur.gpu_count;
+	const struct evaluation *ev = &s->ev;
+	const struct estimate *e = &ev->est;
+	const struct device *d = ev->dev[0];
+	uint32_t n = ev->n_devs;
 	uint64_t usable = hw_usable_bytes(d);
-	/* vLLM may use its gpu_util share of what torch reports as each
-	 * device's memory; llama.cpp all of it. */
-	uint64_t budget =
-	    e->vllm ? (uint64_t)((double)hw_torch_bytes(d) * e->budget_share)
-	            : (uint64_t)((double)usable * (e->budget_share > 0 ? e->budget_share : 1));
-	bool unified = d->unified;
-	bool host_bar = !unified && s->cur.set.offload != OFFLOAD_GPU;
+	bool unified = ev->unified;
+	bool host_bar = !unified && (s->cur.set.offload != OFFLOAD_GPU || ev->host_level != FIT_OK);
 	int fixed = 3 + (host_bar || unified ? 1 : 0) + (unified ? 1 : 0) + (s->pinned ? 1 : 0) +
 	            (e->vllm ? 1 : 0);
 	int y = 0;
 
-	int x = putf(u, w, y, 0, wd, R_HEADER, "GPU memory: %ux %s, %s usable each", n,
-	             n > 1 || unified ? session_device_short_name(d) : d->name,
-	             gib(a, sizeof(a), (double)usable));
+	int x;
+	if (ev->mixed) {
+		x = putf(u, w, y, 0, wd, R_HEADER, "GPU memory: %u devices,", n);
+		for (uint32_t k = 0; k < n; k++) {
+			if (k && ev->dev[k] == ev->dev[k - 1])
+				continue;
+			uint32_t c_ = 1;
+			while (k + c_ < n && ev->dev[k + c_] == ev->dev[k])
+				c_++;
+			x += putf(u, w, y, x, wd - x, R_HEADER, " %ux %s (%s)", c_,
+			          session_device_short_name(ev->dev[k]),
+			          gib(a, sizeof(a), (double)hw_usable_bytes(ev->dev[k])));
+		}
+	} else {
+		x = putf(u, w, y, 0, wd, R_HEADER, "GPU memory: %ux %s, %s usable each", n,
+		         n > 1 || unified ? session_device_short_name(d) : d->name,
+		         gib(a, sizeof(a), (double)usable));
+	}
 	if (e->vllm)
-		putf(u, w, y, x, wd - x, R_HEADER, ", vLLM budget %.0f%% = %s",
-		     100 * e->budget_share, gib(b, sizeof(b), (double)budget));
+		putf(u, w, y, x, wd - x, R_HEADER, ", vLLM budget %.0f%%", 100 * e->budget_share);
 	y++;
 	/* Unified memory has two budgets: the GPU's share, and the whole
 	 * memory that the GPU and host parts share. */
@@ -383,14 +398,11 @@ static void draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 		     "unified: GPU share %.0f%% of %s; GPU + host must fit the whole",
 		     100 * (usable < d->memory_bytes ? d->gpu_share : 1.0),
 		     gib(a, sizeof(a), (double)d->memory_bytes));
-	/* One bar per device as hw_split fills them (llama.cpp's layer split
-	 * or vLLM's tensor-parallel ranks): its layers' weights and KV, its
-	 * compute buffer or activations, its runtime overhead. */
-	static struct device_load loads[HW_MAX_DEVICES];
-	const struct device *same[HW_MAX_DEVICES];
-	for (uint32_t i = 0; i < n; i++)
-		same[i] = d;
-	hw_split(e, same, n, loads);
+	/* One bar per device of the evaluation's split (llama.cpp's layer
+	 * split or vLLM's tensor-parallel ranks): its layers' weights and KV,
+	 * its compute buffer or activations, its runtime overhead, against
+	 * what the device offers. */
+	const struct device_load *loads = ev->loads;
 	int room = h - fixed;
 	if (room < 1)
 		room = 1;
@@ -398,12 +410,17 @@ static void draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 	int label_w = n > 1 ? 6 : 0;
 	/* The label after each bar: what the device holds and its total. */
 	int suffix_w = 0;
-	char suffix[HW_MAX_DEVICES][96];
+	char suffix[HW_MAX_DEVICES][128];
 	for (int i = 0; i < shown && n > 1; i++) {
 		char what[24];
 		load_label(e, &loads[i], (uint32_t)i, what, sizeof(what));
-		snprintf(suffix[i], sizeof(suffix[i]), " %-10s %9s", what,
-		         gib(a, sizeof(a), (double)loads[i].total_bytes));
+		if (ev->mixed)
+			snprintf(suffix[i], sizeof(suffix[i]), " %-9.9s %-10s %9s",
+			         session_device_short_name(ev->dev[i]), what,
+			         gib(a, sizeof(a), (double)loads[i].total_bytes));
+		else
+			snprintf(suffix[i], sizeof(suffix[i]), " %-10s %9s", what,
+			         gib(a, sizeof(a), (double)loads[i].total_bytes));
 		if (cols_of(suffix[i]) > suffix_w)
 			suffix_w = cols_of(suffix[i]);
 	}
@@ -420,29 +437,39 @@ static void draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 		};
 		if (n > 1)
 			putf(u, w, y, 0, label_w, R_DIM, "gpu%-2d", i);
-		draw_bar(u, w, y, label_w, wd - label_w - suffix_w, per, 4, budget);
+		draw_bar(u, w, y, label_w, wd - label_w - suffix_w, per, 4, ev->budget_bytes[i]);
 		if (suffix_w)
-			put(u, w, y, wd - suffix_w, suffix_w,
-			    l->headroom_bytes < 0 ? R_NOFIT : R_NORMAL, suffix[i]);
+			put(u, w, y, wd - suffix_w, suffix_w, fit_role(ev->level[i]), suffix[i]);
 	}
 	if ((uint32_t)shown < n)
 		putf(u, w, y++, 0, wd, R_DIM, "  ... and %u more devices", n - shown);
 
-	enum fit_level f = session_fit_level(&s->fit, budget);
-	int64_t hr = s->fit.headroom_bytes;
+	uint64_t budget_all = 0;
+	int worst = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		budget_all += ev->budget_bytes[i];
+		if (loads[i].headroom_bytes < loads[worst].headroom_bytes)
+			worst = (int)i;
+	}
+	int64_t hr = ev->headroom_bytes;
 	x = putf(u, w, y, 0, wd, R_NORMAL,
-	         "need %s of %s: ", gib(a, sizeof(a), (double)s->fit.need_bytes),
-	         gib(b, sizeof(b), (double)budget * n));
-	if (f == FIT_NO) {
-		x += putf(u, w, y, x, wd - x, R_NOFIT, "%sover by %s, does not fit",
-		          n > 1 ? "fullest device " : "", gib(c, sizeof(c), (double)-hr));
-		if (s->fit.needed)
-			putf(u, w, y, x, wd - x, R_NORMAL, " (needs %u)", s->fit.needed);
+	         "need %s of %s: ", gib(a, sizeof(a), (double)ev->gpu_bytes),
+	         gib(b, sizeof(b), (double)budget_all));
+	if (!ev->devices_fit) {
+		if (hr < 0)
+			x += putf(u, w, y, x, wd - x, R_NOFIT, "%sover by %s, does not fit",
+			          n > 1 ? "fullest device " : "", gib(c, sizeof(c), (double)-hr));
 		else
+			x += putf(u, w, y, x, wd - x, R_NOFIT,
+			          "GPU + host over the unified memory, does not fit");
+		if (ev->needed && !ev->mixed)
+			putf(u, w, y, x, wd - x, R_NORMAL, " (needs %u)", ev->needed);
+		else if (!ev->mixed)
 			putf(u, w, y, x, wd - x, R_NORMAL, " (not on %d of them)", HW_MAX_DEVICES);
 	} else {
-		putf(u, w, y, x, wd - x, fit_role(f), "%sheadroom %s, %s", n > 1 ? "least " : "",
-		     gib(c, sizeof(c), (double)hr), f == FIT_TIGHT ? "tight" : "fits");
+		putf(u, w, y, x, wd - x, fit_role(ev->level[worst]), "%sheadroom %s, %s",
+		     n > 1 ? "least " : "", gib(c, sizeof(c), (double)hr),
+		     ev->level[worst] == FIT_TIGHT ? "tight" : "fits");
 	}
 	y++;
 	if (e->vllm && y < h) {
@@ -474,52 +501,57 @@ static void draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 	y += draw_legend(u, w, y, wd, spare > 1 ? 2 : 1, all, 4);
 
 	if ((host_bar || unified) && y < h) {
-		/* Discrete: the host part against this machine's RAM.  Unified:
-		 * the second budget, GPU and host parts together against the
-		 * whole memory of the devices. */
+		/* Discrete: the host part against the host memory given
+		 * (--host-ram, this machine's by default).  Unified: the second
+		 * budget, GPU and host parts together against the whole memory
+		 * of the devices. */
 		struct seg hs[5] = {
 		    {SEG_WEIGHTS, e->weights_host_bytes}, {SEG_KV, e->kv_host_bytes},
 		    {SEG_COMPUTE, e->compute_host_bytes}, {SEG_OVERHEAD, 0},
 		    {SEG_OUTPUT, e->output_bytes},
 		};
-		uint64_t cap = u->host_ram_bytes;
+		uint64_t cap = ev->host_ram_bytes;
+		enum role lrole = fit_role(ev->host_level);
 		char label[160];
 		int lx = putf(u, w, y, 0, wd, R_HEADER, unified ? "whole" : "host");
 		if (unified) {
 			for (int i = 0; i < 4; i++)
 				hs[i].bytes += all[i].bytes;
-			cap = d->memory_bytes * n;
-			uint64_t used = s->fit.need_bytes + e->host_bytes;
+			cap = ev->unified_pool_bytes;
+			lrole = ev->devices_fit ? R_NORMAL : R_NOFIT;
 			snprintf(label, sizeof(label), " GPU+host %s of %s",
-			         gib(a, sizeof(a), (double)used), gib(b, sizeof(b), (double)cap));
-		} else if (u->host_ram_bytes) {
-			snprintf(label, sizeof(label), " %s of %s RAM",
-			         gib(a, sizeof(a), (double)e->host_bytes),
-			         gib(b, sizeof(b), (double)u->host_ram_bytes));
+			         gib(a, sizeof(a), (double)ev->total_bytes),
+			         gib(b, sizeof(b), (double)cap));
+		} else if (cap) {
+			snprintf(label, sizeof(label), " %s of %s RAM%s",
+			         gib(a, sizeof(a), (double)ev->host_bytes),
+			         gib(b, sizeof(b), (double)cap),
+			         ev->host_level == FIT_NO ? ", does not fit" : "");
 		} else {
 			snprintf(label, sizeof(label), " %s",
-			         gib(a, sizeof(a), (double)e->host_bytes));
+			         gib(a, sizeof(a), (double)ev->host_bytes));
 		}
 		int lw = cols_of(label);
 		int bw = wd - lx - 1 - lw;
 		if (bw >= 8) {
 			draw_bar(u, w, y, lx + 1, bw, hs, 5, cap);
-			put(u, w, y, lx + 1 + bw, lw, R_NORMAL, label);
+			put(u, w, y, lx + 1 + bw, lw, lrole, label);
 		} else {
-			put(u, w, y, lx, wd - lx, R_NORMAL, label);
+			put(u, w, y, lx, wd - lx, lrole, label);
 		}
 		y++;
 	}
 	if (s->pinned && y < h) {
-		if (s->pin_valid)
-			putf(u, w, y, 0, wd, R_INFO, "A %s total %s  B %s  B-A %s (w: what-if)",
-			     ftype_get(s->pin.set.ftype)->name,
-			     gib(a, sizeof(a), (double)s->pin_est.total_bytes),
-			     gib(b, sizeof(b), (double)e->total_bytes),
-			     signed_gib(c, sizeof(c),
-			                (double)e->total_bytes - (double)s->pin_est.total_bytes));
+		if (s->pin_ev.valid)
+			putf(
+			    u, w, y, 0, wd, R_INFO, "A %s total %s  B %s  B-A %s (w: what-if)",
+			    ftype_get(s->pin.set.ftype)->name,
+			    gib(a, sizeof(a), (double)s->pin_ev.est.total_bytes),
+			    gib(b, sizeof(b), (double)e->total_bytes),
+			    signed_gib(c, sizeof(c),
+			               (double)e->total_bytes - (double)s->pin_ev.est.total_bytes));
 		else
-			putf(u, w, y, 0, wd, R_WARN, "A: %s", s->pin_err);
+			putf(u, w, y, 0, wd, R_WARN, "A: %s", s->pin_ev.err);
 	}
 }
 
@@ -542,7 +574,7 @@ static void draw_hardware(struct ui *u, const struct session *s, WINDOW *w)
 	int rows = h - 2;
 	if (rows <= 0)
 		return;
-	if (!s->valid) {
+	if (!s->ev.valid) {
 		put(u, w, 2, 2, wd - 2, R_DIM, "(no estimate)");
 		return;
 	}
@@ -560,16 +592,7 @@ static void draw_hardware(struct ui *u, const struct session *s, WINDOW *w)
 		bool is_sel = focused && u->hw_top + r == sel;
 		if (is_sel)
 			fill_row(u, w, y, R_SELECTED);
-		enum role role;
-		struct hw_fit one = {.fits = hr->group < 2,
-		                     .count = hr->needed ? hr->needed : 1,
-		                     .headroom_bytes = hr->headroom_bytes};
-		if (hr->group == 2)
-			role = R_NOFIT;
-		else if (hr->group == 1)
-			role = R_TIGHT;
-		else
-			role = fit_role(session_fit_level(&one, hw_usable_bytes(d)));
+		enum role role = fit_role(hr->level);
 		if (is_sel)
 			role = R_SELECTED;
 		char n[16];
@@ -627,7 +650,7 @@ static void draw_compare(struct ui *u, const struct session *s, WINDOW *w)
 		          gib(b, sizeof(b), (double)cr->kv_bytes),
 		          gib(c, sizeof(c), (double)cr->total_bytes),
 		          gib(d, sizeof(d), (double)cr->gpu_bytes));
-		enum fit_level fl = session_fit_level(&cr->fit, hw_usable_bytes(dev));
+		enum fit_level fl = cr->level;
 		if (fl == FIT_NO)
 			snprintf(f, sizeof(f), "no, short %s",
 			         gib(a, sizeof(a), (double)-cr->fit.headroom_bytes));
@@ -694,14 +717,18 @@ static int build_help(const struct ui *u)
 	for (int i = 0; i < SEG_COUNT; i++)
 		ADD("  %s  %s", ui_segment_glyph(u, (enum segment)i),
 		    ui_segment_name((enum segment)i));
-	ADD("  %s  capacity of the device: vLLM's --gpu-util budget, this machine's RAM for the "
-	    "host bar",
+	ADD("  %s  capacity of the device: vLLM's --gpu-util budget; --host-ram (this machine's "
+	    "RAM by default) for the host bar",
 	    u->g->marker);
 	ADD("  several GPUs: one bar per device with what it holds (layers L0-26+out, or its vLLM "
-	    "rank)");
+	    "rank); a mixed set names each device");
+	ADD("  hardware list: a adds one of the selected device to the set, r removes one");
 	ADD("  unified memory: a second bar, GPU and host parts against the whole memory");
 	ADD("  %s  free", u->g->free_cell);
-	ADD("  fits: more than a tenth free; tight: less; does not fit: over capacity");
+	ADD("  fits: every device and host memory keep the --margin free (10%% by default)");
+	ADD("  tight: some headroom under the margin; does not fit: a device over capacity");
+	ADD("  does not fit (host memory): the devices fit, host memory (--host-ram) does not");
+	ADD("  total = GPU (the sum of the devices) + host");
 	ADD("%s", "");
 	ADD("SIZES  GiB = 2^30 bytes, GB = 10^9 bytes; the numbers equal vramcalc --json");
 	ADD("ENVIRONMENT  NO_COLOR (non-empty) or --no-color: monochrome");
@@ -748,7 +775,7 @@ static void draw_whatif(const struct ui *u, const struct session *s, WINDOW *w)
 	static struct session as_a;
 	as_a = *s;
 	as_a.cur = s->pin;
-	as_a.valid = false;
+	as_a.ev.valid = false;
 	for (int i = 0; i < SL_COUNT && y < h; i++) {
 		slider_table[i].format(&as_a, a, sizeof(a));
 		/* Format B the same way (no bpw) so equal settings compare equal. */
@@ -764,14 +791,14 @@ static void draw_whatif(const struct ui *u, const struct session *s, WINDOW *w)
 		y++;
 	}
 	y++;
-	if (!s->pin_valid || !s->valid) {
+	if (!s->pin_ev.valid || !s->ev.valid) {
 		char msg[300];
-		snprintf(msg, sizeof(msg), "%s: %s", !s->pin_valid ? "A" : "B",
-		         !s->pin_valid ? s->pin_err : s->err);
+		snprintf(msg, sizeof(msg), "%s: %s", !s->pin_ev.valid ? "A" : "B",
+		         !s->pin_ev.valid ? s->pin_ev.err : s->ev.err);
 		put_wrapped(u, w, y, 0, wd, h - y, R_ERROR, msg, 2);
 		return;
 	}
-	const struct estimate *A = &s->pin_est, *B = &s->est;
+	const struct estimate *A = &s->pin_ev.est, *B = &s->ev.est;
 	struct {
 		const char *name;
 		uint64_t a, b;
@@ -782,9 +809,9 @@ static void draw_whatif(const struct ui *u, const struct session *s, WINDOW *w)
 	     B->compute_bytes + B->compute_host_bytes},
 	    {"output", A->output_bytes, B->output_bytes},
 	    {"overhead", A->overhead_bytes, B->overhead_bytes},
-	    {"total", A->total_bytes, B->total_bytes},
-	    {"GPU memory", A->gpu_bytes, B->gpu_bytes},
-	    {"host memory", A->host_bytes, B->host_bytes},
+	    {"total", s->pin_ev.total_bytes, s->ev.total_bytes},
+	    {"GPU memory", s->pin_ev.gpu_bytes, s->ev.gpu_bytes},
+	    {"host memory", s->pin_ev.host_bytes, s->ev.host_bytes},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]) && y < h; i++, y++) {
 		double dlt = (double)rows[i].b - (double)rows[i].a;
@@ -798,17 +825,14 @@ static void draw_whatif(const struct ui *u, const struct session *s, WINDOW *w)
 		    rows[i].a == rows[i].b ? "same" : signed_gib(c, sizeof(c), dlt));
 	}
 	if (y < h) {
-		const struct device *da = &s->devs->v[s->pin.gpu];
-		const struct device *db = cur_device(s);
-		enum fit_level fa = session_fit_level(&s->pin_fit, hw_usable_bytes(da));
-		enum fit_level fb = session_fit_level(&s->fit, hw_usable_bytes(db));
-		int x = putf(u, w, y, 0, wd, R_NORMAL, "%-11s ", "fit");
-		snprintf(a, sizeof(a), "%s %s", fa == FIT_NO ? "no" : "yes",
-		         signed_gib(c, sizeof(c), (double)s->pin_fit.headroom_bytes));
-		x += putf(u, w, y, x, col + 1, fit_role(fa), "%-*s ", col, a);
-		snprintf(b, sizeof(b), "%s %s", fb == FIT_NO ? "no" : "yes",
-		         signed_gib(c, sizeof(c), (double)s->fit.headroom_bytes));
-		putf(u, w, y, x, col + 1, fit_role(fb), "%-*s ", col, b);
+		const struct evaluation *ea = &s->pin_ev, *eb = &s->ev;
+		int x = putf(u, w, y, 0, wd, R_NORMAL, "%-11s ", "verdict");
+		snprintf(a, sizeof(a), "%s %s", verdict_words(ea->verdict),
+		         signed_gib(c, sizeof(c), (double)ea->headroom_bytes));
+		x += putf(u, w, y, x, col + 1, verdict_role(ea->verdict), "%-*s ", col, a);
+		snprintf(b, sizeof(b), "%s %s", verdict_words(eb->verdict),
+		         signed_gib(c, sizeof(c), (double)eb->headroom_bytes));
+		putf(u, w, y, x, col + 1, verdict_role(eb->verdict), "%-*s ", col, b);
 	}
 }
 
@@ -846,9 +870,9 @@ static void draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 	     s->cur.set.file_types ? "as stored" : ftype_get(s->cur.set.ftype)->name,
 	     fmt_tokens(tok, sizeof(tok), s->cur.set.ctx_tokens), s->cur.set.n_seq,
 	     s->cur.gpu_count, dev->name, vllm ? "vLLM" : "llama.cpp");
-	if (!s->valid) {
+	if (!s->ev.valid) {
 		put(u, w, y + 1, 2, wd - 2, R_ERROR, "cannot plan from these settings:");
-		put_wrapped(u, w, y + 2, 4, wd - 4, h - y - 4, R_ERROR, s->err, 0);
+		put_wrapped(u, w, y + 2, 4, wd - 4, h - y - 4, R_ERROR, s->ev.err, 0);
 		return;
 	}
 
@@ -893,8 +917,6 @@ static void draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 			putf(u, w, y, col_x[c], plan_col_w[c], R_DIM,
 			     c == PC_STATUS ? "%-*s" : "%*s", plan_col_w[c] - 1, heads[c]);
 	y++;
-	uint64_t budget = (uint64_t)((double)hw_usable_bytes(dev) *
-	                             (s->est.budget_share > 0 ? s->est.budget_share : 1));
 	for (int i = 0; i < SOLVE_COUNT && y < h; i++, y++) {
 		const struct plan_row *r = &s->plan.row[i];
 		bool is_sel = (size_t)i == s->plan_sel;
@@ -912,7 +934,7 @@ static void draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 		put(u, w, y, ans_x, ans_w, base,
 		    plan_answer_text(r->what, &r->res, m, ans, sizeof(ans)));
 		bool none = r->res.status == SOLVE_NOTHING;
-		enum fit_level fl = session_fit_level(&r->res.fit, budget);
+		enum fit_level fl = r->level;
 		if (col[PC_STATUS])
 			putf(u, w, y, col_x[PC_STATUS], plan_col_w[PC_STATUS],
 			     is_sel ? R_SELECTED
@@ -1096,8 +1118,8 @@ static void draw_status(const struct ui *u, const struct session *s, WINDOW *w)
 		              : s->status_level == STATUS_WARN ? R_WARN
 		                                               : R_INFO;
 		put(u, w, 0, 0, wd, r, s->status);
-	} else if (!s->valid) {
-		put(u, w, 0, 0, wd, R_ERROR, s->err);
+	} else if (!s->ev.valid) {
+		put(u, w, 0, 0, wd, R_ERROR, s->ev.err);
 	} else if (s->warning[0]) {
 		put(u, w, 0, 0, wd, R_WARN, s->warning);
 	} else {

@@ -18,6 +18,7 @@
 #include "detect.h"
 #include "keys.h"
 #include "profile.h"
+#include "request.h"
 #include "session.h"
 #include "source.h"
 #include "ui.h"
@@ -60,125 +61,112 @@ static bool load_all(const struct cli_options *o, struct loaded *L, char *err, s
 	if (!catalog_load(&dirs, &L->cat, &L->warn, err, errlen))
 		return false;
 
-	/* No -g: this machine's devices when any are detected (-g auto: they
-	 * must be).  The view splits over one device type: a mixed set starts
-	 * on its first type, and says so. */
-	uint32_t gpu_count = o->n_gpu_groups ? o->gpu_group_count[0] : 1;
-	int n_auto = 0;
-	size_t auto_dev[CLI_MAX_GPU_GROUPS];
-	uint32_t auto_count[CLI_MAX_GPU_GROUPS];
-	if (o->gpu_auto || !o->n_gpu_groups) {
-		struct detect_env env;
-		char why[1024];
-		detect_env_init(&env);
-		n_auto = detect_auto_groups(&env, &L->devs, o->free_memory, auto_dev, auto_count,
-		                            CLI_MAX_GPU_GROUPS, why, sizeof(why));
-		if (n_auto <= 0 && o->gpu_auto) {
-			snprintf(
-			    err, errlen,
-			    "-g auto: %.400s (name the devices instead: -g ID[xN], see vramcalc "
-			    "--list hardware)",
-			    why);
-			return false;
-		}
-		if (n_auto > 0)
-			gpu_count = auto_count[0];
-		/* the hardware list holds them beside their profiles: tell them apart */
-		for (int g = 0; g < n_auto; g++) {
-			struct device *dv = &L->devs.v[auto_dev[g]];
-			size_t len = strlen(dv->name);
-			const char *tag = " (detected)";
-			if (len + strlen(tag) < sizeof(dv->name))
-				memcpy(dv->name + len, tag, strlen(tag) + 1);
-		}
-	}
-	const char *gid = o->n_gpu_groups ? o->gpu_group_id[0] : DEFAULT_GPU;
-	const struct device *d = n_auto > 0 ? &L->devs.v[auto_dev[0]] : device_find(&L->devs, gid);
-	if (!d && o->n_gpu_groups) {
-		snprintf(err, errlen, "--gpu: unknown device '%s' (see vramcalc --list hardware)",
-		         gid);
+	/* The one resolver both front ends use: model source, stored types,
+	 * device set (mixed too), --gpu-share, host memory, margin, speed. */
+	size_t n_profiles = L->devs.n; /* entries past these were detected */
+	struct resolved res;
+	if (!request_resolve(&dirs, o, &L->devs, &res, &L->warn, err, errlen))
+		return false;
+	if (!res.src.has_arch) {
+		snprintf(err, errlen,
+		         "%s: no architecture to estimate from (no config.json beside it); try "
+		         "--print",
+		         o->model);
+		resolved_release(&res);
 		return false;
 	}
-	L->gpu = d ? (size_t)(d - L->devs.v) : 0;
-	/* --gpu-share applies to the chosen device, as in the command line. */
-	if (o->gpu_share > 0 && d)
-		L->devs.v[L->gpu].gpu_share = o->gpu_share;
-
 	/* A catalog id selects its entry; anything else (a path to a profile,
-	 * a GGUF file, a config.json) loads through the same resolver as the
-	 * command line and becomes one more entry. */
-	struct settings set = o->settings;
-	struct source src = {0};
-	bool from_file = false;
+	 * a GGUF file, a config.json) becomes one more entry. */
 	const struct catalog_model *cm = catalog_find(&L->cat, o->model);
+	bool from_file = false;
 	if (cm) {
 		L->model = (size_t)(cm - L->cat.v);
 	} else {
-		if (!source_load(&dirs, o->model, &src, &L->warn, err, errlen))
-			return false;
-		if (!src.has_arch) {
-			snprintf(err, errlen,
-			         "%s: no architecture to estimate from (no config.json beside "
-			         "it); try --print",
-			         o->model);
-			source_release(&src);
-			return false;
-		}
 		struct catalog_model *v = realloc(L->cat.v, (L->cat.n + 1) * sizeof(*v));
 		if (!v) {
 			snprintf(err, errlen, "out of memory");
-			source_release(&src);
+			resolved_release(&res);
 			return false;
 		}
-		v[L->cat.n].meta = src.meta;
-		v[L->cat.n].arch = src.model.arch;
+		v[L->cat.n].meta = res.src.meta;
+		v[L->cat.n].arch = res.src.model.arch;
 		L->cat.v = v;
 		L->model = L->cat.n++;
-		from_file = src.file_types;
-		set.file_types = src.file_types && !o->quant_given;
-		if (set.file_types && src.file_quant[0])
-			ftype_find(src.file_quant, &set.ftype);
+		from_file = res.src.file_types;
 	}
+	/* No -g: this machine's GPUs when any are detected, else the
+	 * default device, one of it. */
+	if (!res.n_groups) {
+		struct detect_env env;
+		char why[1024];
+		detect_env_init(&env);
+		int n = detect_auto_groups(&env, &L->devs, o->free_memory, res.group_dev,
+		                           res.group_count, CLI_MAX_GPU_GROUPS, why, sizeof(why));
+		res.n_groups = n > 0 ? n : 0;
+	}
+	if (!res.n_groups) {
+		const struct device *d = device_find(&L->devs, DEFAULT_GPU);
+		res.group_dev[0] = d ? (size_t)(d - L->devs.v) : 0;
+		res.group_count[0] = 1;
+		res.n_groups = 1;
+	}
+	/* the hardware list holds detected devices beside their profiles:
+	 * tell them apart */
+	int n_detected = 0;
+	for (int g = 0; g < res.n_groups; g++) {
+		if (res.group_dev[g] < n_profiles)
+			continue;
+		n_detected++;
+		struct device *dv = &L->devs.v[res.group_dev[g]];
+		size_t len = strlen(dv->name);
+		const char *tag = " (detected)";
+		if (len + strlen(tag) < sizeof(dv->name))
+			memcpy(dv->name + len, tag, strlen(tag) + 1);
+	}
+	L->gpu = res.group_dev[0];
 
-	enum source_kind src_kind = src.kind;
-	bool ok = session_init(&L->s, &L->cat, &L->devs, L->model, &set, L->gpu, gpu_count,
-	                       cm ? NULL : &src.model, err, errlen);
-	source_release(&src);
-	if (!ok)
+	bool ok = session_init(&L->s, &L->cat, &L->devs, L->model, &res.settings, L->gpu,
+	                       res.group_count[0], cm ? NULL : &res.src.model, err, errlen);
+	if (!ok) {
+		resolved_release(&res);
 		return false;
+	}
 	L->have_session = true;
+	struct session *s = &L->s;
+	for (int g = 1; g < res.n_groups; g++) {
+		s->cur.more_gpu[g - 1] = res.group_dev[g];
+		s->cur.more_count[g - 1] = res.group_count[g];
+	}
+	s->cur.n_more = res.n_groups - 1;
 	if (!from_file)
-		L->s.file_model = SIZE_MAX;
-	/* The plan view's speed and llama-server command follow the same
-	 * options as the command line's. */
-	if (o->host_bandwidth_gbps > 0)
-		L->s.speed_params.host_bandwidth_gbps = o->host_bandwidth_gbps;
-	if (o->prompt_tokens)
-		L->s.speed_params.prompt_tokens = o->prompt_tokens;
-	if (!cm && src_kind == SOURCE_GGUF)
-		L->s.model_path = o->model;
+		s->file_model = SIZE_MAX;
+	s->speed_params = res.req.speed;
+	s->host_ram_bytes = res.req.host_ram_bytes;
+	s->margin = res.req.margin;
+	if (!cm && res.src.kind == SOURCE_GGUF)
+		s->model_path = o->model;
+	resolved_release(&res);
 	/* The models view (m) starts with the command line's order and filters. */
-	L->s.rank.sort = o->rank_sort;
-	L->s.rank.filter = o->rank_filter;
+	s->rank.sort = o->rank_sort;
+	s->rank.filter = o->rank_filter;
 	const char *short_name = session_device_short_name(&L->devs.v[L->gpu]);
-	if (n_auto > 1)
-		session_status(&L->s, STATUS_WARN,
-		               "detected %d kinds of GPU: this view splits over the first, %ux %s "
-		               "(vramcalc -g auto --print splits over all)",
-		               n_auto, gpu_count, short_name);
-	else if (n_auto == 1)
-		session_status(&L->s, STATUS_INFO,
-		               "detected this machine's GPUs: %ux %s (-g names others)", gpu_count,
-		               short_name);
-	if (!estimate_check(session_model(&L->s, L->model), &set, err, errlen))
+	if (n_detected > 1)
+		session_status(
+		    s, STATUS_INFO,
+		    "detected %d kinds of GPU: a mixed set, one bar per device (-g names "
+		    "others)",
+		    n_detected);
+	else if (n_detected == 1)
+		session_status(s, STATUS_INFO,
+		               "detected this machine's GPUs: %ux %s (-g names others)",
+		               s->cur.gpu_count, short_name);
+	if (!estimate_check(session_model(s, L->model), &s->cur.set, err, errlen))
 		return false;
-	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-	L->s.host_ram_bytes = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
 	if (L->warn.n)
-		snprintf(L->s.warning, sizeof(L->s.warning), "%d profile warning%s: %.200s%s",
+		snprintf(s->warning, sizeof(s->warning), "%d profile warning%s: %.200s%s",
 		         L->warn.n, L->warn.n == 1 ? "" : "s", L->warn.msg[0],
 		         L->warn.n > 1 ? " (vramcalc --list models shows all)" : "");
-	session_recalc(&L->s);
+	session_recalc(s);
 	return true;
 }
 
@@ -274,7 +262,6 @@ int ui_main(const struct cli_options *o)
 		return 2;
 	}
 	struct ui u = {0};
-	u.host_ram_bytes = L.s.host_ram_bytes;
 	setup_terminal(&u, o);
 	struct session *s = &L.s;
 	ui_relayout(&u, s);
@@ -382,7 +369,6 @@ int ui_bench(const struct cli_options *o, int frames, int rows, int cols, FILE *
 	}
 	resize_term(rows, cols);
 	struct ui u = {0};
-	u.host_ram_bytes = L.s.host_ram_bytes;
 	setup_terminal(&u, o);
 	struct session *s = &L.s;
 	ui_relayout(&u, s);

@@ -72,7 +72,6 @@ struct ui {
 	int hw_top, cmp_top; /* first visible row of the scrolled lists */
 	int pick_top;
 	int rank_top; /* first visible row of the models view */
-	uint64_t host_ram_bytes;
 };
 
 /* Theme. */

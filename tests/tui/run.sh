@@ -336,7 +336,8 @@ check_screen "ASCII run exits 0" "vramcalc-exit=0"
 # opens a ranked model at its quant.
 start detected 120 40 LANG=C.UTF-8 LC_ALL=C.UTF-8 "PATH=$FIX/bin-two:$PATH" \
 	"VRAMCALC_SYSROOT=$FIX/root-host" -- -m llama-3.1-8b
-check_screen "starts on the detected GPUs" "detected 2 kinds of GPU: this view splits over the first, 1x RTX 4090"
+check_screen "starts on the detected GPUs" "detected 2 kinds of GPU: a mixed set"
+check_screen "the detected set has a bar per device" "2 devices, 1x RTX 4090"
 check_screen "detected devices marked in the hardware list" "RTX 4090 (detected)"
 rank_json=$(env -u LINES -u COLUMNS "$BIN" --rank -g rtx-4090 --json)
 nth_model() { printf '%s\n' "$rank_json" | sed -n "s/^[[:space:]]*\"$1\":[[:space:]]*\"\(.*\)\",*$/\1/p" | sed -n "$2p"; }
@@ -353,7 +354,8 @@ fi
 capture models
 keys j
 keys Enter
-check_total "Enter opens $id2 at $q2" -m "$id2" -q "$q2"
+PATH="$FIX/bin-two:$PATH" VRAMCALC_SYSROOT="$FIX/root-host" \
+	check_total "Enter opens $id2 at $q2" -m "$id2" -q "$q2" -g auto
 check_screen "status names the ranked quant" "$id2 at $q2: fits"
 keys m
 keys f
@@ -367,6 +369,53 @@ check_screen "detected run exits 0" "vramcalc-exit=0"
 start noauto 100 30 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- -g auto
 check_screen "-g auto without GPUs names the failing source" "-g auto: no GPU detected: nvidia-smi: exited with status 9"
 check_screen "-g auto without GPUs exits 2" "vramcalc-exit=2"
+# device_gibs ARGS...: each device's need ("N.NN GiB", one a line, in split
+# order) from the hardware[].devices[].total_bytes of --json.
+device_gibs() {
+	env -u LINES -u COLUMNS "$BIN" --json "$@" |
+		sed -n 's/^[[:space:]]*"total_bytes":[[:space:]]*\([0-9]*\).*/\1/p' |
+		awk '{ printf "%.2f GiB\n", $1 / 1073741824 }'
+}
+# screen_gibs: each device bar's need as the screen shows it.
+# (the label after each bar: what it holds, then its need).
+screen_gibs() {
+	screen | grep -E '^gpu[0-9]' |
+		grep -oE '(L[0-9]+-[0-9]+(\+out)?|output|no layers|rank [0-9]+) +[0-9]+\.[0-9]{2} GiB' |
+		grep -oE '[0-9]+\.[0-9]{2} GiB'
+}
+
+# A mixed set: one bar per device, each need equal to --json's, the header
+# GPU the sum of them; a and r add and remove a device in the hardware list.
+MIXED=(-m llama-3.1-70b -c 32k -g rtx-4090,rtx-3060-12gbx2)
+start mixed 160 50 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "${MIXED[@]}"
+check_total "mixed set" "${MIXED[@]}"
+check_screen "mixed set: the header names each type" "3 devices, 1x RTX 4090"
+want=$(device_gibs "${MIXED[@]}" | tr '\n' ' ')
+got=$(screen_gibs | tr '\n' ' ')
+if [ -n "$want" ] && [ "$want" = "$got" ]; then
+	ok "mixed set: per-device needs on screen equal --json ($got)"
+else
+	fail "mixed set: per-device needs on screen '$got', --json '$want'"
+fi
+capture mixed
+keys Tab
+keys a
+check_screen "mixed set: a adds the selected device" "4 devices"
+[ "$(screen_gibs | wc -l)" = 4 ] && ok "mixed set: a fourth bar" || fail "mixed set: $(screen_gibs | wc -l) bars after a"
+keys r
+check_screen "mixed set: r removes it again" "3 devices"
+check_total "mixed set after a, r" "${MIXED[@]}"
+T send-keys -t "$W" q
+check_screen "mixed run exits 0" "vramcalc-exit=0"
+
+# Host memory too small: the devices fit, the verdict says host memory.
+HOST=(-m qwen3-30b-a3b -c 8192 --offload cpu-moe --host-ram 4G)
+start hostram 120 40 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "${HOST[@]}"
+check_total "host memory short" "${HOST[@]}"
+check_screen "host memory short: the verdict says so" "does not fit (host memory)"
+check_screen "host memory short: the host bar says so" "of 4.00 GiB RAM, does not fit"
+T send-keys -t "$W" q
+check_screen "host memory run exits 0" "vramcalc-exit=0"
 
 echo "tui: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

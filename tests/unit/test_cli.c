@@ -127,7 +127,9 @@ Test(cli, json_contract_for_the_seed_case)
 	uint64_t total = num(j, "bytes", "total");
 	cr_expect_eq(total, num(j, "bytes", "weights") + num(j, "bytes", "kv_cache") +
 	                        num(j, "bytes", "compute") + num(j, "bytes", "output") +
-	                        num(j, "bytes", "overhead"));
+	                        num(j, "bytes", "overhead") + num(j, "bytes", "tied_copy") +
+	                        num(j, "bytes", "more_devices"));
+	cr_expect_eq(total, num(j, "placement", "gpu") + num(j, "placement", "host"));
 	cr_expect_gt(num(j, "placement", "gpu"), num(j, "bytes", "weights"));
 	cJSON *hw = cJSON_GetObjectItem(j, "hardware");
 	cr_assert(cJSON_IsArray(hw));

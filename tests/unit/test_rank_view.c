@@ -93,8 +93,8 @@ Test(rank_view, m_ranks_the_catalog_for_the_live_devices)
 	 * before it and used the models' scratch) */
 	struct estimate e;
 	estimate_run(&S.models[S.cur.model], &S.cur.set, &e);
-	cr_expect_eq(S.est.total_bytes, e.total_bytes);
-	cr_expect_eq(S.est.weights_bytes, e.weights_bytes);
+	cr_expect_eq(S.ev.est.total_bytes, e.total_bytes);
+	cr_expect_eq(S.ev.est.weights_bytes, e.weights_bytes);
 	/* the first row fits, the last does not */
 	cr_expect_eq(S.rank.r.rows[S.rank.order[0]].verdict, RANK_FITS);
 	cr_expect_eq(S.rank.r.rows[S.rank.order[S.rank.n - 1]].verdict, RANK_NO);
@@ -139,7 +139,7 @@ Test(rank_view, enter_opens_the_model_at_its_quant)
 	cr_expect_eq(S.view, VIEW_MAIN);
 	cr_expect_eq(S.cur.model, i);
 	cr_expect_eq(S.cur.set.ftype, q);
-	cr_expect(S.valid, "%s", S.err);
+	cr_expect(S.ev.valid, "%s", S.ev.err);
 	cr_expect(strstr(S.status, cat.v[i].meta.id), "%s", S.status);
 	press('u');
 	cr_expect_eq(S.cur.model, before, "one undo step");

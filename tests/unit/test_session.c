@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "keys.h"
+#include "truth.h"
 #include "session.h"
 
 static struct catalog cat;
@@ -99,11 +100,11 @@ Test(session, numbers_equal_the_engine_as_json_prints_them)
 {
 	struct estimate e;
 	estimate_run(session_model(&S, S.cur.model), &S.cur.set, &e);
-	cr_assert(S.valid);
-	cr_assert_eq(S.est.total_bytes, e.total_bytes);
-	cr_assert_eq(S.est.gpu_bytes, e.gpu_bytes);
+	cr_assert(S.ev.valid);
+	cr_assert_eq(S.ev.est.total_bytes, e.total_bytes);
+	cr_assert_eq(S.ev.est.gpu_bytes, e.gpu_bytes);
 	/* qwen3-8b Q4_K_M 8192: vramcalc --json bytes.total */
-	cr_assert_eq(S.est.total_bytes, 7111986688ull);
+	cr_assert_eq(S.ev.est.total_bytes, 7111986688ull);
 }
 
 Test(session, quant_order_is_ascending_bits_per_weight_llamacpp_first)
@@ -131,15 +132,15 @@ Test(session, quant_order_is_ascending_bits_per_weight_llamacpp_first)
 
 Test(session, quant_slider_steps_and_recalculates)
 {
-	uint64_t before = S.est.total_bytes;
+	uint64_t before = S.ev.est.total_bytes;
 	PRESS(KEYC_DOWN, KEYC_DOWN); /* model -> engine -> quant */
 	cr_assert_eq(S.slider, SL_QUANT);
 	unsigned r = session_key(&S, KEYC_RIGHT);
 	cr_assert(r & REACT_RECALC);
 	session_recalc(&S);
-	cr_assert_gt(S.est.total_bytes, before, "a step right means more bits");
+	cr_assert_gt(S.ev.est.total_bytes, before, "a step right means more bits");
 	PRESS(KEYC_LEFT, KEYC_LEFT);
-	cr_assert_lt(S.est.total_bytes, before);
+	cr_assert_lt(S.ev.est.total_bytes, before);
 	PRESS(KEYC_HOME);
 	cr_assert_eq(S.slider, SL_MODEL);
 }
@@ -212,10 +213,10 @@ Test(session, batch_kv_flash_and_ubatch_sliders)
 	S.slider = SL_FLASH;
 	PRESS(KEYC_ENTER);
 	cr_assert(!S.cur.set.flash_attn);
-	cr_assert(!S.valid, "quantized V without flash attention is refused");
-	cr_assert(strstr(S.err, "flash"), "%s", S.err);
+	cr_assert(!S.ev.valid, "quantized V without flash attention is refused");
+	cr_assert(strstr(S.ev.err, "flash"), "%s", S.ev.err);
 	PRESS(KEYC_RIGHT);
-	cr_assert(S.valid);
+	cr_assert(S.ev.valid);
 	S.slider = SL_UBATCH;
 	PRESS(KEYC_RIGHT);
 	cr_assert_eq(S.cur.set.n_ubatch, 1024);
@@ -250,8 +251,8 @@ Test(session, engine_slider_switches_accounting_and_remembers_each_engines_quant
 	S.cur.set.offload = OFFLOAD_NGL;
 	S.cur.set.offload_layers = 20;
 	session_recalc(&S);
-	cr_assert(S.valid, "%s", S.err);
-	cr_assert(!S.est.vllm);
+	cr_assert(S.ev.valid, "%s", S.ev.err);
+	cr_assert(!S.ev.est.vllm);
 	PRESS(KEYC_DOWN);
 	cr_assert_eq(S.slider, SL_ENGINE);
 	PRESS(KEYC_ENTER); /* a toggle: Enter flips it */
@@ -260,9 +261,9 @@ Test(session, engine_slider_switches_accounting_and_remembers_each_engines_quant
 	cr_assert_eq(S.cur.set.kv_k, KV_FP8, "vLLM has no q8_0 cache: its fp8 instead");
 	cr_assert_eq(S.cur.set.offload, OFFLOAD_GPU, "vLLM keeps every weight on the GPU");
 	cr_assert(strstr(S.status, "vLLM") && strstr(S.status, "GPU"), "%s", S.status);
-	cr_assert(S.valid, "%s", S.err);
-	cr_assert(S.est.vllm, "the estimate follows vLLM's accounting");
-	cr_assert_float_eq(S.est.budget_share, 0.9, 1e-12);
+	cr_assert(S.ev.valid, "%s", S.ev.err);
+	cr_assert(S.ev.est.vllm, "the estimate follows vLLM's accounting");
+	cr_assert_float_eq(S.ev.est.budget_share, 0.9, 1e-12);
 
 	/* Offload modes are llama.cpp's: the slider offers none under vLLM. */
 	S.slider = SL_OFFLOAD;
@@ -278,7 +279,7 @@ Test(session, engine_slider_switches_accounting_and_remembers_each_engines_quant
 	cr_assert_eq(session_engine(&S), FT_LLAMACPP);
 	cr_assert_eq(S.cur.set.ftype, FT_Q4_K_M);
 	cr_assert_eq(S.cur.set.kv_k, KV_Q8_0, "a quantized cache stays quantized");
-	cr_assert(S.valid, "%s", S.err);
+	cr_assert(S.ev.valid, "%s", S.ev.err);
 	PRESS(KEYC_RIGHT);
 	cr_assert_eq(S.cur.set.ftype, FT_V_FP8, "the vLLM format chosen last");
 	cr_assert_eq(session_key(&S, KEYC_RIGHT) & REACT_RECALC, 0u, "vLLM already");
@@ -302,15 +303,15 @@ Test(session, gpu_util_is_a_slider_of_the_vllm_engine_only)
 
 	session_set_engine(&S, FT_VLLM);
 	session_recalc(&S);
-	uint64_t before = S.fit.need_bytes;
-	int64_t head = S.fit.headroom_bytes;
+	uint64_t before = S.ev.gpu_bytes;
+	int64_t head = S.ev.headroom_bytes;
 	S.slider = SL_GPU_COUNT;
 	PRESS(KEYC_DOWN);
 	cr_assert_eq(S.slider, SL_GPU_UTIL);
 	PRESS(KEYC_LEFT);
 	cr_assert_float_eq(S.cur.set.gpu_util, 0.85, 1e-12);
-	cr_assert_float_eq(S.est.budget_share, 0.85, 1e-12);
-	cr_assert_lt(S.fit.headroom_bytes, head, "a smaller budget leaves less headroom");
+	cr_assert_float_eq(S.ev.est.budget_share, 0.85, 1e-12);
+	cr_assert_lt(S.ev.headroom_bytes, head, "a smaller budget leaves less headroom");
 	(void)before;
 	PRESS(KEYC_ENTER);
 	type_text("72%");
@@ -336,8 +337,8 @@ Test(session, offload_modes_skip_expert_modes_on_a_dense_model)
 	S.slider = SL_OFFLOAD_AMOUNT;
 	PRESS(KEYC_LEFT);
 	cr_assert_eq(S.cur.set.offload_layers, 17);
-	cr_assert(S.valid);
-	cr_assert_gt(S.est.host_bytes, 1ull << 30);
+	cr_assert(S.ev.valid);
+	cr_assert_gt(S.ev.est.host_bytes, 1ull << 30);
 	S.slider = SL_OFFLOAD;
 	PRESS(KEYC_RIGHT);
 	cr_assert_eq(S.cur.set.offload, OFFLOAD_CPU);
@@ -362,7 +363,7 @@ Test(session, moe_offload_modes_and_a_dense_model_resets_them)
 	PRESS(KEYC_RIGHT);
 	cr_assert_eq(S.cur.set.offload, OFFLOAD_N_CPU_MOE);
 	cr_assert_eq(S.cur.set.offload_layers, 24);
-	cr_assert(S.valid, "%s", S.err);
+	cr_assert(S.ev.valid, "%s", S.ev.err);
 	S.slider = SL_MODEL;
 	PRESS(KEYC_ESC); /* nothing */
 	session_select_model(&S, model_index("qwen3-8b"));
@@ -429,9 +430,9 @@ Test(session, pin_keeps_a_while_b_changes)
 	cr_assert(S.pinned);
 	S.slider = SL_CONTEXT;
 	PRESS('+');
-	cr_assert(S.pin_valid);
-	cr_assert_eq(S.pin_est.total_bytes, 7111986688ull);
-	cr_assert_gt(S.est.total_bytes, S.pin_est.total_bytes);
+	cr_assert(S.pin_ev.valid);
+	cr_assert_eq(S.pin_ev.est.total_bytes, 7111986688ull);
+	cr_assert_gt(S.ev.est.total_bytes, S.pin_ev.est.total_bytes);
 	PRESS('w');
 	cr_assert_eq(S.view, VIEW_WHATIF);
 	PRESS(KEYC_LEFT);
@@ -478,14 +479,14 @@ Test(session, hardware_list_is_sorted_by_fit_and_filtered)
 	PRESS(KEYC_ENTER);
 	cr_assert_eq(S.cur.gpu, r.dev);
 	cr_assert_eq(S.cur.gpu_count, r.needed ? r.needed : 1);
-	cr_assert_eq(S.fit.fits, r.group < 2);
+	cr_assert_eq(S.ev.devices_fit, r.group < 2);
 }
 
 Test(session, cpu_only_fits_everywhere)
 {
 	S.cur.set.offload = OFFLOAD_CPU;
 	session_recalc(&S);
-	cr_assert_eq(S.est.gpu_bytes, 0);
+	cr_assert_eq(S.ev.est.gpu_bytes, 0);
 	for (size_t i = 0; i < S.n_hw; i++)
 		cr_assert_eq(S.hw[i].group, 0);
 }
@@ -506,7 +507,7 @@ Test(session, model_picker_filters_by_name_family_and_size)
 	PRESS(KEYC_ENTER);
 	cr_assert_eq(S.modal, MODAL_NONE);
 	cr_assert_eq(S.cur.model, model_index("qwen3-30b-a3b"));
-	cr_assert(S.valid);
+	cr_assert(S.ev.valid);
 	/* A filter with no match picks nothing. */
 	PRESS('/');
 	type_text("no-such-model");
@@ -536,7 +537,7 @@ Test(session, compare_lists_every_quant_and_enter_adopts)
 			cr_assert(S.cmp[i].valid, "%s: %s", ftype_get(S.cmp[i].ftype)->name,
 			          S.cmp[i].err);
 		if (S.cmp[i].ftype == FT_Q4_K_M)
-			cr_assert_eq(S.cmp[i].total_bytes, S.est.total_bytes);
+			cr_assert_eq(S.cmp[i].total_bytes, S.ev.est.total_bytes);
 	}
 	PRESS(KEYC_DOWN, KEYC_DOWN);
 	enum ftype want = S.cmp[S.cmp_sel].ftype;
@@ -723,9 +724,9 @@ Test(session, compare_says_na_for_vllm_rows_under_a_llamacpp_offload)
 	PRESS(KEYC_ENTER);
 	cr_assert_eq(S.cur.set.ftype, FT_V_FP8);
 	cr_assert_eq(S.cur.set.kv_k, KV_FP8);
-	cr_assert(S.valid, "%s", S.err);
-	cr_assert(S.est.vllm);
-	cr_assert_eq(S.est.total_bytes, S.cmp[fp8].total_bytes,
+	cr_assert(S.ev.valid, "%s", S.ev.err);
+	cr_assert(S.ev.est.vllm);
+	cr_assert_eq(S.ev.est.total_bytes, S.cmp[fp8].total_bytes,
 	             "the row's numbers are the live ones");
 }
 
@@ -744,8 +745,10 @@ static void check_plan_rows(void)
 		struct solve_result want;
 		cr_assert(plan_solve(m, &base, d, S.cur.gpu_count, (enum solve_what)w, &want));
 		cr_assert_eq(r->res.status, want.status, "%s", solve_name((enum solve_what)w));
-		struct config got_c = {S.cur.model, r->res.settings, S.cur.gpu, 1};
-		struct config want_c = {S.cur.model, want.settings, S.cur.gpu, 1};
+		struct config got_c = {
+		    .model = S.cur.model, .set = r->res.settings, .gpu = S.cur.gpu, .gpu_count = 1};
+		struct config want_c = {
+		    .model = S.cur.model, .set = want.settings, .gpu = S.cur.gpu, .gpu_count = 1};
 		cr_assert(config_equal(&got_c, &want_c), "%s", solve_name((enum solve_what)w));
 		cr_assert_eq(r->res.gpu_count, want.gpu_count);
 		cr_assert_eq(r->res.est.total_bytes, want.est.total_bytes);
@@ -851,14 +854,14 @@ Test(session, adopting_a_plan_answer_is_one_undoable_step)
 	PRESS(KEYC_ENTER);
 	cr_assert_eq(S.view, VIEW_PLAN, "the plan stays open, recomputed from the answer");
 	cr_assert_eq(S.cur.set.ctx_tokens, ctx);
-	cr_assert_eq(S.est.total_bytes, total, "the live total is the answer's");
+	cr_assert_eq(S.ev.est.total_bytes, total, "the live total is the answer's");
 	cr_assert(strstr(S.status, "adopted context 40,960 tokens"), "%s", S.status);
 	check_plan_rows();
 	PRESS(KEYC_ENTER);
 	cr_assert(strstr(S.status, "already"), "%s", S.status);
 	PRESS('u');
 	cr_assert_eq(S.cur.set.ctx_tokens, 8192);
-	cr_assert_eq(S.est.total_bytes, 7111986688ull);
+	cr_assert_eq(S.ev.est.total_bytes, 7111986688ull);
 
 	/* The fewest devices: a count. */
 	session_select_model(&S, model_index("llama-3.1-70b"));
@@ -870,7 +873,7 @@ Test(session, adopting_a_plan_answer_is_one_undoable_step)
 	cr_assert_gt(need, 1);
 	PRESS(KEYC_ENTER);
 	cr_assert_eq(S.cur.gpu_count, need);
-	cr_assert(S.fit.fits);
+	cr_assert(S.ev.devices_fit);
 	PRESS(KEYC_END, KEYC_HOME);
 	cr_assert_eq(S.plan_sel, (size_t)SOLVE_CONTEXT);
 
@@ -990,4 +993,55 @@ Test(session, the_same_bad_value_gets_the_same_message_everywhere)
 		cr_expect_str_eq(S.status, want, "slider");
 		cr_expect(config_equal(&S.cur, &before), "a refused value changes nothing");
 	}
+}
+
+/* The session evaluates a mixed set as the command line does: the same
+ * per-device needs, the GPU figure their sum, total = GPU + host. */
+Test(session, a_mixed_set_evaluates_as_the_command_line_does)
+{
+	size_t r3060 = device_index("rtx-3060-12gb");
+	cr_assert(session_set_add(&S.cur, r3060));
+	cr_assert(session_set_add(&S.cur, r3060));
+	cr_assert_eq(config_device_count(&S.cur), 3);
+	session_recalc(&S);
+	cr_assert(S.ev.valid, "%s", S.ev.err);
+	cr_assert(S.ev.mixed);
+	cr_assert_eq(S.ev.n_devs, 3);
+	uint64_t sum = 0;
+	for (uint32_t k = 0; k < S.ev.n_devs; k++)
+		sum += S.ev.loads[k].total_bytes;
+	cr_assert_eq(S.ev.gpu_bytes, sum);
+	cr_assert_eq(S.ev.total_bytes, S.ev.gpu_bytes + S.ev.host_bytes);
+
+	char *argv[] = {
+	    "vramcalc", "-m", "qwen3-8b", "-c", "8192", "-g", "rtx-4090,rtx-3060-12gbx2", "--json"};
+	char *out = NULL, *err = NULL;
+	setenv("VRAMCALC_PROFILE_PATH", "profiles", 1);
+	cr_assert_eq(truth_run_cli(&out, &err, 8, argv), 0, "%s", err);
+	/* per device, in split order, as the JSON prints them */
+	const char *p = out;
+	for (uint32_t k = 0; k < 3; k++) {
+		p = strstr(p, "\"total_bytes\":");
+		cr_assert_not_null(p, "device %u missing: %s", k, out);
+		p += strlen("\"total_bytes\":");
+		cr_assert_eq(strtoull(p, NULL, 10), S.ev.loads[k].total_bytes, "device %u", k);
+	}
+	cr_assert_null(strstr(p, "\"total_bytes\":"), "a fourth device");
+	free(out);
+	free(err);
+
+	/* r removes one again, and the last device stays */
+	cr_assert(session_set_remove(&S.cur, r3060));
+	cr_assert(session_set_remove(&S.cur, r3060));
+	cr_assert_eq(S.cur.n_more, 0);
+	cr_assert_not(session_set_remove(&S.cur, S.cur.gpu), "the last device stays");
+
+	/* a session file keeps a mixed set */
+	session_set_add(&S.cur, r3060);
+	struct config want = S.cur, got;
+	cr_assert(session_save(&S, "mixed", err = calloc(1, 512), 512), "%s", err);
+	S.cur.n_more = 0;
+	cr_assert(session_load(&S, "mixed", &got, err, 512), "%s", err);
+	cr_assert(config_equal(&got, &want));
+	free(err);
 }

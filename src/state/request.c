@@ -1,0 +1,107 @@
+/*
+ * request.c - resolve options into a request (see request.h).
+ */
+#include "request.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "detect.h"
+#include "files.h"
+#include "vllm.h"
+
+void request_fill_set(const struct device_list *devs, int n_groups, const size_t *group_dev,
+                      const uint32_t *group_count, struct device_set *set)
+{
+	set->n = 0;
+	for (int g = 0; g < n_groups; g++) {
+		assert(group_dev[g] < devs->n);
+		for (uint32_t k = 0; k < group_count[g]; k++) {
+			assert(set->n < HW_MAX_DEVICES);
+			set->dev[set->n++] = &devs->v[group_dev[g]];
+		}
+	}
+}
+
+int request_device_groups(const struct cli_options *o, struct device_list *devs, size_t *group_dev,
+                          uint32_t *group_count, char *err, size_t errlen)
+{
+	if (o->gpu_auto) {
+		struct detect_env env;
+		char why[1024];
+		detect_env_init(&env);
+		int n = detect_auto_groups(&env, devs, o->free_memory, group_dev, group_count,
+		                           CLI_MAX_GPU_GROUPS, why, sizeof(why));
+		if (n <= 0) {
+			snprintf(err, errlen, "-g auto: %s%s", why,
+			         n == 0 ? " (name the devices instead: -g ID[xN], see vramcalc "
+			                  "--list hardware)"
+			                : "");
+			return -1;
+		}
+		return n;
+	}
+	for (int g = 0; g < o->n_gpu_groups; g++) {
+		const struct device *d = device_find(devs, o->gpu_group_id[g]);
+		if (!d) {
+			snprintf(err, errlen,
+			         "--gpu: unknown device '%s' (see vramcalc --list hardware)",
+			         o->gpu_group_id[g]);
+			return -1;
+		}
+		group_dev[g] = (size_t)(d - devs->v);
+		group_count[g] = o->gpu_group_count[g];
+	}
+	return o->n_gpu_groups;
+}
+
+bool request_resolve(const struct profile_dirs *dirs, const struct cli_options *o,
+                     struct device_list *devs, struct resolved *r,
+                     struct profile_warnings *warnings, char *err, size_t errlen)
+{
+	memset(r, 0, sizeof(*r));
+	r->n_groups = request_device_groups(o, devs, r->group_dev, r->group_count, err, errlen);
+	if (r->n_groups < 0)
+		return false;
+	/* --gpu-share is a property of the unified devices the set names */
+	for (int g = 0; g < r->n_groups && o->gpu_share > 0; g++)
+		devs->v[r->group_dev[g]].gpu_share = o->gpu_share;
+
+	if (!source_load(dirs, o->model, &r->src, warnings, err, errlen))
+		return false;
+	r->settings = o->settings;
+	r->settings.file_types = r->src.file_types && !o->quant_given;
+	if (r->settings.file_types && r->src.file_quant[0])
+		ftype_find(r->src.file_quant, &r->settings.ftype);
+	if (r->src.has_arch && ftype_get(r->settings.ftype)->engine == FT_VLLM &&
+	    !r->settings.file_types) {
+		/* vllm serve's defaults: the model's whole context per request, the
+		 * scheduler's sequence limit for the GPU */
+		const struct device *gpu = r->n_groups ? &devs->v[r->group_dev[0]] : NULL;
+		if (!o->context_given && r->src.model.arch.n_ctx_train)
+			r->settings.ctx_tokens = r->src.model.arch.n_ctx_train;
+		if (!o->batch_given)
+			r->settings.n_seq = vllm_default_max_num_seqs(
+			    r->settings.vllm_version, gpu ? hw_vllm_large_gpu(gpu) : false);
+	}
+
+	struct request *q = &r->req;
+	q->model = r->src.has_arch ? &r->src.model : NULL;
+	q->settings = r->settings;
+	request_fill_set(devs, r->n_groups, r->group_dev, r->group_count, &q->set);
+	q->host_ram_bytes = o->host_ram_bytes ? o->host_ram_bytes : files_host_memory_bytes();
+	q->margin = o->margin;
+	plan_speed_defaults(&q->speed);
+	if (o->host_bandwidth_gbps > 0)
+		q->speed.host_bandwidth_gbps = o->host_bandwidth_gbps;
+	if (o->prompt_tokens)
+		q->speed.prompt_tokens = o->prompt_tokens;
+	return true;
+}
+
+void resolved_release(struct resolved *r)
+{
+	source_release(&r->src);
+	memset(r, 0, sizeof(*r));
+}
