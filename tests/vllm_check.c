@@ -268,8 +268,10 @@ int main(void)
 
 		bool v1 = !strcmp(v->scope, "v1");
 		char we[16] = "-", ke[16] = "-", te[16] = "-", kl[16] = "-", tl[16] = "-";
+		char wl[16] = "-";
 		if (!isnan(v->weights_gib)) {
 			double e = pct(w, v->weights_gib);
+			snprintf(wl, sizeof(wl), "%.2f", v->weights_gib);
 			snprintf(we, sizeof(we), "%+.1f%%", e);
 			if (fabs(e) > worst_w)
 				worst_w = fabs(e);
@@ -306,11 +308,11 @@ int main(void)
 			else
 				failures++;
 		}
-		printf("%-4s %-17.17s %-9s %2ld %-6s %-7s| %6.2f %6.2f %6s | %6s %6.2f %7s | %9s "
+		printf("%-4s %-17.17s %-9s %2ld %-6s %-7s| %6s %6.2f %6s | %6s %6.2f %7s | %9s "
 		       "%9.0f "
 		       "%7s | %-5s %-5s\n",
-		       v->id, v->model, v->quant, v->tp, v->version, v->scope, v->weights_gib, w,
-		       we, kl, kv, ke, tl, tok, te, lv, fits ? "fits" : "no");
+		       v->id, v->model, v->quant, v->tp, v->version, v->scope, wl, w, we, kl, kv,
+		       ke, tl, tok, te, lv, fits ? "fits" : "no");
 	}
 
 	double kv_med = n_kv ? percentile(kv_err, n_kv, 50) : 0;
