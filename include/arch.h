@@ -35,6 +35,8 @@ enum arch_family {
 	AF_NEMOTRON_H,    /* nemotron_h(_moe): one mixer per block (Mamba-2,
 	                     attention, relu^2 MLP or latent MoE + shared) */
 	AF_GEMMA4,        /* head widths by layer type, K as V, PLE, shared KV */
+	AF_LFM2,          /* lfm2 / lfm2moe: short convolution or GQA with q/k
+	                     norms, dense lead then MoE with expert bias */
 	AF_COUNT
 };
 

@@ -151,6 +151,8 @@ const struct truth2026_model truth2026_models[] = {
     {"gemma4-26b-a4b", "gemma-4-26b-a4b"},
     {"gemma4-e2b", "gemma-4-e2b"},
     {"gemma4-e4b", "gemma-4-e4b"},
+    {"lfm25-1.2b", "lfm2.5-1.2b"},
+    {"lfm2moe-8b-a1b", "lfm2-8b-a1b"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

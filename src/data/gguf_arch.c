@@ -58,6 +58,8 @@ static const struct arch_row arch_rows[] = {
     {"nemotron_h", AF_NEMOTRON_H, 0, 0, RK_MAMBA2, RR_KV_FF_ZERO, false},
     {"nemotron_h_moe", AF_NEMOTRON_H, 0, 0, RK_MAMBA2, RR_KV_FF_ZERO, false},
     {"gemma4", AF_GEMMA4, 6, 0, RK_NONE, RR_NONE, false},
+    {"lfm2", AF_LFM2, 0, 0, RK_SHORTCONV, RR_KV_ZERO, false},
+    {"lfm2moe", AF_LFM2, 0, 0, RK_SHORTCONV, RR_KV_ZERO, false},
 };
 
 #define N_ROWS (sizeof(arch_rows) / sizeof(arch_rows[0]))

@@ -85,13 +85,20 @@ const char *const hfconfig_known_keys[] = {
     "top_k_experts",
     "final_logit_softcapping",
     "partial_rotary_factor",
+    "conv_L_cache",
+    "block_ff_dim",
+    "block_auto_adjust_ff_dim",
+    "block_ffn_dim_multiplier",
+    "block_multiple_of",
+    "num_dense_layers",
+    "tie_embedding",
     NULL,
 };
 
 bool hfconfig_key_known(const char *key)
 {
 	for (const char *const *k = hfconfig_known_keys; *k; k++)
-		if (strcmp(*k, key) == 0)
+		if (strcasecmp(*k, key) == 0) /* iniparser lowercases keys */
 			return true;
 	return false;
 }
@@ -135,6 +142,8 @@ static const struct type_row type_table[] = {
     {"nemotron_h", AF_NEMOTRON_H},
     {"gemma4_text", AF_GEMMA4},
     {"gemma4", AF_GEMMA4},
+    {"lfm2", AF_LFM2},
+    {"lfm2_moe", AF_LFM2},
 };
 
 #define N_TYPES (sizeof(type_table) / sizeof(type_table[0]))
@@ -274,7 +283,8 @@ static void read_layer_types(struct reader *r, struct model_arch *a, const char 
 			a->layer_kind[il] = LK_ATTN_CHUNKED;
 		else if (!strcmp(item, "full_attention") || !strcmp(item, "attention"))
 			a->layer_kind[il] = LK_ATTN_FULL;
-		else if (!strcmp(item, "mamba") || !strcmp(item, "linear_attention"))
+		else if (!strcmp(item, "mamba") || !strcmp(item, "linear_attention") ||
+		         !strcmp(item, "conv"))
 			a->layer_kind[il] = LK_RECURRENT;
 		else {
 			fail(r, "layer_types", "unknown layer type", item);
@@ -377,6 +387,50 @@ static void read_nemotron_h(struct reader *r, struct model_arch *a)
 	}
 }
 
+/* LFM2: short-convolution state of conv_L_cache; the dense FFN width as
+ * the converter writes it (block_ff_dim, with block_auto_adjust_ff_dim: two
+ * thirds, times block_ffn_dim_multiplier, rounded up to block_multiple_of);
+ * lfm2_moe: num_dense_layers dense blocks, then routed experts with a
+ * correction bias. */
+static void read_lfm2(struct reader *r, struct model_arch *a, bool moe)
+{
+	a->rec_kind = RK_SHORTCONV;
+	/* a profile's keys come lowercased from iniparser */
+	a->ssm_d_conv = get(r, "conv_L_cache") ? get_u32(r, "conv_L_cache", true, 0, 64)
+	                                       : get_u32(r, "conv_l_cache", true, 0, 64);
+	if (moe) {
+		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "lfm2moe");
+		a->n_dense_lead = get_u32(r, "num_dense_layers", false, 0, ARCH_MAX_LAYERS);
+		a->expert_bias = true;
+		for (uint32_t il = 0; il < a->n_layer; il++)
+			a->layer_moe[il] = il >= a->n_dense_lead;
+		return;
+	}
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		a->layer_moe[il] = 0;
+	uint32_t ff = get_u32(r, "block_ff_dim", false, a->n_ff, 1u << 22);
+	if (get_bool(r, "block_auto_adjust_ff_dim", false)) {
+		uint64_t f = 2ull * ff / 3;
+		const char *m = get(r, "block_ffn_dim_multiplier");
+		if (m) {
+			char *end;
+			double x = strtod(m, &end);
+			if (end == m || *end || !(x > 0 && x < 64)) {
+				fail(r, "block_ffn_dim_multiplier",
+				     "not a positive number below 64", m);
+				return;
+			}
+			f = (uint64_t)(x * (double)f);
+		}
+		uint64_t mult = get_u32(r, "block_multiple_of", false, 1, 65536);
+		if (mult == 0)
+			mult = 1;
+		f = (f + mult - 1) / mult * mult;
+		ff = f > (1u << 22) ? (1u << 22) : (uint32_t)f;
+	}
+	a->n_ff = ff;
+}
+
 /* The keys every architecture needs, for the unknown model_type message. */
 static const char *const required_keys[] = {
     "num_hidden_layers",       "hidden_size",         "vocab_size",
@@ -451,7 +505,9 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	a->head_dim_k = a->head_dim_v = get_u32(&r, "head_dim", false, hd_def, 4096);
 	a->n_ff = get_u32(&r, "intermediate_size", false, 0, 1u << 22);
 	bool gemma = a->family == AF_GEMMA2 || a->family == AF_GEMMA3 || a->family == AF_GEMMA4;
-	a->tied_embeddings = get_bool(&r, "tie_word_embeddings", gemma);
+	/* LFM2 ties unless told otherwise, under its own key name */
+	bool tied_default = gemma || (a->family == AF_LFM2 && get_bool(&r, "tie_embedding", true));
+	a->tied_embeddings = get_bool(&r, "tie_word_embeddings", tied_default);
 	const char *rs = get(&r, "rope_scaling_type");
 	a->rope_freqs = a->family == AF_LLAMA && rs && !strcmp(rs, "llama3");
 
@@ -545,6 +601,8 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 
 	if (a->family == AF_NEMOTRON_H)
 		read_nemotron_h(&r, a);
+	if (a->family == AF_LFM2)
+		read_lfm2(&r, a, a->n_expert > 0);
 
 	/* Recurrent layers */
 	bool any_rec = false;
@@ -567,7 +625,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		a->ssm_n_head = get_u32(&r, "linear_num_value_heads", true, 0, 4096);
 		a->ssm_d_inner =
 		    a->ssm_n_head * get_u32(&r, "linear_value_head_dim", true, 0, 65536);
-	} else if (any_rec && a->family != AF_NEMOTRON_H) {
+	} else if (any_rec && a->family != AF_NEMOTRON_H && a->family != AF_LFM2) {
 		fail(&r, "layer_types",
 		     "recurrent layers are supported for granitemoehybrid, qwen3_next and qwen3_5 "
 		     "only",

@@ -38,6 +38,8 @@ static const struct {
     {"tie_word_embeddings", KT_BOOL},
     {"layer_types", KT_NAME_LIST},
     {"layers_block_type", KT_NAME_LIST},
+    {"block_auto_adjust_ff_dim", KT_BOOL},
+    {"tie_embedding", KT_BOOL},
     {"hybrid_override_pattern", KT_CODES},
     /* gemma4 */
     {"attention_k_eq_v", KT_BOOL},

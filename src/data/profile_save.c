@@ -220,7 +220,9 @@ static const char *layer_name(const struct model_arch *a, uint8_t kind)
 	case LK_ATTN_CHUNKED:
 		return "chunked_attention";
 	case LK_RECURRENT:
-		return a->family == AF_GRANITEHYBRID ? "mamba" : "linear_attention";
+		return a->family == AF_GRANITEHYBRID ? "mamba"
+		       : a->family == AF_LFM2        ? "conv"
+		                                     : "linear_attention";
 	default:
 		return a->family == AF_GRANITEHYBRID ? "attention" : "full_attention";
 	}
@@ -355,6 +357,10 @@ static void write_config(struct out *w, const struct model_arch *a, const char *
 
 	if (a->family == AF_NEMOTRON_H) {
 		write_nemotron_h(w, a);
+	} else if (a->family == AF_LFM2) {
+		put(w, "conv_L_cache", "%u", a->ssm_d_conv);
+		if (a->n_expert)
+			put(w, "num_dense_layers", "%u", a->n_dense_lead);
 	} else if (a->rec_kind == RK_MAMBA2) {
 		put(w, "mamba_d_conv", "%u", a->ssm_d_conv);
 		put(w, "mamba_d_state", "%u", a->ssm_d_state);

@@ -377,6 +377,41 @@ static void build_layer_nemotron_h(struct builder *b, const struct model_arch *a
 	M2(b, "ffn_up_shexp.weight", E, a->n_ff_shexp);
 }
 
+/* LFM2: ffn_norm and the FFN (SwiGLU, or routed experts with a correction
+ * bias after the dense lead), then attn_norm and either GQA with per-head
+ * q/k norms (query and output n_embd wide) or a gated short convolution. */
+static void build_layer_lfm2(struct builder *b, const struct model_arch *a, uint32_t il)
+{
+	const uint64_t E = a->n_embd;
+	V1(b, "ffn_norm.weight", E);
+	if (a->layer_moe[il]) {
+		const uint64_t X = a->n_expert, F = a->n_ff_exp;
+		M2(b, "ffn_gate_inp.weight", E, X);
+		M3(b, "ffn_gate_exps.weight", E, F, X);
+		M3(b, "ffn_down_exps.weight", F, E, X);
+		M3(b, "ffn_up_exps.weight", E, F, X);
+		V1(b, "exp_probs_b.bias", X);
+	} else {
+		M2(b, "ffn_gate.weight", E, a->n_ff);
+		M2(b, "ffn_down.weight", a->n_ff, E);
+		M2(b, "ffn_up.weight", E, a->n_ff);
+	}
+	V1(b, "attn_norm.weight", E);
+	if (a->layer_kind[il] == LK_RECURRENT) {
+		M2(b, "shortconv.conv.weight", a->ssm_d_conv, E);
+		M2(b, "shortconv.in_proj.weight", E, 3 * E);
+		M2(b, "shortconv.out_proj.weight", E, E);
+		return;
+	}
+	const uint64_t kv = (uint64_t)a->layer_head_kv[il] * a->head_dim_k;
+	V1(b, "attn_q_norm.weight", a->head_dim_k);
+	V1(b, "attn_k_norm.weight", a->head_dim_k);
+	M2(b, "attn_q.weight", E, E);
+	M2(b, "attn_k.weight", E, kv);
+	M2(b, "attn_v.weight", E, kv);
+	M2(b, "attn_output.weight", E, E);
+}
+
 bool tensors_build(const struct model_arch *a, struct tensor_list *l)
 {
 	struct builder b = {l, -1, true};
@@ -385,7 +420,8 @@ bool tensors_build(const struct model_arch *a, struct tensor_list *l)
 	l->n = 0;
 
 	M2(&b, "token_embd.weight", a->n_embd, a->n_vocab);
-	V1(&b, "output_norm.weight", a->n_embd);
+	/* LFM2's output norm carries llama.cpp's historical name */
+	V1(&b, a->family == AF_LFM2 ? "token_embd_norm.weight" : "output_norm.weight", a->n_embd);
 	if (!a->tied_embeddings)
 		M2(&b, "output.weight", a->n_embd, a->n_vocab);
 	if (a->rope_freqs)
@@ -394,6 +430,8 @@ bool tensors_build(const struct model_arch *a, struct tensor_list *l)
 		b.layer = (int)il;
 		if (a->family == AF_NEMOTRON_H)
 			build_layer_nemotron_h(&b, a, il);
+		else if (a->family == AF_LFM2)
+			build_layer_lfm2(&b, a, il);
 		else
 			build_layer(&b, a, il);
 	}
