@@ -93,6 +93,10 @@ void detect_env_init(struct detect_env *env);
 void detect_run(const struct detect_env *env, const struct device_list *profiles,
                 struct detect_result *out);
 
+/* Host memory alone: /proc/meminfo under env's root, else the system's
+ * page count (sysconf).  out->known false when neither answers. */
+void detect_host_memory(const struct detect_env *env, struct detect_host *out);
+
 /* Parse nvidia-smi's CSV (index, name, memory.total MiB, memory.used MiB
  * per line; "[N/A]" for a value not reported) into out, appending from
  * out->n_gpu.  Lines that cannot be read are skipped with a note naming

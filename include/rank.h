@@ -50,8 +50,11 @@ struct rank_query {
 	struct settings base;
 	const struct device *const *devs; /* in split order */
 	uint32_t n_devs;                  /* 1..HW_MAX_DEVICES */
-	double margin_share; /* each device keeps this share of its usable memory free to
-	                      * "fit"; below it the fit is "tight" (0..1) */
+	double margin_share;     /* each device keeps this share of its usable memory free to
+	                          * "fit"; below it the fit is "tight" (0..1) */
+	uint64_t host_ram_bytes; /* host memory the host part (offloaded weights, buffers)
+	                          * must fit in, keeping the same share free; 0: not
+	                          * judged.  Unified memory is judged as one pool instead. */
 	struct speed_params speed;
 };
 
@@ -59,12 +62,16 @@ struct rank_query {
 enum rank_verdict {
 	RANK_FITS,    /* fits with the margin at the requested context */
 	RANK_TIGHT,   /* fits only by eating into the margin */
+	RANK_NO_HOST, /* the devices would hold it, host memory does not (smallest rung) */
 	RANK_NO,      /* does not fit at the requested context, even at the smallest rung */
 	RANK_INVALID, /* the settings make no sense for this model (why says so) */
 };
 
-/* "fits", "tight", "does not fit", "invalid". */
+/* "fits", "tight", "does not fit (host memory)", "does not fit", "invalid". */
 const char *rank_verdict_name(enum rank_verdict v);
+
+/* True for the verdicts that run: fits and tight. */
+bool rank_runs(enum rank_verdict v);
 
 /* One model's answer. */
 struct rank_row {
@@ -91,11 +98,13 @@ void rank_model(const struct model *m, const struct rank_ladder *ladder, const s
                 struct rank_row *out);
 
 /* Does estimate e fit on the query's devices, each keeping margin_share of
- * its usable memory free?  hw_split()'s placement; on unified memory the
- * host part comes out of the same pool.  Fills the need over all devices
+ * its usable memory free, and its host part in the query's host memory
+ * (when given)?  hw_split()'s placement; on unified memory the host part
+ * comes out of the same pool.  *host_ok (may be NULL) says whether host
+ * memory alone holds.  Fills the need over all devices
  * and the tightest headroom when not NULL. */
 bool rank_fits(const struct estimate *e, const struct rank_query *q, double margin_share,
-               uint64_t *need_bytes, int64_t *headroom_bytes);
+               uint64_t *need_bytes, int64_t *headroom_bytes, bool *host_ok);
 
 /* The one device that stands for a set in the speed model: llama.cpp's
  * layer split reads each device's layers in turn, so bandwidth and TFLOPS

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "detect.h"
 #include "format.h"
 #include "ranking.h"
 #include "session.h"
@@ -52,10 +53,14 @@ static void rank_text(const struct ranking *r, const size_t *order, size_t n,
                       const struct rank_query *q, const struct cli_options *o, FILE *out)
 {
 	char set[512], a[32];
-	fprintf(out, "Models for %s at %s tokens (%s, margin %.0f%%, sorted by %s):\n\n",
+	char host[48] = "";
+	if (q->host_ram_bytes)
+		snprintf(host, sizeof(host), ", host memory %s",
+		         fmt_gib(a, sizeof(a), (double)q->host_ram_bytes));
+	fprintf(out, "Models for %s at %s tokens (%s, margin %.0f%%%s, sorted by %s):\n\n",
 	        set_label(q->devs, q->n_devs, set, sizeof(set)),
 	        fmt_tokens(a, sizeof(a), q->base.ctx_tokens),
-	        r->engine == FT_VLLM ? "vLLM" : "llama.cpp", q->margin_share * 100,
+	        r->engine == FT_VLLM ? "vLLM" : "llama.cpp", q->margin_share * 100, host,
 	        rank_sort_name(o->rank_sort));
 	fprintf(out, "%4s  %-26s %7s %7s  %-9s %5s %9s %9s %9s %9s  %s\n", "RANK", "MODEL",
 	        "PARAMS", "ACTIVE", "QUANT", "BPW", "MAX CTX", "NEED GiB", "DECODE", "PREFILL",
@@ -66,7 +71,7 @@ static void rank_text(const struct ranking *r, const size_t *order, size_t n,
 		const struct model *m = &r->models[i];
 		char p[16], act[16], ctx[24], need[24], dec[24], pre[24];
 		bool moe = m->arch.n_expert > 0;
-		bool runs = row->verdict == RANK_FITS || row->verdict == RANK_TIGHT;
+		bool runs = rank_runs(row->verdict);
 		if (row->verdict == RANK_INVALID) {
 			fprintf(out, "%4zu  %-26.26s %7s %7s  %s: %s\n", k + 1,
 			        r->cat->v[i].meta.id, fmt_params(p, sizeof(p), m->params_total),
@@ -114,6 +119,10 @@ static char *rank_json(const struct ranking *r, const size_t *order, size_t n,
 	cJSON_AddNumberToObject(root, "context_tokens", (double)q->base.ctx_tokens);
 	cJSON_AddStringToObject(root, "engine", r->engine == FT_VLLM ? "vllm" : "llama.cpp");
 	cJSON_AddNumberToObject(root, "margin_share", q->margin_share);
+	if (q->host_ram_bytes)
+		cJSON_AddNumberToObject(root, "host_memory_bytes", (double)q->host_ram_bytes);
+	else
+		cJSON_AddNullToObject(root, "host_memory_bytes");
 	cJSON_AddStringToObject(root, "sort", rank_sort_name(o->rank_sort));
 	const struct rank_filter *f = &o->rank_filter;
 	cJSON *fj = cJSON_AddObjectToObject(root, "filter");
@@ -157,7 +166,7 @@ static char *rank_json(const struct ranking *r, const size_t *order, size_t n,
 		cJSON_AddNumberToObject(j, "gpu_bytes", (double)row->gpu_bytes);
 		cJSON_AddNumberToObject(j, "host_bytes", (double)row->host_bytes);
 		cJSON_AddNumberToObject(j, "headroom_bytes", (double)row->headroom_bytes);
-		bool runs = row->verdict == RANK_FITS || row->verdict == RANK_TIGHT;
+		bool runs = rank_runs(row->verdict);
 		if (runs && row->speed_known)
 			cJSON_AddNumberToObject(j, "decode_tps", row->decode_tps);
 		else
@@ -236,12 +245,24 @@ int cli_rank(const struct cli_options *o, const struct profile_dirs *dirs,
 	q.devs = set;
 	q.n_devs = n_set;
 	q.margin_share = RANK_MARGIN_SHARE;
+	struct detect_env env;
+	struct detect_host host;
+	detect_env_init(&env);
+	detect_host_memory(&env, &host);
+	q.host_ram_bytes = host.known ? host.total_bytes : 0;
 	plan_speed_defaults(&q.speed);
 	if (o->host_bandwidth_gbps > 0)
 		q.speed.host_bandwidth_gbps = o->host_bandwidth_gbps;
 	if (o->prompt_tokens)
 		q.speed.prompt_tokens = o->prompt_tokens;
 	ranking_run(&r, &q);
+	size_t invalid = 0;
+	for (size_t i = 0; i < r.n; i++)
+		invalid += r.rows[i].verdict == RANK_INVALID;
+	if (r.n && invalid == r.n) {
+		fprintf(errf, "vramcalc: --rank: %s\n", r.rows[0].why);
+		goto done;
+	}
 	size_t n = ranking_select(&r, &o->rank_filter, o->rank_sort, order, cat.n);
 
 	if (o->json) {

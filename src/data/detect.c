@@ -904,6 +904,25 @@ static void detect_host(const struct detect_env *env, struct detect_result *out,
 	out->host.available_bytes = have_avail && avail < total ? avail : total;
 }
 
+void detect_host_memory(const struct detect_env *env, struct detect_host *out)
+{
+	struct detect_result *r = calloc(1, sizeof(*r));
+	char why[DETECT_NOTE_LEN];
+	memset(out, 0, sizeof(*out));
+	if (r) {
+		detect_host(env, r, why, sizeof(why));
+		*out = r->host;
+		free(r);
+	}
+	if (!out->known) {
+		long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+		if (pages > 0 && page > 0) {
+			out->known = true;
+			out->total_bytes = (uint64_t)pages * (uint64_t)page;
+		}
+	}
+}
+
 void detect_run(const struct detect_env *env, const struct device_list *profiles,
                 struct detect_result *out)
 {

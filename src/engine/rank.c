@@ -15,9 +15,15 @@
 static const char *const verdict_names[] = {
     [RANK_FITS] = "fits",
     [RANK_TIGHT] = "tight",
+    [RANK_NO_HOST] = "does not fit (host memory)",
     [RANK_NO] = "does not fit",
     [RANK_INVALID] = "invalid",
 };
+
+bool rank_runs(enum rank_verdict v)
+{
+	return v == RANK_FITS || v == RANK_TIGHT;
+}
 
 const char *rank_verdict_name(enum rank_verdict v)
 {
@@ -67,7 +73,7 @@ void rank_prepare(const struct model *m, enum ftype_engine e, struct rank_ladder
 }
 
 bool rank_fits(const struct estimate *e, const struct rank_query *q, double margin_share,
-               uint64_t *need_bytes, int64_t *headroom_bytes)
+               uint64_t *need_bytes, int64_t *headroom_bytes, bool *host_ok)
 {
 	struct device_load loads[HW_MAX_DEVICES];
 	assert(q->n_devs >= 1 && q->n_devs <= HW_MAX_DEVICES);
@@ -98,6 +104,12 @@ bool rank_fits(const struct estimate *e, const struct rank_query *q, double marg
 		ok = true;
 		need = 0;
 	}
+	bool host = true;
+	if (q->host_ram_bytes && !all_unified)
+		host = (double)e->host_bytes <= (double)q->host_ram_bytes * (1.0 - margin_share);
+	if (host_ok)
+		*host_ok = host;
+	ok &= host;
 	if (need_bytes)
 		*need_bytes = need;
 	if (headroom_bytes)
@@ -200,7 +212,7 @@ static bool probe_fits(struct probe *p)
 	struct estimate e;
 	p->steps++;
 	estimate_run(p->m, &p->s, &e);
-	return rank_fits(&e, p->q, p->margin, NULL, NULL);
+	return rank_fits(&e, p->q, p->margin, NULL, NULL, NULL);
 }
 
 /* The highest rung that fits at the query's context, or -1.  Fitting is
@@ -290,6 +302,19 @@ void rank_model(const struct model *m, const struct rank_ladder *ladder, const s
 			p.margin = q->margin_share;
 		}
 	}
+	struct estimate e;
+	if (out->verdict == RANK_NO && q->host_ram_bytes) {
+		/* the devices alone: is host memory what stops it? */
+		struct rank_query gpu_only = *q;
+		bool host_ok;
+		gpu_only.host_ram_bytes = 0;
+		p.s.ftype = ladder->ftype[0];
+		p.steps++;
+		estimate_run(m, &p.s, &e);
+		rank_fits(&e, q, 0, NULL, NULL, &host_ok);
+		if (!host_ok && rank_fits(&e, &gpu_only, 0, NULL, NULL, NULL))
+			out->verdict = RANK_NO_HOST;
+	}
 	p.s.ftype = ladder->ftype[rung];
 	out->ftype = p.s.ftype;
 	out->max_ctx_tokens =
@@ -298,12 +323,11 @@ void rank_model(const struct model *m, const struct rank_ladder *ladder, const s
 	/* The answer at the requested context: need, headroom, speed.  This
 	 * estimate runs last, so the model's type scratch is the answer's when
 	 * plan_speed reads it. */
-	struct estimate e;
 	struct device_load loads[HW_MAX_DEVICES];
 	struct device eff;
 	p.steps++;
 	estimate_run(m, &p.s, &e);
-	rank_fits(&e, q, p.margin, &out->gpu_bytes, &out->headroom_bytes);
+	rank_fits(&e, q, p.margin, &out->gpu_bytes, &out->headroom_bytes, NULL);
 	out->host_bytes = e.host_bytes;
 	uint64_t params = m->params_total ? m->params_total : 1;
 	out->bpw = (double)ladder->weights_bytes[rung] * 8.0 / (double)params;
@@ -312,7 +336,7 @@ void rank_model(const struct model *m, const struct rank_ladder *ladder, const s
 	hw_split(&e, q->devs, q->n_devs, loads);
 	rank_set_device(&e, q->devs, q->n_devs, loads, &eff);
 	out->speed_known = eff.bandwidth_gbps > 0;
-	if (out->speed_known && out->verdict != RANK_NO) {
+	if (out->speed_known && rank_runs(out->verdict)) {
 		struct speed_params sp = q->speed;
 		struct speed spd;
 		sp.gpu_count = q->n_devs;

@@ -169,7 +169,7 @@ static bool passes(const struct ranking *r, size_t i, const struct rank_filter *
 		return false;
 	if (f->min_ctx_tokens && row->max_ctx_tokens < f->min_ctx_tokens)
 		return false;
-	if (f->fitting_only && row->verdict != RANK_FITS && row->verdict != RANK_TIGHT)
+	if (f->fitting_only && !rank_runs(row->verdict))
 		return false;
 	return true;
 }

@@ -76,6 +76,7 @@ void session_rank(struct session *s)
 		q.n_devs = n;
 		q.margin_share = v->margin_share > 0 ? v->margin_share : RANK_VIEW_MARGIN;
 		q.speed = s->speed_params;
+		q.host_ram_bytes = s->host_ram_bytes;
 		ranking_run(&v->r, &q);
 		v->key = key;
 		v->ran = true;
@@ -108,7 +109,7 @@ static unsigned rank_open(struct session *s)
 	s->cur = before;
 	session_set_config(s, &after);
 	s->view = VIEW_MAIN;
-	session_status(s, row->verdict == RANK_NO ? STATUS_WARN : STATUS_INFO, "%s at %s: %s",
+	session_status(s, rank_runs(row->verdict) ? STATUS_INFO : STATUS_WARN, "%s at %s: %s",
 	               s->cat->v[i].meta.id, ftype_get(row->ftype)->name,
 	               rank_verdict_name(row->verdict));
 	return REACT_RECALC | REACT_REDRAW;

@@ -11,7 +11,10 @@
 
 static enum role verdict_role(enum rank_verdict v)
 {
-	return v == RANK_FITS ? R_FITS : v == RANK_TIGHT ? R_TIGHT : v == RANK_NO ? R_NOFIT : R_DIM;
+	return v == RANK_FITS      ? R_FITS
+	       : v == RANK_TIGHT   ? R_TIGHT
+	       : v == RANK_INVALID ? R_DIM
+	                           : R_NOFIT;
 }
 
 /* tokens/s as the column shows it: "?" unknown, "-" does not run */
@@ -85,7 +88,7 @@ void ui_draw_rank(struct ui *u, const struct session *s, WINDOW *w)
 			ui_putf(u, w, y, x, wd - x, is_sel ? R_SELECTED : R_DIM, "%s", row->why);
 			continue;
 		}
-		bool runs = row->verdict == RANK_FITS || row->verdict == RANK_TIGHT;
+		bool runs = rank_runs(row->verdict);
 		if (row->max_ctx_tokens)
 			fmt_tokens(ctx, sizeof(ctx), row->max_ctx_tokens);
 		else

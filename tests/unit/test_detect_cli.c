@@ -260,3 +260,17 @@ Test(detect_cli, ranking_fields_round_trip)
 	cr_assert(field_parse(field_find("gpu"), "rtx-4090", &o, why, sizeof(why)));
 	cr_expect_not(o.gpu_auto, "a named device replaces auto");
 }
+
+Test(detect_cli, rank_judges_host_memory)
+{
+	machine(FIX "root-empty", FIX "root-host");
+	char *argv[] = {"vramcalc", "--rank",   "-g",        "rtx-4090", "--offload",
+	                "cpu-moe",  "--family", "kimi-k2.6", "--json"};
+	cJSON *j = run_json(9, argv, 0);
+	cr_expect_eq(num(j, "host_memory_bytes"), 65536000.0 * 1024, "the fixture's MemTotal");
+	const cJSON *models = cJSON_GetObjectItem(j, "models");
+	cr_assert_eq(cJSON_GetArraySize(models), 1);
+	cr_expect_str_eq(str(cJSON_GetArrayItem(models, 0), "verdict"),
+	                 "does not fit (host memory)");
+	cJSON_Delete(j);
+}

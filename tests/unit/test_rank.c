@@ -432,3 +432,58 @@ Test(rank, size_ranges)
 	cr_expect(rank_parse_size_range("70b..7b", &lo, &hi, err, sizeof(err)) == false &&
 	          strstr(err, "above"));
 }
+
+Test(rank, host_memory_holds_the_offloaded_part)
+{
+	const struct device *set[] = {dev("rtx-4090")};
+	struct rank_query q = {0};
+	estimate_settings_default(&q.base);
+	q.base.offload = OFFLOAD_CPU_MOE;
+	q.devs = set;
+	q.n_devs = 1;
+	q.margin_share = MARGIN;
+	plan_speed_defaults(&q.speed);
+	size_t i = index_of("kimi-k2.6");
+	struct rank_ladder l;
+	struct rank_row row;
+	rank_prepare(&models[i], FT_LLAMACPP, &l);
+
+	/* 64 GiB of host memory: the experts of a 1T model do not go there */
+	q.host_ram_bytes = 64ull << 30;
+	rank_model(&models[i], &l, &q, &row);
+	cr_expect_eq(row.verdict, RANK_NO_HOST, "%s", rank_verdict_name(row.verdict));
+	cr_expect_str_eq(rank_verdict_name(row.verdict), "does not fit (host memory)");
+	cr_expect_gt(row.host_bytes, q.host_ram_bytes);
+
+	/* 768 GiB: a quant fits, and the next one up does not (host or GPU) */
+	q.host_ram_bytes = 768ull << 30;
+	rank_model(&models[i], &l, &q, &row);
+	cr_assert_eq(row.verdict, RANK_FITS, "%s", rank_verdict_name(row.verdict));
+	cr_expect_leq((double)row.host_bytes, (double)q.host_ram_bytes * (1 - MARGIN));
+	struct settings s = q.base;
+	struct estimate e;
+	s.ftype = row.ftype;
+	estimate_run(&models[i], &s, &e);
+	cr_expect_eq(e.host_bytes, row.host_bytes);
+	int at = -1;
+	for (uint32_t k = 0; k < l.n; k++)
+		if (l.ftype[k] == row.ftype)
+			at = (int)k;
+	cr_assert_geq(at, 0);
+	for (uint32_t k = (uint32_t)at + 1; k < l.n; k++) {
+		s.ftype = l.ftype[k];
+		estimate_run(&models[i], &s, &e);
+		cr_expect_not(rank_fits(&e, &q, MARGIN, NULL, NULL, NULL), "%s fits too",
+		              ftype_get(s.ftype)->name);
+	}
+
+	/* unified memory is one pool: no separate host check */
+	const struct device *mac[] = {dev("apple-m3-ultra-512gb")};
+	q.devs = mac;
+	q.host_ram_bytes = 1ull << 30;
+	q.base.offload = OFFLOAD_GPU;
+	size_t small = index_of("llama-3.1-8b");
+	rank_prepare(&models[small], FT_LLAMACPP, &l);
+	rank_model(&models[small], &l, &q, &row);
+	cr_expect_eq(row.verdict, RANK_FITS);
+}
