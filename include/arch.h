@@ -37,6 +37,7 @@ enum arch_family {
 	AF_GEMMA4,        /* head widths by layer type, K as V, PLE, shared KV */
 	AF_LFM2,          /* lfm2 / lfm2moe: short convolution or GQA with q/k
 	                     norms, dense lead then MoE with expert bias */
+	AF_DEEPSEEK32,    /* deepseek32 / glm-dsa: MLA + DSA lightning indexer */
 	AF_COUNT
 };
 
@@ -118,11 +119,19 @@ struct model_arch {
 	uint32_t n_embd_per_layer; /* per-layer input embedding width (PLE) */
 	bool k_eq_v;               /* full-attention layers have no attn_v (V = K) */
 
+	/* DSA lightning indexer (deepseek32, glm-dsa): layers with layer_idx
+	 * set own indexer weights and cache one key of idx_head_dim per token
+	 * (typed like K, no V) beside the MLA latent. */
+	uint32_t idx_n_head;   /* indexer heads */
+	uint32_t idx_head_dim; /* indexer key width (0: no indexer) */
+	uint32_t idx_top_k;    /* cells each token attends to */
+
 	/* Per-layer variation. */
 	uint8_t layer_kind[ARCH_MAX_LAYERS];     /* enum layer_kind */
 	uint8_t layer_moe[ARCH_MAX_LAYERS];      /* 1: routed experts here */
 	uint16_t layer_head_kv[ARCH_MAX_LAYERS]; /* KV heads (0: no KV) */
 	uint32_t layer_ff[ARCH_MAX_LAYERS];      /* dense FFN width (0: n_ff) */
+	uint8_t layer_idx[ARCH_MAX_LAYERS];      /* 1: a DSA indexer (and its cache) here */
 };
 
 /* Recurrent state of one recurrent layer for one sequence, in f32

@@ -167,7 +167,9 @@ struct estimate {
 	uint64_t k_bytes, v_bytes;         /* full-context cache */
 	uint64_t swa_k_bytes, swa_v_bytes; /* sliding-window cache */
 	uint64_t r_bytes, s_bytes;         /* recurrent conv and ssm state */
-	uint64_t kv_bytes;                 /* k+v+swa_k+swa_v+r+s */
+	uint64_t idx_bytes;                /* DSA indexer key cache */
+	uint32_t idx_layers;               /* layers with an indexer key cache */
+	uint64_t kv_bytes;                 /* k+v+swa_k+swa_v+r+s+idx */
 	uint64_t kv_gpu_bytes, kv_host_bytes;
 
 	/* Buffers */

@@ -153,6 +153,9 @@ const struct truth2026_model truth2026_models[] = {
     {"gemma4-e4b", "gemma-4-e4b"},
     {"lfm25-1.2b", "lfm2.5-1.2b"},
     {"lfm2moe-8b-a1b", "lfm2-8b-a1b"},
+    {"deepseek32-v3.2", "deepseek-v3.2"},
+    {"glm-dsa-5", "glm-5"},
+    {"glm-dsa-5.2", "glm-5.2"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

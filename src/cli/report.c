@@ -297,7 +297,7 @@ void report_text(const struct report *r, FILE *out)
 		if (e->type_count[t])
 			fprintf(out, " %s x%u", qtype_get((enum qtype)t)->name, e->type_count[t]);
 	fprintf(out, "%s\n", e->fallback_tensors ? " (with shape fallbacks)" : "");
-	bool parts = e->kv_layers_swa || e->rs_layers;
+	bool parts = e->kv_layers_swa || e->rs_layers || e->idx_layers;
 	snprintf(c, sizeof(c), "%s, %u layers x %s cells x %u stream%s", exact_word(e->kv_exact),
 	         e->kv_layers, fmt_thousands(a, sizeof(a), e->n_ctx_seq), e->n_stream,
 	         e->n_stream > 1 ? "s" : "");
@@ -315,6 +315,12 @@ void report_text(const struct report *r, FILE *out)
 		snprintf(c, sizeof(c), "%u layers x %u sequence%s, independent of context",
 		         e->rs_layers, s->n_seq, s->n_seq > 1 ? "s" : "");
 		row(out, "  recurrent state", e->r_bytes + e->s_bytes, c);
+	}
+	if (e->idx_layers) {
+		snprintf(c, sizeof(c), "%u layers x %s cells x %u stream%s, DSA indexer keys",
+		         e->idx_layers, fmt_thousands(a, sizeof(a), e->n_ctx_seq), e->n_stream,
+		         e->n_stream > 1 ? "s" : "");
+		row(out, "  indexer keys", e->idx_bytes, c);
 	}
 	if (e->vllm) {
 		row(out, "activations", e->compute_bytes,
@@ -517,6 +523,7 @@ char *report_json(const struct report *r)
 	add_u64(ko, "swa_v", e->swa_v_bytes);
 	add_u64(ko, "recurrent_r", e->r_bytes);
 	add_u64(ko, "recurrent_s", e->s_bytes);
+	add_u64(ko, "indexer_k", e->idx_bytes);
 	add_u64(ko, "cells_per_stream", e->n_ctx_seq);
 	cJSON_AddNumberToObject(ko, "streams", e->n_stream);
 	add_u64(ko, "swa_cells_per_stream", e->kv_cells_swa);

@@ -60,6 +60,8 @@ static const struct arch_row arch_rows[] = {
     {"gemma4", AF_GEMMA4, 6, 0, RK_NONE, RR_NONE, false},
     {"lfm2", AF_LFM2, 0, 0, RK_SHORTCONV, RR_KV_ZERO, false},
     {"lfm2moe", AF_LFM2, 0, 0, RK_SHORTCONV, RR_KV_ZERO, false},
+    {"deepseek32", AF_DEEPSEEK32, 0, 0, RK_NONE, RR_NONE, false},
+    {"glm-dsa", AF_DEEPSEEK32, 0, 0, RK_NONE, RR_NONE, false},
 };
 
 #define N_ROWS (sizeof(arch_rows) / sizeof(arch_rows[0]))
@@ -483,6 +485,40 @@ static bool read_nextn(struct ctx *c, uint32_t n_layer_all, uint32_t *nextn)
 	return true;
 }
 
+/* The DSA lightning indexer (deepseek32, glm-dsa): heads, key width and
+ * which layers own one: attention.indexer.types, else every layer, except
+ * GLM-5.2 (glm-dsa with a native context of 2^20 or more), whose default is
+ * llama.cpp's GLM_5_2_DEFAULT_INDEXER_TYPES (layers 0, 1, then every 4th
+ * from 2). */
+static bool read_indexer(struct ctx *c, struct model_arch *a)
+{
+	char key[160];
+	if (!get_u32(c, "attention.indexer.head_count", true, &a->idx_n_head) ||
+	    !get_u32(c, "attention.indexer.key_length", true, &a->idx_head_dim))
+		return false;
+	a->idx_top_k = 2048;
+	if (!get_u32(c, "attention.indexer.top_k", false, &a->idx_top_k))
+		return false;
+	bool glm52 = !strcmp(c->arch, "glm-dsa") && a->n_ctx_train >= 1048576;
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		a->layer_idx[il] = !glm52 || il < 2 || (il - 2) % 4 == 0;
+	const struct gguf_kv *kv = akv(c, "attention.indexer.types", key, sizeof(key));
+	if (!kv)
+		return true;
+	if (kv->type != GGUF_ARRAY || kv->n < a->n_layer)
+		return afail(c, "metadata '%s': expected one value per layer (%" PRIu32 ")", key,
+		             a->n_layer);
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		uint32_t v;
+		if (kv->elem_type == GGUF_BOOL && kv->arr)
+			v = (uint32_t)kv->arr[il].u;
+		else if (!to_u32(c, key, kv, il, &v))
+			return false;
+		a->layer_idx[il] = v != 0;
+	}
+	return true;
+}
+
 /* Shapes by layer type (gemma4, ...): the sliding layers' head widths,
  * the shared-KV tail, per-layer embeddings and FFN widths, and whether
  * full layers use K as V (no attn_v tensor in any full layer). */
@@ -501,6 +537,8 @@ static bool read_layer_shapes(struct ctx *c, struct model_arch *a, const uint32_
 		             a->n_layer);
 	}
 	a->n_layer_kv = shared ? a->n_layer - shared : 0;
+	if (a->family == AF_DEEPSEEK32 && !read_indexer(c, a))
+		return false;
 	/* A per-layer FFN width (gemma4's double-wide KV-shared layers): the
 	 * first layer's is the model's, the others differ from it. */
 	if (tensors_family_has_builder(a->family) && ff[0]) {

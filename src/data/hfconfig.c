@@ -92,6 +92,12 @@ const char *const hfconfig_known_keys[] = {
     "block_multiple_of",
     "num_dense_layers",
     "tie_embedding",
+    /* deepseek32, glm-dsa (hfconfig_attn.c) */
+    "index_n_heads",
+    "index_head_dim",
+    "index_topk",
+    "index_topk_freq",
+    "index_skip_topk_offset",
     NULL,
 };
 
@@ -144,6 +150,8 @@ static const struct type_row type_table[] = {
     {"gemma4", AF_GEMMA4},
     {"lfm2", AF_LFM2},
     {"lfm2_moe", AF_LFM2},
+    {"deepseek_v32", AF_DEEPSEEK32},
+    {"glm_moe_dsa", AF_DEEPSEEK32},
 };
 
 #define N_TYPES (sizeof(type_table) / sizeof(type_table[0]))

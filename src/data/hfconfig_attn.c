@@ -111,11 +111,39 @@ static void gemma4(struct rd *r, struct model_arch *a)
 	}
 }
 
+/* DeepSeek V3.2 / GLM-5 (DSA): index_n_heads x index_head_dim indexer on
+ * every layer, or with index_topk_freq (GLM-5.2) an own indexer only on the
+ * first index_skip_topk_offset layers and then on every freq-th one (as
+ * llama.cpp's GLM_5_2_DEFAULT_INDEXER_TYPES); GLM's router has the
+ * correction bias. */
+static void dsa(struct rd *r, struct model_arch *a, bool glm)
+{
+	a->idx_n_head = num(r, "index_n_heads", 0, 4096);
+	a->idx_head_dim = num(r, "index_head_dim", 0, 4096);
+	a->idx_top_k = num(r, "index_topk", 2048, UINT32_MAX);
+	if (r->ok && (!a->idx_n_head || !a->idx_head_dim || !a->q_lora_rank)) {
+		fail(r, "index_head_dim",
+		     "a DSA model needs index_n_heads, index_head_dim and q_lora_rank",
+		     value(r, "index_head_dim"));
+		return;
+	}
+	uint32_t freq = num(r, "index_topk_freq", 1, ARCH_MAX_LAYERS);
+	uint32_t off = num(r, "index_skip_topk_offset", 0, ARCH_MAX_LAYERS);
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		a->layer_idx[il] = freq <= 1 || il < off || (il + 1 - off) % freq == 0;
+	if (glm) {
+		a->expert_bias = a->n_expert > 0;
+		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "glm-dsa");
+	}
+}
+
 bool hfconfig_attn_finish(const struct config_source *src, struct model_arch *a, char *err,
                           size_t errlen)
 {
 	struct rd r = {.src = src, .err = err, .errlen = errlen, .ok = true};
 	if (a->family == AF_GEMMA4)
 		gemma4(&r, a);
+	else if (a->family == AF_DEEPSEEK32)
+		dsa(&r, a, value(&r, "model_type") && !strcmp(r.buf, "glm_moe_dsa"));
 	return r.ok;
 }

@@ -79,7 +79,7 @@ static const struct {
     FIELD(n_swa),          FIELD(rec_kind),       FIELD(ssm_d_conv),      FIELD(ssm_d_state),
     FIELD(ssm_d_inner),    FIELD(ssm_n_group),    FIELD(ssm_n_head),      FIELD(moe_latent),
     FIELD(head_dim_k_swa), FIELD(head_dim_v_swa), FIELD(n_layer_kv),      FIELD(n_embd_per_layer),
-    FIELD(k_eq_v),
+    FIELD(k_eq_v),         FIELD(idx_n_head),     FIELD(idx_head_dim),    FIELD(idx_top_k),
 };
 
 /* Clear what the engine does not read for this model. */
@@ -131,6 +131,7 @@ bool profile_arch_equivalent(const struct model_arch *x, const struct model_arch
 		                : a.layer_moe[il] != b.layer_moe[il]         ? "layer_moe"
 		                : a.layer_head_kv[il] != b.layer_head_kv[il] ? "layer_head_kv"
 		                : a.layer_ff[il] != b.layer_ff[il]           ? "layer_ff"
+		                : a.layer_idx[il] != b.layer_idx[il]         ? "layer_idx"
 		                                                             : NULL;
 		if (f) {
 			snprintf(what, n, "%s[%u]", f, il);
@@ -284,6 +285,30 @@ static void put_gemma4(struct out *w, const struct model_arch *a)
 		put(w, "use_double_wide_mlp", "true");
 }
 
+/* The DSA indexer's keys; its layer pattern as index_topk_freq and
+ * index_skip_topk_offset when not every layer owns one. */
+static void put_dsa(struct out *w, const struct model_arch *a)
+{
+	put(w, "index_n_heads", "%u", a->idx_n_head);
+	put(w, "index_head_dim", "%u", a->idx_head_dim);
+	put(w, "index_topk", "%u", a->idx_top_k);
+	bool all = true;
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		all &= a->layer_idx[il] != 0;
+	for (uint32_t f = 2; !all && f <= 16; f++)
+		for (uint32_t off = 0; off <= 16; off++) {
+			bool match = true;
+			for (uint32_t il = 0; il < a->n_layer && match; il++)
+				match = (a->layer_idx[il] != 0) ==
+				        (il < off || (il + 1 - off) % f == 0);
+			if (match) {
+				put(w, "index_topk_freq", "%u", f);
+				put(w, "index_skip_topk_offset", "%u", off);
+				return;
+			}
+		}
+}
+
 /* One attempt: the keys for model_type mt; the per-layer pattern as a
  * period key (list == false) or as layer_types (list == true). */
 static void write_config(struct out *w, const struct model_arch *a, const char *mt, bool list)
@@ -355,6 +380,8 @@ static void write_config(struct out *w, const struct model_arch *a, const char *
 			put(w, "full_attention_interval", "%u", rec);
 	}
 
+	if (a->family == AF_DEEPSEEK32)
+		put_dsa(w, a);
 	if (a->family == AF_NEMOTRON_H) {
 		write_nemotron_h(w, a);
 	} else if (a->family == AF_LFM2) {

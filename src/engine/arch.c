@@ -16,6 +16,7 @@ static const char *const family_names[AF_COUNT] = {
     [AF_QWEN35] = "qwen35",  [AF_NEMOTRON_H] = "nemotron_h",
     [AF_GEMMA4] = "gemma4",
     [AF_LFM2] = "lfm2",
+    [AF_DEEPSEEK32] = "deepseek32",
 };
 
 const char *arch_family_name(enum arch_family f)

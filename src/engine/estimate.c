@@ -174,11 +174,13 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 	estimate_context_cells(s->ctx_tokens, s->n_seq, s->kv_unified, &out->n_ctx, &out->n_ctx_seq,
 	                       &out->n_stream);
 	out->k_bytes = out->v_bytes = out->swa_k_bytes = out->swa_v_bytes = 0;
-	out->r_bytes = out->s_bytes = 0;
-	out->kv_layers = out->kv_layers_swa = out->rs_layers = 0;
+	out->r_bytes = out->s_bytes = out->idx_bytes = 0;
+	out->kv_layers = out->kv_layers_swa = out->rs_layers = out->idx_layers = 0;
 	out->kv_cells_swa = 0;
 
 	uint64_t full_cells = sat_mul(out->n_ctx_seq, out->n_stream);
+	/* DSA indexer keys: one MQA key per token, typed like K (llama_kv_cache_dsa) */
+	uint64_t idx_row = a->idx_head_dim ? kvtype_row_bytes(s->kv_k, a->idx_head_dim) : 0;
 	uint64_t local_cells = swa_cells(a, s, out->n_ctx_seq);
 	bool v_trans = !(s->flash_attn || kvtype_get(s->kv_v)->quantized);
 	/* Recurrent state: f32, one cell per sequence, independent of context. */
@@ -216,10 +218,16 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 			out->v_bytes = sat_add(out->v_bytes, v);
 		}
 		out->layer_kv_bytes[il] = sat_add(k, v);
+		if (idx_row && a->layer_idx[il]) {
+			uint64_t x = sat_mul(idx_row, full_cells);
+			out->idx_layers++;
+			out->idx_bytes = sat_add(out->idx_bytes, x);
+			out->layer_kv_bytes[il] = sat_add(out->layer_kv_bytes[il], x);
+		}
 	}
 	out->kv_bytes = sat_add(sat_add(sat_add(out->k_bytes, out->v_bytes),
 	                                sat_add(out->swa_k_bytes, out->swa_v_bytes)),
-	                        sat_add(out->r_bytes, out->s_bytes));
+	                        sat_add(sat_add(out->r_bytes, out->s_bytes), out->idx_bytes));
 }
 
 /*
@@ -277,8 +285,15 @@ static uint64_t compute_phases(const struct model_arch *a, const struct settings
 	/* The widest expert activation (f32, every selected expert's rows) is
 	 * live while the mask is: MoE blocks sit between attention blocks. */
 	uint64_t moe_act = 4ull * a->n_expert_used * a->n_ff_exp;
+	/* DSA: the lightning indexer's f32 scores and the f32 top-k mask
+	 * replace the f16 mask (8 bytes per cell and token), plus a per-token
+	 * constant that grows once the context exceeds the top-k (fitted on
+	 * tests/data/truth2026 deepseek32 / glm-dsa, 1K to 256K cells). */
+	uint64_t mask = 2 * n_kv;
+	if (a->idx_head_dim)
+		mask = 8 * n_kv + (n_kv > a->idx_top_k ? 425000 : 150000);
 	if (flash) {
-		attn_phase = 2 * n_kv + 58 * E + mla + moe_act;
+		attn_phase = mask + 58 * E + mla + moe_act;
 	} else {
 		uint64_t q = arch_q_dim(a);
 		uint64_t kvw = (uint64_t)a->n_head_kv * a->head_dim_k;
