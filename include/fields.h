@@ -37,6 +37,7 @@ enum cli_list { LIST_NONE, LIST_MODELS, LIST_HARDWARE, LIST_QUANTS };
 struct cli_options {
 	const char *model;        /* profile id or path (default CLI_DEFAULT_MODEL) */
 	const char *save_profile; /* --save-profile ID (valid id), or NULL */
+	bool force;               /* --force: --save-profile may replace or shadow an id */
 	struct settings settings;
 	bool quant_given;   /* -q named a type (else a GGUF keeps its stored types) */
 	bool context_given; /* -c / --max-model-len given (vLLM's default: the model's maximum) */

@@ -35,6 +35,16 @@ bool json_read_file(const char *path, size_t max_bytes, char **text, size_t *len
 cJSON *json_parse(const char *text, size_t len, const char *name, size_t max_values, char *err,
                   size_t errlen);
 
+struct profile_warnings;
+
+/* Warn (profile_warn) about every key given twice in one object of the
+ * JSON text, naming both lines: "<name>:9: \"num_hidden_layers\" given
+ * again (first at line 4); the first one is used" (cJSON and so the
+ * importers read the first).  The text must have passed json_parse().
+ * O(n log n); returns the number found. */
+size_t json_warn_duplicate_keys(const char *text, size_t len, const char *name,
+                                struct profile_warnings *w);
+
 /* Offset of the first byte that breaks UTF-8 in buf (overlong forms,
  * surrogates and code points past U+10FFFF included), or len when the
  * whole buffer is valid. */

@@ -123,6 +123,11 @@ bool profile_resolve_model(const struct profile_dirs *dirs, const char *id_or_pa
 bool profile_load_all_hardware(const struct profile_dirs *dirs, struct device_list *out,
                                struct profile_warnings *warnings, char *err, size_t errlen);
 
+/* Escape every text field of m in place (text.h): what a file or a path
+ * names is shown everywhere without control characters or invalid UTF-8.
+ * The loaders call it on every model they return. */
+void profile_meta_escape(struct model_meta *m);
+
 /* Append a warning (silently dropped past PROFILE_MAX_WARNINGS). */
 void profile_warn(struct profile_warnings *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

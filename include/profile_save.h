@@ -54,11 +54,18 @@ bool profile_user_dir(char *buf, size_t n);
 
 /* Write <dir>/models/<id>.ini (directories created as needed) for meta
  * and a: the file is written to a temporary name in the same directory,
- * flushed with fsync and linked into place, so readers never see half a
- * profile, and an existing profile is never replaced.  The written path
- * goes into path_out.  On failure writes a message into err. */
+ * flushed with fsync and linked (or with replace, renamed) into place, so
+ * readers never see half a profile; without replace an existing profile
+ * is never replaced.  The written path goes into path_out.  On failure
+ * writes a message into err. */
 bool profile_save_model(const char *dir, const char *id, const struct model_meta *meta,
-                        const struct model_arch *a, const char *model_type_hint, char *path_out,
-                        size_t pathlen, char *err, size_t errlen);
+                        const struct model_arch *a, const char *model_type_hint, bool replace,
+                        char *path_out, size_t pathlen, char *err, size_t errlen);
+
+/* Where a profile id is already in use: the first profile directory (in
+ * search order) holding models/<id>.ini, its path into path and its origin
+ * ("shipped", "user", "env") returned; NULL when the id is free. */
+const char *profile_id_in_use(const struct profile_dirs *dirs, const char *id, char *path,
+                              size_t n);
 
 #endif

@@ -409,8 +409,13 @@ bool session_name_valid(const char *name);
  * was, the temporary file removed, and err names the cause. */
 bool session_save(const struct session *s, const char *name, char *err, size_t errlen);
 
+/* A session file is a few hundred bytes; larger files are refused before
+ * they are read (loading is linear, see ini.h). */
+#define SESSION_FILE_MAX_BYTES (64 * 1024)
+
 /* Read DIR/NAME.ini into *c (validated against the catalogs).  On failure
- * *c is untouched and err names the file, key and value. */
+ * *c is untouched and err names the file (and line), key and value; a key
+ * given twice is an error. */
 bool session_load(const struct session *s, const char *name, struct config *c, char *err,
                   size_t errlen);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "format.h"
+#include "json_out.h"
 #include "report.h"
 
 static void row(FILE *out, const char *label, uint64_t bytes, const char *note)
@@ -43,23 +44,23 @@ struct cJSON *report_checkpoint_json(const struct st_info *c)
 	cJSON *o = cJSON_CreateObject();
 	if (!o)
 		return NULL;
-	cJSON_AddStringToObject(o, "format", "safetensors");
+	json_add_text(o, "format", "safetensors");
 	cJSON_AddNumberToObject(o, "files", c->n_files);
-	cJSON_AddNumberToObject(o, "tensors", (double)c->n_tensors);
-	cJSON_AddNumberToObject(o, "elements", (double)c->elements);
-	cJSON_AddNumberToObject(o, "data_bytes", (double)c->data_bytes);
-	cJSON_AddNumberToObject(o, "header_bytes", (double)c->header_bytes);
-	cJSON_AddNumberToObject(o, "file_bytes", (double)c->file_bytes);
+	json_add_u64(o, "tensors", c->n_tensors);
+	json_add_u64(o, "elements", c->elements);
+	json_add_u64(o, "data_bytes", c->data_bytes);
+	json_add_u64(o, "header_bytes", c->header_bytes);
+	json_add_u64(o, "file_bytes", c->file_bytes);
 	cJSON_AddBoolToObject(o, "complete", c->complete);
 	if (c->index_total_size)
-		cJSON_AddNumberToObject(o, "index_total_size", (double)c->index_total_size);
+		json_add_u64(o, "index_total_size", c->index_total_size);
 	cJSON *d = cJSON_AddObjectToObject(o, "dtypes");
 	for (int t = 0; t < ST_DTYPE_COUNT && d; t++) {
 		if (!c->dtype_tensors[t])
 			continue;
 		cJSON *one = cJSON_AddObjectToObject(d, st_dtype_name((enum st_dtype)t));
-		cJSON_AddNumberToObject(one, "tensors", (double)c->dtype_tensors[t]);
-		cJSON_AddNumberToObject(one, "bytes", (double)c->dtype_bytes[t]);
+		json_add_u64(one, "tensors", c->dtype_tensors[t]);
+		json_add_u64(one, "bytes", c->dtype_bytes[t]);
 	}
 	return o;
 }
@@ -79,10 +80,10 @@ char *report_unknown_arch_json(const struct model_meta *meta, const struct st_in
 	if (!root)
 		return NULL;
 	cJSON *m = cJSON_AddObjectToObject(root, "model");
-	cJSON_AddStringToObject(m, "id", meta->id);
-	cJSON_AddStringToObject(m, "name", meta->name);
+	json_add_text(m, "id", meta->id);
+	json_add_text(m, "name", meta->name);
 	cJSON_AddNullToObject(m, "arch");
-	cJSON_AddStringToObject(m, "path", meta->path);
+	json_add_text(m, "path", meta->path);
 	cJSON_AddItemToObject(root, "checkpoint", report_checkpoint_json(c));
 	char *text = cJSON_Print(root);
 	cJSON_Delete(root);

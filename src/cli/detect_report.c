@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_out.h"
+#include "text.h"
 #include "cli.h"
 #include "request.h"
 #include "detect.h"
@@ -101,27 +103,27 @@ static cJSON *detect_json(const struct detect_result *r, const struct cli_option
 		const struct detected_gpu *g = &r->gpu[i];
 		cJSON *j = cJSON_CreateObject();
 		cJSON_AddNumberToObject(j, "index", g->index);
-		cJSON_AddStringToObject(j, "source", detect_source_name(g->source));
-		cJSON_AddStringToObject(j, "name", g->name);
+		json_add_text(j, "source", detect_source_name(g->source));
+		json_add_text(j, "name", g->name);
 		if (g->total_bytes)
-			cJSON_AddNumberToObject(j, "memory_bytes", (double)g->total_bytes);
+			json_add_u64(j, "memory_bytes", g->total_bytes);
 		else
 			cJSON_AddNullToObject(j, "memory_bytes");
 		if (g->used_known)
-			cJSON_AddNumberToObject(j, "used_bytes", (double)g->used_bytes);
+			json_add_u64(j, "used_bytes", g->used_bytes);
 		else
 			cJSON_AddNullToObject(j, "used_bytes");
 		if (g->profile >= 0)
-			cJSON_AddStringToObject(j, "profile", profiles->v[g->profile].id);
+			json_add_text(j, "profile", profiles->v[g->profile].id);
 		else
 			cJSON_AddNullToObject(j, "profile");
 		struct device d;
 		detect_device(g, o->free_memory, &d);
 		cJSON *dev = cJSON_AddObjectToObject(j, "device");
-		cJSON_AddStringToObject(dev, "id", d.id);
-		cJSON_AddStringToObject(dev, "name", d.name);
-		cJSON_AddNumberToObject(dev, "memory_bytes", (double)d.memory_bytes);
-		cJSON_AddNumberToObject(dev, "usable_bytes", (double)hw_usable_bytes(&d));
+		json_add_text(dev, "id", d.id);
+		json_add_text(dev, "name", d.name);
+		json_add_u64(dev, "memory_bytes", d.memory_bytes);
+		json_add_u64(dev, "usable_bytes", hw_usable_bytes(&d));
 		cJSON_AddBoolToObject(dev, "unified", d.unified);
 		if (d.bandwidth_gbps > 0)
 			cJSON_AddNumberToObject(dev, "bandwidth_gbps", d.bandwidth_gbps);
@@ -135,10 +137,9 @@ static cJSON *detect_json(const struct detect_result *r, const struct cli_option
 	}
 	if (r->host.known) {
 		cJSON *h = cJSON_AddObjectToObject(root, "host");
-		cJSON_AddNumberToObject(h, "memory_bytes", (double)r->host.total_bytes);
+		json_add_u64(h, "memory_bytes", r->host.total_bytes);
 		if (r->host.available_known)
-			cJSON_AddNumberToObject(h, "available_bytes",
-			                        (double)r->host.available_bytes);
+			json_add_u64(h, "available_bytes", r->host.available_bytes);
 		else
 			cJSON_AddNullToObject(h, "available_bytes");
 	} else {
@@ -147,7 +148,7 @@ static cJSON *detect_json(const struct detect_result *r, const struct cli_option
 	char set[512];
 	set_text(r, o->free_memory, set, sizeof(set));
 	if (set[0])
-		cJSON_AddStringToObject(root, "auto", set);
+		json_add_text(root, "auto", set);
 	else
 		cJSON_AddNullToObject(root, "auto");
 	cJSON_AddBoolToObject(root, "free", o->free_memory);
@@ -163,7 +164,7 @@ int cli_detect(const struct cli_options *o, const struct device_list *profiles, 
 	struct detect_env env;
 	struct detect_result *r = malloc(sizeof(*r));
 	if (!r) {
-		fprintf(errf, "vramcalc: out of memory\n");
+		text_fprintf(errf, "vramcalc: out of memory\n");
 		return 2;
 	}
 	detect_env_init(&env);
@@ -175,7 +176,7 @@ int cli_detect(const struct cli_options *o, const struct device_list *profiles, 
 		if (s)
 			fprintf(out, "%s\n", s);
 		else
-			rc = 2, fprintf(errf, "vramcalc: out of memory\n");
+			rc = 2, text_fprintf(errf, "vramcalc: out of memory\n");
 		free(s);
 		cJSON_Delete(root);
 	} else {
@@ -191,6 +192,6 @@ int cli_device_groups(const struct cli_options *o, struct device_list *devices, 
 	char err[1200];
 	int n = request_device_groups(o, devices, group_dev, group_count, err, sizeof(err));
 	if (n < 0)
-		fprintf(errf, "vramcalc: %s\n", err);
+		text_fprintf(errf, "vramcalc: %s\n", err);
 	return n;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "text.h"
 #include "ui.h"
 
 #ifndef VRAMCALC_VERSION
@@ -21,7 +22,7 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	if (!cli_parse(argc, argv, isatty(STDOUT_FILENO) && isatty(STDIN_FILENO), &o, err,
 	               sizeof(err))) {
-		fprintf(stderr, "vramcalc: %s\n", err);
+		text_fprintf(stderr, "vramcalc: %s\n", err);
 		return 2;
 	}
 	if (o.help) {

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_out.h"
+#include "text.h"
 #include "cli.h"
 #include "detect.h"
 #include "format.h"
@@ -110,32 +112,32 @@ static char *rank_json(const struct ranking *r, const size_t *order, size_t n,
 	for (uint32_t k = 0; k < q->n_devs; k++) {
 		const struct device *d = q->devs[k];
 		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "id", d->id);
-		cJSON_AddStringToObject(j, "name", d->name);
-		cJSON_AddNumberToObject(j, "memory_bytes", (double)d->memory_bytes);
-		cJSON_AddNumberToObject(j, "usable_bytes", (double)hw_usable_bytes(d));
+		json_add_text(j, "id", d->id);
+		json_add_text(j, "name", d->name);
+		json_add_u64(j, "memory_bytes", d->memory_bytes);
+		json_add_u64(j, "usable_bytes", hw_usable_bytes(d));
 		cJSON_AddItemToArray(devs, j);
 	}
-	cJSON_AddNumberToObject(root, "context_tokens", (double)q->base.ctx_tokens);
-	cJSON_AddStringToObject(root, "engine", r->engine == FT_VLLM ? "vllm" : "llama.cpp");
+	json_add_u64(root, "context_tokens", q->base.ctx_tokens);
+	json_add_text(root, "engine", r->engine == FT_VLLM ? "vllm" : "llama.cpp");
 	cJSON_AddNumberToObject(root, "margin_share", q->margin_share);
 	if (q->host_ram_bytes)
-		cJSON_AddNumberToObject(root, "host_memory_bytes", (double)q->host_ram_bytes);
+		json_add_u64(root, "host_memory_bytes", q->host_ram_bytes);
 	else
 		cJSON_AddNullToObject(root, "host_memory_bytes");
-	cJSON_AddStringToObject(root, "sort", rank_sort_name(o->rank_sort));
+	json_add_text(root, "sort", rank_sort_name(o->rank_sort));
 	const struct rank_filter *f = &o->rank_filter;
 	cJSON *fj = cJSON_AddObjectToObject(root, "filter");
 	if (f->family[0])
-		cJSON_AddStringToObject(fj, "family", f->family);
+		json_add_text(fj, "family", f->family);
 	if (f->min_params)
-		cJSON_AddNumberToObject(fj, "min_params", (double)f->min_params);
+		json_add_u64(fj, "min_params", f->min_params);
 	if (f->max_params)
-		cJSON_AddNumberToObject(fj, "max_params", (double)f->max_params);
+		json_add_u64(fj, "max_params", f->max_params);
 	if (f->kind != RANK_KIND_ANY)
-		cJSON_AddStringToObject(fj, "kind", f->kind == RANK_KIND_MOE ? "moe" : "dense");
+		json_add_text(fj, "kind", f->kind == RANK_KIND_MOE ? "moe" : "dense");
 	if (f->min_ctx_tokens)
-		cJSON_AddNumberToObject(fj, "min_context_tokens", (double)f->min_ctx_tokens);
+		json_add_u64(fj, "min_context_tokens", f->min_ctx_tokens);
 	if (f->fitting_only)
 		cJSON_AddBoolToObject(fj, "fitting", true);
 	cJSON *models = cJSON_AddArrayToObject(root, "models");
@@ -146,26 +148,26 @@ static char *rank_json(const struct ranking *r, const size_t *order, size_t n,
 		const struct model_meta *meta = &r->cat->v[i].meta;
 		cJSON *j = cJSON_CreateObject();
 		cJSON_AddNumberToObject(j, "rank", (double)(k + 1));
-		cJSON_AddStringToObject(j, "id", meta->id);
-		cJSON_AddStringToObject(j, "name", meta->name);
-		cJSON_AddStringToObject(j, "family", meta->family);
-		cJSON_AddNumberToObject(j, "params_total", (double)m->params_total);
-		cJSON_AddNumberToObject(j, "params_active", (double)m->params_active);
+		json_add_text(j, "id", meta->id);
+		json_add_text(j, "name", meta->name);
+		json_add_text(j, "family", meta->family);
+		json_add_u64(j, "params_total", m->params_total);
+		json_add_u64(j, "params_active", m->params_active);
 		cJSON_AddBoolToObject(j, "moe", m->arch.n_expert > 0);
-		cJSON_AddStringToObject(j, "verdict", rank_verdict_name(row->verdict));
+		json_add_text(j, "verdict", rank_verdict_name(row->verdict));
 		if (row->verdict == RANK_INVALID) {
-			cJSON_AddStringToObject(j, "reason", row->why);
+			json_add_text(j, "reason", row->why);
 			cJSON_AddItemToArray(models, j);
 			continue;
 		}
-		cJSON_AddStringToObject(j, "quant", ftype_get(row->ftype)->name);
+		json_add_text(j, "quant", ftype_get(row->ftype)->name);
 		cJSON_AddNumberToObject(j, "bpw", row->bpw);
-		cJSON_AddNumberToObject(j, "context_tokens", (double)row->ctx_tokens);
-		cJSON_AddNumberToObject(j, "max_context_tokens", (double)row->max_ctx_tokens);
-		cJSON_AddNumberToObject(j, "native_context_tokens", (double)row->native_ctx_tokens);
-		cJSON_AddNumberToObject(j, "gpu_bytes", (double)row->gpu_bytes);
-		cJSON_AddNumberToObject(j, "host_bytes", (double)row->host_bytes);
-		cJSON_AddNumberToObject(j, "headroom_bytes", (double)row->headroom_bytes);
+		json_add_u64(j, "context_tokens", row->ctx_tokens);
+		json_add_u64(j, "max_context_tokens", row->max_ctx_tokens);
+		json_add_u64(j, "native_context_tokens", row->native_ctx_tokens);
+		json_add_u64(j, "gpu_bytes", row->gpu_bytes);
+		json_add_u64(j, "host_bytes", row->host_bytes);
+		json_add_i64(j, "headroom_bytes", row->headroom_bytes);
 		bool runs = rank_runs(row->verdict);
 		if (runs && row->speed_known)
 			cJSON_AddNumberToObject(j, "decode_tps", row->decode_tps);
@@ -200,7 +202,7 @@ int cli_rank(const struct cli_options *o, const struct profile_dirs *dirs,
 	const struct device *set[HW_MAX_DEVICES];
 	uint32_t n_set = 0;
 	if (!kinds) {
-		fprintf(errf, "vramcalc: out of memory\n");
+		text_fprintf(errf, "vramcalc: out of memory\n");
 		return 2;
 	}
 	for (int g = 0; g < n_groups; g++) {
@@ -216,12 +218,12 @@ int cli_rank(const struct cli_options *o, const struct profile_dirs *dirs,
 	char err[PROFILE_ERR_LEN];
 	int rc = 2;
 	if (!catalog_load(dirs, &cat, &w, err, sizeof(err))) {
-		fprintf(errf, "vramcalc: %s\n", err);
+		text_fprintf(errf, "vramcalc: %s\n", err);
 		free(kinds);
 		return 2;
 	}
 	for (int i = 0; i < w.n; i++)
-		fprintf(errf, "vramcalc: warning: %s\n", w.msg[i]);
+		text_fprintf(errf, "vramcalc: warning: %s\n", w.msg[i]);
 	struct model *models = calloc(cat.n ? cat.n : 1, sizeof(*models));
 	size_t prepared = 0;
 	struct ranking r = {0};
@@ -260,7 +262,7 @@ int cli_rank(const struct cli_options *o, const struct profile_dirs *dirs,
 	for (size_t i = 0; i < r.n; i++)
 		invalid += r.rows[i].verdict == RANK_INVALID;
 	if (r.n && invalid == r.n) {
-		fprintf(errf, "vramcalc: --rank: %s\n", r.rows[0].why);
+		text_fprintf(errf, "vramcalc: --rank: %s\n", r.rows[0].why);
 		goto done;
 	}
 	size_t n = ranking_select(&r, &o->rank_filter, o->rank_sort, order, cat.n);
@@ -277,7 +279,7 @@ int cli_rank(const struct cli_options *o, const struct profile_dirs *dirs,
 	rc = 0;
 	goto done;
 oom:
-	fprintf(errf, "vramcalc: out of memory\n");
+	text_fprintf(errf, "vramcalc: out of memory\n");
 done:
 	ranking_free(&r);
 	for (size_t i = 0; i < prepared; i++)

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "format.h"
+#include "json_out.h"
+#include "satmath.h"
 #include "plan_text.h"
 
 const char *report_kv_label(const struct settings *s, char *buf, size_t n)
@@ -186,7 +188,7 @@ static void vllm_json(const struct report *r, cJSON *root)
 		return;
 	char ver[16];
 	cJSON *o = add_obj(root, "vllm");
-	cJSON_AddStringToObject(o, "version", vllm_version_format(t->version, ver, sizeof(ver)));
+	json_add_text(o, "version", vllm_version_format(t->version, ver, sizeof(ver)));
 	add_u64(o, "max_model_len", t->max_model_len);
 	cJSON_AddNumberToObject(o, "max_num_seqs", t->max_num_seqs);
 	cJSON_AddNumberToObject(o, "pipeline_parallel_size", t->pp_size);
@@ -197,7 +199,7 @@ static void vllm_json(const struct report *r, cJSON *root)
 	}
 	cJSON_AddNumberToObject(o, "max_num_batched_tokens", v.batched_tokens);
 	cJSON_AddNumberToObject(o, "tensor_parallel_size", v.tp);
-	cJSON_AddNumberToObject(o, "kv_budget_bytes", (double)v.kv_budget_bytes);
+	json_add_i64(o, "kv_budget_bytes", v.kv_budget_bytes);
 	add_u64(o, "kv_capacity_tokens", v.kv_capacity_tokens);
 	cJSON_AddNumberToObject(o, "max_concurrency", v.max_concurrency);
 	cJSON_AddBoolToObject(o, "fits", v.fits);
@@ -368,10 +370,10 @@ static cJSON *add_obj(cJSON *parent, const char *name)
 	return o;
 }
 
-/* cJSON stores numbers as doubles: exact up to 2^53 bytes (8 PiB). */
+/* Byte and token counts: exact integers (json_out.h). */
 static void add_u64(cJSON *o, const char *name, uint64_t v)
 {
-	cJSON_AddNumberToObject(o, name, (double)v);
+	json_add_u64(o, name, v);
 }
 
 /* One device of a split as JSON. */
@@ -387,7 +389,7 @@ static cJSON *load_json(uint32_t k, const struct device_load *L)
 	add_u64(one, "compute_bytes", L->compute_bytes);
 	add_u64(one, "overhead_bytes", L->overhead_bytes);
 	add_u64(one, "total_bytes", L->total_bytes);
-	cJSON_AddNumberToObject(one, "headroom_bytes", (double)L->headroom_bytes);
+	json_add_i64(one, "headroom_bytes", L->headroom_bytes);
 	if (L->vllm.tp) {
 		const struct vllm_rank *v = &L->vllm;
 		cJSON *o = add_obj(one, "vllm");
@@ -399,7 +401,7 @@ static cJSON *load_json(uint32_t k, const struct device_load *L)
 		add_u64(o, "non_torch_bytes", v->nontorch_bytes);
 		add_u64(o, "cuda_graph_bytes", v->graphs_bytes);
 		cJSON_AddBoolToObject(o, "cuda_graphs_in_budget", v->graphs_in_budget);
-		cJSON_AddNumberToObject(o, "kv_budget_bytes", (double)v->kv_budget_bytes);
+		json_add_i64(o, "kv_budget_bytes", v->kv_budget_bytes);
 		add_u64(o, "kv_bytes_per_token", v->kv_token_bytes);
 		add_u64(o, "kv_request_bytes", v->kv_request_bytes);
 		add_u64(o, "kv_capacity_tokens", v->kv_capacity_tokens);
@@ -413,9 +415,9 @@ static cJSON *load_json(uint32_t k, const struct device_load *L)
 static cJSON *device_head_json(const struct device *d)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", d->id);
-	cJSON_AddStringToObject(o, "name", d->name);
-	cJSON_AddStringToObject(o, "category", hw_category_name(d->category));
+	json_add_text(o, "id", d->id);
+	json_add_text(o, "name", d->name);
+	json_add_text(o, "category", hw_category_name(d->category));
 	add_u64(o, "memory_bytes", d->memory_bytes);
 	add_u64(o, "usable_bytes", hw_usable_bytes(d));
 	return o;
@@ -433,7 +435,7 @@ static cJSON *device_json(const struct device *d, const struct estimate *e)
 	if (f.needed) {
 		struct hw_fit g;
 		hw_fit(e, d, f.needed, &g);
-		cJSON_AddNumberToObject(o, "headroom_bytes", (double)g.headroom_bytes);
+		json_add_i64(o, "headroom_bytes", g.headroom_bytes);
 	}
 	return o;
 }
@@ -463,7 +465,7 @@ static void set_json(const struct report *r, cJSON *arr)
 		for (uint32_t j = k; j < k + n; j++)
 			if (loads[j].headroom_bytes < head)
 				head = loads[j].headroom_bytes;
-		cJSON_AddNumberToObject(o, "headroom_bytes", (double)head);
+		json_add_i64(o, "headroom_bytes", head);
 		if (!ev->mixed)
 			cJSON_AddNumberToObject(o, "needed", ev->needed);
 		cJSON *devs = cJSON_AddArrayToObject(o, "devices");
@@ -485,23 +487,22 @@ char *report_json(const struct report *r)
 		return NULL;
 
 	cJSON *mo = add_obj(root, "model");
-	cJSON_AddStringToObject(mo, "id", r->meta->id);
-	cJSON_AddStringToObject(mo, "name", r->meta->name);
+	json_add_text(mo, "id", r->meta->id);
+	json_add_text(mo, "name", r->meta->name);
 	add_u64(mo, "params_total", m->params_total);
 	add_u64(mo, "params_active", m->params_active);
-	cJSON_AddStringToObject(mo, "arch", m->arch.gguf_arch);
-	cJSON_AddStringToObject(mo, "layout",
-	                        m->arch.generic ? "generic" : arch_family_name(m->arch.family));
+	json_add_text(mo, "arch", m->arch.gguf_arch);
+	json_add_text(mo, "layout", m->arch.generic ? "generic" : arch_family_name(m->arch.family));
 	cJSON_AddNumberToObject(mo, "layers", m->arch.n_layer);
-	cJSON_AddStringToObject(mo, "path", r->meta->path);
+	json_add_text(mo, "path", r->meta->path);
 
 	cJSON *so = add_obj(root, "settings");
-	cJSON_AddStringToObject(so, "quant", ftype_get(s->ftype)->name);
+	json_add_text(so, "quant", ftype_get(s->ftype)->name);
 	cJSON_AddBoolToObject(so, "quant_as_stored", s->file_types);
 	add_u64(so, "context", s->ctx_tokens);
 	cJSON_AddNumberToObject(so, "batch", s->n_seq);
-	cJSON_AddStringToObject(so, "kv_type", report_kv_label(s, buf, sizeof(buf)));
-	cJSON_AddStringToObject(so, "offload", offload_label(s, false, buf, sizeof(buf)));
+	json_add_text(so, "kv_type", report_kv_label(s, buf, sizeof(buf)));
+	json_add_text(so, "offload", offload_label(s, false, buf, sizeof(buf)));
 	cJSON_AddNumberToObject(so, "ubatch", s->n_ubatch);
 	cJSON_AddBoolToObject(so, "flash_attn", e->flash_attn);
 	cJSON_AddBoolToObject(so, "kv_unified", s->kv_unified);
@@ -510,11 +511,11 @@ char *report_json(const struct report *r)
 	cJSON *bo = add_obj(root, "bytes");
 	add_u64(bo, "weights", e->weights_bytes);
 	add_u64(bo, "kv_cache", e->kv_bytes);
-	add_u64(bo, "compute", e->compute_bytes + e->compute_host_bytes);
+	add_u64(bo, "compute", sat_add(e->compute_bytes, e->compute_host_bytes));
 	add_u64(bo, "output", e->output_bytes);
 	add_u64(bo, "overhead", e->overhead_bytes);
 	add_u64(bo, "tied_copy", ev->tied_copy_bytes);
-	cJSON_AddNumberToObject(bo, "more_devices", (double)ev->extra_devices_bytes);
+	json_add_u64(bo, "more_devices", ev->extra_devices_bytes);
 	add_u64(bo, "total", ev->total_bytes);
 	cJSON *ko = add_obj(bo, "kv_detail");
 	add_u64(ko, "k", e->k_bytes);
@@ -557,20 +558,20 @@ char *report_json(const struct report *r)
 	if (r->solve) {
 		char v[160];
 		cJSON *sv = add_obj(root, "solve");
-		cJSON_AddStringToObject(sv, "what", solve_name((enum solve_what)r->solve_what));
-		cJSON_AddStringToObject(sv, "status",
-		                        r->solve->status == SOLVE_FOUND    ? "found"
-		                        : r->solve->status == SOLVE_AT_MAX ? "at_max"
-		                                                           : "nothing");
-		cJSON_AddStringToObject(sv, "answer", solve_value(r, v, sizeof(v)));
+		json_add_text(sv, "what", solve_name((enum solve_what)r->solve_what));
+		json_add_text(sv, "status",
+		              r->solve->status == SOLVE_FOUND    ? "found"
+		              : r->solve->status == SOLVE_AT_MAX ? "at_max"
+		                                                 : "nothing");
+		json_add_text(sv, "answer", solve_value(r, v, sizeof(v)));
 		cJSON_AddNumberToObject(sv, "gpu_count", r->solve->gpu_count);
 		cJSON_AddNumberToObject(sv, "estimates", r->solve->steps);
 	}
 	cJSON *vo = add_obj(root, "verdict");
-	cJSON_AddStringToObject(vo, "words", verdict_words(ev->verdict));
+	json_add_text(vo, "words", verdict_words(ev->verdict));
 	if (ev->reason[0])
-		cJSON_AddStringToObject(vo, "reason", ev->reason);
-	cJSON_AddStringToObject(vo, "margin", report_margin_text(r->margin, buf, sizeof(buf)));
+		json_add_text(vo, "reason", ev->reason);
+	json_add_text(vo, "margin", report_margin_text(r->margin, buf, sizeof(buf)));
 	cJSON *hm = add_obj(root, "host");
 	if (ev->host_ram_bytes)
 		add_u64(hm, "memory_bytes", ev->host_ram_bytes);
@@ -590,8 +591,7 @@ char *report_json(const struct report *r)
 		}
 		add_u64(sp, "gpu_bytes_per_token", speed->gpu_bytes_per_token);
 		add_u64(sp, "host_bytes_per_token", speed->host_bytes_per_token);
-		cJSON_AddNumberToObject(sp, "prompt_tokens",
-		                        (double)r->speed_params->prompt_tokens);
+		json_add_u64(sp, "prompt_tokens", r->speed_params->prompt_tokens);
 		cJSON_AddNumberToObject(sp, "bandwidth_efficiency",
 		                        r->speed_params->bandwidth_efficiency);
 		cJSON_AddNumberToObject(sp, "compute_efficiency",
@@ -601,8 +601,8 @@ char *report_json(const struct report *r)
 	}
 	if (r->launch[0]) {
 		cJSON *lo = add_obj(root, "launch");
-		cJSON_AddStringToObject(lo, "llama-server", r->launch[0]);
-		cJSON_AddStringToObject(lo, "vllm", r->launch[1]);
+		json_add_text(lo, "llama-server", r->launch[0]);
+		json_add_text(lo, "vllm", r->launch[1]);
 	}
 	cJSON *ho = cJSON_AddArrayToObject(root, "hardware");
 	if (ev->n_devs) {

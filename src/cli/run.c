@@ -8,11 +8,13 @@
 #include "cli.h"
 #include "vllm.h"
 #include "format.h"
+#include "json_out.h"
 #include "hfconfig.h"
 #include "profile.h"
 #include "profile_save.h"
 #include "report.h"
 #include "source.h"
+#include "text.h"
 #include "launch.h"
 #include "plan.h"
 #include "request.h"
@@ -20,7 +22,7 @@
 static void print_warnings(const struct profile_warnings *w, FILE *errf)
 {
 	for (int i = 0; i < w->n; i++)
-		fprintf(errf, "vramcalc: warning: %s\n", w->msg[i]);
+		text_fprintf(errf, "vramcalc: warning: %s\n", w->msg[i]);
 }
 
 static int list_quants(const struct cli_options *o, FILE *out)
@@ -30,12 +32,12 @@ static int list_quants(const struct cli_options *o, FILE *out)
 		for (int f = 0; f < FT_COUNT; f++) {
 			const struct ftype_info *fi = ftype_get((enum ftype)f);
 			cJSON *q = cJSON_CreateObject();
-			cJSON_AddStringToObject(q, "name", fi->name);
-			cJSON_AddStringToObject(q, "engine",
-			                        fi->engine == FT_LLAMACPP ? "llama.cpp" : "vllm");
-			cJSON_AddStringToObject(q, "base_type", qtype_get(fi->base)->name);
+			json_add_text(q, "name", fi->name);
+			json_add_text(q, "engine",
+			              fi->engine == FT_LLAMACPP ? "llama.cpp" : "vllm");
+			json_add_text(q, "base_type", qtype_get(fi->base)->name);
 			cJSON_AddNumberToObject(q, "base_bpw", qtype_bpw(fi->base));
-			cJSON_AddStringToObject(q, "description", fi->description);
+			json_add_text(q, "description", fi->description);
 			cJSON_AddItemToArray(arr, q);
 		}
 		char *s = cJSON_Print(arr);
@@ -61,7 +63,7 @@ static int list_models(const struct cli_options *o, const struct profile_dirs *d
 	struct profile_warnings w = {0};
 	char err[PROFILE_ERR_LEN];
 	if (!catalog_load(dirs, &cat, &w, err, sizeof(err))) {
-		fprintf(errf, "vramcalc: %s\n", err);
+		text_fprintf(errf, "vramcalc: %s\n", err);
 		return 2;
 	}
 	print_warnings(&w, errf);
@@ -72,20 +74,20 @@ static int list_models(const struct cli_options *o, const struct profile_dirs *d
 	for (size_t i = 0; i < cat.n; i++) {
 		struct model m = {.arch = cat.v[i].arch};
 		if (!model_prepare(&m)) {
-			fprintf(errf, "vramcalc: out of memory\n");
+			text_fprintf(errf, "vramcalc: out of memory\n");
 			break;
 		}
 		if (arr) {
 			cJSON *j = cJSON_CreateObject();
-			cJSON_AddStringToObject(j, "id", cat.v[i].meta.id);
-			cJSON_AddStringToObject(j, "name", cat.v[i].meta.name);
-			cJSON_AddStringToObject(j, "family", cat.v[i].meta.family);
-			cJSON_AddStringToObject(j, "hf_repo", cat.v[i].meta.hf_repo);
-			cJSON_AddNumberToObject(j, "params_total", (double)m.params_total);
-			cJSON_AddNumberToObject(j, "params_active", (double)m.params_active);
+			json_add_text(j, "id", cat.v[i].meta.id);
+			json_add_text(j, "name", cat.v[i].meta.name);
+			json_add_text(j, "family", cat.v[i].meta.family);
+			json_add_text(j, "hf_repo", cat.v[i].meta.hf_repo);
+			json_add_u64(j, "params_total", m.params_total);
+			json_add_u64(j, "params_active", m.params_active);
 			cJSON_AddNumberToObject(j, "context_max", m.arch.n_ctx_train);
-			cJSON_AddStringToObject(j, "origin", cat.v[i].meta.origin);
-			cJSON_AddStringToObject(j, "path", cat.v[i].meta.path);
+			json_add_text(j, "origin", cat.v[i].meta.origin);
+			json_add_text(j, "path", cat.v[i].meta.path);
 			cJSON_AddItemToArray(arr, j);
 		} else {
 			char a[32], b[32];
@@ -116,12 +118,12 @@ static int list_hardware(const struct cli_options *o, const struct device_list *
 		const struct device *d = &dl->v[i];
 		if (arr) {
 			cJSON *j = cJSON_CreateObject();
-			cJSON_AddStringToObject(j, "id", d->id);
-			cJSON_AddStringToObject(j, "name", d->name);
-			cJSON_AddStringToObject(j, "vendor", d->vendor);
-			cJSON_AddStringToObject(j, "category", hw_category_name(d->category));
-			cJSON_AddNumberToObject(j, "memory_bytes", (double)d->memory_bytes);
-			cJSON_AddNumberToObject(j, "usable_bytes", (double)hw_usable_bytes(d));
+			json_add_text(j, "id", d->id);
+			json_add_text(j, "name", d->name);
+			json_add_text(j, "vendor", d->vendor);
+			json_add_text(j, "category", hw_category_name(d->category));
+			json_add_u64(j, "memory_bytes", d->memory_bytes);
+			json_add_u64(j, "usable_bytes", hw_usable_bytes(d));
 			cJSON_AddNumberToObject(j, "bandwidth_gbps", d->bandwidth_gbps);
 			cJSON_AddNumberToObject(j, "bf16_tflops", d->bf16_tflops);
 			cJSON_AddBoolToObject(j, "unified", d->unified);
@@ -147,27 +149,42 @@ static bool save_profile(const struct cli_options *o, const struct source *src, 
 {
 	char dir[1024], path[1100], err[PROFILE_ERR_LEN];
 	if (!src->has_arch) {
-		fprintf(errf,
-		        "vramcalc: --save-profile: %s has no architecture to save (no config.json "
-		        "beside it)\n",
-		        o->model);
+		text_fprintf(
+		    errf,
+		    "vramcalc: --save-profile: %s has no architecture to save (no config.json "
+		    "beside it)\n",
+		    o->model);
 		return false;
 	}
 	if (!profile_user_dir(dir, sizeof(dir))) {
-		fprintf(errf,
-		        "vramcalc: --save-profile: neither XDG_CONFIG_HOME nor HOME is set\n");
+		text_fprintf(errf,
+		             "vramcalc: --save-profile: neither XDG_CONFIG_HOME nor HOME is set\n");
+		return false;
+	}
+	/* A shipped (or any other) profile of that id would be shadowed or
+	 * replaced: only on request. */
+	struct profile_dirs dirs;
+	char used[1100];
+	profile_dirs_init(&dirs);
+	const char *origin = profile_id_in_use(&dirs, o->save_profile, used, sizeof(used));
+	if (origin && !o->force) {
+		text_fprintf(
+		    errf,
+		    "vramcalc: --save-profile: '%s' exists: %s (%s); choose another id, or add "
+		    "--force to %s it\n",
+		    o->save_profile, used, origin, strcmp(origin, "user") ? "shadow" : "replace");
 		return false;
 	}
 	struct model_meta meta = src->meta;
 	if (!meta.native_dtype[0] && src->file_quant[0])
 		snprintf(meta.native_dtype, sizeof(meta.native_dtype), "%s", src->file_quant);
 	if (!profile_save_model(dir, o->save_profile, &meta, &src->model.arch, src->model_type,
-	                        path, sizeof(path), err, sizeof(err))) {
-		fprintf(errf, "vramcalc: --save-profile: %s\n", err);
+	                        o->force, path, sizeof(path), err, sizeof(err))) {
+		text_fprintf(errf, "vramcalc: --save-profile: %s\n", err);
 		return false;
 	}
-	fprintf(errf, "vramcalc: saved profile '%s' as %s (use -m %s)\n", o->save_profile, path,
-	        o->save_profile);
+	text_fprintf(errf, "vramcalc: saved profile '%s' as %s (use -m %s)\n", o->save_profile,
+	             path, o->save_profile);
 	return true;
 }
 
@@ -181,7 +198,7 @@ static int unknown_arch(const struct cli_options *o, const struct source *src, F
 	}
 	char *s = report_unknown_arch_json(&src->meta, &src->checkpoint);
 	if (!s) {
-		fprintf(errf, "vramcalc: out of memory\n");
+		text_fprintf(errf, "vramcalc: out of memory\n");
 		return 2;
 	}
 	fprintf(out, "%s\n", s);
@@ -203,7 +220,7 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 
 	struct device_list devices = {0};
 	if (!profile_load_all_hardware(&dirs, &devices, &w, err, sizeof(err))) {
-		fprintf(errf, "vramcalc: %s\n", err);
+		text_fprintf(errf, "vramcalc: %s\n", err);
 		return 2;
 	}
 	if (o->list == LIST_HARDWARE || o->detect || o->rank) {
@@ -218,21 +235,22 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	int rc = 2;
 	struct resolved res;
 	if (!request_resolve(&dirs, o, &devices, &res, &w, err, sizeof(err))) {
-		fprintf(errf, "vramcalc: %s\n", err);
+		text_fprintf(errf, "vramcalc: %s\n", err);
 		goto out_devices;
 	}
 	struct source *src = &res.src;
 	print_warnings(&w, errf);
 	if (o->solve >= 0 && res.n_groups > 1) {
-		fprintf(errf, "vramcalc: --solve works on one device type; -g auto found %d\n",
-		        res.n_groups);
+		text_fprintf(errf, "vramcalc: --solve works on one device type; -g auto found %d\n",
+		             res.n_groups);
 		goto out_model;
 	}
 	if (o->save_profile && !save_profile(o, src, errf))
 		goto out_model;
 	if (!src->has_arch && (o->solve >= 0 || o->emit >= 0)) {
-		fprintf(errf, "vramcalc: --%s needs the architecture: put config.json beside %s\n",
-		        o->solve >= 0 ? "solve" : "emit", o->model);
+		text_fprintf(errf,
+		             "vramcalc: --%s needs the architecture: put config.json beside %s\n",
+		             o->solve >= 0 ? "solve" : "emit", o->model);
 		goto out_model;
 	}
 	if (!src->has_arch) {
@@ -241,7 +259,7 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	}
 	struct request *q = &res.req;
 	if (!estimate_check(q->model, &q->settings, err, sizeof(err))) {
-		fprintf(errf, "vramcalc: %s\n", err);
+		text_fprintf(errf, "vramcalc: %s\n", err);
 		goto out_model;
 	}
 	struct solve_result sol;
@@ -249,8 +267,9 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 		/* one device type (cli_parse checked): the answer's settings and count */
 		if (!plan_solve(q->model, &q->settings, q->set.dev[0], q->set.n,
 		                (enum solve_what)o->solve, &sol)) {
-			fprintf(errf,
-			        "vramcalc: --solve offload: nothing to move with --offload cpu\n");
+			text_fprintf(
+			    errf,
+			    "vramcalc: --solve offload: nothing to move with --offload cpu\n");
 			goto out_model;
 		}
 		q->settings = sol.settings;
@@ -293,7 +312,7 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	} else if (o->json) {
 		char *s = report_json(&r);
 		if (!s) {
-			fprintf(errf, "vramcalc: out of memory\n");
+			text_fprintf(errf, "vramcalc: out of memory\n");
 			goto out_model;
 		}
 		fprintf(out, "%s\n", s);
@@ -302,8 +321,8 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 		report_text(&r, out);
 	}
 	if (o->solve >= 0 && sol.status == SOLVE_NOTHING) {
-		fprintf(errf, "vramcalc: --solve %s: nothing fits on %u x %s\n",
-		        solve_name((enum solve_what)o->solve), q->set.n, q->set.dev[0]->name);
+		text_fprintf(errf, "vramcalc: --solve %s: nothing fits on %u x %s\n",
+		             solve_name((enum solve_what)o->solve), q->set.n, q->set.dev[0]->name);
 		rc = 1;
 		goto out_model;
 	}

@@ -419,6 +419,7 @@ bool hfjson_load_mem(const char *text, size_t len, const char *name, struct hfjs
 	cJSON *root = json_parse(text, len, name, HFJSON_MAX_VALUES, err, errlen);
 	if (!root)
 		return false;
+	json_warn_duplicate_keys(text, len, name, warnings);
 	bool ok = false;
 	struct jctx c = {.top = root};
 	if (!cJSON_IsObject(root)) {

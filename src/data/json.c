@@ -9,6 +9,8 @@
  */
 #include "json.h"
 
+#include "profile.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -268,4 +270,98 @@ void json_show(char *dst, size_t n, const char *s)
 		keep += 3;
 	}
 	dst[keep] = '\0';
+}
+
+/* One object key seen by json_warn_duplicate_keys: its raw bytes between
+ * the quotes and its line. */
+struct jkey {
+	const char *s;
+	size_t len, line;
+};
+
+static int by_key(const void *a, const void *b)
+{
+	const struct jkey *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->s, y->s, n);
+	if (!c)
+		c = (x->len > y->len) - (x->len < y->len);
+	if (!c)
+		c = (x->line > y->line) - (x->line < y->line);
+	return c;
+}
+
+/* Sort the keys of one object and warn about each repeated one. */
+static size_t warn_object(struct jkey *k, size_t n, const char *name, struct profile_warnings *w)
+{
+	if (n < 2)
+		return 0;
+	qsort(k, n, sizeof(*k), by_key);
+	size_t found = 0, first = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (k[i].len != k[first].len || memcmp(k[i].s, k[first].s, k[i].len)) {
+			first = i;
+			continue;
+		}
+		char key[64], raw[64];
+		snprintf(raw, sizeof(raw), "%.*s", (int)(k[i].len < 63 ? k[i].len : 63), k[i].s);
+		json_show(key, sizeof(key), raw);
+		profile_warn(
+		    w, "%s:%zu: \"%s\" given again (first at line %zu); the first one is used",
+		    name, k[i].line, key, k[first].line);
+		found++;
+	}
+	return found;
+}
+
+size_t json_warn_duplicate_keys(const char *text, size_t len, const char *name,
+                                struct profile_warnings *w)
+{
+	/* Per open container: is it an object, is a key expected next, and
+	 * where its keys start in `keys`. */
+	struct {
+		bool object, want_key;
+		size_t first;
+	} stack[JSON_MAX_DEPTH + 2];
+	size_t depth = 0, line = 1, found = 0, n = 0, cap = 0;
+	struct jkey *keys = NULL;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (c == '\n') {
+			line++;
+		} else if (c == '"') {
+			size_t start = i + 1, at = line;
+			for (i++; i < len && text[i] != '"'; i++)
+				if (text[i] == '\\')
+					i++;
+			if (depth && stack[depth - 1].object && stack[depth - 1].want_key) {
+				stack[depth - 1].want_key = false;
+				if (n == cap) {
+					size_t nc = cap ? cap * 2 : 64;
+					struct jkey *nk = realloc(keys, nc * sizeof(*nk));
+					if (!nk)
+						break;
+					keys = nk;
+					cap = nc;
+				}
+				keys[n++] = (struct jkey){text + start, i - start, at};
+			}
+		} else if ((c == '{' || c == '[') && depth < JSON_MAX_DEPTH + 2) {
+			stack[depth].object = c == '{';
+			stack[depth].want_key = c == '{';
+			stack[depth].first = n;
+			depth++;
+		} else if ((c == '}' || c == ']') && depth) {
+			depth--;
+			if (stack[depth].object) {
+				found += warn_object(keys + stack[depth].first,
+				                     n - stack[depth].first, name, w);
+				n = stack[depth].first;
+			}
+		} else if (c == ',' && depth && stack[depth - 1].object) {
+			stack[depth - 1].want_key = true;
+		}
+	}
+	free(keys);
+	return found;
 }

@@ -23,6 +23,8 @@
 
 #include "config.h" /* generated: VRAMCALC_DATADIR */
 #include "hfconfig.h"
+#include "ini.h"
+#include "text.h"
 
 void profile_warn(struct profile_warnings *w, const char *fmt, ...)
 {
@@ -58,7 +60,11 @@ static int capture_ini_error(const char *fmt, ...)
 	return 0;
 }
 
-static dictionary *load_ini(const char *path, char *err, size_t errlen)
+/* Load an INI file with iniparser after a linear pass of ini.h over it:
+ * that pass refuses files with more than INI_MAX_ENTRIES keys (iniparser's
+ * loading is quadratic) and warns about duplicate keys and sections, which
+ * iniparser merges without a word. */
+static dictionary *load_ini(const char *path, struct profile_warnings *w, char *err, size_t errlen)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
@@ -79,6 +85,11 @@ static dictionary *load_ini(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	fclose(f);
+	struct ini_doc doc;
+	if (!ini_load(path, 1 << 20, &doc, err, errlen))
+		return NULL;
+	ini_doc_warn_duplicates(&doc, path, w);
+	ini_doc_free(&doc);
 	ini_error[0] = '\0';
 	iniparser_set_error_callback(capture_ini_error);
 	dictionary *d = iniparser_load(path);
@@ -226,7 +237,7 @@ static void id_from_path(const char *path, char *id, size_t n)
 bool profile_load_model(const char *path, struct model_meta *meta, struct model_arch *arch,
                         struct profile_warnings *warnings, char *err, size_t errlen)
 {
-	dictionary *d = load_ini(path, err, errlen);
+	dictionary *d = load_ini(path, warnings, err, errlen);
 	if (!d)
 		return false;
 	bool ok = false;
@@ -300,10 +311,22 @@ bool profile_load_model(const char *path, struct model_meta *meta, struct model_
 		if (strcmp(sec, "model") && strcmp(sec, "config"))
 			profile_warn(warnings, "%s: [%s]: unknown section (ignored)", path, sec);
 	}
+	profile_meta_escape(meta);
 	ok = true;
 out:
 	iniparser_freedict(d);
 	return ok;
+}
+
+void profile_meta_escape(struct model_meta *m)
+{
+	char *fields[] = {m->id,           m->name,   m->family, m->hf_repo,
+	                  m->native_dtype, m->source, m->path};
+	size_t sizes[] = {sizeof(m->id),      sizeof(m->name),         sizeof(m->family),
+	                  sizeof(m->hf_repo), sizeof(m->native_dtype), sizeof(m->source),
+	                  sizeof(m->path)};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		text_escape_inplace(fields[i], sizes[i]);
 }
 
 void device_list_free(struct device_list *l)
@@ -418,6 +441,10 @@ static bool load_device(const dictionary *d, const char *path, const char *sec, 
 	}
 	if (dev->category == HW_UNIFIED)
 		dev->unified = true;
+	text_escape_inplace(dev->id, sizeof(dev->id));
+	text_escape_inplace(dev->name, sizeof(dev->name));
+	text_escape_inplace(dev->vendor, sizeof(dev->vendor));
+	text_escape_inplace(dev->interconnect, sizeof(dev->interconnect));
 #undef BAD
 	return true;
 }
@@ -425,9 +452,11 @@ static bool load_device(const dictionary *d, const char *path, const char *sec, 
 bool profile_load_hardware(const char *path, struct device_list *out,
                            struct profile_warnings *warnings, char *err, size_t errlen)
 {
-	dictionary *d = load_ini(path, err, errlen);
-	if (!d)
+	dictionary *d = load_ini(path, warnings, err, errlen);
+	if (!d) {
+		device_list_free(out);
 		return false;
+	}
 	int nsec = iniparser_getnsec(d);
 	bool ok = true;
 	for (int i = 0; i < nsec && ok; i++) {

@@ -503,8 +503,8 @@ static void put_quoted(struct out *w, const char *key, const char *value)
 }
 
 bool profile_save_model(const char *dir, const char *id, const struct model_meta *meta,
-                        const struct model_arch *a, const char *model_type_hint, char *path_out,
-                        size_t pathlen, char *err, size_t errlen)
+                        const struct model_arch *a, const char *model_type_hint, bool replace,
+                        char *path_out, size_t pathlen, char *err, size_t errlen)
 {
 	if (!profile_id_check(id, err, errlen))
 		return false;
@@ -546,20 +546,30 @@ bool profile_save_model(const char *dir, const char *id, const struct model_meta
 	snprintf(path, sizeof(path), "%s/%s.ini", mdir, id);
 	if (!files_make_dirs(mdir, err, errlen))
 		return false;
-	if (access(path, F_OK) == 0) {
+	if (!replace && access(path, F_OK) == 0) {
 		snprintf(err, errlen,
-		         "%s: a profile with id '%s' exists; remove it or choose another id", path,
-		         id);
+		         "%s: a profile with id '%s' exists; choose another id or add --force",
+		         path, id);
 		return false;
 	}
-	if (!files_write_atomic(path, text, w.o, false, err, errlen)) {
+	if (!files_write_atomic(path, text, w.o, replace, err, errlen)) {
 		if (errno == EEXIST)
-			snprintf(err, errlen,
-			         "%s: a profile with id '%s' exists; remove it or choose "
-			         "another id",
-			         path, id);
+			snprintf(
+			    err, errlen,
+			    "%s: a profile with id '%s' exists; choose another id or add --force",
+			    path, id);
 		return false;
 	}
 	snprintf(path_out, pathlen, "%s", path);
 	return true;
+}
+
+const char *profile_id_in_use(const struct profile_dirs *dirs, const char *id, char *path, size_t n)
+{
+	for (int i = 0; i < dirs->n; i++) {
+		snprintf(path, n, "%s/models/%s.ini", dirs->dir[i], id);
+		if (access(path, F_OK) == 0)
+			return dirs->origin[i];
+	}
+	return NULL;
 }

@@ -12,6 +12,7 @@
 #include "files.h"
 #include "gguf.h"
 #include "hfjson.h"
+#include "text.h"
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -204,6 +205,11 @@ bool source_load(const struct profile_dirs *dirs, const char *spec, struct sourc
 	case SOURCE_GGUF:
 		ok = load_gguf(spec, src, err, errlen);
 		src->has_arch = ok;
+		if (ok) {
+			profile_meta_escape(&src->meta);
+			text_escape_inplace(src->model.arch.gguf_arch,
+			                    sizeof(src->model.arch.gguf_arch));
+		}
 		return ok;
 	case SOURCE_PROFILE:
 		if (!profile_resolve_model(dirs, spec, &src->meta, &src->model.arch, warnings, err,
@@ -225,6 +231,8 @@ bool source_load(const struct profile_dirs *dirs, const char *spec, struct sourc
 	}
 	if (!ok)
 		source_release(src);
+	else
+		profile_meta_escape(&src->meta);
 	return ok;
 }
 

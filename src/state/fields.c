@@ -769,6 +769,8 @@ static bool *flag_member(const struct field *f, struct cli_options *o)
 		return &o->rank;
 	if (!strcmp(f->flag, "fitting"))
 		return &o->rank_filter.fitting_only;
+	if (!strcmp(f->flag, "force"))
+		return &o->force;
 	assert(!"a FIELD_FLAG row without a member");
 	return NULL;
 }
@@ -898,7 +900,9 @@ const struct field field_table[] = {
              "index.json"},
     {.flag = "save-profile", .arg = "ID", .kind = FIELD_TEXT, .what = "a profile id",
      .parse = parse_save_profile,
-     .help = "save the model as user profile ID (then -m ID); never replaces one"},
+     .help = "save the model as user profile ID (then -m ID); an id in use needs --force"},
+    {.flag = "force", .kind = FIELD_FLAG, .parse = parse_flag,
+     .help = "with --save-profile: replace a user profile or shadow a shipped one"},
     {.flag = "quant", .short_flag = 'q', .arg = "QUANT", .key = "quant", .kind = FIELD_CHOICE,
      .what = "a quantization", .parse = parse_quant, .format = format_quant,
      .help = "quantization: Q4_K_M, Q8_0, F16, IQ4_XS, FP8, AWQ, ... (--list quants); file: "

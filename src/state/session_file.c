@@ -20,7 +20,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <iniparser.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +31,7 @@
 #include "format.h"
 #include "fields.h"
 #include "files.h"
+#include "ini.h"
 #include "session.h"
 
 void session_default_dir(char *buf, size_t n)
@@ -184,20 +184,6 @@ bool session_save(const struct session *s, const char *name, char *err, size_t e
 	return ok;
 }
 
-static char load_error[256];
-
-static int capture_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(load_error, sizeof(load_error), fmt, ap);
-	va_end(ap);
-	size_t n = strlen(load_error);
-	while (n && load_error[n - 1] == '\n')
-		load_error[--n] = '\0';
-	return 0;
-}
-
 bool session_load(const struct session *s, const char *name, struct config *out, char *err,
                   size_t errlen)
 {
@@ -214,14 +200,15 @@ bool session_load(const struct session *s, const char *name, struct config *out,
 		         errno ? strerror(errno) : "not a file");
 		return false;
 	}
-	load_error[0] = '\0';
-	iniparser_set_error_callback(capture_error);
-	dictionary *d = iniparser_load(path);
-	iniparser_set_error_callback(NULL);
-	if (!d || load_error[0]) {
-		snprintf(err, errlen, "%s: %s", path, load_error[0] ? load_error : "cannot parse");
-		if (d)
-			iniparser_freedict(d);
+	/* Linear in the file's size, which is capped: a hostile file cannot
+	 * freeze the view.  A key given twice is an error: which one was meant? */
+	struct ini_doc d;
+	struct profile_warnings dup = {0};
+	if (!ini_load(path, SESSION_FILE_MAX_BYTES, &d, err, errlen))
+		return false;
+	if (ini_doc_warn_duplicates(&d, path, &dup)) {
+		snprintf(err, errlen, "%s", dup.msg[0]);
+		ini_doc_free(&d);
 		return false;
 	}
 
@@ -231,22 +218,21 @@ bool session_load(const struct session *s, const char *name, struct config *out,
 	char why[256];
 	bool ok = false;
 	session_options_from_config(s, &s->cur, &o);
-	if (!iniparser_getstring(d, "session:model", NULL)) {
+	if (!ini_doc_find(&d, "session", "model")) {
 		snprintf(err, errlen, "%s: [session] model: missing", path);
 		goto out;
 	}
 	for (const struct field *fd = field_table; fd->parse; fd++) {
-		char k[80];
 		if (!fd->key)
 			continue;
-		snprintf(k, sizeof(k), "session:%s", fd->key);
-		const char *v = iniparser_getstring(d, k, NULL);
-		if (v && !field_parse(fd, v, &o, why, sizeof(why))) {
-			snprintf(err, errlen, "%s: [session] %s: %s", path, fd->key, why);
+		const struct ini_entry *en = ini_doc_find(&d, "session", fd->key);
+		if (en && !field_parse(fd, en->value, &o, why, sizeof(why))) {
+			snprintf(err, errlen, "%s:%u: [session] %s: %s", path, en->line, fd->key,
+			         why);
 			goto out;
 		}
 	}
-	/* o borrows the dictionary's strings: resolve before freeing it */
+	/* o borrows the document's strings: resolve before freeing it */
 	if (!session_config_from_options(s, &o, &c, why, sizeof(why))) {
 		snprintf(err, errlen, "%s: [session] %s", path, why);
 		goto out;
@@ -261,7 +247,7 @@ bool session_load(const struct session *s, const char *name, struct config *out,
 	*out = c;
 	ok = true;
 out:
-	iniparser_freedict(d);
+	ini_doc_free(&d);
 	return ok;
 }
 

@@ -14,6 +14,7 @@
 #include "keys.h"
 #include "plan_text.h"
 #include "report.h"
+#include "text.h"
 #include "ui_internal.h"
 
 /* ---- text helpers ---- */
@@ -54,6 +55,11 @@ static int put(const struct ui *u, WINDOW *w, int y, int x, int max, enum role r
 		return 0;
 	if (max > wd - x)
 		max = wd - x;
+	/* every string reaches the screen through here: no control
+	 * characters or broken UTF-8 (a profile name, a typed value) */
+	char safe[1024];
+	if (!text_is_clean(s))
+		s = text_escape(safe, sizeof(safe), s, false);
 	size_t b = bytes_for_cols(s, max);
 	wattrset(w, ui_attr(u, r));
 	mvwaddnstr(w, y, x, s, (int)b);

@@ -21,6 +21,7 @@
 #include "request.h"
 #include "session.h"
 #include "source.h"
+#include "text.h"
 #include "ui.h"
 #include "ui_internal.h"
 
@@ -249,15 +250,15 @@ int ui_main(const struct cli_options *o)
 	struct loaded L;
 	char err[PROFILE_ERR_LEN];
 	if (!load_all(o, &L, err, sizeof(err))) {
-		fprintf(stderr, "vramcalc: %s\n", err);
+		text_fprintf(stderr, "vramcalc: %s\n", err);
 		loaded_free(&L);
 		return 2;
 	}
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		const char *t = getenv("TERM");
-		fprintf(stderr, "vramcalc: cannot open the terminal '%s' (try --print)\n",
-		        t ? t : "");
+		text_fprintf(stderr, "vramcalc: cannot open the terminal '%s' (try --print)\n",
+		             t ? t : "");
 		loaded_free(&L);
 		return 2;
 	}
@@ -351,7 +352,7 @@ int ui_bench(const struct cli_options *o, int frames, int rows, int cols, FILE *
 	struct loaded L;
 	char err[PROFILE_ERR_LEN];
 	if (!load_all(o, &L, err, sizeof(err))) {
-		fprintf(stderr, "vramcalc: %s\n", err);
+		text_fprintf(stderr, "vramcalc: %s\n", err);
 		loaded_free(&L);
 		return 2;
 	}

@@ -14,8 +14,10 @@
 #include "estimate.h"
 #include "hardware.h"
 #include "hfjson.h"
+#include "json.h"
 #include "profile.h"
 #include "satmath.h"
+#include "text.h"
 #include "truth.h"
 
 #define HOSTILE "tests/data/hostile/"
@@ -210,4 +212,184 @@ Test(hostile, gpu_count_past_the_limit_says_too_many)
 	cr_expect_eq(run(&out, &msg, 3, "-g", "h200-sxmx64", "--print"), 0, "%s", msg);
 	free(out);
 	free(msg);
+}
+
+/* Does w hold a warning containing all of a, b and c? */
+static bool warned(const struct profile_warnings *w, const char *a, const char *b, const char *c)
+{
+	for (int i = 0; i < w->n; i++)
+		if (strstr(w->msg[i], a) && strstr(w->msg[i], b) && strstr(w->msg[i], c))
+			return true;
+	return false;
+}
+
+/* Duplicate keys used to be accepted without a word: the last one wins in
+ * INI files, the first in config.json. */
+Test(hostile, duplicate_keys_warn_with_file_and_line)
+{
+	struct model_meta meta;
+	struct model_arch a;
+	struct profile_warnings w = {0};
+	char err[PROFILE_ERR_LEN];
+	cr_assert(profile_load_model(HOSTILE "dup-keys.ini", &meta, &a, &w, err, sizeof(err)), "%s",
+	          err);
+	cr_expect_eq(a.n_layer, 99, "iniparser's rule: the last one is used");
+	cr_expect(warned(&w, "dup-keys.ini:18:", "[config] num_hidden_layers", "first at line 9"));
+	cr_expect(warned(&w, "dup-keys.ini:20:", "[model] family", "first at line 4"));
+	cr_expect(warned(&w, "dup-keys.ini:19:", "[model]: section given again", "line 2"));
+
+	struct device_list l = {0};
+	struct profile_warnings hw = {0};
+	cr_assert(profile_load_hardware(HOSTILE "hw-dup.ini", &l, &hw, err, sizeof(err)), "%s",
+	          err);
+	cr_expect(warned(&hw, "hw-dup.ini:5:", "[card-a] memory", "first at line 4"));
+	cr_expect(warned(&hw, "hw-dup.ini:10:", "[card-a]: section", "first at line 1"));
+	device_list_free(&l);
+
+	struct hfjson_model hm;
+	struct profile_warnings jw = {0};
+	cr_assert(hfjson_load(HOSTILE "config-dup.json", &hm, &jw, err, sizeof(err)), "%s", err);
+	cr_expect_eq(hm.arch.n_layer, 16, "cJSON's rule: the first one is used");
+	cr_expect(warned(&jw, "config-dup.json:12:", "\"num_hidden_layers\"", "first at line 6"));
+	cr_expect(warned(&jw, "config-dup.json:13:", "\"factor\"", "first at line 13"));
+	/* a key repeated in different objects is no duplicate */
+	struct profile_warnings none = {0};
+	const char *ok = "{\"a\": {\"x\": 1}, \"b\": {\"x\": 2}, \"x\": [{\"x\": 3}, {\"x\": 4}]}";
+	cJSON *j = cJSON_Parse(ok);
+	cr_assert_not_null(j);
+	cJSON_Delete(j);
+	cr_expect_eq(json_warn_duplicate_keys(ok, strlen(ok), "ok.json", &none), 0);
+	cr_expect_eq(none.n, 0, "%s", none.msg[0]);
+}
+
+Test(hostile, text_escape_makes_control_bytes_and_bad_utf8_visible)
+{
+	char out[128];
+	cr_expect_str_eq(text_escape(out, sizeof(out), "a\x1b[2Jb", false), "a\\x1b[2Jb");
+	cr_expect_str_eq(text_escape(out, sizeof(out), "\xff\xfe", false), "\\xff\\xfe");
+	cr_expect_str_eq(text_escape(out, sizeof(out), "caf\xc3\xa9 \xe2\x96\x88", false),
+	                 "caf\xc3\xa9 \xe2\x96\x88", "valid UTF-8 is kept");
+	cr_expect_str_eq(text_escape(out, sizeof(out), "\xc2\x9b", false), "\\xc2\\x9b",
+	                 "C1 control (CSI) escaped");
+	cr_expect_str_eq(text_escape(out, sizeof(out), "\xc0\xaf", false), "\\xc0\\xaf",
+	                 "overlong form");
+	cr_expect_str_eq(text_escape(out, sizeof(out), "\xed\xa0\x80", false), "\\xed\\xa0\\x80",
+	                 "surrogate");
+	cr_expect_str_eq(text_escape(out, sizeof(out), "a\nb", true), "a\nb");
+	cr_expect_str_eq(text_escape(out, sizeof(out), "a\nb", false), "a\\x0ab");
+	cr_expect_str_eq(text_escape(out, 6, "abc\x1b", false), "abc", "never half an escape");
+	cr_expect(text_is_clean("rtx-4090 \xe2\x80\x94 24 GB"));
+	cr_expect_not(text_is_clean("x\x7f"));
+}
+
+/* The audit: a profile name holding ESC or invalid UTF-8 was written raw
+ * to the terminal and into JSON. */
+Test(hostile, control_characters_never_reach_the_output)
+{
+	char *out, *msg;
+	cr_assert_eq(run(&out, &msg, 3, "-m", HOSTILE "name-control.ini", "--print"), 0, "%s", msg);
+	cr_expect_null(strchr(out, '\x1b'), "%s", out);
+	cr_expect_null(strchr(out, '\x07'));
+	cr_expect(strstr(out, "Evil \\x1b[2J\\x1b]0;pwned\\x07 Model \\xff\\xfe end"), "%s", out);
+	cr_expect_eq(json_utf8_check(out, strlen(out)), strlen(out), "valid UTF-8");
+	free(out);
+	free(msg);
+
+	cr_assert_eq(run(&out, &msg, 3, "-m", HOSTILE "name-control.ini", "--json"), 0, "%s", msg);
+	cr_expect_eq(json_utf8_check(out, strlen(out)), strlen(out), "valid UTF-8");
+	cJSON *j = cJSON_Parse(out);
+	cr_assert_not_null(j, "%s", out);
+	const char *name =
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(j, "model"), "name")->valuestring;
+	cr_expect_str_eq(name, "Evil \\x1b[2J\\x1b]0;pwned\\x07 Model \\xff\\xfe end");
+	cJSON_Delete(j);
+	free(out);
+	free(msg);
+
+	/* a command-line value in an error message */
+	cr_expect_eq(run(&out, &msg, 3, "-g", "\x1b[31mred\xff", "--print"), 2);
+	cr_expect_null(strchr(msg, '\x1b'), "%s", msg);
+	free(out);
+	free(msg);
+	char buf[256];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	text_fprintf(f, "vramcalc: unknown device '%s'\n", "\x1b[2J\xff");
+	fclose(f);
+	cr_expect_str_eq(buf, "vramcalc: unknown device '\\x1b[2J\\xff'\n");
+}
+
+/* Above 2^53 a double loses digits: 75576033398489088 came out as
+ * 75576033398489100.  Every byte count is printed as an exact integer. */
+Test(hostile, json_byte_counts_are_exact_integers)
+{
+	struct hfjson_model hm;
+	char err[512];
+	cr_assert(hfjson_load(HOSTILE "config-huge-kv.json", &hm, NULL, err, sizeof(err)), "%s",
+	          err);
+	struct model m = {.arch = hm.arch};
+	cr_assert(model_prepare(&m));
+	struct settings s;
+	estimate_settings_default(&s);
+	s.ctx_tokens = 1000000;
+	s.kv_k = s.kv_v = KV_F32;
+	cr_assert(estimate_check(&m, &s, err, sizeof(err)), "%s", err);
+	struct estimate e;
+	estimate_run(&m, &s, &e);
+	/* 256 layers x 4096 heads x 4096 x 4 bytes x 1000192 padded cells */
+	cr_assert_eq(e.k_bytes, 256ull * 4096 * 4096 * 4 * 1000192);
+	cr_assert_gt(e.kv_bytes, 1ull << 53);
+	model_release(&m);
+
+	char *out, *msg;
+	cr_assert_eq(run(&out, &msg, 7, "-m", HOSTILE "config-huge-kv.json", "-c", "1000000", "-k",
+	                 "f32", "--json"),
+	             0, "%s", msg);
+	char want[96];
+	snprintf(want, sizeof(want), "\"kv_cache\":\t%llu,", (unsigned long long)e.kv_bytes);
+	cr_expect(strstr(out, want), "%s not in %s", want, out);
+	snprintf(want, sizeof(want), "\"k\":\t%llu,", (unsigned long long)e.k_bytes);
+	cr_expect(strstr(out, want), "%s", want);
+	snprintf(want, sizeof(want), "\"total\":\t%llu,", (unsigned long long)e.total_bytes);
+	cr_expect(strstr(out, want), "%s", want);
+	cr_expect_null(strstr(out, "e+"), "no exponent notation");
+	free(out);
+	free(msg);
+}
+
+/* --save-profile llama-3.1-8b silently shadowed the shipped model. */
+Test(hostile, save_profile_refuses_an_id_in_use_without_force)
+{
+	char home[] = "/tmp/vramcalc-force-XXXXXX";
+	cr_assert_not_null(mkdtemp(home));
+	setenv("XDG_CONFIG_HOME", home, 1);
+	char *out, *msg;
+	const char *cfg = HOSTILE "config-dup.json";
+	cr_expect_eq(run(&out, &msg, 5, "-m", cfg, "--save-profile", "llama-3.1-8b", "--print"), 2);
+	cr_expect(strstr(msg, "'llama-3.1-8b' exists: profiles/models/llama-3.1-8b.ini") &&
+	              strstr(msg, "--force to shadow it"),
+	          "%s", msg);
+	free(out);
+	free(msg);
+	cr_expect_eq(
+	    run(&out, &msg, 6, "-m", cfg, "--save-profile", "llama-3.1-8b", "--force", "--print"),
+	    0, "%s", msg);
+	cr_expect(strstr(msg, "saved profile 'llama-3.1-8b'"), "%s", msg);
+	free(out);
+	free(msg);
+	/* a user profile: the second save needs --force, which replaces it */
+	cr_expect_eq(run(&out, &msg, 5, "-m", cfg, "--save-profile", "mine", "--print"), 0, "%s",
+	             msg);
+	free(out);
+	free(msg);
+	cr_expect_eq(run(&out, &msg, 5, "-m", cfg, "--save-profile", "mine", "--print"), 2);
+	cr_expect(strstr(msg, "(user)") && strstr(msg, "--force to replace it"), "%s", msg);
+	free(out);
+	free(msg);
+	cr_expect_eq(run(&out, &msg, 6, "-m", cfg, "--save-profile", "mine", "--force", "--print"),
+	             0, "%s", msg);
+	free(out);
+	free(msg);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", home);
+	cr_expect_eq(system(cmd), 0);
 }

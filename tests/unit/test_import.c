@@ -923,7 +923,7 @@ Test(import_save, metadata_survives)
 	snprintf(meta.native_dtype, sizeof(meta.native_dtype), "fp8 e4m3, block 128x128");
 	meta.params_total = 8190735360ull;
 	cr_assert(profile_user_dir(dir, sizeof(dir)));
-	cr_assert(profile_save_model(dir, "odd", &meta, &a, "qwen3", path, sizeof(path), err,
+	cr_assert(profile_save_model(dir, "odd", &meta, &a, "qwen3", false, path, sizeof(path), err,
 	                             sizeof(err)),
 	          "%s", err);
 	cr_assert(profile_load_model(path, &back, &b, NULL, err, sizeof(err)), "%s", err);

@@ -976,7 +976,7 @@ Test(session, the_same_bad_value_gets_the_same_message_everywhere)
 		fclose(fp);
 		struct config c;
 		cr_assert_not(session_load(&S, "bad", &c, err, sizeof(err)));
-		snprintf(want, sizeof(want), "%s: [session] %s: %s", path, f->key, why);
+		snprintf(want, sizeof(want), "%s:3: [session] %s: %s", path, f->key, why);
 		cr_expect_str_eq(err, want, "session file");
 
 		/* slider text entry (vLLM, so the utilization slider is on) */
@@ -1044,4 +1044,40 @@ Test(session, a_mixed_set_evaluates_as_the_command_line_does)
 	cr_assert(session_load(&S, "mixed", &got, err, 512), "%s", err);
 	cr_assert(config_equal(&got, &want));
 	free(err);
+}
+
+/* The audit: a 3 MB session file froze the TUI for 11 s (iniparser's
+ * quadratic loading).  Files past SESSION_FILE_MAX_BYTES are refused
+ * before they are read; below it loading is linear (ini.h). */
+Test(session, huge_and_duplicate_session_files_are_refused)
+{
+	char err[512], path[600];
+	struct config c = S.cur;
+	cr_assert(session_save(&S, "big", err, sizeof(err)), "%s", err);
+	snprintf(path, sizeof(path), "%s/big.ini", S.sessions_dir);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "[session]\nmodel = qwen3-8b\n");
+	for (int i = 0; i < 150000; i++)
+		fprintf(f, "key%d = value%d\n", i, i);
+	fclose(f);
+	cr_assert_not(session_load(&S, "big", &c, err, sizeof(err)));
+	cr_expect(strstr(err, "big.ini") && strstr(err, "more than the 65536"), "%s", err);
+
+	/* just under the cap: thousands of unknown keys load (and are ignored) */
+	f = fopen(path, "w");
+	fprintf(f, "[session]\nmodel = qwen3-8b\ncontext = 16384\n");
+	for (int i = 0; i < 4000; i++)
+		fprintf(f, "k%d = %d\n", i, i);
+	fclose(f);
+	cr_assert(session_load(&S, "big", &c, err, sizeof(err)), "%s", err);
+	cr_expect_eq(c.set.ctx_tokens, 16384);
+
+	f = fopen(path, "w");
+	fprintf(f, "[session]\nmodel = qwen3-8b\ncontext = 8192\ncontext = 16384\n");
+	fclose(f);
+	cr_assert_not(session_load(&S, "big", &c, err, sizeof(err)));
+	cr_expect(strstr(err, "big.ini:4:") && strstr(err, "context") &&
+	              strstr(err, "first at line 3"),
+	          "%s", err);
 }
