@@ -126,6 +126,10 @@ struct model_arch {
 	uint32_t idx_head_dim; /* indexer key width (0: no indexer) */
 	uint32_t idx_top_k;    /* cells each token attends to */
 
+	/* Qwen3-VL: vision features added to the first n_deepstack layers'
+	 * inputs; the input embedding is (1 + n_deepstack) x n_embd wide. */
+	uint32_t n_deepstack;
+
 	/* Per-layer variation. */
 	uint8_t layer_kind[ARCH_MAX_LAYERS];     /* enum layer_kind */
 	uint8_t layer_moe[ARCH_MAX_LAYERS];      /* 1: routed experts here */

@@ -156,6 +156,8 @@ const struct truth2026_model truth2026_models[] = {
     {"deepseek32-v3.2", "deepseek-v3.2"},
     {"glm-dsa-5", "glm-5"},
     {"glm-dsa-5.2", "glm-5.2"},
+    {"olmo3-7b", "olmo-3-7b"},
+    {"qwen3vl-8b", "qwen3-vl-8b"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

@@ -50,7 +50,7 @@ static const struct arch_row arch_rows[] = {
     {"granitehybrid", AF_GRANITEHYBRID, 0, 0, RK_MAMBA2, RR_KV_ZERO, false},
     {"phi3", AF_PHI3, 0, 0, RK_NONE, RR_NONE, false},
     {"cohere2", AF_COHERE2, 4, 0, RK_NONE, RR_NONE, false},
-    {"olmo2", AF_OLMO2, 0, 0, RK_NONE, RR_NONE, false},
+    {"olmo2", AF_OLMO2, 4, 0, RK_NONE, RR_NONE, false}, /* SWA only with sliding_window (OLMo 3) */
     {"qwen3next", AF_QWEN3NEXT, 0, 0, RK_GATED_DELTANET, RR_INTERVAL, false},
     {"llama4", AF_LLAMA, 4, 8192, RK_NONE, RR_NONE, true},
     {"qwen35", AF_QWEN35, 0, 0, RK_GATED_DELTANET, RR_INTERVAL, false},
@@ -61,6 +61,9 @@ static const struct arch_row arch_rows[] = {
     {"lfm2", AF_LFM2, 0, 0, RK_SHORTCONV, RR_KV_ZERO, false},
     {"lfm2moe", AF_LFM2, 0, 0, RK_SHORTCONV, RR_KV_ZERO, false},
     {"deepseek32", AF_DEEPSEEK32, 0, 0, RK_NONE, RR_NONE, false},
+    {"qwen3vl", AF_QWEN3, 0, 0, RK_NONE, RR_NONE, false},
+    {"qwen3vlmoe", AF_QWEN3, 0, 0, RK_NONE, RR_NONE, false},
+    {"mistral3", AF_LLAMA, 0, 0, RK_NONE, RR_NONE, false},
     {"glm-dsa", AF_DEEPSEEK32, 0, 0, RK_NONE, RR_NONE, false},
 };
 
@@ -538,6 +541,8 @@ static bool read_layer_shapes(struct ctx *c, struct model_arch *a, const uint32_
 	}
 	a->n_layer_kv = shared ? a->n_layer - shared : 0;
 	if (a->family == AF_DEEPSEEK32 && !read_indexer(c, a))
+		return false;
+	if (!get_u32(c, "n_deepstack_layers", false, &a->n_deepstack))
 		return false;
 	/* A per-layer FFN width (gemma4's double-wide KV-shared layers): the
 	 * first layer's is the model's, the others differ from it. */

@@ -151,6 +151,14 @@ static const struct type_row type_table[] = {
     {"lfm2", AF_LFM2},
     {"lfm2_moe", AF_LFM2},
     {"deepseek_v32", AF_DEEPSEEK32},
+    {"qwen3_vl_text", AF_QWEN3},
+    {"qwen3_vl", AF_QWEN3},
+    {"qwen3_vl_moe_text", AF_QWEN3},
+    {"qwen3_vl_moe", AF_QWEN3},
+    {"olmo3", AF_OLMO2},
+    {"glm4_moe_lite", AF_DEEPSEEK2},
+    {"ministral3", AF_LLAMA},
+    {"mistral3", AF_LLAMA},
     {"glm_moe_dsa", AF_DEEPSEEK32},
 };
 
@@ -542,9 +550,9 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 			a->n_expert_shared = 1;
 		a->n_dense_lead = get_u32(&r, "first_k_dense_replace", false, 0, ARCH_MAX_LAYERS);
 		const char *tk = get(&r, "topk_method");
-		a->expert_bias = (tk && !strcmp(tk, "noaux_tc")) ||
-		                 !strcmp(model_type, "glm4_moe") ||
-		                 !strcmp(model_type, "minimax_m2");
+		a->expert_bias =
+		    (tk && !strcmp(tk, "noaux_tc")) || !strcmp(model_type, "glm4_moe") ||
+		    !strcmp(model_type, "glm4_moe_lite") || !strcmp(model_type, "minimax_m2");
 		if (a->family == AF_GRANITEHYBRID || !strcmp(model_type, "mixtral") ||
 		    a->family == AF_GPTOSS)
 			a->n_ff = 0;
@@ -581,7 +589,8 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	/* Sliding window and layer pattern */
 	uint32_t window = get_u32(&r, "sliding_window", false, 0, UINT32_MAX);
 	uint32_t chunk = get_u32(&r, "attention_chunk_size", false, 0, UINT32_MAX);
-	bool swa_family = gemma || a->family == AF_GPTOSS || a->family == AF_COHERE2;
+	bool swa_family = gemma || a->family == AF_GPTOSS || a->family == AF_COHERE2 ||
+	                  a->family == AF_OLMO2; /* OLMo 3: olmo2 with sliding_window */
 	const char *lt = get(&r, "layer_types");
 	if (lt) {
 		read_layer_types(&r, a, lt);
@@ -645,6 +654,13 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	if (!r.ok)
 		return false;
 
+	/* Qwen3-VL: vision_config.deepstack_visual_indexes has 3 entries in
+	 * every published model (n_deepstack_layers in the GGUF) */
+	if (!strncmp(model_type, "qwen3_vl", 8)) {
+		a->n_deepstack = 3;
+		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s",
+		         a->n_expert ? "qwen3vlmoe" : "qwen3vl");
+	}
 	if (!hfconfig_attn_finish(src, a, err, errlen))
 		return false;
 

@@ -80,6 +80,7 @@ static const struct {
     FIELD(ssm_d_inner),    FIELD(ssm_n_group),    FIELD(ssm_n_head),      FIELD(moe_latent),
     FIELD(head_dim_k_swa), FIELD(head_dim_v_swa), FIELD(n_layer_kv),      FIELD(n_embd_per_layer),
     FIELD(k_eq_v),         FIELD(idx_n_head),     FIELD(idx_head_dim),    FIELD(idx_top_k),
+    FIELD(n_deepstack),
 };
 
 /* Clear what the engine does not read for this model. */

@@ -274,6 +274,11 @@ static uint64_t compute_phases(const struct model_arch *a, const struct settings
 	uint64_t out_phase = 4 * V + 8 * E + 4 + 4 * (uint64_t)a->n_expert + mla;
 	if (a->family == AF_GPTOSS)
 		out_phase += 4 * E;
+	/* Qwen3-VL's deepstack input (1 + n_deepstack embeddings per token)
+	 * stays allocated through the graph: twice its f32 width per token
+	 * (measured, tests/data/truth2026 qwen3vl-8b). */
+	uint64_t deepstack = 8 * E * a->n_deepstack;
+	out_phase += deepstack;
 	/* Layers that reuse an earlier layer's cache (Gemma 3n / 4 E models)
 	 * keep the KQ mask alive into the output phase (measured: +2 bytes per
 	 * cell and token, tests/data/truth2026 gemma4-e2b / e4b). */
@@ -293,7 +298,7 @@ static uint64_t compute_phases(const struct model_arch *a, const struct settings
 	if (a->idx_head_dim)
 		mask = 8 * n_kv + (n_kv > a->idx_top_k ? 425000 : 150000);
 	if (flash) {
-		attn_phase = mask + 58 * E + mla + moe_act;
+		attn_phase = mask + 58 * E + mla + moe_act + deepstack;
 	} else {
 		uint64_t q = arch_q_dim(a);
 		uint64_t kvw = (uint64_t)a->n_head_kv * a->head_dim_k;
