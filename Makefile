@@ -97,6 +97,10 @@ $(BUILD)/test-runner: $(TEST_OBJ) $(CORE_OBJ)
 $(BUILD)/accuracy: $(BUILD)/tests/accuracy.o $(BUILD)/tests/truth.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DATA_LIBS) $(SAN)
 
+# The speed model against real llama-bench results (tests/data/speed).
+$(BUILD)/speedcheck: $(BUILD)/tests/speedcheck.o $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(DATA_LIBS) $(SAN)
+
 $(BUILD)/vllm-check: $(BUILD)/tests/vllm_check.o $(BUILD)/tests/truth.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DATA_LIBS) $(SAN)
 
@@ -130,10 +134,11 @@ deps deps-fuzz:
 run: vramcalc
 	./vramcalc
 
-check: vramcalc $(BUILD)/test-runner $(BUILD)/accuracy $(BUILD)/vllm-check
+check: vramcalc $(BUILD)/test-runner $(BUILD)/accuracy $(BUILD)/vllm-check $(BUILD)/speedcheck
 	$(BUILD)/test-runner
 	$(BUILD)/accuracy
 	$(BUILD)/vllm-check
+	$(BUILD)/speedcheck
 	$(MAKE) --no-print-directory lint-man
 	$(MAKE) --no-print-directory tui-test
 	tests/install.sh

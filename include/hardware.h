@@ -18,6 +18,15 @@ enum hw_category { HW_CONSUMER, HW_WORKSTATION, HW_DATACENTER, HW_UNIFIED, HW_CA
 const char *hw_category_name(enum hw_category c);
 bool hw_category_find(const char *name, enum hw_category *out);
 
+/* Memory technology: how much of its peak bandwidth llama.cpp reaches
+ * differs (speed.h).  From the profile's memory_type. */
+enum mem_kind { MEM_GDDR, MEM_HBM, MEM_LPDDR, MEM_KIND_COUNT };
+
+const char *hw_mem_kind_name(enum mem_kind k);
+/* "GDDR6X 384-bit" -> GDDR, "HBM3e" -> HBM, "LPDDR5X unified" -> LPDDR;
+ * false when the text names none of them. */
+bool hw_mem_kind_parse(const char *memory_type, enum mem_kind *out);
+
 /* One device type. */
 struct device {
 	char id[48];   /* profile section: "rtx-4090" */
@@ -26,8 +35,12 @@ struct device {
 	enum hw_category category;
 	uint64_t memory_bytes; /* total device memory, bytes */
 	double bandwidth_gbps; /* memory bandwidth, GB/s (10^9) */
-	double bf16_tflops;    /* dense, 0 if unknown */
-	bool fp8, fp4;         /* native tensor-core support */
+	double bf16_tflops;    /* dense BF16 tensor rate (FP32 accumulate), 0 if unknown */
+	double fp16_tflops;    /* dense FP16 tensor rate with FP16 accumulate (cuBLAS's
+	                        * rate for F16 weights); 0: as bf16_tflops */
+	double int8_tops;      /* dense INT8 tensor rate; 0: no INT8 matrix path */
+	enum mem_kind memory_kind;
+	bool fp8, fp4; /* native tensor-core support */
 	char interconnect[64];
 	bool unified;         /* memory shared with the CPU */
 	double gpu_share;     /* unified: share the GPU may use (0..1]; else 1 */

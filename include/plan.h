@@ -16,6 +16,7 @@
 
 #include "estimate.h"
 #include "hardware.h"
+#include "speed.h"
 
 /* What a solver looks for. */
 enum solve_what {
@@ -60,40 +61,5 @@ bool plan_fits(const struct model *m, const struct settings *s, const struct dev
  * a solver that does not apply (offload on a CPU-only setting). */
 bool plan_solve(const struct model *m, const struct settings *s, const struct device *d,
                 uint32_t count, enum solve_what what, struct solve_result *out);
-
-/* Assumptions of the speed model; plan_speed_defaults() fills them. */
-struct speed_params {
-	double host_bandwidth_gbps;  /* system RAM bandwidth, GB/s (discrete GPUs) */
-	double pcie_gbps;            /* host-to-GPU transfer rate, GB/s */
-	double bandwidth_efficiency; /* share of peak bandwidth decode reaches */
-	double compute_efficiency;   /* share of peak TFLOPS prefill reaches */
-	uint64_t prompt_tokens;      /* prompt length for time to first token */
-	uint32_t gpu_count;          /* devices: vLLM's tensor parallelism reads
-	                              * them in parallel; llama.cpp's layer split
-	                              * one after the other */
-};
-
-void plan_speed_defaults(struct speed_params *p);
-
-/* Speed estimate.  Decode is bandwidth-bound: every generated token reads
- * the active weights (routed experts scaled by experts per token) and the
- * sequence's KV cache; host-resident weights are read at host bandwidth.
- * Prefill is compute-bound: 2 FLOPs per active parameter per token plus
- * attention, at the device's dense BF16 TFLOPS; host-resident weights used
- * by prefill cross PCIe once per ubatch.  With vLLM over N devices the
- * bandwidth and TFLOPS of all N add up (tensor parallelism). */
-struct speed {
-	uint64_t gpu_bytes_per_token;  /* weights + KV read from GPU memory */
-	uint64_t host_bytes_per_token; /* weights read from host memory */
-	double flops_per_token;        /* prefill */
-	double decode_tps;             /* tokens/s of one sequence */
-	double decode_tps_total;       /* tokens/s over all sequences of the batch */
-	double prefill_tps;            /* prompt tokens/s */
-	double ttft_s;                 /* time to first token for prompt_tokens */
-	bool compute_known;            /* the device states its TFLOPS */
-};
-
-void plan_speed(const struct model *m, const struct settings *s, const struct estimate *e,
-                const struct device *d, const struct speed_params *p, struct speed *out);
 
 #endif

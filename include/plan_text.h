@@ -33,12 +33,14 @@ const char *plan_status_text(enum solve_what what, enum solve_status st);
  * "nothing fits".  A static string. */
 const char *plan_status_word(enum solve_status st);
 
-/* The speed estimate as three lines (no leading indentation):
- *   [0] "speed on NAME (estimate: 75 % of 1008 GB/s for decode, ...)"
- *   [1] "decode   ... tokens/s per sequence ... (reads ... per token)"
- *   [2] "prefill  ... tokens/s; time to first token ...", or "unknown"
+/* The speed estimate as PLAN_SPEED_LINES lines (no leading indentation):
+ *   [0] "speed on NAME with llama.cpp's CUDA backend (an estimate: ...)"
+ *   [1] "decode   about 130 tokens/s per sequence, +-15 % (reads ...)"
+ *   [2] "prefill  about 7,100 tokens/s, +-30 %; first token ...", or "unknown"
+ *   [3] "assumes  the model's assumptions: efficiencies, overhead, rates"
  * d is the device, n_seq the sequences of the settings estimated.  */
+#define PLAN_SPEED_LINES 4
 void plan_speed_text(const struct device *d, uint32_t n_seq, const struct speed *sp,
-                     const struct speed_params *p, char lines[3][PLAN_TEXT_LINE]);
+                     const struct speed_params *p, char lines[PLAN_SPEED_LINES][PLAN_TEXT_LINE]);
 
 #endif

@@ -70,11 +70,25 @@ static void report_solve_line(const struct report *r, FILE *out)
 	        plan_status_text((enum solve_what)r->solve_what, r->solve->status));
 }
 
+/* The device whose assumptions the speed states: the only type, or in a
+ * mixed split the device holding the most layers. */
+static const struct device *speed_device(const struct evaluation *ev)
+{
+	uint32_t most = 0;
+	for (uint32_t k = 1; ev->mixed && k < ev->n_devs; k++)
+		if (ev->loads[k].layers_bytes > ev->loads[most].layers_bytes)
+			most = k;
+	return ev->dev[most];
+}
+
 static void speed_text(const struct report *r, FILE *out)
 {
-	char lines[3][PLAN_TEXT_LINE];
-	plan_speed_text(r->ev->dev[0], r->settings->n_seq, &r->ev->speed, r->speed_params, lines);
-	fprintf(out, "\n  %s\n    %s\n    %s\n", lines[0], lines[1], lines[2]);
+	char lines[PLAN_SPEED_LINES][PLAN_TEXT_LINE];
+	plan_speed_text(speed_device(r->ev), r->settings->n_seq, &r->ev->speed, r->speed_params,
+	                lines);
+	fprintf(out, "\n  %s\n", lines[0]);
+	for (int i = 1; i < PLAN_SPEED_LINES; i++)
+		fprintf(out, "    %s\n", lines[i]);
 }
 
 /* What a device holds in a split: "layers 0-26", "layers 54-79 + output",
@@ -259,8 +273,6 @@ static void devices_text(const struct report *r, FILE *out)
 	fprintf(out, "  verdict: %s%s%s (margin %s%s)\n", verdict_words(ev->verdict),
 	        ev->reason[0] ? ": " : "", ev->reason, report_margin_text(r->margin, c, sizeof(c)),
 	        ev->n_devs ? "" : "; no device given, host memory only");
-	if (ev->mixed)
-		fprintf(out, "  (speed is estimated for one device type: use -g ID[xN])\n");
 	if (ev->has_speed)
 		speed_text(r, out);
 }
@@ -584,18 +596,34 @@ char *report_json(const struct report *r)
 	if (speed) {
 		cJSON *sp = add_obj(root, "speed");
 		cJSON_AddNumberToObject(sp, "decode_tokens_per_s", speed->decode_tps);
-		cJSON_AddNumberToObject(sp, "decode_tokens_per_s_total", speed->decode_tps_total);
+		cJSON_AddNumberToObject(sp, "decode_tokens_per_s_total",
+		                        speed->decode_tps_total);
+		cJSON_AddNumberToObject(sp, "decode_band", speed->decode_band);
 		if (speed->compute_known) {
 			cJSON_AddNumberToObject(sp, "prefill_tokens_per_s", speed->prefill_tps);
+			cJSON_AddNumberToObject(sp, "prefill_band", speed->prefill_band);
 			cJSON_AddNumberToObject(sp, "time_to_first_token_s", speed->ttft_s);
 		}
 		add_u64(sp, "gpu_bytes_per_token", speed->gpu_bytes_per_token);
 		add_u64(sp, "host_bytes_per_token", speed->host_bytes_per_token);
 		json_add_u64(sp, "prompt_tokens", r->speed_params->prompt_tokens);
-		cJSON_AddNumberToObject(sp, "bandwidth_efficiency",
-		                        r->speed_params->bandwidth_efficiency);
-		cJSON_AddNumberToObject(sp, "compute_efficiency",
-		                        r->speed_params->compute_efficiency);
+		cJSON *as = add_obj(sp, "assumptions");
+		cJSON_AddStringToObject(as, "backend", speed_backend_name(speed->backend));
+		const struct device *sd = speed_device(ev);
+		cJSON_AddNumberToObject(as, "devices_in_sequence", speed->n_devices);
+		cJSON_AddStringToObject(as, "device", sd->id);
+		cJSON_AddStringToObject(as, "memory", hw_mem_kind_name(sd->memory_kind));
+		cJSON_AddNumberToObject(as, "bandwidth_gbps", sd->bandwidth_gbps);
+		cJSON_AddNumberToObject(as, "bandwidth_efficiency", speed->bandwidth_efficiency);
+		cJSON_AddNumberToObject(as, "overhead_s_per_token", speed->overhead_s);
+		if (speed->compute_known) {
+			cJSON_AddStringToObject(as, "prefill_path", speed->prefill_path);
+			cJSON_AddNumberToObject(as, "prefill_peak_tflops",
+			                        speed->prefill_rate_tflops);
+			cJSON_AddNumberToObject(as, "compute_efficiency",
+			                        speed->compute_efficiency);
+		}
+		cJSON_AddNumberToObject(as, "pcie_gbps", r->speed_params->pcie_gbps);
 		cJSON_AddNumberToObject(sp, "host_bandwidth_gbps",
 		                        r->speed_params->host_bandwidth_gbps);
 	}

@@ -112,8 +112,8 @@ static int list_hardware(const struct cli_options *o, const struct device_list *
 {
 	cJSON *arr = o->json ? cJSON_CreateArray() : NULL;
 	if (!o->json)
-		fprintf(out, "%-24s %-40s %-12s %12s %10s\n", "ID", "NAME", "CATEGORY", "MEMORY",
-		        "GB/s");
+		fprintf(out, "%-24s %-40s %-12s %12s %10s %6s %8s %8s\n", "ID", "NAME", "CATEGORY",
+		        "MEMORY", "GB/s", "KIND", "FP16 TF", "INT8 TOP");
 	for (size_t i = 0; i < dl->n; i++) {
 		const struct device *d = &dl->v[i];
 		if (arr) {
@@ -126,13 +126,17 @@ static int list_hardware(const struct cli_options *o, const struct device_list *
 			json_add_u64(j, "usable_bytes", hw_usable_bytes(d));
 			cJSON_AddNumberToObject(j, "bandwidth_gbps", d->bandwidth_gbps);
 			cJSON_AddNumberToObject(j, "bf16_tflops", d->bf16_tflops);
+			cJSON_AddNumberToObject(j, "fp16_tflops", d->fp16_tflops);
+			cJSON_AddNumberToObject(j, "int8_tops", d->int8_tops);
+			cJSON_AddStringToObject(j, "memory_kind", hw_mem_kind_name(d->memory_kind));
 			cJSON_AddBoolToObject(j, "unified", d->unified);
 			cJSON_AddItemToArray(arr, j);
 		} else {
 			char g[32];
-			fprintf(out, "%-24s %-40.40s %-12s %12s %10.0f\n", d->id, d->name,
-			        hw_category_name(d->category),
-			        fmt_gib(g, sizeof(g), (double)d->memory_bytes), d->bandwidth_gbps);
+			fprintf(out, "%-24s %-40.40s %-12s %12s %10.0f %6s %8.1f %8.1f\n", d->id,
+			        d->name, hw_category_name(d->category),
+			        fmt_gib(g, sizeof(g), (double)d->memory_bytes), d->bandwidth_gbps,
+			        hw_mem_kind_name(d->memory_kind), d->fp16_tflops, d->int8_tops);
 		}
 	}
 	if (arr) {

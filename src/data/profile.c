@@ -345,9 +345,28 @@ const struct device *device_find(const struct device_list *l, const char *id)
 }
 
 static const char *const hardware_keys[] = {
-    "name",        "vendor",      "category", "memory",       "memory_bytes", "bandwidth_gbps",
-    "bf16_tflops", "fp8",         "fp4",      "interconnect", "unified",      "gpu_share",
-    "source",      "memory_type", "tdp_w",    "pcie",         "torch_memory", NULL,
+    "name",
+    "vendor",
+    "category",
+    "memory",
+    "memory_bytes",
+    "bandwidth_gbps",
+    "bf16_tflops",
+    "fp8",
+    "fp4",
+    "interconnect",
+    "unified",
+    "gpu_share",
+    "source",
+    "memory_type",
+    "tdp_w",
+    "pcie",
+    "fp16_tflops",
+    "int8_tops",
+    "bandwidth_source",
+    "tensor_source",
+    "torch_memory",
+    NULL,
 };
 
 /* "24 GB", "80 GiB", "1.5 TB": vendor-stated memory to bytes.  Memory
@@ -418,10 +437,14 @@ static bool load_device(const dictionary *d, const char *path, const char *sec, 
 	    (!parse_double(v, &dev->bandwidth_gbps) ||
 	     !(dev->bandwidth_gbps > 0 && dev->bandwidth_gbps <= HW_BANDWIDTH_MAX_GBPS)))
 		BAD("bandwidth_gbps", v, "not a bandwidth above 0 and at most 100000 GB/s");
-	if ((v = ini_get(d, sec, "bf16_tflops")) &&
-	    (!parse_double(v, &dev->bf16_tflops) ||
-	     !(dev->bf16_tflops >= 0 && dev->bf16_tflops <= HW_TFLOPS_MAX)))
-		BAD("bf16_tflops", v, "not a number from 0 (unknown) to 100000");
+	static const char *const rates[] = {"bf16_tflops", "fp16_tflops", "int8_tops"};
+	double *rate_dst[] = {&dev->bf16_tflops, &dev->fp16_tflops, &dev->int8_tops};
+	for (int i = 0; i < 3; i++) {
+		v = ini_get(d, sec, rates[i]);
+		if (v && (!parse_double(v, rate_dst[i]) ||
+		          !(*rate_dst[i] >= 0 && *rate_dst[i] <= HW_TFLOPS_MAX)))
+			BAD(rates[i], v, "not a number from 0 (unknown) to 100000");
+	}
 	static const char *const flags[] = {"fp8", "fp4", "unified"};
 	bool *dst[] = {&dev->fp8, &dev->fp4, &dev->unified};
 	for (int i = 0; i < 3; i++) {
@@ -441,6 +464,9 @@ static bool load_device(const dictionary *d, const char *path, const char *sec, 
 	}
 	if (dev->category == HW_UNIFIED)
 		dev->unified = true;
+	dev->memory_kind = dev->unified ? MEM_LPDDR : MEM_GDDR;
+	if ((v = ini_get(d, sec, "memory_type")) && !hw_mem_kind_parse(v, &dev->memory_kind))
+		BAD("memory_type", v, "names no GDDR, HBM or LPDDR memory");
 	text_escape_inplace(dev->id, sizeof(dev->id));
 	text_escape_inplace(dev->name, sizeof(dev->name));
 	text_escape_inplace(dev->vendor, sizeof(dev->vendor));

@@ -32,6 +32,43 @@ bool hw_category_find(const char *name, enum hw_category *out)
 	return false;
 }
 
+static const char *const mem_kind_names[MEM_KIND_COUNT] = {
+    [MEM_GDDR] = "GDDR",
+    [MEM_HBM] = "HBM",
+    [MEM_LPDDR] = "LPDDR",
+};
+
+const char *hw_mem_kind_name(enum mem_kind k)
+{
+	return (k >= 0 && k < MEM_KIND_COUNT) ? mem_kind_names[k] : "?";
+}
+
+/* Does text contain word, ignoring case? */
+static bool contains_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	for (; *text; text++)
+		if (!strncasecmp(text, word, n))
+			return true;
+	return false;
+}
+
+bool hw_mem_kind_parse(const char *memory_type, enum mem_kind *out)
+{
+	/* LPDDR before DDR-like names; GDDR before plain DDR */
+	static const struct {
+		const char *word;
+		enum mem_kind kind;
+	} words[] = {{"HBM", MEM_HBM}, {"LPDDR", MEM_LPDDR}, {"GDDR", MEM_GDDR}};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (contains_word(memory_type, words[i].word)) {
+			*out = words[i].kind;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* usable - total as a signed count, clamped instead of wrapping. */
 static int64_t headroom_of(uint64_t usable, uint64_t total)
 {

@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "format.h"
 
@@ -77,33 +78,48 @@ const char *plan_status_word(enum solve_status st)
 }
 
 void plan_speed_text(const struct device *d, uint32_t n_seq, const struct speed *sp,
-                     const struct speed_params *p, char lines[3][PLAN_TEXT_LINE])
+                     const struct speed_params *p, char lines[PLAN_SPEED_LINES][PLAN_TEXT_LINE])
 {
-	char a[32], b[32], more[96] = "", host[96] = "";
-	if (sp->compute_known)
-		snprintf(more, sizeof(more), ", %.0f %% of %.0f dense BF16 TFLOPS for prefill",
-		         100 * p->compute_efficiency, d->bf16_tflops);
-	snprintf(lines[0], PLAN_TEXT_LINE,
-	         "speed on %s (estimate: %.0f %% of %.0f GB/s for decode%s)", d->name,
-	         100 * p->bandwidth_efficiency, d->bandwidth_gbps, more);
-	more[0] = '\0';
+	char a[32], b[32], more[96] = "", host[96] = "", band[64];
+	const char *engine = sp->backend >= 0 ? speed_backend_name(sp->backend) : "?";
+	if (sp->n_devices > 1)
+		snprintf(lines[0], PLAN_TEXT_LINE,
+		         "speed on a layer split of %u devices in turn (assumptions of %s, which holds "
+		         "the most layers), llama.cpp %s backend (estimates: 4 in 5 real runs fall in "
+		         "the band)",
+		         sp->n_devices, d->name, engine);
+	else
+		snprintf(lines[0], PLAN_TEXT_LINE,
+		         "speed on %s, llama.cpp %s backend (estimates: 4 in 5 real runs fall in the band)",
+		         d->name, engine);
 	if (n_seq > 1)
-		snprintf(more, sizeof(more), ", %.1f tokens/s over %u sequences",
-		         sp->decode_tps_total, n_seq);
+		snprintf(more, sizeof(more), ", about %s over %u sequences",
+		         speed_format_number(sp->decode_tps_total, a, sizeof(a)), n_seq);
 	if (sp->host_bytes_per_token)
 		snprintf(host, sizeof(host), " and %s from host memory at %.0f GB/s",
 		         fmt_gib(b, sizeof(b), (double)sp->host_bytes_per_token),
 		         d->unified ? d->bandwidth_gbps : p->host_bandwidth_gbps);
 	snprintf(lines[1], PLAN_TEXT_LINE,
-	         "decode   %8.1f tokens/s per sequence%s (reads %s from GPU memory%s per token)",
-	         sp->decode_tps, more, fmt_gib(a, sizeof(a), (double)sp->gpu_bytes_per_token),
-	         host);
+	         "decode   %s per sequence%s (reads %s from GPU memory%s per token)",
+	         speed_format_band(sp->decode_tps, sp->decode_band, band, sizeof(band)), more,
+	         fmt_gib(a, sizeof(a), (double)sp->gpu_bytes_per_token), host);
 	if (sp->compute_known)
-		snprintf(
-		    lines[2], PLAN_TEXT_LINE,
-		    "prefill  %8.0f tokens/s; time to first token for a %s-token prompt: %.2f s",
-		    sp->prefill_tps, fmt_thousands(a, sizeof(a), p->prompt_tokens), sp->ttft_s);
+		snprintf(lines[2], PLAN_TEXT_LINE,
+		         "prefill  %s; time to first token for a %s-token prompt: about %s s",
+		         speed_format_band(sp->prefill_tps, sp->prefill_band, band, sizeof(band)),
+		         fmt_thousands(a, sizeof(a), p->prompt_tokens),
+		         speed_format_number(sp->ttft_s, b, sizeof(b)));
 	else
 		snprintf(lines[2], PLAN_TEXT_LINE,
-		         "prefill  unknown (the hardware profile states no TFLOPS)");
+		         "prefill  unknown (the hardware profile states no tensor TFLOPS)");
+	char pre[128] = "";
+	if (sp->compute_known)
+		snprintf(pre, sizeof(pre), "; prefill on %s at %.0f %% of %.0f dense T%s",
+		         sp->prefill_path, 100 * sp->compute_efficiency, sp->prefill_rate_tflops,
+		         strstr(sp->prefill_path, "INT8") ? "OPS" : "FLOPS");
+	snprintf(lines[3], PLAN_TEXT_LINE,
+	         "assumes  %.0f %% of %.0f GB/s %s for the weights (quant mix), %.1f ms per token "
+	         "of %s overhead%s",
+	         100 * sp->bandwidth_efficiency, d->bandwidth_gbps,
+	         hw_mem_kind_name(d->memory_kind), 1e3 * sp->overhead_s, engine, pre);
 }

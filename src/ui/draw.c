@@ -955,9 +955,12 @@ static void draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 			putf(u, w, y, col_x[PC_HEADROOM], plan_col_w[PC_HEADROOM],
 			     is_sel ? R_SELECTED : fit_role(fl), "%*s", plan_col_w[PC_HEADROOM] - 1,
 			     signed_gib(b, sizeof(b), (double)r->res.fit.headroom_bytes));
-		if (col[PC_DECODE] && r->speed.decode_tps > 0)
-			putf(u, w, y, col_x[PC_DECODE], plan_col_w[PC_DECODE], base, "%*.1f tok/s",
-			     plan_col_w[PC_DECODE] - 7, r->speed.decode_tps);
+		if (col[PC_DECODE] && r->speed.decode_tps > 0) {
+			char n[24];
+			putf(u, w, y, col_x[PC_DECODE], plan_col_w[PC_DECODE], base, "%*s tok/s",
+			     plan_col_w[PC_DECODE] - 7,
+			     speed_format_number(r->speed.decode_tps, n, sizeof(n)));
+		}
 	}
 	/* What the selected answer means, and what Enter does. */
 	bool hint = h >= 24; /* the key hint on the last line */
@@ -999,16 +1002,20 @@ static void draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 		     gib(e, sizeof(e), (double)ae->gpu_bytes),
 		     gib(kv, sizeof(kv), (double)ae->host_bytes));
 		if (sel->speed.decode_tps > 0) {
-			x = putf(u, w, y, 4, wd - 4, R_DIM, "decode %.1f tokens/s per sequence",
-			         sel->speed.decode_tps);
+			char band[64], n1[24], n2[24];
+			x = putf(u, w, y, 4, wd - 4, R_DIM, "decode %s per sequence",
+			         speed_format_band(sel->speed.decode_tps, sel->speed.decode_band,
+			                           band, sizeof(band)));
 			if (as->n_seq > 1)
-				x += putf(u, w, y, 4 + x, wd - 4 - x, R_DIM,
-				          ", %.1f over %u sequences", sel->speed.decode_tps_total,
+				x += putf(u, w, y, 4 + x, wd - 4 - x, R_DIM, ", %s over %u",
+				          speed_format_number(sel->speed.decode_tps_total, n1,
+				                              sizeof(n1)),
 				          as->n_seq);
 			if (sel->speed.compute_known)
 				putf(u, w, y, 4 + x, wd - 4 - x, R_DIM,
-				     "; prefill %.0f tokens/s, first token after %.2f s",
-				     sel->speed.prefill_tps, sel->speed.ttft_s);
+				     "; prefill about %s tokens/s, first token in %s s",
+				     speed_format_number(sel->speed.prefill_tps, n1, sizeof(n1)),
+				     speed_format_number(sel->speed.ttft_s, n2, sizeof(n2)));
 			y++;
 		}
 	}
@@ -1016,11 +1023,11 @@ static void draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 
 	/* Speed of the live configuration, with its assumptions. */
 	if (y < h) {
-		char lines[3][PLAN_TEXT_LINE];
+		char lines[PLAN_SPEED_LINES][PLAN_TEXT_LINE];
 		plan_speed_text(dev, s->cur.set.n_seq, &s->plan.speed, &s->speed_params, lines);
 		put(u, w, y++, 0, wd, R_HEADER, "SPEED of these settings (an estimate)");
 		y += put_wrapped(u, w, y, 2, wd - 2, h - y, R_NORMAL, lines[0], 2);
-		for (int i = 1; i < 3 && y < h; i++)
+		for (int i = 1; i < PLAN_SPEED_LINES && y < h; i++)
 			y += put_wrapped(u, w, y, 4, wd - 4, h - y, R_NORMAL, lines[i], 9);
 	}
 	y++;

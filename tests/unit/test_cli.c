@@ -294,6 +294,15 @@ Test(cli, mixed_devices)
 	const char *ls =
 	    cJSON_GetObjectItem(cJSON_GetObjectItem(j, "launch"), "llama-server")->valuestring;
 	cr_expect(strstr(ls, " -ts 24,12,12") != NULL, "%s", ls);
+	/* speed over the split: the three devices one after the other */
+	cJSON *sp = cJSON_GetObjectItem(j, "speed");
+	cr_assert_not_null(sp, "a mixed llama.cpp split has a speed estimate");
+	cJSON *as = cJSON_GetObjectItem(sp, "assumptions");
+	cr_expect_eq(cJSON_GetObjectItem(as, "devices_in_sequence")->valuedouble, 3);
+	cr_expect_str_eq(cJSON_GetObjectItem(as, "device")->valuestring, "rtx-4090",
+	                 "the assumptions of the device with most layers");
+	double tps = cJSON_GetObjectItem(sp, "decode_tokens_per_s")->valuedouble;
+	cr_expect(tps > 0 && tps < 20, "slower than one RTX 4090 would be: %g", tps);
 	cJSON_Delete(j);
 	free(out);
 	free(err);

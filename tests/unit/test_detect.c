@@ -267,7 +267,8 @@ Test(detect, names_match_profiles)
 	    {"NVIDIA GeForce RTX 4060 Ti", 16380, "rtx-4060-ti-16gb"},
 	    {"NVIDIA GeForce RTX 4060 Ti", 8188, "(unmatched)"},
 	    {"NVIDIA GeForce RTX 4070 Ti SUPER", 16376, "rtx-4070-ti-super"},
-	    {"NVIDIA GeForce RTX 4070 Ti", 12282, "(unmatched)"},
+	    {"NVIDIA GeForce RTX 4070 Ti", 12282,
+	     "rtx-4070-ti"}, /* in the catalog since issue 13 */
 	    {"NVIDIA GeForce RTX 4080 SUPER", 16376, "(unmatched)"}, /* not the 4080 */
 	    {"NVIDIA GeForce RTX 5070 Ti", 16303, "rtx-5070-ti"},
 	    {"NVIDIA GeForce RTX 4090 Laptop GPU", 16376, "(unmatched)"},

@@ -27,7 +27,11 @@ static const struct device rtx24 = {.id = "gpu24",
                                     .memory_bytes = 24ull << 30,
                                     .gpu_share = 1.0,
                                     .bandwidth_gbps = 1000,
-                                    .bf16_tflops = 100};
+                                    .bf16_tflops = 100,
+                                    .fp16_tflops = 100,
+                                    .int8_tops = 200,
+                                    .vendor = "NVIDIA",
+                                    .memory_kind = MEM_GDDR};
 
 Test(solve, context_boundary_is_exact)
 {
@@ -219,6 +223,22 @@ Test(launch, flags_match_the_settings)
 	model_release(&m);
 }
 
+/* Decode time of a worked example from the fitted constants, by hand. */
+static double by_hand_decode_s(const struct model *m, const struct estimate *e, double bw_gbps,
+                               enum mem_kind mk, enum speed_backend b)
+{
+	const struct speed_constants *C = speed_constants();
+	double t = 0;
+	for (size_t i = 0; i < m->tensors.n; i++) {
+		if (m->tensors.v[i].cat == TC_TOKEN_EMBD)
+			continue;
+		double bytes = (double)tensor_bytes(&m->tensors.v[i], m->types[i]);
+		t += bytes / C->quant_factor[quant_family_of(m->types[i])];
+	}
+	t = (t + (double)e->kv_bytes) / (C->mem_efficiency[mk] * bw_gbps * 1e9);
+	return t + m->arch.n_layer * C->layer_overhead_s[b];
+}
+
 Test(speed, worked_example_dense)
 {
 	struct model m;
@@ -227,15 +247,15 @@ Test(speed, worked_example_dense)
 	struct estimate e;
 	struct speed sp;
 	struct speed_params p;
+	const struct speed_constants *C = speed_constants();
 	shipped("llama-3.1-8b", &m, &meta);
 	estimate_settings_default(&s);
 	s.ctx_tokens = 4096;
 	estimate_run(&m, &s, &e);
 	plan_speed_defaults(&p);
-	p.bandwidth_efficiency = 1.0;
-	p.compute_efficiency = 1.0;
 	p.prompt_tokens = 2048;
 	plan_speed(&m, &s, &e, &rtx24, &p, &sp);
+	cr_expect_eq(sp.backend, BACKEND_CUDA, "an NVIDIA card runs CUDA");
 
 	/* decode reads every weight but the embedding rows, and the whole cache */
 	uint64_t embd = 0;
@@ -243,17 +263,257 @@ Test(speed, worked_example_dense)
 		if (m.tensors.v[i].cat == TC_TOKEN_EMBD)
 			embd = tensor_bytes(&m.tensors.v[i], m.types[i]);
 	uint64_t read = e.weights_bytes - embd + e.kv_bytes;
-	cr_expect_eq(sp.gpu_bytes_per_token, read);
+	cr_expect(sp.gpu_bytes_per_token >= read - 1 && sp.gpu_bytes_per_token <= read);
 	cr_expect_eq(sp.host_bytes_per_token, 0);
-	cr_expect_float_eq(sp.decode_tps, 1000e9 / (double)read, 1e-6 * sp.decode_tps);
+	double t = by_hand_decode_s(&m, &e, 1000, MEM_GDDR, BACKEND_CUDA);
+	cr_expect_float_eq(sp.decode_tps, 1 / t, 1e-9 * sp.decode_tps);
+	cr_expect_float_eq(sp.overhead_s, 32 * C->layer_overhead_s[BACKEND_CUDA], 1e-12);
+	cr_expect_lt(sp.bandwidth_efficiency, C->mem_efficiency[MEM_GDDR],
+	             "k-quants read slower per byte than F16");
 
-	/* prefill: 2 FLOPs per active parameter + attention over half the
-	 * prompt on each of the 32 layers: 2 x 1024 x (4096 + 4096) */
-	double flops = 2.0 * (double)m.params_active + 32 * 2.0 * 1024 * (4096 + 4096);
-	cr_expect_float_eq(sp.flops_per_token, flops, 1.0);
-	cr_expect_float_eq(sp.prefill_tps, 100e12 / flops, 1e-6 * sp.prefill_tps);
+	/* prefill: 2 FLOPs per matmul weight on the INT8 MMQ path (Q4_K_M),
+	 * attention over half the prompt on each of the 32 layers at the FP16
+	 * rate: 2 x 1024 x (4096 + 4096), and every weight read once per
+	 * 512-token micro-batch */
+	double attn = 32 * 2.0 * 1024 * (4096 + 4096);
+	double mm = 2.0 * (double)m.params_active;
+	cr_expect_float_eq(sp.flops_per_token, mm + attn, 1e-4 * (mm + attn),
+	                   "norm weights are not matmuls");
+	double e_cuda = C->prefill_efficiency[BACKEND_CUDA];
+	double rows = (512 + C->half_rate_rows) / 512;
+	double t_pre =
+	    mm * rows / (e_cuda * 200e12 * C->mmq_int8_share) + attn / (e_cuda * 100e12) +
+	    (double)(e.weights_bytes - embd) / (C->mem_efficiency[MEM_GDDR] * 1000e9) / 512;
+	cr_expect_float_eq(sp.prefill_tps, 1 / t_pre, 1e-4 * sp.prefill_tps);
+	cr_expect_str_eq(sp.prefill_path, "INT8 MMQ");
 	cr_expect_float_eq(sp.ttft_s, 2048 / sp.prefill_tps + 1 / sp.decode_tps, 1e-9);
+	cr_expect_float_eq(sp.decode_band, C->decode_band, 1e-12);
 	model_release(&m);
+}
+
+/* F16 weights take the FP16 tensor path; the same card on Metal or Vulkan
+ * multiplies dequantized weights at the FP16 rate. */
+Test(speed, prefill_path_follows_weights_and_backend)
+{
+	struct model m;
+	struct model_meta meta;
+	struct settings s;
+	struct estimate e;
+	struct speed q4, f16, vk;
+	struct speed_params p;
+	shipped("llama-3.1-8b", &m, &meta);
+	estimate_settings_default(&s);
+	plan_speed_defaults(&p);
+	estimate_run(&m, &s, &e);
+	plan_speed(&m, &s, &e, &rtx24, &p, &q4);
+	p.backend = BACKEND_VULKAN;
+	plan_speed(&m, &s, &e, &rtx24, &p, &vk);
+	cr_expect_str_eq(vk.prefill_path, "FP16 (dequantized)");
+	cr_expect_eq(vk.backend, BACKEND_VULKAN);
+	cr_expect_gt(vk.overhead_s, q4.overhead_s, "Vulkan's per-layer overhead is larger");
+	p.backend = BACKEND_AUTO;
+	s.ftype = FT_F16;
+	estimate_run(&m, &s, &e);
+	plan_speed(&m, &s, &e, &rtx24, &p, &f16);
+	cr_expect_str_eq(f16.prefill_path, "FP16 tensor");
+	cr_expect_float_eq(f16.prefill_rate_tflops, 100, 1e-9);
+	cr_expect_lt(f16.decode_tps, q4.decode_tps / 2, "F16 reads 3.3x the bytes of Q4_K_M");
+	/* no INT8 matrix path (Volta, Apple): quantized weights at the FP16 rate */
+	struct device volta = rtx24;
+	volta.int8_tops = 0;
+	s.ftype = FT_Q4_K_M;
+	estimate_run(&m, &s, &e);
+	plan_speed(&m, &s, &e, &volta, &p, &q4);
+	cr_expect_str_eq(q4.prefill_path, "FP16 (dequantized)");
+	model_release(&m);
+}
+
+Test(speed, backend_of_vendor)
+{
+	struct device d = rtx24;
+	cr_expect_eq(speed_backend_of_device(&d), BACKEND_CUDA);
+	snprintf(d.vendor, sizeof(d.vendor), "AMD");
+	cr_expect_eq(speed_backend_of_device(&d), BACKEND_ROCM);
+	snprintf(d.vendor, sizeof(d.vendor), "Apple");
+	cr_expect_eq(speed_backend_of_device(&d), BACKEND_METAL);
+	snprintf(d.vendor, sizeof(d.vendor), "Intel");
+	cr_expect_eq(speed_backend_of_device(&d), BACKEND_VULKAN);
+	enum speed_backend b;
+	cr_expect(speed_backend_find("hip", &b) && b == BACKEND_ROCM);
+	cr_expect(speed_backend_find("vulkan", &b) && b == BACKEND_VULKAN);
+	cr_expect_not(speed_backend_find("opencl", &b));
+	cr_expect_eq(quant_family_of(QT_Q4_K), QF_K);
+	cr_expect_eq(quant_family_of(QT_IQ2_XS), QF_I);
+	cr_expect_eq(quant_family_of(QT_MXFP4), QF_FP4);
+	cr_expect_eq(quant_family_of(QT_Q8_0), QF_LEGACY);
+	cr_expect_eq(quant_family_of(QT_BF16), QF_FLOAT);
+	const struct speed_constants *C = speed_constants();
+	cr_expect_leq(C->quant_factor[QF_I], C->quant_factor[QF_K]);
+	cr_expect_leq(C->quant_factor[QF_K], C->quant_factor[QF_FLOAT]);
+	enum mem_kind k;
+	cr_expect(hw_mem_kind_parse("HBM3e", &k) && k == MEM_HBM);
+	cr_expect(hw_mem_kind_parse("GDDR6X 384-bit", &k) && k == MEM_GDDR);
+	cr_expect(hw_mem_kind_parse("LPDDR5X unified", &k) && k == MEM_LPDDR);
+	cr_expect_not(hw_mem_kind_parse("SRAM", &k));
+}
+
+/* llama.cpp's layer split: the devices work one after the other, each on
+ * its share of the layers. */
+Test(speed, layer_split_devices_in_sequence)
+{
+	struct model m;
+	struct model_meta meta;
+	struct settings s;
+	struct estimate e;
+	struct speed fast, slow, both;
+	struct speed_params p;
+	shipped("llama-3.1-70b", &m, &meta);
+	estimate_settings_default(&s);
+	plan_speed_defaults(&p);
+	estimate_run(&m, &s, &e);
+	struct device half = rtx24;
+	half.bandwidth_gbps = 500;
+	plan_speed(&m, &s, &e, &rtx24, &p, &fast);
+	plan_speed(&m, &s, &e, &half, &p, &slow);
+	const struct device *devs[2] = {&rtx24, &half};
+	double share[2] = {0.75, 0.25};
+	plan_speed_split(&m, &s, &e, devs, share, 2, &p, &both);
+	double bw_fast = 1 / fast.decode_tps - fast.overhead_s;
+	double bw_slow = 1 / slow.decode_tps - slow.overhead_s;
+	cr_expect_float_eq(1 / both.decode_tps - both.overhead_s, 0.75 * bw_fast + 0.25 * bw_slow,
+	                   1e-9);
+	cr_expect_float_eq(bw_slow, 2 * bw_fast, 1e-9);
+	cr_expect_float_eq(1 / both.prefill_tps, 0.75 / fast.prefill_tps + 0.25 / slow.prefill_tps,
+	                   1e-12, "prefill: the devices in sequence too");
+	model_release(&m);
+}
+
+/* MoE: routed experts count experts_used / experts of their bytes, shared
+ * experts count in full. */
+Test(speed, moe_reads_active_and_shared_experts)
+{
+	struct model m;
+	struct model_meta meta;
+	struct settings s;
+	struct estimate e;
+	struct speed sp;
+	struct speed_params p;
+	shipped("deepseek-v2-lite", &m, &meta);
+	estimate_settings_default(&s);
+	plan_speed_defaults(&p);
+	estimate_run(&m, &s, &e);
+	plan_speed(&m, &s, &e, &rtx24, &p, &sp);
+	double want = (double)e.kv_bytes, shared = 0;
+	for (size_t i = 0; i < m.tensors.n; i++) {
+		const struct tensor_info *t = &m.tensors.v[i];
+		double b = (double)tensor_bytes(t, m.types[i]);
+		if (t->cat == TC_TOKEN_EMBD)
+			continue;
+		if (strstr(t->name, "shexp"))
+			shared += b;
+		want += t->routed_expert ? b * m.arch.n_expert_used / m.arch.n_expert : b;
+	}
+	cr_assert_gt(shared, 0, "the model has shared experts");
+	cr_expect_float_eq((double)sp.gpu_bytes_per_token, want, 2.0);
+	cr_expect_lt(sp.gpu_bytes_per_token, e.weights_bytes / 2, "most experts stay unread");
+	model_release(&m);
+}
+
+/* With 32 or more tokens in a step, llama.cpp copies host-resident weights
+ * to the GPU: a big batch pays all offloaded bytes over PCIe per step. */
+Test(speed, big_batch_copies_host_weights_over_pcie)
+{
+	struct model m;
+	struct model_meta meta;
+	struct settings s;
+	struct estimate e;
+	struct speed one, many;
+	struct speed_params p;
+	shipped("qwen3-30b-a3b", &m, &meta);
+	estimate_settings_default(&s);
+	plan_speed_defaults(&p);
+	s.offload = OFFLOAD_CPU_MOE;
+	estimate_run(&m, &s, &e);
+	plan_speed(&m, &s, &e, &rtx24, &p, &one);
+	s.n_seq = 64;
+	s.ctx_tokens = 64 * 256;
+	estimate_run(&m, &s, &e);
+	plan_speed(&m, &s, &e, &rtx24, &p, &many);
+	double host_total = (double)e.weights_host_bytes;
+	double embd = 0;
+	for (size_t i = 0; i < m.tensors.n; i++)
+		if (m.tensors.v[i].cat == TC_TOKEN_EMBD)
+			embd = (double)tensor_bytes(&m.tensors.v[i], m.types[i]);
+	double pcie_s = (host_total - embd) / (p.pcie_gbps * 1e9);
+	cr_expect_geq(1 / many.decode_tps, pcie_s, "a step takes at least the PCIe copy");
+	cr_expect_lt(1 / many.decode_tps, pcie_s * 1.5);
+	cr_expect_gt(one.decode_band, speed_constants()->decode_band,
+	             "host-bound decode has a wider band");
+	model_release(&m);
+}
+
+Test(speed, every_catalog_device_gets_a_prefill_estimate)
+{
+	struct device_list l = {0};
+	char err[PROFILE_ERR_LEN];
+	cr_assert(profile_load_hardware("profiles/hardware.ini", &l, NULL, err, sizeof(err)), "%s",
+	          err);
+	struct model m;
+	struct model_meta meta;
+	struct settings s;
+	struct estimate e;
+	struct speed_params p;
+	shipped("llama-3.1-8b", &m, &meta);
+	estimate_settings_default(&s);
+	estimate_run(&m, &s, &e);
+	plan_speed_defaults(&p);
+	cr_assert_geq(l.n, 60);
+	for (size_t i = 0; i < l.n; i++) {
+		const struct device *d = &l.v[i];
+		struct speed sp;
+		cr_expect_gt(d->bandwidth_gbps, 0, "%s", d->id);
+		cr_expect_gt(d->fp16_tflops, 0, "%s", d->id);
+		plan_speed(&m, &s, &e, d, &p, &sp);
+		cr_expect(sp.compute_known && sp.prefill_tps > 0, "%s: no prefill estimate", d->id);
+		cr_expect_gt(sp.decode_tps, 0, "%s", d->id);
+	}
+	/* each device states where its tensor rates come from */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = fopen("profiles/hardware.ini", "r");
+	cr_assert_not_null(f);
+	size_t sections = 0, sources = 0, types = 0;
+	while (getline(&text, &len, f) > 0) {
+		sections += text[0] == '[';
+		sources += !strncmp(text, "tensor_source = ", 16);
+		types += !strncmp(text, "memory_type = ", 14);
+	}
+	free(text);
+	fclose(f);
+	cr_expect_eq(sources, sections);
+	cr_expect_eq(types, sections);
+	static const char *const added[] = {"rtx-4070-ti",       "a40",
+	                                    "apple-m1-max-64gb", "apple-m2-max-96gb",
+	                                    "apple-m3-pro-36gb", "rtx-5070",
+	                                    "rx-9070-xt",        "radeon-ai-pro-r9700",
+	                                    "arc-b580",          "rtx-pro-5000-blackwell"};
+	for (size_t i = 0; i < sizeof(added) / sizeof(added[0]); i++)
+		cr_expect_not_null(device_find(&l, added[i]), "%s", added[i]);
+	model_release(&m);
+	device_list_free(&l);
+}
+
+Test(speed, figures_print_with_their_band)
+{
+	char b[64];
+	cr_expect_str_eq(speed_format_band(162.5, 0.15, b, sizeof(b)),
+	                 "about 160 tokens/s, +-15 %");
+	cr_expect_str_eq(speed_format_band(7138, 0.3, b, sizeof(b)),
+	                 "about 7,100 tokens/s, +-30 %");
+	cr_expect_str_eq(speed_format_number(0.587, b, sizeof(b)), "0.59");
+	cr_expect_str_eq(speed_format_number(7.65, b, sizeof(b)), "7.7");
+	cr_expect_str_eq(speed_format_number(12480, b, sizeof(b)), "12,000");
+	cr_expect_str_eq(speed_format_number(1234567, b, sizeof(b)), "1,200,000");
 }
 
 Test(speed, offloaded_experts_are_read_from_host_memory)
@@ -313,19 +573,27 @@ Test(plan_text, answers_and_statuses)
 	struct speed sp;
 	struct speed_params p;
 	struct estimate e;
-	char lines[3][PLAN_TEXT_LINE];
+	char lines[PLAN_SPEED_LINES][PLAN_TEXT_LINE];
 	plan_speed_defaults(&p);
 	estimate_run(&m, &s, &e);
 	plan_speed(&m, &s, &e, &rtx24, &p, &sp);
 	plan_speed_text(&rtx24, 1, &sp, &p, lines);
-	cr_expect_str_eq(lines[0], "speed on 24 GiB card (estimate: 75 % of 1000 GB/s for decode, "
-	                           "45 % of 100 dense BF16 TFLOPS for prefill)");
-	cr_expect(!strncmp(lines[1], "decode   ", 9), "%s", lines[1]);
-	cr_expect(strstr(lines[2], "time to first token for a 4,096-token prompt"), "%s", lines[2]);
+	cr_expect_str_eq(lines[0],
+	                 "speed on 24 GiB card, llama.cpp CUDA backend (estimates: 4 in 5 "
+	                 "real runs fall in the band)");
+	cr_expect(!strncmp(lines[1], "decode   about ", 15), "%s", lines[1]);
+	cr_expect(strstr(lines[1], "tokens/s, +-15 % per sequence"), "%s", lines[1]);
+	cr_expect(
+	    strstr(lines[2], "tokens/s, +-30 %; time to first token for a 4,096-token prompt"),
+	    "%s", lines[2]);
+	cr_expect(strstr(lines[3], "of 1000 GB/s GDDR for the weights"), "%s", lines[3]);
+	cr_expect(strstr(lines[3], "prefill on INT8 MMQ at "), "%s", lines[3]);
+	cr_expect(strstr(lines[3], "of 200 dense TOPS"), "%s", lines[3]);
 	struct device no_tflops = rtx24;
-	no_tflops.bf16_tflops = 0;
+	no_tflops.bf16_tflops = no_tflops.fp16_tflops = 0;
 	plan_speed(&m, &s, &e, &no_tflops, &p, &sp);
 	plan_speed_text(&no_tflops, 1, &sp, &p, lines);
-	cr_expect_str_eq(lines[2], "prefill  unknown (the hardware profile states no TFLOPS)");
+	cr_expect_str_eq(lines[2],
+	                 "prefill  unknown (the hardware profile states no tensor TFLOPS)");
 	model_release(&m);
 }

@@ -113,6 +113,8 @@ Test(hardware_profile, good_and_broken)
 	cr_expect_eq(l.v[1].memory_bytes, 128ull << 30, "128 GiB is binary");
 	cr_expect(l.v[1].unified);
 	cr_expect_eq(hw_usable_bytes(&l.v[1]), 96ull << 30);
+	cr_expect_eq(l.v[0].memory_kind, MEM_GDDR, "a discrete card without memory_type: GDDR");
+	cr_expect_eq(l.v[1].memory_kind, MEM_LPDDR, "unified memory: LPDDR");
 	cr_expect_not_null(device_find(&l, "CARD-A"), "ids are case-insensitive");
 	device_list_free(&l);
 
@@ -123,6 +125,8 @@ Test(hardware_profile, good_and_broken)
 	    {"hw-bad-category.ini", "category", "gaming"},
 	    {"hw-bad-share.ini", "gpu_share", "1.5"},
 	    {"hw-bad-flag.ini", "fp8", "sometimes"},
+	    {"hw-bad-rate.ini", "int8_tops", "lots"},
+	    {"hw-bad-memtype.ini", "memory_type", "SRAM 512-bit"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char path[256];
