@@ -28,6 +28,7 @@ enum keycode {
 	KEYC_BTAB,
 	KEYC_BACKSPACE,
 	KEYC_CTRL_U, /* clear a typed line */
+	KEYC_F1,     /* help, as in htop and mc */
 };
 
 /* What a key does. */
@@ -44,6 +45,8 @@ enum action {
 	ACT_FOCUS_PREV,
 	ACT_ENTER,
 	ACT_SEARCH,
+	ACT_NEXT_MATCH, /* n: the next row matching the last search */
+	ACT_PREV_MATCH, /* N: the previous one */
 	ACT_FILTER,
 	ACT_HELP,
 	ACT_COMPARE,

@@ -179,7 +179,12 @@ enum layout_kind session_view_layout(enum view v);
 enum modal { MODAL_NONE, MODAL_PICK_MODEL, MODAL_PICK_GPU, MODAL_PICK_SESSION, MODAL_PROMPT };
 
 /* What a prompt's text is for. */
-enum prompt_kind { PROMPT_SLIDER, PROMPT_SAVE };
+enum prompt_kind {
+	PROMPT_SLIDER,
+	PROMPT_SAVE,
+	PROMPT_OVERWRITE, /* y/n: replace the saved session save_name */
+	PROMPT_HW_SEARCH  /* text searched in the hardware list's names and ids */
+};
 
 #define SESSION_UNDO_MAX    64
 #define SESSION_TEXT_MAX    64
@@ -280,11 +285,14 @@ struct session {
 	struct picker pick;
 	enum prompt_kind prompt_kind;
 	char prompt[SESSION_TEXT_MAX];
-	int hw_filter;                    /* -1: every category, else enum hw_category */
-	size_t hw_sel;                    /* selected row of the hardware list */
-	size_t cmp_sel;                   /* selected row of the compare view */
-	size_t plan_sel;                  /* selected row of the plan view (enum solve_what) */
-	int scroll;                       /* first line of the explain and help views */
+	char save_name[SESSION_TEXT_MAX]; /* the session name PROMPT_OVERWRITE asks about */
+	char hw_query[SESSION_TEXT_MAX];  /* last hardware-list search (n, N repeat it) */
+	bool hw_hidden;  /* the layout leaves the hardware list out (ui sets it): Tab stays */
+	int hw_filter;   /* -1: every category, else enum hw_category */
+	size_t hw_sel;   /* selected row of the hardware list */
+	size_t cmp_sel;  /* selected row of the compare view */
+	size_t plan_sel; /* selected row of the plan view (enum solve_what) */
+	int scroll;      /* first line of the explain and help views */
 	char sessions_dir[512];           /* where s/S save and load */
 	uint64_t host_ram_bytes;          /* this machine's memory (0: unknown) */
 	struct speed_params speed_params; /* the speed model's assumptions (--prompt, --host-bw);
@@ -407,6 +415,9 @@ bool session_name_valid(const char *name);
 /* Write the live configuration to DIR/NAME.ini atomically (a temporary
  * file in DIR, fsync, rename).  On failure the previous file is left as it
  * was, the temporary file removed, and err names the cause. */
+/* True when a saved session of that name is on disk (s asks before
+ * replacing it). */
+bool session_saved_exists(const struct session *s, const char *name);
 bool session_save(const struct session *s, const char *name, char *err, size_t errlen);
 
 /* A session file is a few hundred bytes; larger files are refused before

@@ -45,13 +45,16 @@ const struct key_binding key_table[] = {
     {KEYC_END, "End", ACT_END, ALL, NULL, "last slider, row or line"},
     {KEYC_TAB, "Tab", ACT_FOCUS_NEXT, MAIN, "focus",
      "move focus between the sliders and the hardware list"},
-    {KEYC_BTAB, "S-Tab", ACT_FOCUS_PREV, MAIN, NULL, "move focus back"},
+    {KEYC_BTAB, "Shift-Tab", ACT_FOCUS_PREV, MAIN, NULL, "move focus back"},
     {KEYC_ENTER, "Enter", ACT_ENTER, MAIN | WIF | CMP | PLN | RNK, NULL,
      "edit the slider (pick, type a number, toggle); in a list adopt the row (models "
      "view: open the model at its quant)"},
     /* Views and tools */
     {'/', "/", ACT_SEARCH, MAIN | WIF, "search",
-     "search models by name, family or size (8b, <10b)"},
+     "search models by name, family or size (8b, <10b); with the hardware list focused, "
+     "search the devices"},
+    {'n', "n", ACT_NEXT_MATCH, MAIN, NULL, "hardware list: next row matching the search"},
+    {'N', "N", ACT_PREV_MATCH, MAIN, NULL, "hardware list: previous row matching the search"},
     {'f', "f", ACT_FILTER, MAIN, "filter", "filter the hardware list by category"},
     {'f', "f", ACT_FILTER, RNK, "fitting", "models view: only the models that fit, or all"},
     {'o', "o", ACT_SORT, RNK, "order", "models view: order by quality, size, speed or context"},
@@ -73,7 +76,8 @@ const struct key_binding key_table[] = {
     {'U', "U", ACT_REDO, MAIN | WIF | CMP | PLN | RNK, "redo", "redo what was undone"},
     {'s', "s", ACT_SAVE, MAIN | WIF, "save", "save the configuration as a named session"},
     {'S', "S", ACT_LOAD, MAIN | WIF, "load", "load a saved session"},
-    {'?', "?", ACT_HELP, ALL, "help", "this help"},
+    {KEYC_F1, "F1", ACT_HELP, ALL, "help", "this help"},
+    {'?', "?", ACT_HELP, ALL, NULL, "this help"},
     {KEYC_ESC, "Esc", ACT_BACK, VIEWS, "back", "leave the view"},
     {'q', "q", ACT_QUIT, MAIN, "quit", "quit (in a view: back to the main view)"},
     {'q', "q", ACT_BACK, VIEWS, NULL, "back to the main view"},

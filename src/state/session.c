@@ -252,6 +252,29 @@ bool session_redo(struct session *s)
 	return true;
 }
 
+/* Status after undo, redo or adopting a row: the first slider whose
+ * shown value differs between before and the live configuration, as
+ * "<verb> context 40,960 of 131,072 tokens". */
+static void status_change(struct session *s, const struct config *before, const char *verb)
+{
+	char was[SL_COUNT][SESSION_TEXT_MAX];
+	struct config now = s->cur;
+	s->cur = *before;
+	for (int i = 0; i < SL_COUNT; i++)
+		slider_table[i].format(s, was[i], sizeof(was[i]));
+	s->cur = now;
+	for (int i = 0; i < SL_COUNT; i++) {
+		char v[SESSION_TEXT_MAX];
+		slider_table[i].format(s, v, sizeof(v));
+		if (strcmp(v, was[i])) {
+			session_status(s, STATUS_INFO, "%s %s %s (was %s)", verb,
+			               slider_table[i].label, v, was[i]);
+			return;
+		}
+	}
+	session_status(s, STATUS_INFO, "%s the last change", verb);
+}
+
 /* ---- fit and hardware list ---- */
 
 enum fit_level session_fit_level(const struct session *s, const struct hw_fit *f,
@@ -606,6 +629,41 @@ static unsigned picker_key(struct session *s, int key)
 	}
 }
 
+/* ---- hardware-list search ---- */
+
+/* Does row i of the hardware list match the search text (name or id,
+ * any case)? */
+static bool hw_row_matches(const struct session *s, size_t i, const char *q)
+{
+	const struct device *d = &s->devs->v[s->hw[i].dev];
+	return contains(d->name, q) || contains(d->id, q);
+}
+
+/* Select the hardware row matching hw_query, starting `from` rows after
+ * the selection and going in dir (1 or -1), wrapping around. */
+static unsigned hw_search(struct session *s, size_t from, int dir)
+{
+	if (!s->hw_query[0]) {
+		session_status(s, STATUS_INFO, "no search yet: Tab to the hardware list, then /");
+		return REACT_REDRAW;
+	}
+	size_t n = s->n_hw;
+	for (size_t k = 0; k < n; k++) {
+		size_t step = (from + k) % n;
+		size_t i = dir > 0 ? (s->hw_sel + step) % n : (s->hw_sel + n - step % n) % n;
+		if (hw_row_matches(s, i, s->hw_query)) {
+			s->hw_sel = i;
+			s->pane = PANE_HARDWARE;
+			session_status(s, STATUS_INFO, "'%s': %s (n next, N previous)", s->hw_query,
+			               s->devs->v[s->hw[i].dev].name);
+			return REACT_REDRAW;
+		}
+	}
+	session_status(s, STATUS_WARN, "'%s': no device in the list matches%s", s->hw_query,
+	               s->hw_filter >= 0 ? " (f shows every category)" : "");
+	return REACT_REDRAW;
+}
+
 /* ---- prompts ---- */
 
 static void open_prompt(struct session *s, enum prompt_kind kind, const char *initial)
@@ -619,14 +677,30 @@ static unsigned prompt_submit(struct session *s)
 {
 	char err[256];
 	s->modal = MODAL_NONE;
-	if (s->prompt_kind == PROMPT_SAVE) {
-		if (!session_save(s, s->prompt, err, sizeof(err))) {
+	if (s->prompt_kind == PROMPT_SAVE && session_saved_exists(s, s->prompt)) {
+		/* Ask before replacing a saved session. */
+		snprintf(s->save_name, sizeof(s->save_name), "%s", s->prompt);
+		open_prompt(s, PROMPT_OVERWRITE, "");
+		return REACT_REDRAW;
+	}
+	if (s->prompt_kind == PROMPT_SAVE || s->prompt_kind == PROMPT_OVERWRITE) {
+		const char *name = s->prompt_kind == PROMPT_SAVE ? s->prompt : s->save_name;
+		if (s->prompt_kind == PROMPT_OVERWRITE && s->prompt[0] != 'y' &&
+		    s->prompt[0] != 'Y') {
+			session_status(s, STATUS_INFO, "not saved: session '%s' kept as it was",
+			               name);
+			return REACT_REDRAW;
+		}
+		if (!session_save(s, name, err, sizeof(err))) {
 			session_status(s, STATUS_ERROR, "%s", err);
 			return REACT_REDRAW;
 		}
-		session_status(s, STATUS_INFO, "saved session '%s' in %s", s->prompt,
-		               s->sessions_dir);
+		session_status(s, STATUS_INFO, "saved session '%s' in %s", name, s->sessions_dir);
 		return REACT_REDRAW;
+	}
+	if (s->prompt_kind == PROMPT_HW_SEARCH) {
+		snprintf(s->hw_query, sizeof(s->hw_query), "%s", s->prompt);
+		return hw_search(s, 0, 1);
 	}
 	const struct slider_def *d = &slider_table[s->slider];
 	if ((!d->set_text && !d->field) || !s->prompt[0])
@@ -645,6 +719,12 @@ static unsigned prompt_submit(struct session *s)
 static unsigned prompt_key(struct session *s, int key)
 {
 	size_t len = strlen(s->prompt);
+	/* The overwrite question takes one key: y replaces, anything else keeps. */
+	if (s->prompt_kind == PROMPT_OVERWRITE && key != KEYC_ENTER) {
+		s->prompt[0] = key == 'y' || key == 'Y' ? 'y' : 'n';
+		s->prompt[1] = '\0';
+		return prompt_submit(s);
+	}
 	switch (key) {
 	case KEYC_ESC:
 		s->modal = MODAL_NONE;
@@ -757,6 +837,7 @@ static unsigned enter(struct session *s)
 		s->cur.set.file_types = false;
 		session_kv_for_engine(&s->cur.set, ftype_get(r->ftype)->engine);
 		s->view = VIEW_MAIN;
+		status_change(s, &before, "adopted");
 		return commit(s, &before) | REACT_RECALC | REACT_REDRAW;
 	}
 	if (s->view == VIEW_PLAN)
@@ -768,6 +849,7 @@ static unsigned enter(struct session *s)
 		s->cur.gpu = r->dev;
 		s->cur.gpu_count = r->needed ? r->needed : 1;
 		s->cur.n_more = 0;
+		status_change(s, &before, "adopted");
 		return commit(s, &before);
 	}
 	const struct slider_def *d = &slider_table[s->slider];
@@ -928,15 +1010,32 @@ unsigned session_action(struct session *s, int action)
 	}
 	case ACT_FOCUS_NEXT:
 	case ACT_FOCUS_PREV:
+		if (s->hw_hidden) {
+			s->pane = PANE_SLIDERS;
+			session_status(
+			    s, STATUS_INFO,
+			    "the hardware list needs a taller or wider terminal; Enter on "
+			    "the GPU slider picks one");
+			return REACT_REDRAW;
+		}
 		s->pane = s->pane == PANE_SLIDERS ? PANE_HARDWARE : PANE_SLIDERS;
 		return REACT_REDRAW;
 	case ACT_ENTER:
 		return enter(s);
 	case ACT_SEARCH:
+		if (s->view == VIEW_MAIN && s->pane == PANE_HARDWARE && !s->hw_hidden) {
+			open_prompt(s, PROMPT_HW_SEARCH, "");
+			return REACT_REDRAW;
+		}
 		s->slider = SL_MODEL;
 		s->pane = PANE_SLIDERS;
 		open_picker(s, MODAL_PICK_MODEL, s->cur.model);
 		return REACT_REDRAW;
+	case ACT_NEXT_MATCH:
+	case ACT_PREV_MATCH:
+		if (s->view != VIEW_MAIN || !s->n_hw)
+			return REACT_NONE;
+		return hw_search(s, 1, action == ACT_NEXT_MATCH ? 1 : -1);
 	case ACT_FILTER:
 		s->hw_filter = s->hw_filter + 1 >= HW_CAT_COUNT ? -1 : s->hw_filter + 1;
 		s->hw_sel = 0;
@@ -970,17 +1069,16 @@ unsigned session_action(struct session *s, int action)
 		session_status(s, STATUS_INFO, "unpinned A");
 		return REACT_REDRAW;
 	case ACT_UNDO:
-		if (!session_undo(s)) {
-			session_status(s, STATUS_INFO, "nothing to undo");
+	case ACT_REDO: {
+		struct config before = s->cur;
+		bool undo = action == ACT_UNDO;
+		if (!(undo ? session_undo(s) : session_redo(s))) {
+			session_status(s, STATUS_INFO, "nothing to %s", undo ? "undo" : "redo");
 			return REACT_REDRAW;
 		}
+		status_change(s, &before, undo ? "undone:" : "redone:");
 		return REACT_RECALC | REACT_REDRAW;
-	case ACT_REDO:
-		if (!session_redo(s)) {
-			session_status(s, STATUS_INFO, "nothing to redo");
-			return REACT_REDRAW;
-		}
-		return REACT_RECALC | REACT_REDRAW;
+	}
 	case ACT_SAVE:
 		open_prompt(s, PROMPT_SAVE, "");
 		return REACT_REDRAW;

@@ -134,6 +134,16 @@ static bool plain_word(const char *v)
 	           strlen(v);
 }
 
+bool session_saved_exists(const struct session *s, const char *name)
+{
+	char path[600];
+	struct stat sb;
+	if (!session_name_valid(name))
+		return false;
+	snprintf(path, sizeof(path), "%s/%s.ini", s->sessions_dir, name);
+	return stat(path, &sb) == 0;
+}
+
 bool session_save(const struct session *s, const char *name, char *err, size_t errlen)
 {
 	if (!session_name_valid(name)) {

@@ -49,8 +49,9 @@ static const uint64_t batch_steps[] = {1,   2,   3,   4,    6,    8,    12,   16
                                        384, 512, 768, 1024, 1536, 2048, 3072, 4096};
 static const uint64_t ubatch_steps[] = {16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192};
 
-#define COUNT(a)  (sizeof(a) / sizeof((a)[0]))
-#define BIG_STEPS 4 /* list entries per big step */
+#define COUNT(a)   (sizeof(a) / sizeof((a)[0]))
+#define BIG_STEPS  4 /* list entries per big step (quant, model) */
+#define BIG_FACTOR 4 /* context and batch: a big step multiplies or divides by this */
 
 size_t session_context_steps(uint64_t max_tokens, uint64_t *out, size_t max)
 {
@@ -90,6 +91,26 @@ static uint64_t list_step(const uint64_t *v, size_t n, uint64_t cur, int dir, in
 		return cur < v[0] ? cur : v[0];
 	i = i >= (size_t)count ? i - (size_t)count : 0;
 	return v[i];
+}
+
+/* A big step on a sorted list: the first entry at least factor times cur
+ * going up, the last one at most cur / factor going down (the list's end
+ * when there is none), so "+/- x4" on a hint is what the key does. */
+static uint64_t list_scale(const uint64_t *v, size_t n, uint64_t cur, int dir, uint64_t factor)
+{
+	assert(n > 0 && factor > 1);
+	if (dir > 0) {
+		uint64_t want = cur > UINT64_MAX / factor ? UINT64_MAX : cur * factor;
+		for (size_t i = 0; i < n; i++)
+			if (v[i] >= want)
+				return v[i];
+		return cur > v[n - 1] ? cur : v[n - 1];
+	}
+	uint64_t want = cur / factor;
+	for (size_t i = n; i > 0; i--)
+		if (v[i - 1] <= want)
+			return v[i - 1];
+	return cur < v[0] ? cur : v[0];
 }
 
 /* Position of cur on a sorted list: the last entry not above it. */
@@ -355,7 +376,8 @@ static bool context_step(struct session *s, int dir, bool big)
 {
 	uint64_t v[CTX_STEPS_MAX];
 	size_t n = ctx_steps(s, v);
-	uint64_t c = list_step(v, n, s->cur.set.ctx_tokens, dir, big ? BIG_STEPS : 1);
+	uint64_t c = big ? list_scale(v, n, s->cur.set.ctx_tokens, dir, BIG_FACTOR)
+	                 : list_step(v, n, s->cur.set.ctx_tokens, dir, 1);
 	if (c == s->cur.set.ctx_tokens)
 		return false;
 	s->cur.set.ctx_tokens = c;
@@ -396,7 +418,8 @@ static bool context_set(struct session *s, const char *text, char *err, size_t e
 static bool batch_step(struct session *s, int dir, bool big)
 {
 	uint64_t b =
-	    list_step(batch_steps, COUNT(batch_steps), s->cur.set.n_seq, dir, big ? BIG_STEPS : 1);
+	    big ? list_scale(batch_steps, COUNT(batch_steps), s->cur.set.n_seq, dir, BIG_FACTOR)
+	        : list_step(batch_steps, COUNT(batch_steps), s->cur.set.n_seq, dir, 1);
 	if (b == s->cur.set.n_seq)
 		return false;
 	s->cur.set.n_seq = (uint32_t)b;

@@ -421,11 +421,11 @@ static void draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 		char what[24];
 		load_label(e, &loads[i], (uint32_t)i, what, sizeof(what));
 		if (ev->mixed)
-			snprintf(suffix[i], sizeof(suffix[i]), " %-9.9s %-10s %9s",
+			snprintf(suffix[i], sizeof(suffix[i]), " %-9.9s %-10s %10s",
 			         session_device_short_name(ev->dev[i]), what,
 			         gib(a, sizeof(a), (double)loads[i].total_bytes));
 		else
-			snprintf(suffix[i], sizeof(suffix[i]), " %-10s %9s", what,
+			snprintf(suffix[i], sizeof(suffix[i]), " %-10s %10s", what,
 			         gib(a, sizeof(a), (double)loads[i].total_bytes));
 		if (cols_of(suffix[i]) > suffix_w)
 			suffix_w = cols_of(suffix[i]);
@@ -572,10 +572,12 @@ static void draw_hardware(struct ui *u, const struct session *s, WINDOW *w)
 	int x = putf(u, w, 0, 0, wd, focused ? R_FOCUS : R_HEADER, "HARDWARE by fit");
 	putf(u, w, 0, x, wd - x, R_DIM, "  [%s]  f filter, Tab focus",
 	     s->hw_filter < 0 ? "all" : hw_category_name((enum hw_category)s->hw_filter));
-	int name_w = wd - 29;
+	/* "100.00 GiB" is ten columns: the memory column holds it without
+	 * pushing the count and headroom right. */
+	int name_w = wd - 30;
 	if (name_w < 8)
 		name_w = 8;
-	putf(u, w, 1, 0, wd, R_DIM, "  %-*.*s %9s %4s %11s", name_w, name_w, "device", "memory",
+	putf(u, w, 1, 0, wd, R_DIM, "  %-*.*s %10s %4s %11s", name_w, name_w, "device", "memory",
 	     "n", "headroom");
 	int rows = h - 2;
 	if (rows <= 0)
@@ -606,10 +608,10 @@ static void draw_hardware(struct ui *u, const struct session *s, WINDOW *w)
 			snprintf(n, sizeof(n), "-");
 		else
 			snprintf(n, sizeof(n), "%ux", hr->needed);
-		putf(u, w, y, 0, wd, is_sel ? R_SELECTED : R_NORMAL, "%s %-*.*s %9s",
+		putf(u, w, y, 0, wd, is_sel ? R_SELECTED : R_NORMAL, "%s %-*.*s %10s",
 		     hr->dev == s->cur.gpu ? "*" : " ", name_w, name_w,
 		     session_device_short_name(d), gib(a, sizeof(a), (double)hw_usable_bytes(d)));
-		putf(u, w, y, name_w + 13, wd - name_w - 13, role, "%4s %11s", n,
+		putf(u, w, y, name_w + 14, wd - name_w - 14, role, "%4s %11s", n,
 		     hr->group == 2 ? "no fit"
 		                    : signed_gib(b, sizeof(b), (double)hr->headroom_bytes));
 	}
@@ -1068,9 +1070,17 @@ static void draw_popup(struct ui *u, const struct session *s, WINDOW *w)
 	box(w, 0, 0);
 	char a[32], b[32], pr[160];
 	if (s->modal == MODAL_PROMPT) {
+		if (s->prompt_kind == PROMPT_OVERWRITE) {
+			putf(u, w, 0, 2, wd - 4, R_HEADER, " replace session '%s'? ", s->save_name);
+			putf(u, w, 2, 2, wd - 4, R_WARN, "%s/%s.ini exists", s->sessions_dir,
+			     s->save_name);
+			put(u, w, h - 2, 2, wd - 4, R_DIM, "y replace it, any other key keeps it");
+			return;
+		}
 		const char *what =
-		    s->prompt_kind == PROMPT_SAVE
-		        ? "save session as (name)"
+		    s->prompt_kind == PROMPT_SAVE ? "save session as (name)"
+		    : s->prompt_kind == PROMPT_HW_SEARCH
+		        ? "search the hardware list (name or id)"
 		        : session_slider_prompt(&slider_table[s->slider], pr, sizeof(pr));
 		putf(u, w, 0, 2, wd - 4, R_HEADER, " %s ", what ? what : "value");
 		putf(u, w, 2, 2, wd - 4, R_VALUE, "> %s_", s->prompt);
@@ -1309,6 +1319,8 @@ int ui_map_key(int status, wint_t ch)
 			return KEYC_ENTER;
 		case KEY_BTAB:
 			return KEYC_BTAB;
+		case KEY_F(1):
+			return KEYC_F1;
 		case KEY_BACKSPACE:
 		case KEY_DC:
 			return KEYC_BACKSPACE;

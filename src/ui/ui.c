@@ -4,15 +4,20 @@
  *
  * The loop is the only place that runs the engine (session_recalc) and
  * refreshes the screen (ui_draw_frame ends with one doupdate).  Resizes
- * arrive as KEY_RESIZE from ncurses' own SIGWINCH handling; there is no
- * signal handler here.
+ * arrive as KEY_RESIZE from ncurses' own SIGWINCH handling.  SIGINT,
+ * SIGTERM and SIGHUP only set a flag (no drawing in a handler): the
+ * interrupted read returns, the loop sees the flag, and the main path
+ * restores the terminal with endwin().  Ctrl-C quits like q (status 0);
+ * SIGTERM and SIGHUP are re-raised after the terminal is restored.
  */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <langinfo.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <term.h>
 #include <unistd.h>
 
 #include "detect.h"
@@ -171,6 +176,59 @@ static bool load_all(const struct cli_options *o, struct loaded *L, char *err, s
 	return true;
 }
 
+/* The signal that asked the loop to stop (0: none). */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* Catch SIGINT, SIGTERM and SIGHUP without SA_RESTART, so a blocked read
+ * returns and the loop can restore the terminal.  Installed before
+ * newterm(), so ncurses leaves these signals to us. */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Can this terminal run the interactive view?  It must be a terminal
+ * whose description can move the cursor and clear the screen (TERM=dumb,
+ * emacs' shell, a printing terminal cannot).  Asked before initscr so a
+ * refusal leaves the screen as it was.  Writes the reason into why. */
+static bool terminal_usable(char *why, size_t n)
+{
+	const char *t = getenv("TERM");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(why, n,
+		         "the interactive view needs a terminal on standard input and output");
+		return false;
+	}
+	if (!t || !*t) {
+		snprintf(why, n, "TERM is not set, so the terminal cannot be addressed");
+		return false;
+	}
+	int err = 0;
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
+		snprintf(why, n, "no terminal description for TERM=%s", t);
+		return false;
+	}
+	const char *cup = tigetstr("cup");
+	const char *clear = tigetstr("clear");
+	bool hard = tigetflag("hc") > 0 || tigetflag("gn") > 0;
+	bool ok = cup && cup != (char *)-1 && clear && clear != (char *)-1 && !hard;
+	del_curterm(cur_term);
+	if (!ok)
+		snprintf(why, n, "the terminal '%s' cannot address the cursor", t);
+	return ok;
+}
+
 static bool want_mono(const struct cli_options *o)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -203,6 +261,20 @@ static void clamp_scroll(const struct ui *u, struct session *s)
 	int max = n - h > 0 ? n - h : 0;
 	if (s->scroll > max)
 		s->scroll = max;
+}
+
+/* Recreate the windows for the terminal's size and tell the session
+ * whether the hardware list is drawn (Tab goes to it only then). */
+static void relayout(struct ui *u, struct session *s)
+{
+	ui_relayout(u, s);
+	int rows, cols;
+	struct layout main_lay;
+	getmaxyx(stdscr, rows, cols);
+	layout_compute(rows, cols, ui_view_layout(VIEW_MAIN), SL_COUNT, &main_lay);
+	s->hw_hidden = main_lay.box[BOX_HARDWARE].w <= 0 || main_lay.box[BOX_HARDWARE].h <= 0;
+	if (s->hw_hidden && s->pane == PANE_HARDWARE)
+		s->pane = PANE_SLIDERS;
 }
 
 /* A mouse press: focus and step a slider, pick a hardware row, scroll. */
@@ -254,6 +326,15 @@ int ui_main(const struct cli_options *o)
 		loaded_free(&L);
 		return 2;
 	}
+	char why[160];
+	if (!terminal_usable(why, sizeof(why))) {
+		fprintf(stderr,
+		        "vramcalc: %s; use --print (or --json) for the same numbers as text\n",
+		        why);
+		loaded_free(&L);
+		return 2;
+	}
+	catch_stop_signals();
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		const char *t = getenv("TERM");
@@ -265,16 +346,21 @@ int ui_main(const struct cli_options *o)
 	struct ui u = {0};
 	setup_terminal(&u, o);
 	struct session *s = &L.s;
-	ui_relayout(&u, s);
-	for (;;) {
-		ui_draw_frame(&u, s);
+	relayout(&u, s);
+	bool draw = true;
+	while (!stop_signal) {
+		if (draw)
+			ui_draw_frame(&u, s);
+		draw = true;
 		wint_t ch;
 		int st = get_wch(&ch);
-		if (st == ERR)
+		if (st == ERR) {
+			draw = false; /* a signal, or nothing read: nothing changed */
 			continue;
+		}
 		unsigned r;
 		if (st == KEY_CODE_YES && ch == KEY_RESIZE) {
-			ui_relayout(&u, s);
+			relayout(&u, s);
 			continue;
 		}
 		if (st == KEY_CODE_YES && ch == KEY_MOUSE) {
@@ -299,6 +385,11 @@ int ui_main(const struct cli_options *o)
 	endwin();
 	delscreen(scr);
 	loaded_free(&L);
+	if (stop_signal == SIGTERM || stop_signal == SIGHUP) {
+		/* The terminal is restored: die of the signal as the sender expects. */
+		signal(stop_signal, SIG_DFL);
+		raise(stop_signal);
+	}
 	return 0;
 }
 

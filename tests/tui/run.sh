@@ -232,6 +232,10 @@ keys '?'
 check_screen "help view" "KEYS"
 capture help
 keys Escape
+keys F1
+check_screen "F1 opens help too" "KEYS"
+keys F1
+check_screen "F1 again leaves help" "HARDWARE by fit"
 keys /
 check_screen "model picker" "pick a model"
 capture picker
@@ -275,6 +279,38 @@ T send-keys -t "$W" tui-test Enter
 check_screen "save" "saved session 'tui-test'"
 [ -f "$XDG_CONFIG_HOME/vramcalc/sessions/tui-test.ini" ] && ok "session file in XDG_CONFIG_HOME" ||
 	fail "no $XDG_CONFIG_HOME/vramcalc/sessions/tui-test.ini"
+# Saving under the same name asks first: n keeps the file, y replaces it.
+SAVED="$XDG_CONFIG_HOME/vramcalc/sessions/tui-test.ini"
+before=$(cat "$SAVED")
+keys Up
+keys Right
+keys s
+T send-keys -t "$W" tui-test Enter
+check_screen "save over an existing session asks" "replace session 'tui-test'?"
+keys n
+check_screen "n keeps the saved session" "not saved: session 'tui-test' kept"
+[ "$(cat "$SAVED")" = "$before" ] && ok "the saved file is unchanged after n" || fail "n changed $SAVED"
+keys s
+T send-keys -t "$W" tui-test Enter
+check_screen "asked again" "replace session 'tui-test'?"
+keys y
+check_screen "y replaces it" "saved session 'tui-test'"
+[ "$(cat "$SAVED")" != "$before" ] && ok "the saved file holds the new settings after y" || fail "y did not rewrite $SAVED"
+keys u
+check_screen "undo says what changed" "undone: "
+
+# The hardware list's search: Tab, /, a name; n finds the next match.
+keys Tab
+keys /
+check_screen "/ in the hardware list searches devices" "search the hardware list"
+T send-keys -t "$W" h100 Enter
+check_screen "hardware search selects a match" "'h100': "
+first=$(screen | grep -F "'h100': ")
+keys n
+second=$(screen | grep -F "'h100': ")
+[ -n "$second" ] && [ "$first" != "$second" ] && ok "n selects the next match ($second)" ||
+	fail "n: '$first' then '$second'"
+keys Tab
 
 # Resize below the minimum and back.
 T resize-window -t "$W" -x 50 -y 15
@@ -416,6 +452,35 @@ check_screen "host memory short: the verdict says so" "does not fit (host memory
 check_screen "host memory short: the host bar says so" "of 4.00 GiB RAM, does not fit"
 T send-keys -t "$W" q
 check_screen "host memory run exits 0" "vramcalc-exit=0"
+
+# Conventions: Ctrl-C quits with status 0; SIGTERM and SIGHUP restore the
+# terminal; a terminal that cannot address the cursor is refused.
+start ctrlc 80 24 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "${BASE[@]}"
+check_screen "ctrl-c run starts" "total "
+T send-keys -t "$W" C-c
+check_screen "Ctrl-C exits with status 0" "vramcalc-exit=0"
+[ "$(T display -p -t "$W" '#{alternate_on}')" = 0 ] && ok "Ctrl-C: alternate screen left" || fail "Ctrl-C: still on the alternate screen"
+
+for sig in HUP TERM; do
+	start "sig$sig" 80 24 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "${BASE[@]}"
+	check_screen "SIG$sig run starts" "total "
+	pp=$(T display -p -t "$W" '#{pane_pid}')
+	vc=$(ps -o pid= --ppid "$pp" | tr -d ' ' | head -n 1)
+	if [ -n "$vc" ]; then
+		kill -s "$sig" "$vc"
+		n=$(kill -l "$sig")
+		check_screen "SIG$sig ends the program by the signal" "vramcalc-exit=$((128 + n))"
+		[ "$(T display -p -t "$W" '#{alternate_on}')" = 0 ] && ok "SIG$sig: alternate screen left" ||
+			fail "SIG$sig: still on the alternate screen"
+	else
+		fail "SIG$sig: no vramcalc process under pane $pp"
+	fi
+done
+
+start dumb 80 24 TERM=dumb -- "${BASE[@]}"
+check_screen "TERM=dumb exits 2" "vramcalc-exit=2"
+check_screen "TERM=dumb: the message names the terminal" "the terminal 'dumb' cannot address the cursor"
+check_screen "TERM=dumb: the message points to --print" "use --print"
 
 echo "tui: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

@@ -166,10 +166,68 @@ Test(session, context_slider_steps_big_steps_and_stops_at_the_maximum)
 	PRESS(KEYC_RIGHT);
 	cr_assert_eq(S.cur.set.ctx_tokens, 12288);
 	PRESS(KEYC_LEFT, '-');
-	cr_assert_eq(S.cur.set.ctx_tokens, 2048, "a big step is four entries");
+	cr_assert_eq(S.cur.set.ctx_tokens, 2048, "a big step divides by four");
 	PRESS('+', '+', '+', '+', KEYC_PGUP);
 	cr_assert_eq(S.cur.set.ctx_tokens, 40960, "qwen3-8b's native maximum");
 	cr_assert_eq(session_key(&S, KEYC_RIGHT) & REACT_RECALC, 0u);
+}
+
+Test(session, batch_big_step_is_times_four_as_the_hint_says)
+{
+	S.slider = SL_BATCH;
+	cr_assert_eq(S.cur.set.n_seq, 1);
+	cr_assert(strstr(slider_table[SL_BATCH].hint, "x4"));
+	PRESS('+');
+	cr_assert_eq(S.cur.set.n_seq, 4, "1 then + is 4, not 6");
+	PRESS('+');
+	cr_assert_eq(S.cur.set.n_seq, 16);
+	PRESS('+');
+	cr_assert_eq(S.cur.set.n_seq, 64);
+	PRESS('-', '-');
+	cr_assert_eq(S.cur.set.n_seq, 4);
+	PRESS(KEYC_RIGHT, '-');
+	cr_assert_eq(S.cur.set.n_seq, 1, "6 / 4 is 1.5: the step below is 1");
+}
+
+Test(session, undo_and_redo_say_what_changed)
+{
+	S.slider = SL_CONTEXT;
+	PRESS(KEYC_RIGHT);
+	PRESS('u');
+	cr_assert(strstr(S.status, "undone: context"), "status '%s'", S.status);
+	cr_assert(strstr(S.status, "(was 12K"), "status '%s'", S.status);
+	PRESS('U');
+	cr_assert(strstr(S.status, "redone: context 12K"), "status '%s'", S.status);
+}
+
+Test(session, tab_stays_on_the_sliders_when_the_hardware_list_is_not_drawn)
+{
+	S.hw_hidden = true;
+	PRESS(KEYC_TAB);
+	cr_assert_eq(S.pane, PANE_SLIDERS);
+	cr_assert(strstr(S.status, "hardware list"), "status '%s'", S.status);
+	S.hw_hidden = false;
+	PRESS(KEYC_TAB);
+	cr_assert_eq(S.pane, PANE_HARDWARE);
+}
+
+Test(session, slash_in_the_hardware_list_searches_devices_and_n_repeats)
+{
+	session_recalc(&S);
+	PRESS(KEYC_TAB, '/');
+	cr_assert_eq(S.modal, MODAL_PROMPT);
+	cr_assert_eq(S.prompt_kind, PROMPT_HW_SEARCH);
+	type_text("h100");
+	PRESS(KEYC_ENTER);
+	cr_assert_eq(S.modal, MODAL_NONE);
+	const char *first = S.devs->v[S.hw[S.hw_sel].dev].id;
+	cr_assert(strstr(first, "h100"), "selected %s", first);
+	size_t at = S.hw_sel;
+	PRESS('n');
+	cr_assert_neq(S.hw_sel, at, "a second H100 row");
+	cr_assert(strstr(S.devs->v[S.hw[S.hw_sel].dev].id, "h100"));
+	PRESS('N');
+	cr_assert_eq(S.hw_sel, at, "N goes back");
 }
 
 Test(session, context_exact_entry_by_digit_or_enter)
