@@ -55,6 +55,7 @@ struct request {
 	uint64_t host_ram_bytes; /* host memory to judge against; 0: unknown (not judged) */
 	struct margin margin;
 	struct speed_params speed; /* gpu_count is set by evaluate */
+	bool want_speed;           /* estimate the speed (one device type) */
 };
 
 /* How a configuration fits, worst first. */

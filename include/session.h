@@ -318,6 +318,10 @@ struct session {
 	size_t n_hw;
 	struct compare_row cmp[FT_COUNT];
 	struct plan_view plan;
+	/* The plan view's solver answers are cached: they belong to plan_for
+	 * and are recomputed only when the live configuration differs. */
+	bool plan_fresh;
+	struct config plan_for;
 	struct rank_view rank;
 	char explain[SESSION_EXPLAIN_MAX][SESSION_LINE_MAX];
 	int n_explain;

@@ -185,6 +185,8 @@ void evaluate(const struct request *r, struct evaluation *ev)
 		struct hw_fit f;
 		hw_fit(e, r->set.dev[0], r->set.n, &f);
 		ev->needed = f.needed;
+	}
+	if (r->set.n && !ev->mixed && r->want_speed) {
 		struct speed_params sp = r->speed;
 		sp.gpu_count = r->set.n;
 		plan_speed(r->model, &r->settings, e, r->set.dev[0], &sp, &ev->speed);

@@ -93,6 +93,7 @@ bool request_resolve(const struct profile_dirs *dirs, const struct cli_options *
 	q->host_ram_bytes = o->host_ram_bytes ? o->host_ram_bytes : files_host_memory_bytes();
 	q->margin = o->margin;
 	plan_speed_defaults(&q->speed);
+	q->want_speed = true;
 	if (o->host_bandwidth_gbps > 0)
 		q->speed.host_bandwidth_gbps = o->host_bandwidth_gbps;
 	if (o->prompt_tokens)

@@ -14,6 +14,7 @@
 
 #include "format.h"
 #include "keys.h"
+#include "sort.h"
 #include "request.h"
 
 #define PAGE 10 /* rows moved by PgUp/PgDn in lists and text */
@@ -62,11 +63,10 @@ const struct model *session_model(const struct session *s, size_t i)
 	return &s->models[i];
 }
 
-/* qsort context: C11 qsort has none, so the comparators see these. */
-static const struct session *sort_session;
-
-static int by_params(const void *a, const void *b)
+/* Comparators take their session as sort_with()'s context (sort.h). */
+static int by_params(const void *a, const void *b, void *ctx)
 {
+	const struct session *sort_session = ctx;
 	const struct model *x = &sort_session->models[*(const size_t *)a];
 	const struct model *y = &sort_session->models[*(const size_t *)b];
 	if (x->params_total != y->params_total)
@@ -75,8 +75,9 @@ static int by_params(const void *a, const void *b)
 	              sort_session->cat->v[*(const size_t *)b].meta.id);
 }
 
-static int by_memory(const void *a, const void *b)
+static int by_memory(const void *a, const void *b, void *ctx)
 {
+	const struct session *sort_session = ctx;
 	const struct device *x = &sort_session->devs->v[*(const size_t *)a];
 	const struct device *y = &sort_session->devs->v[*(const size_t *)b];
 	uint64_t mx = hw_usable_bytes(x), my = hw_usable_bytes(y);
@@ -91,12 +92,10 @@ const enum ftype *session_quant_order(const struct session *s, size_t m)
 	return s->quant_order[m];
 }
 
-/* Weights bits per weight of each file type for one model (scratch for
- * the sort below). */
-static double quant_bpw[FT_COUNT];
-
-static int by_bpw(const void *a, const void *b)
+/* ctx: the bits per weight of each file type for one model. */
+static int by_bpw(const void *a, const void *b, void *ctx)
 {
+	const double *quant_bpw = ctx;
 	enum ftype x = *(const enum ftype *)a, y = *(const enum ftype *)b;
 	enum ftype_engine ex = ftype_get(x)->engine, ey = ftype_get(y)->engine;
 	if (ex != ey)
@@ -112,6 +111,7 @@ static void order_quants(struct session *s, size_t m)
 {
 	struct settings st;
 	struct estimate e;
+	double quant_bpw[FT_COUNT];
 	estimate_settings_default(&st);
 	for (int f = 0; f < FT_COUNT; f++) {
 		st.ftype = (enum ftype)f;
@@ -119,7 +119,7 @@ static void order_quants(struct session *s, size_t m)
 		quant_bpw[f] = e.weights_bpw;
 		s->quant_order[m][f] = (enum ftype)f;
 	}
-	qsort(s->quant_order[m], FT_COUNT, sizeof(enum ftype), by_bpw);
+	sort_with(s->quant_order[m], FT_COUNT, sizeof(enum ftype), by_bpw, quant_bpw);
 }
 
 bool session_init(struct session *s, const struct catalog *cat, const struct device_list *devs,
@@ -175,10 +175,8 @@ bool session_init(struct session *s, const struct catalog *cat, const struct dev
 	}
 	for (size_t i = 0; i < devs->n; i++)
 		s->gpu_order[i] = i;
-	sort_session = s;
-	qsort(s->model_order, cat->n, sizeof(size_t), by_params);
-	qsort(s->gpu_order, devs->n, sizeof(size_t), by_memory);
-	sort_session = NULL;
+	sort_with(s->model_order, cat->n, sizeof(size_t), by_params, s);
+	sort_with(s->gpu_order, devs->n, sizeof(size_t), by_memory, s);
 	return true;
 oom:
 	snprintf(err, errlen, "out of memory preparing %zu models", cat->n);
@@ -286,10 +284,10 @@ enum fit_level session_fit_level(const struct session *s, const struct hw_fit *f
 	                                                                           : FIT_OK;
 }
 
-static const struct device_list *rank_devs;
-
-static int by_fit(const void *a, const void *b)
+/* ctx: the device list the rows index. */
+static int by_fit(const void *a, const void *b, void *ctx)
 {
+	const struct device_list *rank_devs = ctx;
 	const struct hw_row *x = a, *y = b;
 	if (x->group != y->group)
 		return x->group - y->group;
@@ -333,9 +331,7 @@ size_t session_rank_hardware(const struct estimate *est, const struct device_lis
 		}
 		out[n++] = r;
 	}
-	rank_devs = devs;
-	qsort(out, n, sizeof(*out), by_fit);
-	rank_devs = NULL;
+	sort_with(out, n, sizeof(*out), by_fit, (void *)devs);
 	return n;
 }
 
@@ -424,14 +420,19 @@ void session_recalc(struct session *s)
 		session_rank(s);
 	/* The live estimate last: the model's type scratch then describes it. */
 	run_one(s, &s->cur, &s->ev);
-	s->n_hw = s->ev.valid ? session_rank_hardware(&s->ev.est, s->devs, s->hw_filter, &s->margin,
-	                                              s->hw, s->devs->n)
-	                      : 0;
-	if (s->hw_sel >= s->n_hw)
-		s->hw_sel = s->n_hw ? s->n_hw - 1 : 0;
+	/* The hardware list is drawn in the main view only; the other views
+	 * leave it as it was (open_view recalculates on the way back). */
+	if (s->view == VIEW_MAIN || !s->ev.valid) {
+		s->n_hw = s->ev.valid ? session_rank_hardware(&s->ev.est, s->devs, s->hw_filter,
+		                                              &s->margin, s->hw, s->devs->n)
+		                      : 0;
+		if (s->hw_sel >= s->n_hw)
+			s->hw_sel = s->n_hw ? s->n_hw - 1 : 0;
+	}
 	if (s->view == VIEW_EXPLAIN)
 		session_explain(s);
-	if (s->view == VIEW_PLAN && s->ev.valid)
+	if (s->view == VIEW_PLAN && s->ev.valid &&
+	    !(s->plan_fresh && config_equal(&s->plan_for, &s->cur)))
 		session_plan(s);
 }
 
@@ -1094,7 +1095,7 @@ unsigned session_action(struct session *s, int action)
 		return REACT_REDRAW;
 	case ACT_BACK:
 		s->view = VIEW_MAIN;
-		return REACT_REDRAW;
+		return REACT_RECALC | REACT_REDRAW; /* the hardware list is the main view's */
 	case ACT_QUIT:
 		return REACT_QUIT;
 	case ACT_COUNT:

@@ -97,6 +97,8 @@ void session_plan(struct session *s)
 	/* Leave the type scratch describing the live estimate again (the
 	 * explain view and the next speed read it). */
 	estimate_run(m, live, &s->ev.est);
+	s->plan_for = s->cur;
+	s->plan_fresh = true;
 }
 
 unsigned session_plan_adopt(struct session *s, enum solve_what what)

@@ -1139,3 +1139,24 @@ Test(session, huge_and_duplicate_session_files_are_refused)
 	              strstr(err, "first at line 3"),
 	          "%s", err);
 }
+
+/* The plan view keeps its solver answers until the configuration changes:
+ * a recalculation with the same settings does not run the solvers again. */
+Test(session, the_plan_view_caches_its_answers_until_the_settings_change)
+{
+	PRESS('d');
+	cr_assert_eq(S.view, VIEW_PLAN);
+	cr_assert(S.plan_fresh);
+	uint32_t steps = S.plan.row[SOLVE_CONTEXT].res.steps;
+	cr_assert_gt(steps, 0);
+	/* mark the cached answer: a recalculation must leave it alone */
+	S.plan.row[SOLVE_CONTEXT].res.steps = 12345;
+	session_recalc(&S);
+	cr_assert_eq(S.plan.row[SOLVE_CONTEXT].res.steps, 12345, "solved again");
+	/* a change of settings solves again */
+	struct config c = S.cur;
+	c.set.ctx_tokens = 4096;
+	cr_assert(session_set_config(&S, &c));
+	session_recalc(&S);
+	cr_assert_neq(S.plan.row[SOLVE_CONTEXT].res.steps, 12345, "stale answers kept");
+}
