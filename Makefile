@@ -104,6 +104,9 @@ $(BUILD)/speedcheck: $(BUILD)/tests/speedcheck.o $(CORE_OBJ)
 $(BUILD)/vllm-check: $(BUILD)/tests/vllm_check.o $(BUILD)/tests/truth.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DATA_LIBS) $(SAN)
 
+$(BUILD)/realworld: $(BUILD)/tests/realworld.o $(BUILD)/tests/truth.o $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(DATA_LIBS) $(SAN)
+
 $(BUILD)/bench: $(BUILD)/tests/bench.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DATA_LIBS) $(SAN)
 
@@ -134,11 +137,12 @@ deps deps-fuzz:
 run: vramcalc
 	./vramcalc
 
-check: vramcalc $(BUILD)/test-runner $(BUILD)/accuracy $(BUILD)/vllm-check $(BUILD)/speedcheck
+check: vramcalc $(BUILD)/test-runner $(BUILD)/accuracy $(BUILD)/vllm-check $(BUILD)/speedcheck $(BUILD)/realworld
 	$(BUILD)/test-runner
 	$(BUILD)/accuracy
 	$(BUILD)/vllm-check
 	$(BUILD)/speedcheck
+	$(BUILD)/realworld
 	$(MAKE) --no-print-directory lint-man
 	$(MAKE) --no-print-directory tui-test
 	tests/install.sh

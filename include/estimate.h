@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "backend.h"
 #include "quant.h"
 #include "tensors.h"
 
@@ -41,6 +42,28 @@ enum offload_mode {
 #define SETTINGS_UBATCH_MAX  65536        /* tokens per physical batch */
 #define SETTINGS_LAYERS_MAX  100000       /* n-cpu-moe=N and ngl=N, before the model's depth */
 #define SETTINGS_BATCHED_MAX (1u << 24)   /* vLLM max_num_batched_tokens */
+
+/* Which llama.cpp program runs the model: how many logits it reserves. */
+enum llama_tool {
+	TOOL_CLI,    /* llama-cli, llama-bench, the library's defaults: every ubatch token */
+	TOOL_SERVER, /* llama-server: one output per slot (-np) */
+	TOOL_COUNT
+};
+
+/* Name of a tool as --tool spells it ("cli", "server"). */
+const char *llama_tool_name(enum llama_tool t);
+
+/* llama.cpp builds from which the accounting changed (the release number
+ * of the build that merged the pull request, within about 20 builds). */
+#define LLAMA_BUILD_OUTPUT_FIRST 7460 /* #18148, 2025-12-17: -ngl N offloads the output first */
+#define LLAMA_BUILD_F16_MASK     9360 /* #23764, 2026-05-27: flash attention's mask is built f16 */
+#define LLAMA_BUILD_OUTPUTS_MAX  9400 /* #23861, 2026-05-29: llama-server: logits per slot */
+
+/* ggml-backend.cpp: GGML_SCHED_MAX_COPIES, the graph copies a pipeline-
+ * parallel scheduler keeps; and the ubatch from which a GPU backend takes
+ * over ops whose weights live in host memory (op_offload_min_batch_size). */
+#define ESTIMATE_SCHED_MAX_COPIES     4
+#define ESTIMATE_OP_OFFLOAD_MIN_BATCH 32
 
 /* Name of an offload mode as the CLI spells it ("gpu", "cpu-moe", ...). */
 const char *offload_mode_name(enum offload_mode m);
@@ -69,6 +92,15 @@ struct settings {
 	uint32_t batched_tokens; /* --max-num-batched-tokens; 0: vLLM's default */
 	uint32_t pp_size;        /* --pipeline-parallel-size, >= 1 (GPUs = TP x PP) */
 	bool text_only;          /* a multimodal checkpoint without its vision tower */
+	/* llama.cpp runtime */
+	enum llama_backend backend; /* the GPU backend (LLAMA_BACKEND_CPU: no device at all) */
+	bool op_offload;      /* host weights run on the main GPU for big batches (default on) */
+	uint32_t main_gpu;    /* device receiving those ops, index into the split (0) */
+	uint32_t n_gpus;      /* devices in the layer split, >= 1 */
+	enum llama_tool tool; /* llama-cli (default) or llama-server */
+	uint32_t llama_build; /* llama.cpp build number; 0 = current (2026-09) */
+	bool new_gen;         /* the (first) device is of its backend's newer generation */
+	bool backend_auto;    /* backend follows each device's vendor (no --backend given) */
 };
 
 void estimate_settings_default(struct settings *s);
@@ -176,7 +208,24 @@ struct estimate {
 	uint64_t compute_bytes;      /* compute buffer of the device doing the work */
 	uint64_t compute_host_bytes; /* host-side compute buffer (inputs) with a GPU */
 	uint64_t output_bytes;       /* logits buffer, host memory */
-	uint64_t overhead_bytes;     /* runtime overhead of one GPU */
+	uint64_t overhead_bytes;     /* runtime overhead of one GPU (backend and generation) */
+	/* Op offload: the peak on the main GPU while it runs an op whose weight
+	 * lives in host memory (the weight copied in, plus the activations
+	 * live then); 0 when no such op runs on a GPU. */
+	uint64_t compute_offload_bytes;
+	uint64_t offload_weight_bytes; /* the largest host weight copied */
+	uint64_t compute_output_bytes; /* own work of the GPU holding the output layer (0: none) */
+	/* Pipeline parallelism: inputs each device copies per graph copy, and
+	 * the copies (1 when llama.cpp does not enable it: one device, not
+	 * every layer offloaded, tensor overrides, or CPU backend). */
+	uint64_t compute_pp_input_bytes;
+	uint32_t pp_copies;
+	uint32_t n_outputs; /* logits rows reserved per ubatch */
+	uint32_t n_tokens;  /* tokens of the reserved ubatch */
+	bool output_on_gpu; /* the output layer sits on a GPU */
+	enum llama_backend backend;
+	bool backend_auto; /* per device: the backend of the device's vendor */
+	uint32_t main_gpu;
 
 	/* Totals */
 	uint64_t total_bytes; /* weights + kv + compute + overhead */
@@ -203,10 +252,6 @@ struct estimate {
 	bool flash_attn; /* resolved (quantized V forces it on) */
 	enum exactness weights_exact, kv_exact, compute_exact, overhead_exact;
 };
-
-/* Per-GPU runtime overhead assumed outside llama.cpp's buffers (CUDA
- * context, cuBLAS workspace, memory pool slack), bytes. */
-#define ESTIMATE_GPU_OVERHEAD_BYTES (512ull << 20)
 
 /* vLLM's accounting lives in vllm.h. */
 

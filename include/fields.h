@@ -68,6 +68,8 @@ struct cli_options {
 	uint64_t prompt_tokens;     /* --prompt, 0 = the speed model's default */
 	struct margin margin;       /* --margin: headroom below which a fit is tight */
 	uint64_t host_ram_bytes;    /* --host-ram, bytes; 0 = this machine's memory */
+	bool parallel_given;        /* --parallel named them */
+	bool backend_given;         /* --backend (else the device vendor's backend) */
 };
 
 /* What a field holds; decides which of the range members mean anything. */

@@ -42,10 +42,11 @@ struct device {
 	enum mem_kind memory_kind;
 	bool fp8, fp4; /* native tensor-core support */
 	char interconnect[64];
-	bool unified;         /* memory shared with the CPU */
-	double gpu_share;     /* unified: share the GPU may use (0..1]; else 1 */
-	uint64_t torch_bytes; /* total as CUDA (and so torch and vLLM) reports it,
-	                       * bytes; 0: unknown (see hw_torch_bytes) */
+	bool unified;              /* memory shared with the CPU */
+	double gpu_share;          /* unified: share the GPU may use (0..1]; else 1 */
+	uint64_t torch_bytes;      /* total as CUDA (and so torch and vLLM) reports it,
+	                            * bytes; 0: unknown (see hw_torch_bytes) */
+	double compute_capability; /* NVIDIA: CUDA compute capability (8.9); 0 unknown */
 };
 
 /* The range of every number of a device, far around real hardware (2026:
@@ -59,6 +60,15 @@ struct device {
 #define HW_BANDWIDTH_MAX_GBPS 100000.0     /* 100 TB/s */
 #define HW_TFLOPS_MAX         100000.0
 #define HW_SHARE_MIN          0.01 /* gpu_share: 1% to 100% */
+
+/* Is the device of the newer generation for its backend's overhead (CUDA:
+ * compute capability 9.0 and later)? */
+bool hw_new_generation(const struct device *d);
+
+/* Resolve the device-dependent settings for a run on `count` devices whose
+ * first is d: the backend of d's vendor (unless one was named), d's
+ * generation and the device count. */
+void hw_settings_resolve(struct settings *s, const struct device *d, uint32_t count);
 
 /* Memory the device offers to one process's GPU buffers, bytes: total for
  * discrete cards, total x gpu_share for unified memory. */
@@ -78,6 +88,7 @@ bool hw_vllm_large_gpu(const struct device *d);
 /* One device's share of a layer split. */
 struct device_load {
 	uint64_t layers_bytes;   /* weights + KV of the layers it holds */
+	uint64_t weights_bytes;  /* the model-weight part of layers_bytes */
 	uint64_t kv_bytes;       /* the KV cache and recurrent state part of layers_bytes */
 	uint64_t compute_bytes;  /* its compute buffer */
 	uint64_t overhead_bytes; /* runtime overhead */
@@ -85,6 +96,7 @@ struct device_load {
 	uint32_t first_slot;    /* first layer slot held (n_layer = output layer) */
 	uint32_t n_slots;       /* layer slots held (0: none) */
 	bool has_output;        /* holds the output layer (and the logits) */
+	bool main_gpu;          /* receives the ops llama.cpp offloads from host weights */
 	int64_t headroom_bytes; /* usable - total; negative: overflow */
 	/* vLLM (tensor and pipeline parallelism): the rank's accounting.
 	 * layers_bytes = weights + kv_request, compute = activation, overhead

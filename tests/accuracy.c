@@ -3,7 +3,8 @@
  * (tests/data/truth) and print the error per case.
  *
  * Exit status 1 when any case is outside the tolerance: weights 1 %, KV
- * cache (and recurrent state) 0.5 %, compute buffer 25 %.  The 2026
+ * cache (and recurrent state) 0.5 %, compute buffer 25 %, and at least
+ * 95 % of the runs with their compute buffer within 10 %.  The 2026
  * architectures (tests/data/truth2026) are stricter: weights and context
  * memory byte-exact from the GGUF header, from config.json and from the
  * catalog profile, compute within 15 %.  `make check` runs it;
@@ -23,6 +24,8 @@
 #define TOL_COMPUTE      25.0
 #define MAX_MODELS       16
 #define TOL_COMPUTE_2026 15.0
+#define TOL_COMPUTE_MOST 10.0 /* ... for at least SHARE_MOST of the runs */
+#define SHARE_MOST       0.95
 
 struct stats {
 	char model[48];
@@ -232,7 +235,7 @@ int main(int argc, char **argv)
 	bool summary_only = argc > 1 && !strcmp(argv[1], "--summary");
 	struct truth t;
 	struct stats st[MAX_MODELS];
-	int n_st = 0, failures = 0;
+	int n_st = 0, failures = 0, within_most = 0;
 	if (!truth_load(TRUTH_DIR, &t))
 		return 2;
 
@@ -290,6 +293,7 @@ int main(int argc, char **argv)
 		bool bad_kv = fabs(err_kv) > TOL_KV || fabs(err_w) > TOL_WEIGHTS ||
 		              e.output_bytes != r->output_buffer_bytes;
 		bool bad_c = fabs(err_c) > TOL_COMPUTE;
+		within_most += fabs(err_c) <= TOL_COMPUTE_MOST;
 		failures += bad_kv + bad_c;
 		if (!summary_only || bad_kv || bad_c) {
 			char kv[24];
@@ -315,8 +319,12 @@ int main(int argc, char **argv)
 		printf("| %s | %d | %.4f %% | %d | %.4f %% | %.1f %% | %.1f %% |\n", st[i].model,
 		       st[i].n_w, st[i].max_w, st[i].n_kv, st[i].max_kv,
 		       st[i].n_c ? st[i].sum_c / st[i].n_c : 0.0, st[i].max_c);
-	printf("\naccuracy: %zu weight cases, %zu runs, %d outside tolerance\n", t.n_quants,
-	       t.n_runs, failures);
+	double share = t.n_runs ? (double)within_most / (double)t.n_runs : 1.0;
+	printf("\ncompute within %.0f %%: %d of %zu runs (%.1f %%, goal %.0f %%)\n",
+	       TOL_COMPUTE_MOST, within_most, t.n_runs, 100 * share, 100 * SHARE_MOST);
+	failures += share < SHARE_MOST;
+	printf("accuracy: %zu weight cases, %zu runs, %d outside tolerance\n", t.n_quants, t.n_runs,
+	       failures);
 	truth_free(&t);
 	failures += check_2026(summary_only);
 	return failures ? 1 : 0;

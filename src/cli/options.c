@@ -103,6 +103,11 @@ bool cli_parse(int argc, char **argv, bool stdout_is_tty, struct cli_options *o,
 			      qe == FT_VLLM ? "vLLM" : "llama.cpp",
 			      o->engine == FT_VLLM ? "vllm" : "llama.cpp");
 	}
+	/* llama-server without -np: four slots sharing one unified KV cache. */
+	if (o->settings.tool == TOOL_SERVER && !o->parallel_given && !o->batch_given) {
+		o->settings.n_seq = 4;
+		o->settings.kv_unified = true;
+	}
 	if (o->solve >= 0 && o->n_gpu_groups > 1)
 		USAGE("--solve works on one device type; -g names %d", o->n_gpu_groups);
 	if (o->solve >= 0 && !o->n_gpu_groups && !o->gpu_auto)

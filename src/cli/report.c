@@ -347,8 +347,9 @@ void report_text(const struct report *r, FILE *out)
 		row(out, "compute", e->compute_bytes + e->compute_host_bytes,
 		    "estimate, llama.cpp compute buffers");
 		row(out, "output", e->output_bytes, "exact, logits buffer (host)");
-		row(out, "overhead", e->overhead_bytes,
-		    e->overhead_bytes ? "estimate, CUDA context + workspace" : "none (CPU only)");
+		snprintf(c, sizeof(c), "estimate, %s runtime per device",
+		         backend_get(e->backend)->name);
+		row(out, "overhead", e->overhead_bytes, e->overhead_bytes ? c : "none (CPU only)");
 	}
 	if (ev->tied_copy_bytes)
 		row(out, "tied copy", ev->tied_copy_bytes,
@@ -396,7 +397,9 @@ static cJSON *load_json(uint32_t k, const struct device_load *L)
 	cJSON_AddNumberToObject(one, "first_layer", L->first_slot);
 	cJSON_AddNumberToObject(one, "layers", L->n_slots);
 	cJSON_AddBoolToObject(one, "output_layer", L->has_output);
+	cJSON_AddBoolToObject(one, "main_gpu", L->main_gpu);
 	add_u64(one, "layers_bytes", L->layers_bytes);
+	add_u64(one, "weights_bytes", L->weights_bytes);
 	add_u64(one, "kv_bytes", L->kv_bytes);
 	add_u64(one, "compute_bytes", L->compute_bytes);
 	add_u64(one, "overhead_bytes", L->overhead_bytes);
@@ -519,6 +522,11 @@ char *report_json(const struct report *r)
 	cJSON_AddBoolToObject(so, "flash_attn", e->flash_attn);
 	cJSON_AddBoolToObject(so, "kv_unified", s->kv_unified);
 	add_u64(so, "context_padded", e->n_ctx);
+	cJSON_AddStringToObject(so, "backend", backend_get(e->backend)->name);
+	cJSON_AddStringToObject(so, "tool", llama_tool_name(s->tool));
+	cJSON_AddNumberToObject(so, "llama_build", s->llama_build);
+	cJSON_AddBoolToObject(so, "op_offload", s->op_offload);
+	cJSON_AddNumberToObject(so, "main_gpu", s->main_gpu);
 
 	cJSON *bo = add_obj(root, "bytes");
 	add_u64(bo, "weights", e->weights_bytes);
@@ -550,6 +558,12 @@ char *report_json(const struct report *r)
 	add_u64(po, "kv_host", e->kv_host_bytes);
 	add_u64(po, "compute_gpu", e->compute_bytes);
 	add_u64(po, "compute_host", e->compute_host_bytes);
+	add_u64(po, "compute_offload", e->compute_offload_bytes);
+	add_u64(po, "offload_weight", e->offload_weight_bytes);
+	cJSON_AddNumberToObject(po, "ubatch_tokens", e->n_tokens);
+	cJSON_AddNumberToObject(po, "outputs_reserved", e->n_outputs);
+	cJSON_AddBoolToObject(po, "output_layer_gpu", e->output_on_gpu);
+	cJSON_AddNumberToObject(po, "pipeline_copies", e->pp_copies);
 
 	cJSON *xo = add_obj(root, "exact");
 	cJSON_AddBoolToObject(xo, "weights", e->weights_exact == EXACT);
@@ -596,8 +610,7 @@ char *report_json(const struct report *r)
 	if (speed) {
 		cJSON *sp = add_obj(root, "speed");
 		cJSON_AddNumberToObject(sp, "decode_tokens_per_s", speed->decode_tps);
-		cJSON_AddNumberToObject(sp, "decode_tokens_per_s_total",
-		                        speed->decode_tps_total);
+		cJSON_AddNumberToObject(sp, "decode_tokens_per_s_total", speed->decode_tps_total);
 		cJSON_AddNumberToObject(sp, "decode_band", speed->decode_band);
 		if (speed->compute_known) {
 			cJSON_AddNumberToObject(sp, "prefill_tokens_per_s", speed->prefill_tps);

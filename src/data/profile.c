@@ -366,6 +366,7 @@ static const char *const hardware_keys[] = {
     "bandwidth_source",
     "tensor_source",
     "torch_memory",
+    "compute_capability",
     NULL,
 };
 
@@ -452,6 +453,10 @@ static bool load_device(const dictionary *d, const char *path, const char *sec, 
 		if (v && !parse_yes_no(v, dst[i]))
 			BAD(flags[i], v, "not yes or no");
 	}
+	if ((v = ini_get(d, sec, "compute_capability")) &&
+	    (!parse_double(v, &dev->compute_capability) || !(dev->compute_capability > 0) ||
+	     dev->compute_capability > 100))
+		BAD("compute_capability", v, "not a compute capability such as 8.9");
 	if ((v = ini_get(d, sec, "gpu_share"))) {
 		if (!parse_double(v, &dev->gpu_share) ||
 		    !(dev->gpu_share >= HW_SHARE_MIN && dev->gpu_share <= 1))

@@ -28,6 +28,16 @@ static const char *const offload_names[OFFLOAD_COUNT] = {
     [OFFLOAD_CPU] = "cpu",
 };
 
+static const char *const tool_names[TOOL_COUNT] = {
+    [TOOL_CLI] = "cli",
+    [TOOL_SERVER] = "server",
+};
+
+const char *llama_tool_name(enum llama_tool t)
+{
+	return (t >= 0 && t < TOOL_COUNT) ? tool_names[t] : "?";
+}
+
 const char *offload_mode_name(enum offload_mode m)
 {
 	return (m >= 0 && m < OFFLOAD_COUNT) ? offload_names[m] : "?";
@@ -71,6 +81,20 @@ void estimate_settings_default(struct settings *s)
 	s->batched_tokens = 0;
 	s->pp_size = 1;
 	s->text_only = false;
+	s->backend = LLAMA_BACKEND_CUDA;
+	s->op_offload = true;
+	s->main_gpu = 0;
+	s->n_gpus = 1;
+	s->tool = TOOL_CLI;
+	s->llama_build = 0;
+	s->new_gen = false;
+	s->backend_auto = true;
+}
+
+/* Does the settings' llama.cpp build predate build b?  (0 = current.) */
+static bool build_before(const struct settings *s, uint32_t b)
+{
+	return s->llama_build != 0 && s->llama_build < b;
 }
 
 bool model_prepare(struct model *m)
@@ -246,86 +270,151 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
  * copy of the latent; recurrent layers one layer's state.  Per-token constants were fitted on
  * tests/data/truth/runs.csv; `make check` prints the error per case.
  */
-/* Both compute figures: the device holding the output layer (logits phase
- * included) and, in *split, a device holding only repeating layers. */
-static uint64_t compute_phases(const struct model_arch *a, const struct settings *s,
-                               uint64_t n_ctx_seq, uint64_t *split)
+/* The terms of llama.cpp's worst-case graph that the compute buffers are
+ * made of.  Bytes for the whole reserved ubatch unless said otherwise. */
+struct graph_terms {
+	uint64_t n_tok;       /* tokens of the reserved ubatch: min(n_ubatch, n_ctx) */
+	uint64_t n_out;       /* logits rows reserved (n_outputs_max) */
+	uint64_t n_kv;        /* cells the largest mask covers */
+	uint64_t n_kv_full;   /* cells of the full-attention mask (0: no such layer) */
+	uint64_t n_kv_swa;    /* cells of the sliding-window mask (0: no such layer) */
+	bool flash;           /* flash attention (quantized V forces it) */
+	bool legacy_mask;     /* before b9360 flash attention cast an f32 mask to f16 */
+	uint64_t out_phase;   /* output layer: logits and the last hidden states */
+	uint64_t attn_phase;  /* one attention layer at its peak, its mask included */
+	uint64_t cast_phase;  /* legacy flash attention: f32 mask copy beside its f16 cast */
+	uint64_t fixed;       /* batch-independent part (MLA without flash attention) */
+	uint64_t state_phase; /* recurrent layers: one layer's state per sequence */
+	uint64_t mask_dev;    /* masks as a device holds them through the layers */
+	uint64_t mask_host;   /* masks as the host builds them (graph inputs) */
+	uint64_t ffn_act;     /* activations live around one FFN matmul */
+	uint64_t hidden;      /* one f32 hidden state [n_embd x n_tok] */
+};
+
+static void graph_terms_make(const struct model_arch *a, const struct settings *s,
+                             uint64_t n_ctx_seq, struct graph_terms *g)
 {
+	memset(g, 0, sizeof(*g));
 	uint64_t n_tok = s->n_ubatch < n_ctx_seq ? s->n_ubatch : n_ctx_seq;
 	uint64_t E = a->n_embd, V = a->n_vocab, H = a->n_head;
-	uint64_t n_kv = 0;
-	bool flash = s->flash_attn || kvtype_get(s->kv_v)->quantized;
+	g->n_tok = n_tok;
+	g->n_out = n_tok;
+	/* llama-server asks for one output per slot (server_output_limits); the
+	 * library's default is every token of the batch. */
+	if (s->tool == TOOL_SERVER && !build_before(s, LLAMA_BUILD_OUTPUTS_MAX))
+		g->n_out = s->n_seq < n_tok ? s->n_seq : n_tok;
+	g->flash = s->flash_attn || kvtype_get(s->kv_v)->quantized;
+	g->legacy_mask = g->flash && build_before(s, LLAMA_BUILD_F16_MASK);
 
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		if (!arch_layer_has_kv(a, il))
 			continue;
-		uint64_t cells = n_ctx_seq;
-		if ((a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED) &&
-		    !s->swa_full)
-			cells = swa_cells(a, s, n_ctx_seq);
-		if (cells > n_kv)
-			n_kv = cells;
+		bool local =
+		    a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED;
+		uint64_t cells = local && !s->swa_full ? swa_cells(a, s, n_ctx_seq) : n_ctx_seq;
+		if (local)
+			g->n_kv_swa = cells;
+		else
+			g->n_kv_full = cells;
+		if (cells > g->n_kv)
+			g->n_kv = cells;
 	}
+	uint64_t n_kv = g->n_kv;
+	uint64_t q = arch_q_dim(a);
+	uint64_t kvw = sat_mul(a->n_head_kv, a->head_dim_k);
 
 	uint64_t mla = 0;
 	if (arch_is_mla(a))
-		mla = 6 * H * ((uint64_t)a->kv_lora_rank + a->qk_rope_dim);
+		mla = sat_mul3(6, H, (uint64_t)a->kv_lora_rank + a->qk_rope_dim);
 
-	uint64_t out_phase = 4 * V + 8 * E + 4 + 4 * (uint64_t)a->n_expert + mla;
+	uint64_t out_tok = sat_add(sat_add(8 * E + 4, 4 * (uint64_t)a->n_expert), mla);
 	if (a->family == AF_GPTOSS)
-		out_phase += 4 * E;
+		out_tok = sat_add(out_tok, 4 * E);
 	/* Qwen3-VL's deepstack input (1 + n_deepstack embeddings per token)
 	 * stays allocated through the graph: twice its f32 width per token
 	 * (measured, tests/data/truth2026 qwen3vl-8b). */
-	uint64_t deepstack = 8 * E * a->n_deepstack;
-	out_phase += deepstack;
+	uint64_t deepstack = sat_mul3(8, E, a->n_deepstack);
+	out_tok = sat_add(out_tok, deepstack);
 	/* Layers that reuse an earlier layer's cache (Gemma 3n / 4 E models)
 	 * keep the KQ mask alive into the output phase (measured: +2 bytes per
 	 * cell and token, tests/data/truth2026 gemma4-e2b / e4b). */
 	if (a->n_layer_kv)
-		out_phase += (flash ? 2 : 4) * n_kv;
+		out_tok = sat_add(out_tok, sat_mul(g->flash ? 2 : 4, n_kv));
+	g->out_phase = sat_add(sat_mul3(4, V, g->n_out), sat_mul(out_tok, n_tok));
 
-	uint64_t attn_phase;
-	uint64_t fixed = 0;
-	/* The widest expert activation (f32, every selected expert's rows) is
-	 * live while the mask is: MoE blocks sit between attention blocks. */
-	uint64_t moe_act = 4ull * a->n_expert_used * a->n_ff_exp;
-	/* DSA: the lightning indexer's f32 scores and the f32 top-k mask
-	 * replace the f16 mask (8 bytes per cell and token), plus a per-token
-	 * constant that grows once the context exceeds the top-k (fitted on
-	 * tests/data/truth2026 deepseek32 / glm-dsa, 1K to 256K cells). */
-	uint64_t mask = 2 * n_kv;
-	if (a->idx_head_dim)
-		mask = 8 * n_kv + (n_kv > a->idx_top_k ? 425000 : 150000);
-	if (flash) {
-		attn_phase = mask + 58 * E + mla + moe_act + deepstack;
+	uint64_t attn_tok;
+	if (g->flash) {
+		/* The widest expert activation (f32, every selected expert's rows)
+		 * is live while the mask is: MoE blocks sit between attention
+		 * blocks. */
+		uint64_t moe_act = sat_mul3(4, a->n_expert_used, a->n_ff_exp);
+		/* DSA: the lightning indexer's f32 scores and the f32 top-k mask
+		 * replace the f16 mask (8 bytes per cell and token), plus a
+		 * per-token constant that grows once the context exceeds the top-k
+		 * (fitted on tests/data/truth2026 deepseek32 / glm-dsa). */
+		uint64_t mask = sat_mul(2, n_kv);
+		if (a->idx_head_dim)
+			mask = sat_add(sat_mul(8, n_kv), n_kv > a->idx_top_k ? 425000 : 150000);
+		attn_tok =
+		    sat_add(sat_add(mask, 58 * E), sat_add(sat_add(mla, moe_act), deepstack));
 	} else {
-		uint64_t q = arch_q_dim(a);
-		uint64_t kvw = (uint64_t)a->n_head_kv * a->head_dim_k;
-		attn_phase = 4 * H * n_kv + 4 * n_kv + 4 * (2 * E + 2 * q + 2 * kvw) + mla;
+		attn_tok = sat_add(sat_add(sat_mul3(4, H, n_kv), sat_mul(4, n_kv)),
+		                   sat_add(sat_mul(4, 2 * E + 2 * q + 2 * kvw), mla));
 		if (arch_is_mla(a))
-			fixed = sat_mul3(2, a->kv_lora_rank, n_kv);
+			g->fixed = sat_mul3(2, a->kv_lora_rank, n_kv);
 	}
-	uint64_t per_tok = out_phase > attn_phase ? out_phase : attn_phase;
-	uint64_t total = sat_add(sat_mul(per_tok, n_tok), fixed);
-	uint64_t without_output = sat_add(sat_mul(attn_phase, n_tok), fixed);
+	g->attn_phase = sat_add(sat_mul(attn_tok, n_tok), g->fixed);
+	g->out_phase = sat_add(g->out_phase, g->fixed);
+	/* Masks: f16 for flash attention (built f16 from b9360, cast from f32
+	 * on the device before), f32 otherwise; one per cache kind. */
+	uint64_t cells = g->n_kv_full + g->n_kv_swa;
+	g->mask_dev = sat_mul3(g->flash ? 2 : 4, cells, n_tok);
+	g->mask_host = sat_mul3(g->flash && !g->legacy_mask ? 2 : 4, cells, n_tok);
+	/* Legacy: the f32 mask copied to the device and its f16 cast, computed
+	 * when the first layer's attention needs it, beside that layer's Q (and
+	 * its pre-rope copy), K and V and the residual stream. */
+	if (g->legacy_mask)
+		g->cast_phase =
+		    sat_mul(sat_add(sat_mul(6, n_kv), sat_mul(8, sat_add(q + kvw, E))), n_tok);
+	g->hidden = sat_mul3(4, E, n_tok);
+
+	/* Around one FFN matmul: gate, up and activation outputs, the matmul's
+	 * output and the residual stream in and out. */
+	uint64_t ff = a->n_ff, ff_out = E;
+	if (a->n_expert) {
+		ff = sat_mul(a->n_expert_used, a->n_ff_exp);
+		ff_out = sat_mul(a->n_expert_used, E);
+	}
+	g->ffn_act = sat_mul3(4, sat_add(sat_mul(3, ff), sat_add(ff_out, 2 * E)), n_tok);
+
 	/* Recurrent layers read and write one layer's state per sequence
-	 * whatever the batch: a third phase that wins only for tiny ubatches. */
+	 * whatever the batch: a phase that wins only for tiny ubatches. */
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		if (a->layer_kind[il] != LK_RECURRENT)
 			continue;
 		uint64_t r, st;
 		arch_rs_elems(a, &r, &st);
-		uint64_t state = sat_mul3(4, s->n_seq, sat_add(r, st));
-		if (state > total)
-			total = state;
-		if (state > without_output)
-			without_output = state;
+		g->state_phase = sat_mul3(4, s->n_seq, sat_add(r, st));
 		break;
 	}
+}
+
+static uint64_t max2(uint64_t x, uint64_t y)
+{
+	return x > y ? x : y;
+}
+
+/* Both compute figures: the device holding the output layer (logits phase
+ * included) and, in *split, a device holding only repeating layers. */
+static uint64_t compute_phases(const struct model_arch *a, const struct settings *s,
+                               uint64_t n_ctx_seq, uint64_t *split)
+{
+	struct graph_terms g;
+	graph_terms_make(a, s, n_ctx_seq, &g);
+	uint64_t layers = max2(max2(g.attn_phase, g.cast_phase), g.state_phase);
 	if (split)
-		*split = without_output;
-	return total;
+		*split = layers;
+	return max2(layers, g.out_phase);
 }
 
 uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, uint64_t n_ctx_seq)
@@ -483,18 +572,26 @@ bool estimate_check(const struct model *m, const struct settings *s, char *err, 
 	return check_bytes(m, s, err, errlen);
 }
 
-/* Is block il (TENSOR_LAYER_OUTPUT = the output layer) on the GPU? */
+/* Is block il (TENSOR_LAYER_OUTPUT = the output layer) on the GPU?  -ngl N
+ * counts the output layer as one more layer: from b7460 it is offloaded
+ * first, before that only when N exceeds the repeating layers. */
 static bool layer_on_gpu(const struct model_arch *a, const struct settings *s, int il)
 {
-	if (s->offload == OFFLOAD_CPU)
+	if (s->offload == OFFLOAD_CPU || s->backend == LLAMA_BACKEND_CPU)
 		return false;
 	if (il == TENSOR_LAYER_INPUT)
 		return false;
 	if (s->offload != OFFLOAD_NGL)
 		return true;
+	uint64_t N = s->offload_layers;
+	if (build_before(s, LLAMA_BUILD_OUTPUT_FIRST)) {
+		if (il == TENSOR_LAYER_OUTPUT)
+			return N > a->n_layer;
+		return (uint64_t)il + N >= a->n_layer;
+	}
 	uint64_t idx = il == TENSOR_LAYER_OUTPUT ? a->n_layer : (uint64_t)il;
 	uint64_t total = (uint64_t)a->n_layer + 1;
-	uint64_t start = s->offload_layers >= total ? 0 : total - s->offload_layers;
+	uint64_t start = N >= total ? 0 : total - N;
 	return idx >= start;
 }
 
@@ -530,6 +627,101 @@ uint64_t estimate_tensor_host_bytes(const struct model_arch *a, const struct set
 	return layer_on_gpu(a, s, t->layer) ? expert_host_bytes(s, t, bytes) : bytes;
 }
 
+/*
+ * Compute buffers and where they live, following ggml's scheduler:
+ * - a device holding the output layer peaks at the larger of the logits and
+ *   an attention layer; a device with only repeating layers at the latter;
+ * - op offload: an op whose weight sits in host memory runs on the first
+ *   GPU (the main GPU) when its batch reaches 32 tokens; the weight is
+ *   copied into that GPU's compute buffer at the start of its own split and
+ *   freed after it, so the buffer peaks at one copy of the largest such
+ *   weight plus what is live beside it (the mask and one FFN's
+ *   activations; for the output matrix, the logits);
+ * - the CPU's buffer (pinned host memory with a GPU) holds the graph
+ *   inputs (token embeddings, positions, masks) and whatever the CPU runs;
+ * - pipeline parallelism: with several GPUs, every layer offloaded and no
+ *   tensor overrides, the scheduler keeps ESTIMATE_SCHED_MAX_COPIES copies
+ *   of every split input, never freed.
+ */
+static void buffers_place(const struct model_arch *a, const struct settings *s,
+                          uint64_t host_matrix, uint64_t host_output, struct estimate *out)
+{
+	struct graph_terms g;
+	graph_terms_make(a, s, out->n_ctx_seq, &g);
+	uint64_t layers = max2(max2(g.attn_phase, g.cast_phase), g.state_phase);
+	uint64_t whole = max2(layers, g.out_phase);
+	out->n_tokens = (uint32_t)g.n_tok;
+	out->n_outputs = (uint32_t)g.n_out;
+	out->output_on_gpu = layer_on_gpu(a, s, TENSOR_LAYER_OUTPUT);
+
+	bool gpu = backend_get(s->backend)->gpu;
+	uint32_t gpu_layers = 0;
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		gpu_layers += layer_on_gpu(a, s, (int)il);
+	bool cpu_layers = gpu_layers < a->n_layer;
+
+	/* Op offload to the main GPU. */
+	uint64_t offload = 0;
+	if (gpu && s->op_offload) {
+		uint64_t mask = gpu_layers ? g.mask_dev : 0;
+		if (host_matrix && g.n_tok >= ESTIMATE_OP_OFFLOAD_MIN_BATCH) {
+			offload = sat_add(sat_add(host_matrix, mask), g.ffn_act);
+			out->offload_weight_bytes = host_matrix;
+		}
+		if (host_output && g.n_out >= ESTIMATE_OP_OFFLOAD_MIN_BATCH) {
+			uint64_t o = sat_add(host_output,
+			                     sat_mul3(4, sat_add(a->n_vocab, a->n_embd), g.n_out));
+			if (o > offload) {
+				offload = o;
+				out->offload_weight_bytes = host_output;
+			}
+		}
+	}
+	out->compute_offload_bytes = offload;
+
+	/* Device buffers. */
+	uint64_t own = out->output_on_gpu ? whole : gpu_layers ? layers : 0;
+	out->compute_split_bytes = gpu_layers ? layers : 0;
+	out->compute_output_bytes = gpu && out->output_on_gpu ? whole : 0;
+	out->compute_bytes = gpu ? max2(own, offload) : 0;
+
+	/* Host buffer: inputs, plus the CPU's share of the work. */
+	uint64_t inputs = sat_add(g.mask_host, 8 * g.n_tok + 4 * g.n_out);
+	uint64_t cpu_work = 0;
+	if (!gpu) {
+		cpu_work = whole;
+	} else {
+		/* A CPU layer's ops follow its weights to the main GPU for big
+		 * batches; its attention follows them (the scheduler expands the
+		 * GPU's assignment over ops without weights). */
+		bool big = s->op_offload && g.n_tok >= ESTIMATE_OP_OFFLOAD_MIN_BATCH;
+		if (cpu_layers && !big)
+			cpu_work =
+			    g.flash ? sat_mul3(58, a->n_embd, g.n_tok)
+			            : sat_add(layers - (layers > g.mask_dev ? g.mask_dev : layers),
+			                      g.fixed);
+		bool out_offloaded = s->op_offload && g.n_out >= ESTIMATE_OP_OFFLOAD_MIN_BATCH;
+		if (!out->output_on_gpu && !out_offloaded)
+			cpu_work = max2(cpu_work, g.out_phase);
+	}
+
+	/* Pipeline parallelism (llama_context: several devices, every layer on
+	 * them, layer split, no tensor overrides). */
+	bool overrides = s->offload == OFFLOAD_CPU_MOE || s->offload == OFFLOAD_N_CPU_MOE ||
+	                 s->offload == OFFLOAD_EXPERT_FRACTION;
+	bool all_layers = gpu_layers == a->n_layer && out->output_on_gpu;
+	out->pp_copies = gpu && all_layers && !overrides ? ESTIMATE_SCHED_MAX_COPIES : 1;
+	out->compute_pp_input_bytes = sat_add(sat_add(g.mask_dev, g.hidden), 8 * g.n_tok);
+	uint32_t copies = s->n_gpus > 1 ? out->pp_copies : 1;
+
+	if (gpu)
+		out->compute_host_bytes =
+		    sat_add(sat_add(g.hidden, sat_mul(copies, inputs)), cpu_work);
+	else
+		out->compute_host_bytes = whole;
+	out->overhead_bytes = gpu ? backend_overhead_bytes(s->backend, s->new_gen) : 0;
+}
+
 void estimate_run(const struct model *m, const struct settings *s, struct estimate *out)
 {
 	const struct model_arch *a = &m->arch;
@@ -543,7 +735,7 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 	} else {
 		out->fallback_tensors = recipe_assign(s->ftype, a, l, m->types);
 	}
-	uint64_t largest_host_matrix = 0;
+	uint64_t largest_host_matrix = 0, host_output_matrix = 0, embd_bytes = 0;
 	bool tied = true;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct tensor_info *t = &l->v[i];
@@ -562,9 +754,16 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 			uint64_t *slot = &out->layer_gpu_bytes[layer_slot(a, t->layer)];
 			*slot = sat_add(*slot, b - host);
 		}
-		if (host && t->n_dims >= 2 && t->cat != TC_TOKEN_EMBD && host > largest_host_matrix)
+		if (t->cat == TC_TOKEN_EMBD)
+			embd_bytes = b;
+		else if (t->cat == TC_OUTPUT && host)
+			host_output_matrix = host;
+		else if (host && t->n_dims >= 2 && host > largest_host_matrix)
 			largest_host_matrix = host;
 	}
+	/* A tied output layer on the CPU multiplies by token_embd itself. */
+	if (tied && !layer_on_gpu(a, s, TENSOR_LAYER_OUTPUT))
+		host_output_matrix = embd_bytes;
 	/* A tied output layer loads token_embd again on the output device. */
 	if (tied && layer_on_gpu(a, s, TENSOR_LAYER_OUTPUT)) {
 		for (size_t i = 0; i < l->n; i++)
@@ -595,26 +794,12 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 
 	/* Buffers. */
 	out->flash_attn = s->flash_attn || kvtype_get(s->kv_v)->quantized;
-	uint64_t compute = compute_phases(a, s, out->n_ctx_seq, &out->compute_split_bytes);
 	out->n_layer_slots = a->n_layer + 1;
-	uint64_t n_tok = s->n_ubatch < out->n_ctx_seq ? s->n_ubatch : out->n_ctx_seq;
 	out->output_bytes = sat_mul3(4, a->n_vocab, s->n_seq);
-	if (s->offload == OFFLOAD_CPU) {
-		out->compute_bytes = 0;
-		out->compute_host_bytes = compute;
-		out->overhead_bytes = 0;
-	} else {
-		/* Weights in host memory used by a large batch are copied into the
-		 * GPU compute buffer (op offload, batch >= 32). */
-		if (largest_host_matrix && n_tok >= 32)
-			compute = sat_add(compute, largest_host_matrix);
-		out->compute_bytes = compute;
-		/* Inputs staged in pinned host memory: embeddings and the mask. */
-		out->compute_host_bytes =
-		    sat_mul(n_tok, sat_add(4ull * a->n_embd,
-		                           sat_mul(out->flash_attn ? 2 : 4, out->n_ctx_seq)));
-		out->overhead_bytes = ESTIMATE_GPU_OVERHEAD_BYTES;
-	}
+	out->backend = s->backend;
+	out->backend_auto = s->backend_auto;
+	out->main_gpu = s->main_gpu;
+	buffers_place(a, s, largest_host_matrix, host_output_matrix, out);
 
 	out->budget_share = 1.0;
 	if (out->vllm) {

@@ -82,6 +82,19 @@ uint64_t hw_usable_bytes(const struct device *d)
 	return d->memory_bytes;
 }
 
+bool hw_new_generation(const struct device *d)
+{
+	return d->compute_capability >= 9.0;
+}
+
+void hw_settings_resolve(struct settings *s, const struct device *d, uint32_t count)
+{
+	if (s->backend_auto)
+		s->backend = backend_for_vendor(d->vendor);
+	s->new_gen = hw_new_generation(d);
+	s->n_gpus = count ? count : 1;
+}
+
 uint64_t hw_torch_bytes(const struct device *d)
 {
 	if (d->torch_bytes)
@@ -169,16 +182,32 @@ bool hw_split(const struct estimate *e, const struct device *const *devs, uint32
 		if (il == slots - 1)
 			loads[k].has_output = true;
 	}
+	/* The main GPU takes the ops llama.cpp offloads from host weights; with
+	 * pipeline parallelism every device keeps copies of its split inputs. */
+	uint32_t main = e->main_gpu < n ? e->main_gpu : 0;
+	uint64_t pp_extra =
+	    n > 1 && e->pp_copies > 1 ? sat_mul(e->pp_copies - 1, e->compute_pp_input_bytes) : 0;
 	bool all_fit = true;
 	for (uint32_t k = 0; k < n; k++) {
 		struct device_load *L = &loads[k];
-		bool used = L->n_slots > 0 || k == 0;
+		bool used = L->n_slots > 0 || k == main;
 		if (e->gpu_bytes == 0)
 			used = false;
-		L->compute_bytes = !used                       ? 0
-		                   : (L->has_output || n == 1) ? e->compute_bytes
-		                                               : e->compute_split_bytes;
-		L->overhead_bytes = used ? e->overhead_bytes : 0;
+		L->main_gpu = k == main;
+		uint64_t c = L->has_output ? e->compute_output_bytes
+		             : L->n_slots  ? e->compute_split_bytes
+		                           : 0;
+		if (k == main && e->compute_offload_bytes > c)
+			c = e->compute_offload_bytes;
+		if (L->n_slots)
+			c = sat_add(c, pp_extra);
+		L->compute_bytes = used ? c : 0;
+		L->weights_bytes = L->layers_bytes - L->kv_bytes;
+		enum llama_backend b =
+		    e->backend_auto ? backend_for_vendor(devs[k]->vendor) : e->backend;
+		L->overhead_bytes = used && e->overhead_bytes
+		                        ? backend_overhead_bytes(b, hw_new_generation(devs[k]))
+		                        : 0;
 		L->total_bytes =
 		    sat_add(sat_add(L->layers_bytes, L->compute_bytes), L->overhead_bytes);
 		L->headroom_bytes = headroom_of(hw_usable_bytes(devs[k]), L->total_bytes);

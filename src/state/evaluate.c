@@ -130,11 +130,21 @@ void evaluate(const struct request *r, struct evaluation *ev)
 {
 	assert(r && ev && r->model && r->set.n <= HW_MAX_DEVICES);
 	memset(ev, 0, sizeof(*ev));
-	if (!estimate_check(r->model, &r->settings, ev->err, sizeof(ev->err)))
+	/* The devices decide the backend (unless one was named), the
+	 * generation and the device count the estimate sees. */
+	struct settings st = r->settings;
+	if (r->set.n)
+		hw_settings_resolve(&st, r->set.dev[0], r->set.n);
+	if (st.main_gpu >= (r->set.n ? r->set.n : 1)) {
+		snprintf(ev->err, sizeof(ev->err), "--main-gpu %u: -g names %u device%s",
+		         st.main_gpu, r->set.n, r->set.n == 1 ? "" : "s");
+		return;
+	}
+	if (!estimate_check(r->model, &st, ev->err, sizeof(ev->err)))
 		return;
 	ev->valid = true;
 	struct estimate *e = &ev->est;
-	estimate_run(r->model, &r->settings, e);
+	estimate_run(r->model, &st, e);
 
 	ev->n_devs = r->set.n;
 	ev->mixed = device_set_mixed(&r->set);
@@ -189,7 +199,7 @@ void evaluate(const struct request *r, struct evaluation *ev)
 	if (r->set.n && !ev->mixed && r->want_speed) {
 		struct speed_params sp = r->speed;
 		sp.gpu_count = r->set.n;
-		plan_speed(r->model, &r->settings, e, r->set.dev[0], &sp, &ev->speed);
+		plan_speed(r->model, &st, e, r->set.dev[0], &sp, &ev->speed);
 		ev->has_speed = true;
 	} else if (r->set.n && !e->vllm) {
 		/* a mixed llama.cpp layer split: the devices one after the
@@ -198,7 +208,8 @@ void evaluate(const struct request *r, struct evaluation *ev)
 		for (uint32_t k = 0; k < ev->n_devs; k++)
 			sum += (double)ev->loads[k].layers_bytes;
 		for (uint32_t k = 0; k < ev->n_devs; k++)
-			share[k] = sum > 0 ? (double)ev->loads[k].layers_bytes / sum : 1.0 / ev->n_devs;
+			share[k] =
+			    sum > 0 ? (double)ev->loads[k].layers_bytes / sum : 1.0 / ev->n_devs;
 		plan_speed_split(r->model, &r->settings, e, ev->dev, share, ev->n_devs, &r->speed,
 		                 &ev->speed);
 		ev->has_speed = true;

@@ -176,16 +176,24 @@ static void explain_rest(struct session *s, const struct estimate *e)
 	     gib(x, (double)(e->compute_bytes + e->compute_host_bytes)));
 	line(s, "  %s tokens per step (ubatch %u, at most the cells) x the larger of the output",
 	     th(x, n_tok), st->n_ubatch);
-	line(s, "  phase (f32 logits over %s vocab) and the attention phase (flash attention %s)",
-	     th(y, a->n_vocab), e->flash_attn ? "on: f16 mask" : "off: f32 scores per head");
+	line(s, "  phase (f32 logits over %s vocab for %u output%s, %s) and the attention phase",
+	     th(y, a->n_vocab), e->n_outputs, e->n_outputs == 1 ? "" : "s",
+	     st->tool == TOOL_SERVER ? "llama-server: one per slot" : "llama-cli: every token");
+	line(s, "  (flash attention %s)",
+	     e->flash_attn ? "on: f16 mask" : "off: f32 scores per head");
+	if (e->compute_offload_bytes)
+		line(s,
+		     "  op offload: host weights run on GPU %u, peak %s with a %s weight copied in",
+		     st->main_gpu, gib(x, (double)e->compute_offload_bytes),
+		     gib(y, (double)e->offload_weight_bytes));
 	line(s, "  device buffer %s, host input buffer %s", gib(x, (double)e->compute_bytes),
 	     gib(y, (double)e->compute_host_bytes));
 	line(s, "%s", "");
 	line(s, "OUTPUT %s (exact): 4 B x vocab %s x %u sequence%s, host memory",
 	     gib(x, (double)e->output_bytes), th(y, a->n_vocab), st->n_seq,
 	     st->n_seq == 1 ? "" : "s");
-	line(s, "OVERHEAD %s (estimate): CUDA context, cuBLAS workspace, pool slack per GPU",
-	     gib(x, (double)e->overhead_bytes));
+	line(s, "OVERHEAD %s (estimate): %s runtime per device (context, libraries, pool)",
+	     gib(x, (double)e->overhead_bytes), backend_get(e->backend)->name);
 	line(s, "%s", "");
 	line(s, "TOTAL %s = weights + KV cache + compute + output + overhead",
 	     gib(x, (double)e->total_bytes));

@@ -439,7 +439,10 @@ static bool parse_batch(const struct field *f, const char *v, struct cli_options
 	if (!field_parse_count(f, v, &n, why, whylen))
 		return false;
 	o->settings.n_seq = (uint32_t)n;
-	o->batch_given = true;
+	if (!strcmp(f->flag, "parallel"))
+		o->parallel_given = true;
+	else
+		o->batch_given = true;
 	return true;
 }
 
@@ -577,6 +580,92 @@ static bool format_engine(const struct field *f, const struct cli_options *o, ch
 	(void)f;
 	snprintf(buf, n, "%s", o->engine == FT_VLLM ? "vllm" : "llama.cpp");
 	return o->engine_given;
+}
+
+static bool parse_backend(const struct field *f, const char *v, struct cli_options *o, char *why,
+                          size_t whylen)
+{
+	(void)f;
+	if (!v || !backend_find(v, &o->settings.backend))
+		WHY("'%s' is not cuda, rocm, metal, vulkan or cpu", v ? v : "");
+	o->backend_given = true;
+	o->settings.backend_auto = false;
+	return true;
+}
+
+static bool format_backend(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	snprintf(buf, n, "%s", backend_get(o->settings.backend)->name);
+	return o->backend_given;
+}
+
+static bool parse_tool(const struct field *f, const char *v, struct cli_options *o, char *why,
+                       size_t whylen)
+{
+	(void)f;
+	if (v && (!strcasecmp(v, "cli") || !strcasecmp(v, "llama-cli") || !strcasecmp(v, "bench")))
+		o->settings.tool = TOOL_CLI;
+	else if (v && (!strcasecmp(v, "server") || !strcasecmp(v, "llama-server")))
+		o->settings.tool = TOOL_SERVER;
+	else
+		WHY("'%s' is not cli or server", v ? v : "");
+	return true;
+}
+
+static bool format_tool(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	snprintf(buf, n, "%s", llama_tool_name(o->settings.tool));
+	return true;
+}
+
+/* The uint32_t setting a count row of the llama.cpp runtime sets. */
+static uint32_t *runtime_member(const struct field *f, struct cli_options *o)
+{
+	if (!strcmp(f->flag, "llama-build"))
+		return &o->settings.llama_build;
+	if (!strcmp(f->flag, "main-gpu"))
+		return &o->settings.main_gpu;
+	assert(!"a runtime count row without a member");
+	return NULL;
+}
+
+static bool parse_runtime_count(const struct field *f, const char *v, struct cli_options *o,
+                                char *why, size_t whylen)
+{
+	uint64_t n;
+	if (!field_parse_count(f, v, &n, why, whylen))
+		return false;
+	*runtime_member(f, o) = (uint32_t)n;
+	return true;
+}
+
+static bool format_runtime_count(const struct field *f, const struct cli_options *o, char *buf,
+                                 size_t n)
+{
+	return format_u64(buf, n, *runtime_member(f, (struct cli_options *)o));
+}
+
+/* --no-op-offload: a bare flag (or yes/no in a session file) that turns
+ * llama.cpp's op offload off. */
+static bool parse_no_op_offload(const struct field *f, const char *v, struct cli_options *o,
+                                char *why, size_t whylen)
+{
+	(void)f;
+	bool b;
+	if (!parse_bool_word(v ? v : "yes", &b))
+		WHY("'%s' is not yes or no", v);
+	o->settings.op_offload = !b;
+	return true;
+}
+
+static bool format_no_op_offload(const struct field *f, const struct cli_options *o, char *buf,
+                                 size_t n)
+{
+	(void)f;
+	snprintf(buf, n, "%s", o->settings.op_offload ? "no" : "yes");
+	return true;
 }
 
 static bool parse_gpu_util(const struct field *f, const char *v, struct cli_options *o, char *why,
@@ -915,6 +1004,10 @@ const struct field field_table[] = {
      .min = 1, .max = SETTINGS_SEQ_MAX, .what = "a number of sequences", .def = "1",
      .parse = parse_batch, .format = format_batch,
      .help = "concurrent sequences (llama.cpp -np, vLLM --max-num-seqs)"},
+    {.flag = "parallel", .arg = "N", .kind = FIELD_COUNT, .min = 1, .max = SETTINGS_SEQ_MAX,
+     .what = "a number of sequences", .parse = parse_batch, .format = format_batch,
+     .help = "llama.cpp -np: sequences (llama-cli) or slots (llama-server: 4 unified if not "
+             "given)"},
     {.flag = "kv-type", .short_flag = 'k', .arg = "TYPE[,TYPE]", .key = "kv_type",
      .kind = FIELD_CHOICE, .what = "a KV cache type", .def = "f16", .parse = parse_kv,
      .format = format_kv,
@@ -948,6 +1041,23 @@ const struct field field_table[] = {
     {.flag = "engine", .arg = "NAME", .kind = FIELD_CHOICE, .what = "an engine",
      .parse = parse_engine, .format = format_engine,
      .help = "llama.cpp (default) or vllm: whose memory accounting to follow"},
+    {.flag = "backend", .arg = "NAME", .key = "backend", .kind = FIELD_CHOICE,
+     .what = "a backend", .parse = parse_backend, .format = format_backend,
+     .help = "cuda, rocm, metal, vulkan or cpu; default from the -g device's vendor"},
+    {.flag = "tool", .arg = "NAME", .key = "tool", .kind = FIELD_CHOICE,
+     .what = "a llama.cpp program", .def = "cli", .parse = parse_tool, .format = format_tool,
+     .help = "llama.cpp program: cli (also bench) or server (logits per slot)"},
+    {.flag = "llama-build", .arg = "N", .key = "llama_build", .kind = FIELD_COUNT, .min = 0,
+     .max = 1000000, .what = "a llama.cpp build number", .def = "0",
+     .parse = parse_runtime_count, .format = format_runtime_count,
+     .help = "llama.cpp build to follow (0 = current); see BUILDS in the man page"},
+    {.flag = "main-gpu", .arg = "N", .key = "main_gpu", .kind = FIELD_COUNT, .min = 0,
+     .max = HW_MAX_DEVICES - 1, .what = "a device index", .def = "0",
+     .parse = parse_runtime_count, .format = format_runtime_count,
+     .help = "device (0-based) that runs ops on host weights"},
+    {.flag = "no-op-offload", .key = "no_op_offload", .kind = FIELD_BOOL, .what = "yes or no",
+     .def = "no", .parse = parse_no_op_offload, .format = format_no_op_offload,
+     .help = "keep ops on host weights on the CPU (llama.cpp --no-op-offload)"},
     {.flag = "gpu-util", .arg = "F", .key = "gpu_util", .kind = FIELD_SHARE,
      .lo = ESTIMATE_GPU_UTIL_MIN, .hi = 1.0, .what = "a share of each GPU", .def = "0.9",
      .parse = parse_gpu_util, .format = format_gpu_util,
@@ -1107,6 +1217,6 @@ void options_default(struct cli_options *o)
 		(void)ok;
 	}
 	o->quant_given = false;
-	o->context_given = o->batch_given = false;
+	o->context_given = o->batch_given = o->parallel_given = false;
 	o->vllm_option = NULL;
 }

@@ -90,6 +90,12 @@ bool request_resolve(const struct profile_dirs *dirs, const struct cli_options *
 	q->model = r->src.has_arch ? &r->src.model : NULL;
 	q->settings = r->settings;
 	request_fill_set(devs, r->n_groups, r->group_dev, r->group_count, &q->set);
+	if (q->settings.main_gpu >= (q->set.n ? q->set.n : 1)) {
+		snprintf(err, errlen, "--main-gpu %u: -g names %u device%s", q->settings.main_gpu,
+		         q->set.n, q->set.n == 1 ? "" : "s");
+		resolved_release(r);
+		return false;
+	}
 	q->host_ram_bytes = o->host_ram_bytes ? o->host_ram_bytes : files_host_memory_bytes();
 	q->margin = o->margin;
 	plan_speed_defaults(&q->speed);

@@ -348,3 +348,45 @@ Test(cli, generic_gguf_is_labelled_and_missing_keys_refused)
 	free(out);
 	free(err);
 }
+
+Test(cli, server_without_np_takes_four_unified_slots)
+{
+	struct cli_options o;
+	char err[256];
+	char *a1[] = {"vramcalc", "--tool", "server", "--json"};
+	cr_assert(cli_parse(4, a1, false, &o, err, sizeof(err)));
+	cr_expect_eq(o.settings.n_seq, 4);
+	cr_expect(o.settings.kv_unified);
+	char *a2[] = {"vramcalc", "--tool", "server", "--parallel", "2", "--json"};
+	cr_assert(cli_parse(6, a2, false, &o, err, sizeof(err)));
+	cr_expect_eq(o.settings.n_seq, 2);
+	cr_expect_not(o.settings.kv_unified);
+	char *a3[] = {"vramcalc", "--backend", "opencl"};
+	cr_expect_not(cli_parse(3, a3, false, &o, err, sizeof(err)));
+	cr_expect(strstr(err, "--backend") != NULL);
+	char *a5[] = {"vramcalc", "--main-gpu", "1", "-g", "rtx-4090x2", "--no-op-offload"};
+	cr_assert(cli_parse(6, a5, false, &o, err, sizeof(err)));
+	cr_expect_eq(o.settings.main_gpu, 1);
+	cr_expect_not(o.settings.op_offload);
+	/* the device index is checked against the devices -g resolves to */
+	setenv("VRAMCALC_PROFILE_PATH", "profiles", 1);
+	char *out, *e;
+	char *a4[] = {"vramcalc", "--main-gpu", "1", "-g", "rtx-4090", "--json"};
+	cr_expect_eq(truth_run_cli(&out, &e, 6, a4), 2);
+	cr_expect(strstr(e, "--main-gpu 1: -g names 1 device") != NULL, "%s", e);
+	free(out);
+	free(e);
+	char *a7[] = {"vramcalc", "-m", "qwen3-30b-a3b", "--offload", "cpu-moe", "--main-gpu",
+	              "1",        "-g", "rtx-4090x2",    "--json"};
+	cr_assert_eq(truth_run_cli(&out, &e, 10, a7), 0, "%s", e);
+	cr_expect(strstr(out, "\"main_gpu\":\t1") != NULL, "settings.main_gpu is 1");
+	char *dev1 = strstr(out, "\"index\":\t1");
+	cr_expect(dev1 && strstr(dev1, "\"main_gpu\":\ttrue"), "device 1 holds the copies");
+	free(out);
+	free(e);
+	char *a6[] = {"vramcalc", "--json"};
+	cr_assert(cli_parse(2, a6, false, &o, err, sizeof(err)));
+	cr_expect(o.settings.op_offload);
+	cr_expect_eq(o.settings.tool, TOOL_CLI);
+	cr_expect_eq(o.settings.n_seq, 1);
+}

@@ -340,17 +340,37 @@ Test(placement, token_embd_stays_on_host_and_cpu_moe_moves_experts)
 
 	s.offload = OFFLOAD_CPU_MOE;
 	estimate_run(&m, &s, &moe);
-	uint64_t experts = 0;
+	uint64_t experts = 0, largest = 0;
 	for (size_t i = 0; i < m.tensors.n; i++)
-		if (m.tensors.v[i].routed_expert)
-			experts += tensor_bytes(&m.tensors.v[i], m.types[i]);
+		if (m.tensors.v[i].routed_expert) {
+			uint64_t b = tensor_bytes(&m.tensors.v[i], m.types[i]);
+			experts += b;
+			largest = b > largest ? b : largest;
+		}
 	cr_expect_eq(moe.weights_host_bytes, emb_bytes + experts);
-	cr_expect_gt(moe.compute_bytes, all.compute_bytes, "op offload copies an expert tensor");
+	/* op offload: one expert tensor copied to the main GPU, overlapping the
+	 * logits peak rather than adding to it */
+	cr_expect_gt(moe.compute_offload_bytes, moe.offload_weight_bytes);
+	cr_expect_eq(moe.offload_weight_bytes, largest);
+	cr_expect_eq(moe.compute_bytes, moe.compute_offload_bytes > all.compute_bytes
+	                                    ? moe.compute_offload_bytes
+	                                    : all.compute_bytes);
 
+	/* -ngl 0 with a GPU: the GPU still runs the big-batch ops on host weights */
 	s.offload = OFFLOAD_CPU;
 	estimate_run(&m, &s, &cpu);
-	cr_expect_eq(cpu.gpu_bytes, 0);
 	cr_expect_eq(cpu.weights_host_bytes, cpu.weights_bytes);
+	cr_expect_eq(cpu.weights_gpu_bytes, 0);
+	cr_expect_gt(cpu.compute_bytes, 0);
+	cr_expect_eq(cpu.compute_bytes, cpu.compute_offload_bytes);
+	s.op_offload = false;
+	estimate_run(&m, &s, &cpu);
+	cr_expect_eq(cpu.compute_bytes, 0, "--no-op-offload: nothing runs on the GPU");
+	s.op_offload = true;
+	s.backend = LLAMA_BACKEND_CPU;
+	estimate_run(&m, &s, &cpu);
+	cr_expect_eq(cpu.gpu_bytes, 0, "the CPU backend has no device");
+	s.backend = LLAMA_BACKEND_CUDA;
 
 	/* -ngl 1 puts only the output layer on the GPU */
 	s.offload = OFFLOAD_NGL;
@@ -470,8 +490,12 @@ Test(hardware, layer_split_over_identical_and_mixed_devices)
 		next += loads[k].n_slots;
 		layers += loads[k].layers_bytes;
 		cr_expect_eq(loads[k].has_output, k == 2);
+		/* every layer on the GPUs: pipeline parallelism keeps 4 copies
+		 * of each device's split inputs */
+		uint64_t pp = 3 * e.compute_pp_input_bytes;
+		cr_expect_eq(e.pp_copies, 4);
 		cr_expect_eq(loads[k].compute_bytes,
-		             k == 2 ? e.compute_bytes : e.compute_split_bytes);
+		             (k == 2 ? e.compute_bytes : e.compute_split_bytes) + pp);
 		cr_expect_eq(loads[k].total_bytes, loads[k].layers_bytes + loads[k].compute_bytes +
 		                                       loads[k].overhead_bytes);
 	}
@@ -529,4 +553,95 @@ Test(hardware, each_device_load_names_its_kv_part)
 	for (int k = 0; k < 4; k++)
 		cr_expect_eq(tp[k].kv_bytes, e.kv_gpu_bytes / 4);
 	model_release(&m);
+}
+
+/* ---- llama.cpp on GPUs: backends, op offload, outputs, builds ---- */
+
+Test(gpu, ngl_takes_the_output_layer_first_from_b7460)
+{
+	struct model m;
+	struct settings s;
+	struct estimate now, old, all;
+	shipped("qwen3-0.6b", &m);
+	estimate_settings_default(&s);
+	s.offload = OFFLOAD_NGL;
+	s.offload_layers = m.arch.n_layer; /* -ngl 28 of 28 layers */
+	estimate_run(&m, &s, &now);
+	cr_expect(now.output_on_gpu, "current build: output layer first");
+	s.llama_build = 6182;
+	estimate_run(&m, &s, &old);
+	cr_expect_not(old.output_on_gpu, "old build: output on the CPU unless N > layers");
+	s.offload_layers = m.arch.n_layer + 1;
+	estimate_run(&m, &s, &all);
+	cr_expect(all.output_on_gpu);
+	model_release(&m);
+}
+
+Test(gpu, llama_server_reserves_one_output_per_slot)
+{
+	struct model m;
+	struct settings s;
+	struct estimate cli, srv, old;
+	shipped("qwen3-0.6b", &m);
+	estimate_settings_default(&s);
+	estimate_run(&m, &s, &cli);
+	cr_expect_eq(cli.n_outputs, 512);
+	s.tool = TOOL_SERVER;
+	estimate_run(&m, &s, &srv);
+	cr_expect_eq(srv.n_outputs, 1);
+	/* logits for 512 tokens (297 MiB) are gone: the attention layer wins */
+	cr_expect_lt(srv.compute_bytes, 64ull << 20);
+	cr_expect_gt(cli.compute_bytes, 256ull << 20);
+	s.llama_build = 9000;
+	estimate_run(&m, &s, &old);
+	cr_expect_eq(old.compute_bytes, cli.compute_bytes, "before b9400 the server reserved all");
+	model_release(&m);
+}
+
+Test(gpu, offload_copy_and_overhead_land_on_the_main_gpu)
+{
+	struct model m;
+	struct settings s;
+	struct estimate e;
+	shipped("qwen3-30b-a3b", &m);
+	estimate_settings_default(&s);
+	s.offload = OFFLOAD_CPU_MOE;
+	s.ctx_tokens = 1024;
+	s.tool = TOOL_SERVER;
+	s.main_gpu = 1;
+	s.n_gpus = 2;
+	estimate_run(&m, &s, &e);
+	cr_assert_gt(e.compute_offload_bytes, e.compute_split_bytes);
+	cr_expect_eq(e.pp_copies, 1, "tensor overrides disable pipeline parallelism");
+	struct device ada = {
+	    .memory_bytes = 24ull << 30, .gpu_share = 1.0, .compute_capability = 8.9};
+	struct device hopper = ada;
+	hopper.compute_capability = 9.0;
+	const struct device *devs[2] = {&ada, &hopper};
+	struct device_load L[2];
+	hw_split(&e, devs, 2, L);
+	cr_expect_not(L[0].main_gpu);
+	cr_expect(L[1].main_gpu);
+	cr_expect_eq(L[1].compute_bytes, e.compute_offload_bytes);
+	cr_expect_eq(L[0].compute_bytes, e.compute_split_bytes);
+	cr_expect_eq(L[0].overhead_bytes, backend_overhead_bytes(LLAMA_BACKEND_CUDA, false));
+	cr_expect_eq(L[1].overhead_bytes, backend_overhead_bytes(LLAMA_BACKEND_CUDA, true));
+	cr_expect_gt(L[1].overhead_bytes, L[0].overhead_bytes, "cuBLAS workspace from cc 9.0");
+	cr_expect_eq(L[0].weights_bytes + L[0].kv_bytes, L[0].layers_bytes);
+	model_release(&m);
+}
+
+Test(gpu, backend_follows_the_vendor_and_sets_the_overhead)
+{
+	enum llama_backend b;
+	cr_expect_eq(backend_for_vendor("NVIDIA"), LLAMA_BACKEND_CUDA);
+	cr_expect_eq(backend_for_vendor("AMD"), LLAMA_BACKEND_ROCM);
+	cr_expect_eq(backend_for_vendor("Apple"), LLAMA_BACKEND_METAL);
+	cr_expect_eq(backend_for_vendor("Intel"), LLAMA_BACKEND_VULKAN);
+	cr_expect_eq(backend_for_vendor(NULL), LLAMA_BACKEND_CUDA);
+	cr_expect(backend_find("hip", &b) && b == LLAMA_BACKEND_ROCM);
+	cr_expect_not(backend_find("opencl", &b));
+	cr_expect_eq(backend_overhead_bytes(LLAMA_BACKEND_CPU, false), 0);
+	for (int i = 0; i < LLAMA_BACKEND_COUNT; i++)
+		cr_expect(backend_get((enum llama_backend)i)->overhead_source[0]);
 }

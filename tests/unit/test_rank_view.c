@@ -92,7 +92,12 @@ Test(rank_view, m_ranks_the_catalog_for_the_live_devices)
 	/* the live estimate is still the live configuration's (the ranking ran
 	 * before it and used the models' scratch) */
 	struct estimate e;
-	estimate_run(&S.models[S.cur.model], &S.cur.set, &e);
+	struct request q;
+	session_request(&S, &S.cur, &q);
+	struct settings st = q.settings;
+	if (q.set.n)
+		hw_settings_resolve(&st, q.set.dev[0], q.set.n);
+	estimate_run(&S.models[S.cur.model], &st, &e);
 	cr_expect_eq(S.ev.est.total_bytes, e.total_bytes);
 	cr_expect_eq(S.ev.est.weights_bytes, e.weights_bytes);
 	/* the first row fits, the last does not */
