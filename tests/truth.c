@@ -158,6 +158,7 @@ const struct truth2026_model truth2026_models[] = {
     {"glm-dsa-5.2", "glm-5.2"},
     {"olmo3-7b", "olmo-3-7b"},
     {"qwen3vl-8b", "qwen3-vl-8b"},
+    {"seed-oss-36b", "seed-oss-36b"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

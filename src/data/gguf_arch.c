@@ -64,6 +64,7 @@ static const struct arch_row arch_rows[] = {
     {"qwen3vl", AF_QWEN3, 0, 0, RK_NONE, RR_NONE, false},
     {"qwen3vlmoe", AF_QWEN3, 0, 0, RK_NONE, RR_NONE, false},
     {"mistral3", AF_LLAMA, 0, 0, RK_NONE, RR_NONE, false},
+    {"seed_oss", AF_QWEN2, 0, 0, RK_NONE, RR_NONE, false}, /* ffn_norm named post_attention_norm */
     {"glm-dsa", AF_DEEPSEEK32, 0, 0, RK_NONE, RR_NONE, false},
 };
 

@@ -156,6 +156,7 @@ static const struct type_row type_table[] = {
     {"qwen3_vl_moe_text", AF_QWEN3},
     {"qwen3_vl_moe", AF_QWEN3},
     {"olmo3", AF_OLMO2},
+    {"seed_oss", AF_QWEN2},
     {"glm4_moe_lite", AF_DEEPSEEK2},
     {"ministral3", AF_LLAMA},
     {"mistral3", AF_LLAMA},
@@ -661,6 +662,8 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s",
 		         a->n_expert ? "qwen3vlmoe" : "qwen3vl");
 	}
+	if (!strcmp(model_type, "seed_oss"))
+		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "seed_oss");
 	if (!hfconfig_attn_finish(src, a, err, errlen))
 		return false;
 
