@@ -5,6 +5,7 @@
 #   make run        build and open the TUI on the default model
 #   make check      build and run every test (unit, accuracy, man page, TUI)
 #   make sanitize   run the unit tests under ASan + UBSan
+#   make valgrind   run the unit tests under valgrind (memcheck)
 #   make bench      measure estimate speed, start-up time and peak memory
 #   make fuzz       run the libFuzzer harnesses for a bounded time
 #   make install / uninstall   honour PREFIX and DESTDIR
@@ -54,7 +55,7 @@ TEST_OBJ   = $(call obj,$(TEST_SRC))
 # Everything but curses: what the test runner links.
 CORE_OBJ   = $(ENGINE_OBJ) $(DATA_OBJ) $(STATE_OBJ) $(CLI_OBJ)
 
-.PHONY: FORCE all deps deps-fuzz run check test unit accuracy lint-man tui-test sanitize bench fuzz \
+.PHONY: FORCE all deps deps-fuzz run check test unit accuracy lint-man tui-test sanitize valgrind bench fuzz \
 	install uninstall clean format
 
 all: $(BIN)
@@ -168,6 +169,14 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 sanitize:
 	$(MAKE) --no-print-directory BUILD=build-san OPT="-O1 -g" SAN="$(SANFLAGS)" build-san/test-runner
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build-san/test-runner -j1
+
+# The unit tests under valgrind's memcheck (every forked test worker too):
+# any invalid access, use of uninitialised memory or definite leak fails.
+VALGRIND_FLAGS = --quiet --trace-children=yes --error-exitcode=1 --leak-check=full \
+	--errors-for-leak-kinds=definite --show-leak-kinds=definite
+valgrind: $(BUILD)/test-runner
+	@command -v valgrind >/dev/null || { echo "valgrind: not installed (apt-get install valgrind)"; exit 2; }
+	valgrind $(VALGRIND_FLAGS) $(BUILD)/test-runner -j1
 
 bench: $(BUILD)/bench $(BUILD)/bench-tui vramcalc
 	$(BUILD)/bench

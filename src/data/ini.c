@@ -100,6 +100,7 @@ bool ini_parse(const char *text, size_t len, const char *name, struct ini_doc *o
 			if (!more)
 				break;
 		}
+		line_buf[ll] = '\0';
 		const char *s = line_buf, *e = line_buf + ll;
 		trim(&s, &e);
 		if (s == e || *s == ';' || *s == '#')

@@ -251,7 +251,7 @@ static void build_mamba2(struct builder *b, const struct model_arch *a)
 	V1(b, "ssm_dt.bias", n_head);
 	M2(b, "ssm_a", 1, n_head);
 	M2(b, "ssm_d", 1, n_head);
-	M2(b, "ssm_norm.weight", d_inner / a->ssm_n_group, a->ssm_n_group);
+	M2(b, "ssm_norm.weight", a->ssm_n_group ? d_inner / a->ssm_n_group : 0, a->ssm_n_group);
 	M2(b, "ssm_out.weight", d_inner, E);
 }
 

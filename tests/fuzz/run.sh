@@ -3,6 +3,8 @@
 # a bounded time.  `make fuzz` calls this.
 #
 #   FUZZ_SECONDS=30   seconds per harness (default 30)
+#   FUZZ_RUNS=N       stop each harness after N executions instead
+#   FUZZ_ONLY=NAME    run only fuzz_NAME
 #   CC_FUZZ=clang     compiler (needs -fsanitize=fuzzer: clang)
 #
 # Each harness tests/fuzz/fuzz_NAME.c is linked under ASan + UBSan with the
@@ -21,6 +23,8 @@ OUT=build/fuzz
 sources_for() {
 	case "$1" in
 	gguf) echo "src/engine/*.c src/data/gguf*.c" ;;
+	session) echo "src/engine/*.c src/data/*.c src/state/*.c" ;;
+	cli) echo "src/engine/*.c src/data/*.c src/state/*.c src/cli/options.c" ;;
 	*) echo "src/engine/*.c src/data/*.c" ;;
 	esac
 }
@@ -31,6 +35,7 @@ seeds_for() {
 	gguf) echo "tests/data/truth/gguf tests/data/gguf-bad" ;;
 	config) echo "tests/data/truth/configs tests/data/json-bad" ;;
 	safetensors) echo "tests/data/safetensors" ;;
+	profile) echo "profiles/models tests/data/profiles-bad tests/data/hostile" ;;
 	*) [ -d "tests/fuzz/seeds/$1" ] && echo "tests/fuzz/seeds/$1" ;;
 	esac
 }
@@ -53,6 +58,7 @@ for src in tests/fuzz/fuzz_*.c; do
 	[ -e "$src" ] || { echo "run.sh: no harnesses"; exit 0; }
 	name=$(basename "$src" .c)
 	name=${name#fuzz_}
+	[ -n "${FUZZ_ONLY:-}" ] && [ "$name" != "$FUZZ_ONLY" ] && continue
 	dir=$OUT/$name
 	mkdir -p "$dir/corpus" "$dir/artifacts"
 	echo "== fuzz_$name: building"
@@ -65,7 +71,10 @@ for src in tests/fuzz/fuzz_*.c; do
 	seeds=$(seeds_for "$name")
 	echo "== fuzz_$name: ${FUZZ_SECONDS}s on seeds: ${seeds:-none}"
 	# shellcheck disable=SC2086
-	"$dir/fuzz_$name" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+	limit="-max_total_time=$FUZZ_SECONDS"
+	[ -n "${FUZZ_RUNS:-}" ] && limit="-runs=$FUZZ_RUNS"
+	# shellcheck disable=SC2086
+	"$dir/fuzz_$name" $limit -timeout=10 -rss_limit_mb=2048 \
 		-malloc_limit_mb=512 -print_final_stats=1 \
 		-artifact_prefix="$dir/artifacts/" "$dir/corpus" $seeds >"$dir/log" 2>&1
 	rc=$?
