@@ -44,17 +44,21 @@ struct rank_ladder {
 void rank_prepare(const struct model *m, enum ftype_engine e, struct rank_ladder *ladder);
 
 /* What a ranking asks: the device set, the settings to rank at (ctx_tokens
- * is the context; ftype only selects the engine's ladder), the margin and
- * the speed model's assumptions. */
+ * is the context; ftype only selects the engine's ladder), the margin as
+ * bytes each budget keeps free (the state layer turns --margin into them
+ * with margin_bytes(), as evaluate() does), host memory and the speed
+ * model's assumptions. */
 struct rank_query {
 	struct settings base;
-	const struct device *const *devs; /* in split order */
-	uint32_t n_devs;                  /* 1..HW_MAX_DEVICES */
-	double margin_share;     /* each device keeps this share of its usable memory free to
-	                          * "fit"; below it the fit is "tight" (0..1) */
-	uint64_t host_ram_bytes; /* host memory the host part (offloaded weights, buffers)
-	                          * must fit in, keeping the same share free; 0: not
-	                          * judged.  Unified memory is judged as one pool instead. */
+	const struct device *const *devs;    /* in split order */
+	uint32_t n_devs;                     /* 1..HW_MAX_DEVICES */
+	uint64_t keep_bytes[HW_MAX_DEVICES]; /* headroom device k keeps to "fit" (else
+	                                      * "tight") */
+	uint64_t keep_pool_bytes;            /* unified memory: what the shared pool keeps */
+	uint64_t host_ram_bytes;             /* host memory the host part (offloaded weights,
+	                                      * buffers) must fit in; 0: not judged; unified
+	                                      * memory is judged as one pool instead */
+	uint64_t keep_host_bytes;            /* what host memory keeps */
 	struct speed_params speed;
 };
 
@@ -76,12 +80,13 @@ bool rank_runs(enum rank_verdict v);
 /* One model's answer. */
 struct rank_row {
 	enum rank_verdict verdict;
-	char why[128];              /* RANK_INVALID: estimate_check's reason */
+	char why[200];              /* RANK_INVALID: estimate_check's reason; else why it is
+	                             * not "fits" (ranking.h fills it from evaluate()) */
 	enum ftype ftype;           /* the chosen rung (RANK_NO: the smallest) */
 	double bpw;                 /* bits per weight of the weights at ftype */
 	uint64_t ctx_tokens;        /* the requested context */
-	uint64_t max_ctx_tokens;    /* largest context at ftype that fits (with the margin for
-	                             * FITS and NO, without it for TIGHT); 0: none */
+	uint64_t max_ctx_tokens;    /* largest context at ftype that fits (with the margin
+	                             * but for TIGHT); 0: none */
 	uint64_t native_ctx_tokens; /* the model's trained context */
 	uint64_t gpu_bytes;         /* need over all devices at ftype and the context */
 	uint64_t host_bytes;        /* host memory the estimate needs */
@@ -97,13 +102,14 @@ struct rank_row {
 void rank_model(const struct model *m, const struct rank_ladder *ladder, const struct rank_query *q,
                 struct rank_row *out);
 
-/* Does estimate e fit on the query's devices, each keeping margin_share of
- * its usable memory free, and its host part in the query's host memory
- * (when given)?  hw_split()'s placement; on unified memory the host part
- * comes out of the same pool.  *host_ok (may be NULL) says whether host
- * memory alone holds.  Fills the need over all devices
- * and the tightest headroom when not NULL. */
-bool rank_fits(const struct estimate *e, const struct rank_query *q, double margin_share,
+/* Does estimate e fit on the query's devices and host memory, each budget
+ * keeping its margin (with_margin) or merely not overflowing?  The same
+ * judgement as evaluate(): hw_split()'s placement against each device's
+ * budget, on unified memory GPU and host parts against the whole pool,
+ * otherwise the host part against host memory.  Fills the need over all
+ * devices, the tightest device's headroom and whether host memory holds
+ * (each may be NULL). */
+bool rank_fits(const struct estimate *e, const struct rank_query *q, bool with_margin,
                uint64_t *need_bytes, int64_t *headroom_bytes, bool *host_ok);
 
 /* The one device that stands for a set in the speed model: llama.cpp's

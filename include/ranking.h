@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evaluate.h"
 #include "profile.h"
 #include "rank.h"
 
@@ -60,7 +61,10 @@ struct ranking {
 	struct rank_row *rows;
 	size_t n;
 	enum ftype_engine engine;
-	bool ran; /* rows hold ranking_run()'s answers */
+	bool ran;               /* rows hold ranking_run()'s answers */
+	struct evaluation *ev;  /* scratch for judging each answer (owned) */
+	uint32_t disagreements; /* answers whose evaluate() verdict differed from the
+	                         * search's (the row shows evaluate's); 0 expected */
 };
 
 /* Prepare the ladders of every model for engine e.  models[i] must be
@@ -69,9 +73,19 @@ bool ranking_init(struct ranking *r, const struct catalog *cat, const struct mod
                   enum ftype_engine e);
 void ranking_free(struct ranking *r);
 
-/* Rank every model for the query (the query's base settings' engine must
- * be r->engine).  Allocation-free. */
-void ranking_run(struct ranking *r, const struct rank_query *q);
+/* Rank every model for request q: its settings (ctx_tokens the context;
+ * the quantization's engine must be r->engine), device set (at least one
+ * device), host memory, margin and speed assumptions; q->model is not
+ * read.  The margin reaches the engine as margin_bytes() of each budget,
+ * and every answer is then judged by evaluate() itself: the row's verdict
+ * and its reason are evaluate()'s, the words of --print.
+ * Allocation-free. */
+void ranking_run(struct ranking *r, const struct request *q);
+
+/* The device set as the ranking's title reads it: "2x RTX 3090 (24.00
+ * GiB) + 1x RTX 4090 (23.99 GiB)" (GiB = 2^30 bytes, usable memory of
+ * each). */
+const char *ranking_set_label(const struct device_set *set, char *buf, size_t n);
 
 /* Catalog indices that pass the filter, sorted; writes up to max and
  * returns the count. */

@@ -50,6 +50,11 @@ void resolved_release(struct resolved *r);
 int request_device_groups(const struct cli_options *o, struct device_list *devs, size_t *group_dev,
                           uint32_t *group_count, char *err, size_t errlen);
 
+/* Host memory to judge against: --host-ram when given, else this
+ * machine's (MemTotal of /proc/meminfo under VRAMCALC_SYSROOT, else the
+ * system's page count); 0 when unknown. */
+uint64_t request_host_ram_bytes(const struct cli_options *o);
+
 /* Expand device groups into a set in split order (first group first).
  * The counts must sum to at most HW_MAX_DEVICES. */
 void request_fill_set(const struct device_list *devs, int n_groups, const size_t *group_dev,

@@ -247,7 +247,8 @@ struct rank_view {
 	size_t sel;                /* index into order */
 	enum rank_sort sort;       /* o cycles it */
 	struct rank_filter filter; /* f toggles fitting_only; the rest from the command line */
-	double margin_share;       /* a device keeping less than this free is tight */
+	struct margin margin;      /* the margin and host memory they were ranked with */
+	uint64_t host_ram_bytes;
 };
 
 /* A filtered list: the model, hardware or saved-session picker. */

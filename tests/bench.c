@@ -54,18 +54,20 @@ static void bench_ranking(const struct catalog *cat, const struct model *models,
 	printf("bench: ranking ladders prepared (%zu models) in %.2f ms (once per catalog)\n", r.n,
 	       (now_s() - t0) * 1e3);
 	for (size_t k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
-		const struct device *set[4];
+		const struct device *set[4] = {NULL};
+		bool found = true;
 		for (uint32_t j = 0; j < sets[k].n; j++)
-			set[j] = device_find(devs, sets[k].ids[j]);
-		if (!set[0])
+			found &= (set[j] = device_find(devs, sets[k].ids[j])) != NULL;
+		if (!found)
 			continue;
-		struct rank_query q;
+		struct request q;
 		memset(&q, 0, sizeof(q));
-		estimate_settings_default(&q.base);
-		q.base.ctx_tokens = sets[k].ctx;
-		q.devs = set;
-		q.n_devs = sets[k].n;
-		q.margin_share = 0.10;
+		estimate_settings_default(&q.settings);
+		q.settings.ctx_tokens = sets[k].ctx;
+		for (uint32_t j = 0; j < sets[k].n; j++)
+			q.set.dev[j] = set[j];
+		q.set.n = sets[k].n;
+		q.margin.share = 0.10;
 		plan_speed_defaults(&q.speed);
 		int reps = 10;
 		double worst = 0, sum = 0;

@@ -10,33 +10,9 @@
 #include "json_out.h"
 #include "text.h"
 #include "cli.h"
-#include "detect.h"
 #include "format.h"
 #include "ranking.h"
-#include "session.h"
-
-/* The ranking's margin until the verdict's margin setting lands: a device
- * keeping less than this share of its memory free is "tight". */
-#define RANK_MARGIN_SHARE 0.10
-
-/* "2 x RTX 3090 (24.00 GiB) + RTX 4090 (23.99 GiB)" */
-static const char *set_label(const struct device *const *set, uint32_t n, char *buf, size_t len)
-{
-	size_t used = 0;
-	buf[0] = '\0';
-	for (uint32_t i = 0; i < n && used < len;) {
-		uint32_t j = i + 1;
-		while (j < n && set[j] == set[i])
-			j++;
-		char g[32];
-		int w = snprintf(buf + used, len - used, "%s%u x %s (%s)", used ? " + " : "", j - i,
-		                 session_device_short_name(set[i]),
-		                 fmt_gib(g, sizeof(g), (double)hw_usable_bytes(set[i])));
-		used += w > 0 ? (size_t)w : 0;
-		i = j;
-	}
-	return buf;
-}
+#include "request.h"
 
 static const char *tps(char *buf, size_t n, double v, bool known)
 {
@@ -51,19 +27,28 @@ static const char *tps(char *buf, size_t n, double v, bool known)
 	return buf;
 }
 
-static void rank_text(const struct ranking *r, const size_t *order, size_t n,
-                      const struct rank_query *q, const struct cli_options *o, FILE *out)
+/* "10%" or "2.00 GiB": the margin as --margin reads it. */
+static const char *margin_text(const struct margin *m, char *buf, size_t n)
 {
-	char set[512], a[32];
+	if (m->is_bytes)
+		return fmt_gib(buf, n, (double)m->bytes);
+	snprintf(buf, n, "%g%%", 100.0 * m->share);
+	return buf;
+}
+
+static void rank_text(const struct ranking *r, const size_t *order, size_t n,
+                      const struct request *q, const struct cli_options *o, FILE *out)
+{
+	char set[512], a[32], mg[32];
 	char host[48] = "";
 	if (q->host_ram_bytes)
 		snprintf(host, sizeof(host), ", host memory %s",
 		         fmt_gib(a, sizeof(a), (double)q->host_ram_bytes));
-	fprintf(out, "Models for %s at %s tokens (%s, margin %.0f%%%s, sorted by %s):\n\n",
-	        set_label(q->devs, q->n_devs, set, sizeof(set)),
-	        fmt_tokens(a, sizeof(a), q->base.ctx_tokens),
-	        r->engine == FT_VLLM ? "vLLM" : "llama.cpp", q->margin_share * 100, host,
-	        rank_sort_name(o->rank_sort));
+	fprintf(out, "Models for %s at %s tokens (%s, margin %s%s, sorted by %s):\n\n",
+	        ranking_set_label(&q->set, set, sizeof(set)),
+	        fmt_tokens(a, sizeof(a), q->settings.ctx_tokens),
+	        r->engine == FT_VLLM ? "vLLM" : "llama.cpp",
+	        margin_text(&q->margin, mg, sizeof(mg)), host, rank_sort_name(o->rank_sort));
 	fprintf(out, "%4s  %-26s %7s %7s  %-9s %5s %9s %9s %9s %9s  %s\n", "RANK", "MODEL",
 	        "PARAMS", "ACTIVE", "QUANT", "BPW", "MAX CTX", "NEED GiB", "DECODE", "PREFILL",
 	        "VERDICT");
@@ -101,16 +86,16 @@ static void rank_text(const struct ranking *r, const size_t *order, size_t n,
 	        "quant; NEED: GPU memory over all devices at %s tokens (GiB = 2^30 bytes);\n"
 	        "DECODE and PREFILL: tokens/s (? where a device's bandwidth or TFLOPS is "
 	        "unknown).\n",
-	        n, r->n, fmt_tokens(a, sizeof(a), q->base.ctx_tokens));
+	        n, r->n, fmt_tokens(a, sizeof(a), q->settings.ctx_tokens));
 }
 
 static char *rank_json(const struct ranking *r, const size_t *order, size_t n,
-                       const struct rank_query *q, const struct cli_options *o)
+                       const struct request *q, const struct cli_options *o)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *devs = cJSON_AddArrayToObject(root, "devices");
-	for (uint32_t k = 0; k < q->n_devs; k++) {
-		const struct device *d = q->devs[k];
+	for (uint32_t k = 0; k < q->set.n; k++) {
+		const struct device *d = q->set.dev[k];
 		cJSON *j = cJSON_CreateObject();
 		json_add_text(j, "id", d->id);
 		json_add_text(j, "name", d->name);
@@ -118,9 +103,13 @@ static char *rank_json(const struct ranking *r, const size_t *order, size_t n,
 		json_add_u64(j, "usable_bytes", hw_usable_bytes(d));
 		cJSON_AddItemToArray(devs, j);
 	}
-	json_add_u64(root, "context_tokens", q->base.ctx_tokens);
+	json_add_u64(root, "context_tokens", q->settings.ctx_tokens);
 	json_add_text(root, "engine", r->engine == FT_VLLM ? "vllm" : "llama.cpp");
-	cJSON_AddNumberToObject(root, "margin_share", q->margin_share);
+	cJSON *mj = cJSON_AddObjectToObject(root, "margin");
+	if (q->margin.is_bytes)
+		json_add_u64(mj, "bytes", q->margin.bytes);
+	else
+		cJSON_AddNumberToObject(mj, "share", q->margin.share);
 	if (q->host_ram_bytes)
 		json_add_u64(root, "host_memory_bytes", q->host_ram_bytes);
 	else
@@ -155,8 +144,8 @@ static char *rank_json(const struct ranking *r, const size_t *order, size_t n,
 		json_add_u64(j, "params_active", m->params_active);
 		cJSON_AddBoolToObject(j, "moe", m->arch.n_expert > 0);
 		json_add_text(j, "verdict", rank_verdict_name(row->verdict));
+		json_add_text(j, "reason", row->why);
 		if (row->verdict == RANK_INVALID) {
-			json_add_text(j, "reason", row->why);
 			cJSON_AddItemToArray(models, j);
 			continue;
 		}
@@ -197,21 +186,21 @@ int cli_rank(const struct cli_options *o, const struct profile_dirs *dirs,
 	int n_groups = cli_device_groups(&oo, devices, group_dev, group_count, errf);
 	if (n_groups <= 0)
 		return 2;
-	/* --gpu-share applies to every device of the set, as to -g's */
-	struct device *kinds = calloc((size_t)n_groups, sizeof(*kinds));
-	const struct device *set[HW_MAX_DEVICES];
-	uint32_t n_set = 0;
-	if (!kinds) {
-		text_fprintf(errf, "vramcalc: out of memory\n");
-		return 2;
-	}
-	for (int g = 0; g < n_groups; g++) {
-		kinds[g] = devices->v[group_dev[g]];
-		if (o->gpu_share > 0)
-			kinds[g].gpu_share = o->gpu_share;
-		for (uint32_t k = 0; k < group_count[g]; k++)
-			set[n_set++] = &kinds[g];
-	}
+	/* --gpu-share is a property of the unified devices the set names */
+	for (int g = 0; g < n_groups && o->gpu_share > 0; g++)
+		devices->v[group_dev[g]].gpu_share = o->gpu_share;
+	struct request q;
+	memset(&q, 0, sizeof(q));
+	q.settings = o->settings;
+	q.settings.file_types = false;
+	request_fill_set(devices, n_groups, group_dev, group_count, &q.set);
+	q.host_ram_bytes = request_host_ram_bytes(o);
+	q.margin = o->margin;
+	plan_speed_defaults(&q.speed);
+	if (o->host_bandwidth_gbps > 0)
+		q.speed.host_bandwidth_gbps = o->host_bandwidth_gbps;
+	if (o->prompt_tokens)
+		q.speed.prompt_tokens = o->prompt_tokens;
 
 	struct catalog cat;
 	struct profile_warnings w = {0};
@@ -219,7 +208,6 @@ int cli_rank(const struct cli_options *o, const struct profile_dirs *dirs,
 	int rc = 2;
 	if (!catalog_load(dirs, &cat, &w, err, sizeof(err))) {
 		text_fprintf(errf, "vramcalc: %s\n", err);
-		free(kinds);
 		return 2;
 	}
 	for (int i = 0; i < w.n; i++)
@@ -240,23 +228,6 @@ int cli_rank(const struct cli_options *o, const struct profile_dirs *dirs,
 	if (!ranking_init(&r, &cat, models, engine))
 		goto oom;
 
-	struct rank_query q;
-	memset(&q, 0, sizeof(q));
-	q.base = o->settings;
-	q.base.file_types = false;
-	q.devs = set;
-	q.n_devs = n_set;
-	q.margin_share = RANK_MARGIN_SHARE;
-	struct detect_env env;
-	struct detect_host host;
-	detect_env_init(&env);
-	detect_host_memory(&env, &host);
-	q.host_ram_bytes = host.known ? host.total_bytes : 0;
-	plan_speed_defaults(&q.speed);
-	if (o->host_bandwidth_gbps > 0)
-		q.speed.host_bandwidth_gbps = o->host_bandwidth_gbps;
-	if (o->prompt_tokens)
-		q.speed.prompt_tokens = o->prompt_tokens;
 	ranking_run(&r, &q);
 	size_t invalid = 0;
 	for (size_t i = 0; i < r.n; i++)
@@ -287,6 +258,5 @@ done:
 	free(models);
 	free(order);
 	catalog_free(&cat);
-	free(kinds);
 	return rc;
 }

@@ -9,6 +9,8 @@
  */
 #include "detect.h"
 
+#include "files.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -914,13 +916,8 @@ void detect_host_memory(const struct detect_env *env, struct detect_host *out)
 		*out = r->host;
 		free(r);
 	}
-	if (!out->known) {
-		long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-		if (pages > 0 && page > 0) {
-			out->known = true;
-			out->total_bytes = (uint64_t)pages * (uint64_t)page;
-		}
-	}
+	if (!out->known && (out->total_bytes = files_host_memory_bytes()))
+		out->known = true;
 }
 
 void detect_run(const struct detect_env *env, const struct device_list *profiles,

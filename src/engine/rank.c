@@ -72,49 +72,40 @@ void rank_prepare(const struct model *m, enum ftype_engine e, struct rank_ladder
 	}
 }
 
-bool rank_fits(const struct estimate *e, const struct rank_query *q, double margin_share,
+bool rank_fits(const struct estimate *e, const struct rank_query *q, bool with_margin,
                uint64_t *need_bytes, int64_t *headroom_bytes, bool *host_ok)
 {
 	struct device_load loads[HW_MAX_DEVICES];
 	assert(q->n_devs >= 1 && q->n_devs <= HW_MAX_DEVICES);
 	hw_split(e, q->devs, q->n_devs, loads);
-	bool ok = true, all_unified = true;
+	bool ok = true, unified = true;
 	uint64_t need = 0, pool = 0;
-	int64_t tight = INT64_MAX, keep_all = 0;
+	int64_t tight = INT64_MAX;
 	for (uint32_t k = 0; k < q->n_devs; k++) {
-		const struct device *d = q->devs[k];
-		double usable = (double)hw_usable_bytes(d) * (e->vllm ? e->budget_share : 1.0);
-		int64_t keep = (int64_t)(usable * margin_share);
+		int64_t keep = with_margin ? (int64_t)q->keep_bytes[k] : 0;
 		ok &= loads[k].headroom_bytes >= keep;
-		keep_all += keep;
 		if (loads[k].headroom_bytes < tight)
 			tight = loads[k].headroom_bytes;
 		need += loads[k].total_bytes;
-		pool += d->memory_bytes;
-		all_unified &= d->unified;
-	}
-	/* Unified memory: what stays in "host" memory shares the pool. */
-	if (all_unified) {
-		int64_t whole = (int64_t)pool - (int64_t)(need + e->host_bytes);
-		if (whole < tight)
-			tight = whole;
-		ok &= whole >= keep_all;
-	}
-	if (e->gpu_bytes == 0) { /* CPU only: no device memory needed */
-		ok = true;
-		need = 0;
+		pool += q->devs[k]->memory_bytes;
+		unified &= q->devs[k]->unified;
 	}
 	bool host = true;
-	if (q->host_ram_bytes && !all_unified)
-		host = (double)e->host_bytes <= (double)q->host_ram_bytes * (1.0 - margin_share);
-	if (host_ok)
-		*host_ok = host;
-	ok &= host;
+	if (unified) {
+		/* what stays in "host" memory comes out of the same pool */
+		int64_t left = (int64_t)pool - (int64_t)(need + e->host_bytes);
+		ok &= left >= (with_margin ? (int64_t)q->keep_pool_bytes : 0);
+	} else if (q->host_ram_bytes) {
+		int64_t left = (int64_t)q->host_ram_bytes - (int64_t)e->host_bytes;
+		host = left >= (with_margin ? (int64_t)q->keep_host_bytes : 0);
+	}
 	if (need_bytes)
 		*need_bytes = need;
 	if (headroom_bytes)
 		*headroom_bytes = tight;
-	return ok;
+	if (host_ok)
+		*host_ok = host;
+	return ok && host;
 }
 
 void rank_set_device(const struct estimate *e, const struct device *const *devs, uint32_t n,
@@ -203,7 +194,7 @@ struct probe {
 	const struct model *m;
 	const struct rank_query *q;
 	struct settings s;
-	double margin;
+	bool with_margin;
 	uint32_t steps;
 };
 
@@ -212,7 +203,7 @@ static bool probe_fits(struct probe *p)
 	struct estimate e;
 	p->steps++;
 	estimate_run(p->m, &p->s, &e);
-	return rank_fits(&e, p->q, p->margin, NULL, NULL, NULL);
+	return rank_fits(&e, p->q, p->with_margin, NULL, NULL, NULL);
 }
 
 /* The highest rung that fits at the query's context, or -1.  Fitting is
@@ -224,12 +215,11 @@ static bool rung_possible(const struct probe *p, const struct rank_ladder *l, in
 {
 	if (p->s.offload != OFFLOAD_GPU)
 		return true;
+	/* no budget exceeds the usable memory (vLLM's is a share of it) */
 	double cap = 0;
 	for (uint32_t k = 0; k < p->q->n_devs; k++)
-		cap += (double)hw_usable_bytes(p->q->devs[k]);
-	cap *= 1.0 - p->margin;
-	if (ftype_get(p->s.ftype)->engine == FT_VLLM)
-		cap *= p->s.gpu_util;
+		cap += (double)hw_usable_bytes(p->q->devs[k]) -
+		       (p->with_margin ? (double)p->q->keep_bytes[k] : 0);
 	return (double)l->gpu_weights_bytes[r] <= cap;
 }
 
@@ -283,7 +273,7 @@ void rank_model(const struct model *m, const struct rank_ladder *ladder, const s
 		snprintf(out->why, sizeof(out->why), "no quantization to try");
 		return;
 	}
-	struct probe p = {m, q, q->base, q->margin_share, 0};
+	struct probe p = {m, q, q->base, true, 0};
 	p.s.file_types = false;
 	p.s.ftype = ladder->ftype[0];
 	if (!estimate_check(m, &p.s, out->why, sizeof(out->why))) {
@@ -294,12 +284,12 @@ void rank_model(const struct model *m, const struct rank_ladder *ladder, const s
 	int rung = best_rung(&p, ladder);
 	out->verdict = RANK_FITS;
 	if (rung < 0) {
-		p.margin = 0;
+		p.with_margin = false;
 		rung = best_rung(&p, ladder);
 		out->verdict = rung < 0 ? RANK_NO : RANK_TIGHT;
 		if (rung < 0) {
 			rung = 0;
-			p.margin = q->margin_share;
+			p.with_margin = true;
 		}
 	}
 	struct estimate e;
@@ -311,8 +301,8 @@ void rank_model(const struct model *m, const struct rank_ladder *ladder, const s
 		p.s.ftype = ladder->ftype[0];
 		p.steps++;
 		estimate_run(m, &p.s, &e);
-		rank_fits(&e, q, 0, NULL, NULL, &host_ok);
-		if (!host_ok && rank_fits(&e, &gpu_only, 0, NULL, NULL, NULL))
+		rank_fits(&e, q, false, NULL, NULL, &host_ok);
+		if (!host_ok && rank_fits(&e, &gpu_only, false, NULL, NULL, NULL))
 			out->verdict = RANK_NO_HOST;
 	}
 	p.s.ftype = ladder->ftype[rung];
@@ -327,7 +317,7 @@ void rank_model(const struct model *m, const struct rank_ladder *ladder, const s
 	struct device eff;
 	p.steps++;
 	estimate_run(m, &p.s, &e);
-	rank_fits(&e, q, p.margin, &out->gpu_bytes, &out->headroom_bytes, NULL);
+	rank_fits(&e, q, p.with_margin, &out->gpu_bytes, &out->headroom_bytes, NULL);
 	out->host_bytes = e.host_bytes;
 	uint64_t params = m->params_total ? m->params_total : 1;
 	out->bpw = (double)ladder->weights_bytes[rung] * 8.0 / (double)params;

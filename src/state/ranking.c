@@ -3,11 +3,15 @@
  */
 #include "ranking.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "format.h"
+#include "session.h"
 
 static const char *const sort_names[RANK_SORT_COUNT] = {
     [RANK_SORT_QUALITY] = "quality",
@@ -103,7 +107,8 @@ bool ranking_init(struct ranking *r, const struct catalog *cat, const struct mod
 	r->engine = e;
 	r->ladders = calloc(r->n ? r->n : 1, sizeof(*r->ladders));
 	r->rows = calloc(r->n ? r->n : 1, sizeof(*r->rows));
-	if (!r->ladders || !r->rows) {
+	r->ev = calloc(1, sizeof(*r->ev));
+	if (!r->ladders || !r->rows || !r->ev) {
 		ranking_free(r);
 		return false;
 	}
@@ -116,14 +121,96 @@ void ranking_free(struct ranking *r)
 {
 	free(r->ladders);
 	free(r->rows);
+	free(r->ev);
 	memset(r, 0, sizeof(*r));
 }
 
-void ranking_run(struct ranking *r, const struct rank_query *q)
+static enum rank_verdict from_verdict(enum verdict v)
 {
-	for (size_t i = 0; i < r->n; i++)
-		rank_model(&r->models[i], &r->ladders[i], q, &r->rows[i]);
+	switch (v) {
+	case VERDICT_FITS:
+		return RANK_FITS;
+	case VERDICT_TIGHT:
+		return RANK_TIGHT;
+	case VERDICT_NO_HOST:
+		return RANK_NO_HOST;
+	case VERDICT_NO_FIT:
+	default:
+		return RANK_NO;
+	}
+}
+
+void ranking_run(struct ranking *r, const struct request *q)
+{
+	assert(q->set.n >= 1);
+	struct rank_query rq;
+	memset(&rq, 0, sizeof(rq));
+	rq.base = q->settings;
+	rq.base.file_types = false;
+	rq.devs = q->set.dev;
+	rq.n_devs = q->set.n;
+	rq.speed = q->speed;
+	/* Each budget's margin, as evaluate() takes it: the budget depends on
+	 * the engine only (vLLM's share of each GPU), so one estimate tells. */
+	if (r->n && r->ladders[0].n) {
+		struct estimate e;
+		struct settings s = rq.base;
+		s.ftype = r->ladders[0].ftype[0];
+		estimate_run(&r->models[0], &s, &e);
+		for (uint32_t k = 0; k < q->set.n; k++)
+			rq.keep_bytes[k] =
+			    margin_bytes(&q->margin, evaluate_budget_bytes(q->set.dev[k], &e));
+	}
+	uint64_t pool = 0;
+	for (uint32_t k = 0; k < q->set.n; k++)
+		pool += q->set.dev[k]->memory_bytes;
+	rq.keep_pool_bytes = margin_bytes(&q->margin, pool);
+	rq.host_ram_bytes = q->host_ram_bytes;
+	rq.keep_host_bytes = q->host_ram_bytes ? margin_bytes(&q->margin, q->host_ram_bytes) : 0;
+
+	r->disagreements = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		struct rank_row *row = &r->rows[i];
+		rank_model(&r->models[i], &r->ladders[i], &rq, row);
+		if (row->verdict == RANK_INVALID)
+			continue;
+		/* the answer judged as --print judges it */
+		struct request one = *q;
+		one.model = &r->models[i];
+		one.settings = rq.base;
+		one.settings.ftype = row->ftype;
+		evaluate(&one, r->ev);
+		if (!r->ev->valid) {
+			row->verdict = RANK_INVALID;
+			snprintf(row->why, sizeof(row->why), "%.199s", r->ev->err);
+			continue;
+		}
+		enum rank_verdict v = from_verdict(r->ev->verdict);
+		if (v != row->verdict) {
+			r->disagreements++;
+			row->verdict = v;
+		}
+		snprintf(row->why, sizeof(row->why), "%s", r->ev->reason);
+	}
 	r->ran = true;
+}
+
+const char *ranking_set_label(const struct device_set *set, char *buf, size_t n)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < set->n && used < n;) {
+		uint32_t j = i + 1;
+		while (j < set->n && set->dev[j] == set->dev[i])
+			j++;
+		char g[32];
+		int w = snprintf(buf + used, n - used, "%s%ux %s (%s)", used ? " + " : "", j - i,
+		                 session_device_short_name(set->dev[i]),
+		                 fmt_gib(g, sizeof(g), (double)hw_usable_bytes(set->dev[i])));
+		used += w > 0 ? (size_t)w : 0;
+		i = j;
+	}
+	return buf;
 }
 
 /* Case-insensitive substring. */

@@ -56,6 +56,17 @@ int request_device_groups(const struct cli_options *o, struct device_list *devs,
 	return o->n_gpu_groups;
 }
 
+uint64_t request_host_ram_bytes(const struct cli_options *o)
+{
+	if (o->host_ram_bytes)
+		return o->host_ram_bytes;
+	struct detect_env env;
+	struct detect_host host;
+	detect_env_init(&env);
+	detect_host_memory(&env, &host);
+	return host.known ? host.total_bytes : 0;
+}
+
 bool request_resolve(const struct profile_dirs *dirs, const struct cli_options *o,
                      struct device_list *devs, struct resolved *r,
                      struct profile_warnings *warnings, char *err, size_t errlen)
@@ -96,7 +107,7 @@ bool request_resolve(const struct profile_dirs *dirs, const struct cli_options *
 		resolved_release(r);
 		return false;
 	}
-	q->host_ram_bytes = o->host_ram_bytes ? o->host_ram_bytes : files_host_memory_bytes();
+	q->host_ram_bytes = request_host_ram_bytes(o);
 	q->margin = o->margin;
 	plan_speed_defaults(&q->speed);
 	q->want_speed = true;

@@ -9,10 +9,6 @@
 #include "keys.h"
 #include "session.h"
 
-/* A device keeping less than a tenth of its memory free is "tight", as
- * everywhere else in the interactive view. */
-#define RANK_VIEW_MARGIN 0.10
-
 /* What the ranking depends on: the live configuration without the model
  * and the quantization (only its engine counts). */
 static struct config rank_key(const struct session *s)
@@ -63,22 +59,18 @@ void session_rank(struct session *s)
 		return;
 	}
 	struct config key = rank_key(s);
-	if (!v->ran || !config_equal(&key, &v->key)) {
-		const struct device *set[HW_MAX_DEVICES];
-		uint32_t n = s->cur.gpu_count ? s->cur.gpu_count : 1;
-		for (uint32_t k = 0; k < n; k++)
-			set[k] = &s->devs->v[s->cur.gpu];
-		struct rank_query q;
-		memset(&q, 0, sizeof(q));
-		q.base = s->cur.set;
-		q.base.file_types = false;
-		q.devs = set;
-		q.n_devs = n;
-		q.margin_share = v->margin_share > 0 ? v->margin_share : RANK_VIEW_MARGIN;
-		q.speed = s->speed_params;
-		q.host_ram_bytes = s->host_ram_bytes;
+	/* the request the live configuration stands for: its device set
+	 * (mixed too), host memory, margin and speed assumptions */
+	struct request q;
+	session_request(s, &s->cur, &q);
+	bool same = v->ran && config_equal(&key, &v->key) &&
+	            !memcmp(&q.margin, &v->margin, sizeof(q.margin)) &&
+	            q.host_ram_bytes == v->host_ram_bytes;
+	if (!same) {
 		ranking_run(&v->r, &q);
 		v->key = key;
+		v->margin = q.margin;
+		v->host_ram_bytes = q.host_ram_bytes;
 		v->ran = true;
 	}
 	size_t keep = v->n && v->sel < v->n ? v->order[v->sel] : SIZE_MAX;

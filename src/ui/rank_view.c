@@ -36,16 +36,20 @@ void ui_draw_rank(struct ui *u, const struct session *s, WINDOW *w)
 	int h, wd;
 	getmaxyx(w, h, wd);
 	const struct rank_view *v = &s->rank;
-	const struct device *dev = &s->devs->v[s->cur.gpu];
-	char tok[32], mem[32];
+	struct request q;
+	char tok[32], set[256], mg[32];
+	session_request(s, &s->cur, &q);
+	if (q.margin.is_bytes)
+		fmt_gib(mg, sizeof(mg), (double)q.margin.bytes);
+	else
+		snprintf(mg, sizeof(mg), "%g%%", 100.0 * q.margin.share);
 	ui_putf(u, w, 0, 0, wd, R_HEADER,
-	        "MODELS for %ux %s, %s each, at %s tokens: %s, margin %.0f%%, by %s%s (%zu of %zu)",
-	        s->cur.gpu_count, session_device_short_name(dev),
-	        fmt_gib(mem, sizeof(mem), (double)hw_usable_bytes(dev)),
+	        "MODELS for %s at %s tokens: %s, margin %s, by %s%s (%zu of %zu)",
+	        ranking_set_label(&q.set, set, sizeof(set)),
 	        fmt_tokens(tok, sizeof(tok), s->cur.set.ctx_tokens),
-	        v->ready && v->r.engine == FT_VLLM ? "vLLM" : "llama.cpp",
-	        (v->margin_share > 0 ? v->margin_share : 0.10) * 100, rank_sort_name(v->sort),
-	        v->filter.fitting_only ? ", fitting only" : "", v->n, s->cat->n);
+	        v->ready && v->r.engine == FT_VLLM ? "vLLM" : "llama.cpp", mg,
+	        rank_sort_name(v->sort), v->filter.fitting_only ? ", fitting only" : "", v->n,
+	        s->cat->n);
 	/* the model column takes what the numbers leave, 14 to 28 wide;
 	 * prefill goes first on a narrow screen */
 	bool prefill = wd >= 96;

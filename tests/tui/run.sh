@@ -375,15 +375,17 @@ start detected 120 40 LANG=C.UTF-8 LC_ALL=C.UTF-8 "PATH=$FIX/bin-two:$PATH" \
 check_screen "starts on the detected GPUs" "detected 2 kinds of GPU: a mixed set"
 check_screen "the detected set has a bar per device" "2 devices, 1x RTX 4090"
 check_screen "detected devices marked in the hardware list" "RTX 4090 (detected)"
-rank_json=$(env -u LINES -u COLUMNS "$BIN" --rank -g rtx-4090 --json)
+# the same machine's --rank: two device ids, then the models
+rank_json=$(PATH="$FIX/bin-two:$PATH" VRAMCALC_SYSROOT="$FIX/root-host" \
+	env -u LINES -u COLUMNS "$BIN" --rank --json)
 nth_model() { printf '%s\n' "$rank_json" | sed -n "s/^[[:space:]]*\"$1\":[[:space:]]*\"\(.*\)\",*$/\1/p" | sed -n "$2p"; }
-id1=$(nth_model id 2)
-id2=$(nth_model id 3)
+id1=$(nth_model id 3)
+id2=$(nth_model id 4)
 q2=$(nth_model quant 2)
 keys m
-check_screen "m opens the models view" "MODELS for 1x RTX 4090 (detected), 23.99 GiB each, at 4K tokens"
+check_screen "m opens the models view for the detected set" "MODELS for 1x RTX 4090 (detected) (23.99 GiB) + 1x RTX 3090 (detected) (24.00 GiB) at 4K tokens"
 if screen | sed -n 4p | grep -qF -- " $id1 "; then
-	ok "models view ranks $id1 first, as --rank -g rtx-4090"
+	ok "models view ranks $id1 first, as --rank on the same machine"
 else
 	fail "models view: first row '$(screen | sed -n 4p)', --rank says $id1"
 fi

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evaluate.h"
 #include "profile.h"
 #include "ranking.h"
 
@@ -55,37 +56,55 @@ static const struct device *dev(const char *id)
 	return d;
 }
 
-/* Fits with the margin, judged the plain way: one estimate, then hw_fit
- * (identical devices, unified memory included) or hw_split (a mixed set),
- * every device keeping margin x its usable memory free. */
-static bool plain_fits(const struct model *m, struct settings s, const struct device *const *set,
-                       uint32_t n, double margin, uint64_t *need)
+/* The plain way: one evaluate(), the evaluation --print and --json show,
+ * of model m with settings s on the request's devices. */
+static enum verdict plain_verdict(const struct model *m, struct settings s, const struct request *q,
+                                  struct evaluation *ev)
 {
-	struct estimate e;
-	estimate_run(m, &s, &e);
-	bool identical = true;
-	for (uint32_t k = 1; k < n; k++)
-		identical &= set[k] == set[0];
-	if (identical) {
-		struct hw_fit f;
-		hw_fit(&e, set[0], n, &f);
-		if (need)
-			*need = f.need_bytes;
-		return f.fits &&
-		       f.headroom_bytes >= (int64_t)((double)hw_usable_bytes(set[0]) * margin);
-	}
-	struct device_load loads[HW_MAX_DEVICES];
-	hw_split(&e, set, n, loads);
-	bool ok = true;
-	if (need)
-		*need = 0;
+	struct request one = *q;
+	one.model = m;
+	one.settings = s;
+	evaluate(&one, ev);
+	cr_assert(ev->valid, "%s", ev->err);
+	return ev->verdict;
+}
+
+static bool runs(enum verdict v)
+{
+	return v == VERDICT_FITS || v == VERDICT_TIGHT;
+}
+
+/* A request on devices ids at ctx tokens, the margin a tenth, host memory
+ * not judged. */
+static void request_for(struct request *q, const char *const *ids, uint32_t n, uint64_t ctx)
+{
+	memset(q, 0, sizeof(*q));
+	estimate_settings_default(&q->settings);
+	q->settings.ctx_tokens = ctx;
+	for (uint32_t k = 0; k < n; k++)
+		q->set.dev[k] = dev(ids[k]);
+	q->set.n = n;
+	q->margin.share = MARGIN;
+	plan_speed_defaults(&q->speed);
+}
+
+/* The engine's query for the same, the margin a tenth of each budget. */
+static void query_for(struct rank_query *q, const struct device *const *set, uint32_t n,
+                      uint64_t host_ram_bytes)
+{
+	memset(q, 0, sizeof(*q));
+	estimate_settings_default(&q->base);
+	q->devs = set;
+	q->n_devs = n;
+	uint64_t pool = 0;
 	for (uint32_t k = 0; k < n; k++) {
-		ok &=
-		    loads[k].headroom_bytes >= (int64_t)((double)hw_usable_bytes(set[k]) * margin);
-		if (need)
-			*need += loads[k].total_bytes;
+		q->keep_bytes[k] = (uint64_t)((double)hw_usable_bytes(set[k]) * MARGIN);
+		pool += set[k]->memory_bytes;
 	}
-	return ok;
+	q->keep_pool_bytes = (uint64_t)((double)pool * MARGIN);
+	q->host_ram_bytes = host_ram_bytes;
+	q->keep_host_bytes = (uint64_t)((double)host_ram_bytes * MARGIN);
+	plan_speed_defaults(&q->speed);
 }
 
 /* Weight bytes in GPU memory (token embeddings stay on the host). */
@@ -99,108 +118,104 @@ static uint64_t weights_of(const struct model *m, enum ftype f)
 	return e.weights_gpu_bytes;
 }
 
-/* Check one row against plain estimates. */
-static void check_row(size_t i, const struct rank_ladder *l, const struct rank_query *q,
-                      const struct rank_row *row)
+/* Check one row against plain evaluations. */
+static void check_row(size_t i, const struct rank_ladder *l, const struct request *q,
+                      const struct rank_row *row, struct evaluation *ev)
 {
 	const struct model *m = &models[i];
 	const char *id = cat.v[i].meta.id;
-	struct settings s = q->base;
+	struct settings s = q->settings;
 	s.ftype = row->ftype;
-	double margin = row->verdict == RANK_TIGHT ? 0 : MARGIN;
-	uint64_t need;
+	bool tight = row->verdict == RANK_TIGHT;
+	enum verdict v;
 
-	if (row->verdict == RANK_NO) {
-		struct settings lo = q->base;
+	if (row->verdict == RANK_NO || row->verdict == RANK_NO_HOST) {
+		struct settings lo = q->settings;
 		lo.ftype = l->ftype[0];
-		cr_expect_not(plain_fits(m, lo, q->devs, q->n_devs, 0, NULL),
-		              "%s: 'does not fit' but %s fits", id, ftype_get(lo.ftype)->name);
+		v = plain_verdict(m, lo, q, ev);
+		cr_expect_not(runs(v), "%s: 'does not fit' but %s %s", id,
+		              ftype_get(lo.ftype)->name, verdict_words(v));
 		cr_expect_eq(row->ftype, l->ftype[0]);
 	} else {
-		cr_expect(plain_fits(m, s, q->devs, q->n_devs, margin, &need),
-		          "%s: %s at %llu tokens does not fit as ranked", id,
-		          ftype_get(row->ftype)->name, (unsigned long long)s.ctx_tokens);
-		cr_expect_eq(row->gpu_bytes, need, "%s: need %llu vs %llu", id,
-		             (unsigned long long)row->gpu_bytes, (unsigned long long)need);
+		v = plain_verdict(m, s, q, ev);
+		cr_expect_eq(v, tight ? VERDICT_TIGHT : VERDICT_FITS,
+		             "%s: %s at %llu tokens is '%s'", id, ftype_get(row->ftype)->name,
+		             (unsigned long long)s.ctx_tokens, verdict_words(v));
+		cr_expect_eq(row->gpu_bytes, ev->gpu_bytes, "%s: need %llu vs %llu", id,
+		             (unsigned long long)row->gpu_bytes, (unsigned long long)ev->gpu_bytes);
+		cr_expect_str_eq(row->why, ev->reason, "%s", id);
+		/* one device type: the speed evaluate() gives */
+		if (ev->has_speed) {
+			cr_expect_float_eq(row->decode_tps, ev->speed.decode_tps,
+			                   1e-9 * ev->speed.decode_tps, "%s", id);
+			cr_expect_float_eq(row->prefill_tps, ev->speed.prefill_tps,
+			                   1e-9 * ev->speed.prefill_tps + 1e-12, "%s", id);
+		}
 		uint64_t mine = weights_of(m, row->ftype);
 		for (uint32_t k = 0; k < l->n; k++) {
 			struct settings up = s;
 			up.ftype = l->ftype[k];
 			if (weights_of(m, up.ftype) <= mine)
 				continue;
-			cr_expect_not(plain_fits(m, up, q->devs, q->n_devs, margin, NULL),
-			              "%s: %s was chosen but %s fits too", id,
-			              ftype_get(row->ftype)->name, ftype_get(up.ftype)->name);
+			v = plain_verdict(m, up, q, ev);
+			cr_expect(tight ? !runs(v) : v != VERDICT_FITS,
+			          "%s: %s was chosen but %s %s", id, ftype_get(row->ftype)->name,
+			          ftype_get(up.ftype)->name, verdict_words(v));
 		}
-		if (row->verdict == RANK_TIGHT) {
-			struct settings lo = q->base;
+		if (tight) {
+			struct settings lo = q->settings;
 			lo.ftype = l->ftype[0];
-			cr_expect_not(plain_fits(m, lo, q->devs, q->n_devs, MARGIN, NULL),
-			              "%s: 'tight' but %s fits with the margin", id,
+			v = plain_verdict(m, lo, q, ev);
+			cr_expect_neq(v, VERDICT_FITS, "%s: 'tight' but %s fits", id,
 			              ftype_get(lo.ftype)->name);
 		}
 	}
 	/* the largest context at the chosen quantization */
+	struct settings c = s;
 	if (row->max_ctx_tokens) {
-		struct settings c = s;
 		c.ctx_tokens = row->max_ctx_tokens;
-		cr_expect(plain_fits(m, c, q->devs, q->n_devs, margin, NULL),
-		          "%s: largest context %llu does not fit", id,
-		          (unsigned long long)c.ctx_tokens);
+		v = plain_verdict(m, c, q, ev);
+		cr_expect(tight ? runs(v) : v == VERDICT_FITS, "%s: largest context %llu is '%s'",
+		          id, (unsigned long long)c.ctx_tokens, verdict_words(v));
 		if (row->max_ctx_tokens < m->arch.n_ctx_train) {
 			cr_expect_eq(row->max_ctx_tokens % 256, 0);
 			c.ctx_tokens = row->max_ctx_tokens + 256;
-			cr_expect_not(plain_fits(m, c, q->devs, q->n_devs, margin, NULL),
-			              "%s: %llu tokens fit too", id,
-			              (unsigned long long)c.ctx_tokens);
+			v = plain_verdict(m, c, q, ev);
+			cr_expect(tight ? !runs(v) : v != VERDICT_FITS, "%s: %llu tokens fit too",
+			          id, (unsigned long long)c.ctx_tokens);
 		} else {
 			cr_expect_eq(row->max_ctx_tokens, m->arch.n_ctx_train);
 		}
 	} else {
-		struct settings c = s;
 		c.ctx_tokens = 256;
-		cr_expect_not(plain_fits(m, c, q->devs, q->n_devs, margin, NULL),
-		              "%s: no context fits, yet 256 tokens do", id);
-	}
-	/* one device: the speed is plan_speed's on that device */
-	if (q->n_devs == 1 && row->verdict != RANK_NO) {
-		struct estimate e;
-		struct speed sp;
-		struct speed_params p = q->speed;
-		estimate_run(m, &s, &e);
-		plan_speed(m, &s, &e, q->devs[0], &p, &sp);
-		cr_expect_float_eq(row->decode_tps, sp.decode_tps, 1e-9 * sp.decode_tps, "%s", id);
-		cr_expect_float_eq(row->prefill_tps, sp.prefill_tps, 1e-9 * sp.prefill_tps + 1e-12,
-		                   "%s", id);
+		v = plain_verdict(m, c, q, ev);
+		cr_expect(tight ? !runs(v) : v != VERDICT_FITS, "%s: no context fits, yet 256 do",
+		          id);
 	}
 }
 
 static void check_set(const char *const *ids, uint32_t n, uint64_t ctx)
 {
-	const struct device *set[8];
-	for (uint32_t k = 0; k < n; k++)
-		set[k] = dev(ids[k]);
 	struct ranking r;
+	struct request q;
+	struct evaluation *ev = malloc(sizeof(*ev));
+	cr_assert(ev);
+	request_for(&q, ids, n, ctx);
 	cr_assert(ranking_init(&r, &cat, models, FT_LLAMACPP));
-	struct rank_query q = {0};
-	estimate_settings_default(&q.base);
-	q.base.ctx_tokens = ctx;
-	q.devs = set;
-	q.n_devs = n;
-	q.margin_share = MARGIN;
-	plan_speed_defaults(&q.speed);
 	ranking_run(&r, &q);
-	int verdicts[4] = {0};
+	cr_expect_eq(r.disagreements, 0, "the search and evaluate() judge alike");
+	int verdicts[RANK_INVALID + 1] = {0};
 	for (size_t i = 0; i < r.n; i++) {
 		cr_assert_neq(r.rows[i].verdict, RANK_INVALID, "%s: %s", cat.v[i].meta.id,
 		              r.rows[i].why);
 		verdicts[r.rows[i].verdict]++;
-		check_row(i, &r.ladders[i], &q, &r.rows[i]);
+		check_row(i, &r.ladders[i], &q, &r.rows[i], ev);
 	}
 	/* the sets are chosen so that some models fit and some do not */
 	cr_expect_gt(verdicts[RANK_FITS], 0);
 	cr_expect_gt(verdicts[RANK_NO], 0);
 	ranking_free(&r);
+	free(ev);
 }
 
 Test(rank, agrees_with_plain_estimates_on_one_4090)
@@ -236,15 +251,11 @@ static size_t index_of(const char *id)
 
 Test(rank, worked_examples_on_one_4090)
 {
-	const struct device *set[] = {dev("rtx-4090")};
+	const char *ids[] = {"rtx-4090"};
 	struct ranking r;
+	struct request q;
+	request_for(&q, ids, 1, 4096);
 	cr_assert(ranking_init(&r, &cat, models, FT_LLAMACPP));
-	struct rank_query q = {0};
-	estimate_settings_default(&q.base);
-	q.devs = set;
-	q.n_devs = 1;
-	q.margin_share = MARGIN;
-	plan_speed_defaults(&q.speed);
 	ranking_run(&r, &q);
 
 	/* an 8B model: 16 GB of BF16 weights leave a quarter of 24 GB free */
@@ -275,12 +286,8 @@ Test(rank, unknown_bandwidth_means_unknown_speed)
 	const struct device *set[] = {&unknown};
 	struct rank_ladder l;
 	struct rank_row row;
-	struct rank_query q = {0};
-	estimate_settings_default(&q.base);
-	q.devs = set;
-	q.n_devs = 1;
-	q.margin_share = MARGIN;
-	plan_speed_defaults(&q.speed);
+	struct rank_query q;
+	query_for(&q, set, 1, 0);
 	size_t i = index_of("llama-3.1-8b");
 	rank_prepare(&models[i], FT_LLAMACPP, &l);
 	rank_model(&models[i], &l, &q, &row);
@@ -332,16 +339,11 @@ Test(rank, quality_proxy)
 
 Test(rank, filters_and_sorting)
 {
-	const struct device *set[] = {dev("rtx-4090"), dev("rtx-3090")};
+	const char *ids[] = {"rtx-4090", "rtx-3090"};
 	struct ranking r;
+	struct request q;
+	request_for(&q, ids, 2, 8192);
 	cr_assert(ranking_init(&r, &cat, models, FT_LLAMACPP));
-	struct rank_query q = {0};
-	estimate_settings_default(&q.base);
-	q.base.ctx_tokens = 8192;
-	q.devs = set;
-	q.n_devs = 2;
-	q.margin_share = MARGIN;
-	plan_speed_defaults(&q.speed);
 	ranking_run(&r, &q);
 	size_t out[256];
 
@@ -436,20 +438,15 @@ Test(rank, size_ranges)
 Test(rank, host_memory_holds_the_offloaded_part)
 {
 	const struct device *set[] = {dev("rtx-4090")};
-	struct rank_query q = {0};
-	estimate_settings_default(&q.base);
+	struct rank_query q;
+	query_for(&q, set, 1, 64ull << 30);
 	q.base.offload = OFFLOAD_CPU_MOE;
-	q.devs = set;
-	q.n_devs = 1;
-	q.margin_share = MARGIN;
-	plan_speed_defaults(&q.speed);
 	size_t i = index_of("kimi-k2.6");
 	struct rank_ladder l;
 	struct rank_row row;
 	rank_prepare(&models[i], FT_LLAMACPP, &l);
 
 	/* 64 GiB of host memory: the experts of a 1T model do not go there */
-	q.host_ram_bytes = 64ull << 30;
 	rank_model(&models[i], &l, &q, &row);
 	cr_expect_eq(row.verdict, RANK_NO_HOST, "%s", rank_verdict_name(row.verdict));
 	cr_expect_str_eq(rank_verdict_name(row.verdict), "does not fit (host memory)");
@@ -457,6 +454,7 @@ Test(rank, host_memory_holds_the_offloaded_part)
 
 	/* 768 GiB: a quant fits, and the next one up does not (host or GPU) */
 	q.host_ram_bytes = 768ull << 30;
+	q.keep_host_bytes = (uint64_t)((double)q.host_ram_bytes * MARGIN);
 	rank_model(&models[i], &l, &q, &row);
 	cr_assert_eq(row.verdict, RANK_FITS, "%s", rank_verdict_name(row.verdict));
 	cr_expect_leq((double)row.host_bytes, (double)q.host_ram_bytes * (1 - MARGIN));
@@ -473,15 +471,13 @@ Test(rank, host_memory_holds_the_offloaded_part)
 	for (uint32_t k = (uint32_t)at + 1; k < l.n; k++) {
 		s.ftype = l.ftype[k];
 		estimate_run(&models[i], &s, &e);
-		cr_expect_not(rank_fits(&e, &q, MARGIN, NULL, NULL, NULL), "%s fits too",
+		cr_expect_not(rank_fits(&e, &q, true, NULL, NULL, NULL), "%s fits too",
 		              ftype_get(s.ftype)->name);
 	}
 
 	/* unified memory is one pool: no separate host check */
 	const struct device *mac[] = {dev("apple-m3-ultra-512gb")};
-	q.devs = mac;
-	q.host_ram_bytes = 1ull << 30;
-	q.base.offload = OFFLOAD_GPU;
+	query_for(&q, mac, 1, 1ull << 30);
 	size_t small = index_of("llama-3.1-8b");
 	rank_prepare(&models[small], FT_LLAMACPP, &l);
 	rank_model(&models[small], &l, &q, &row);

@@ -58,17 +58,12 @@ static unsigned press(int key)
 	return r;
 }
 
-/* The same ranking, run directly on the session's devices and settings. */
+/* The same ranking, run directly on the live configuration's request. */
 static void expect_rows_as_ranking(void)
 {
 	struct ranking r;
-	const struct device *set[2] = {&devs.v[S.cur.gpu], &devs.v[S.cur.gpu]};
-	struct rank_query q = {0};
-	q.base = S.cur.set;
-	q.devs = set;
-	q.n_devs = S.cur.gpu_count;
-	q.margin_share = 0.10;
-	q.speed = S.speed_params;
+	struct request q;
+	session_request(&S, &S.cur, &q);
 	cr_assert(ranking_init(&r, &cat, S.models, FT_LLAMACPP));
 	ranking_run(&r, &q);
 	for (size_t i = 0; i < cat.n; i++) {
