@@ -3,8 +3,8 @@
  * that fits at a context (keeping a margin free on every device), the
  * largest context at that quantization, the speed there and a verdict.
  *
- * Engine layer: pure arithmetic over estimate_run(), hw_split() and
- * plan_speed(); no I/O, no allocation.  The catalog-wide list, filters and
+ * Engine layer: pure arithmetic over estimate_run() and hw_split(); no
+ * I/O, no allocation.  The catalog-wide list, filters and
  * sorting are in ranking.h (state layer).
  *
  * Every answer is exact with respect to the engine, as plan.h's solvers:
@@ -21,7 +21,7 @@
 
 #include "estimate.h"
 #include "hardware.h"
-#include "plan.h"
+#include "speed.h"
 
 #define RANK_MAX_LADDER 16
 
@@ -91,9 +91,10 @@ struct rank_row {
 	uint64_t gpu_bytes;         /* need over all devices at ftype and the context */
 	uint64_t host_bytes;        /* host memory the estimate needs */
 	int64_t headroom_bytes;     /* the tightest device's free bytes (negative: short) */
-	bool speed_known;           /* every device states its bandwidth */
-	double decode_tps;          /* tokens/s of one sequence */
-	double prefill_tps;         /* prompt tokens/s (0: TFLOPS unknown) */
+	bool speed_known;           /* every device states its bandwidth (ranking.h fills
+	                             * the speed from the answer's evaluation) */
+	double decode_tps;          /* tokens/s of one sequence (0: unknown or not run) */
+	double prefill_tps;         /* prompt tokens/s (0: no tensor rate known) */
 	double quality;             /* rank_quality() at ftype */
 	uint32_t steps;             /* estimates run */
 };
@@ -111,14 +112,6 @@ void rank_model(const struct model *m, const struct rank_ladder *ladder, const s
  * (each may be NULL). */
 bool rank_fits(const struct estimate *e, const struct rank_query *q, bool with_margin,
                uint64_t *need_bytes, int64_t *headroom_bytes, bool *host_ok);
-
-/* The one device that stands for a set in the speed model: llama.cpp's
- * layer split reads each device's layers in turn, so bandwidth and TFLOPS
- * are the harmonic means weighted by the bytes each device holds (loads
- * from hw_split); vLLM's tensor parallelism moves at the pace of the
- * slowest device.  Bandwidth 0 when any device's is unknown. */
-void rank_set_device(const struct estimate *e, const struct device *const *devs, uint32_t n,
-                     const struct device_load *loads, struct device *out);
 
 /*
  * A rough quality proxy for sorting, in billions of parameters: the

@@ -108,40 +108,6 @@ bool rank_fits(const struct estimate *e, const struct rank_query *q, bool with_m
 	return ok && host;
 }
 
-void rank_set_device(const struct estimate *e, const struct device *const *devs, uint32_t n,
-                     const struct device_load *loads, struct device *out)
-{
-	assert(n >= 1);
-	*out = *devs[0];
-	double bytes = 0, bw_time = 0, fl_time = 0;
-	double bw_min = devs[0]->bandwidth_gbps, fl_min = devs[0]->bf16_tflops;
-	bool bw_known = true, fl_known = true;
-	for (uint32_t k = 0; k < n; k++) {
-		const struct device *d = devs[k];
-		double b = (double)loads[k].layers_bytes;
-		bw_known &= d->bandwidth_gbps > 0;
-		fl_known &= d->bf16_tflops > 0;
-		if (d->bandwidth_gbps < bw_min)
-			bw_min = d->bandwidth_gbps;
-		if (d->bf16_tflops < fl_min)
-			fl_min = d->bf16_tflops;
-		if (b <= 0)
-			continue;
-		bytes += b;
-		if (d->bandwidth_gbps > 0)
-			bw_time += b / d->bandwidth_gbps;
-		if (d->bf16_tflops > 0)
-			fl_time += b / d->bf16_tflops;
-	}
-	if (e->vllm || bytes <= 0) {
-		out->bandwidth_gbps = bw_known ? bw_min : 0;
-		out->bf16_tflops = fl_known ? fl_min : 0;
-	} else {
-		out->bandwidth_gbps = bw_known && bw_time > 0 ? bytes / bw_time : 0;
-		out->bf16_tflops = fl_known && fl_time > 0 ? bytes / fl_time : 0;
-	}
-}
-
 /* Relative perplexity increase over 16 bits against bits per weight:
  * llama.cpp's llama-quantize table for Llama-3-8B (tools/quantize, the
  * "+0.1754 ppl @ Llama-3-8B" figures over a 16-bit perplexity of 6.233,
@@ -310,11 +276,8 @@ void rank_model(const struct model *m, const struct rank_ladder *ladder, const s
 	out->max_ctx_tokens =
 	    rung_possible(&p, ladder, rung) ? largest_context(&p, out->native_ctx_tokens) : 0;
 
-	/* The answer at the requested context: need, headroom, speed.  This
-	 * estimate runs last, so the model's type scratch is the answer's when
-	 * plan_speed reads it. */
-	struct device_load loads[HW_MAX_DEVICES];
-	struct device eff;
+	/* The answer at the requested context: need and headroom (the speed
+	 * comes with the answer's evaluation, ranking.h). */
 	p.steps++;
 	estimate_run(m, &p.s, &e);
 	rank_fits(&e, q, p.with_margin, &out->gpu_bytes, &out->headroom_bytes, NULL);
@@ -323,16 +286,5 @@ void rank_model(const struct model *m, const struct rank_ladder *ladder, const s
 	out->bpw = (double)ladder->weights_bytes[rung] * 8.0 / (double)params;
 	out->quality =
 	    rank_quality(m->params_total, m->params_active, m->arch.n_expert > 0, out->bpw);
-	hw_split(&e, q->devs, q->n_devs, loads);
-	rank_set_device(&e, q->devs, q->n_devs, loads, &eff);
-	out->speed_known = eff.bandwidth_gbps > 0;
-	if (out->speed_known && rank_runs(out->verdict)) {
-		struct speed_params sp = q->speed;
-		struct speed spd;
-		sp.gpu_count = q->n_devs;
-		plan_speed(m, &p.s, &e, &eff, &sp, &spd);
-		out->decode_tps = spd.decode_tps;
-		out->prefill_tps = spd.prefill_tps;
-	}
 	out->steps = p.steps;
 }

@@ -191,6 +191,17 @@ void ranking_run(struct ranking *r, const struct request *q)
 			row->verdict = v;
 		}
 		snprintf(row->why, sizeof(row->why), "%s", r->ev->reason);
+		/* the speed --print gives (one type, or a llama.cpp layer split);
+		 * unknown when a device states no bandwidth */
+		bool bw = true;
+		for (uint32_t k = 0; k < q->set.n; k++)
+			bw &= q->set.dev[k]->bandwidth_gbps > 0;
+		row->speed_known = bw && r->ev->has_speed;
+		if (row->speed_known && rank_runs(row->verdict)) {
+			row->decode_tps = r->ev->speed.decode_tps;
+			row->prefill_tps =
+			    r->ev->speed.compute_known ? r->ev->speed.prefill_tps : 0;
+		}
 	}
 	r->ran = true;
 }

@@ -280,40 +280,29 @@ Test(rank, worked_examples_on_one_4090)
 
 Test(rank, unknown_bandwidth_means_unknown_speed)
 {
+	/* a detected GPU that matches no profile: memory as read, no speed */
 	struct device unknown = *dev("rtx-4090");
 	unknown.bandwidth_gbps = 0;
 	unknown.bf16_tflops = 0;
-	const struct device *set[] = {&unknown};
-	struct rank_ladder l;
-	struct rank_row row;
-	struct rank_query q;
-	query_for(&q, set, 1, 0);
-	size_t i = index_of("llama-3.1-8b");
-	rank_prepare(&models[i], FT_LLAMACPP, &l);
-	rank_model(&models[i], &l, &q, &row);
-	cr_expect_eq(row.verdict, RANK_FITS);
-	cr_expect_not(row.speed_known);
-	cr_expect_eq(row.decode_tps, 0);
-}
-
-Test(rank, set_speed_is_the_byte_weighted_harmonic_mean)
-{
-	struct device fast = *dev("rtx-4090"), slow = fast;
-	fast.bandwidth_gbps = 1000;
-	slow.bandwidth_gbps = 250;
-	fast.bf16_tflops = 200;
-	slow.bf16_tflops = 50;
-	const struct device *set[] = {&fast, &slow};
-	struct device_load loads[2] = {{.layers_bytes = 3000}, {.layers_bytes = 1000}};
-	struct estimate e = {0};
-	struct device eff;
-	rank_set_device(&e, set, 2, loads, &eff);
-	/* 3000 bytes at 1000 plus 1000 at 250: 7 time units for 4000 bytes */
-	cr_expect_float_eq(eff.bandwidth_gbps, 4000.0 / 7.0, 1e-9);
-	cr_expect_float_eq(eff.bf16_tflops, 4000.0 / 35.0, 1e-9);
-	e.vllm = true; /* tensor parallelism: the slowest */
-	rank_set_device(&e, set, 2, loads, &eff);
-	cr_expect_float_eq(eff.bandwidth_gbps, 250, 1e-9);
+	struct ranking r;
+	struct request q;
+	const char *ids[] = {"rtx-4090"};
+	request_for(&q, ids, 1, 4096);
+	q.set.dev[0] = &unknown;
+	cr_assert(ranking_init(&r, &cat, models, FT_LLAMACPP));
+	ranking_run(&r, &q);
+	const struct rank_row *row = &r.rows[index_of("llama-3.1-8b")];
+	cr_expect_eq(row->verdict, RANK_FITS);
+	cr_expect_not(row->speed_known);
+	cr_expect_eq(row->decode_tps, 0);
+	/* a mixed set gets the layer split's speed, as --print gives it */
+	const char *mixed[] = {"rtx-4090", "rtx-3090"};
+	request_for(&q, mixed, 2, 4096);
+	ranking_run(&r, &q);
+	row = &r.rows[index_of("llama-3.1-8b")];
+	cr_expect(row->speed_known);
+	cr_expect_gt(row->decode_tps, 0);
+	ranking_free(&r);
 }
 
 Test(rank, quality_proxy)
