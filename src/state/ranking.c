@@ -179,6 +179,7 @@ void ranking_run(struct ranking *r, const struct request *q)
 		one.model = &r->models[i];
 		one.settings = rq.base;
 		one.settings.ftype = row->ftype;
+		one.want_speed = true;
 		evaluate(&one, r->ev);
 		if (!r->ev->valid) {
 			row->verdict = RANK_INVALID;
