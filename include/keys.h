@@ -54,6 +54,8 @@ enum action {
 	ACT_WHATIF,
 	ACT_PLAN,
 	ACT_RANK,       /* the models view: the catalog ranked for the devices */
+	ACT_CHART,      /* the chart view: memory against context or batch */
+	ACT_CHART_AXIS, /* the chart's x axis: context or batch */
 	ACT_SORT,       /* the models view's order */
 	ACT_SET_ADD,    /* one more of the selected device in the set */
 	ACT_SET_REMOVE, /* one fewer */
@@ -76,8 +78,9 @@ enum action {
 #define KEYS_IN_HELP    (1u << 4)
 #define KEYS_IN_PLAN    (1u << 5)
 #define KEYS_IN_RANK    (1u << 6)
-#define KEYS_EVERYWHERE 0x7fu
-#define KEYS_VIEW_COUNT 7 /* views the masks cover (session.h VIEW_COUNT) */
+#define KEYS_IN_CHART   (1u << 7)
+#define KEYS_EVERYWHERE 0xffu
+#define KEYS_VIEW_COUNT 8 /* views the masks cover (session.h VIEW_COUNT) */
 
 /* One key binding. */
 struct key_binding {

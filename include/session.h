@@ -167,8 +167,9 @@ enum view {
 	VIEW_EXPLAIN,
 	VIEW_WHATIF,
 	VIEW_HELP,
-	VIEW_PLAN, /* solvers, speed and launch commands */
-	VIEW_RANK, /* the models view: the catalog ranked for the live devices */
+	VIEW_PLAN,  /* solvers, speed and launch commands */
+	VIEW_RANK,  /* the models view: the catalog ranked for the live devices */
+	VIEW_CHART, /* memory against context (or batch), the capacity line */
 	VIEW_COUNT
 };
 
@@ -251,6 +252,31 @@ struct rank_view {
 	uint64_t host_ram_bytes;
 };
 
+/* The chart view's axis. */
+enum chart_axis { CHART_CONTEXT, CHART_BATCH };
+
+#define CHART_POINTS_MAX 160 /* samples along the x axis */
+
+/* The chart view (g): GPU memory of the live configuration sampled along
+ * one axis, each sample split into weights, KV cache, compute buffer and
+ * overhead (bytes, summed over the devices), against the devices'
+ * capacity.  The largest value that fits is the solver's answer (the one
+ * `--solve context` or `--solve batch` prints), not read off the curve. */
+struct chart_view {
+	enum chart_axis axis;
+	int n;                                   /* samples */
+	uint64_t x[CHART_POINTS_MAX];            /* tokens of context, or sequences */
+	uint64_t seg_bytes[CHART_POINTS_MAX][4]; /* weights, KV, compute, overhead on the GPUs */
+	uint64_t gpu_bytes[CHART_POINTS_MAX];    /* their sum: what the devices hold */
+	bool valid[CHART_POINTS_MAX];            /* the settings passed estimate_check there */
+	uint64_t capacity_bytes; /* usable memory of the devices (vLLM: its share) */
+	uint32_t gpu_count;
+	bool solved;             /* the solver applies */
+	struct solve_result ans; /* its answer (status, settings) */
+	uint64_t ans_x;          /* the answer on the axis (tokens or sequences) */
+	uint64_t live_x;         /* the live setting on the axis */
+};
+
 /* A filtered list: the model, hardware or saved-session picker. */
 struct picker {
 	char query[SESSION_TEXT_MAX]; /* typed filter */
@@ -284,6 +310,7 @@ struct session {
 	int slider; /* focused slider (enum slider_id) */
 	enum modal modal;
 	struct picker pick;
+	struct chart_view chart; /* the chart view's samples (session_chart fills them) */
 	enum prompt_kind prompt_kind;
 	char prompt[SESSION_TEXT_MAX];
 	char save_name[SESSION_TEXT_MAX]; /* the session name PROMPT_OVERWRITE asks about */
@@ -420,6 +447,10 @@ bool session_name_valid(const char *name);
 /* Write the live configuration to DIR/NAME.ini atomically (a temporary
  * file in DIR, fsync, rename).  On failure the previous file is left as it
  * was, the temporary file removed, and err names the cause. */
+/* Sample the live configuration along the chart's axis and solve for the
+ * largest value that fits (chart.c).  Needs a valid live evaluation. */
+void session_chart(struct session *s);
+
 /* True when a saved session of that name is on disk (s asks before
  * replacing it). */
 bool session_saved_exists(const struct session *s, const char *name);

@@ -17,7 +17,8 @@
 #define HLP   KEYS_IN_HELP
 #define PLN   KEYS_IN_PLAN
 #define RNK   KEYS_IN_RANK
-#define VIEWS (CMP | EXP | WIF | HLP | PLN | RNK)
+#define CHT   KEYS_IN_CHART
+#define VIEWS (CMP | EXP | WIF | HLP | PLN | RNK | CHT)
 
 const struct key_binding key_table[] = {
     /* Moving */
@@ -66,14 +67,19 @@ const struct key_binding key_table[] = {
      "plan (deploy) view: what fits at most (Enter adopts), speed, launch commands"},
     {'m', "m", ACT_RANK, MAIN | VIEWS, "models",
      "models view: every catalog model ranked for these devices at this context"},
+    {'g', "g", ACT_CHART, MAIN | VIEWS, "chart",
+     "chart view: GPU memory against context (b: against batch), the capacity line, the "
+     "largest that fits"},
+    {'b', "b", ACT_CHART_AXIS, CHT, "batch/ctx",
+     "chart view: switch the axis between context and batch"},
     {'a', "a", ACT_SET_ADD, MAIN, "add",
      "hardware list: one more of the selected device in the set (a mixed set)"},
     {'r', "r", ACT_SET_REMOVE, MAIN, NULL,
      "hardware list: one fewer of the selected device in the set"},
     {'p', "p", ACT_PIN, MAIN | WIF | CMP, "pin", "pin the current configuration as A"},
     {'P', "P", ACT_UNPIN, MAIN | WIF | CMP, NULL, "drop the pinned configuration"},
-    {'u', "u", ACT_UNDO, MAIN | WIF | CMP | PLN | RNK, "undo", "undo the last change"},
-    {'U', "U", ACT_REDO, MAIN | WIF | CMP | PLN | RNK, "redo", "redo what was undone"},
+    {'u', "u", ACT_UNDO, MAIN | WIF | CMP | PLN | RNK | CHT, "undo", "undo the last change"},
+    {'U', "U", ACT_REDO, MAIN | WIF | CMP | PLN | RNK | CHT, "redo", "redo what was undone"},
     {'s', "s", ACT_SAVE, MAIN | WIF, "save", "save the configuration as a named session"},
     {'S', "S", ACT_LOAD, MAIN | WIF, "load", "load a saved session"},
     {KEYC_F1, "F1", ACT_HELP, ALL, "help", "this help"},

@@ -434,6 +434,8 @@ void session_recalc(struct session *s)
 	if (s->view == VIEW_PLAN && s->ev.valid &&
 	    !(s->plan_fresh && config_equal(&s->plan_for, &s->cur)))
 		session_plan(s);
+	if (s->view == VIEW_CHART && s->ev.valid)
+		session_chart(s);
 }
 
 /* ---- pickers ---- */
@@ -1053,6 +1055,13 @@ unsigned session_action(struct session *s, int action)
 		return open_view(s, VIEW_PLAN);
 	case ACT_RANK:
 		return open_view(s, VIEW_RANK);
+	case ACT_CHART:
+		return open_view(s, VIEW_CHART);
+	case ACT_CHART_AXIS:
+		if (s->view != VIEW_CHART)
+			return REACT_NONE;
+		s->chart.axis = s->chart.axis == CHART_CONTEXT ? CHART_BATCH : CHART_CONTEXT;
+		return REACT_RECALC | REACT_REDRAW;
 	case ACT_SORT:
 		return REACT_NONE; /* the models view's (session_rank_action) */
 	case ACT_SET_ADD:

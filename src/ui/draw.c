@@ -1279,6 +1279,9 @@ void ui_draw_frame(struct ui *u, const struct session *s)
 		case VIEW_RANK:
 			ui_draw_rank(u, s, w[BOX_BODY]);
 			break;
+		case VIEW_CHART:
+			ui_draw_chart(u, s, w[BOX_BODY]);
+			break;
 		default:
 			break;
 		}

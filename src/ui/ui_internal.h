@@ -100,6 +100,9 @@ void ui_fill_row(const struct ui *u, WINDOW *w, int y, enum role r);
 /* The models view (rank_view.c). */
 void ui_draw_rank(struct ui *u, const struct session *s, WINDOW *w);
 
+/* The chart view (chart_view.c). */
+void ui_draw_chart(struct ui *u, const struct session *s, WINDOW *w);
+
 /* Lines of the help screen. */
 int ui_help_lines(const struct ui *u);
 

@@ -455,6 +455,42 @@ check_screen "host memory short: the host bar says so" "of 4.00 GiB RAM, does no
 T send-keys -t "$W" q
 check_screen "host memory run exits 0" "vramcalc-exit=0"
 
+# The chart view at 80x24: the largest context (and batch) it marks is the
+# answer of --solve context (--solve batch) for the same settings.
+CHART=(-m llama-3.1-8b -q Q8_0 -c 8192 -g rtx-3060-12gb)
+solved() {
+	env -u LINES -u COLUMNS "$BIN" "${CHART[@]}" --solve "$1" 2>/dev/null |
+		sed -n -e "s/.*solved: context \([0-9,]*\) tokens.*/\1/p" -e "s/.*solved: \([0-9,]*\) sequences.*/\1/p"
+}
+start chart 80 24 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "${CHART[@]}"
+check_screen "chart run starts" "total "
+keys g
+check_screen "g opens the chart view" "CHART GPU memory against context"
+want=$(solved context)
+[ -n "$want" ] && check_screen "chart: largest context equals --solve context ($want)" "largest context that fits: $want tokens" ||
+	fail "chart: --solve context printed nothing"
+check_screen "chart: the crossing is marked on the axis at $want" "▲ $want"
+check_screen "chart: the capacity is labelled" "12.00 GiB ─"
+capture chart
+keys b
+want=$(solved batch)
+check_screen "chart: b switches to batch" "CHART GPU memory against batch"
+[ -n "$want" ] && check_screen "chart: largest batch equals --solve batch ($want)" "largest batch that fits: $want sequence" ||
+	fail "chart: --solve batch printed nothing"
+keys Escape
+check_screen "chart: Esc goes back" "GPU memory: 1x"
+T send-keys -t "$W" q
+check_screen "chart run exits 0" "vramcalc-exit=0"
+start chartmono 80 24 LANG=C LC_ALL=C NO_COLOR=1 -- "${CHART[@]}"
+check_screen "chart (ASCII, monochrome) starts" "total "
+keys g
+check_screen "chart (ASCII): capacity line and marker" "^ $(solved context)"
+legend=$(screen | grep -F "largest that fits" | grep -F capacity)
+[ -n "$legend" ] && [ "$(colour_codes)" = 0 ] && ok "chart (monochrome): a legend with a glyph per segment, no colour ($legend)" ||
+	fail "chart (monochrome): legend '$legend', colour codes $(colour_codes)"
+T send-keys -t "$W" q q
+check_screen "chart mono run exits 0" "vramcalc-exit=0"
+
 # Conventions: Ctrl-C quits with status 0; SIGTERM and SIGHUP restore the
 # terminal; a terminal that cannot address the cursor is refused.
 start ctrlc 80 24 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "${BASE[@]}"

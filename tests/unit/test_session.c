@@ -1162,3 +1162,46 @@ Test(session, the_plan_view_caches_its_answers_until_the_settings_change)
 	session_recalc(&S);
 	cr_assert_neq(S.plan.row[SOLVE_CONTEXT].res.steps, 12345, "stale answers kept");
 }
+
+/* The chart's curve crosses the capacity where --solve puts the answer:
+ * every sample up to the answer fits the devices, every one past it does
+ * not (llama-3.1-8b Q8_0 on one RTX 3060 12GB: 31,232 tokens, measured
+ * against `vramcalc --solve context` in tests/tui). */
+Test(session, chart_crossing_is_the_solver_answer)
+{
+	session_select_model(&S, model_index("llama-3.1-8b"));
+	S.cur.set.ftype = FT_Q8_0;
+	S.cur.gpu = device_index("rtx-3060-12gb");
+	session_recalc(&S);
+	PRESS('g');
+	cr_assert_eq(S.view, VIEW_CHART);
+	const struct chart_view *c = &S.chart;
+	cr_assert(c->solved);
+	cr_assert_eq(c->ans.status, SOLVE_FOUND);
+	cr_assert_eq(c->ans_x, 31232);
+	cr_assert_eq(c->capacity_bytes, 12ull << 30);
+	cr_assert_gt(c->n, 100);
+	int below = 0, above = 0;
+	for (int i = 0; i < c->n; i++) {
+		cr_assert(c->valid[i]);
+		if (c->x[i] <= c->ans_x) {
+			cr_expect_leq(c->gpu_bytes[i], c->capacity_bytes, "x %lu",
+			              (unsigned long)c->x[i]);
+			below++;
+		} else {
+			cr_expect_gt(c->gpu_bytes[i], c->capacity_bytes, "x %lu",
+			             (unsigned long)c->x[i]);
+			above++;
+		}
+		if (i)
+			cr_assert_geq(c->gpu_bytes[i], c->gpu_bytes[i - 1],
+			              "memory grows with context");
+	}
+	cr_assert(below && above);
+	PRESS('b');
+	cr_assert_eq(c->axis, CHART_BATCH);
+	cr_assert_eq(c->ans_x, 3, "--solve batch: 3 sequences of 8,192 tokens");
+	for (int i = 0; i < c->n; i++)
+		cr_expect_eq(c->gpu_bytes[i] <= c->capacity_bytes, c->x[i] <= c->ans_x, "batch %lu",
+		             (unsigned long)c->x[i]);
+}
