@@ -159,6 +159,7 @@ const struct truth2026_model truth2026_models[] = {
     {"olmo3-7b", "olmo-3-7b"},
     {"qwen3vl-8b", "qwen3-vl-8b"},
     {"seed-oss-36b", "seed-oss-36b"},
+    {"kimi-linear-48b-a3b", NULL},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

@@ -61,7 +61,9 @@ extern const char *const truth_models[];
 
 struct truth2026_model {
 	const char *name; /* runs.csv model, gguf/<name>-<QUANT>.gguf, configs/<name>.config.json */
-	const char *profile; /* catalog profile id of the same model (profiles/models) */
+	const char *profile; /* catalog profile id of the same model (profiles/models);
+	                        NULL: no engine layout yet, checked from the GGUF only
+	                        (the generic reading of the standard keys) */
 };
 
 extern const struct truth2026_model truth2026_models[];
