@@ -353,7 +353,7 @@ size_t json_warn_duplicate_keys(const char *text, size_t len, const char *name,
 			depth++;
 		} else if ((c == '}' || c == ']') && depth) {
 			depth--;
-			if (stack[depth].object) {
+			if (stack[depth].object && n > stack[depth].first) {
 				found += warn_object(keys + stack[depth].first,
 				                     n - stack[depth].first, name, w);
 				n = stack[depth].first;
