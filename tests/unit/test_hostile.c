@@ -260,7 +260,7 @@ Test(hostile, duplicate_keys_warn_with_file_and_line)
 	cJSON_Delete(j);
 	cr_expect_eq(json_warn_duplicate_keys(ok, strlen(ok), "ok.json", &none), 0);
 	/* an empty object (fuzz_invariant: pointer arithmetic on no keys) */
-	cr_expect_eq(json_warn_duplicate_keys("{\"a\": {}}", 9, "empty.json", &none), 0);
+	cr_expect_eq(json_warn_duplicate_keys("{}", 2, "empty.json", &none), 0);
 	cr_expect_eq(none.n, 0, "%s", none.msg[0]);
 }
 
