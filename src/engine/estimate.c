@@ -599,7 +599,9 @@ static bool layer_on_gpu(const struct model_arch *a, const struct settings *s, i
  * n_layer.  (The input layer never reaches the GPU.) */
 static uint32_t layer_slot(const struct model_arch *a, int layer)
 {
-	return layer >= 0 ? (uint32_t)layer : a->n_layer;
+	/* A tensor outside the blocks (or one a hostile file numbers past
+	 * block_count) is counted with the output slot, never out of bounds. */
+	return layer >= 0 && (uint32_t)layer < a->n_layer ? (uint32_t)layer : a->n_layer;
 }
 
 /* Bytes of tensor t that sit in host memory although its layer is on the

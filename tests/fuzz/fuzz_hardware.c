@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	e.weights_gpu_bytes = 15ull << 30;
 	e.gpu_bytes = 16ull << 30;
 	e.compute_bytes = e.compute_split_bytes = 1ull << 29;
-	e.overhead_bytes = ESTIMATE_GPU_OVERHEAD_BYTES;
+	e.overhead_bytes = 512ull << 20; /* a CUDA-sized runtime overhead */
 	e.host_bytes = 1ull << 30;
 	e.budget_share = 1.0;
 	for (size_t i = 0; i < l.n; i++) {
