@@ -99,4 +99,22 @@ uint64_t tensors_params_active(const struct tensor_list *l, const struct model_a
  * importers that read tensor names from a file. */
 void tensor_classify(struct tensor_info *t);
 
+/* Builder state for the per-family tensor lists (engine-internal): the list,
+ * the current block (-1: outside the blocks) and a sticky failure flag, so a
+ * family reads as a plain sequence of tensor declarations. */
+struct tensor_builder {
+	struct tensor_list *l;
+	int layer;
+	bool ok;
+};
+
+/* Append tensor "blk.<layer>.<suffix>" (or "<suffix>" outside the blocks)
+ * of the given shape; on failure b->ok becomes false and stays so. */
+void tensors_build_add(struct tensor_builder *b, const char *suffix, uint8_t n_dims, uint64_t ne0,
+                       uint64_t ne1, uint64_t ne2);
+
+#define V1(b, s, a0)         tensors_build_add(b, s, 1, a0, 1, 1)
+#define M2(b, s, a0, a1)     tensors_build_add(b, s, 2, a0, a1, 1)
+#define M3(b, s, a0, a1, a2) tensors_build_add(b, s, 3, a0, a1, a2)
+
 #endif

@@ -142,16 +142,8 @@ bool tensors_add(struct tensor_list *l, const char *name, int layer, uint8_t n_d
 	return true;
 }
 
-/* Builder state: the list plus a sticky failure flag, so the family code
- * reads as a plain sequence of tensor declarations. */
-struct builder {
-	struct tensor_list *l;
-	int layer;
-	bool ok;
-};
-
-static void add(struct builder *b, const char *suffix, uint8_t n_dims, uint64_t ne0, uint64_t ne1,
-                uint64_t ne2)
+void tensors_build_add(struct tensor_builder *b, const char *suffix, uint8_t n_dims, uint64_t ne0,
+                       uint64_t ne1, uint64_t ne2)
 {
 	char name[48];
 	if (b->layer >= 0)
@@ -162,10 +154,6 @@ static void add(struct builder *b, const char *suffix, uint8_t n_dims, uint64_t 
 		b->ok = false;
 }
 
-#define V1(b, s, a0)         add(b, s, 1, a0, 1, 1)
-#define M2(b, s, a0, a1)     add(b, s, 2, a0, a1, 1)
-#define M3(b, s, a0, a1, a2) add(b, s, 3, a0, a1, a2)
-
 /* Qwen3-Next and Qwen3.5: gated DeltaNet beside gated attention (the query
  * carries the output gate), post-attention norm, no ffn_norm. */
 static bool is_qwen_hybrid(const struct model_arch *a)
@@ -173,7 +161,7 @@ static bool is_qwen_hybrid(const struct model_arch *a)
 	return a->family == AF_QWEN3NEXT || a->family == AF_QWEN35;
 }
 
-static void build_attention(struct builder *b, const struct model_arch *a, uint32_t il)
+static void build_attention(struct tensor_builder *b, const struct model_arch *a, uint32_t il)
 {
 	const uint64_t E = a->n_embd;
 	const uint64_t H = a->n_head;
@@ -238,7 +226,7 @@ static void build_attention(struct builder *b, const struct model_arch *a, uint3
 	}
 }
 
-static void build_mamba2(struct builder *b, const struct model_arch *a)
+static void build_mamba2(struct tensor_builder *b, const struct model_arch *a)
 {
 	const uint64_t E = a->n_embd;
 	const uint64_t d_inner = a->ssm_d_inner;
@@ -257,7 +245,7 @@ static void build_mamba2(struct builder *b, const struct model_arch *a)
 
 /* Gated DeltaNet (Qwen3-Next, Qwen3.5): ssm_d_state = key head dim, ssm_n_group =
  * key heads, ssm_n_head = value heads, ssm_d_inner = value width. */
-static void build_delta_net(struct builder *b, const struct model_arch *a)
+static void build_delta_net(struct tensor_builder *b, const struct model_arch *a)
 {
 	const uint64_t E = a->n_embd;
 	const uint64_t key_dim = (uint64_t)a->ssm_d_state * a->ssm_n_group;
@@ -279,7 +267,7 @@ static void build_delta_net(struct builder *b, const struct model_arch *a)
 	M2(b, "ssm_out.weight", value_dim, E);
 }
 
-static void build_ffn(struct builder *b, const struct model_arch *a, uint32_t il)
+static void build_ffn(struct tensor_builder *b, const struct model_arch *a, uint32_t il)
 {
 	const uint64_t E = a->n_embd;
 
@@ -318,7 +306,7 @@ static void build_ffn(struct builder *b, const struct model_arch *a, uint32_t il
 	}
 }
 
-static void build_layer(struct builder *b, const struct model_arch *a, uint32_t il)
+static void build_layer(struct tensor_builder *b, const struct model_arch *a, uint32_t il)
 {
 	const uint64_t E = a->n_embd;
 	bool post_norms = a->family == AF_GEMMA2 || a->family == AF_GEMMA3 || a->family == AF_OLMO2;
@@ -346,7 +334,8 @@ static void build_layer(struct builder *b, const struct model_arch *a, uint32_t 
  * attention layer (no q/k norms), a relu^2 MLP (up and down, no gate) or an
  * MoE of up/down experts with a shared expert, the experts optionally at a
  * latent width between two projections (Nemotron 3 Super, Ultra). */
-static void build_layer_nemotron_h(struct builder *b, const struct model_arch *a, uint32_t il)
+static void build_layer_nemotron_h(struct tensor_builder *b, const struct model_arch *a,
+                                   uint32_t il)
 {
 	const uint64_t E = a->n_embd;
 	V1(b, "attn_norm.weight", E);
@@ -380,7 +369,7 @@ static void build_layer_nemotron_h(struct builder *b, const struct model_arch *a
 /* LFM2: ffn_norm and the FFN (SwiGLU, or routed experts with a correction
  * bias after the dense lead), then attn_norm and either GQA with per-head
  * q/k norms (query and output n_embd wide) or a gated short convolution. */
-static void build_layer_lfm2(struct builder *b, const struct model_arch *a, uint32_t il)
+static void build_layer_lfm2(struct tensor_builder *b, const struct model_arch *a, uint32_t il)
 {
 	const uint64_t E = a->n_embd;
 	V1(b, "ffn_norm.weight", E);
@@ -414,7 +403,7 @@ static void build_layer_lfm2(struct builder *b, const struct model_arch *a, uint
 
 bool tensors_build(const struct model_arch *a, struct tensor_list *l)
 {
-	struct builder b = {l, -1, true};
+	struct tensor_builder b = {l, -1, true};
 	if (tensors_family_has_builder(a->family))
 		return tensors_build_family(a, l);
 	l->n = 0;

@@ -11,30 +11,6 @@
 
 #include "tensors.h"
 
-/* Builder state: the list, the current block (-1: outside the blocks) and
- * a sticky failure flag, so a family reads as a list of declarations. */
-struct fam {
-	struct tensor_list *l;
-	int layer;
-	bool ok;
-};
-
-static void add(struct fam *b, const char *suffix, uint8_t n_dims, uint64_t ne0, uint64_t ne1,
-                uint64_t ne2)
-{
-	char name[48];
-	if (b->layer >= 0)
-		snprintf(name, sizeof(name), "blk.%d.%s", b->layer, suffix);
-	else
-		snprintf(name, sizeof(name), "%s", suffix);
-	if (b->ok && !tensors_add(b->l, name, b->layer, n_dims, ne0, ne1, ne2, QT_COUNT))
-		b->ok = false;
-}
-
-#define V1(b, s, a0)         add(b, s, 1, a0, 1, 1)
-#define M2(b, s, a0, a1)     add(b, s, 2, a0, a1, 1)
-#define M3(b, s, a0, a1, a2) add(b, s, 3, a0, a1, a2)
-
 static bool slides(const struct model_arch *a, uint32_t il)
 {
 	return a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED;
@@ -44,7 +20,7 @@ static bool slides(const struct model_arch *a, uint32_t il)
  * scalar layer output scale, K used as V on full layers when k_eq_v, one
  * shared rope_freqs for the full layers, per-layer embeddings (E models),
  * and on MoE layers a dense MLP beside the routed experts. */
-static void build_gemma4(struct fam *b, const struct model_arch *a)
+static void build_gemma4(struct tensor_builder *b, const struct model_arch *a)
 {
 	const uint64_t E = a->n_embd, H = a->n_head, P = a->n_embd_per_layer;
 
@@ -103,7 +79,7 @@ static void build_gemma4(struct fam *b, const struct model_arch *a)
  * previous one's top-k and carry none); dense lead layers, then routed
  * experts with a correction bias and shared experts.  The MTP block is
  * not loaded by llama.cpp by default and not listed. */
-static void build_deepseek32(struct fam *b, const struct model_arch *a)
+static void build_deepseek32(struct tensor_builder *b, const struct model_arch *a)
 {
 	const uint64_t E = a->n_embd, H = a->n_head;
 	const uint64_t qk = (uint64_t)a->qk_nope_dim + a->qk_rope_dim;
@@ -165,7 +141,7 @@ bool tensors_family_has_builder(enum arch_family f)
 
 bool tensors_build_family(const struct model_arch *a, struct tensor_list *l)
 {
-	struct fam b = {l, -1, true};
+	struct tensor_builder b = {l, -1, true};
 	l->n = 0;
 	switch (a->family) {
 	case AF_GEMMA4:
