@@ -46,4 +46,9 @@ bool parse_byte_size(const char *s, uint64_t *bytes);
  * of GiB, "512M", "64K", else the bytes. */
 const char *fmt_byte_size(char *buf, size_t n, uint64_t bytes);
 
+/* A device name without the vendor and brand words narrow rows have no
+ * room for: "NVIDIA GeForce RTX 4090" -> "RTX 4090".  Points into d. */
+struct device;
+const char *fmt_device_short_name(const struct device *d);
+
 #endif

@@ -157,6 +157,9 @@ bool session_set_engine(struct session *s, enum ftype_engine e);
  * when it changed them. */
 bool session_kv_for_engine(struct settings *st, enum ftype_engine e);
 
+/* Whether offload mode m moves expert tensors (and so needs experts). */
+bool session_offload_moves_experts(enum offload_mode m);
+
 /* Panes that Tab moves between in the main view. */
 enum pane { PANE_SLIDERS, PANE_HARDWARE, PANE_COUNT };
 
@@ -372,10 +375,6 @@ void session_free(struct session *s);
  * different K and V types with MLA, stored types of a file it does not
  * come from); a status line says what changed. */
 void session_select_model(struct session *s, size_t i);
-
-/* A device name without the vendor and brand words narrow rows have no
- * room for: "NVIDIA GeForce RTX 4090" -> "RTX 4090".  Points into d. */
-const char *session_device_short_name(const struct device *d);
 
 /* The prepared model of catalog entry i. */
 const struct model *session_model(const struct session *s, size_t i);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hardware.h"
+
 const char *fmt_gib(char *buf, size_t n, double bytes)
 {
 	if (bytes >= GIB)
@@ -135,4 +137,17 @@ const char *fmt_byte_size(char *buf, size_t n, uint64_t bytes)
 	}
 	snprintf(buf, n, "%llu", (unsigned long long)bytes);
 	return buf;
+}
+
+const char *fmt_device_short_name(const struct device *d)
+{
+	static const char *const drop[] = {"GeForce ", "Radeon ", "Tesla "};
+	const char *p = d->name;
+	size_t vl = strlen(d->vendor);
+	if (vl && !strncmp(p, d->vendor, vl) && p[vl] == ' ')
+		p += vl + 1;
+	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
+		if (!strncmp(p, drop[i], strlen(drop[i])))
+			p += strlen(drop[i]);
+	return p;
 }

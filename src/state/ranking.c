@@ -217,7 +217,7 @@ const char *ranking_set_label(const struct device_set *set, char *buf, size_t n)
 			j++;
 		char g[32];
 		int w = snprintf(buf + used, n - used, "%s%ux %s (%s)", used ? " + " : "", j - i,
-		                 session_device_short_name(set->dev[i]),
+		                 fmt_device_short_name(set->dev[i]),
 		                 fmt_gib(g, sizeof(g), (double)hw_usable_bytes(set->dev[i])));
 		used += w > 0 ? (size_t)w : 0;
 		i = j;

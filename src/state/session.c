@@ -955,7 +955,7 @@ static unsigned set_add_remove(struct session *s, bool add)
 	}
 	unsigned r = commit(s, &before);
 	session_status(s, STATUS_INFO, "set: %s %s, %u device%s", add ? "added" : "removed",
-	               session_device_short_name(d), config_device_count(&s->cur),
+	               fmt_device_short_name(d), config_device_count(&s->cur),
 	               config_device_count(&s->cur) == 1 ? "" : "s");
 	return r;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format.h"
 #include "plan_text.h"
 #include "session.h"
 
@@ -119,7 +120,7 @@ unsigned session_plan_adopt(struct session *s, enum solve_what what)
 	if (r->res.status == SOLVE_NOTHING) {
 		session_status(s, STATUS_WARN, "%s: nothing fits on %ux %s, nothing to adopt",
 		               solve_name(what), s->cur.gpu_count,
-		               session_device_short_name(&s->devs->v[s->cur.gpu]));
+		               fmt_device_short_name(&s->devs->v[s->cur.gpu]));
 		return REACT_REDRAW;
 	}
 	struct config c = s->cur;

@@ -14,16 +14,6 @@
 #include "format.h"
 #include "session.h"
 
-int session_quant_pos(const struct session *s, enum ftype f)
-{
-	const enum ftype *order = session_quant_order(s, s->cur.model);
-	for (int i = 0; i < FT_COUNT; i++)
-		if (order[i] == f)
-			return i;
-	assert(!"quant missing from the quant order");
-	return 0;
-}
-
 /* KV cache types by ascending bytes per element. */
 static const enum kvtype kv_order[KV_COUNT] = {
     KV_Q4_0, KV_IQ4_NL, KV_Q4_1, KV_Q5_0, KV_Q5_1, KV_FP8, KV_Q8_0, KV_BF16, KV_F16, KV_F32,
@@ -139,18 +129,13 @@ static bool kv_allowed(const struct session *s, enum kvtype k)
 	return ftype_get(s->cur.set.ftype)->engine == FT_VLLM ? ki->vllm : ki->llamacpp;
 }
 
-static bool moves_experts(enum offload_mode m)
-{
-	return m == OFFLOAD_CPU_MOE || m == OFFLOAD_N_CPU_MOE || m == OFFLOAD_EXPERT_FRACTION;
-}
-
 /* Offload modes the offload slider offers: vLLM keeps every weight on the
  * GPU; the expert modes need experts. */
 static bool mode_allowed(const struct session *s, enum offload_mode m)
 {
 	if (session_engine(s) == FT_VLLM)
 		return m == OFFLOAD_GPU;
-	return moves_experts(m) ? is_moe(s) : true;
+	return session_offload_moves_experts(m) ? is_moe(s) : true;
 }
 
 /* ---- model ---- */
@@ -161,33 +146,6 @@ static int model_rank(const struct session *s)
 		if (s->model_order[i] == s->cur.model)
 			return (int)i;
 	return 0;
-}
-
-/* Keep settings meaningful for the model now selected. */
-static void fit_settings_to_model(struct session *s)
-{
-	const struct model_arch *a = &cur_model(s)->arch;
-	struct settings *st = &s->cur.set;
-	if (moves_experts(st->offload) && !is_moe(s)) {
-		st->offload = OFFLOAD_GPU;
-		session_status(s, STATUS_INFO, "offload: %s has no experts, everything on the GPU",
-		               a->gguf_arch);
-	}
-	if (st->offload == OFFLOAD_N_CPU_MOE && st->offload_layers > a->n_layer)
-		st->offload_layers = a->n_layer;
-	if (st->offload == OFFLOAD_NGL && st->offload_layers > a->n_layer + 1)
-		st->offload_layers = a->n_layer + 1;
-	if (arch_is_mla(a) && st->kv_v != st->kv_k)
-		st->kv_v = st->kv_k;
-	if (st->file_types && s->cur.model != s->file_model)
-		st->file_types = false;
-}
-
-void session_select_model(struct session *s, size_t i)
-{
-	assert(i < s->cat->n);
-	s->cur.model = i;
-	fit_settings_to_model(s);
 }
 
 static bool model_step(struct session *s, int dir, bool big)
@@ -217,60 +175,6 @@ static void model_position(const struct session *s, int *pos, int *count)
 }
 
 /* ---- engine ---- */
-
-enum ftype_engine session_engine(const struct session *s)
-{
-	const struct settings *st = &s->cur.set;
-	return ftype_get(st->ftype)->engine == FT_VLLM && !st->file_types ? FT_VLLM : FT_LLAMACPP;
-}
-
-static bool kv_ok(enum kvtype k, enum ftype_engine e)
-{
-	return e == FT_VLLM ? kvtype_get(k)->vllm : kvtype_get(k)->llamacpp;
-}
-
-bool session_kv_for_engine(struct settings *st, enum ftype_engine e)
-{
-	if (kv_ok(st->kv_k, e) && kv_ok(st->kv_v, e))
-		return false;
-	enum kvtype want = KV_F16;
-	if (kvtype_get(st->kv_k)->quantized || kvtype_get(st->kv_v)->quantized)
-		want = e == FT_VLLM ? KV_FP8 : st->flash_attn ? KV_Q8_0 : KV_F16;
-	st->kv_k = st->kv_v = want;
-	return true;
-}
-
-bool session_set_engine(struct session *s, enum ftype_engine e)
-{
-	struct settings *st = &s->cur.set;
-	enum ftype_engine was = session_engine(s);
-	if (was == e)
-		return false;
-	s->engine_ftype[was] = st->ftype;
-	if (was == FT_LLAMACPP)
-		s->engine_file_types = st->file_types;
-	st->ftype = s->engine_ftype[e];
-	st->file_types = e == FT_LLAMACPP && s->engine_file_types && s->cur.model == s->file_model;
-	/* A remembered quant of the other engine (a file's stored vLLM type
-	 * on another model) would not switch: start from the default. */
-	if (!st->file_types && ftype_get(st->ftype)->engine != e)
-		st->ftype = e == FT_VLLM ? FT_V_BF16 : FT_Q4_K_M;
-	char also[160] = "";
-	size_t n = 0;
-	if (session_kv_for_engine(st, e))
-		n += (size_t)snprintf(also + n, sizeof(also) - n, "; KV cache %s",
-		                      kvtype_get(st->kv_k)->name);
-	if (e == FT_VLLM && st->offload != OFFLOAD_GPU) {
-		st->offload = OFFLOAD_GPU;
-		snprintf(also + n, sizeof(also) - n,
-		         "; everything on the GPU (vLLM has no llama.cpp offload)");
-	}
-	session_status(s, STATUS_INFO, "engine: %s, %s%s",
-	               e == FT_VLLM ? "vLLM accounting" : "llama.cpp accounting",
-	               st->file_types ? "types as stored in the file" : ftype_get(st->ftype)->name,
-	               also);
-	return true;
-}
 
 static bool engine_step(struct session *s, int dir, bool big)
 {
@@ -676,24 +580,11 @@ static bool gpu_step(struct session *s, int dir, bool big)
 	return true;
 }
 
-const char *session_device_short_name(const struct device *d)
-{
-	static const char *const drop[] = {"GeForce ", "Radeon ", "Tesla "};
-	const char *p = d->name;
-	size_t vl = strlen(d->vendor);
-	if (vl && !strncmp(p, d->vendor, vl) && p[vl] == ' ')
-		p += vl + 1;
-	for (size_t i = 0; i < COUNT(drop); i++)
-		if (!strncmp(p, drop[i], strlen(drop[i])))
-			p += strlen(drop[i]);
-	return p;
-}
-
 static void gpu_format(const struct session *s, char *buf, size_t n)
 {
 	const struct device *d = &s->devs->v[s->cur.gpu];
 	char g[32];
-	int w = snprintf(buf, n, "%ux %s (%s)", s->cur.gpu_count, session_device_short_name(d),
+	int w = snprintf(buf, n, "%ux %s (%s)", s->cur.gpu_count, fmt_device_short_name(d),
 	                 fmt_gib(g, sizeof(g), (double)hw_usable_bytes(d)));
 	/* a mixed set: the GPU slider moves its first type */
 	if (s->cur.n_more && w > 0 && (size_t)w < n)

@@ -105,7 +105,7 @@ void ui_draw_chart(struct ui *u, const struct session *s, WINDOW *w)
 	getmaxyx(w, h, wd);
 	const struct chart_view *c = &s->chart;
 	char a[48], b[48];
-	const char *dev = session_device_short_name(&s->devs->v[s->cur.gpu]);
+	const char *dev = fmt_device_short_name(&s->devs->v[s->cur.gpu]);
 	ui_putf(u, w, 0, 0, wd, R_HEADER, "CHART GPU memory against %s: %s, %ux %s", axis_word(c),
 	        s->cat->v[s->cur.model].meta.name, c->gpu_count, dev);
 	if (!s->ev.valid || c->n <= 0) {

@@ -20,6 +20,7 @@
 #include <term.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "detect.h"
 #include "keys.h"
 #include "profile.h"
@@ -155,7 +156,7 @@ static bool load_all(const struct cli_options *o, struct loaded *L, char *err, s
 	/* The models view (m) starts with the command line's order and filters. */
 	s->rank.sort = o->rank_sort;
 	s->rank.filter = o->rank_filter;
-	const char *short_name = session_device_short_name(&L->devs.v[L->gpu]);
+	const char *short_name = fmt_device_short_name(&L->devs.v[L->gpu]);
 	if (n_detected > 1)
 		session_status(
 		    s, STATUS_INFO,

@@ -89,24 +89,94 @@ void ui_close_windows(struct ui *u);
 /* Draw every box of the current view, then one doupdate(). */
 void ui_draw_frame(struct ui *u, const struct session *s);
 
-/* Text helpers shared by the view files: write s at (y, x) in role r,
- * clipped to max columns and the window (returns the columns written);
- * the printf form; fill a row with one role (selection bars). */
+/* ---- paint.c: drawing helpers every view uses ---- */
+
+/* Columns of a UTF-8 string (every glyph used is one column wide). */
+int ui_cols(const char *s);
+
+/* Write s at (y, x) in role r, clipped to max columns and the window (a
+ * string with control characters or broken UTF-8 is shown escaped).
+ * Returns the columns written. */
 int ui_put(const struct ui *u, WINDOW *w, int y, int x, int max, enum role r, const char *s);
+
+/* ui_put with a printf format (512 bytes at most). */
 int ui_putf(const struct ui *u, WINDOW *w, int y, int x, int max, enum role r, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
+
+/* Fill row y of w with one role (selection bars). */
 void ui_fill_row(const struct ui *u, WINDOW *w, int y, enum role r);
 
-/* The models view (rank_view.c). */
+/* bytes as "12.34 GiB" / "+1.23 GiB" into b (n bytes); returns b. */
+const char *ui_gib(char *b, size_t n, double bytes);
+const char *ui_signed_gib(char *b, size_t n, double bytes);
+
+/* The colour of a fit level, and of a verdict. */
+enum role ui_fit_role(enum fit_level f);
+enum role ui_verdict_role(enum verdict v);
+
+/* One segment of a stacked bar: what it is and its bytes. */
+struct bar_seg {
+	enum segment kind;
+	uint64_t bytes;
+};
+
+/* A stacked bar of width cells at (y, x): the n segments scaled to
+ * max(capacity, their sum), free cells up to the capacity, and the
+ * capacity marker (red inside the bar when the segments pass it). */
+void ui_draw_bar(const struct ui *u, WINDOW *w, int y, int x, int width, const struct bar_seg *sg,
+                 int n, uint64_t capacity);
+
+/* The legend of a bar from row y: glyph, name and size of each segment,
+ * wrapped onto up to max_lines lines of width columns.  Returns the
+ * lines used. */
+int ui_draw_legend(const struct ui *u, WINDOW *w, int y, int width, int max_lines,
+                   const struct bar_seg *sg, int n);
+
+/* text wrapped at spaces over at most max_lines lines of width columns
+ * from (y, x), continuation lines indented by hang more.  Returns the
+ * lines used. */
+int ui_put_wrapped(const struct ui *u, WINDOW *w, int y, int x, int width, int max_lines,
+                   enum role r, const char *text, int hang);
+
+/* n lines of text from line `scroll` (clamped to the last screenful), one
+ * per row; a line starting with two capitals is a heading. */
+void ui_draw_lines(const struct ui *u, WINDOW *w, const char (*text)[SESSION_LINE_MAX], int n,
+                   int scroll);
+
+/* ---- the boxes and views, one file each ---- */
+
+/* main_view.c: the sliders box (also beside the what-if view), the memory
+ * bars box, and the hardware list (keeps its scroll position in u). */
+void ui_draw_sliders(const struct ui *u, const struct session *s, WINDOW *w);
+void ui_draw_bars(const struct ui *u, const struct session *s, WINDOW *w);
+void ui_draw_hardware(struct ui *u, const struct session *s, WINDOW *w);
+
+/* compare_view.c: every quantization at the live settings. */
+void ui_draw_compare(struct ui *u, const struct session *s, WINDOW *w);
+
+/* whatif_view.c: pinned A beside live B. */
+void ui_draw_whatif(const struct ui *u, const struct session *s, WINDOW *w);
+
+/* plan_view.c: the solvers' answers, speed and launch commands. */
+void ui_draw_plan(const struct ui *u, const struct session *s, WINDOW *w);
+
+/* text_view.c: the explain and help views (scrolled text). */
+void ui_draw_explain(const struct ui *u, const struct session *s, WINDOW *w);
+void ui_draw_help(const struct ui *u, const struct session *s, WINDOW *w);
+
+/* rank_view.c: the models view. */
 void ui_draw_rank(struct ui *u, const struct session *s, WINDOW *w);
 
-/* The chart view (chart_view.c). */
+/* chart_view.c: the chart view. */
 void ui_draw_chart(struct ui *u, const struct session *s, WINDOW *w);
 
-/* Lines of the help screen. */
+/* popup.c: the picker or prompt over the current view. */
+void ui_draw_popup(struct ui *u, const struct session *s, WINDOW *w);
+
+/* Lines of the help screen (text_view.c). */
 int ui_help_lines(const struct ui *u);
 
-/* Map a wget_wch result onto a keys.h code (-1: ignore). */
+/* Map a wget_wch result onto a keys.h code (-1: ignore; frame.c). */
 int ui_map_key(int status, wint_t ch);
 
 /* The layout kind a view uses. */

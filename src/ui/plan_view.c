@@ -1,0 +1,228 @@
+/*
+ * plan_view.c - the plan view (P): the solvers' answers for the live
+ * settings (largest context, best quant, fewest GPUs, most sequences,
+ * least offload), the selected answer's settings, the speed estimate and
+ * the launch commands.  Reads s->plan; changes nothing.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "format.h"
+#include "plan_text.h"
+#include "report.h"
+#include "ui_internal.h"
+
+/* The question each solver answers, as the plan view's first column. */
+static const char *plan_question(const struct session *s, enum solve_what w)
+{
+	static const char *const q[SOLVE_COUNT] = {
+	    [SOLVE_CONTEXT] = "largest context", [SOLVE_QUANT] = "best quant",
+	    [SOLVE_GPUS] = "fewest GPUs",        [SOLVE_BATCH] = "most sequences",
+	    [SOLVE_OFFLOAD] = "least offload",
+	};
+	if (w == SOLVE_OFFLOAD && !session_model(s, s->cur.model)->arch.n_expert)
+		return "most GPU layers";
+	return q[w];
+}
+
+/* Optional columns of the plan table, dropped right to left when the
+ * terminal is narrow. */
+enum { PC_STATUS, PC_TOTAL, PC_HEADROOM, PC_DECODE, PC_COUNT };
+static const int plan_col_w[PC_COUNT] = {17, 11, 12, 14};
+
+void ui_draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
+{
+	int h, wd;
+	getmaxyx(w, h, wd);
+	char a[64], b[64], tok[32];
+	const struct device *dev = &s->devs->v[s->cur.gpu];
+	const struct model *m = session_model(s, s->cur.model);
+	bool vllm = session_engine(s) == FT_VLLM;
+	int y = 0;
+	ui_putf(u, w, y++, 0, wd, R_HEADER, "PLAN %s, %s, context %s, batch %u, on %ux %s (%s)",
+	        s->cat->v[s->cur.model].meta.name,
+	        s->cur.set.file_types ? "as stored" : ftype_get(s->cur.set.ftype)->name,
+	        fmt_tokens(tok, sizeof(tok), s->cur.set.ctx_tokens), s->cur.set.n_seq,
+	        s->cur.gpu_count, dev->name, vllm ? "vLLM" : "llama.cpp");
+	if (!s->ev.valid) {
+		ui_put(u, w, y + 1, 2, wd - 2, R_ERROR, "cannot plan from these settings:");
+		ui_put_wrapped(u, w, y + 2, 4, wd - 4, h - y - 4, R_ERROR, s->ev.err, 0);
+		return;
+	}
+
+	/* The table: question, answer, then the optional columns that fit
+	 * beside the longest answer (decode goes first, the status last). */
+	const int q_w = 16;
+	static const int drop_order[PC_COUNT] = {PC_DECODE, PC_TOTAL, PC_HEADROOM, PC_STATUS};
+	int need = 6;
+	for (int i = 0; i < SOLVE_COUNT; i++) {
+		char ans[160];
+		const struct plan_row *r = &s->plan.row[i];
+		if (r->applies)
+			plan_answer_text(r->what, &r->res, m, ans, sizeof(ans));
+		int len = r->applies ? ui_cols(ans) : 0;
+		if (len > need)
+			need = len;
+	}
+	bool col[PC_COUNT];
+	int ans_w = wd - 2 - (q_w + 1) - 1;
+	for (int c = 0; c < PC_COUNT; c++) {
+		col[c] = true;
+		ans_w -= plan_col_w[c];
+	}
+	for (int k = 0; k < PC_COUNT && ans_w < need; k++) {
+		col[drop_order[k]] = false;
+		ans_w += plan_col_w[drop_order[k]];
+	}
+	if (ans_w > need)
+		ans_w = need;
+	int ans_x = 2 + q_w + 1, col_x[PC_COUNT];
+	int x = ans_x + ans_w + 1;
+	for (int c = 0; c < PC_COUNT; c++) {
+		col_x[c] = x;
+		if (col[c])
+			x += plan_col_w[c];
+	}
+	static const char *const heads[PC_COUNT] = {"status", "total", "headroom", "decode/seq"};
+	ui_put(u, w, y, 2, q_w, R_DIM, "question");
+	ui_put(u, w, y, ans_x, ans_w, R_DIM, "answer");
+	for (int c = 0; c < PC_COUNT; c++)
+		if (col[c])
+			ui_putf(u, w, y, col_x[c], plan_col_w[c], R_DIM,
+			        c == PC_STATUS ? "%-*s" : "%*s", plan_col_w[c] - 1, heads[c]);
+	y++;
+	for (int i = 0; i < SOLVE_COUNT && y < h; i++, y++) {
+		const struct plan_row *r = &s->plan.row[i];
+		bool is_sel = (size_t)i == s->plan_sel;
+		enum role base = is_sel ? R_SELECTED : R_NORMAL;
+		if (is_sel) {
+			ui_fill_row(u, w, y, R_SELECTED);
+			ui_put(u, w, y, 0, 1, R_SELECTED, u->g->focus);
+		}
+		ui_put(u, w, y, 2, q_w, base, plan_question(s, r->what));
+		if (!r->applies) {
+			ui_put(u, w, y, ans_x, wd - ans_x, is_sel ? R_SELECTED : R_DIM, r->note);
+			continue;
+		}
+		char ans[160];
+		ui_put(u, w, y, ans_x, ans_w, base,
+		       plan_answer_text(r->what, &r->res, m, ans, sizeof(ans)));
+		bool none = r->res.status == SOLVE_NOTHING;
+		enum fit_level fl = r->level;
+		if (col[PC_STATUS])
+			ui_putf(u, w, y, col_x[PC_STATUS], plan_col_w[PC_STATUS],
+			        is_sel ? R_SELECTED
+			        : none ? R_NOFIT
+			               : R_FITS,
+			        "%-*s", plan_col_w[PC_STATUS] - 1, plan_status_word(r->res.status));
+		if (col[PC_TOTAL])
+			ui_putf(u, w, y, col_x[PC_TOTAL], plan_col_w[PC_TOTAL], base, "%*s",
+			        plan_col_w[PC_TOTAL] - 1,
+			        ui_gib(a, sizeof(a), (double)r->res.est.total_bytes));
+		if (col[PC_HEADROOM])
+			ui_putf(u, w, y, col_x[PC_HEADROOM], plan_col_w[PC_HEADROOM],
+			        is_sel ? R_SELECTED : ui_fit_role(fl), "%*s",
+			        plan_col_w[PC_HEADROOM] - 1,
+			        ui_signed_gib(b, sizeof(b), (double)r->res.fit.headroom_bytes));
+		if (col[PC_DECODE] && r->speed.decode_tps > 0) {
+			char n[24];
+			ui_putf(u, w, y, col_x[PC_DECODE], plan_col_w[PC_DECODE], base, "%*s tok/s",
+			        plan_col_w[PC_DECODE] - 7,
+			        speed_format_number(r->speed.decode_tps, n, sizeof(n)));
+		}
+	}
+	/* What the selected answer means, and what Enter does. */
+	bool hint = h >= 24; /* the key hint on the last line */
+	if (hint)
+		h--;
+	const struct plan_row *sel = &s->plan.row[s->plan_sel];
+	if (y < h) {
+		char ans[160], line[400];
+		if (!sel->applies)
+			snprintf(line, sizeof(line), "%s", sel->note);
+		else
+			snprintf(line, sizeof(line), "%s: %s; %s",
+			         plan_answer_text(sel->what, &sel->res, m, ans, sizeof(ans)),
+			         plan_status_text(sel->what, sel->res.status),
+			         sel->res.status == SOLVE_NOTHING
+			             ? "nothing to adopt"
+			             : "Enter adopts it into the live settings (u undoes)");
+		y += ui_put_wrapped(u, w, y, 2, wd - 2, 2, R_INFO, line, 2);
+	}
+	/* With rows to spare: the settings at the answer and where their
+	 * memory goes. */
+	if (sel->applies && h - y >= 22) {
+		const struct settings *as = &sel->res.settings;
+		const struct estimate *ae = &sel->res.est;
+		char kv[32], off[48], c[32], d[32], e[32];
+		ui_putf(u, w, y++, 4, wd - 4, R_DIM,
+		        "at the answer: %s, context %s, batch %u, KV %s, offload %s, %ux %s",
+		        as->file_types ? "as stored" : ftype_get(as->ftype)->name,
+		        fmt_thousands(tok, sizeof(tok), as->ctx_tokens), as->n_seq,
+		        report_kv_label(as, kv, sizeof(kv)),
+		        offload_label(as, false, off, sizeof(off)), sel->res.gpu_count,
+		        fmt_device_short_name(dev));
+		ui_putf(u, w, y++, 4, wd - 4, R_DIM,
+		        "weights %s, KV cache %s, compute %s, overhead %s; GPU %s, host %s",
+		        ui_gib(a, sizeof(a), (double)ae->weights_bytes),
+		        ui_gib(b, sizeof(b), (double)ae->kv_bytes),
+		        ui_gib(c, sizeof(c), (double)(ae->compute_bytes + ae->compute_host_bytes)),
+		        ui_gib(d, sizeof(d), (double)ae->overhead_bytes),
+		        ui_gib(e, sizeof(e), (double)ae->gpu_bytes),
+		        ui_gib(kv, sizeof(kv), (double)ae->host_bytes));
+		if (sel->speed.decode_tps > 0) {
+			char band[64], n1[24], n2[24];
+			x = ui_putf(u, w, y, 4, wd - 4, R_DIM, "decode %s per sequence",
+			            speed_format_band(sel->speed.decode_tps, sel->speed.decode_band,
+			                              band, sizeof(band)));
+			if (as->n_seq > 1)
+				x += ui_putf(u, w, y, 4 + x, wd - 4 - x, R_DIM, ", %s over %u",
+				             speed_format_number(sel->speed.decode_tps_total, n1,
+				                                 sizeof(n1)),
+				             as->n_seq);
+			if (sel->speed.compute_known)
+				ui_putf(u, w, y, 4 + x, wd - 4 - x, R_DIM,
+				        "; prefill about %s tokens/s, first token in %s s",
+				        speed_format_number(sel->speed.prefill_tps, n1, sizeof(n1)),
+				        speed_format_number(sel->speed.ttft_s, n2, sizeof(n2)));
+			y++;
+		}
+	}
+	y++;
+
+	/* Speed of the live configuration, with its assumptions. */
+	if (y < h) {
+		char lines[PLAN_SPEED_LINES][PLAN_TEXT_LINE];
+		plan_speed_text(dev, s->cur.set.n_seq, &s->plan.speed, &s->speed_params, lines);
+		ui_put(u, w, y++, 0, wd, R_HEADER, "SPEED of these settings (an estimate)");
+		y += ui_put_wrapped(u, w, y, 2, wd - 2, h - y, R_NORMAL, lines[0], 2);
+		for (int i = 1; i < PLAN_SPEED_LINES && y < h; i++)
+			y += ui_put_wrapped(u, w, y, 4, wd - 4, h - y, R_NORMAL, lines[i], 9);
+	}
+	y++;
+
+	/* The launch commands, line by line as --emit prints them. */
+	if (y < h)
+		ui_put(
+		    u, w, y++, 0, wd, R_HEADER,
+		    "LAUNCH these settings (as vramcalc --emit llama-server / --emit vllm prints "
+		    "them)");
+	for (int t = 0; t < LAUNCH_COUNT && y < h; t++) {
+		const char *p = s->plan.launch[t];
+		while (*p && y < h) {
+			const char *nl = strchr(p, '\n');
+			int len = nl ? (int)(nl - p) : (int)strlen(p);
+			char line[1024];
+			snprintf(line, sizeof(line), "%.*s", len, p);
+			/* Indented like the rest, unless only the indent would
+			 * make a command wrap (a wrapped command copies badly). */
+			int lx = len > wd - 2 && len <= wd ? 0 : 2;
+			y += ui_put_wrapped(u, w, y, lx, wd - lx, h - y,
+			                    line[0] == '#' ? R_DIM : R_VALUE, line, 4);
+			p += len + (nl ? 1 : 0);
+		}
+	}
+	if (hint)
+		ui_put(u, w, h, 0, wd, R_DIM,
+		       "Up/Down choose an answer, Enter adopts it, u undo, Esc back");
+}
