@@ -38,6 +38,11 @@ enum arch_family {
 	AF_LFM2,          /* lfm2 / lfm2moe: short convolution or GQA with q/k
 	                     norms, dense lead then MoE with expert bias */
 	AF_DEEPSEEK32,    /* deepseek32 / glm-dsa: MLA + DSA lightning indexer */
+	AF_MINIMAX_M2,    /* GQA with q/k norms over all heads, MoE with bias */
+	AF_MINIMAX_M3,    /* GQA with per-head q/k norms, dense lead, MoE +
+	                     shared expert, MSA index cache on the MoE layers */
+	AF_GEMMA3N,       /* gemma3 layers + per-layer embeddings, AltUp,
+	                     Laurel, shared-KV tail */
 	AF_COUNT
 };
 
@@ -124,7 +129,15 @@ struct model_arch {
 	 * (typed like K, no V) beside the MLA latent. */
 	uint32_t idx_n_head;   /* indexer heads */
 	uint32_t idx_head_dim; /* indexer key width (0: no indexer) */
-	uint32_t idx_top_k;    /* cells each token attends to */
+	uint32_t idx_top_k;    /* cells each token attends to (MSA: blocks) */
+	/* MiniMax sparse attention (MSA, minimax-m3): the index cache is a
+	 * second KV cache of one head per layer, K idx_head_dim wide and V
+	 * head_dim_v wide (llama_kv_cache_msa), on the layers with layer_idx. */
+	uint32_t msa_block; /* tokens per indexed block (0: not MSA) */
+
+	/* Gemma 3n: AltUp predictions per token and the Laurel rank. */
+	uint32_t n_altup;
+	uint32_t laurel_rank;
 
 	/* Qwen3-VL: vision features added to the first n_deepstack layers'
 	 * inputs; the input embedding is (1 + n_deepstack) x n_embd wide. */

@@ -160,6 +160,13 @@ const struct truth2026_model truth2026_models[] = {
     {"qwen3vl-8b", "qwen3-vl-8b"},
     {"seed-oss-36b", "seed-oss-36b"},
     {"kimi-linear-48b-a3b", NULL},
+    {"minimax-m2.7", "minimax-m2.7"},
+    {"minimax-m3", "minimax-m3"},
+    {"ministral3-3b", "ministral-3-3b"},
+    {"ministral3-14b", "ministral-3-14b"},
+    {"mistral4-small-119b", "mistral-small-4-119b"},
+    {"gemma3n-e2b", "gemma-3n-e2b"},
+    {"gemma3n-e4b", "gemma-3n-e4b"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

@@ -66,6 +66,10 @@ static const struct arch_row arch_rows[] = {
     {"mistral3", AF_LLAMA, 0, 0, RK_NONE, RR_NONE, false},
     {"seed_oss", AF_QWEN2, 0, 0, RK_NONE, RR_NONE, false}, /* ffn_norm named post_attention_norm */
     {"glm-dsa", AF_DEEPSEEK32, 0, 0, RK_NONE, RR_NONE, false},
+    {"minimax-m2", AF_MINIMAX_M2, 0, 0, RK_NONE, RR_NONE, false},
+    {"minimax-m3", AF_MINIMAX_M3, 0, 0, RK_NONE, RR_NONE, false},
+    {"gemma3n", AF_GEMMA3N, 5, 0, RK_NONE, RR_NONE, false},
+    {"mistral4", AF_DEEPSEEK2, 0, 0, RK_NONE, RR_NONE, false}, /* deepseek2's loader */
 };
 
 #define N_ROWS (sizeof(arch_rows) / sizeof(arch_rows[0]))
@@ -523,6 +527,26 @@ static bool read_indexer(struct ctx *c, struct model_arch *a)
 	return true;
 }
 
+/* MiniMax sparse attention (minimax-m3): one index head of key_length
+ * per layer on the MoE layers (llama.cpp's filter_idx: il >=
+ * leading_dense_block_count), top_k blocks of block_size tokens. */
+static bool read_msa(struct ctx *c, struct model_arch *a)
+{
+	if (!get_u32(c, "attention.indexer.head_count", true, &a->idx_n_head) ||
+	    !get_u32(c, "attention.indexer.key_length", true, &a->idx_head_dim) ||
+	    !get_u32(c, "attention.indexer.top_k", true, &a->idx_top_k) ||
+	    !get_u32(c, "attention.indexer.block_size", true, &a->msa_block))
+		return false;
+	if (!a->msa_block) {
+		char key[160];
+		akv(c, "attention.indexer.block_size", key, sizeof(key));
+		return afail(c, "metadata '%s': must be positive", key);
+	}
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		a->layer_idx[il] = il >= a->n_dense_lead;
+	return true;
+}
+
 /* Shapes by layer type (gemma4, ...): the sliding layers' head widths,
  * the shared-KV tail, per-layer embeddings and FFN widths, and whether
  * full layers use K as V (no attn_v tensor in any full layer). */
@@ -541,7 +565,16 @@ static bool read_layer_shapes(struct ctx *c, struct model_arch *a, const uint32_
 		             a->n_layer);
 	}
 	a->n_layer_kv = shared ? a->n_layer - shared : 0;
+	if (a->family == AF_GEMMA3N) {
+		/* llama.cpp's gemma3n fixes n_layer_kv_from_start = 20 and the
+		 * AltUp / Laurel sizes (llama_hparams defaults), whatever the keys */
+		a->n_layer_kv = a->n_layer > 20 ? 20 : 0;
+		a->n_altup = 4;
+		a->laurel_rank = 64;
+	}
 	if (a->family == AF_DEEPSEEK32 && !read_indexer(c, a))
+		return false;
+	if (a->family == AF_MINIMAX_M3 && !read_msa(c, a))
 		return false;
 	if (!get_u32(c, "n_deepstack_layers", false, &a->n_deepstack))
 		return false;

@@ -98,6 +98,15 @@ const char *const hfconfig_known_keys[] = {
     "index_topk",
     "index_topk_freq",
     "index_skip_topk_offset",
+    /* minimax_m3 (hfconfig_attn.c; sparse_* also inside sparse_attention_config) */
+    "dense_intermediate_size",
+    "sparse_index_dim",
+    "sparse_num_index_heads",
+    "sparse_block_size",
+    "sparse_topk_blocks",
+    /* gemma3n (hfconfig_attn.c) */
+    "altup_num_inputs",
+    "laurel_rank",
     NULL,
 };
 
@@ -127,7 +136,8 @@ static const struct type_row type_table[] = {
     {"glm4_moe", AF_QWEN2},
     {"qwen3", AF_QWEN3},
     {"qwen3_moe", AF_QWEN3},
-    {"minimax_m2", AF_QWEN3},
+    {"minimax_m2", AF_MINIMAX_M2},
+    {"minimax_m3", AF_MINIMAX_M3},
     {"deepseek_v2", AF_DEEPSEEK2},
     {"deepseek_v3", AF_DEEPSEEK2},
     {"kimi_k2", AF_DEEPSEEK2},
@@ -161,6 +171,9 @@ static const struct type_row type_table[] = {
     {"ministral3", AF_LLAMA},
     {"mistral3", AF_LLAMA},
     {"glm_moe_dsa", AF_DEEPSEEK32},
+    {"gemma3n_text", AF_GEMMA3N},
+    {"gemma3n", AF_GEMMA3N},
+    {"mistral4", AF_DEEPSEEK2},
 };
 
 #define N_TYPES (sizeof(type_table) / sizeof(type_table[0]))
@@ -521,7 +534,8 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	uint32_t hd_def = a->n_head ? a->n_embd / a->n_head : 0;
 	a->head_dim_k = a->head_dim_v = get_u32(&r, "head_dim", false, hd_def, 4096);
 	a->n_ff = get_u32(&r, "intermediate_size", false, 0, 1u << 22);
-	bool gemma = a->family == AF_GEMMA2 || a->family == AF_GEMMA3 || a->family == AF_GEMMA4;
+	bool gemma = a->family == AF_GEMMA2 || a->family == AF_GEMMA3 || a->family == AF_GEMMA4 ||
+	             a->family == AF_GEMMA3N;
 	/* LFM2 ties unless told otherwise, under its own key name */
 	bool tied_default = gemma || (a->family == AF_LFM2 && get_bool(&r, "tie_embedding", true));
 	a->tied_embeddings = get_bool(&r, "tie_word_embeddings", tied_default);
@@ -553,7 +567,8 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		const char *tk = get(&r, "topk_method");
 		a->expert_bias =
 		    (tk && !strcmp(tk, "noaux_tc")) || !strcmp(model_type, "glm4_moe") ||
-		    !strcmp(model_type, "glm4_moe_lite") || !strcmp(model_type, "minimax_m2");
+		    !strcmp(model_type, "glm4_moe_lite") || !strcmp(model_type, "minimax_m2") ||
+		    !strcmp(model_type, "minimax_m3");
 		if (a->family == AF_GRANITEHYBRID || !strcmp(model_type, "mixtral") ||
 		    a->family == AF_GPTOSS)
 			a->n_ff = 0;
@@ -602,6 +617,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	} else if (swa_family && window) {
 		uint32_t def = a->family == AF_GEMMA2                             ? 2
 		               : a->family == AF_GEMMA3 || a->family == AF_GEMMA4 ? 6
+		               : a->family == AF_GEMMA3N                          ? 5
 		                                                                  : 4;
 		uint32_t p = get_u32(&r, "sliding_window_pattern", false, def, 1024);
 		if (a->family == AF_GPTOSS)
@@ -662,8 +678,8 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s",
 		         a->n_expert ? "qwen3vlmoe" : "qwen3vl");
 	}
-	if (!strcmp(model_type, "seed_oss"))
-		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "seed_oss");
+	if (!strcmp(model_type, "seed_oss") || !strcmp(model_type, "mistral4"))
+		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s", model_type);
 	if (!hfconfig_attn_finish(src, a, err, errlen))
 		return false;
 

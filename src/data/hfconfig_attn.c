@@ -137,6 +137,47 @@ static void dsa(struct rd *r, struct model_arch *a, bool glm)
 	}
 }
 
+/* MiniMax M3 (MiniMaxM3SparseForCausalLM): the dense lead layers' MLP is
+ * dense_intermediate_size wide; sparse_attention_config's index heads,
+ * index width, block size and top-k blocks describe MSA, whose index cache
+ * llama.cpp keeps on every layer after the dense lead. */
+static void minimax_m3(struct rd *r, struct model_arch *a)
+{
+	a->n_ff = num(r, "dense_intermediate_size", a->n_ff, 1u << 22);
+	a->idx_n_head = num(r, "sparse_num_index_heads", 0, 4096);
+	a->idx_head_dim = num(r, "sparse_index_dim", 0, 4096);
+	a->idx_top_k = num(r, "sparse_topk_blocks", 16, UINT32_MAX);
+	a->msa_block = num(r, "sparse_block_size", 0, 1u << 20);
+	if (r->ok && (!a->idx_n_head || !a->idx_head_dim || !a->msa_block)) {
+		fail(r, "sparse_index_dim",
+		     "MiniMax M3 needs sparse_num_index_heads, sparse_index_dim and "
+		     "sparse_block_size",
+		     value(r, "sparse_index_dim"));
+		return;
+	}
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		a->layer_idx[il] = il >= a->n_dense_lead;
+}
+
+/* Gemma 3n (Gemma3nTextConfig): AltUp predictions and Laurel rank, the
+ * per-layer embedding width and the KV-shared tail (num_kv_shared_layers;
+ * llama.cpp reads it as n_layer_kv_from_start = 20 for both released
+ * sizes). */
+static void gemma3n(struct rd *r, struct model_arch *a)
+{
+	a->n_altup = num(r, "altup_num_inputs", 4, 64);
+	a->laurel_rank = num(r, "laurel_rank", 64, 65536);
+	a->n_embd_per_layer = num(r, "hidden_size_per_layer_input", 256, 65536);
+	uint32_t shared = num(r, "num_kv_shared_layers", 0, ARCH_MAX_LAYERS);
+	if (r->ok && (a->n_altup < 2 || (shared && shared >= a->n_layer))) {
+		fail(r, a->n_altup < 2 ? "altup_num_inputs" : "num_kv_shared_layers",
+		     a->n_altup < 2 ? "must be at least 2" : "leaves no layer with a KV cache",
+		     value(r, a->n_altup < 2 ? "altup_num_inputs" : "num_kv_shared_layers"));
+		return;
+	}
+	a->n_layer_kv = shared ? a->n_layer - shared : 0;
+}
+
 bool hfconfig_attn_finish(const struct config_source *src, struct model_arch *a, char *err,
                           size_t errlen)
 {
@@ -145,5 +186,9 @@ bool hfconfig_attn_finish(const struct config_source *src, struct model_arch *a,
 		gemma4(&r, a);
 	else if (a->family == AF_DEEPSEEK32)
 		dsa(&r, a, value(&r, "model_type") && !strcmp(r.buf, "glm_moe_dsa"));
+	else if (a->family == AF_MINIMAX_M3)
+		minimax_m3(&r, a);
+	else if (a->family == AF_GEMMA3N)
+		gemma3n(&r, a);
 	return r.ok;
 }

@@ -133,8 +133,32 @@ static const cJSON *lookup(const struct jctx *c, const char *key, char *path, si
 			}
 		}
 	}
+	/* MiniMax M3 nests its sparse attention keys */
+	for (int s = 0; s < 2 && !strncmp(key, "sparse_", 7); s++) {
+		const cJSON *v = field(field(scopes[s], "sparse_attention_config"), key);
+		if (v) {
+			snprintf(path, pathlen, "%ssparse_attention_config.%s",
+			         s == 0 ? "text_config." : "", key);
+			return v;
+		}
+	}
 	snprintf(path, pathlen, "%s", key);
 	return NULL;
+}
+
+/* A per-layer list of one repeated number for a key that may be one
+ * (Gemma 3n's intermediate_size): read as that number. */
+static bool is_uniform_numbers(const char *key, const cJSON *v)
+{
+	if (strcmp(key, "intermediate_size") != 0)
+		return false;
+	const cJSON *first = cJSON_IsArray(v) ? v->child : NULL, *e;
+	if (!first || cJSON_GetArraySize(v) > ARCH_MAX_LAYERS)
+		return false;
+	cJSON_ArrayForEach (e, v)
+		if (!cJSON_IsNumber(e) || e->valuedouble != first->valuedouble)
+			return false;
+	return true;
 }
 
 /* A number as the mapping reads it. */
@@ -204,7 +228,7 @@ static bool check_types(const struct jctx *c, const char *name, char *err, size_
 			continue;
 		switch (type_of(*k)) {
 		case KT_NUMBER:
-			if (!cJSON_IsNumber(v))
+			if (!cJSON_IsNumber(v) && !is_uniform_numbers(*k, v))
 				return type_error(name, path, "a number", v, err, errlen);
 			break;
 		case KT_BOOL:
@@ -276,6 +300,8 @@ static const char *json_get(void *ctx, const char *key, char *buf, size_t buflen
 		snprintf(buf, buflen, "%s", cJSON_IsTrue(v) ? "true" : "false");
 	} else if (cJSON_IsString(v)) {
 		snprintf(buf, buflen, "%s", v->valuestring);
+	} else if (is_uniform_numbers(key, v)) {
+		number_text(v->child->valuedouble, buf, buflen);
 	} else if (cJSON_IsArray(v)) {
 		size_t o = 0;
 		const cJSON *e;

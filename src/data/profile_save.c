@@ -80,7 +80,7 @@ static const struct {
     FIELD(ssm_d_inner),    FIELD(ssm_n_group),    FIELD(ssm_n_head),      FIELD(moe_latent),
     FIELD(head_dim_k_swa), FIELD(head_dim_v_swa), FIELD(n_layer_kv),      FIELD(n_embd_per_layer),
     FIELD(k_eq_v),         FIELD(idx_n_head),     FIELD(idx_head_dim),    FIELD(idx_top_k),
-    FIELD(n_deepstack),
+    FIELD(n_deepstack),    FIELD(msa_block),      FIELD(n_altup),         FIELD(laurel_rank),
 };
 
 /* Clear what the engine does not read for this model. */
@@ -310,6 +310,26 @@ static void put_dsa(struct out *w, const struct model_arch *a)
 		}
 }
 
+/* MiniMax M3's sparse attention keys (llama.cpp's MSA index cache sits on
+ * every layer after the dense lead, which first_k_dense_replace says). */
+static void put_msa(struct out *w, const struct model_arch *a)
+{
+	put(w, "sparse_num_index_heads", "%u", a->idx_n_head);
+	put(w, "sparse_index_dim", "%u", a->idx_head_dim);
+	put(w, "sparse_topk_blocks", "%u", a->idx_top_k);
+	put(w, "sparse_block_size", "%u", a->msa_block);
+}
+
+/* Gemma 3n's per-layer embeddings, AltUp, Laurel and KV-shared tail. */
+static void put_gemma3n(struct out *w, const struct model_arch *a)
+{
+	put(w, "hidden_size_per_layer_input", "%u", a->n_embd_per_layer);
+	put(w, "altup_num_inputs", "%u", a->n_altup);
+	put(w, "laurel_rank", "%u", a->laurel_rank);
+	if (a->n_layer_kv)
+		put(w, "num_kv_shared_layers", "%u", a->n_layer - a->n_layer_kv);
+}
+
 /* One attempt: the keys for model_type mt; the per-layer pattern as a
  * period key (list == false) or as layer_types (list == true). */
 static void write_config(struct out *w, const struct model_arch *a, const char *mt, bool list)
@@ -383,6 +403,10 @@ static void write_config(struct out *w, const struct model_arch *a, const char *
 
 	if (a->family == AF_DEEPSEEK32)
 		put_dsa(w, a);
+	if (a->family == AF_MINIMAX_M3)
+		put_msa(w, a);
+	if (a->family == AF_GEMMA3N)
+		put_gemma3n(w, a);
 	if (a->family == AF_NEMOTRON_H) {
 		write_nemotron_h(w, a);
 	} else if (a->family == AF_LFM2) {

@@ -17,6 +17,9 @@ static const char *const family_names[AF_COUNT] = {
     [AF_GEMMA4] = "gemma4",
     [AF_LFM2] = "lfm2",
     [AF_DEEPSEEK32] = "deepseek32",
+    [AF_MINIMAX_M2] = "minimax-m2",
+    [AF_MINIMAX_M3] = "minimax-m3",
+    [AF_GEMMA3N] = "gemma3n",
 };
 
 const char *arch_family_name(enum arch_family f)

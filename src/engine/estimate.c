@@ -203,8 +203,13 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 	out->kv_cells_swa = 0;
 
 	uint64_t full_cells = sat_mul(out->n_ctx_seq, out->n_stream);
-	/* DSA indexer keys: one MQA key per token, typed like K (llama_kv_cache_dsa) */
+	/* DSA indexer keys: one MQA key per token, typed like K (llama_kv_cache_dsa);
+	 * MSA's index cache is a whole second KV cache of one head per layer:
+	 * K of the index width and V of the main cache's head width
+	 * (llama_kv_cache_msa) */
 	uint64_t idx_row = a->idx_head_dim ? kvtype_row_bytes(s->kv_k, a->idx_head_dim) : 0;
+	if (idx_row && a->msa_block)
+		idx_row = sat_add(idx_row, kvtype_row_bytes(s->kv_v, a->head_dim_v));
 	uint64_t local_cells = swa_cells(a, s, out->n_ctx_seq);
 	bool v_trans = !(s->flash_attn || kvtype_get(s->kv_v)->quantized);
 	/* Recurrent state: f32, one cell per sequence, independent of context. */
@@ -338,16 +343,21 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 	/* Layers that reuse an earlier layer's cache (Gemma 3n / 4 E models)
 	 * keep the KQ mask alive into the output phase (measured: +2 bytes per
 	 * cell and token, tests/data/truth2026 gemma4-e2b / e4b). */
-	if (a->n_layer_kv)
+	if (a->n_layer_kv && a->family == AF_GEMMA4) /* not Gemma 3n: measured flat */
 		out_tok = sat_add(out_tok, sat_mul(g->flash ? 2 : 4, n_kv));
+	/* The widest expert activation (f32, every selected expert's rows). */
+	uint64_t moe_act = sat_mul3(4, a->n_expert_used, a->n_ff_exp);
+	/* MiniMax M3: three such activations (swigluoai's gate, up and product)
+	 * and the f16 mask stay live beside the logits (fitted on
+	 * tests/data/truth2026 minimax-m3). */
+	if (a->family == AF_MINIMAX_M3)
+		out_tok = sat_add(out_tok, sat_add(sat_mul(3, moe_act), sat_mul(2, n_kv)));
 	g->out_phase = sat_add(sat_mul3(4, V, g->n_out), sat_mul(out_tok, n_tok));
 
 	uint64_t attn_tok;
 	if (g->flash) {
-		/* The widest expert activation (f32, every selected expert's rows)
-		 * is live while the mask is: MoE blocks sit between attention
-		 * blocks. */
-		uint64_t moe_act = sat_mul3(4, a->n_expert_used, a->n_ff_exp);
+		/* The widest expert activation is live while the mask is: MoE
+		 * blocks sit between attention blocks. */
 		/* DSA: the lightning indexer's f32 scores and the f32 top-k mask
 		 * replace the f16 mask (8 bytes per cell and token), plus a
 		 * per-token constant that grows once the context exceeds the top-k
@@ -357,6 +367,14 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 			mask = sat_add(sat_mul(8, n_kv), n_kv > a->idx_top_k ? 425000 : 150000);
 		attn_tok =
 		    sat_add(sat_add(mask, 58 * E), sat_add(sat_add(mla, moe_act), deepstack));
+		/* MSA (MiniMax M3), which llama.cpp runs only with flash attention
+		 * and per-sequence streams: the index heads' f32 scores over every
+		 * cell (twice per head, and their sum) beside the f16 mask, and
+		 * fewer per-token activations (fitted on tests/data/truth2026
+		 * minimax-m3: 38 bytes per cell and token with 4 index heads). */
+		if (a->msa_block && (s->n_seq == 1 || !s->kv_unified))
+			attn_tok = sat_add(sat_mul(2 + 4 * (2 * (uint64_t)a->idx_n_head + 1), n_kv),
+			                   27 * E);
 	} else {
 		attn_tok = sat_add(sat_add(sat_mul3(4, H, n_kv), sat_mul(4, n_kv)),
 		                   sat_add(sat_mul(4, 2 * E + 2 * q + 2 * kvw), mla));

@@ -80,10 +80,12 @@ static const char *const keep_type_names[] = {
 };
 
 /* Matrices llama-quantize leaves alone that the converter still writes in
- * the model's float type (F16 in an F16 export), not F32. */
+ * the model's float type (F16 in an F16 export), not F32 (Gemma 3n / 4). */
 static const char *const kept_f16_names[] = {
-    "per_layer_model_proj",  "altup", "laurel", "indexer.k_proj.weight",
-    "indexer.q_proj.weight", NULL,
+    "per_layer_model_proj",
+    "altup",
+    "laurel",
+    NULL,
 };
 
 static bool kept_f16(const struct tensor_info *t)
@@ -134,7 +136,8 @@ bool tensors_add(struct tensor_list *l, const char *name, int layer, uint8_t n_d
 	t->ne[3] = 1;
 	tensor_classify(t);
 	(void)layer;
-	/* The converter's rule: what llama-quantize would leave alone is F32. */
+	/* The converter's rule: what llama-quantize would leave alone is F32
+	 * (MiniMax M3's indexer projections too: MiniMaxM3Model forces F32). */
 	t->src_type = src_type != QT_COUNT              ? src_type
 	              : (t->quantizable || kept_f16(t)) ? QT_F16
 	                                                : QT_F32;

@@ -134,9 +134,109 @@ static void build_deepseek32(struct tensor_builder *b, const struct model_arch *
 	}
 }
 
+/* MiniMax M2 / M3 (src/models/minimax-m2.cpp, minimax-m3.cpp): GQA whose
+ * q/k norms span all heads (M2) or one head (M3), routed experts with a
+ * correction bias; M3 adds dense lead layers, a shared expert and, on the
+ * MoE layers, the MSA indexer's projections and norms. */
+static void build_minimax(struct tensor_builder *b, const struct model_arch *a)
+{
+	const uint64_t E = a->n_embd, H = a->n_head, D = a->head_dim_k;
+	const bool m3 = a->family == AF_MINIMAX_M3;
+
+	M2(b, "token_embd.weight", E, a->n_vocab);
+	V1(b, "output_norm.weight", E);
+	if (!a->tied_embeddings)
+		M2(b, "output.weight", E, a->n_vocab);
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		const uint64_t kv = (uint64_t)a->layer_head_kv[il] * D;
+		b->layer = (int)il;
+		M2(b, "attn_q.weight", E, H * D);
+		M2(b, "attn_k.weight", E, kv);
+		M2(b, "attn_v.weight", E, kv);
+		M2(b, "attn_output.weight", H * D, E);
+		V1(b, "attn_norm.weight", E);
+		V1(b, "attn_q_norm.weight", m3 ? D : H * D);
+		V1(b, "attn_k_norm.weight", m3 ? D : kv);
+		V1(b, "ffn_norm.weight", E);
+		if (!a->layer_moe[il]) {
+			M2(b, "ffn_gate.weight", E, a->n_ff);
+			M2(b, "ffn_down.weight", a->n_ff, E);
+			M2(b, "ffn_up.weight", E, a->n_ff);
+			continue;
+		}
+		const uint64_t X = a->n_expert, F = a->n_ff_exp;
+		M2(b, "ffn_gate_inp.weight", E, X);
+		M3(b, "ffn_gate_exps.weight", E, F, X);
+		M3(b, "ffn_down_exps.weight", F, E, X);
+		M3(b, "ffn_up_exps.weight", E, F, X);
+		V1(b, "exp_probs_b.bias", X);
+		if (a->n_ff_shexp) {
+			M2(b, "ffn_gate_shexp.weight", E, a->n_ff_shexp);
+			M2(b, "ffn_down_shexp.weight", a->n_ff_shexp, E);
+			M2(b, "ffn_up_shexp.weight", E, a->n_ff_shexp);
+		}
+		if (a->layer_idx[il] && a->idx_head_dim) {
+			const uint64_t ik = a->idx_head_dim;
+			M2(b, "indexer.q_proj.weight", E, a->idx_n_head * ik);
+			M2(b, "indexer.k_proj.weight", E, ik);
+			V1(b, "indexer.q_norm.weight", ik);
+			V1(b, "indexer.k_norm.weight", ik);
+		}
+	}
+}
+
+/* Gemma 3n (src/models/gemma3n.cpp): Gemma 3 attention and MLP blocks, the
+ * per-layer embeddings, AltUp's projections of the n_altup predictions
+ * and, per layer, AltUp's coefficients and router and the Laurel low-rank
+ * residual.  The tied output is created before token_embd. */
+static void build_gemma3n(struct tensor_builder *b, const struct model_arch *a)
+{
+	const uint64_t E = a->n_embd, H = a->n_head, D = a->head_dim_k;
+	const uint64_t P = a->n_embd_per_layer, NA = a->n_altup, R = a->laurel_rank;
+
+	if (!a->tied_embeddings)
+		M2(b, "output.weight", E, a->n_vocab);
+	M2(b, "token_embd.weight", E, a->n_vocab);
+	M3(b, "altup_proj.weight", E, E, NA - 1);
+	M3(b, "altup_unembd_proj.weight", E, E, NA - 1);
+	M2(b, "per_layer_token_embd.weight", P * a->n_layer, a->n_vocab);
+	M2(b, "per_layer_model_proj.weight", E, P * a->n_layer);
+	V1(b, "per_layer_proj_norm.weight", P);
+	V1(b, "output_norm.weight", E);
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		const uint64_t kv = (uint64_t)a->layer_head_kv[il] * D, ff = arch_layer_ff(a, il);
+		b->layer = (int)il;
+		V1(b, "attn_norm.weight", E);
+		M2(b, "attn_q.weight", E, H * D);
+		M2(b, "attn_k.weight", E, kv);
+		M2(b, "attn_v.weight", E, kv);
+		M2(b, "attn_output.weight", H * D, E);
+		V1(b, "attn_q_norm.weight", D);
+		V1(b, "attn_k_norm.weight", D);
+		V1(b, "post_attention_norm.weight", E);
+		V1(b, "ffn_norm.weight", E);
+		M2(b, "ffn_gate.weight", E, ff);
+		M2(b, "ffn_up.weight", E, ff);
+		M2(b, "ffn_down.weight", ff, E);
+		V1(b, "post_ffw_norm.weight", E);
+		M2(b, "inp_gate.weight", E, P);
+		M2(b, "proj.weight", P, E);
+		V1(b, "post_norm.weight", E);
+		M2(b, "altup_correct_coef.weight", NA, NA);
+		V1(b, "altup_correct_scale.weight", E);
+		M2(b, "altup_predict_coef.weight", NA, NA * NA);
+		M2(b, "altup_router.weight", E, NA);
+		V1(b, "altup_router_norm.weight", E);
+		M2(b, "laurel_l.weight", E, R);
+		M2(b, "laurel_r.weight", R, E);
+		V1(b, "laurel_post_norm.weight", E);
+	}
+}
+
 bool tensors_family_has_builder(enum arch_family f)
 {
-	return f == AF_GEMMA4 || f == AF_DEEPSEEK32;
+	return f == AF_GEMMA4 || f == AF_DEEPSEEK32 || f == AF_MINIMAX_M2 || f == AF_MINIMAX_M3 ||
+	       f == AF_GEMMA3N;
 }
 
 bool tensors_build_family(const struct model_arch *a, struct tensor_list *l)
@@ -149,6 +249,13 @@ bool tensors_build_family(const struct model_arch *a, struct tensor_list *l)
 		break;
 	case AF_DEEPSEEK32:
 		build_deepseek32(&b, a);
+		break;
+	case AF_MINIMAX_M2:
+	case AF_MINIMAX_M3:
+		build_minimax(&b, a);
+		break;
+	case AF_GEMMA3N:
+		build_gemma3n(&b, a);
 		break;
 	default:
 		return false;

@@ -180,6 +180,46 @@ Test(import_truth, config_imports_match_llama_cpp_measurements)
 
 TestSuite(import_config, .init = im_use_repo_profiles);
 
+/* The 2026 layouts of h10b, from a published-style config.json: Gemma 3n's
+ * per-layer intermediate_size list and MiniMax M3's nested
+ * sparse_attention_config read as the catalog profiles say. */
+Test(import_config, gemma3n_and_minimax_m3_configs_match_their_profiles)
+{
+	static const char *const cases[][2] = {
+	    {"tests/data/truth2026/configs/gemma3n-e2b.config.json",
+	     "profiles/models/gemma-3n-e2b.ini"},
+	    {"tests/data/truth2026/configs/minimax-m3.config.json",
+	     "profiles/models/minimax-m3.ini"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct hfjson_model hf;
+		struct model_arch prof;
+		struct profile_warnings w = {0};
+		char err[PROFILE_ERR_LEN], what[64];
+		cr_assert(hfjson_load(cases[i][0], &hf, &w, err, sizeof(err)), "%s", err);
+		im_load_profile(cases[i][1], &prof);
+		cr_expect(profile_arch_equivalent(&hf.arch, &prof, what, sizeof(what)), "%s: %s",
+		          cases[i][0], what);
+	}
+	struct hfjson_model hf;
+	struct profile_warnings w = {0};
+	char err[PROFILE_ERR_LEN];
+	cr_assert(hfjson_load("tests/data/truth2026/configs/minimax-m3.config.json", &hf, &w, err,
+	                      sizeof(err)),
+	          "%s", err);
+	cr_expect_eq(hf.arch.msa_block, 128);
+	cr_expect_eq(hf.arch.idx_n_head, 4);
+	cr_expect_eq(hf.arch.layer_idx[2], 0, "dense lead layers keep no index cache");
+	cr_expect_eq(hf.arch.layer_idx[3], 1);
+	cr_assert(hfjson_load("tests/data/truth2026/configs/gemma3n-e4b.config.json", &hf, &w, err,
+	                      sizeof(err)),
+	          "%s", err);
+	cr_expect_eq(hf.arch.n_ff, 16384, "the per-layer list's value");
+	cr_expect_eq(hf.arch.n_layer_kv, 20);
+	cr_expect_eq(hf.arch.n_altup, 4);
+	cr_expect_eq(hf.arch.laurel_rank, 64);
+}
+
 /* Gemma 3 4B IT as published: model_type gemma3, a text_config with six
  * keys; the rest are Gemma3TextConfig's defaults, announced in a warning. */
 Test(import_config, nested_text_config_with_defaults)
@@ -354,6 +394,7 @@ static const struct im_bad im_bad_configs[] = {
     {"bad-bool.json", {"tie_word_embeddings", "true or false", "'yes'"}},
     {"bad-number-bool.json", {"num_attention_heads", "expected a number", "got true"}},
     {"bad-array-number.json", {"num_key_value_heads", "expected a number", "an array"}},
+    {"bad-ff-list.json", {"intermediate_size", "expected a number", "an array"}},
     {"bad-object-number.json", {"hidden_size", "expected a number", "an object"}},
     {"bad-model-type-number.json", {"model_type", "a number: 7", NULL}},
     {"bad-model-type-name.json", {"model_type", "'llama; rm -rf'", NULL}},
