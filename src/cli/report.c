@@ -331,10 +331,12 @@ void report_text(const struct report *r, FILE *out)
 		row(out, "  recurrent state", e->r_bytes + e->s_bytes, c);
 	}
 	if (e->idx_layers) {
-		snprintf(c, sizeof(c), "%u layers x %s cells x %u stream%s, DSA indexer keys",
-		         e->idx_layers, fmt_thousands(a, sizeof(a), e->n_ctx_seq), e->n_stream,
-		         e->n_stream > 1 ? "s" : "");
-		row(out, "  indexer keys", e->idx_bytes, c);
+		bool msa = m->arch.msa_block != 0;
+		snprintf(c, sizeof(c), "%u layers x %s cells x %u stream%s, %s", e->idx_layers,
+		         fmt_thousands(a, sizeof(a), e->n_ctx_seq), e->n_stream,
+		         e->n_stream > 1 ? "s" : "",
+		         msa ? "MSA index cache (one K and V head)" : "DSA indexer keys");
+		row(out, msa ? "  index cache" : "  indexer keys", e->idx_bytes, c);
 	}
 	if (e->vllm) {
 		row(out, "activations", e->compute_bytes,

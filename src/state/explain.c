@@ -156,7 +156,12 @@ static void explain_kv(struct session *s, const struct estimate *e)
 		    "  recurrent: %u layers x %u sequence%s, f32 conv %s + state %s (context-free)",
 		    e->rs_layers, st->n_seq, st->n_seq == 1 ? "" : "s", gib(x, (double)e->r_bytes),
 		    gib(y, (double)e->s_bytes));
-	if (e->idx_layers)
+	if (e->idx_layers && a->msa_block)
+		line(s, "  MSA index cache: %u layers x %s cells x (K %u in %s + V %u in %s) = %s",
+		     e->idx_layers, th(x, e->n_ctx_seq * e->n_stream), a->idx_head_dim,
+		     kvtype_get(st->kv_k)->name, a->head_dim_v, kvtype_get(st->kv_v)->name,
+		     gib(y, (double)e->idx_bytes));
+	else if (e->idx_layers)
 		line(s, "  DSA indexer keys: %u layers x %s cells x %u in %s = %s", e->idx_layers,
 		     th(x, e->n_ctx_seq * e->n_stream), a->idx_head_dim, kvtype_get(st->kv_k)->name,
 		     gib(y, (double)e->idx_bytes));
