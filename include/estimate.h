@@ -125,6 +125,9 @@ struct model {
 	 * entries).  Written by every estimate, so one model serves one
 	 * estimate at a time; the explain view reads it afterwards. */
 	enum qtype *types;
+	/* Scratch of estimate_check(), which runs the estimate to bound its
+	 * sums without disturbing types (same block as types). */
+	enum qtype *check_types;
 };
 
 /* Build tensors and parameter counts.  The arch must pass arch_validate().

@@ -97,14 +97,23 @@ static bool build_before(const struct settings *s, uint32_t b)
 	return s->llama_build != 0 && s->llama_build < b;
 }
 
+/* The two type scratches in one block: estimate_run()'s, then the one
+ * estimate_check() runs its bound on (freed with types). */
+static bool model_alloc_types(struct model *m)
+{
+	size_t n = m->tensors.n ? m->tensors.n : 1;
+	m->types = malloc(2 * n * sizeof(*m->types));
+	m->check_types = m->types ? m->types + n : NULL;
+	return m->types != NULL;
+}
+
 bool model_prepare(struct model *m)
 {
 	tensors_init(&m->tensors);
 	m->types = NULL;
 	if (!tensors_build(&m->arch, &m->tensors))
 		goto fail;
-	m->types = malloc(m->tensors.n * sizeof(*m->types));
-	if (!m->types)
+	if (!model_alloc_types(m))
 		goto fail;
 	m->params_total = tensors_params_total(&m->tensors);
 	m->params_active = tensors_params_active(&m->tensors, &m->arch);
@@ -116,8 +125,7 @@ fail:
 
 bool model_prepare_from_tensors(struct model *m)
 {
-	m->types = malloc((m->tensors.n ? m->tensors.n : 1) * sizeof(*m->types));
-	if (!m->types)
+	if (!model_alloc_types(m))
 		return false;
 	m->params_total = tensors_params_total(&m->tensors);
 	m->params_active = tensors_params_active(&m->tensors, &m->arch);
@@ -129,6 +137,7 @@ void model_release(struct model *m)
 	tensors_free(&m->tensors);
 	free(m->types);
 	m->types = NULL;
+	m->check_types = NULL;
 }
 
 static uint64_t pad256(uint64_t n)
@@ -441,9 +450,12 @@ uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, 
 }
 
 /* The parts of an estimate that grow with the inputs must stay within
- * BYTES_LIMIT (satmath.h).  Computes them as estimate_run() does, without
- * touching the model's scratch; the weights are bounded by the parameter
- * count at 8 bytes (f64) each. */
+ * BYTES_LIMIT (satmath.h), and so must its total, GPU and host sums.  The
+ * KV cache, compute buffer and weights (bounded by the parameter count at
+ * 8 bytes each) are checked first, each with a message naming its inputs;
+ * then the estimate itself runs on the model's check scratch and its sums
+ * are checked: one computation of the total, estimate_run()'s.  Since every
+ * sum saturates, a total within the limit means nothing wrapped. */
 static bool check_bytes(const struct model *m, const struct settings *s, char *err, size_t errlen)
 {
 	const struct model_arch *a = &m->arch;
@@ -494,13 +506,23 @@ static bool check_bytes(const struct model *m, const struct settings *s, char *e
 		         a->n_vocab);
 		return false;
 	}
-	/* The weights twice: a tied output layer loads token_embd again. */
-	if (sat_add(sat_mul(weights, 2), sat_add(e.kv_bytes, compute)) > BYTES_LIMIT) {
-		snprintf(err, errlen,
-		         "estimate: weights (%llu parameters), KV cache (%llu bytes) and compute "
-		         "(%llu bytes) together exceed " BYTES_LIMIT_TEXT,
-		         (unsigned long long)m->params_total, (unsigned long long)e.kv_bytes,
-		         (unsigned long long)compute);
+	/* Each part is bounded; now the sums the report shows, as
+	 * estimate_run() adds them (host compute, output and overhead too),
+	 * on the check's own type scratch so the live estimate's types stay. */
+	struct model scratch = *m;
+	scratch.types = m->check_types;
+	struct estimate *t = &e;
+	estimate_run(&scratch, s, t);
+	if (t->total_bytes > BYTES_LIMIT || t->gpu_bytes > BYTES_LIMIT ||
+	    t->host_bytes > BYTES_LIMIT) {
+		snprintf(
+		    err, errlen,
+		    "estimate: weights %llu, KV cache %llu, compute %llu (GPU) + %llu (host), "
+		    "output %llu and overhead %llu bytes together exceed " BYTES_LIMIT_TEXT
+		    "; lower --context or --batch",
+		    (unsigned long long)t->weights_bytes, (unsigned long long)t->kv_bytes,
+		    (unsigned long long)t->compute_bytes, (unsigned long long)t->compute_host_bytes,
+		    (unsigned long long)t->output_bytes, (unsigned long long)t->overhead_bytes);
 		return false;
 	}
 	return true;

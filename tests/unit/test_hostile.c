@@ -107,6 +107,76 @@ Test(hostile, kv_cache_product_does_not_wrap_to_zero)
 	free(msg);
 }
 
+/* The largest of an estimate's three sums. */
+static uint64_t largest_sum(const struct estimate *e)
+{
+	uint64_t m = e->total_bytes > e->gpu_bytes ? e->total_bytes : e->gpu_bytes;
+	return m > e->host_bytes ? m : e->host_bytes;
+}
+
+/* The fuzz_invariant finding: estimate_check bounded the weights, KV cache
+ * and one compute buffer, but the total also adds the host compute buffer,
+ * the output buffer and the overhead, so a passed check could still show
+ * a total past 2^56.  Now the check bounds the sums estimate_run() adds:
+ * at the largest context that passes, total, GPU and host are all within
+ * the limit, and one padded step further the check refuses exactly when a
+ * sum passes it (the check is the estimate's own arithmetic, not a guess). */
+Test(hostile, a_passed_check_bounds_total_gpu_and_host)
+{
+	struct hfjson_model hm;
+	char err[512];
+	cr_assert(hfjson_load(HOSTILE "config-huge-kv.json", &hm, NULL, err, sizeof(err)), "%s",
+	          err);
+	struct model m = {.arch = hm.arch};
+	cr_assert(model_prepare(&m));
+	static const struct {
+		enum offload_mode offload;
+		uint32_t ubatch, n_seq;
+		bool flash;
+	} cases[] = {
+	    {OFFLOAD_GPU, 512, 1, true},
+	    {OFFLOAD_CPU, 512, 1, true},
+	    {OFFLOAD_CPU, SETTINGS_UBATCH_MAX, 64, false},
+	    {OFFLOAD_GPU, SETTINGS_UBATCH_MAX, SETTINGS_SEQ_MAX, false},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct settings s;
+		estimate_settings_default(&s);
+		s.kv_k = s.kv_v = KV_F32;
+		s.offload = cases[i].offload;
+		s.n_ubatch = cases[i].ubatch;
+		s.n_seq = cases[i].n_seq;
+		s.flash_attn = cases[i].flash;
+		/* the largest passing context, by bisection over 1..2^32 */
+		uint64_t lo = 1, hi = SETTINGS_CTX_MAX;
+		s.ctx_tokens = lo;
+		cr_assert(estimate_check(&m, &s, err, sizeof(err)), "case %zu: %s", i, err);
+		s.ctx_tokens = hi;
+		cr_assert_not(estimate_check(&m, &s, err, sizeof(err)), "case %zu", i);
+		while (hi - lo > 1) {
+			s.ctx_tokens = lo + (hi - lo) / 2;
+			if (estimate_check(&m, &s, err, sizeof(err)))
+				lo = s.ctx_tokens;
+			else
+				hi = s.ctx_tokens;
+		}
+		struct estimate e;
+		s.ctx_tokens = lo;
+		estimate_run(&m, &s, &e);
+		cr_expect_leq(largest_sum(&e), BYTES_LIMIT, "case %zu: ctx %llu passes", i,
+		              (unsigned long long)lo);
+		cr_expect_leq(e.compute_host_bytes + e.output_bytes + e.overhead_bytes,
+		              e.total_bytes);
+		s.ctx_tokens = hi;
+		cr_expect_not(estimate_check(&m, &s, err, sizeof(err)));
+		cr_expect(strstr(err, "exceed"), "case %zu: %s", i, err);
+		estimate_run(&m, &s, &e);
+		cr_expect_gt(largest_sum(&e), BYTES_LIMIT, "case %zu: ctx %llu refused: %s", i,
+		             (unsigned long long)hi, err);
+	}
+	model_release(&m);
+}
+
 Test(hostile, absurd_widths_are_refused_by_name)
 {
 	struct model_arch a;
