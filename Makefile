@@ -22,7 +22,7 @@ OPT     ?= -O2 -g
 WERROR  ?=
 CFLAGS  ?= $(OPT)
 BASE_CFLAGS = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes $(if $(WERROR),-Werror) \
-	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -I$(BUILD) -I/usr/include/iniparser
+	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -I$(BUILD)
 
 CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 CURSES_LIBS   := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
@@ -30,7 +30,7 @@ CJSON_CFLAGS  := $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
 CJSON_LIBS    := $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 CRIT_CFLAGS   := $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
 CRIT_LIBS     := $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
-DATA_LIBS      = -liniparser $(CJSON_LIBS) -lm
+DATA_LIBS      = $(CJSON_LIBS) -lm
 
 BUILD ?= build
 BIN   ?= vramcalc
@@ -120,7 +120,7 @@ $(BUILD)/tests/bench_tui.o: tests/bench_tui.c
 $(BUILD)/bench-tui: $(BUILD)/tests/bench_tui.o $(CORE_OBJ) $(UI_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DATA_LIBS) $(CURSES_LIBS) $(SAN)
 
-DEB_PACKAGES = build-essential pkg-config libncurses-dev libiniparser-dev libcjson-dev time \
+DEB_PACKAGES = build-essential pkg-config libncurses-dev libcjson-dev time \
 	libcriterion-dev groff-base mandoc tmux
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 

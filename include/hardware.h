@@ -54,12 +54,16 @@ struct device {
  * hardware.ini values and command-line overrides outside them are
  * refused, so that no product of them can overflow.  A bandwidth left
  * out of the profile is 0 (unknown); written out it must be above 0.
- * bf16_tflops 0 means unknown. */
-#define HW_MEMORY_MIN_BYTES   (1ull << 20) /* 1 MiB */
-#define HW_MEMORY_MAX_BYTES   (1ull << 46) /* 64 TiB */
-#define HW_BANDWIDTH_MAX_GBPS 100000.0     /* 100 TB/s */
-#define HW_TFLOPS_MAX         100000.0
-#define HW_SHARE_MIN          0.01 /* gpu_share: 1% to 100% */
+ * bf16_tflops 0 means unknown.  profile.c's table of hardware.ini keys
+ * (hw_fields) applies them, one row per key. */
+#define HW_MEMORY_MIN_BYTES       (1ull << 20) /* 1 MiB */
+#define HW_MEMORY_MAX_BYTES       (1ull << 46) /* 64 TiB */
+#define HW_BANDWIDTH_MAX_GBPS     100000.0     /* 100 TB/s */
+#define HW_TFLOPS_MAX             100000.0     /* bf16/fp16 TFLOPS, int8 TOPS */
+#define HW_SHARE_MIN              0.01         /* gpu_share: 1% to 100% */
+#define HW_COMPUTE_CAPABILITY_MAX 100.0        /* above 0 (CUDA: 8.9, 12.0) */
+#define HW_TDP_MAX_W              10000.0      /* tdp_w: above 0 */
+#define HW_NOTE_MAX_BYTES         1024         /* source, tensor_source, ... */
 
 /* Is the device of the newer generation for its backend's overhead (CUDA:
  * compute capability 9.0 and later)? */

@@ -21,7 +21,14 @@ struct config_source {
 	const char *(*get)(void *ctx, const char *key, char *buf, size_t buflen);
 	void *ctx;
 	const char *where; /* prefix for messages: "x.ini: [config]" */
+	/* Optional: the prefix for a message about key, with its line
+	 * ("x.ini:12: [config]"), written into buf; NULL: where. */
+	const char *(*locate)(void *ctx, const char *key, char *buf, size_t buflen);
 };
+
+/* The prefix of a message about key: src->locate's, else src->where. */
+const char *hfconfig_where(const struct config_source *src, const char *key, char *buf,
+                           size_t buflen);
 
 /* Keys the mapping reads, NULL-terminated (anything else is reported as an
  * unknown key by the loaders). */

@@ -218,15 +218,23 @@ static const char *get(struct reader *r, const char *key)
 	return v;
 }
 
+const char *hfconfig_where(const struct config_source *src, const char *key, char *buf,
+                           size_t buflen)
+{
+	return src->locate ? src->locate(src->ctx, key, buf, buflen) : src->where;
+}
+
 static void fail(struct reader *r, const char *key, const char *what, const char *value)
 {
 	if (!r->ok)
 		return;
 	r->ok = false;
+	char at[640];
+	const char *where = hfconfig_where(r->src, key, at, sizeof(at));
 	if (value)
-		snprintf(r->err, r->errlen, "%s %s: %s: '%s'", r->src->where, key, what, value);
+		snprintf(r->err, r->errlen, "%s %s: %s: '%s'", where, key, what, value);
 	else
-		snprintf(r->err, r->errlen, "%s %s: %s", r->src->where, key, what);
+		snprintf(r->err, r->errlen, "%s %s: %s", where, key, what);
 }
 
 /* A whole number in 0..max; absent gives def (or fails when required). */
@@ -472,7 +480,7 @@ static const char *const required_keys[] = {
  * model_types are known. */
 static void unknown_type(struct reader *r, const char *model_type)
 {
-	char have[256] = "", lack[256] = "", known[512] = "";
+	char have[256] = "", lack[256] = "", known[512] = "", at[640];
 	for (const char *const *k = required_keys; *k; k++) {
 		char *dst = get(r, *k) ? have : lack;
 		size_t o = strlen(dst);
@@ -487,7 +495,8 @@ static void unknown_type(struct reader *r, const char *model_type)
 	         "%s model_type: not a supported architecture: '%s'; required keys present: %s; "
 	         "missing: %s (a profile may name a known layout with [model] arch); known "
 	         "model_types: %s",
-	         r->src->where, model_type, *have ? have : "none", *lack ? lack : "none", known);
+	         hfconfig_where(r->src, "model_type", at, sizeof(at)), model_type,
+	         *have ? have : "none", *lack ? lack : "none", known);
 	r->ok = false;
 }
 
@@ -685,7 +694,11 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 
 	char why[256];
 	if (!arch_validate(a, why, sizeof(why))) {
-		snprintf(err, errlen, "%s %s", src->where, why);
+		/* arch_validate's message starts with the key it is about */
+		char key[64], at[640];
+		size_t n = strcspn(why, ": ");
+		snprintf(key, sizeof(key), "%.*s", (int)(n < sizeof(key) ? n : 0), why);
+		snprintf(err, errlen, "%s %s", hfconfig_where(src, key, at, sizeof(at)), why);
 		return false;
 	}
 	return true;

@@ -467,7 +467,7 @@ bool hfjson_load_mem(const char *text, size_t len, const char *name, struct hfjs
 
 	char where[600];
 	snprintf(where, sizeof(where), "%s:", name);
-	struct config_source src = {json_get, &c, where};
+	struct config_source src = {json_get, &c, where, NULL};
 	if (!hfconfig_to_arch(&src, NULL, &out->arch, err, errlen))
 		goto out;
 	out->arch.vision_params = vision_params(field(root, "vision_config"), out->arch.n_embd);

@@ -5,10 +5,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "json.h" /* json_show: a value made safe for a message */
 
@@ -17,6 +19,7 @@ void ini_doc_free(struct ini_doc *d)
 	free(d->buf);
 	free(d->v);
 	free(d->sections);
+	free(d->sorted);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -53,6 +56,19 @@ static const char *put(char **o, const char *s, const char *e, bool lower)
 		*(*o)++ = lower ? (char)tolower((unsigned char)*p) : *p;
 	*(*o)++ = '\0';
 	return r;
+}
+
+/* Order by section, key, then line. */
+static int by_place(const void *a, const void *b)
+{
+	const struct ini_entry *x = *(const struct ini_entry *const *)a;
+	const struct ini_entry *y = *(const struct ini_entry *const *)b;
+	int c = strcmp(x->section, y->section);
+	if (!c && x->key && y->key)
+		c = strcmp(x->key, y->key);
+	if (!c)
+		c = (x->line > y->line) - (x->line < y->line);
+	return c;
 }
 
 #define FAIL(...)                                                                                  \
@@ -163,6 +179,12 @@ bool ini_parse(const char *text, size_t len, const char *name, struct ini_doc *o
 		}
 	}
 	free(line_buf);
+	out->sorted = malloc((out->n ? out->n : 1) * sizeof(*out->sorted));
+	if (!out->sorted)
+		FAIL("%s: out of memory", name);
+	for (size_t i = 0; i < out->n; i++)
+		out->sorted[i] = &out->v[i];
+	qsort(out->sorted, out->n, sizeof(*out->sorted), by_place);
 	return true;
 fail:
 	ini_doc_free(out);
@@ -173,9 +195,14 @@ bool ini_load(const char *path, size_t max_bytes, struct ini_doc *out, char *err
 {
 	memset(out, 0, sizeof(*out));
 	struct stat st;
-	FILE *f = fopen(path, "rb");
+	/* O_NONBLOCK: opening a FIFO named as a profile must not hang (it is
+	 * then refused as not a regular file) */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
 	if (!f) {
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return false;
 	}
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -203,25 +230,54 @@ bool ini_load(const char *path, size_t max_bytes, struct ini_doc *out, char *err
 	return ok;
 }
 
-const struct ini_entry *ini_doc_find(const struct ini_doc *d, const char *section, const char *key)
+/* The first index of sorted whose (section, key) is not below the given
+ * one (key NULL: the section's first entry). */
+static size_t lower_bound(const struct ini_doc *d, const char *section, const char *key)
 {
-	for (size_t i = d->n; i-- > 0;)
-		if (!strcmp(d->v[i].key, key) && !strcmp(d->v[i].section, section))
-			return &d->v[i];
-	return NULL;
+	size_t lo = 0, hi = d->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ini_entry *e = d->sorted[mid];
+		int c = strcmp(e->section, section);
+		if (!c && key)
+			c = strcmp(e->key, key);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
-/* Order by section, key, then line. */
-static int by_place(const void *a, const void *b)
+const struct ini_entry *ini_doc_find(const struct ini_doc *d, const char *section, const char *key)
 {
-	const struct ini_entry *x = *(const struct ini_entry *const *)a;
-	const struct ini_entry *y = *(const struct ini_entry *const *)b;
-	int c = strcmp(x->section, y->section);
-	if (!c && x->key && y->key)
-		c = strcmp(x->key, y->key);
-	if (!c)
-		c = (x->line > y->line) - (x->line < y->line);
-	return c;
+	const struct ini_entry *found = NULL;
+	for (size_t i = lower_bound(d, section, key); i < d->n; i++) {
+		const struct ini_entry *e = d->sorted[i];
+		if (strcmp(e->section, section) || strcmp(e->key, key))
+			break;
+		found = e; /* sorted by line: the last one wins */
+	}
+	return found;
+}
+
+const char *ini_doc_get(const struct ini_doc *d, const char *section, const char *key,
+                        const struct ini_entry **at)
+{
+	const struct ini_entry *e = ini_doc_find(d, section, key);
+	if (at)
+		*at = e;
+	return e && *e->value ? e->value : NULL;
+}
+
+const struct ini_entry *const *ini_doc_section(const struct ini_doc *d, const char *section,
+                                               size_t *count)
+{
+	size_t first = lower_bound(d, section, NULL), last = first;
+	while (last < d->n && !strcmp(d->sorted[last]->section, section))
+		last++;
+	*count = last - first;
+	return last > first ? d->sorted + first : NULL;
 }
 
 /* Sort n entries by place and warn about each run of equal names. */

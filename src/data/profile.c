@@ -1,19 +1,19 @@
 /*
- * profile.c - model and hardware profiles from INI files (iniparser 4.1).
+ * profile.c - model and hardware profiles from INI files.
  *
- * iniparser lowercases keys, returns NULL both for a missing file and for a
- * syntax error, and prints errors unless given a callback; so the loader
- * checks the file first, captures iniparser's message, reads every value as
- * a string and parses numbers itself.
+ * Both kinds are read with ini.h's linear reader (iniparser's grammar,
+ * with line numbers), so every message names the file, line, section and
+ * key of a bad value, keys given twice are reported, and a file of n keys
+ * loads in O(n log n).  Every value is read as a string and parsed here.
  */
 #include "profile.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <iniparser.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +26,9 @@
 #include "ini.h"
 #include "text.h"
 
+/* The largest profile or hardware.ini file read. */
+#define PROFILE_FILE_MAX_BYTES (1u << 20)
+
 void profile_warn(struct profile_warnings *w, const char *fmt, ...)
 {
 	if (!w || w->n >= PROFILE_MAX_WARNINGS)
@@ -37,83 +40,34 @@ void profile_warn(struct profile_warnings *w, const char *fmt, ...)
 	w->n++;
 }
 
-/* iniparser reports syntax errors through this callback; keep the first. */
-static char ini_error[256];
-
-static int capture_ini_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int capture_ini_error(const char *fmt, ...)
+/* Read an INI file (at most PROFILE_FILE_MAX_BYTES) and warn about every
+ * key and section given twice, which the reader merges (the last wins). */
+static bool load_doc(const char *path, struct ini_doc *d, struct profile_warnings *w, char *err,
+                     size_t errlen)
 {
-	if (ini_error[0])
-		return 0;
-	va_list ap;
-	va_start(ap, fmt);
-	/* iniparser's own format strings; not user-controlled */
-	vsnprintf(ini_error, sizeof(ini_error), fmt, ap);
-	va_end(ap);
-	/* "iniparser: syntax error in F (3):\n-> line" -> one line */
-	for (char *p = ini_error; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	size_t n = strlen(ini_error);
-	while (n && ini_error[n - 1] == ' ')
-		ini_error[--n] = '\0';
-	return 0;
+	if (!ini_load(path, PROFILE_FILE_MAX_BYTES, d, err, errlen))
+		return false;
+	ini_doc_warn_duplicates(d, path, w);
+	return true;
 }
 
-/* Load an INI file with iniparser after a linear pass of ini.h over it:
- * that pass refuses files with more than INI_MAX_ENTRIES keys (iniparser's
- * loading is quadratic) and warns about duplicate keys and sections, which
- * iniparser merges without a word. */
-static dictionary *load_ini(const char *path, struct profile_warnings *w, char *err, size_t errlen)
+/* "path:line" of an entry, or "path" when there is none (a missing key). */
+static const char *locate(char *buf, size_t n, const char *path, const struct ini_entry *at)
 {
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		return NULL;
-	}
-	if (st.st_size > (1 << 20)) {
-		snprintf(err, errlen, "%s: larger than 1 MiB, not a profile", path);
-		return NULL;
-	}
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return NULL;
-	}
-	fclose(f);
-	struct ini_doc doc;
-	if (!ini_load(path, 1 << 20, &doc, err, errlen))
-		return NULL;
-	ini_doc_warn_duplicates(&doc, path, w);
-	ini_doc_free(&doc);
-	ini_error[0] = '\0';
-	iniparser_set_error_callback(capture_ini_error);
-	dictionary *d = iniparser_load(path);
-	if (!d || ini_error[0]) {
-		snprintf(err, errlen, "%s: %s", path, ini_error[0] ? ini_error : "cannot parse");
-		if (d)
-			iniparser_freedict(d);
-		return NULL;
-	}
-	return d;
+	if (at)
+		snprintf(buf, n, "%s:%u", path, at->line);
+	else
+		snprintf(buf, n, "%s", path);
+	return buf;
 }
 
-/* The value of section:key, or NULL when absent or empty. */
-static const char *ini_get(const dictionary *d, const char *section, const char *key)
+/* The first header of section in d, or NULL when the file has none. */
+static const struct ini_entry *section_header(const struct ini_doc *d, const char *section)
 {
-	char full[160];
-	if (!section || !key || strlen(section) + strlen(key) + 2 > sizeof(full))
-		return NULL;
-	size_t ls = strlen(section);
-	memcpy(full, section, ls);
-	full[ls] = ':';
-	memcpy(full + ls + 1, key, strlen(key) + 1);
-	const char *v = iniparser_getstring(d, full, NULL);
-	return (v && *v) ? v : NULL;
+	for (size_t i = 0; i < d->n_sections; i++)
+		if (!strcmp(d->sections[i].section, section))
+			return &d->sections[i];
+	return NULL;
 }
 
 /* Copy src (NULL: empty) into dst of size n, truncating. */
@@ -167,29 +121,36 @@ static bool parse_yes_no(const char *v, bool *out)
 	return false;
 }
 
-/* Warn about every key of section that is not in known (NULL-terminated),
- * or not accepted by known_fn. */
-static void warn_unknown_keys(const dictionary *d, const char *path, const char *section,
+/* Warn, with file and line, about every key of section that is not in
+ * known (NULL-terminated) or accepted by known_fn; a key given twice once. */
+static void warn_unknown_keys(const struct ini_doc *d, const char *path, const char *section,
                               const char *const *known, bool (*known_fn)(const char *),
                               struct profile_warnings *w)
 {
-	int n = iniparser_getsecnkeys(d, section);
-	if (n <= 0 || !w)
-		return;
-	const char **keys = calloc((size_t)n, sizeof(*keys));
-	if (!keys)
-		return;
-	iniparser_getseckeys(d, section, keys);
-	size_t plen = strlen(section) + 1;
-	for (int i = 0; i < n; i++) {
-		const char *k = keys[i] + plen;
+	size_t n;
+	const struct ini_entry *const *v = ini_doc_section(d, section, &n);
+	for (size_t i = 0; w && i < n; i++) {
+		const char *k = v[i]->key;
+		if (i + 1 < n && !strcmp(v[i + 1]->key, k))
+			continue; /* sorted by key: warn at the last of a run */
 		bool ok = known_fn ? known_fn(k) : false;
 		for (const char *const *q = known; q && *q && !ok; q++)
 			ok = !strcmp(*q, k);
 		if (!ok)
-			profile_warn(w, "%s: [%s] %s: unknown key (ignored)", path, section, k);
+			profile_warn(w, "%s:%u: [%s] %s: unknown key (ignored)", path, v[i]->line,
+			             section, k);
 	}
-	free(keys);
+}
+
+/* Warn about keys before the first section (a section is needed). */
+static void warn_sectionless_keys(const struct ini_doc *d, const char *path,
+                                  struct profile_warnings *w)
+{
+	size_t n;
+	const struct ini_entry *const *v = ini_doc_section(d, "", &n);
+	if (n)
+		profile_warn(w, "%s:%u: %s: a key before any [section] (ignored)", path, v[0]->line,
+		             v[0]->key);
 }
 
 static const char *const model_keys[] = {
@@ -207,19 +168,29 @@ static const char *const active_conventions[] = {
     NULL,
 };
 
+/* A model profile's [config] section as a config_source. */
 struct ini_config_ctx {
-	const dictionary *d;
+	const struct ini_doc *d;
+	const char *path;
 };
 
 static const char *ini_config_get(void *ctx, const char *key, char *buf, size_t buflen)
 {
 	const struct ini_config_ctx *c = ctx;
-	char full[160];
-	snprintf(full, sizeof(full), "config:%s", key);
-	const char *v = iniparser_getstring(c->d, full, NULL);
-	if (!v)
+	const struct ini_entry *e = ini_doc_find(c->d, "config", key);
+	if (!e)
 		return NULL;
-	snprintf(buf, buflen, "%s", v);
+	snprintf(buf, buflen, "%s", e->value);
+	return buf;
+}
+
+/* "path:line: [config]" for a message about key. */
+static const char *ini_config_locate(void *ctx, const char *key, char *buf, size_t buflen)
+{
+	const struct ini_config_ctx *c = ctx;
+	char at[560];
+	snprintf(buf, buflen, "%s: [config]",
+	         locate(at, sizeof(at), c->path, ini_doc_find(c->d, "config", key)));
 	return buf;
 }
 
@@ -237,46 +208,50 @@ static void id_from_path(const char *path, char *id, size_t n)
 bool profile_load_model(const char *path, struct model_meta *meta, struct model_arch *arch,
                         struct profile_warnings *warnings, char *err, size_t errlen)
 {
-	dictionary *d = load_ini(path, warnings, err, errlen);
-	if (!d)
+	struct ini_doc d;
+	if (!load_doc(path, &d, warnings, err, errlen))
 		return false;
 	bool ok = false;
+	char at[560];
+	const struct ini_entry *e;
 	memset(meta, 0, sizeof(*meta));
 	id_from_path(path, meta->id, sizeof(meta->id));
 	copy_str(meta->path, sizeof(meta->path), path);
 	copy_str(meta->origin, sizeof(meta->origin), "file");
 
-	if (!iniparser_find_entry(d, "model")) {
+	if (!section_header(&d, "model")) {
 		snprintf(err, errlen, "%s: [model]: section missing", path);
 		goto out;
 	}
-	if (!iniparser_find_entry(d, "config")) {
+	if (!section_header(&d, "config")) {
 		snprintf(err, errlen, "%s: [config]: section missing", path);
 		goto out;
 	}
-	const char *name = ini_get(d, "model", "name");
+	const char *name = ini_doc_get(&d, "model", "name", NULL);
 	if (!name) {
-		snprintf(err, errlen, "%s: [model] name: missing (required)", path);
+		snprintf(err, errlen, "%s:%u: [model] name: missing (required)", path,
+		         section_header(&d, "model")->line);
 		goto out;
 	}
 	copy_str(meta->name, sizeof(meta->name), name);
-	copy_str(meta->family, sizeof(meta->family), ini_get(d, "model", "family"));
-	copy_str(meta->hf_repo, sizeof(meta->hf_repo), ini_get(d, "model", "hf_repo"));
+	copy_str(meta->family, sizeof(meta->family), ini_doc_get(&d, "model", "family", NULL));
+	copy_str(meta->hf_repo, sizeof(meta->hf_repo), ini_doc_get(&d, "model", "hf_repo", NULL));
 	copy_str(meta->native_dtype, sizeof(meta->native_dtype),
-	         ini_get(d, "model", "native_dtype"));
-	copy_str(meta->source, sizeof(meta->source), ini_get(d, "model", "source"));
-	static const char *const count_keys[] = {"params_total", "params_active"};
-	uint64_t *count_dst[] = {&meta->params_total, &meta->params_active};
-	for (int i = 0; i < 2; i++) {
-		const char *v = ini_get(d, "model", count_keys[i]);
-		if (v && !parse_u64(v, count_dst[i])) {
-			snprintf(err, errlen, "%s: [model] %s: not a whole number: '%s'", path,
-			         count_keys[i], v);
+	         ini_doc_get(&d, "model", "native_dtype", NULL));
+	copy_str(meta->source, sizeof(meta->source), ini_doc_get(&d, "model", "source", NULL));
+	static const char *const count_keys[] = {"params_total", "params_active", "vision_params"};
+	uint64_t *count_dst[] = {&meta->params_total, &meta->params_active, &arch->vision_params};
+	uint64_t counts[3] = {0};
+	for (int i = 0; i < 3; i++) {
+		const char *v = ini_doc_get(&d, "model", count_keys[i], &e);
+		if (v && !parse_u64(v, &counts[i])) {
+			snprintf(err, errlen, "%s: [model] %s: not a whole number: '%s'",
+			         locate(at, sizeof(at), path, e), count_keys[i], v);
 			goto out;
 		}
 	}
 
-	const char *conv = ini_get(d, "model", "params_active_convention");
+	const char *conv = ini_doc_get(&d, "model", "params_active_convention", &e);
 	copy_str(meta->params_active_convention, sizeof(meta->params_active_convention),
 	         conv ? conv : active_conventions[0]);
 	bool conv_ok = false;
@@ -287,34 +262,33 @@ bool profile_load_model(const char *path, struct model_meta *meta, struct model_
 		    err, errlen,
 		    "%s: [model] params_active_convention: not without-embedding, with-embedding, "
 		    "without-embedding-and-output or without-per-layer-embedding: '%s'",
-		    path, conv);
+		    locate(at, sizeof(at), path, e), conv);
 		goto out;
 	}
 
 	char where[600];
 	snprintf(where, sizeof(where), "%s: [config]", path);
-	struct ini_config_ctx ctx = {d};
-	struct config_source src = {ini_config_get, &ctx, where};
-	if (!hfconfig_to_arch(&src, ini_get(d, "model", "arch"), arch, err, errlen))
+	struct ini_config_ctx ctx = {&d, path};
+	struct config_source src = {ini_config_get, &ctx, where, ini_config_locate};
+	if (!hfconfig_to_arch(&src, ini_doc_get(&d, "model", "arch", NULL), arch, err, errlen))
 		goto out;
+	for (int i = 0; i < 3; i++)
+		*count_dst[i] = counts[i]; /* vision_params after the mapping filled arch */
 
-	const char *vp = ini_get(d, "model", "vision_params");
-	if (vp && !parse_u64(vp, &arch->vision_params)) {
-		snprintf(err, errlen, "%s: [model] vision_params: not a whole number: '%s'", path,
-		         vp);
-		goto out;
-	}
-	warn_unknown_keys(d, path, "model", model_keys, NULL, warnings);
-	warn_unknown_keys(d, path, "config", NULL, hfconfig_key_known, warnings);
-	for (int i = 0; i < iniparser_getnsec(d); i++) {
-		const char *sec = iniparser_getsecname(d, i);
-		if (strcmp(sec, "model") && strcmp(sec, "config"))
-			profile_warn(warnings, "%s: [%s]: unknown section (ignored)", path, sec);
+	warn_sectionless_keys(&d, path, warnings);
+	warn_unknown_keys(&d, path, "model", model_keys, NULL, warnings);
+	warn_unknown_keys(&d, path, "config", NULL, hfconfig_key_known, warnings);
+	for (size_t i = 0; i < d.n_sections; i++) {
+		const struct ini_entry *h = &d.sections[i];
+		if (strcmp(h->section, "model") && strcmp(h->section, "config") &&
+		    section_header(&d, h->section) == h)
+			profile_warn(warnings, "%s:%u: [%s]: unknown section (ignored)", path,
+			             h->line, h->section);
 	}
 	profile_meta_escape(meta);
 	ok = true;
 out:
-	iniparser_freedict(d);
+	ini_doc_free(&d);
 	return ok;
 }
 
@@ -344,32 +318,6 @@ const struct device *device_find(const struct device_list *l, const char *id)
 	return NULL;
 }
 
-static const char *const hardware_keys[] = {
-    "name",
-    "vendor",
-    "category",
-    "memory",
-    "memory_bytes",
-    "bandwidth_gbps",
-    "bf16_tflops",
-    "fp8",
-    "fp4",
-    "interconnect",
-    "unified",
-    "gpu_share",
-    "source",
-    "memory_type",
-    "tdp_w",
-    "pcie",
-    "fp16_tflops",
-    "int8_tops",
-    "bandwidth_source",
-    "tensor_source",
-    "torch_memory",
-    "compute_capability",
-    NULL,
-};
-
 /* "24 GB", "80 GiB", "1.5 TB": vendor-stated memory to bytes.  Memory
  * chips come in powers of two, and vendors' "GB" and "TB" of device memory
  * are binary: an "RTX 4090 24 GB" has 24 x 2^30 bytes (nvidia-smi: 24564
@@ -397,105 +345,250 @@ static bool parse_memory(const char *v, uint64_t *out)
 	return true;
 }
 
-static bool load_device(const dictionary *d, const char *path, const char *sec, struct device *dev,
-                        char *err, size_t errlen)
+/* How a hardware.ini value is read. */
+enum hw_kind {
+	HWK_TEXT,     /* text of at most hi bytes, kept in a char[] member */
+	HWK_NOTE,     /* text of at most hi bytes, documentation only (not kept) */
+	HWK_CATEGORY, /* consumer, workstation, datacenter or unified */
+	HWK_BYTES,    /* a whole number of bytes from lo to hi */
+	HWK_SIZE,     /* a size with its unit (GB, GiB, TB, MiB) from lo to hi bytes */
+	HWK_NUMBER,   /* a decimal number from lo (excluded when lo_open) to hi */
+	HWK_FLAG,     /* yes or no */
+	HWK_MEMTYPE,  /* a text naming GDDR, HBM or LPDDR */
+};
+
+/* Not a member of struct device: the key is checked, then dropped. */
+#define HW_NO_MEMBER SIZE_MAX
+
+/* One key of a hardware.ini section.  hw_fields below is the one table of
+ * the file's keys, their ranges and messages: the loader reads every key
+ * through it and warns about any key it does not hold. */
+struct hw_field {
+	const char *key;
+	enum hw_kind kind;
+	size_t offset;    /* the struct device member filled, or HW_NO_MEMBER */
+	double lo, hi;    /* accepted range: bytes, number, or text length */
+	bool lo_open;     /* lo itself refused (a bandwidth of 0) */
+	const char *what; /* what a value must be, for the message */
+};
+
+#define MEMBER(m) offsetof(struct device, m)
+#define TEXT(key, m, what)                                                                         \
+	{                                                                                          \
+		key, HWK_TEXT, MEMBER(m), 1, sizeof(((struct device *)0)->m) - 1, false, what      \
+	}
+#define NOTE(key, len)                                                                             \
+	{                                                                                          \
+		key, HWK_NOTE, HW_NO_MEMBER, 0, len, false, "a note"                               \
+	}
+
+/* hardware.ini's grammar.  Order matters where a key overrides another:
+ * memory_bytes (the driver's count) after memory (the vendor's). */
+static const struct hw_field hw_fields[] = {
+    TEXT("name", name, "a name"),
+    TEXT("vendor", vendor, "a vendor name"),
+    TEXT("interconnect", interconnect, "an interconnect description"),
+    {"category", HWK_CATEGORY, MEMBER(category), 0, 0, false,
+     "not consumer, workstation, datacenter or unified"},
+    {"memory", HWK_SIZE, MEMBER(memory_bytes), HW_MEMORY_MIN_BYTES, HW_MEMORY_MAX_BYTES, false,
+     "a size with a unit (GB, GiB, TB)"},
+    {"memory_bytes", HWK_BYTES, MEMBER(memory_bytes), HW_MEMORY_MIN_BYTES, HW_MEMORY_MAX_BYTES,
+     false, "a whole number of bytes"},
+    {"torch_memory", HWK_SIZE, MEMBER(torch_bytes), HW_MEMORY_MIN_BYTES, HW_MEMORY_MAX_BYTES, false,
+     "a size with a unit (GiB)"},
+    {"bandwidth_gbps", HWK_NUMBER, MEMBER(bandwidth_gbps), 0, HW_BANDWIDTH_MAX_GBPS, true,
+     "a bandwidth in GB/s"},
+    {"bf16_tflops", HWK_NUMBER, MEMBER(bf16_tflops), 0, HW_TFLOPS_MAX, false,
+     "a dense tensor rate in TFLOPS"},
+    {"fp16_tflops", HWK_NUMBER, MEMBER(fp16_tflops), 0, HW_TFLOPS_MAX, false,
+     "a dense tensor rate in TFLOPS"},
+    {"int8_tops", HWK_NUMBER, MEMBER(int8_tops), 0, HW_TFLOPS_MAX, false,
+     "a dense tensor rate in TOPS"},
+    {"compute_capability", HWK_NUMBER, MEMBER(compute_capability), 0, HW_COMPUTE_CAPABILITY_MAX,
+     true, "a compute capability such as 8.9"},
+    {"gpu_share", HWK_NUMBER, MEMBER(gpu_share), HW_SHARE_MIN, 1, false,
+     "a share of unified memory"},
+    {"tdp_w", HWK_NUMBER, HW_NO_MEMBER, 0, HW_TDP_MAX_W, true, "a board power in W"},
+    {"fp8", HWK_FLAG, MEMBER(fp8), 0, 0, false, "not yes or no"},
+    {"fp4", HWK_FLAG, MEMBER(fp4), 0, 0, false, "not yes or no"},
+    {"unified", HWK_FLAG, MEMBER(unified), 0, 0, false, "not yes or no"},
+    {"memory_type", HWK_MEMTYPE, MEMBER(memory_kind), 0, 0, false,
+     "names no GDDR, HBM or LPDDR memory"},
+    NOTE("pcie", 64),
+    NOTE("source", HW_NOTE_MAX_BYTES),
+    NOTE("bandwidth_source", HW_NOTE_MAX_BYTES),
+    NOTE("tensor_source", HW_NOTE_MAX_BYTES),
+};
+#define HW_N_FIELDS (sizeof(hw_fields) / sizeof(hw_fields[0]))
+
+#undef MEMBER
+#undef TEXT
+#undef NOTE
+
+static bool hw_key_known(const char *key)
+{
+	for (size_t i = 0; i < HW_N_FIELDS; i++)
+		if (!strcmp(hw_fields[i].key, key))
+			return true;
+	return false;
+}
+
+/* "1 MiB", "64 TiB": a power-of-two byte count in its binary unit. */
+static const char *bytes_text(char *buf, size_t n, double bytes)
+{
+	static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+	int u = 0;
+	while (u < 4 && bytes >= 1024 && bytes == 1024 * (double)(uint64_t)(bytes / 1024)) {
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(buf, n, "%.0f %s", bytes, units[u]);
+	return buf;
+}
+
+/* The range part of a message: "from 0 to 100000", "above 0 and at most
+ * 100000", "from 1048576 (1 MiB) to 70368744177664 (64 TiB)". */
+static void range_text(const struct hw_field *f, char *buf, size_t n)
+{
+	char a[32], b[32];
+	switch (f->kind) {
+	case HWK_TEXT:
+	case HWK_NOTE:
+		snprintf(buf, n, "of at most %.0f bytes", f->hi);
+		break;
+	case HWK_BYTES:
+		snprintf(buf, n, "from %.0f (%s) to %.0f (%s)", f->lo, bytes_text(a, 32, f->lo),
+		         f->hi, bytes_text(b, 32, f->hi));
+		break;
+	case HWK_SIZE:
+		snprintf(buf, n, "from %s to %s", bytes_text(a, 32, f->lo),
+		         bytes_text(b, 32, f->hi));
+		break;
+	case HWK_NUMBER:
+		snprintf(buf, n, f->lo_open ? "above %g and at most %g" : "from %g to %g", f->lo,
+		         f->hi);
+		break;
+	default:
+		buf[0] = '\0';
+		break;
+	}
+}
+
+/* Read value v of field f into dev; false when it is not of the field's
+ * form or outside its range. */
+static bool hw_field_read(const struct hw_field *f, const char *v, struct device *dev)
+{
+	void *dst = f->offset == HW_NO_MEMBER ? NULL : (char *)dev + f->offset;
+	double x;
+	uint64_t b;
+	switch (f->kind) {
+	case HWK_TEXT:
+	case HWK_NOTE:
+		if (strlen(v) > f->hi)
+			return false;
+		if (dst)
+			copy_str(dst, (size_t)f->hi + 1, v);
+		return true;
+	case HWK_CATEGORY:
+		return hw_category_find(v, dst);
+	case HWK_BYTES:
+	case HWK_SIZE:
+		if (!(f->kind == HWK_BYTES ? parse_u64(v, &b) : parse_memory(v, &b)) ||
+		    (double)b < f->lo || (double)b > f->hi)
+			return false;
+		*(uint64_t *)dst = b;
+		return true;
+	case HWK_NUMBER:
+		if (!parse_double(v, &x) || !(f->lo_open ? x > f->lo : x >= f->lo) || !(x <= f->hi))
+			return false;
+		if (dst)
+			*(double *)dst = x;
+		return true;
+	case HWK_FLAG:
+		return parse_yes_no(v, dst);
+	case HWK_MEMTYPE:
+		return hw_mem_kind_parse(v, dst);
+	}
+	return false;
+}
+
+/* Load section sec of d as one device. */
+static bool load_device(const struct ini_doc *d, const char *path, const char *sec,
+                        struct device *dev, char *err, size_t errlen)
 {
 	memset(dev, 0, sizeof(*dev));
+	char at[560];
+	uint32_t line = section_header(d, sec) ? section_header(d, sec)->line : 0;
+	if (strlen(sec) >= sizeof(dev->id)) {
+		snprintf(err, errlen, "%s:%u: [%.60s...]: a device id of more than %zu bytes", path,
+		         line, sec, sizeof(dev->id) - 1);
+		return false;
+	}
 	copy_str(dev->id, sizeof(dev->id), sec);
-	const char *v = ini_get(d, sec, "name");
-	copy_str(dev->name, sizeof(dev->name), v ? v : sec);
-	copy_str(dev->vendor, sizeof(dev->vendor), ini_get(d, sec, "vendor"));
-	copy_str(dev->interconnect, sizeof(dev->interconnect), ini_get(d, sec, "interconnect"));
+	copy_str(dev->name, sizeof(dev->name), sec);
 	dev->gpu_share = 1.0;
-
-#define BAD(key, val, what)                                                                        \
-	do {                                                                                       \
-		snprintf(err, errlen, "%s: [%s] %s: %s: '%s'", path, sec, key, what, val);         \
-		return false;                                                                      \
-	} while (0)
-
-	v = ini_get(d, sec, "category");
-	if (!v)
-		BAD("category", "", "missing (consumer, workstation, datacenter or unified)");
-	if (!hw_category_find(v, &dev->category))
-		BAD("category", v, "not consumer, workstation, datacenter or unified");
-	const char *mb = ini_get(d, sec, "memory_bytes");
-	v = ini_get(d, sec, "memory");
-	if (mb) {
-		if (!parse_u64(mb, &dev->memory_bytes) || dev->memory_bytes < HW_MEMORY_MIN_BYTES ||
-		    dev->memory_bytes > HW_MEMORY_MAX_BYTES)
-			BAD("memory_bytes", mb,
-			    "not a whole number of bytes from 1048576 (1 MiB) to 70368744177664 "
-			    "(64 TiB)");
-	} else if (!v) {
-		BAD("memory", "", "missing (for example '24 GB')");
+	for (size_t i = 0; i < HW_N_FIELDS; i++) {
+		const struct hw_field *f = &hw_fields[i];
+		const struct ini_entry *e;
+		const char *v = ini_doc_get(d, sec, f->key, &e);
+		if (!v || hw_field_read(f, v, dev))
+			continue;
+		char range[96];
+		range_text(f, range, sizeof(range));
+		locate(at, sizeof(at), path, e);
+		if (f->kind == HWK_CATEGORY || f->kind == HWK_FLAG || f->kind == HWK_MEMTYPE)
+			snprintf(err, errlen, "%s: [%s] %s: %s: '%s'", at, sec, f->key, f->what, v);
+		else
+			snprintf(err, errlen, "%s: [%s] %s: not %s %s: '%s'", at, sec, f->key,
+			         f->what, range, v);
+		return false;
 	}
-	if (v && !mb &&
-	    (!parse_memory(v, &dev->memory_bytes) || dev->memory_bytes < HW_MEMORY_MIN_BYTES ||
-	     dev->memory_bytes > HW_MEMORY_MAX_BYTES))
-		BAD("memory", v, "not a size from 1 MiB to 64 TiB with a unit (GB, GiB, TB)");
-	if ((v = ini_get(d, sec, "bandwidth_gbps")) &&
-	    (!parse_double(v, &dev->bandwidth_gbps) ||
-	     !(dev->bandwidth_gbps > 0 && dev->bandwidth_gbps <= HW_BANDWIDTH_MAX_GBPS)))
-		BAD("bandwidth_gbps", v, "not a bandwidth above 0 and at most 100000 GB/s");
-	static const char *const rates[] = {"bf16_tflops", "fp16_tflops", "int8_tops"};
-	double *rate_dst[] = {&dev->bf16_tflops, &dev->fp16_tflops, &dev->int8_tops};
-	for (int i = 0; i < 3; i++) {
-		v = ini_get(d, sec, rates[i]);
-		if (v && (!parse_double(v, rate_dst[i]) ||
-		          !(*rate_dst[i] >= 0 && *rate_dst[i] <= HW_TFLOPS_MAX)))
-			BAD(rates[i], v, "not a number from 0 (unknown) to 100000");
+	const struct ini_entry *e;
+	if (!ini_doc_get(d, sec, "category", NULL)) {
+		snprintf(err, errlen,
+		         "%s:%u: [%s] category: missing (consumer, workstation, datacenter or "
+		         "unified)",
+		         path, line, sec);
+		return false;
 	}
-	static const char *const flags[] = {"fp8", "fp4", "unified"};
-	bool *dst[] = {&dev->fp8, &dev->fp4, &dev->unified};
-	for (int i = 0; i < 3; i++) {
-		v = ini_get(d, sec, flags[i]);
-		if (v && !parse_yes_no(v, dst[i]))
-			BAD(flags[i], v, "not yes or no");
+	if (!ini_doc_get(d, sec, "memory", NULL) && !ini_doc_get(d, sec, "memory_bytes", NULL)) {
+		snprintf(err, errlen, "%s:%u: [%s] memory: missing (for example '24 GB')", path,
+		         line, sec);
+		return false;
 	}
-	if ((v = ini_get(d, sec, "compute_capability")) &&
-	    (!parse_double(v, &dev->compute_capability) || !(dev->compute_capability > 0) ||
-	     dev->compute_capability > 100))
-		BAD("compute_capability", v, "not a compute capability such as 8.9");
-	if ((v = ini_get(d, sec, "gpu_share"))) {
-		if (!parse_double(v, &dev->gpu_share) ||
-		    !(dev->gpu_share >= HW_SHARE_MIN && dev->gpu_share <= 1))
-			BAD("gpu_share", v, "not a share from 0.01 to 1");
-	}
-	if ((v = ini_get(d, sec, "torch_memory"))) {
-		if (!parse_memory(v, &dev->torch_bytes) || dev->torch_bytes > dev->memory_bytes)
-			BAD("torch_memory", v,
-			    "not a size with a unit (GiB) at most the device's memory");
+	const char *v = ini_doc_get(d, sec, "torch_memory", &e);
+	if (v && dev->torch_bytes > dev->memory_bytes) {
+		snprintf(err, errlen, "%s: [%s] torch_memory: more than the device's memory: '%s'",
+		         locate(at, sizeof(at), path, e), sec, v);
+		return false;
 	}
 	if (dev->category == HW_UNIFIED)
 		dev->unified = true;
-	dev->memory_kind = dev->unified ? MEM_LPDDR : MEM_GDDR;
-	if ((v = ini_get(d, sec, "memory_type")) && !hw_mem_kind_parse(v, &dev->memory_kind))
-		BAD("memory_type", v, "names no GDDR, HBM or LPDDR memory");
+	if (!ini_doc_get(d, sec, "memory_type", NULL))
+		dev->memory_kind = dev->unified ? MEM_LPDDR : MEM_GDDR;
 	text_escape_inplace(dev->id, sizeof(dev->id));
 	text_escape_inplace(dev->name, sizeof(dev->name));
 	text_escape_inplace(dev->vendor, sizeof(dev->vendor));
 	text_escape_inplace(dev->interconnect, sizeof(dev->interconnect));
-#undef BAD
 	return true;
 }
 
 bool profile_load_hardware(const char *path, struct device_list *out,
                            struct profile_warnings *warnings, char *err, size_t errlen)
 {
-	dictionary *d = load_ini(path, warnings, err, errlen);
-	if (!d) {
+	struct ini_doc d;
+	if (!load_doc(path, &d, warnings, err, errlen)) {
 		device_list_free(out);
 		return false;
 	}
-	int nsec = iniparser_getnsec(d);
+	warn_sectionless_keys(&d, path, warnings);
 	bool ok = true;
-	for (int i = 0; i < nsec && ok; i++) {
-		const char *sec = iniparser_getsecname(d, i);
-		if (device_find(out, sec))
-			continue;
+	for (size_t i = 0; i < d.n_sections && ok; i++) {
+		const char *sec = d.sections[i].section;
+		if (section_header(&d, sec) != &d.sections[i] || device_find(out, sec))
+			continue; /* a repeated header, or an earlier file's device */
 		struct device dev;
-		if (!load_device(d, path, sec, &dev, err, errlen)) {
+		if (!load_device(&d, path, sec, &dev, err, errlen)) {
 			ok = false;
 			break;
 		}
@@ -507,9 +600,9 @@ bool profile_load_hardware(const char *path, struct device_list *out,
 		}
 		out->v = v;
 		out->v[out->n++] = dev;
-		warn_unknown_keys(d, path, sec, hardware_keys, NULL, warnings);
+		warn_unknown_keys(&d, path, sec, NULL, hw_key_known, warnings);
 	}
-	iniparser_freedict(d);
+	ini_doc_free(&d);
 	if (!ok)
 		device_list_free(out);
 	return ok;

@@ -476,7 +476,7 @@ bool profile_config_text(const struct model_arch *a, const char *model_type_hint
 			}
 			char why[PROFILE_ERR_LEN] = "", what[48];
 			struct model_arch back;
-			struct config_source src = {text_get, buf, "[config]"};
+			struct config_source src = {text_get, buf, "[config]", NULL};
 			if (w.long_line)
 				snprintf(why, sizeof(why),
 				         "layer_types for %u layers needs a line longer "

@@ -43,6 +43,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		       d->memory_bytes <= HW_MEMORY_MAX_BYTES);
 		assert(d->bandwidth_gbps >= 0 && d->bandwidth_gbps <= HW_BANDWIDTH_MAX_GBPS);
 		assert(d->bf16_tflops >= 0 && d->bf16_tflops <= HW_TFLOPS_MAX);
+		assert(d->fp16_tflops >= 0 && d->fp16_tflops <= HW_TFLOPS_MAX);
+		assert(d->int8_tops >= 0 && d->int8_tops <= HW_TFLOPS_MAX);
+		assert(d->compute_capability >= 0 &&
+		       d->compute_capability <= HW_COMPUTE_CAPABILITY_MAX);
+		assert(d->torch_bytes <= d->memory_bytes);
+		assert(d->memory_kind >= 0 && d->memory_kind < MEM_KIND_COUNT);
+		assert(d->category >= 0 && d->category < HW_CAT_COUNT);
 		assert(d->gpu_share >= HW_SHARE_MIN && d->gpu_share <= 1.0);
 		assert(hw_usable_bytes(d) <= d->memory_bytes);
 		uint32_t count = (uint32_t)(i % HW_MAX_DEVICES) + 1;

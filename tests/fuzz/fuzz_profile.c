@@ -3,10 +3,10 @@
  *
  * Each input is parsed by the linear INI reader (ini_parse, with the
  * duplicate-key scan) and loaded as a model profile file
- * (profile_load_model: ini.h's pass, iniparser, hfconfig's mapping and
- * arch_validate).  A refused input must explain itself in one line naming
- * the file; an accepted one is a valid architecture whose tensors build
- * and whose default estimate passes or is refused with a reason.
+ * (profile_load_model: ini.h's reader, hfconfig's mapping and
+ * arch_validate).  A lookup finds the last of a repeated key.  A refused input must explain itself
+ * in one line naming the file; an accepted one is a valid architecture whose tensors build and
+ * whose default estimate passes or is refused with a reason.
  */
 #include <assert.h>
 
@@ -24,8 +24,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ini_doc d;
 	if (ini_parse((const char *)data, size, "fuzz.ini", &d, err, sizeof(err))) {
 		ini_doc_warn_duplicates(&d, "fuzz.ini", &w);
-		for (size_t i = 0; i < d.n; i++)
-			assert(ini_doc_find(&d, d.v[i].section, d.v[i].key) != NULL);
+		for (size_t i = 0; i < d.n; i++) {
+			const struct ini_entry *e = ini_doc_find(&d, d.v[i].section, d.v[i].key);
+			assert(e && e->line >= d.v[i].line);
+			size_t n;
+			const struct ini_entry *const *sec =
+			    ini_doc_section(&d, d.v[i].section, &n);
+			assert(sec && n >= 1 && n <= d.n);
+		}
 		ini_doc_free(&d);
 	} else {
 		assert(strncmp(err, "fuzz.ini", 8) == 0 && !strchr(err, '\n'));

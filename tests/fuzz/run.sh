@@ -50,8 +50,8 @@ mkdir -p "$OUT"
 printf '#define VRAMCALC_DATADIR "/usr/local/share/vramcalc"\n' >"$OUT/config.h"
 CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-Iinclude -I$OUT -I/usr/include/iniparser $(pkg-config --cflags libcjson 2>/dev/null)"
-LIBS="-liniparser $(pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lm"
+	-Iinclude -I$OUT $(pkg-config --cflags libcjson 2>/dev/null)"
+LIBS="$(pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lm"
 
 # Every source any harness links is compiled once (instrumented for the
 # fuzzer but without libFuzzer's main), two at a time; each harness then

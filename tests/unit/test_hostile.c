@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "estimate.h"
@@ -221,6 +222,109 @@ Test(hostile, hardware_numbers_have_ranges)
 		cr_expect_eq(l.n, 0, "%s: the list is freed on failure", bad[i].file);
 		cr_expect_null(l.v);
 	}
+}
+
+/* Write a hardware.ini of a good card and a bad one whose last line is
+ * "key = value" (line 11); returns its path (static). */
+static const char *bad_card_file(const char *key, const char *value)
+{
+	static char path[] = "/tmp/vramcalc-hw-XXXXXX.ini";
+	memcpy(path + sizeof(path) - 11, "XXXXXX", 6);
+	int fd = mkstemps(path, 4);
+	cr_assert_geq(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	cr_assert_not_null(f);
+	fprintf(f,
+	        "[good-card]\nname = Good\ncategory = consumer\nmemory = 24 GB\n"
+	        "fp16_tflops = 0\nint8_tops = 100000\ncompute_capability = 100\n"
+	        "[bad-card]\ncategory = consumer\nmemory = 24 GB\n%s = %s\n",
+	        key, value);
+	fclose(f);
+	return path;
+}
+
+/* Every hardware.ini key has a range or a form in the one table of keys,
+ * the newer ones too (fp16_tflops, int8_tops, memory_type, ...); a value
+ * outside it is refused naming the file, line, section, key and value. */
+Test(hostile, every_hardware_key_is_checked_with_file_line_and_key)
+{
+	char long_name[81], long_note[1026], long_id[60];
+	memset(long_name, 'n', 80);
+	long_name[80] = '\0';
+	memset(long_note, 's', 1025);
+	long_note[1025] = '\0';
+	static const struct {
+		const char *key, *value;
+	} bad[] = {
+	    {"fp16_tflops", "-1"},
+	    {"fp16_tflops", "100001"},
+	    {"fp16_tflops", "nan"},
+	    {"int8_tops", "1e308"},
+	    {"int8_tops", "-0.5"},
+	    {"memory_type", "SRAM"},
+	    {"compute_capability", "0"},
+	    {"compute_capability", "101"},
+	    {"tdp_w", "0"},
+	    {"tdp_w", "20000"},
+	    {"torch_memory", "0 GiB"},
+	    {"torch_memory", "100 GiB"},
+	    {"gpu_share", "0"},
+	    {"unified", "2"},
+	    {"fp4", "maybe"},
+	    {"memory_bytes", "-1"},
+	    {"bandwidth_gbps", "100000.5"},
+	    {"category", "server"},
+	    {"name", NULL},
+	    {"source", NULL},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *value = bad[i].value                  ? bad[i].value
+		                    : !strcmp(bad[i].key, "name") ? long_name
+		                                                  : long_note;
+		const char *path = bad_card_file(bad[i].key, value);
+		char where[64], err[PROFILE_ERR_LEN];
+		snprintf(where, sizeof(where), "%s:11: [bad-card] %s: ", path, bad[i].key);
+		struct device_list l = {0};
+		cr_expect_not(profile_load_hardware(path, &l, NULL, err, sizeof(err)), "%s = %.20s",
+		              bad[i].key, value);
+		cr_expect(strstr(err, where) && (strstr(err, value) || strlen(value) > 100),
+		          "%s = %.20s: '%s'", bad[i].key, value, err);
+		cr_expect_eq(l.n, 0);
+		unlink(path);
+	}
+	/* the ends of each range are accepted (the good card above), as are a
+	 * name of 79 bytes and a note of 1024 */
+	long_name[79] = '\0';
+	long_note[1024] = '\0';
+	const char *ok[][2] = {{"name", long_name},      {"tensor_source", long_note},
+	                       {"tdp_w", "10000"},       {"torch_memory", "24 GiB"},
+	                       {"bf16_tflops", "0"},     {"bandwidth_gbps", "100000"},
+	                       {"memory_type", "HBM3e"}, {"gpu_share", "0.01"}};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		const char *path = bad_card_file(ok[i][0], ok[i][1]);
+		char err[PROFILE_ERR_LEN];
+		struct device_list l = {0};
+		cr_expect(profile_load_hardware(path, &l, NULL, err, sizeof(err)), "%s: %s",
+		          ok[i][0], err);
+		cr_expect_eq(l.n, 2);
+		device_list_free(&l);
+		unlink(path);
+	}
+	/* a section id longer than a device id holds */
+	memset(long_id, 'x', 59);
+	long_id[59] = '\0';
+	char path[] = "/tmp/vramcalc-hw-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	fprintf(f, "; a comment\n[%s]\ncategory = consumer\nmemory = 24 GB\n", long_id);
+	fclose(f);
+	char err[PROFILE_ERR_LEN];
+	struct device_list l = {0};
+	cr_expect_not(profile_load_hardware(path, &l, NULL, err, sizeof(err)));
+	cr_expect(strstr(err, ":2: [xxxx") && strstr(err, "device id of more than 47 bytes"), "%s",
+	          err);
+	unlink(path);
 }
 
 /* The audit's user hardware.ini with memory_bytes = 2^64 - 1 said "does

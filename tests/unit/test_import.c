@@ -13,7 +13,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <iniparser.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "gguf.h"
 #include "hfconfig.h"
 #include "hfjson.h"
+#include "ini.h"
 #include "json.h"
 #include "profile_save.h"
 #include "safetensors.h"
@@ -278,19 +278,19 @@ Test(import_config, every_catalog_profile_as_config_json)
 			continue;
 		char path[512];
 		snprintf(path, sizeof(path), "profiles/models/%s", de->d_name);
-		dictionary *ini = iniparser_load(path);
-		cr_assert_not_null(ini, "%s", path);
-		if (iniparser_getstring(ini, "model:arch", NULL)) {
-			iniparser_freedict(ini); /* layout named by the profile, not model_type */
+		struct ini_doc ini;
+		char why[256];
+		cr_assert(ini_load(path, 1 << 20, &ini, why, sizeof(why)), "%s", why);
+		if (ini_doc_get(&ini, "model", "arch", NULL)) {
+			ini_doc_free(&ini); /* layout named by the profile, not model_type */
 			continue;
 		}
 		cJSON *root = cJSON_CreateObject();
-		int nk = iniparser_getsecnkeys(ini, "config");
-		const char **keys = calloc((size_t)nk, sizeof(*keys));
-		iniparser_getseckeys(ini, "config", keys);
-		for (int i = 0; i < nk; i++) {
-			const char *key = keys[i] + strlen("config:");
-			const char *v = iniparser_getstring(ini, keys[i], "");
+		size_t nk;
+		const struct ini_entry *const *keys = ini_doc_section(&ini, "config", &nk);
+		for (size_t i = 0; i < nk; i++) {
+			const char *key = keys[i]->key;
+			const char *v = keys[i]->value;
 			char *end;
 			double num = strtod(v, &end);
 			if (!strcmp(key, "layer_types")) {
@@ -311,8 +311,7 @@ Test(import_config, every_catalog_profile_as_config_json)
 				cJSON_AddStringToObject(root, key, v);
 			}
 		}
-		free(keys);
-		iniparser_freedict(ini);
+		ini_doc_free(&ini);
 		char *text = cJSON_Print(root);
 		cJSON_Delete(root);
 

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "estimate.h"
 #include "profile.h"
@@ -45,19 +47,21 @@ struct bad_case {
 	const char *must_contain[3];
 };
 
+/* Each message names the file and, where a line holds the problem, its
+ * line ("file:13:"), then the key and the value. */
 static const struct bad_case bad_cases[] = {
-    {"bad-number.ini", {"bad-number.ini", "num_key_value_heads", "'8x'"}},
+    {"bad-number.ini", {"bad-number.ini:13: [config]", "num_key_value_heads", "'8x'"}},
     {"missing-key.ini", {"missing-key.ini", "hidden_size", "missing"}},
-    {"unknown-type.ini", {"model_type", "transformer9000", NULL}},
-    {"kv-heads-divide.ini", {"num_key_value_heads", "7", NULL}},
-    {"syntax.ini", {"syntax.ini", "this line has no equals sign", NULL}},
+    {"unknown-type.ini", {"unknown-type.ini:8:", "model_type", "transformer9000"}},
+    {"kv-heads-divide.ini", {"kv-heads-divide.ini:13:", "num_key_value_heads", "7"}},
+    {"syntax.ini", {"syntax.ini:4:", "this line has no equals sign", NULL}},
     {"missing-section.ini", {"missing-section.ini", "[config]", NULL}},
-    {"absurd-layers.ini", {"num_hidden_layers", "100000", NULL}},
-    {"negative.ini", {"num_hidden_layers", "-3", NULL}},
-    {"bad-bool.ini", {"tie_word_embeddings", "maybe", NULL}},
-    {"bad-params.ini", {"params_total", "1.2B", NULL}},
-    {"layer-types-count.ini", {"layer_types", "2 entries", NULL}},
-    {"truncated.ini", {"truncated.ini", NULL, NULL}},
+    {"absurd-layers.ini", {"absurd-layers.ini:9:", "num_hidden_layers", "100000"}},
+    {"negative.ini", {"negative.ini:9:", "num_hidden_layers", "-3"}},
+    {"bad-bool.ini", {"bad-bool.ini:17:", "tie_word_embeddings", "maybe"}},
+    {"bad-params.ini", {"bad-params.ini:5: [model]", "params_total", "1.2B"}},
+    {"layer-types-count.ini", {"layer-types-count.ini:19:", "layer_types", "2 entries"}},
+    {"truncated.ini", {"truncated.ini:11:", "intermed", NULL}},
     {"empty.ini", {"empty.ini", "[model]", NULL}},
     {"does-not-exist.ini", {"does-not-exist.ini", "cannot open", NULL}},
 };
@@ -83,7 +87,7 @@ Test(profile, unknown_key_is_a_warning_with_its_location)
 	char err[PROFILE_ERR_LEN];
 	cr_assert(load(FIX "typo-key.ini", &a, &w, err), "%s", err);
 	cr_assert_eq(w.n, 1);
-	cr_expect(strstr(w.msg[0], "typo-key.ini") && strstr(w.msg[0], "[config]") &&
+	cr_expect(strstr(w.msg[0], "typo-key.ini:15:") && strstr(w.msg[0], "[config]") &&
 	              strstr(w.msg[0], "num_key_value_head"),
 	          "%s", w.msg[0]);
 }
@@ -95,10 +99,29 @@ Test(profile, uppercase_keys_and_semicolons)
 	char err[PROFILE_ERR_LEN];
 	cr_assert(profile_load_model(FIX "uppercase-key.ini", &meta, &a, NULL, err, sizeof(err)),
 	          "%s", err);
-	cr_expect_eq(a.n_layer, 16, "iniparser lowercases keys");
+	cr_expect_eq(a.n_layer, 16, "keys are lowercased");
 	cr_assert(profile_load_model(FIX "semicolon.ini", &meta, &a, NULL, err, sizeof(err)), "%s",
 	          err);
 	cr_expect_str_eq(meta.name, "Good", "';' starts a comment in a value");
+}
+
+/* A FIFO named as a profile is refused at once, not read (which would
+ * wait for a writer forever). */
+Test(profile, a_fifo_is_refused_without_waiting, .timeout = 10)
+{
+	char dir[] = "/tmp/vramcalc-fifo-XXXXXX", path[64];
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/model.ini", dir);
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	struct model_arch a;
+	char err[PROFILE_ERR_LEN];
+	cr_expect_not(load(path, &a, NULL, err));
+	cr_expect(strstr(err, "model.ini: not a regular file"), "%s", err);
+	struct device_list l = {0};
+	cr_expect_not(profile_load_hardware(path, &l, NULL, err, sizeof(err)));
+	cr_expect(strstr(err, "not a regular file"), "%s", err);
+	unlink(path);
+	rmdir(dir);
 }
 
 Test(hardware_profile, good_and_broken)
