@@ -43,6 +43,13 @@ enum arch_family {
 	                     shared expert, MSA index cache on the MoE layers */
 	AF_GEMMA3N,       /* gemma3 layers + per-layer embeddings, AltUp,
 	                     Laurel, shared-KV tail */
+	AF_GLM4MOE,       /* glm4moe: q/k/v biases, optional per-head q/k norms,
+	                     post_attention_norm as the FFN norm, MoE + shared */
+	AF_BAILINGMOE2,   /* bailingmoe2 (Ling 2.0): fused attn_qkv, per-head
+	                     q/k norms, MoE with correction bias + shared */
+	AF_AFMOE,         /* afmoe (Trinity): gated attention with q/k norms,
+	                     pre and post norms around attention and FFN */
+	AF_APERTUS,       /* apertus: q/k norms, xIELU MLP of up and down only */
 	AF_COUNT
 };
 
@@ -74,6 +81,8 @@ struct model_arch {
 	bool generic;
 
 	uint32_t n_layer;       /* repeating blocks (num_hidden_layers) */
+	uint32_t n_mtp;         /* MTP (NextN) blocks a GGUF carries after them: not
+	                         * loaded by llama.cpp, counted by llama-quantize */
 	uint32_t n_embd;        /* hidden_size */
 	uint32_t n_vocab;       /* vocab_size */
 	uint32_t n_ctx_train;   /* max_position_embeddings, tokens */
@@ -123,6 +132,7 @@ struct model_arch {
 	                            * later ones reuse an earlier layer's (0: all) */
 	uint32_t n_embd_per_layer; /* per-layer input embedding width (PLE) */
 	bool k_eq_v;               /* full-attention layers have no attn_v (V = K) */
+	bool qk_norm;              /* glm4moe: per-head q/k norms (use_qk_norm) */
 
 	/* DSA lightning indexer (deepseek32, glm-dsa): layers with layer_idx
 	 * set own indexer weights and cache one key of idx_head_dim per token

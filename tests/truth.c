@@ -167,6 +167,14 @@ const struct truth2026_model truth2026_models[] = {
     {"mistral4-small-119b", "mistral-small-4-119b"},
     {"gemma3n-e2b", "gemma-3n-e2b"},
     {"gemma3n-e4b", "gemma-3n-e4b"},
+    {"glm4moe-4.5-air", "glm-4.5-air"},
+    {"apertus-8b", "apertus-8b"},
+    {"hunyuan-a13b", "hunyuan-a13b"},
+    {"bailingmoe2-ling-mini-2.0", "ling-mini-2.0"},
+    {"afmoe-trinity-mini", "trinity-mini"},
+    {"llama4-scout", "llama-4-scout"},
+    {"llama4-maverick", "llama-4-maverick"},
+    {"cohere2moe-command-a-plus", "command-a-plus"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

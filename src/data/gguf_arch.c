@@ -25,6 +25,15 @@ enum rec_rule {
 	                  (nemotron_h: MLP blocks have no KV either) */
 };
 
+/* How a family's local layers attend and where its pattern starts (0 is
+ * the plain case, so a row may say false). */
+enum swa_layout {
+	SL_PLAIN = 0,       /* sliding window; il % p < p - 1 slides */
+	SL_CHUNKED = 1,     /* chunked local attention (Llama 4), same pattern */
+	SL_DENSE_FIRST = 2, /* set_swa_pattern(p, true): il % p == 0 attends fully
+	                       (cohere2moe) */
+};
+
 /* One value of general.architecture that vramcalc can model. */
 struct arch_row {
 	const char *name;        /* general.architecture */
@@ -33,7 +42,7 @@ struct arch_row {
 	uint32_t swa_default;    /* window when the key is absent, tokens */
 	enum recurrent_kind rec; /* state kind of the recurrent layers */
 	enum rec_rule rec_rule;  /* which layers are recurrent */
-	bool chunked;            /* the local layers attend in chunks (Llama 4) */
+	enum swa_layout swa;     /* chunked or dense-first local layers */
 };
 
 static const struct arch_row arch_rows[] = {
@@ -52,7 +61,7 @@ static const struct arch_row arch_rows[] = {
     {"cohere2", AF_COHERE2, 4, 0, RK_NONE, RR_NONE, false},
     {"olmo2", AF_OLMO2, 4, 0, RK_NONE, RR_NONE, false}, /* SWA only with sliding_window (OLMo 3) */
     {"qwen3next", AF_QWEN3NEXT, 0, 0, RK_GATED_DELTANET, RR_INTERVAL, false},
-    {"llama4", AF_LLAMA, 4, 8192, RK_NONE, RR_NONE, true},
+    {"llama4", AF_LLAMA, 4, 8192, RK_NONE, RR_NONE, SL_CHUNKED},
     {"qwen35", AF_QWEN35, 0, 0, RK_GATED_DELTANET, RR_INTERVAL, false},
     {"qwen35moe", AF_QWEN35, 0, 0, RK_GATED_DELTANET, RR_INTERVAL, false},
     {"nemotron_h", AF_NEMOTRON_H, 0, 0, RK_MAMBA2, RR_KV_FF_ZERO, false},
@@ -70,6 +79,12 @@ static const struct arch_row arch_rows[] = {
     {"minimax-m3", AF_MINIMAX_M3, 0, 0, RK_NONE, RR_NONE, false},
     {"gemma3n", AF_GEMMA3N, 5, 0, RK_NONE, RR_NONE, false},
     {"mistral4", AF_DEEPSEEK2, 0, 0, RK_NONE, RR_NONE, false}, /* deepseek2's loader */
+    {"glm4moe", AF_GLM4MOE, 0, 0, RK_NONE, RR_NONE, false},
+    {"hunyuan-moe", AF_QWEN3, 0, 0, RK_NONE, RR_NONE, false}, /* qwen3's tensors, all MoE */
+    {"bailingmoe2", AF_BAILINGMOE2, 0, 0, RK_NONE, RR_NONE, false},
+    {"afmoe", AF_AFMOE, 4, 0, RK_NONE, RR_NONE, false}, /* SWA only with sliding_window */
+    {"apertus", AF_APERTUS, 0, 0, RK_NONE, RR_NONE, false},
+    {"cohere2moe", AF_COHERE2, 4, 0, RK_NONE, RR_NONE, SL_DENSE_FIRST},
 };
 
 #define N_ROWS (sizeof(arch_rows) / sizeof(arch_rows[0]))
@@ -279,6 +294,25 @@ static bool read_mla(struct ctx *c, struct model_arch *a, uint32_t key_len, uint
 	return true;
 }
 
+/* A per-layer list of flags (bool or number, nonzero = set) of at least
+ * n_layer values (MTP blocks may follow): flags[il] for il < n_layer. */
+static bool read_layer_flags(struct ctx *c, const char *key, const struct gguf_kv *kv,
+                             uint32_t n_layer, uint8_t *flags)
+{
+	if (kv->type != GGUF_ARRAY || kv->n < n_layer || kv->n > ARCH_MAX_LAYERS)
+		return afail(c, "metadata '%s': %" PRIu64 " values for %" PRIu32 " layers", key,
+		             kv->type == GGUF_ARRAY ? kv->n : 1, n_layer);
+	for (uint32_t il = 0; il < n_layer; il++) {
+		uint32_t on;
+		if (kv->elem_type == GGUF_BOOL && kv->arr)
+			on = (uint32_t)kv->arr[il].u;
+		else if (!to_u32(c, key, kv, il, &on))
+			return false;
+		flags[il] = on != 0;
+	}
+	return true;
+}
+
 /* Sliding-window layers: llama.cpp's fixed pattern for the family (layer
  * il slides when il % p < p - 1), or the sliding_window_pattern key (a
  * period, or one flag per layer). */
@@ -296,24 +330,18 @@ static bool read_swa(struct ctx *c, const struct arch_row *row, struct model_arc
 	const struct gguf_kv *kv = akv(c, "attention.sliding_window_pattern", key, sizeof(key));
 	if (kv && kv->type == GGUF_ARRAY) {
 		/* one flag per block, MTP blocks included */
-		if (kv->n < a->n_layer || kv->n > ARCH_MAX_LAYERS)
-			return afail(c, "metadata '%s': %" PRIu64 " values for %" PRIu32 " layers",
-			             key, kv->n, a->n_layer);
-		for (uint32_t il = 0; il < a->n_layer; il++) {
-			uint32_t on;
-			if (kv->elem_type == GGUF_BOOL && kv->arr)
-				on = (uint32_t)kv->arr[il].u;
-			else if (!to_u32(c, key, kv, il, &on))
-				return false;
-			if (on)
+		uint8_t on[ARCH_MAX_LAYERS];
+		if (!read_layer_flags(c, key, kv, a->n_layer, on))
+			return false;
+		for (uint32_t il = 0; il < a->n_layer; il++)
+			if (on[il])
 				a->layer_kind[il] = LK_ATTN_SWA;
-		}
 		return true;
 	}
 	if (kv && !to_u32(c, key, kv, 0, &period))
 		return false;
 	for (uint32_t il = 0; il < a->n_layer && period > 0; il++)
-		if (il % period < period - 1)
+		if (row->swa == SL_DENSE_FIRST ? il % period != 0 : il % period < period - 1)
 			a->layer_kind[il] = LK_ATTN_SWA;
 	return true;
 }
@@ -437,18 +465,12 @@ static bool read_recurrent_layers(struct ctx *c, const struct arch_row *row, str
 		return true;
 	const struct gguf_kv *kv = akv(c, "attention.recurrent_layers", key, sizeof(key));
 	if (kv && kv->type == GGUF_ARRAY) {
-		if (kv->n < a->n_layer)
-			return afail(c, "metadata '%s': %" PRIu64 " values for %" PRIu32 " layers",
-			             key, kv->n, a->n_layer);
-		for (uint32_t il = 0; il < a->n_layer; il++) {
-			uint32_t on;
-			if (kv->elem_type == GGUF_BOOL && kv->arr)
-				on = (uint32_t)kv->arr[il].u;
-			else if (!to_u32(c, key, kv, il, &on))
-				return false;
-			if (on)
+		uint8_t on[ARCH_MAX_LAYERS];
+		if (!read_layer_flags(c, key, kv, a->n_layer, on))
+			return false;
+		for (uint32_t il = 0; il < a->n_layer; il++)
+			if (on[il])
 				a->layer_kind[il] = LK_RECURRENT;
-		}
 		return true;
 	}
 	uint32_t period = 4;
@@ -511,20 +533,7 @@ static bool read_indexer(struct ctx *c, struct model_arch *a)
 	for (uint32_t il = 0; il < a->n_layer; il++)
 		a->layer_idx[il] = !glm52 || il < 2 || (il - 2) % 4 == 0;
 	const struct gguf_kv *kv = akv(c, "attention.indexer.types", key, sizeof(key));
-	if (!kv)
-		return true;
-	if (kv->type != GGUF_ARRAY || kv->n < a->n_layer)
-		return afail(c, "metadata '%s': expected one value per layer (%" PRIu32 ")", key,
-		             a->n_layer);
-	for (uint32_t il = 0; il < a->n_layer; il++) {
-		uint32_t v;
-		if (kv->elem_type == GGUF_BOOL && kv->arr)
-			v = (uint32_t)kv->arr[il].u;
-		else if (!to_u32(c, key, kv, il, &v))
-			return false;
-		a->layer_idx[il] = v != 0;
-	}
-	return true;
+	return !kv || read_layer_flags(c, key, kv, a->n_layer, a->layer_idx);
 }
 
 /* MiniMax sparse attention (minimax-m3): one index head of key_length
@@ -641,6 +650,7 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 	/* The MTP blocks are neither loaded nor cached by default (the main
 	 * context's cache filter stops at llama.cpp's n_layer()). */
 	a->n_layer = n_layer_all - nextn;
+	a->n_mtp = nextn;
 	const uint32_t L = a->n_layer;
 	if (!get_u32(&c, "embedding_length", true, &a->n_embd) ||
 	    !get_u32(&c, "context_length", true, &a->n_ctx_train) ||
@@ -680,9 +690,12 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 	/* Facts the tensor list decides. */
 	a->tied_embeddings = gguf_find_tensor(g, "output.weight") == NULL;
 	a->rope_freqs = gguf_find_tensor(g, "rope_freqs.weight") != NULL;
-	for (size_t i = 0; i < g->n_tensors; i++)
+	for (size_t i = 0; i < g->n_tensors; i++) {
 		if (strstr(g->tensors[i].name, "exp_probs_b"))
 			a->expert_bias = true;
+		if (a->family == AF_GLM4MOE && ends_with(g->tensors[i].name, ".attn_q_norm.weight"))
+			a->qk_norm = true;
+	}
 
 	/* Per-layer arrays. */
 	arch_fill_uniform_layers(a);
@@ -710,7 +723,7 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 	} else if (!read_swa(&c, row, a)) {
 		return false;
 	}
-	for (uint32_t il = 0; il < L && row->chunked; il++)
+	for (uint32_t il = 0; il < L && row->swa == SL_CHUNKED; il++)
 		if (a->layer_kind[il] == LK_ATTN_SWA)
 			a->layer_kind[il] = LK_ATTN_CHUNKED;
 	if (!read_layer_shapes(&c, a, ff))

@@ -25,6 +25,7 @@ enum key_type {
 	KT_NAME,      /* a string of letters, digits, '_', '.', '-' */
 	KT_NAME_LIST, /* an array of such strings, one per layer */
 	KT_CODES,     /* a string of one layer-code character per layer */
+	KT_NUMBERS,   /* a number, or one equal number per layer */
 };
 
 static const struct {
@@ -45,6 +46,12 @@ static const struct {
     {"attention_k_eq_v", KT_BOOL},
     {"use_double_wide_mlp", KT_BOOL},
     {"enable_moe_block", KT_BOOL},
+    {"use_qk_norm", KT_BOOL},
+    {"intermediate_size", KT_NUMBERS}, /* Gemma 3n */
+    {"moe_topk", KT_NUMBERS},          /* Hunyuan: moe_topk, num_shared_expert and
+                                          moe_intermediate_size per layer */
+    {"num_shared_expert", KT_NUMBERS},
+    {"moe_intermediate_size", KT_NUMBERS},
 };
 
 /* Longest name accepted: model_type and friends, and one layer_types
@@ -146,12 +153,10 @@ static const cJSON *lookup(const struct jctx *c, const char *key, char *path, si
 	return NULL;
 }
 
-/* A per-layer list of one repeated number for a key that may be one
- * (Gemma 3n's intermediate_size): read as that number. */
-static bool is_uniform_numbers(const char *key, const cJSON *v)
+/* A per-layer list of one repeated number (Gemma 3n's intermediate_size,
+ * Hunyuan's moe_topk): read as that number where a KT_NUMBERS key has it. */
+static bool is_uniform_numbers(const cJSON *v)
 {
-	if (strcmp(key, "intermediate_size") != 0)
-		return false;
 	const cJSON *first = cJSON_IsArray(v) ? v->child : NULL, *e;
 	if (!first || cJSON_GetArraySize(v) > ARCH_MAX_LAYERS)
 		return false;
@@ -228,8 +233,14 @@ static bool check_types(const struct jctx *c, const char *name, char *err, size_
 			continue;
 		switch (type_of(*k)) {
 		case KT_NUMBER:
-			if (!cJSON_IsNumber(v) && !is_uniform_numbers(*k, v))
+			if (!cJSON_IsNumber(v))
 				return type_error(name, path, "a number", v, err, errlen);
+			break;
+		case KT_NUMBERS:
+			if (!cJSON_IsNumber(v) && !is_uniform_numbers(v))
+				return type_error(name, path,
+				                  "a number (or one equal number per layer)", v,
+				                  err, errlen);
 			break;
 		case KT_BOOL:
 			if (!cJSON_IsBool(v))
@@ -300,7 +311,7 @@ static const char *json_get(void *ctx, const char *key, char *buf, size_t buflen
 		snprintf(buf, buflen, "%s", cJSON_IsTrue(v) ? "true" : "false");
 	} else if (cJSON_IsString(v)) {
 		snprintf(buf, buflen, "%s", v->valuestring);
-	} else if (is_uniform_numbers(key, v)) {
+	} else if (type_of(key) == KT_NUMBERS && is_uniform_numbers(v)) {
 		number_text(v->child->valuedouble, buf, buflen);
 	} else if (cJSON_IsArray(v)) {
 		size_t o = 0;

@@ -81,6 +81,7 @@ static const struct {
     FIELD(head_dim_k_swa), FIELD(head_dim_v_swa), FIELD(n_layer_kv),      FIELD(n_embd_per_layer),
     FIELD(k_eq_v),         FIELD(idx_n_head),     FIELD(idx_head_dim),    FIELD(idx_top_k),
     FIELD(n_deepstack),    FIELD(msa_block),      FIELD(n_altup),         FIELD(laurel_rank),
+    FIELD(qk_norm),
 };
 
 /* Clear what the engine does not read for this model. */
@@ -407,6 +408,10 @@ static void write_config(struct out *w, const struct model_arch *a, const char *
 		put_msa(w, a);
 	if (a->family == AF_GEMMA3N)
 		put_gemma3n(w, a);
+	if (a->qk_norm)
+		put(w, "use_qk_norm", "true");
+	if (a->n_mtp)
+		put(w, "num_nextn_predict_layers", "%u", a->n_mtp);
 	if (a->family == AF_NEMOTRON_H) {
 		write_nemotron_h(w, a);
 	} else if (a->family == AF_LFM2) {

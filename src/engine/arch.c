@@ -7,19 +7,30 @@
 #include <string.h>
 
 static const char *const family_names[AF_COUNT] = {
-    [AF_LLAMA] = "llama",    [AF_QWEN2] = "qwen2",
-    [AF_QWEN3] = "qwen3",    [AF_GEMMA2] = "gemma2",
-    [AF_GEMMA3] = "gemma3",  [AF_DEEPSEEK2] = "deepseek2",
-    [AF_GPTOSS] = "gpt-oss", [AF_GRANITEHYBRID] = "granitehybrid",
-    [AF_PHI3] = "phi3",      [AF_COHERE2] = "cohere2",
-    [AF_OLMO2] = "olmo2",    [AF_QWEN3NEXT] = "qwen3next",
-    [AF_QWEN35] = "qwen35",  [AF_NEMOTRON_H] = "nemotron_h",
+    [AF_LLAMA] = "llama",
+    [AF_QWEN2] = "qwen2",
+    [AF_QWEN3] = "qwen3",
+    [AF_GEMMA2] = "gemma2",
+    [AF_GEMMA3] = "gemma3",
+    [AF_DEEPSEEK2] = "deepseek2",
+    [AF_GPTOSS] = "gpt-oss",
+    [AF_GRANITEHYBRID] = "granitehybrid",
+    [AF_PHI3] = "phi3",
+    [AF_COHERE2] = "cohere2",
+    [AF_OLMO2] = "olmo2",
+    [AF_QWEN3NEXT] = "qwen3next",
+    [AF_QWEN35] = "qwen35",
+    [AF_NEMOTRON_H] = "nemotron_h",
     [AF_GEMMA4] = "gemma4",
     [AF_LFM2] = "lfm2",
     [AF_DEEPSEEK32] = "deepseek32",
     [AF_MINIMAX_M2] = "minimax-m2",
     [AF_MINIMAX_M3] = "minimax-m3",
     [AF_GEMMA3N] = "gemma3n",
+    [AF_GLM4MOE] = "glm4moe",
+    [AF_BAILINGMOE2] = "bailingmoe2",
+    [AF_AFMOE] = "afmoe",
+    [AF_APERTUS] = "apertus",
 };
 
 const char *arch_family_name(enum arch_family f)

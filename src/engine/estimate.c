@@ -361,6 +361,18 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 	 * tests/data/truth2026 minimax-m3). */
 	if (a->family == AF_MINIMAX_M3)
 		out_tok = sat_add(out_tok, sat_add(sat_mul(3, moe_act), sat_mul(2, n_kv)));
+	/* Hunyuan (qwen3's layout with a shared expert, which runs before the
+	 * routed ones): the last layer's routed down-projection outputs
+	 * (n_expert_used x n_embd f32 per token) stay live beside the logits,
+	 * plus about 10 x n_embd (measured, tests/data/truth2026 hunyuan-a13b:
+	 * exact in n_expert_used, fitted in n_embd). */
+	if (a->family == AF_QWEN3 && a->n_expert && a->n_ff_shexp)
+		out_tok = sat_add(out_tok, sat_mul(E, 4 * (uint64_t)a->n_expert_used + 10));
+	/* Cohere 2 MoE: the full-attention layers' mask stays live beside the
+	 * logits (measured: 2 bytes per full-attention cell and token with flash
+	 * attention, tests/data/truth2026 cohere2moe-command-a-plus). */
+	if (a->family == AF_COHERE2 && a->n_expert)
+		out_tok = sat_add(out_tok, sat_mul(g->flash ? 2 : 4, g->n_kv_full));
 	g->out_phase = sat_add(sat_mul3(4, V, g->n_out), sat_mul(out_tok, n_tok));
 
 	uint64_t attn_tok;

@@ -376,7 +376,10 @@ uint32_t recipe_assign(enum ftype ft, const struct model_arch *a, const struct t
 	bool tied = true;
 	uint32_t fallbacks = 0;
 
-	m.n_layer = a->n_layer;
+	/* llama-quantize counts the file's MTP blocks, which follow the others
+	 * (n_layer_all, one attn_v-like tensor each) */
+	m.n_layer = a->n_layer + a->n_mtp;
+	m.n_attention_wv = a->n_mtp;
 	m.n_expert = a->n_expert;
 	m.n_gqa = a->layer_head_kv[0] ? a->n_head / a->layer_head_kv[0] : 0;
 	/* Qwen3-Next and Qwen3.5 files give one head_count_kv for all blocks,

@@ -191,7 +191,7 @@ static void build_attention(struct tensor_builder *b, const struct model_arch *a
 	const uint64_t k = Hkv * a->head_dim_k;
 	const uint64_t v = Hkv * a->head_dim_v;
 	const uint64_t o = H * a->head_dim_v;
-	if (a->family == AF_PHI3) {
+	if (a->family == AF_PHI3 || a->family == AF_BAILINGMOE2) {
 		M2(b, "attn_qkv.weight", E, q + k + v);
 	} else {
 		M2(b, "attn_q.weight", E, q);
@@ -201,6 +201,20 @@ static void build_attention(struct tensor_builder *b, const struct model_arch *a
 	M2(b, "attn_output.weight", o, E);
 
 	switch (a->family) {
+	case AF_GLM4MOE:
+		V1(b, "attn_q.bias", q);
+		V1(b, "attn_k.bias", k);
+		V1(b, "attn_v.bias", v);
+		if (a->qk_norm) {
+			V1(b, "attn_q_norm.weight", a->head_dim_k);
+			V1(b, "attn_k_norm.weight", a->head_dim_k);
+		}
+		break;
+	case AF_AFMOE:
+		M2(b, "attn_gate.weight", E, q);
+		V1(b, "attn_q_norm.weight", a->head_dim_k);
+		V1(b, "attn_k_norm.weight", a->head_dim_k);
+		break;
 	case AF_QWEN2:
 		V1(b, "attn_q.bias", q);
 		V1(b, "attn_k.bias", k);
@@ -210,6 +224,8 @@ static void build_attention(struct tensor_builder *b, const struct model_arch *a
 	case AF_GEMMA3:
 	case AF_QWEN3NEXT:
 	case AF_QWEN35:
+	case AF_BAILINGMOE2:
+	case AF_APERTUS:
 		V1(b, "attn_q_norm.weight", a->head_dim_k);
 		V1(b, "attn_k_norm.weight", a->head_dim_k);
 		break;
@@ -277,6 +293,8 @@ static void build_ffn(struct tensor_builder *b, const struct model_arch *a, uint
 	if (!a->layer_moe[il]) {
 		if (a->family == AF_PHI3) {
 			M2(b, "ffn_up.weight", E, 2ull * a->n_ff);
+		} else if (a->family == AF_APERTUS) { /* xIELU: no gate */
+			M2(b, "ffn_up.weight", E, a->n_ff);
 		} else {
 			M2(b, "ffn_gate.weight", E, a->n_ff);
 			M2(b, "ffn_up.weight", E, a->n_ff);
@@ -312,7 +330,8 @@ static void build_ffn(struct tensor_builder *b, const struct model_arch *a, uint
 static void build_layer(struct tensor_builder *b, const struct model_arch *a, uint32_t il)
 {
 	const uint64_t E = a->n_embd;
-	bool post_norms = a->family == AF_GEMMA2 || a->family == AF_GEMMA3 || a->family == AF_OLMO2;
+	bool post_norms = a->family == AF_GEMMA2 || a->family == AF_GEMMA3 ||
+	                  a->family == AF_OLMO2 || a->family == AF_AFMOE;
 
 	if (a->family != AF_OLMO2)
 		V1(b, "attn_norm.weight", E);
@@ -323,12 +342,13 @@ static void build_layer(struct tensor_builder *b, const struct model_arch *a, ui
 	else
 		build_attention(b, a, il);
 
-	if (post_norms || a->family == AF_GPTOSS || is_qwen_hybrid(a))
+	/* glm4moe's only FFN norm carries the post-attention name */
+	if (post_norms || a->family == AF_GPTOSS || a->family == AF_GLM4MOE || is_qwen_hybrid(a))
 		V1(b, "post_attention_norm.weight", E);
 	if (post_norms)
 		V1(b, "post_ffw_norm.weight", E);
 	if (a->family != AF_GPTOSS && a->family != AF_COHERE2 && a->family != AF_OLMO2 &&
-	    !is_qwen_hybrid(a))
+	    a->family != AF_GLM4MOE && !is_qwen_hybrid(a))
 		V1(b, "ffn_norm.weight", E);
 	build_ffn(b, a, il);
 }

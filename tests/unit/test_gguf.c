@@ -907,6 +907,27 @@ Test(gguf, arch_sliding_window_pattern_array)
 	gguf_info_free(&g);
 }
 
+/* cohere2moe: without sliding_window_pattern, llama.cpp's dense-first
+ * period 4 (layers 0 and 4 attend fully); a pattern array shorter than
+ * the layers is refused with the key named. */
+Test(gguf, arch_cohere2moe_dense_first_pattern)
+{
+	struct gguf_info g;
+	struct model_arch a;
+	char err[512];
+	gg_read_ok(GG_BAD "/arch-cohere2moe-pattern.gguf", &g);
+	cr_assert(gguf_arch(&g, &a, err, sizeof(err)), "%s", err);
+	cr_assert_eq(a.family, AF_COHERE2);
+	cr_assert_eq(a.n_swa, 64);
+	const uint8_t want[5] = {LK_ATTN_FULL, LK_ATTN_SWA, LK_ATTN_SWA, LK_ATTN_SWA, LK_ATTN_FULL};
+	for (int il = 0; il < 5; il++)
+		cr_assert_eq(a.layer_kind[il], want[il], "layer %d", il);
+	gguf_info_free(&g);
+	gg_expect_arch_error("arch-cohere2moe-short-pattern.gguf",
+	                     "'cohere2moe.attention.sliding_window_pattern'",
+	                     "1 values for 5 layers", NULL);
+}
+
 /* ------------------------------------------------------------------ */
 /* Architectures without an engine layout: the standard keys.          */
 

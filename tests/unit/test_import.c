@@ -244,6 +244,24 @@ Test(import_config, nested_text_config_with_defaults)
 	cr_expect_str_eq(hf.meta.native_dtype, "bf16", "torch_dtype of the top level");
 }
 
+/* Hunyuan's per-layer lists (moe_topk, num_shared_expert,
+ * moe_intermediate_size) of equal values read as one number; the shared
+ * expert is intermediate_size wide and every layer is MoE. */
+Test(import_config, hunyuan_per_layer_lists)
+{
+	struct hfjson_model hf;
+	im_load_config(IM_JSON "/ok-hunyuan-lists.json", &hf);
+	cr_expect_eq(hf.arch.family, AF_QWEN3);
+	cr_expect_str_eq(hf.arch.gguf_arch, "hunyuan-moe");
+	cr_expect_eq(hf.arch.n_expert, 8);
+	cr_expect_eq(hf.arch.n_expert_used, 2);
+	cr_expect_eq(hf.arch.n_ff_exp, 32);
+	cr_expect_eq(hf.arch.n_expert_shared, 1);
+	cr_expect_eq(hf.arch.n_ff_shexp, 128);
+	for (uint32_t il = 0; il < hf.arch.n_layer; il++)
+		cr_expect(hf.arch.layer_moe[il], "layer %u", il);
+}
+
 /* Kimi K2.5: kimi_k25 wrapper, text_config says kimi_k2, INT4 experts. */
 Test(import_config, nested_kimi_k25_and_quantization)
 {
@@ -406,6 +424,8 @@ static const struct im_bad im_bad_configs[] = {
     {"bad-nemotron-pattern.json", {"hybrid_override_pattern", "layer codes", "'M*X-'"}},
     {"bad-nemotron-pattern-count.json", {"hybrid_override_pattern", "3 blocks for 4 layers", NULL}},
     {"bad-nemotron-block-type.json", {"layers_block_type", "unknown block type", "'conv'"}},
+    {"bad-hunyuan-topk.json", {"moe_topk", "one equal number per layer", "an array"}},
+    {"bad-hunyuan-topk-type.json", {"moe_topk", "one equal number per layer", "an array"}},
 };
 
 /* Every broken config: one line naming the file and the key or place. */

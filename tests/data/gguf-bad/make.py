@@ -213,6 +213,25 @@ FILES = {
         kv('gemma3.attention.sliding_window_pattern', ARR, (BOOL, [1, 0, 1])),
         kv('tokenizer.ggml.tokens', ARR, (STR, ['<s>', 'a', 'b', 'c', 'd'])),
     ], b'', 12, 0),
+    # cohere2moe without a pattern array: llama.cpp's dense-first default
+    # (layer il attends fully when il % 4 == 0); a 1-value array is refused
+    'arch-cohere2moe-pattern.gguf': gguf([
+        kv('general.architecture', STR, 'cohere2moe'),
+        kv('cohere2moe.block_count', U32, 5), kv('cohere2moe.context_length', U32, 512),
+        kv('cohere2moe.embedding_length', U32, 32), kv('cohere2moe.feed_forward_length', U32, 64),
+        kv('cohere2moe.attention.head_count', U32, 4),
+        kv('cohere2moe.attention.head_count_kv', U32, 1),
+        kv('cohere2moe.attention.sliding_window', U32, 64), kv('cohere2moe.vocab_size', U32, 64),
+    ], b'', 9, 0),
+    'arch-cohere2moe-short-pattern.gguf': gguf([
+        kv('general.architecture', STR, 'cohere2moe'),
+        kv('cohere2moe.block_count', U32, 5), kv('cohere2moe.context_length', U32, 512),
+        kv('cohere2moe.embedding_length', U32, 32), kv('cohere2moe.feed_forward_length', U32, 64),
+        kv('cohere2moe.attention.head_count', U32, 4),
+        kv('cohere2moe.attention.head_count_kv', U32, 1),
+        kv('cohere2moe.attention.sliding_window', U32, 64), kv('cohere2moe.vocab_size', U32, 64),
+        kv('cohere2moe.attention.sliding_window_pattern', ARR, (BOOL, [1])),
+    ], b'', 10, 0),
     # architectures without an engine layout: the standard keys only
     'generic-hybrid.gguf': gguf([
         kv('general.architecture', STR, 'hyb9'),

@@ -171,6 +171,13 @@ def main():
     write('bad-nemotron-pattern-count.json', dict(nem, hybrid_override_pattern='M*-'))
     write('bad-nemotron-block-type.json', dict(nem, layers_block_type=['mamba', 'attention',
                                                                       'mlp', 'conv']))
+    hy = dict(model_type='hunyuan_v1_moe', num_hidden_layers=4, hidden_size=64,
+              intermediate_size=128, num_attention_heads=4, num_key_value_heads=2, head_dim=16,
+              vocab_size=256, max_position_embeddings=4096, num_experts=8,
+              moe_intermediate_size=[32] * 4, num_shared_expert=[1] * 4)
+    write('bad-hunyuan-topk.json', dict(hy, moe_topk=[2, 2, 4, 2]))
+    write('bad-hunyuan-topk-type.json', dict(hy, moe_topk=['2'] * 4))
+    write('ok-hunyuan-lists.json', dict(hy, moe_topk=[2] * 4))
     write('bad-nested-type.json', {
         'model_type': 'gemma3',
         'text_config': dict(BASE, model_type='gemma3_text', head_dim='256')})
