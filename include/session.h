@@ -99,8 +99,11 @@ struct slider_def {
 	/* Move one step (dir = +1 or -1), or a big step.  Returns true when
 	 * the configuration changed. */
 	bool (*step)(struct session *s, int dir, bool big);
-	/* The value as shown in the row ("Q4_K_M", "32K tokens"). */
-	void (*format)(const struct session *s, char *buf, size_t n);
+	/* The value of configuration c as shown in the row ("Q4_K_M",
+	 * "32K tokens"); ev is c's evaluation when there is one (the quant
+	 * row adds its bits per weight), else NULL.  s gives the catalogs. */
+	void (*format)(const struct session *s, const struct config *c, const struct evaluation *ev,
+	               char *buf, size_t n);
 	/* Knob position on the track: *pos in 0..*count-1 (count 0: no track). */
 	void (*position)(const struct session *s, int *pos, int *count);
 	/* Exact entry (EDIT_NUMBER): parse text and set; false with a reason
@@ -143,6 +146,9 @@ int session_quant_pos(const struct session *s, enum ftype f);
  * checkpoint format (not a file's stored types), else llama.cpp.  The same
  * rule as estimate.vllm. */
 enum ftype_engine session_engine(const struct session *s);
+
+/* The same for configuration c. */
+enum ftype_engine config_engine(const struct config *c);
 
 /* Switch the live settings to engine e as the engine slider does: the
  * quantization becomes the one last used with e in this session (vllm-bf16
@@ -290,7 +296,85 @@ struct picker {
 	size_t n_names;
 };
 
-/* The session.  Create with session_init(), release with session_free(). */
+/* The configuration and its history: what the user chose (the live
+ * configuration, the pinned one, undo and redo), and the assumptions every
+ * evaluation of it uses.  Changes here are what REACT_RECALC recalculates. */
+struct session_config {
+	struct config cur; /* the live configuration (B when pinned) */
+	bool pinned;
+	struct config pin; /* A */
+	struct config undo[SESSION_UNDO_MAX], redo[SESSION_UNDO_MAX];
+	int n_undo, n_redo;
+	/* The quantization last used with each engine, for the engine slider. */
+	enum ftype engine_ftype[2];
+	bool engine_file_types;           /* llama.cpp's was "as stored in the file" */
+	struct margin margin;             /* separates fits from tight (--margin) */
+	uint64_t host_ram_bytes;          /* this machine's memory (0: unknown) */
+	struct speed_params speed_params; /* the speed model's assumptions (--prompt, --host-bw);
+	                                   * gpu_count is set per estimate */
+	const char *model_path;           /* the GGUF file_model came from (borrowed), for the
+	                                   * llama-server command; NULL: a placeholder name */
+};
+
+/* Results of session_recalc(): one evaluation of the live configuration
+ * (and of the pinned one), which the views, like --print and --json, only
+ * read. */
+struct session_results {
+	struct evaluation ev;
+	struct evaluation pin_ev;
+};
+
+/* What is on the screen: the view, its selection and scroll positions, the
+ * open picker or prompt, the status lines, and the rows each view computes
+ * for itself from the configuration (hardware list, compare rows, plan
+ * answers, ranking, chart samples, explain text). */
+struct session_screen {
+	enum view view;
+	enum pane pane;
+	int slider; /* focused slider (enum slider_id) */
+	enum modal modal;
+	struct picker pick;
+	enum prompt_kind prompt_kind;
+	char prompt[SESSION_TEXT_MAX];
+	char save_name[SESSION_TEXT_MAX]; /* the session name PROMPT_OVERWRITE asks about */
+	char status[256];                 /* the last action's message; cleared by the next key */
+	enum status_level status_level;
+	char warning[256]; /* a standing warning (profile loading), shown when
+	                    * there is no status message */
+
+	/* The main view's hardware list. */
+	struct hw_row *hw; /* sorted, filtered hardware list (owned) */
+	size_t n_hw;
+	size_t hw_sel;                   /* selected row */
+	int hw_filter;                   /* -1: every category, else enum hw_category */
+	char hw_query[SESSION_TEXT_MAX]; /* last search (n, N repeat it) */
+	bool hw_hidden; /* the layout leaves the list out (ui sets it): Tab stays */
+
+	/* The compare view. */
+	struct compare_row cmp[FT_COUNT];
+	size_t cmp_sel;
+
+	/* The plan view.  Its solver answers are cached: they belong to
+	 * plan_for and are recomputed only when the live configuration
+	 * differs. */
+	struct plan_view plan;
+	size_t plan_sel; /* selected row (enum solve_what) */
+	bool plan_fresh;
+	struct config plan_for;
+
+	struct rank_view rank;   /* the models view */
+	struct chart_view chart; /* the chart view's samples (session_chart fills them) */
+
+	/* The explain view's text; scroll is the first line shown of the
+	 * explain and help views. */
+	char explain[SESSION_EXPLAIN_MAX][SESSION_LINE_MAX];
+	int n_explain;
+	int scroll;
+};
+
+/* The session.  Create with session_init(), release with session_free().
+ * The catalogs it works on, then its three parts: the configuration and
+ * history, the evaluation results, and the screen's per-view state. */
 struct session {
 	/* Catalogs: borrowed, must outlive the session. */
 	const struct catalog *cat;
@@ -299,63 +383,13 @@ struct session {
 	size_t *model_order;                 /* catalog indices by total parameters (owned) */
 	size_t *gpu_order;                   /* device indices by usable memory (owned) */
 	enum ftype (*quant_order)[FT_COUNT]; /* per model, see session_quant_order (owned) */
-	size_t file_model; /* the entry whose tensors came from a file (SIZE_MAX: none):
-	                    * the only one "as stored" (settings.file_types) means anything */
+	size_t file_model;      /* the entry whose tensors came from a file (SIZE_MAX: none):
+	                         * the only one "as stored" (settings.file_types) means anything */
+	char sessions_dir[512]; /* where s/S save and load */
 
-	struct config cur; /* the live configuration (B when pinned) */
-	bool pinned;
-	struct config pin; /* A */
-	struct config undo[SESSION_UNDO_MAX], redo[SESSION_UNDO_MAX];
-	int n_undo, n_redo;
-
-	enum view view;
-	enum pane pane;
-	int slider; /* focused slider (enum slider_id) */
-	enum modal modal;
-	struct picker pick;
-	struct chart_view chart; /* the chart view's samples (session_chart fills them) */
-	enum prompt_kind prompt_kind;
-	char prompt[SESSION_TEXT_MAX];
-	char save_name[SESSION_TEXT_MAX]; /* the session name PROMPT_OVERWRITE asks about */
-	char hw_query[SESSION_TEXT_MAX];  /* last hardware-list search (n, N repeat it) */
-	bool hw_hidden;  /* the layout leaves the hardware list out (ui sets it): Tab stays */
-	int hw_filter;   /* -1: every category, else enum hw_category */
-	size_t hw_sel;   /* selected row of the hardware list */
-	size_t cmp_sel;  /* selected row of the compare view */
-	size_t plan_sel; /* selected row of the plan view (enum solve_what) */
-	int scroll;      /* first line of the explain and help views */
-	char sessions_dir[512];           /* where s/S save and load */
-	uint64_t host_ram_bytes;          /* this machine's memory (0: unknown) */
-	struct speed_params speed_params; /* the speed model's assumptions (--prompt, --host-bw);
-	                                   * gpu_count is set per estimate */
-	const char *model_path;           /* the GGUF file_model came from (borrowed), for the
-	                                   * llama-server command; NULL: a placeholder name */
-	/* The quantization last used with each engine, for the engine slider. */
-	enum ftype engine_ftype[2];
-	bool engine_file_types; /* llama.cpp's was "as stored in the file" */
-
-	char status[256]; /* the last action's message; cleared by the next key */
-	enum status_level status_level;
-	char warning[256]; /* a standing warning (profile loading), shown when
-	                    * there is no status message */
-
-	struct margin margin; /* separates fits from tight (--margin) */
-
-	/* Results of session_recalc(): one evaluation of the live
-	 * configuration (and of the pinned one), which the views only read. */
-	struct evaluation ev;
-	struct evaluation pin_ev;
-	struct hw_row *hw; /* sorted, filtered hardware list (owned) */
-	size_t n_hw;
-	struct compare_row cmp[FT_COUNT];
-	struct plan_view plan;
-	/* The plan view's solver answers are cached: they belong to plan_for
-	 * and are recomputed only when the live configuration differs. */
-	bool plan_fresh;
-	struct config plan_for;
-	struct rank_view rank;
-	char explain[SESSION_EXPLAIN_MAX][SESSION_LINE_MAX];
-	int n_explain;
+	struct session_config config;
+	struct session_results results;
+	struct session_screen screen;
 };
 
 /* Start a session on catalog entry `model` with settings, device `gpu` and

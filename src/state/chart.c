@@ -32,11 +32,11 @@ static uint64_t sample_x(enum chart_axis axis, uint64_t lo, uint64_t hi, int i, 
 
 void session_chart(struct session *s)
 {
-	struct chart_view *c = &s->chart;
-	const struct model *m = session_model(s, s->cur.model);
-	const struct device *d = &s->devs->v[s->cur.gpu];
-	const struct settings *live = &s->cur.set;
-	uint32_t count = s->cur.gpu_count;
+	struct chart_view *c = &s->screen.chart;
+	const struct model *m = session_model(s, s->config.cur.model);
+	const struct device *d = &s->devs->v[s->config.cur.gpu];
+	const struct settings *live = &s->config.cur.set;
+	uint32_t count = s->config.cur.gpu_count;
 	bool batch = c->axis == CHART_BATCH;
 	uint64_t per_seq = live->n_seq ? live->ctx_tokens / live->n_seq : live->ctx_tokens;
 	if (!per_seq)
@@ -101,5 +101,5 @@ void session_chart(struct session *s)
 			c->capacity_bytes = evaluate_budget_bytes(d, &e) * count;
 	}
 	/* Leave the model's type scratch describing the live estimate. */
-	estimate_run(m, live, &s->ev.est);
+	estimate_run(m, live, &s->results.ev.est);
 }

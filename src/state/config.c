@@ -13,7 +13,7 @@
 
 int session_quant_pos(const struct session *s, enum ftype f)
 {
-	const enum ftype *order = session_quant_order(s, s->cur.model);
+	const enum ftype *order = session_quant_order(s, s->config.cur.model);
 	for (int i = 0; i < FT_COUNT; i++)
 		if (order[i] == f)
 			return i;
@@ -29,8 +29,8 @@ bool session_offload_moves_experts(enum offload_mode m)
 /* Keep settings meaningful for the model now selected. */
 static void fit_settings_to_model(struct session *s)
 {
-	const struct model_arch *a = &session_model(s, s->cur.model)->arch;
-	struct settings *st = &s->cur.set;
+	const struct model_arch *a = &session_model(s, s->config.cur.model)->arch;
+	struct settings *st = &s->config.cur.set;
 	if (session_offload_moves_experts(st->offload) && !a->n_expert) {
 		st->offload = OFFLOAD_GPU;
 		session_status(s, STATUS_INFO, "offload: %s has no experts, everything on the GPU",
@@ -42,21 +42,26 @@ static void fit_settings_to_model(struct session *s)
 		st->offload_layers = a->n_layer + 1;
 	if (arch_is_mla(a) && st->kv_v != st->kv_k)
 		st->kv_v = st->kv_k;
-	if (st->file_types && s->cur.model != s->file_model)
+	if (st->file_types && s->config.cur.model != s->file_model)
 		st->file_types = false;
 }
 
 void session_select_model(struct session *s, size_t i)
 {
 	assert(i < s->cat->n);
-	s->cur.model = i;
+	s->config.cur.model = i;
 	fit_settings_to_model(s);
+}
+
+enum ftype_engine config_engine(const struct config *c)
+{
+	const struct settings *st = &c->set;
+	return ftype_get(st->ftype)->engine == FT_VLLM && !st->file_types ? FT_VLLM : FT_LLAMACPP;
 }
 
 enum ftype_engine session_engine(const struct session *s)
 {
-	const struct settings *st = &s->cur.set;
-	return ftype_get(st->ftype)->engine == FT_VLLM && !st->file_types ? FT_VLLM : FT_LLAMACPP;
+	return config_engine(&s->config.cur);
 }
 
 static bool kv_ok(enum kvtype k, enum ftype_engine e)
@@ -77,15 +82,16 @@ bool session_kv_for_engine(struct settings *st, enum ftype_engine e)
 
 bool session_set_engine(struct session *s, enum ftype_engine e)
 {
-	struct settings *st = &s->cur.set;
+	struct settings *st = &s->config.cur.set;
 	enum ftype_engine was = session_engine(s);
 	if (was == e)
 		return false;
-	s->engine_ftype[was] = st->ftype;
+	s->config.engine_ftype[was] = st->ftype;
 	if (was == FT_LLAMACPP)
-		s->engine_file_types = st->file_types;
-	st->ftype = s->engine_ftype[e];
-	st->file_types = e == FT_LLAMACPP && s->engine_file_types && s->cur.model == s->file_model;
+		s->config.engine_file_types = st->file_types;
+	st->ftype = s->config.engine_ftype[e];
+	st->file_types =
+	    e == FT_LLAMACPP && s->config.engine_file_types && s->config.cur.model == s->file_model;
 	/* A remembered quant of the other engine (a file's stored vLLM type
 	 * on another model) would not switch: start from the default. */
 	if (!st->file_types && ftype_get(st->ftype)->engine != e)

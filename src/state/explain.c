@@ -15,11 +15,11 @@ static void line(struct session *s, const char *fmt, ...) __attribute__((format(
 
 static void line(struct session *s, const char *fmt, ...)
 {
-	if (s->n_explain >= SESSION_EXPLAIN_MAX)
+	if (s->screen.n_explain >= SESSION_EXPLAIN_MAX)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s->explain[s->n_explain++], SESSION_LINE_MAX, fmt, ap);
+	vsnprintf(s->screen.explain[s->screen.n_explain++], SESSION_LINE_MAX, fmt, ap);
 	va_end(ap);
 }
 
@@ -86,7 +86,7 @@ static void explain_arch(struct session *s, const struct model *m)
 
 static void explain_weights(struct session *s, const struct model *m, const struct estimate *e)
 {
-	const struct settings *st = &s->cur.set;
+	const struct settings *st = &s->config.cur.set;
 	char x[32], y[32], z[32];
 	line(s, "%s", "");
 	line(s, "WEIGHTS %s (%s)", gib(x, (double)e->weights_bytes),
@@ -114,8 +114,8 @@ static void explain_weights(struct session *s, const struct model *m, const stru
 
 static void explain_kv(struct session *s, const struct estimate *e)
 {
-	const struct settings *st = &s->cur.set;
-	const struct model_arch *a = &session_model(s, s->cur.model)->arch;
+	const struct settings *st = &s->config.cur.set;
+	const struct model_arch *a = &session_model(s, s->config.cur.model)->arch;
 	char x[32], y[32], z[32];
 	line(s, "%s", "");
 	line(s, "KV CACHE %s (exact)", gib(x, (double)e->kv_bytes));
@@ -171,9 +171,9 @@ static void explain_kv(struct session *s, const struct estimate *e)
 
 static void explain_rest(struct session *s, const struct estimate *e)
 {
-	const struct settings *st = &s->cur.set;
-	const struct model_arch *a = &session_model(s, s->cur.model)->arch;
-	const struct device *d = &s->devs->v[s->cur.gpu];
+	const struct settings *st = &s->config.cur.set;
+	const struct model_arch *a = &session_model(s, s->config.cur.model)->arch;
+	const struct device *d = &s->devs->v[s->config.cur.gpu];
 	char x[32], y[32], z[32];
 	uint64_t n_tok = st->n_ubatch < e->n_ctx_seq ? st->n_ubatch : e->n_ctx_seq;
 	line(s, "%s", "");
@@ -205,27 +205,28 @@ static void explain_rest(struct session *s, const struct estimate *e)
 	line(s, "  GPU memory %s, host memory %s", gib(x, (double)e->gpu_bytes),
 	     gib(y, (double)e->host_bytes));
 	line(s, "  on %ux %s: need %s (each extra device adds its compute buffer and overhead)",
-	     s->cur.gpu_count, d->name, gib(x, (double)s->ev.gpu_bytes));
-	int64_t h = s->ev.headroom_bytes;
-	line(s, "  usable %s x %u, %s %s", gib(y, (double)hw_usable_bytes(d)), s->cur.gpu_count,
-	     h < 0 ? "short by" : "headroom", gib(z, (double)(h < 0 ? -h : h)));
+	     s->config.cur.gpu_count, d->name, gib(x, (double)s->results.ev.gpu_bytes));
+	int64_t h = s->results.ev.headroom_bytes;
+	line(s, "  usable %s x %u, %s %s", gib(y, (double)hw_usable_bytes(d)),
+	     s->config.cur.gpu_count, h < 0 ? "short by" : "headroom",
+	     gib(z, (double)(h < 0 ? -h : h)));
 	line(s, "  sizes: GiB = 2^30 bytes, GB = 10^9 bytes");
 }
 
 void session_explain(struct session *s)
 {
-	s->n_explain = 0;
-	const struct model *m = session_model(s, s->cur.model);
-	const struct model_meta *meta = &s->cat->v[s->cur.model].meta;
+	s->screen.n_explain = 0;
+	const struct model *m = session_model(s, s->config.cur.model);
+	const struct model_meta *meta = &s->cat->v[s->config.cur.model].meta;
 	line(s, "%s (%s), profile %s", meta->name, meta->id, meta->path);
 	line(s, "%s", "");
 	explain_arch(s, m);
-	if (!s->ev.valid) {
+	if (!s->results.ev.valid) {
 		line(s, "%s", "");
-		line(s, "not computed: %s", s->ev.err);
+		line(s, "not computed: %s", s->results.ev.err);
 		return;
 	}
-	explain_weights(s, m, &s->ev.est);
-	explain_kv(s, &s->ev.est);
-	explain_rest(s, &s->ev.est);
+	explain_weights(s, m, &s->results.ev.est);
+	explain_kv(s, &s->results.ev.est);
+	explain_rest(s, &s->results.ev.est);
 }

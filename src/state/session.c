@@ -52,9 +52,9 @@ void session_status(struct session *s, enum status_level level, const char *fmt,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s->status, sizeof(s->status), fmt, ap);
+	vsnprintf(s->screen.status, sizeof(s->screen.status), fmt, ap);
 	va_end(ap);
-	s->status_level = level;
+	s->screen.status_level = level;
 }
 
 const struct model *session_model(const struct session *s, size_t i)
@@ -130,21 +130,21 @@ bool session_init(struct session *s, const struct catalog *cat, const struct dev
 	memset(s, 0, sizeof(*s));
 	s->cat = cat;
 	s->devs = devs;
-	s->hw_filter = -1;
+	s->screen.hw_filter = -1;
 	s->file_model = SIZE_MAX;
-	s->cur.model = model;
-	s->cur.set = *set;
-	s->cur.gpu = gpu;
-	s->cur.gpu_count = gpu_count ? gpu_count : 1;
+	s->config.cur.model = model;
+	s->config.cur.set = *set;
+	s->config.cur.gpu = gpu;
+	s->config.cur.gpu_count = gpu_count ? gpu_count : 1;
 	session_default_dir(s->sessions_dir, sizeof(s->sessions_dir));
-	plan_speed_defaults(&s->speed_params);
+	plan_speed_defaults(&s->config.speed_params);
 	struct cli_options defaults;
 	options_default(&defaults);
-	s->margin = defaults.margin;
-	s->engine_ftype[FT_LLAMACPP] = FT_Q4_K_M;
-	s->engine_ftype[FT_VLLM] = FT_V_BF16;
-	s->engine_ftype[ftype_get(set->ftype)->engine] = set->ftype;
-	s->engine_file_types = set->file_types;
+	s->config.margin = defaults.margin;
+	s->config.engine_ftype[FT_LLAMACPP] = FT_Q4_K_M;
+	s->config.engine_ftype[FT_VLLM] = FT_V_BF16;
+	s->config.engine_ftype[ftype_get(set->ftype)->engine] = set->ftype;
+	s->config.engine_file_types = set->file_types;
 
 	size_t pick_cap = cat->n > devs->n ? cat->n : devs->n;
 	if (pick_cap < SESSION_SAVED_MAX)
@@ -153,12 +153,12 @@ bool session_init(struct session *s, const struct catalog *cat, const struct dev
 	s->model_order = calloc(cat->n, sizeof(size_t));
 	s->gpu_order = calloc(devs->n, sizeof(size_t));
 	s->quant_order = calloc(cat->n, sizeof(*s->quant_order));
-	s->hw = calloc(devs->n, sizeof(*s->hw));
-	s->pick.match = calloc(pick_cap, sizeof(size_t));
-	s->pick.cap = pick_cap;
-	s->pick.names = calloc(SESSION_SAVED_MAX, sizeof(*s->pick.names));
-	if (!s->models || !s->model_order || !s->gpu_order || !s->quant_order || !s->hw ||
-	    !s->pick.match || !s->pick.names)
+	s->screen.hw = calloc(devs->n, sizeof(*s->screen.hw));
+	s->screen.pick.match = calloc(pick_cap, sizeof(size_t));
+	s->screen.pick.cap = pick_cap;
+	s->screen.pick.names = calloc(SESSION_SAVED_MAX, sizeof(*s->screen.pick.names));
+	if (!s->models || !s->model_order || !s->gpu_order || !s->quant_order || !s->screen.hw ||
+	    !s->screen.pick.match || !s->screen.pick.names)
 		goto oom;
 	for (size_t i = 0; i < cat->n; i++) {
 		if (given && i == model) {
@@ -195,13 +195,13 @@ void session_free(struct session *s)
 	free(s->gpu_order);
 	free(s->quant_order);
 	s->quant_order = NULL;
-	free(s->hw);
-	free(s->pick.match);
-	free(s->pick.names);
+	free(s->screen.hw);
+	free(s->screen.pick.match);
+	free(s->screen.pick.names);
 	s->models = NULL;
-	s->model_order = s->gpu_order = s->pick.match = NULL;
-	s->hw = NULL;
-	s->pick.names = NULL;
+	s->model_order = s->gpu_order = s->screen.pick.match = NULL;
+	s->screen.hw = NULL;
+	s->screen.pick.names = NULL;
 }
 
 /* ---- undo and redo ---- */
@@ -215,38 +215,38 @@ static void push(struct config *stack, int *n, const struct config *c)
 	stack[(*n)++] = *c;
 }
 
-/* After s->cur changed from *before: record the step.  Returns reactions. */
+/* After s->config.cur changed from *before: record the step.  Returns reactions. */
 static unsigned commit(struct session *s, const struct config *before)
 {
-	if (config_equal(before, &s->cur))
+	if (config_equal(before, &s->config.cur))
 		return REACT_REDRAW;
-	push(s->undo, &s->n_undo, before);
-	s->n_redo = 0;
+	push(s->config.undo, &s->config.n_undo, before);
+	s->config.n_redo = 0;
 	return REACT_RECALC | REACT_REDRAW;
 }
 
 bool session_set_config(struct session *s, const struct config *c)
 {
-	struct config before = s->cur;
-	s->cur = *c;
+	struct config before = s->config.cur;
+	s->config.cur = *c;
 	return commit(s, &before) & REACT_RECALC;
 }
 
 bool session_undo(struct session *s)
 {
-	if (!s->n_undo)
+	if (!s->config.n_undo)
 		return false;
-	push(s->redo, &s->n_redo, &s->cur);
-	s->cur = s->undo[--s->n_undo];
+	push(s->config.redo, &s->config.n_redo, &s->config.cur);
+	s->config.cur = s->config.undo[--s->config.n_undo];
 	return true;
 }
 
 bool session_redo(struct session *s)
 {
-	if (!s->n_redo)
+	if (!s->config.n_redo)
 		return false;
-	push(s->undo, &s->n_undo, &s->cur);
-	s->cur = s->redo[--s->n_redo];
+	push(s->config.undo, &s->config.n_undo, &s->config.cur);
+	s->config.cur = s->config.redo[--s->config.n_redo];
 	return true;
 }
 
@@ -255,18 +255,14 @@ bool session_redo(struct session *s)
  * "<verb> context 40,960 of 131,072 tokens". */
 static void status_change(struct session *s, const struct config *before, const char *verb)
 {
-	char was[SL_COUNT][SESSION_TEXT_MAX];
-	struct config now = s->cur;
-	s->cur = *before;
-	for (int i = 0; i < SL_COUNT; i++)
-		slider_table[i].format(s, was[i], sizeof(was[i]));
-	s->cur = now;
+	/* No bits per weight: the evaluation is of neither yet. */
 	for (int i = 0; i < SL_COUNT; i++) {
-		char v[SESSION_TEXT_MAX];
-		slider_table[i].format(s, v, sizeof(v));
-		if (strcmp(v, was[i])) {
+		char v[SESSION_TEXT_MAX], was[SESSION_TEXT_MAX];
+		slider_table[i].format(s, before, NULL, was, sizeof(was));
+		slider_table[i].format(s, &s->config.cur, NULL, v, sizeof(v));
+		if (strcmp(v, was)) {
 			session_status(s, STATUS_INFO, "%s %s %s (was %s)", verb,
-			               slider_table[i].label, v, was[i]);
+			               slider_table[i].label, v, was);
 			return;
 		}
 	}
@@ -280,8 +276,9 @@ enum fit_level session_fit_level(const struct session *s, const struct hw_fit *f
 {
 	if (!f->fits)
 		return FIT_NO;
-	return f->headroom_bytes < (int64_t)margin_bytes(&s->margin, budget_bytes) ? FIT_TIGHT
-	                                                                           : FIT_OK;
+	return f->headroom_bytes < (int64_t)margin_bytes(&s->config.margin, budget_bytes)
+	           ? FIT_TIGHT
+	           : FIT_OK;
 }
 
 /* ctx: the device list the rows index. */
@@ -351,9 +348,9 @@ void session_request(const struct session *s, const struct config *c, struct req
 		count[i + 1] = c->more_count[i];
 	}
 	request_fill_set(s->devs, c->n_more + 1, dev, count, &r->set);
-	r->host_ram_bytes = s->host_ram_bytes;
-	r->margin = s->margin;
-	r->speed = s->speed_params;
+	r->host_ram_bytes = s->config.host_ram_bytes;
+	r->margin = s->config.margin;
+	r->speed = s->config.speed_params;
 }
 
 static void run_one(struct session *s, const struct config *c, struct evaluation *ev)
@@ -365,13 +362,13 @@ static void run_one(struct session *s, const struct config *c, struct evaluation
 
 static void recalc_compare(struct session *s)
 {
-	const struct model *m = session_model(s, s->cur.model);
-	const struct device *d = &s->devs->v[s->cur.gpu];
+	const struct model *m = session_model(s, s->config.cur.model);
+	const struct device *d = &s->devs->v[s->config.cur.gpu];
 	for (int i = 0; i < FT_COUNT; i++) {
-		struct compare_row *r = &s->cmp[i];
-		struct settings st = s->cur.set;
+		struct compare_row *r = &s->screen.cmp[i];
+		struct settings st = s->config.cur.set;
 		memset(r, 0, sizeof(*r));
-		r->ftype = session_quant_order(s, s->cur.model)[i];
+		r->ftype = session_quant_order(s, s->config.cur.model)[i];
 		st.ftype = r->ftype;
 		st.file_types = false;
 		/* A row of the other engine: its KV cache type as the engine
@@ -393,7 +390,7 @@ static void recalc_compare(struct session *s)
 		r->total_bytes = e.total_bytes;
 		r->gpu_bytes = e.gpu_bytes;
 		r->bpw = e.weights_bpw;
-		hw_fit(&e, d, s->cur.gpu_count, &r->fit);
+		hw_fit(&e, d, s->config.cur.gpu_count, &r->fit);
 		r->level = session_fit_level(s, &r->fit, evaluate_budget_bytes(d, &e));
 	}
 }
@@ -412,29 +409,31 @@ enum layout_kind session_view_layout(enum view v)
 
 void session_recalc(struct session *s)
 {
-	if (s->view == VIEW_COMPARE)
+	if (s->screen.view == VIEW_COMPARE)
 		recalc_compare(s);
-	if (s->pinned)
-		run_one(s, &s->pin, &s->pin_ev);
-	if (s->view == VIEW_RANK)
+	if (s->config.pinned)
+		run_one(s, &s->config.pin, &s->results.pin_ev);
+	if (s->screen.view == VIEW_RANK)
 		session_rank(s);
 	/* The live estimate last: the model's type scratch then describes it. */
-	run_one(s, &s->cur, &s->ev);
+	run_one(s, &s->config.cur, &s->results.ev);
 	/* The hardware list is drawn in the main view only; the other views
 	 * leave it as it was (open_view recalculates on the way back). */
-	if (s->view == VIEW_MAIN || !s->ev.valid) {
-		s->n_hw = s->ev.valid ? session_rank_hardware(&s->ev.est, s->devs, s->hw_filter,
-		                                              &s->margin, s->hw, s->devs->n)
-		                      : 0;
-		if (s->hw_sel >= s->n_hw)
-			s->hw_sel = s->n_hw ? s->n_hw - 1 : 0;
+	if (s->screen.view == VIEW_MAIN || !s->results.ev.valid) {
+		s->screen.n_hw =
+		    s->results.ev.valid
+		        ? session_rank_hardware(&s->results.ev.est, s->devs, s->screen.hw_filter,
+		                                &s->config.margin, s->screen.hw, s->devs->n)
+		        : 0;
+		if (s->screen.hw_sel >= s->screen.n_hw)
+			s->screen.hw_sel = s->screen.n_hw ? s->screen.n_hw - 1 : 0;
 	}
-	if (s->view == VIEW_EXPLAIN)
+	if (s->screen.view == VIEW_EXPLAIN)
 		session_explain(s);
-	if (s->view == VIEW_PLAN && s->ev.valid &&
-	    !(s->plan_fresh && config_equal(&s->plan_for, &s->cur)))
+	if (s->screen.view == VIEW_PLAN && s->results.ev.valid &&
+	    !(s->screen.plan_fresh && config_equal(&s->screen.plan_for, &s->config.cur)))
 		session_plan(s);
-	if (s->view == VIEW_CHART && s->ev.valid)
+	if (s->screen.view == VIEW_CHART && s->results.ev.valid)
 		session_chart(s);
 }
 
@@ -517,11 +516,11 @@ static bool gpu_matches(const struct session *s, size_t i, const char *query)
  * the same item when it still matches. */
 static void picker_filter(struct session *s)
 {
-	struct picker *p = &s->pick;
+	struct picker *p = &s->screen.pick;
 	size_t keep = p->n ? p->match[p->sel] : (size_t)-1;
 	p->n = 0;
 	p->sel = 0;
-	switch (s->modal) {
+	switch (s->screen.modal) {
 	case MODAL_PICK_MODEL:
 		for (size_t r = 0; r < s->cat->n; r++) {
 			size_t i = s->model_order[r];
@@ -551,30 +550,30 @@ static void picker_filter(struct session *s)
 
 static void open_picker(struct session *s, enum modal m, size_t current)
 {
-	s->modal = m;
-	s->pick.query[0] = '\0';
-	s->pick.n = 0;
+	s->screen.modal = m;
+	s->screen.pick.query[0] = '\0';
+	s->screen.pick.n = 0;
 	picker_filter(s);
-	for (size_t k = 0; k < s->pick.n; k++)
-		if (s->pick.match[k] == current)
-			s->pick.sel = k;
+	for (size_t k = 0; k < s->screen.pick.n; k++)
+		if (s->screen.pick.match[k] == current)
+			s->screen.pick.sel = k;
 }
 
 static unsigned picker_adopt(struct session *s)
 {
-	struct picker *p = &s->pick;
-	enum modal m = s->modal;
-	s->modal = MODAL_NONE;
+	struct picker *p = &s->screen.pick;
+	enum modal m = s->screen.modal;
+	s->screen.modal = MODAL_NONE;
 	if (!p->n)
 		return REACT_REDRAW;
 	size_t i = p->match[p->sel];
-	struct config before = s->cur;
+	struct config before = s->config.cur;
 	if (m == MODAL_PICK_MODEL) {
 		session_select_model(s, i);
 		return commit(s, &before);
 	}
 	if (m == MODAL_PICK_GPU) {
-		s->cur.gpu = i;
+		s->config.cur.gpu = i;
 		return commit(s, &before);
 	}
 	/* A saved session. */
@@ -584,18 +583,18 @@ static unsigned picker_adopt(struct session *s)
 		session_status(s, STATUS_ERROR, "%s", err);
 		return REACT_REDRAW;
 	}
-	s->cur = c;
+	s->config.cur = c;
 	session_status(s, STATUS_INFO, "loaded session '%s'", p->names[i]);
 	return commit(s, &before) | REACT_RECALC;
 }
 
 static unsigned picker_key(struct session *s, int key)
 {
-	struct picker *p = &s->pick;
+	struct picker *p = &s->screen.pick;
 	size_t len = strlen(p->query);
 	switch (key) {
 	case KEYC_ESC:
-		s->modal = MODAL_NONE;
+		s->screen.modal = MODAL_NONE;
 		return REACT_REDRAW;
 	case KEYC_ENTER:
 		return picker_adopt(s);
@@ -638,7 +637,7 @@ static unsigned picker_key(struct session *s, int key)
  * any case)? */
 static bool hw_row_matches(const struct session *s, size_t i, const char *q)
 {
-	const struct device *d = &s->devs->v[s->hw[i].dev];
+	const struct device *d = &s->devs->v[s->screen.hw[i].dev];
 	return contains(d->name, q) || contains(d->id, q);
 }
 
@@ -646,24 +645,25 @@ static bool hw_row_matches(const struct session *s, size_t i, const char *q)
  * the selection and going in dir (1 or -1), wrapping around. */
 static unsigned hw_search(struct session *s, size_t from, int dir)
 {
-	if (!s->hw_query[0]) {
+	if (!s->screen.hw_query[0]) {
 		session_status(s, STATUS_INFO, "no search yet: Tab to the hardware list, then /");
 		return REACT_REDRAW;
 	}
-	size_t n = s->n_hw;
+	size_t n = s->screen.n_hw;
 	for (size_t k = 0; k < n; k++) {
 		size_t step = (from + k) % n;
-		size_t i = dir > 0 ? (s->hw_sel + step) % n : (s->hw_sel + n - step % n) % n;
-		if (hw_row_matches(s, i, s->hw_query)) {
-			s->hw_sel = i;
-			s->pane = PANE_HARDWARE;
-			session_status(s, STATUS_INFO, "'%s': %s (n next, N previous)", s->hw_query,
-			               s->devs->v[s->hw[i].dev].name);
+		size_t i =
+		    dir > 0 ? (s->screen.hw_sel + step) % n : (s->screen.hw_sel + n - step % n) % n;
+		if (hw_row_matches(s, i, s->screen.hw_query)) {
+			s->screen.hw_sel = i;
+			s->screen.pane = PANE_HARDWARE;
+			session_status(s, STATUS_INFO, "'%s': %s (n next, N previous)",
+			               s->screen.hw_query, s->devs->v[s->screen.hw[i].dev].name);
 			return REACT_REDRAW;
 		}
 	}
-	session_status(s, STATUS_WARN, "'%s': no device in the list matches%s", s->hw_query,
-	               s->hw_filter >= 0 ? " (f shows every category)" : "");
+	session_status(s, STATUS_WARN, "'%s': no device in the list matches%s", s->screen.hw_query,
+	               s->screen.hw_filter >= 0 ? " (f shows every category)" : "");
 	return REACT_REDRAW;
 }
 
@@ -671,25 +671,26 @@ static unsigned hw_search(struct session *s, size_t from, int dir)
 
 static void open_prompt(struct session *s, enum prompt_kind kind, const char *initial)
 {
-	s->modal = MODAL_PROMPT;
-	s->prompt_kind = kind;
-	snprintf(s->prompt, sizeof(s->prompt), "%s", initial);
+	s->screen.modal = MODAL_PROMPT;
+	s->screen.prompt_kind = kind;
+	snprintf(s->screen.prompt, sizeof(s->screen.prompt), "%s", initial);
 }
 
 static unsigned prompt_submit(struct session *s)
 {
 	char err[256];
-	s->modal = MODAL_NONE;
-	if (s->prompt_kind == PROMPT_SAVE && session_saved_exists(s, s->prompt)) {
+	s->screen.modal = MODAL_NONE;
+	if (s->screen.prompt_kind == PROMPT_SAVE && session_saved_exists(s, s->screen.prompt)) {
 		/* Ask before replacing a saved session. */
-		snprintf(s->save_name, sizeof(s->save_name), "%s", s->prompt);
+		snprintf(s->screen.save_name, sizeof(s->screen.save_name), "%s", s->screen.prompt);
 		open_prompt(s, PROMPT_OVERWRITE, "");
 		return REACT_REDRAW;
 	}
-	if (s->prompt_kind == PROMPT_SAVE || s->prompt_kind == PROMPT_OVERWRITE) {
-		const char *name = s->prompt_kind == PROMPT_SAVE ? s->prompt : s->save_name;
-		if (s->prompt_kind == PROMPT_OVERWRITE && s->prompt[0] != 'y' &&
-		    s->prompt[0] != 'Y') {
+	if (s->screen.prompt_kind == PROMPT_SAVE || s->screen.prompt_kind == PROMPT_OVERWRITE) {
+		const char *name =
+		    s->screen.prompt_kind == PROMPT_SAVE ? s->screen.prompt : s->screen.save_name;
+		if (s->screen.prompt_kind == PROMPT_OVERWRITE && s->screen.prompt[0] != 'y' &&
+		    s->screen.prompt[0] != 'Y') {
 			session_status(s, STATUS_INFO, "not saved: session '%s' kept as it was",
 			               name);
 			return REACT_REDRAW;
@@ -701,18 +702,18 @@ static unsigned prompt_submit(struct session *s)
 		session_status(s, STATUS_INFO, "saved session '%s' in %s", name, s->sessions_dir);
 		return REACT_REDRAW;
 	}
-	if (s->prompt_kind == PROMPT_HW_SEARCH) {
-		snprintf(s->hw_query, sizeof(s->hw_query), "%s", s->prompt);
+	if (s->screen.prompt_kind == PROMPT_HW_SEARCH) {
+		snprintf(s->screen.hw_query, sizeof(s->screen.hw_query), "%s", s->screen.prompt);
 		return hw_search(s, 0, 1);
 	}
-	const struct slider_def *d = &slider_table[s->slider];
-	if ((!d->set_text && !d->field) || !s->prompt[0])
+	const struct slider_def *d = &slider_table[s->screen.slider];
+	if ((!d->set_text && !d->field) || !s->screen.prompt[0])
 		return REACT_REDRAW;
-	struct config before = s->cur;
-	bool ok = d->set_text ? d->set_text(s, s->prompt, err, sizeof(err))
-	                      : session_set_field(s, d->field, s->prompt, err, sizeof(err));
+	struct config before = s->config.cur;
+	bool ok = d->set_text ? d->set_text(s, s->screen.prompt, err, sizeof(err))
+	                      : session_set_field(s, d->field, s->screen.prompt, err, sizeof(err));
 	if (!ok) {
-		s->cur = before;
+		s->config.cur = before;
 		session_status(s, STATUS_ERROR, "%s", err);
 		return REACT_REDRAW;
 	}
@@ -721,30 +722,30 @@ static unsigned prompt_submit(struct session *s)
 
 static unsigned prompt_key(struct session *s, int key)
 {
-	size_t len = strlen(s->prompt);
+	size_t len = strlen(s->screen.prompt);
 	/* The overwrite question takes one key: y replaces, anything else keeps. */
-	if (s->prompt_kind == PROMPT_OVERWRITE && key != KEYC_ENTER) {
-		s->prompt[0] = key == 'y' || key == 'Y' ? 'y' : 'n';
-		s->prompt[1] = '\0';
+	if (s->screen.prompt_kind == PROMPT_OVERWRITE && key != KEYC_ENTER) {
+		s->screen.prompt[0] = key == 'y' || key == 'Y' ? 'y' : 'n';
+		s->screen.prompt[1] = '\0';
 		return prompt_submit(s);
 	}
 	switch (key) {
 	case KEYC_ESC:
-		s->modal = MODAL_NONE;
+		s->screen.modal = MODAL_NONE;
 		return REACT_REDRAW;
 	case KEYC_ENTER:
 		return prompt_submit(s);
 	case KEYC_BACKSPACE:
 		if (len)
-			s->prompt[len - 1] = '\0';
+			s->screen.prompt[len - 1] = '\0';
 		return REACT_REDRAW;
 	case KEYC_CTRL_U:
-		s->prompt[0] = '\0';
+		s->screen.prompt[0] = '\0';
 		return REACT_REDRAW;
 	default:
-		if (key >= 32 && key < 127 && len + 1 < sizeof(s->prompt)) {
-			s->prompt[len] = (char)key;
-			s->prompt[len + 1] = '\0';
+		if (key >= 32 && key < 127 && len + 1 < sizeof(s->screen.prompt)) {
+			s->screen.prompt[len] = (char)key;
+			s->screen.prompt[len + 1] = '\0';
 		}
 		return REACT_REDRAW;
 	}
@@ -760,20 +761,20 @@ static bool slider_on(const struct session *s, int i)
 /* Move slider focus by dir, skipping disabled sliders. */
 static void focus_slider(struct session *s, int dir)
 {
-	int i = s->slider;
+	int i = s->screen.slider;
 	do {
 		i += dir;
 	} while (i >= 0 && i < SL_COUNT && !slider_on(s, i));
 	if (i >= 0 && i < SL_COUNT)
-		s->slider = i;
+		s->screen.slider = i;
 }
 
 static unsigned step_slider(struct session *s, int dir, bool big)
 {
-	if (!slider_on(s, s->slider))
+	if (!slider_on(s, s->screen.slider))
 		return REACT_REDRAW;
-	struct config before = s->cur;
-	slider_table[s->slider].step(s, dir, big);
+	struct config before = s->config.cur;
+	slider_table[s->screen.slider].step(s, dir, big);
 	return commit(s, &before);
 }
 
@@ -787,37 +788,38 @@ static void move_sel(size_t *sel, size_t n, long delta)
 
 static bool in_slider_view(const struct session *s)
 {
-	return (s->view == VIEW_MAIN && s->pane == PANE_SLIDERS) || s->view == VIEW_WHATIF;
+	return (s->screen.view == VIEW_MAIN && s->screen.pane == PANE_SLIDERS) ||
+	       s->screen.view == VIEW_WHATIF;
 }
 
 static unsigned move(struct session *s, long delta, bool big)
 {
 	if (in_slider_view(s)) {
 		if (delta == -100000)
-			s->slider = 0;
+			s->screen.slider = 0;
 		else if (delta == 100000)
-			s->slider = SL_COUNT - 1;
+			s->screen.slider = SL_COUNT - 1;
 		else
 			focus_slider(s, delta < 0 ? -1 : 1);
-		if (!slider_on(s, s->slider))
+		if (!slider_on(s, s->screen.slider))
 			focus_slider(s, delta < 0 ? 1 : -1);
 		return REACT_REDRAW;
 	}
 	long d = big ? (delta < 0 ? -PAGE : PAGE) : delta;
-	switch (s->view) {
+	switch (s->screen.view) {
 	case VIEW_MAIN:
-		move_sel(&s->hw_sel, s->n_hw, d);
+		move_sel(&s->screen.hw_sel, s->screen.n_hw, d);
 		break;
 	case VIEW_COMPARE:
-		move_sel(&s->cmp_sel, FT_COUNT, d);
+		move_sel(&s->screen.cmp_sel, FT_COUNT, d);
 		break;
 	case VIEW_PLAN:
-		move_sel(&s->plan_sel, SOLVE_COUNT, d);
+		move_sel(&s->screen.plan_sel, SOLVE_COUNT, d);
 		break;
 	default:
-		s->scroll += (int)(d < -1000 ? -s->scroll : d > 1000 ? 1000 : d);
-		if (s->scroll < 0)
-			s->scroll = 0;
+		s->screen.scroll += (int)(d < -1000 ? -s->screen.scroll : d > 1000 ? 1000 : d);
+		if (s->screen.scroll < 0)
+			s->screen.scroll = 0;
 		break;
 	}
 	return REACT_REDRAW;
@@ -825,9 +827,9 @@ static unsigned move(struct session *s, long delta, bool big)
 
 static unsigned enter(struct session *s)
 {
-	struct config before = s->cur;
-	if (s->view == VIEW_COMPARE) {
-		const struct compare_row *r = &s->cmp[s->cmp_sel];
+	struct config before = s->config.cur;
+	if (s->screen.view == VIEW_COMPARE) {
+		const struct compare_row *r = &s->screen.cmp[s->screen.cmp_sel];
 		if (!r->valid) {
 			session_status(s, STATUS_WARN, "%s: %s", ftype_get(r->ftype)->name,
 			               !strncmp(r->err, "n/a: llama.cpp offload", 22)
@@ -836,26 +838,26 @@ static unsigned enter(struct session *s)
 			                   : r->err);
 			return REACT_REDRAW;
 		}
-		s->cur.set.ftype = r->ftype;
-		s->cur.set.file_types = false;
-		session_kv_for_engine(&s->cur.set, ftype_get(r->ftype)->engine);
-		s->view = VIEW_MAIN;
+		s->config.cur.set.ftype = r->ftype;
+		s->config.cur.set.file_types = false;
+		session_kv_for_engine(&s->config.cur.set, ftype_get(r->ftype)->engine);
+		s->screen.view = VIEW_MAIN;
 		status_change(s, &before, "adopted");
 		return commit(s, &before) | REACT_RECALC | REACT_REDRAW;
 	}
-	if (s->view == VIEW_PLAN)
-		return session_plan_adopt(s, (enum solve_what)s->plan_sel);
-	if (s->view == VIEW_MAIN && s->pane == PANE_HARDWARE) {
-		if (!s->n_hw)
+	if (s->screen.view == VIEW_PLAN)
+		return session_plan_adopt(s, (enum solve_what)s->screen.plan_sel);
+	if (s->screen.view == VIEW_MAIN && s->screen.pane == PANE_HARDWARE) {
+		if (!s->screen.n_hw)
 			return REACT_REDRAW;
-		const struct hw_row *r = &s->hw[s->hw_sel];
-		s->cur.gpu = r->dev;
-		s->cur.gpu_count = r->needed ? r->needed : 1;
-		s->cur.n_more = 0;
+		const struct hw_row *r = &s->screen.hw[s->screen.hw_sel];
+		s->config.cur.gpu = r->dev;
+		s->config.cur.gpu_count = r->needed ? r->needed : 1;
+		s->config.cur.n_more = 0;
 		status_change(s, &before, "adopted");
 		return commit(s, &before);
 	}
-	const struct slider_def *d = &slider_table[s->slider];
+	const struct slider_def *d = &slider_table[s->screen.slider];
 	switch (d->edit) {
 	case EDIT_TOGGLE: {
 		int pos, count;
@@ -864,13 +866,13 @@ static unsigned enter(struct session *s)
 		return commit(s, &before);
 	}
 	case EDIT_PICK_MODEL:
-		open_picker(s, MODAL_PICK_MODEL, s->cur.model);
+		open_picker(s, MODAL_PICK_MODEL, s->config.cur.model);
 		return REACT_REDRAW;
 	case EDIT_PICK_GPU:
-		open_picker(s, MODAL_PICK_GPU, s->cur.gpu);
+		open_picker(s, MODAL_PICK_GPU, s->config.cur.gpu);
 		return REACT_REDRAW;
 	case EDIT_NUMBER:
-		if (slider_on(s, s->slider))
+		if (slider_on(s, s->screen.slider))
 			open_prompt(s, PROMPT_SLIDER, "");
 		return REACT_REDRAW;
 	default:
@@ -935,15 +937,15 @@ bool session_set_remove(struct config *c, size_t dev)
  * device in the set. */
 static unsigned set_add_remove(struct session *s, bool add)
 {
-	if (s->view != VIEW_MAIN || s->pane != PANE_HARDWARE || !s->n_hw) {
+	if (s->screen.view != VIEW_MAIN || s->screen.pane != PANE_HARDWARE || !s->screen.n_hw) {
 		session_status(s, STATUS_INFO,
 		               "a and r add and remove devices in the hardware list (Tab)");
 		return REACT_REDRAW;
 	}
-	struct config before = s->cur;
-	const struct device *d = &s->devs->v[s->hw[s->hw_sel].dev];
-	bool ok = add ? session_set_add(&s->cur, s->hw[s->hw_sel].dev)
-	              : session_set_remove(&s->cur, s->hw[s->hw_sel].dev);
+	struct config before = s->config.cur;
+	const struct device *d = &s->devs->v[s->screen.hw[s->screen.hw_sel].dev];
+	bool ok = add ? session_set_add(&s->config.cur, s->screen.hw[s->screen.hw_sel].dev)
+	              : session_set_remove(&s->config.cur, s->screen.hw[s->screen.hw_sel].dev);
 	if (!ok) {
 		if (add)
 			session_status(s, STATUS_WARN, "set: at most %d devices of %d types",
@@ -955,18 +957,18 @@ static unsigned set_add_remove(struct session *s, bool add)
 	}
 	unsigned r = commit(s, &before);
 	session_status(s, STATUS_INFO, "set: %s %s, %u device%s", add ? "added" : "removed",
-	               fmt_device_short_name(d), config_device_count(&s->cur),
-	               config_device_count(&s->cur) == 1 ? "" : "s");
+	               fmt_device_short_name(d), config_device_count(&s->config.cur),
+	               config_device_count(&s->config.cur) == 1 ? "" : "s");
 	return r;
 }
 
 static unsigned open_view(struct session *s, enum view v)
 {
-	s->view = s->view == v ? VIEW_MAIN : v;
-	s->scroll = 0;
-	if (s->view == VIEW_COMPARE)
-		s->cmp_sel = (size_t)session_quant_pos(s, s->cur.set.ftype);
-	if (s->view == VIEW_WHATIF && !s->pinned)
+	s->screen.view = s->screen.view == v ? VIEW_MAIN : v;
+	s->screen.scroll = 0;
+	if (s->screen.view == VIEW_COMPARE)
+		s->screen.cmp_sel = (size_t)session_quant_pos(s, s->config.cur.set.ftype);
+	if (s->screen.view == VIEW_WHATIF && !s->config.pinned)
 		session_status(s, STATUS_INFO,
 		               "press p to pin this configuration as A, then move "
 		               "the sliders to see B beside it");
@@ -975,7 +977,7 @@ static unsigned open_view(struct session *s, enum view v)
 
 unsigned session_action(struct session *s, int action)
 {
-	if (s->view == VIEW_RANK) {
+	if (s->screen.view == VIEW_RANK) {
 		unsigned r = session_rank_action(s, action);
 		if (r != REACT_NONE)
 			return r;
@@ -992,13 +994,13 @@ unsigned session_action(struct session *s, int action)
 	case ACT_LEFT:
 	case ACT_RIGHT: {
 		int dir = action == ACT_LEFT ? -1 : 1;
-		if (s->view == VIEW_MAIN && s->pane == PANE_HARDWARE) {
-			s->hw_filter += dir;
-			if (s->hw_filter < -1)
-				s->hw_filter = HW_CAT_COUNT - 1;
-			if (s->hw_filter >= HW_CAT_COUNT)
-				s->hw_filter = -1;
-			s->hw_sel = 0;
+		if (s->screen.view == VIEW_MAIN && s->screen.pane == PANE_HARDWARE) {
+			s->screen.hw_filter += dir;
+			if (s->screen.hw_filter < -1)
+				s->screen.hw_filter = HW_CAT_COUNT - 1;
+			if (s->screen.hw_filter >= HW_CAT_COUNT)
+				s->screen.hw_filter = -1;
+			s->screen.hw_sel = 0;
 			return REACT_RECALC | REACT_REDRAW;
 		}
 		return in_slider_view(s) ? step_slider(s, dir, false) : REACT_NONE;
@@ -1013,35 +1015,37 @@ unsigned session_action(struct session *s, int action)
 	}
 	case ACT_FOCUS_NEXT:
 	case ACT_FOCUS_PREV:
-		if (s->hw_hidden) {
-			s->pane = PANE_SLIDERS;
+		if (s->screen.hw_hidden) {
+			s->screen.pane = PANE_SLIDERS;
 			session_status(
 			    s, STATUS_INFO,
 			    "the hardware list needs a taller or wider terminal; Enter on "
 			    "the GPU slider picks one");
 			return REACT_REDRAW;
 		}
-		s->pane = s->pane == PANE_SLIDERS ? PANE_HARDWARE : PANE_SLIDERS;
+		s->screen.pane = s->screen.pane == PANE_SLIDERS ? PANE_HARDWARE : PANE_SLIDERS;
 		return REACT_REDRAW;
 	case ACT_ENTER:
 		return enter(s);
 	case ACT_SEARCH:
-		if (s->view == VIEW_MAIN && s->pane == PANE_HARDWARE && !s->hw_hidden) {
+		if (s->screen.view == VIEW_MAIN && s->screen.pane == PANE_HARDWARE &&
+		    !s->screen.hw_hidden) {
 			open_prompt(s, PROMPT_HW_SEARCH, "");
 			return REACT_REDRAW;
 		}
-		s->slider = SL_MODEL;
-		s->pane = PANE_SLIDERS;
-		open_picker(s, MODAL_PICK_MODEL, s->cur.model);
+		s->screen.slider = SL_MODEL;
+		s->screen.pane = PANE_SLIDERS;
+		open_picker(s, MODAL_PICK_MODEL, s->config.cur.model);
 		return REACT_REDRAW;
 	case ACT_NEXT_MATCH:
 	case ACT_PREV_MATCH:
-		if (s->view != VIEW_MAIN || !s->n_hw)
+		if (s->screen.view != VIEW_MAIN || !s->screen.n_hw)
 			return REACT_NONE;
 		return hw_search(s, 1, action == ACT_NEXT_MATCH ? 1 : -1);
 	case ACT_FILTER:
-		s->hw_filter = s->hw_filter + 1 >= HW_CAT_COUNT ? -1 : s->hw_filter + 1;
-		s->hw_sel = 0;
+		s->screen.hw_filter =
+		    s->screen.hw_filter + 1 >= HW_CAT_COUNT ? -1 : s->screen.hw_filter + 1;
+		s->screen.hw_sel = 0;
 		return REACT_RECALC | REACT_REDRAW;
 	case ACT_HELP:
 		return open_view(s, VIEW_HELP);
@@ -1058,9 +1062,10 @@ unsigned session_action(struct session *s, int action)
 	case ACT_CHART:
 		return open_view(s, VIEW_CHART);
 	case ACT_CHART_AXIS:
-		if (s->view != VIEW_CHART)
+		if (s->screen.view != VIEW_CHART)
 			return REACT_NONE;
-		s->chart.axis = s->chart.axis == CHART_CONTEXT ? CHART_BATCH : CHART_CONTEXT;
+		s->screen.chart.axis =
+		    s->screen.chart.axis == CHART_CONTEXT ? CHART_BATCH : CHART_CONTEXT;
 		return REACT_RECALC | REACT_REDRAW;
 	case ACT_SORT:
 		return REACT_NONE; /* the models view's (session_rank_action) */
@@ -1068,19 +1073,19 @@ unsigned session_action(struct session *s, int action)
 	case ACT_SET_REMOVE:
 		return set_add_remove(s, action == ACT_SET_ADD);
 	case ACT_PIN:
-		s->pinned = true;
-		s->pin = s->cur;
+		s->config.pinned = true;
+		s->config.pin = s->config.cur;
 		session_status(s, STATUS_INFO,
 		               "pinned A; changes now show as B beside it (w: what-if, "
 		               "P: unpin)");
 		return REACT_RECALC | REACT_REDRAW;
 	case ACT_UNPIN:
-		s->pinned = false;
+		s->config.pinned = false;
 		session_status(s, STATUS_INFO, "unpinned A");
 		return REACT_REDRAW;
 	case ACT_UNDO:
 	case ACT_REDO: {
-		struct config before = s->cur;
+		struct config before = s->config.cur;
 		bool undo = action == ACT_UNDO;
 		if (!(undo ? session_undo(s) : session_redo(s))) {
 			session_status(s, STATUS_INFO, "nothing to %s", undo ? "undo" : "redo");
@@ -1093,9 +1098,9 @@ unsigned session_action(struct session *s, int action)
 		open_prompt(s, PROMPT_SAVE, "");
 		return REACT_REDRAW;
 	case ACT_LOAD:
-		s->pick.n_names =
-		    session_list_saved(s->sessions_dir, s->pick.names, SESSION_SAVED_MAX);
-		if (!s->pick.n_names) {
+		s->screen.pick.n_names =
+		    session_list_saved(s->sessions_dir, s->screen.pick.names, SESSION_SAVED_MAX);
+		if (!s->screen.pick.n_names) {
 			session_status(s, STATUS_INFO, "no saved sessions in %s (s saves one)",
 			               s->sessions_dir);
 			return REACT_REDRAW;
@@ -1103,7 +1108,7 @@ unsigned session_action(struct session *s, int action)
 		open_picker(s, MODAL_PICK_SESSION, 0);
 		return REACT_REDRAW;
 	case ACT_BACK:
-		s->view = VIEW_MAIN;
+		s->screen.view = VIEW_MAIN;
 		return REACT_RECALC | REACT_REDRAW; /* the hardware list is the main view's */
 	case ACT_QUIT:
 		return REACT_QUIT;
@@ -1115,17 +1120,17 @@ unsigned session_action(struct session *s, int action)
 
 unsigned session_key(struct session *s, int key)
 {
-	if (s->modal == MODAL_PROMPT)
+	if (s->screen.modal == MODAL_PROMPT)
 		return prompt_key(s, key);
-	if (s->modal != MODAL_NONE)
+	if (s->screen.modal != MODAL_NONE)
 		return picker_key(s, key);
 	/* A digit on a numeric slider starts typing its exact value. */
 	if (key >= '0' && key <= '9' && in_slider_view(s) &&
-	    slider_table[s->slider].edit == EDIT_NUMBER && slider_on(s, s->slider)) {
+	    slider_table[s->screen.slider].edit == EDIT_NUMBER && slider_on(s, s->screen.slider)) {
 		char first[2] = {(char)key, '\0'};
 		open_prompt(s, PROMPT_SLIDER, first);
 		return REACT_REDRAW;
 	}
-	int a = keys_lookup(key, s->view);
+	int a = keys_lookup(key, s->screen.view);
 	return a < 0 ? REACT_NONE : session_action(s, a);
 }

@@ -112,12 +112,12 @@ bool session_set_field(struct session *s, const char *name, const char *text, ch
 	assert(f && "session_set_field: no such field");
 	struct cli_options o;
 	char why[256];
-	session_options_from_config(s, &s->cur, &o);
+	session_options_from_config(s, &s->config.cur, &o);
 	if (!field_parse(f, text, &o, why, sizeof(why))) {
 		snprintf(err, errlen, "%s: %s", field_name(f), why);
 		return false;
 	}
-	return session_config_from_options(s, &o, &s->cur, err, errlen);
+	return session_config_from_options(s, &o, &s->config.cur, err, errlen);
 }
 
 /* A value may go between double quotes in the file. */
@@ -152,7 +152,7 @@ bool session_save(const struct session *s, const char *name, char *err, size_t e
 		return false;
 	}
 	struct cli_options o;
-	session_options_from_config(s, &s->cur, &o);
+	session_options_from_config(s, &s->config.cur, &o);
 	for (const struct field *fd = field_table; fd->parse; fd++) {
 		char v[256];
 		if (fd->key && field_format(fd, &o, v, sizeof(v)) && !quotable(v)) {
@@ -224,10 +224,10 @@ bool session_load(const struct session *s, const char *name, struct config *out,
 
 	/* Keys the file leaves out keep the live configuration's values. */
 	struct cli_options o;
-	struct config c = s->cur;
+	struct config c = s->config.cur;
 	char why[256];
 	bool ok = false;
-	session_options_from_config(s, &s->cur, &o);
+	session_options_from_config(s, &s->config.cur, &o);
 	if (!ini_doc_find(&d, "session", "model")) {
 		snprintf(err, errlen, "%s: [session] model: missing", path);
 		goto out;

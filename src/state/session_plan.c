@@ -46,25 +46,25 @@ static bool solver_applies(const struct session *s, enum solve_what w, const str
 
 void session_plan(struct session *s)
 {
-	assert(s->ev.valid);
-	const struct model *m = session_model(s, s->cur.model);
-	const struct device *d = &s->devs->v[s->cur.gpu];
-	const struct settings *live = &s->cur.set;
-	struct plan_view *p = &s->plan;
-	struct speed_params sp = s->speed_params;
+	assert(s->results.ev.valid);
+	const struct model *m = session_model(s, s->config.cur.model);
+	const struct device *d = &s->devs->v[s->config.cur.gpu];
+	const struct settings *live = &s->config.cur.set;
+	struct plan_view *p = &s->screen.plan;
+	struct speed_params sp = s->config.speed_params;
 
 	/* The live speed first: the model's type scratch describes the live
 	 * estimate right after session_recalc ran it. */
-	estimate_run(m, live, &s->ev.est);
-	sp.gpu_count = s->cur.gpu_count;
-	plan_speed(m, live, &s->ev.est, d, &sp, &p->speed);
+	estimate_run(m, live, &s->results.ev.est);
+	sp.gpu_count = s->config.cur.gpu_count;
+	plan_speed(m, live, &s->results.ev.est, d, &sp, &p->speed);
 
 	struct launch_input li = {
-	    &s->cat->v[s->cur.model].meta,
+	    &s->cat->v[s->config.cur.model].meta,
 	    m,
 	    live,
-	    s->cur.model == s->file_model ? s->model_path : NULL,
-	    s->cur.gpu_count,
+	    s->config.cur.model == s->file_model ? s->config.model_path : NULL,
+	    s->config.cur.gpu_count,
 	    live->gpu_util,
 	    NULL,
 	};
@@ -79,7 +79,7 @@ void session_plan(struct session *s)
 		r->applies = solver_applies(s, r->what, live, r->note, sizeof(r->note));
 		if (!r->applies)
 			continue;
-		if (!plan_solve(m, &base, d, s->cur.gpu_count, r->what, &r->res)) {
+		if (!plan_solve(m, &base, d, s->config.cur.gpu_count, r->what, &r->res)) {
 			r->applies = false;
 			snprintf(r->note, sizeof(r->note), "n/a: nothing to move");
 			continue;
@@ -97,20 +97,20 @@ void session_plan(struct session *s)
 	}
 	/* Leave the type scratch describing the live estimate again (the
 	 * explain view and the next speed read it). */
-	estimate_run(m, live, &s->ev.est);
-	s->plan_for = s->cur;
-	s->plan_fresh = true;
+	estimate_run(m, live, &s->results.ev.est);
+	s->screen.plan_for = s->config.cur;
+	s->screen.plan_fresh = true;
 }
 
 unsigned session_plan_adopt(struct session *s, enum solve_what what)
 {
 	assert(what >= 0 && what < SOLVE_COUNT);
-	if (!s->ev.valid) {
-		session_status(s, STATUS_WARN, "nothing to adopt: %s", s->ev.err);
+	if (!s->results.ev.valid) {
+		session_status(s, STATUS_WARN, "nothing to adopt: %s", s->results.ev.err);
 		return REACT_REDRAW;
 	}
-	const struct plan_row *r = &s->plan.row[what];
-	const struct model *m = session_model(s, s->cur.model);
+	const struct plan_row *r = &s->screen.plan.row[what];
+	const struct model *m = session_model(s, s->config.cur.model);
 	char answer[160];
 	if (!r->applies) {
 		session_status(s, STATUS_WARN, "%s: %s", solve_name(what), r->note);
@@ -119,11 +119,11 @@ unsigned session_plan_adopt(struct session *s, enum solve_what what)
 	plan_answer_text(what, &r->res, m, answer, sizeof(answer));
 	if (r->res.status == SOLVE_NOTHING) {
 		session_status(s, STATUS_WARN, "%s: nothing fits on %ux %s, nothing to adopt",
-		               solve_name(what), s->cur.gpu_count,
-		               fmt_device_short_name(&s->devs->v[s->cur.gpu]));
+		               solve_name(what), s->config.cur.gpu_count,
+		               fmt_device_short_name(&s->devs->v[s->config.cur.gpu]));
 		return REACT_REDRAW;
 	}
-	struct config c = s->cur;
+	struct config c = s->config.cur;
 	c.set = r->res.settings;
 	c.gpu_count = r->res.gpu_count;
 	if (!session_set_config(s, &c)) {

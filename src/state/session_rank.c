@@ -1,7 +1,7 @@
 /*
  * session_rank.c - the models view (m): the catalog ranked for the live
  * device set and context, its order and filter, and opening a model from
- * it.  State layer: no curses; the ui draws s->rank.
+ * it.  State layer: no curses; the ui draws s->screen.rank.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +13,7 @@
  * and the quantization (only its engine counts). */
 static struct config rank_key(const struct session *s)
 {
-	struct config k = s->cur;
+	struct config k = s->config.cur;
 	enum ftype_engine e = ftype_get(k.set.ftype)->engine;
 	k.model = 0;
 	k.set.ftype = e == FT_VLLM ? FT_V_BF16 : FT_Q4_K_M;
@@ -23,7 +23,7 @@ static struct config rank_key(const struct session *s)
 
 void session_rank_free(struct session *s)
 {
-	struct rank_view *v = &s->rank;
+	struct rank_view *v = &s->screen.rank;
 	if (v->ready)
 		ranking_free(&v->r);
 	free(v->order);
@@ -35,8 +35,8 @@ void session_rank_free(struct session *s)
 /* Prepare the ladders for the live engine (again when it changed). */
 static bool rank_prepare_view(struct session *s)
 {
-	struct rank_view *v = &s->rank;
-	enum ftype_engine e = ftype_get(s->cur.set.ftype)->engine;
+	struct rank_view *v = &s->screen.rank;
+	enum ftype_engine e = ftype_get(s->config.cur.set.ftype)->engine;
 	if (v->ready && v->r.engine == e)
 		return true;
 	if (v->ready)
@@ -52,7 +52,7 @@ static bool rank_prepare_view(struct session *s)
 
 void session_rank(struct session *s)
 {
-	struct rank_view *v = &s->rank;
+	struct rank_view *v = &s->screen.rank;
 	if (!rank_prepare_view(s)) {
 		session_status(s, STATUS_ERROR, "out of memory ranking %zu models", s->cat->n);
 		v->n = 0;
@@ -62,7 +62,7 @@ void session_rank(struct session *s)
 	/* the request the live configuration stands for: its device set
 	 * (mixed too), host memory, margin and speed assumptions */
 	struct request q;
-	session_request(s, &s->cur, &q);
+	session_request(s, &s->config.cur, &q);
 	bool same = v->ran && config_equal(&key, &v->key) &&
 	            !memcmp(&q.margin, &v->margin, sizeof(q.margin)) &&
 	            q.host_ram_bytes == v->host_ram_bytes;
@@ -85,22 +85,22 @@ void session_rank(struct session *s)
 /* Open the selected model in the main view at its ranked quantization. */
 static unsigned rank_open(struct session *s)
 {
-	struct rank_view *v = &s->rank;
+	struct rank_view *v = &s->screen.rank;
 	if (!v->n)
 		return REACT_REDRAW;
 	size_t i = v->order[v->sel];
 	const struct rank_row *row = &v->r.rows[i];
-	struct config before = s->cur;
+	struct config before = s->config.cur;
 	session_select_model(s, i);
 	if (row->verdict != RANK_INVALID) {
-		s->cur.set.ftype = row->ftype;
-		s->cur.set.file_types = false;
-		session_kv_for_engine(&s->cur.set, ftype_get(row->ftype)->engine);
+		s->config.cur.set.ftype = row->ftype;
+		s->config.cur.set.file_types = false;
+		session_kv_for_engine(&s->config.cur.set, ftype_get(row->ftype)->engine);
 	}
-	struct config after = s->cur;
-	s->cur = before;
+	struct config after = s->config.cur;
+	s->config.cur = before;
 	session_set_config(s, &after);
-	s->view = VIEW_MAIN;
+	s->screen.view = VIEW_MAIN;
 	session_status(s, rank_runs(row->verdict) ? STATUS_INFO : STATUS_WARN, "%s at %s: %s",
 	               s->cat->v[i].meta.id, ftype_get(row->ftype)->name,
 	               rank_verdict_name(row->verdict));
@@ -110,10 +110,10 @@ static unsigned rank_open(struct session *s)
 /* The context slider's step, as one undoable change. */
 static unsigned rank_context(struct session *s, int dir, bool big)
 {
-	struct config before = s->cur;
+	struct config before = s->config.cur;
 	slider_table[SL_CONTEXT].step(s, dir, big);
-	struct config after = s->cur;
-	s->cur = before;
+	struct config after = s->config.cur;
+	s->config.cur = before;
 	return session_set_config(s, &after) ? REACT_RECALC | REACT_REDRAW : REACT_REDRAW;
 }
 
@@ -126,7 +126,7 @@ static void rank_move(struct rank_view *v, long delta)
 
 unsigned session_rank_action(struct session *s, int action)
 {
-	struct rank_view *v = &s->rank;
+	struct rank_view *v = &s->screen.rank;
 	switch ((enum action)action) {
 	case ACT_UP:
 		rank_move(v, -1);

@@ -2,7 +2,7 @@
  * sliders.c - the slider table: one row per setting the interactive view
  * moves, with the functions that step, format, place and parse it.
  *
- * Every function reads or changes only s->cur, the live configuration;
+ * Every function reads or changes only s->config.cur, the live configuration;
  * undo, recalculation and drawing are the caller's business.
  */
 #include <assert.h>
@@ -115,7 +115,7 @@ static int list_pos(const uint64_t *v, size_t n, uint64_t cur)
 
 static const struct model *cur_model(const struct session *s)
 {
-	return session_model(s, s->cur.model);
+	return session_model(s, s->config.cur.model);
 }
 
 static bool is_moe(const struct session *s)
@@ -126,7 +126,7 @@ static bool is_moe(const struct session *s)
 static bool kv_allowed(const struct session *s, enum kvtype k)
 {
 	const struct kvtype_info *ki = kvtype_get(k);
-	return ftype_get(s->cur.set.ftype)->engine == FT_VLLM ? ki->vllm : ki->llamacpp;
+	return ftype_get(s->config.cur.set.ftype)->engine == FT_VLLM ? ki->vllm : ki->llamacpp;
 }
 
 /* Offload modes the offload slider offers: vLLM keeps every weight on the
@@ -143,7 +143,7 @@ static bool mode_allowed(const struct session *s, enum offload_mode m)
 static int model_rank(const struct session *s)
 {
 	for (size_t i = 0; i < s->cat->n; i++)
-		if (s->model_order[i] == s->cur.model)
+		if (s->model_order[i] == s->config.cur.model)
 			return (int)i;
 	return 0;
 }
@@ -154,17 +154,19 @@ static bool model_step(struct session *s, int dir, bool big)
 	int r = model_rank(s) + dir * (big ? BIG_STEPS : 1);
 	r = r < 0 ? 0 : r >= n ? n - 1 : r;
 	size_t m = s->model_order[r];
-	if (m == s->cur.model)
+	if (m == s->config.cur.model)
 		return false;
 	session_select_model(s, m);
 	return true;
 }
 
-static void model_format(const struct session *s, char *buf, size_t n)
+static void model_format(const struct session *s, const struct config *c,
+                         const struct evaluation *ev, char *buf, size_t n)
 {
+	(void)ev;
 	char p[32];
-	const struct model *m = cur_model(s);
-	snprintf(buf, n, "%s (%s)", s->cat->v[s->cur.model].meta.name,
+	const struct model *m = session_model(s, c->model);
+	snprintf(buf, n, "%s (%s)", s->cat->v[c->model].meta.name,
 	         fmt_params(p, sizeof(p), m->params_total));
 }
 
@@ -182,9 +184,12 @@ static bool engine_step(struct session *s, int dir, bool big)
 	return session_set_engine(s, dir > 0 ? FT_VLLM : FT_LLAMACPP);
 }
 
-static void engine_format(const struct session *s, char *buf, size_t n)
+static void engine_format(const struct session *s, const struct config *c,
+                          const struct evaluation *ev, char *buf, size_t n)
 {
-	if (session_engine(s) == FT_VLLM)
+	(void)s;
+	(void)ev;
+	if (config_engine(c) == FT_VLLM)
 		snprintf(buf, n, "vLLM (checkpoint formats)");
 	else
 		snprintf(buf, n, "llama.cpp (GGUF)");
@@ -202,8 +207,8 @@ static void engine_position(const struct session *s, int *pos, int *count)
  * the engine of the live quantization: the quant slider stays inside it. */
 static void quant_engine_range(const struct session *s, int *lo, int *hi)
 {
-	const enum ftype *order = session_quant_order(s, s->cur.model);
-	enum ftype_engine e = ftype_get(s->cur.set.ftype)->engine;
+	const enum ftype *order = session_quant_order(s, s->config.cur.model);
+	enum ftype_engine e = ftype_get(s->config.cur.set.ftype)->engine;
 	*lo = FT_COUNT;
 	*hi = 0;
 	for (int i = 0; i < FT_COUNT; i++) {
@@ -219,7 +224,7 @@ static void quant_engine_range(const struct session *s, int *lo, int *hi)
 /* A KV type the engine of the current quant accepts, close to k. */
 static void fit_kv_to_engine(struct session *s)
 {
-	struct settings *st = &s->cur.set;
+	struct settings *st = &s->config.cur.set;
 	enum ftype_engine e = ftype_get(st->ftype)->engine;
 	enum kvtype was = kv_allowed(s, st->kv_k) ? st->kv_v : st->kv_k;
 	if (!session_kv_for_engine(st, e))
@@ -231,8 +236,8 @@ static void fit_kv_to_engine(struct session *s)
 
 static bool quant_step(struct session *s, int dir, bool big)
 {
-	struct settings *st = &s->cur.set;
-	const enum ftype *order = session_quant_order(s, s->cur.model);
+	struct settings *st = &s->config.cur.set;
+	const enum ftype *order = session_quant_order(s, s->config.cur.model);
 	int lo, hi;
 	quant_engine_range(s, &lo, &hi);
 	int p = session_quant_pos(s, st->ftype) + dir * (big ? BIG_STEPS : 1);
@@ -245,16 +250,18 @@ static bool quant_step(struct session *s, int dir, bool big)
 	return true;
 }
 
-static void quant_format(const struct session *s, char *buf, size_t n)
+static void quant_format(const struct session *s, const struct config *c,
+                         const struct evaluation *ev, char *buf, size_t n)
 {
-	const struct settings *st = &s->cur.set;
+	(void)s;
+	const struct settings *st = &c->set;
 	if (st->file_types) {
 		snprintf(buf, n, "as stored in the file");
 		return;
 	}
 	const struct ftype_info *fi = ftype_get(st->ftype);
-	if (s->ev.valid)
-		snprintf(buf, n, "%s, %.2f bpw", fi->name, s->ev.est.weights_bpw);
+	if (ev && ev->valid)
+		snprintf(buf, n, "%s, %.2f bpw", fi->name, ev->est.weights_bpw);
 	else
 		snprintf(buf, n, "%s", fi->name);
 }
@@ -263,7 +270,7 @@ static void quant_position(const struct session *s, int *pos, int *count)
 {
 	int lo, hi;
 	quant_engine_range(s, &lo, &hi);
-	*pos = session_quant_pos(s, s->cur.set.ftype) - lo;
+	*pos = session_quant_pos(s, s->config.cur.set.ftype) - lo;
 	*count = hi - lo;
 }
 
@@ -280,19 +287,21 @@ static bool context_step(struct session *s, int dir, bool big)
 {
 	uint64_t v[CTX_STEPS_MAX];
 	size_t n = ctx_steps(s, v);
-	uint64_t c = big ? list_scale(v, n, s->cur.set.ctx_tokens, dir, BIG_FACTOR)
-	                 : list_step(v, n, s->cur.set.ctx_tokens, dir, 1);
-	if (c == s->cur.set.ctx_tokens)
+	uint64_t c = big ? list_scale(v, n, s->config.cur.set.ctx_tokens, dir, BIG_FACTOR)
+	                 : list_step(v, n, s->config.cur.set.ctx_tokens, dir, 1);
+	if (c == s->config.cur.set.ctx_tokens)
 		return false;
-	s->cur.set.ctx_tokens = c;
+	s->config.cur.set.ctx_tokens = c;
 	return true;
 }
 
-static void context_format(const struct session *s, char *buf, size_t n)
+static void context_format(const struct session *s, const struct config *c,
+                           const struct evaluation *ev, char *buf, size_t n)
 {
+	(void)ev;
 	char a[32], b[32];
-	uint64_t max = cur_model(s)->arch.n_ctx_train;
-	snprintf(buf, n, "%s of %s tokens", fmt_tokens(a, sizeof(a), s->cur.set.ctx_tokens),
+	uint64_t max = session_model(s, c->model)->arch.n_ctx_train;
+	snprintf(buf, n, "%s of %s tokens", fmt_tokens(a, sizeof(a), c->set.ctx_tokens),
 	         fmt_tokens(b, sizeof(b), max));
 }
 
@@ -300,7 +309,7 @@ static void context_position(const struct session *s, int *pos, int *count)
 {
 	uint64_t v[CTX_STEPS_MAX];
 	size_t n = ctx_steps(s, v);
-	*pos = list_pos(v, n, s->cur.set.ctx_tokens);
+	*pos = list_pos(v, n, s->config.cur.set.ctx_tokens);
 	*count = (int)n;
 }
 
@@ -308,7 +317,7 @@ static bool context_set(struct session *s, const char *text, char *err, size_t e
 {
 	if (!session_set_field(s, "context", text, err, errlen))
 		return false;
-	uint64_t v = s->cur.set.ctx_tokens;
+	uint64_t v = s->config.cur.set.ctx_tokens;
 	uint64_t max = cur_model(s)->arch.n_ctx_train;
 	if (max && v > max)
 		session_status(s, STATUS_WARN,
@@ -322,23 +331,27 @@ static bool context_set(struct session *s, const char *text, char *err, size_t e
 static bool batch_step(struct session *s, int dir, bool big)
 {
 	uint64_t b =
-	    big ? list_scale(batch_steps, COUNT(batch_steps), s->cur.set.n_seq, dir, BIG_FACTOR)
-	        : list_step(batch_steps, COUNT(batch_steps), s->cur.set.n_seq, dir, 1);
-	if (b == s->cur.set.n_seq)
+	    big ? list_scale(batch_steps, COUNT(batch_steps), s->config.cur.set.n_seq, dir,
+	                     BIG_FACTOR)
+	        : list_step(batch_steps, COUNT(batch_steps), s->config.cur.set.n_seq, dir, 1);
+	if (b == s->config.cur.set.n_seq)
 		return false;
-	s->cur.set.n_seq = (uint32_t)b;
+	s->config.cur.set.n_seq = (uint32_t)b;
 	return true;
 }
 
-static void batch_format(const struct session *s, char *buf, size_t n)
+static void batch_format(const struct session *s, const struct config *c,
+                         const struct evaluation *ev, char *buf, size_t n)
 {
-	snprintf(buf, n, "%u sequence%s%s", s->cur.set.n_seq, s->cur.set.n_seq == 1 ? "" : "s",
-	         s->cur.set.kv_unified ? ", unified KV" : "");
+	(void)s;
+	(void)ev;
+	snprintf(buf, n, "%u sequence%s%s", c->set.n_seq, c->set.n_seq == 1 ? "" : "s",
+	         c->set.kv_unified ? ", unified KV" : "");
 }
 
 static void batch_position(const struct session *s, int *pos, int *count)
 {
-	*pos = list_pos(batch_steps, COUNT(batch_steps), s->cur.set.n_seq);
+	*pos = list_pos(batch_steps, COUNT(batch_steps), s->config.cur.set.n_seq);
 	*count = (int)COUNT(batch_steps);
 }
 
@@ -354,7 +367,7 @@ static int kv_pos(enum kvtype k)
 
 static bool kv_step(struct session *s, int dir, bool big)
 {
-	struct settings *st = &s->cur.set;
+	struct settings *st = &s->config.cur.set;
 	int p = kv_pos(st->kv_k);
 	int moves = big ? 3 : 1;
 	int np = p;
@@ -370,11 +383,14 @@ static bool kv_step(struct session *s, int dir, bool big)
 	return true;
 }
 
-static void kv_format(const struct session *s, char *buf, size_t n)
+static void kv_format(const struct session *s, const struct config *c, const struct evaluation *ev,
+                      char *buf, size_t n)
 {
-	const struct settings *st = &s->cur.set;
+	(void)s;
+	(void)ev;
+	const struct settings *st = &c->set;
 	/* vLLM's --kv-cache-dtype auto: the model's dtype (as the report says) */
-	if (session_engine(s) == FT_VLLM && st->kv_k != KV_FP8 && st->kv_k != KV_F32)
+	if (config_engine(c) == FT_VLLM && st->kv_k != KV_FP8 && st->kv_k != KV_F32)
 		snprintf(buf, n, "auto (bf16)");
 	else if (st->kv_k == st->kv_v)
 		snprintf(buf, n, "%s", kvtype_get(st->kv_k)->name);
@@ -390,7 +406,7 @@ static void kv_position(const struct session *s, int *pos, int *count)
 	for (int i = 0; i < KV_COUNT; i++) {
 		if (!kv_allowed(s, kv_order[i]))
 			continue;
-		if (kv_order[i] == s->cur.set.kv_k)
+		if (kv_order[i] == s->config.cur.set.kv_k)
 			*pos = *count;
 		(*count)++;
 	}
@@ -408,7 +424,7 @@ static int mode_pos(enum offload_mode m)
 
 static bool offload_step(struct session *s, int dir, bool big)
 {
-	struct settings *st = &s->cur.set;
+	struct settings *st = &s->config.cur.set;
 	const struct model_arch *a = &cur_model(s)->arch;
 	int p = mode_pos(st->offload);
 	int np = p;
@@ -435,8 +451,11 @@ static bool offload_step(struct session *s, int dir, bool big)
 	return true;
 }
 
-static void offload_format(const struct session *s, char *buf, size_t n)
+static void offload_format(const struct session *s, const struct config *c,
+                           const struct evaluation *ev, char *buf, size_t n)
 {
+	(void)s;
+	(void)ev;
 	static const char *const words[OFFLOAD_COUNT] = {
 	    [OFFLOAD_GPU] = "all on GPU",
 	    [OFFLOAD_CPU_MOE] = "all experts in RAM",
@@ -445,7 +464,7 @@ static void offload_format(const struct session *s, char *buf, size_t n)
 	    [OFFLOAD_NGL] = "N layers on GPU",
 	    [OFFLOAD_CPU] = "CPU only",
 	};
-	snprintf(buf, n, "%s", words[s->cur.set.offload]);
+	snprintf(buf, n, "%s", words[c->set.offload]);
 }
 
 static void offload_position(const struct session *s, int *pos, int *count)
@@ -455,7 +474,7 @@ static void offload_position(const struct session *s, int *pos, int *count)
 	for (int i = 0; i < OFFLOAD_COUNT; i++) {
 		if (!mode_allowed(s, offload_order[i]))
 			continue;
-		if (offload_order[i] == s->cur.set.offload)
+		if (offload_order[i] == s->config.cur.set.offload)
 			*pos = *count;
 		(*count)++;
 	}
@@ -463,21 +482,22 @@ static void offload_position(const struct session *s, int *pos, int *count)
 
 static bool amount_enabled(const struct session *s)
 {
-	enum offload_mode m = s->cur.set.offload;
+	enum offload_mode m = s->config.cur.set.offload;
 	return m == OFFLOAD_N_CPU_MOE || m == OFFLOAD_NGL || m == OFFLOAD_EXPERT_FRACTION;
 }
 
 /* Layers the amount counts over: blocks for n-cpu-moe, blocks + output
  * for ngl. */
-static uint32_t amount_max(const struct session *s)
+/* The largest offload amount of configuration c (layers). */
+static uint32_t amount_max(const struct session *s, const struct config *c)
 {
-	const struct model_arch *a = &cur_model(s)->arch;
-	return s->cur.set.offload == OFFLOAD_NGL ? a->n_layer + 1 : a->n_layer;
+	const struct model_arch *a = &session_model(s, c->model)->arch;
+	return c->set.offload == OFFLOAD_NGL ? a->n_layer + 1 : a->n_layer;
 }
 
 static bool amount_step(struct session *s, int dir, bool big)
 {
-	struct settings *st = &s->cur.set;
+	struct settings *st = &s->config.cur.set;
 	if (!amount_enabled(s))
 		return false;
 	if (st->offload == OFFLOAD_EXPERT_FRACTION) {
@@ -490,7 +510,7 @@ static bool amount_step(struct session *s, int dir, bool big)
 		st->expert_gpu_share = v;
 		return true;
 	}
-	int64_t max = amount_max(s);
+	int64_t max = amount_max(s, &s->config.cur);
 	int64_t stepn = big ? (max / 8 > 1 ? max / 8 : 1) : 1;
 	int64_t v = (int64_t)st->offload_layers + dir * stepn;
 	v = v < 0 ? 0 : v > max ? max : v;
@@ -500,16 +520,18 @@ static bool amount_step(struct session *s, int dir, bool big)
 	return true;
 }
 
-static void amount_format(const struct session *s, char *buf, size_t n)
+static void amount_format(const struct session *s, const struct config *c,
+                          const struct evaluation *ev, char *buf, size_t n)
 {
-	const struct settings *st = &s->cur.set;
+	(void)ev;
+	const struct settings *st = &c->set;
 	switch (st->offload) {
 	case OFFLOAD_N_CPU_MOE:
 		snprintf(buf, n, "experts of %u/%u layers in RAM", st->offload_layers,
-		         amount_max(s));
+		         amount_max(s, c));
 		break;
 	case OFFLOAD_NGL:
-		snprintf(buf, n, "%u/%u layers on GPU", st->offload_layers, amount_max(s));
+		snprintf(buf, n, "%u/%u layers on GPU", st->offload_layers, amount_max(s, c));
 		break;
 	case OFFLOAD_EXPERT_FRACTION:
 		snprintf(buf, n, "%.0f%% of experts on GPU", st->expert_gpu_share * 100.0);
@@ -522,7 +544,7 @@ static void amount_format(const struct session *s, char *buf, size_t n)
 
 static void amount_position(const struct session *s, int *pos, int *count)
 {
-	const struct settings *st = &s->cur.set;
+	const struct settings *st = &s->config.cur.set;
 	*pos = 0;
 	*count = 0;
 	if (!amount_enabled(s))
@@ -532,13 +554,13 @@ static void amount_position(const struct session *s, int *pos, int *count)
 		*count = 21;
 	} else {
 		*pos = (int)st->offload_layers;
-		*count = (int)amount_max(s) + 1;
+		*count = (int)amount_max(s, &s->config.cur) + 1;
 	}
 }
 
 static bool amount_set(struct session *s, const char *text, char *err, size_t errlen)
 {
-	struct settings *st = &s->cur.set;
+	struct settings *st = &s->config.cur.set;
 	if (!amount_enabled(s)) {
 		snprintf(err, errlen,
 		         "offload: everything is on one side, there is no amount to set");
@@ -547,13 +569,15 @@ static bool amount_set(struct session *s, const char *text, char *err, size_t er
 	/* The amount is the part after '=' of the offload grammar. */
 	char spec[SESSION_TEXT_MAX + 16];
 	snprintf(spec, sizeof(spec), "%s=%s", offload_mode_name(st->offload), text);
-	struct config before = s->cur;
+	struct config before = s->config.cur;
 	if (!session_set_field(s, "offload", spec, err, errlen))
 		return false;
-	if (st->offload != OFFLOAD_EXPERT_FRACTION && st->offload_layers > amount_max(s)) {
+	if (st->offload != OFFLOAD_EXPERT_FRACTION &&
+	    st->offload_layers > amount_max(s, &s->config.cur)) {
 		snprintf(err, errlen, "offload: '%s' is more than the model's %u layers%s", text,
-		         amount_max(s), st->offload == OFFLOAD_NGL ? " + output" : "");
-		s->cur = before;
+		         amount_max(s, &s->config.cur),
+		         st->offload == OFFLOAD_NGL ? " + output" : "");
+		s->config.cur = before;
 		return false;
 	}
 	return true;
@@ -564,7 +588,7 @@ static bool amount_set(struct session *s, const char *text, char *err, size_t er
 static int gpu_rank(const struct session *s)
 {
 	for (size_t i = 0; i < s->devs->n; i++)
-		if (s->gpu_order[i] == s->cur.gpu)
+		if (s->gpu_order[i] == s->config.cur.gpu)
 			return (int)i;
 	return 0;
 }
@@ -574,22 +598,24 @@ static bool gpu_step(struct session *s, int dir, bool big)
 	int n = (int)s->devs->n;
 	int r = gpu_rank(s) + dir * (big ? BIG_STEPS : 1);
 	r = r < 0 ? 0 : r >= n ? n - 1 : r;
-	if (s->gpu_order[r] == s->cur.gpu)
+	if (s->gpu_order[r] == s->config.cur.gpu)
 		return false;
-	s->cur.gpu = s->gpu_order[r];
+	s->config.cur.gpu = s->gpu_order[r];
 	return true;
 }
 
-static void gpu_format(const struct session *s, char *buf, size_t n)
+static void gpu_format(const struct session *s, const struct config *c, const struct evaluation *ev,
+                       char *buf, size_t n)
 {
-	const struct device *d = &s->devs->v[s->cur.gpu];
+	(void)ev;
+	const struct device *d = &s->devs->v[c->gpu];
 	char g[32];
-	int w = snprintf(buf, n, "%ux %s (%s)", s->cur.gpu_count, fmt_device_short_name(d),
+	int w = snprintf(buf, n, "%ux %s (%s)", c->gpu_count, fmt_device_short_name(d),
 	                 fmt_gib(g, sizeof(g), (double)hw_usable_bytes(d)));
 	/* a mixed set: the GPU slider moves its first type */
-	if (s->cur.n_more && w > 0 && (size_t)w < n)
+	if (c->n_more && w > 0 && (size_t)w < n)
 		snprintf(buf + w, n - (size_t)w, " + %u more",
-		         config_device_count(&s->cur) - s->cur.gpu_count);
+		         config_device_count(c) - c->gpu_count);
 }
 
 static void gpu_position(const struct session *s, int *pos, int *count)
@@ -600,23 +626,25 @@ static void gpu_position(const struct session *s, int *pos, int *count)
 
 static bool count_step(struct session *s, int dir, bool big)
 {
-	int64_t c = s->cur.gpu_count;
+	int64_t c = s->config.cur.gpu_count;
 	if (big)
 		c = dir > 0 ? c * 2 : c / 2;
 	else
 		c += dir;
-	int64_t max = HW_MAX_DEVICES - (config_device_count(&s->cur) - s->cur.gpu_count);
+	int64_t max =
+	    HW_MAX_DEVICES - (config_device_count(&s->config.cur) - s->config.cur.gpu_count);
 	c = c < 1 ? 1 : c > max ? max : c;
-	if ((uint32_t)c == s->cur.gpu_count)
+	if ((uint32_t)c == s->config.cur.gpu_count)
 		return false;
-	s->cur.gpu_count = (uint32_t)c;
+	s->config.cur.gpu_count = (uint32_t)c;
 	return true;
 }
 
-static void count_format(const struct session *s, char *buf, size_t n)
+static void count_format(const struct session *s, const struct config *c,
+                         const struct evaluation *ev, char *buf, size_t n)
 {
+	(void)ev;
 	char g[32];
-	const struct config *c = &s->cur;
 	double usable = (double)hw_usable_bytes(&s->devs->v[c->gpu]) * c->gpu_count;
 	for (int i = 0; i < c->n_more; i++)
 		usable += (double)hw_usable_bytes(&s->devs->v[c->more_gpu[i]]) * c->more_count[i];
@@ -633,7 +661,7 @@ static void count_position(const struct session *s, int *pos, int *count)
 {
 	/* Up to 8 on the track; more devices pin the knob at the end. */
 	*count = 8;
-	*pos = s->cur.gpu_count >= 8 ? 7 : (int)s->cur.gpu_count - 1;
+	*pos = s->config.cur.gpu_count >= 8 ? 7 : (int)s->config.cur.gpu_count - 1;
 }
 
 /* ---- vLLM's GPU memory utilization ---- */
@@ -646,26 +674,29 @@ static bool util_enabled(const struct session *s)
 static bool util_step(struct session *s, int dir, bool big)
 {
 	/* Whole twentieths (5 %), so stepping never accumulates float error. */
-	long k = lround(s->cur.set.gpu_util * 20.0) + dir * (big ? 2 : 1);
+	long k = lround(s->config.cur.set.gpu_util * 20.0) + dir * (big ? 2 : 1);
 	k = k < 1 ? 1 : k > 20 ? 20 : k;
 	double v = (double)k / 20.0;
-	if (!util_enabled(s) || v == s->cur.set.gpu_util)
+	if (!util_enabled(s) || v == s->config.cur.set.gpu_util)
 		return false;
-	s->cur.set.gpu_util = v;
+	s->config.cur.set.gpu_util = v;
 	return true;
 }
 
-static void util_format(const struct session *s, char *buf, size_t n)
+static void util_format(const struct session *s, const struct config *c,
+                        const struct evaluation *ev, char *buf, size_t n)
 {
-	if (util_enabled(s))
-		snprintf(buf, n, "%.0f%% of each GPU for vLLM", s->cur.set.gpu_util * 100.0);
+	(void)s;
+	(void)ev;
+	if (config_engine(c) == FT_VLLM)
+		snprintf(buf, n, "%.0f%% of each GPU for vLLM", c->set.gpu_util * 100.0);
 	else
 		snprintf(buf, n, "whole device (llama.cpp)");
 }
 
 static void util_position(const struct session *s, int *pos, int *count)
 {
-	long k = lround(s->cur.set.gpu_util * 20.0);
+	long k = lround(s->config.cur.set.gpu_util * 20.0);
 	*pos = (int)(k < 1 ? 0 : k > 20 ? 19 : k - 1);
 	*count = util_enabled(s) ? 20 : 0;
 }
@@ -676,22 +707,25 @@ static bool flash_step(struct session *s, int dir, bool big)
 {
 	(void)big;
 	bool want = dir > 0;
-	if (s->cur.set.flash_attn == want)
+	if (s->config.cur.set.flash_attn == want)
 		return false;
-	s->cur.set.flash_attn = want;
+	s->config.cur.set.flash_attn = want;
 	return true;
 }
 
-static void flash_format(const struct session *s, char *buf, size_t n)
+static void flash_format(const struct session *s, const struct config *c,
+                         const struct evaluation *ev, char *buf, size_t n)
 {
-	bool forced = !s->cur.set.flash_attn && kvtype_get(s->cur.set.kv_v)->quantized;
-	snprintf(buf, n, "%s%s", s->cur.set.flash_attn ? "on" : "off",
+	(void)s;
+	(void)ev;
+	bool forced = !c->set.flash_attn && kvtype_get(c->set.kv_v)->quantized;
+	snprintf(buf, n, "%s%s", c->set.flash_attn ? "on" : "off",
 	         forced ? " (quantized V needs it)" : "");
 }
 
 static void flash_position(const struct session *s, int *pos, int *count)
 {
-	*pos = s->cur.set.flash_attn ? 1 : 0;
+	*pos = s->config.cur.set.flash_attn ? 1 : 0;
 	*count = 2;
 }
 
@@ -699,22 +733,25 @@ static void flash_position(const struct session *s, int *pos, int *count)
 
 static bool ubatch_step(struct session *s, int dir, bool big)
 {
-	uint64_t b =
-	    list_step(ubatch_steps, COUNT(ubatch_steps), s->cur.set.n_ubatch, dir, big ? 2 : 1);
-	if (b == s->cur.set.n_ubatch)
+	uint64_t b = list_step(ubatch_steps, COUNT(ubatch_steps), s->config.cur.set.n_ubatch, dir,
+	                       big ? 2 : 1);
+	if (b == s->config.cur.set.n_ubatch)
 		return false;
-	s->cur.set.n_ubatch = (uint32_t)b;
+	s->config.cur.set.n_ubatch = (uint32_t)b;
 	return true;
 }
 
-static void ubatch_format(const struct session *s, char *buf, size_t n)
+static void ubatch_format(const struct session *s, const struct config *c,
+                          const struct evaluation *ev, char *buf, size_t n)
 {
-	snprintf(buf, n, "%u tokens per step", s->cur.set.n_ubatch);
+	(void)s;
+	(void)ev;
+	snprintf(buf, n, "%u tokens per step", c->set.n_ubatch);
 }
 
 static void ubatch_position(const struct session *s, int *pos, int *count)
 {
-	*pos = list_pos(ubatch_steps, COUNT(ubatch_steps), s->cur.set.n_ubatch);
+	*pos = list_pos(ubatch_steps, COUNT(ubatch_steps), s->config.cur.set.n_ubatch);
 	*count = (int)COUNT(ubatch_steps);
 }
 

@@ -61,7 +61,7 @@ static const char *axis_value(const struct chart_view *c, uint64_t x, char *buf,
 /* The answer line: the largest value that fits, in the solver's words. */
 static void draw_answer(const struct ui *u, const struct session *s, WINDOW *w, int y, int wd)
 {
-	const struct chart_view *c = &s->chart;
+	const struct chart_view *c = &s->screen.chart;
 	char a[48], b[48];
 	const char *what = axis_word(c);
 	if (!c->solved) {
@@ -103,12 +103,12 @@ void ui_draw_chart(struct ui *u, const struct session *s, WINDOW *w)
 {
 	int h, wd;
 	getmaxyx(w, h, wd);
-	const struct chart_view *c = &s->chart;
+	const struct chart_view *c = &s->screen.chart;
 	char a[48], b[48];
-	const char *dev = fmt_device_short_name(&s->devs->v[s->cur.gpu]);
+	const char *dev = fmt_device_short_name(&s->devs->v[s->config.cur.gpu]);
 	ui_putf(u, w, 0, 0, wd, R_HEADER, "CHART GPU memory against %s: %s, %ux %s", axis_word(c),
-	        s->cat->v[s->cur.model].meta.name, c->gpu_count, dev);
-	if (!s->ev.valid || c->n <= 0) {
+	        s->cat->v[s->config.cur.model].meta.name, c->gpu_count, dev);
+	if (!s->results.ev.valid || c->n <= 0) {
 		ui_put(u, w, 2, 0, wd, R_DIM, "(no estimate for these settings)");
 		return;
 	}

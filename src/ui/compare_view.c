@@ -1,7 +1,7 @@
 /*
  * compare_view.c - the compare view (c): every quantization of the live
  * model at the live settings, one row each, with its fit on the live
- * devices.  Reads s->cmp; changes nothing but the scroll position.
+ * devices.  Reads s->screen.cmp; changes nothing but the scroll position.
  */
 #include <stdio.h>
 
@@ -13,27 +13,28 @@ void ui_draw_compare(struct ui *u, const struct session *s, WINDOW *w)
 	int h, wd;
 	getmaxyx(w, h, wd);
 	char a[32], b[32], c[32], d[32], f[48];
-	const struct device *dev = &s->devs->v[s->cur.gpu];
+	const struct device *dev = &s->devs->v[s->config.cur.gpu];
 	char tok[32];
 	ui_putf(u, w, 0, 0, wd, R_HEADER,
 	        "COMPARE every quantization: %s, context %s, batch %u, on %ux %s",
-	        s->cat->v[s->cur.model].meta.name,
-	        fmt_tokens(tok, sizeof(tok), s->cur.set.ctx_tokens), s->cur.set.n_seq,
-	        s->cur.gpu_count, dev->name);
+	        s->cat->v[s->config.cur.model].meta.name,
+	        fmt_tokens(tok, sizeof(tok), s->config.cur.set.ctx_tokens), s->config.cur.set.n_seq,
+	        s->config.cur.gpu_count, dev->name);
 	ui_putf(u, w, 1, 0, wd, R_DIM, "  %-10s %-9s %6s %11s %11s %11s %11s  %s", "quant",
 	        "engine", "bpw", "weights", "KV cache", "total", "GPU", "fit");
 	int rows = h - 3;
-	int sel = (int)s->cmp_sel;
+	int sel = (int)s->screen.cmp_sel;
 	if (sel < u->cmp_top)
 		u->cmp_top = sel;
 	if (sel >= u->cmp_top + rows)
 		u->cmp_top = sel - rows + 1;
 	for (int r = 0; r < rows && u->cmp_top + r < FT_COUNT; r++) {
-		const struct compare_row *cr = &s->cmp[u->cmp_top + r];
+		const struct compare_row *cr = &s->screen.cmp[u->cmp_top + r];
 		const struct ftype_info *fi = ftype_get(cr->ftype);
 		int y = 2 + r;
 		bool is_sel = u->cmp_top + r == sel;
-		bool current = cr->ftype == s->cur.set.ftype && !s->cur.set.file_types;
+		bool current =
+		    cr->ftype == s->config.cur.set.ftype && !s->config.cur.set.file_types;
 		if (is_sel)
 			ui_fill_row(u, w, y, R_SELECTED);
 		enum role base = is_sel ? R_SELECTED : R_NORMAL;

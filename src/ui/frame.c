@@ -23,13 +23,13 @@ static void draw_title(const struct ui *u, const struct session *s, WINDOW *w)
 	char a[32], b[32], c[32], d[32], text[256];
 	const char *bar = u->g->vline;
 	ui_fill_row(u, w, 0, R_TITLE);
-	if (!s->ev.valid) {
+	if (!s->results.ev.valid) {
 		ui_putf(u, w, 0, 0, wd, R_TITLE, " vramcalc %s %s %s invalid settings", bar,
-		        s->cat->v[s->cur.model].meta.name, bar);
+		        s->cat->v[s->config.cur.model].meta.name, bar);
 		return;
 	}
 	/* The evaluation's verdict, in the words --print and --json use. */
-	const struct evaluation *ev = &s->ev;
+	const struct evaluation *ev = &s->results.ev;
 	const char *verdict = verdict_words(ev->verdict);
 	enum role vrole = ui_verdict_role(ev->verdict);
 	/* "total N.NN GiB" is what the end-to-end test reads; the rest goes
@@ -38,8 +38,8 @@ static void draw_title(const struct ui *u, const struct session *s, WINDOW *w)
 	fmt_gb(b, sizeof(b), (double)ev->total_bytes);
 	ui_gib(c, sizeof(c), (double)ev->gpu_bytes);
 	ui_gib(d, sizeof(d), (double)ev->host_bytes);
-	const char *name = s->cat->v[s->cur.model].meta.name;
-	int room = wd - (int)strlen(verdict) - 3 - (s->pinned ? 12 : 0);
+	const char *name = s->cat->v[s->config.cur.model].meta.name;
+	int room = wd - (int)strlen(verdict) - 3 - (s->config.pinned ? 12 : 0);
 	snprintf(text, sizeof(text), " vramcalc %s %s %s total %s (%s) %s GPU %s %s host %s ", bar,
 	         name, bar, a, b, bar, c, bar, d);
 	if (ui_cols(text) > room)
@@ -49,7 +49,7 @@ static void draw_title(const struct ui *u, const struct session *s, WINDOW *w)
 		snprintf(text, sizeof(text), " %s %s total %s ", name, bar, a);
 	int x = ui_put(u, w, 0, 0, wd, R_TITLE, text);
 	x += ui_putf(u, w, 0, x, wd - x, vrole, " %s ", verdict);
-	if (s->pinned)
+	if (s->config.pinned)
 		ui_putf(u, w, 0, x, wd - x, R_TITLE, " %s A pinned", bar);
 }
 
@@ -58,15 +58,15 @@ static void draw_title(const struct ui *u, const struct session *s, WINDOW *w)
 static void draw_status(const struct ui *u, const struct session *s, WINDOW *w)
 {
 	int wd = getmaxx(w);
-	if (s->status[0]) {
-		enum role r = s->status_level == STATUS_ERROR  ? R_ERROR
-		              : s->status_level == STATUS_WARN ? R_WARN
-		                                               : R_INFO;
-		ui_put(u, w, 0, 0, wd, r, s->status);
-	} else if (!s->ev.valid) {
-		ui_put(u, w, 0, 0, wd, R_ERROR, s->ev.err);
-	} else if (s->warning[0]) {
-		ui_put(u, w, 0, 0, wd, R_WARN, s->warning);
+	if (s->screen.status[0]) {
+		enum role r = s->screen.status_level == STATUS_ERROR  ? R_ERROR
+		              : s->screen.status_level == STATUS_WARN ? R_WARN
+		                                                      : R_INFO;
+		ui_put(u, w, 0, 0, wd, r, s->screen.status);
+	} else if (!s->results.ev.valid) {
+		ui_put(u, w, 0, 0, wd, R_ERROR, s->results.ev.err);
+	} else if (s->screen.warning[0]) {
+		ui_put(u, w, 0, 0, wd, R_WARN, s->screen.warning);
 	} else {
 		ui_put(u, w, 0, 0, wd, R_DIM, "sizes in GiB (2^30 bytes); ? for help");
 	}
@@ -76,7 +76,7 @@ static void draw_keys(const struct ui *u, const struct session *s, WINDOW *w)
 {
 	int wd = getmaxx(w);
 	int x = 0;
-	if (s->modal != MODAL_NONE) {
+	if (s->screen.modal != MODAL_NONE) {
 		static const char *const modal_keys[][2] = {
 		    {"Enter", "accept"}, {"Esc", "cancel"}, {"Up/Down", "move"}, {"Bksp", "erase"}};
 		for (size_t i = 0; i < 4 && x < wd; i++) {
@@ -86,7 +86,7 @@ static void draw_keys(const struct ui *u, const struct session *s, WINDOW *w)
 		return;
 	}
 	for (const struct key_binding *b = key_table; b->name && x < wd; b++) {
-		if (!b->bar || !(b->views & (1u << s->view)))
+		if (!b->bar || !(b->views & (1u << s->screen.view)))
 			continue;
 		int need = ui_cols(b->name) + ui_cols(b->bar) + 3;
 		if (x + need > wd)
@@ -120,7 +120,7 @@ void ui_relayout(struct ui *u, const struct session *s)
 	int rows, cols;
 	getmaxyx(stdscr, rows, cols);
 	ui_close_windows(u);
-	u->kind = ui_view_layout(s->view);
+	u->kind = ui_view_layout(s->screen.view);
 	layout_compute(rows, cols, u->kind, SL_COUNT, &u->lay);
 	werase(stdscr);
 	wnoutrefresh(stdscr);
@@ -159,7 +159,7 @@ static void draw_too_small(const struct ui *u)
 
 void ui_draw_frame(struct ui *u, const struct session *s)
 {
-	if (ui_view_layout(s->view) != u->kind)
+	if (ui_view_layout(s->screen.view) != u->kind)
 		ui_relayout(u, s);
 	if (u->lay.too_small) {
 		draw_too_small(u);
@@ -181,7 +181,7 @@ void ui_draw_frame(struct ui *u, const struct session *s)
 	if (w[BOX_HARDWARE])
 		ui_draw_hardware(u, s, w[BOX_HARDWARE]);
 	if (w[BOX_BODY]) {
-		switch (s->view) {
+		switch (s->screen.view) {
 		case VIEW_COMPARE:
 			ui_draw_compare(u, s, w[BOX_BODY]);
 			break;
@@ -212,7 +212,7 @@ void ui_draw_frame(struct ui *u, const struct session *s)
 	for (int i = 0; i < BOX_COUNT; i++)
 		if (u->win[i])
 			wnoutrefresh(u->win[i]);
-	if (s->modal != MODAL_NONE && u->popup) {
+	if (s->screen.modal != MODAL_NONE && u->popup) {
 		ui_draw_popup(u, s, u->popup);
 		wnoutrefresh(u->popup);
 	}

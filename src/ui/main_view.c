@@ -41,14 +41,14 @@ static bool slider_enabled(const struct session *s, int i)
 void ui_draw_sliders(const struct ui *u, const struct session *s, WINDOW *w)
 {
 	const struct slider_cols *c = &u->lay.sl;
-	bool focus_here = s->view == VIEW_WHATIF || s->pane == PANE_SLIDERS;
+	bool focus_here = s->screen.view == VIEW_WHATIF || s->screen.pane == PANE_SLIDERS;
 	for (int i = 0; i < SL_COUNT; i++) {
 		const struct slider_def *d = &slider_table[i];
 		bool on = slider_enabled(s, i);
-		bool focused = i == s->slider && focus_here;
+		bool focused = i == s->screen.slider && focus_here;
 		char val[128];
 		int pos, count;
-		d->format(s, val, sizeof(val));
+		d->format(s, &s->config.cur, &s->results.ev, val, sizeof(val));
 		d->position(s, &pos, &count);
 		if (focused)
 			ui_put(u, w, i, 0, 1, R_KNOB, u->g->focus);
@@ -87,22 +87,23 @@ void ui_draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 	int h, wd;
 	getmaxyx(w, h, wd);
 	char a[64], b[64], c[64];
-	if (!s->ev.valid) {
+	if (!s->results.ev.valid) {
 		ui_put(u, w, 0, 0, wd, R_ERROR, "cannot estimate:");
-		int used = ui_put_wrapped(u, w, 1, 2, wd - 2, h - 3, R_ERROR, s->ev.err, 0);
+		int used = ui_put_wrapped(u, w, 1, 2, wd - 2, h - 3, R_ERROR, s->results.ev.err, 0);
 		ui_put(u, w, 2 + used, 2, wd - 2, R_DIM,
 		       "change the setting it names, or u to undo");
 		return;
 	}
-	const struct evaluation *ev = &s->ev;
+	const struct evaluation *ev = &s->results.ev;
 	const struct estimate *e = &ev->est;
 	const struct device *d = ev->dev[0];
 	uint32_t n = ev->n_devs;
 	uint64_t usable = hw_usable_bytes(d);
 	bool unified = ev->unified;
-	bool host_bar = !unified && (s->cur.set.offload != OFFLOAD_GPU || ev->host_level != FIT_OK);
-	int fixed = 3 + (host_bar || unified ? 1 : 0) + (unified ? 1 : 0) + (s->pinned ? 1 : 0) +
-	            (e->vllm ? 1 : 0);
+	bool host_bar =
+	    !unified && (s->config.cur.set.offload != OFFLOAD_GPU || ev->host_level != FIT_OK);
+	int fixed = 3 + (host_bar || unified ? 1 : 0) + (unified ? 1 : 0) +
+	            (s->config.pinned ? 1 : 0) + (e->vllm ? 1 : 0);
 	int y = 0;
 
 	int x;
@@ -236,7 +237,7 @@ void ui_draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 	    {SEG_COMPUTE, compute},
 	    {SEG_OVERHEAD, overhead},
 	};
-	int spare = h - y - (host_bar || unified ? 1 : 0) - (s->pinned ? 1 : 0);
+	int spare = h - y - (host_bar || unified ? 1 : 0) - (s->config.pinned ? 1 : 0);
 	y += ui_draw_legend(u, w, y, wd, spare > 1 ? 2 : 1, all, 4);
 
 	if ((host_bar || unified) && y < h) {
@@ -280,17 +281,17 @@ void ui_draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 		}
 		y++;
 	}
-	if (s->pinned && y < h) {
-		if (s->pin_ev.valid)
+	if (s->config.pinned && y < h) {
+		if (s->results.pin_ev.valid)
 			ui_putf(u, w, y, 0, wd, R_INFO, "A %s total %s  B %s  B-A %s (w: what-if)",
-			        ftype_get(s->pin.set.ftype)->name,
-			        ui_gib(a, sizeof(a), (double)s->pin_ev.est.total_bytes),
+			        ftype_get(s->config.pin.set.ftype)->name,
+			        ui_gib(a, sizeof(a), (double)s->results.pin_ev.est.total_bytes),
 			        ui_gib(b, sizeof(b), (double)e->total_bytes),
 			        ui_signed_gib(c, sizeof(c),
 			                      (double)e->total_bytes -
-			                          (double)s->pin_ev.est.total_bytes));
+			                          (double)s->results.pin_ev.est.total_bytes));
 		else
-			ui_putf(u, w, y, 0, wd, R_WARN, "A: %s", s->pin_ev.err);
+			ui_putf(u, w, y, 0, wd, R_WARN, "A: %s", s->results.pin_ev.err);
 	}
 }
 
@@ -301,10 +302,11 @@ void ui_draw_hardware(struct ui *u, const struct session *s, WINDOW *w)
 	int h, wd;
 	getmaxyx(w, h, wd);
 	char a[32], b[32];
-	bool focused = s->view == VIEW_MAIN && s->pane == PANE_HARDWARE;
+	bool focused = s->screen.view == VIEW_MAIN && s->screen.pane == PANE_HARDWARE;
 	int x = ui_putf(u, w, 0, 0, wd, focused ? R_FOCUS : R_HEADER, "HARDWARE by fit");
 	ui_putf(u, w, 0, x, wd - x, R_DIM, "  [%s]  f filter, Tab focus",
-	        s->hw_filter < 0 ? "all" : hw_category_name((enum hw_category)s->hw_filter));
+	        s->screen.hw_filter < 0 ? "all"
+	                                : hw_category_name((enum hw_category)s->screen.hw_filter));
 	/* "100.00 GiB" is ten columns: the memory column holds it without
 	 * pushing the count and headroom right. */
 	int name_w = wd - 30;
@@ -315,19 +317,19 @@ void ui_draw_hardware(struct ui *u, const struct session *s, WINDOW *w)
 	int rows = h - 2;
 	if (rows <= 0)
 		return;
-	if (!s->ev.valid) {
+	if (!s->results.ev.valid) {
 		ui_put(u, w, 2, 2, wd - 2, R_DIM, "(no estimate)");
 		return;
 	}
-	int sel = (int)s->hw_sel;
+	int sel = (int)s->screen.hw_sel;
 	if (sel < u->hw_top)
 		u->hw_top = sel;
 	if (sel >= u->hw_top + rows)
 		u->hw_top = sel - rows + 1;
-	if (u->hw_top > (int)s->n_hw - rows)
-		u->hw_top = (int)s->n_hw - rows > 0 ? (int)s->n_hw - rows : 0;
-	for (int r = 0; r < rows && u->hw_top + r < (int)s->n_hw; r++) {
-		const struct hw_row *hr = &s->hw[u->hw_top + r];
+	if (u->hw_top > (int)s->screen.n_hw - rows)
+		u->hw_top = (int)s->screen.n_hw - rows > 0 ? (int)s->screen.n_hw - rows : 0;
+	for (int r = 0; r < rows && u->hw_top + r < (int)s->screen.n_hw; r++) {
+		const struct hw_row *hr = &s->screen.hw[u->hw_top + r];
 		const struct device *d = &s->devs->v[hr->dev];
 		int y = 2 + r;
 		bool is_sel = focused && u->hw_top + r == sel;
@@ -342,8 +344,8 @@ void ui_draw_hardware(struct ui *u, const struct session *s, WINDOW *w)
 		else
 			snprintf(n, sizeof(n), "%ux", hr->needed);
 		ui_putf(u, w, y, 0, wd, is_sel ? R_SELECTED : R_NORMAL, "%s %-*.*s %10s",
-		        hr->dev == s->cur.gpu ? "*" : " ", name_w, name_w, fmt_device_short_name(d),
-		        ui_gib(a, sizeof(a), (double)hw_usable_bytes(d)));
+		        hr->dev == s->config.cur.gpu ? "*" : " ", name_w, name_w,
+		        fmt_device_short_name(d), ui_gib(a, sizeof(a), (double)hw_usable_bytes(d)));
 		ui_putf(u, w, y, name_w + 14, wd - name_w - 14, role, "%4s %11s", n,
 		        hr->group == 2 ? "no fit"
 		                       : ui_signed_gib(b, sizeof(b), (double)hr->headroom_bytes));

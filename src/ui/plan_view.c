@@ -2,7 +2,7 @@
  * plan_view.c - the plan view (P): the solvers' answers for the live
  * settings (largest context, best quant, fewest GPUs, most sequences,
  * least offload), the selected answer's settings, the speed estimate and
- * the launch commands.  Reads s->plan; changes nothing.
+ * the launch commands.  Reads s->screen.plan; changes nothing.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,7 +20,7 @@ static const char *plan_question(const struct session *s, enum solve_what w)
 	    [SOLVE_GPUS] = "fewest GPUs",        [SOLVE_BATCH] = "most sequences",
 	    [SOLVE_OFFLOAD] = "least offload",
 	};
-	if (w == SOLVE_OFFLOAD && !session_model(s, s->cur.model)->arch.n_expert)
+	if (w == SOLVE_OFFLOAD && !session_model(s, s->config.cur.model)->arch.n_expert)
 		return "most GPU layers";
 	return q[w];
 }
@@ -35,18 +35,19 @@ void ui_draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 	int h, wd;
 	getmaxyx(w, h, wd);
 	char a[64], b[64], tok[32];
-	const struct device *dev = &s->devs->v[s->cur.gpu];
-	const struct model *m = session_model(s, s->cur.model);
+	const struct device *dev = &s->devs->v[s->config.cur.gpu];
+	const struct model *m = session_model(s, s->config.cur.model);
 	bool vllm = session_engine(s) == FT_VLLM;
 	int y = 0;
 	ui_putf(u, w, y++, 0, wd, R_HEADER, "PLAN %s, %s, context %s, batch %u, on %ux %s (%s)",
-	        s->cat->v[s->cur.model].meta.name,
-	        s->cur.set.file_types ? "as stored" : ftype_get(s->cur.set.ftype)->name,
-	        fmt_tokens(tok, sizeof(tok), s->cur.set.ctx_tokens), s->cur.set.n_seq,
-	        s->cur.gpu_count, dev->name, vllm ? "vLLM" : "llama.cpp");
-	if (!s->ev.valid) {
+	        s->cat->v[s->config.cur.model].meta.name,
+	        s->config.cur.set.file_types ? "as stored"
+	                                     : ftype_get(s->config.cur.set.ftype)->name,
+	        fmt_tokens(tok, sizeof(tok), s->config.cur.set.ctx_tokens), s->config.cur.set.n_seq,
+	        s->config.cur.gpu_count, dev->name, vllm ? "vLLM" : "llama.cpp");
+	if (!s->results.ev.valid) {
 		ui_put(u, w, y + 1, 2, wd - 2, R_ERROR, "cannot plan from these settings:");
-		ui_put_wrapped(u, w, y + 2, 4, wd - 4, h - y - 4, R_ERROR, s->ev.err, 0);
+		ui_put_wrapped(u, w, y + 2, 4, wd - 4, h - y - 4, R_ERROR, s->results.ev.err, 0);
 		return;
 	}
 
@@ -57,7 +58,7 @@ void ui_draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 	int need = 6;
 	for (int i = 0; i < SOLVE_COUNT; i++) {
 		char ans[160];
-		const struct plan_row *r = &s->plan.row[i];
+		const struct plan_row *r = &s->screen.plan.row[i];
 		if (r->applies)
 			plan_answer_text(r->what, &r->res, m, ans, sizeof(ans));
 		int len = r->applies ? ui_cols(ans) : 0;
@@ -92,8 +93,8 @@ void ui_draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 			        c == PC_STATUS ? "%-*s" : "%*s", plan_col_w[c] - 1, heads[c]);
 	y++;
 	for (int i = 0; i < SOLVE_COUNT && y < h; i++, y++) {
-		const struct plan_row *r = &s->plan.row[i];
-		bool is_sel = (size_t)i == s->plan_sel;
+		const struct plan_row *r = &s->screen.plan.row[i];
+		bool is_sel = (size_t)i == s->screen.plan_sel;
 		enum role base = is_sel ? R_SELECTED : R_NORMAL;
 		if (is_sel) {
 			ui_fill_row(u, w, y, R_SELECTED);
@@ -135,7 +136,7 @@ void ui_draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 	bool hint = h >= 24; /* the key hint on the last line */
 	if (hint)
 		h--;
-	const struct plan_row *sel = &s->plan.row[s->plan_sel];
+	const struct plan_row *sel = &s->screen.plan.row[s->screen.plan_sel];
 	if (y < h) {
 		char ans[160], line[400];
 		if (!sel->applies)
@@ -193,7 +194,8 @@ void ui_draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 	/* Speed of the live configuration, with its assumptions. */
 	if (y < h) {
 		char lines[PLAN_SPEED_LINES][PLAN_TEXT_LINE];
-		plan_speed_text(dev, s->cur.set.n_seq, &s->plan.speed, &s->speed_params, lines);
+		plan_speed_text(dev, s->config.cur.set.n_seq, &s->screen.plan.speed,
+		                &s->config.speed_params, lines);
 		ui_put(u, w, y++, 0, wd, R_HEADER, "SPEED of these settings (an estimate)");
 		y += ui_put_wrapped(u, w, y, 2, wd - 2, h - y, R_NORMAL, lines[0], 2);
 		for (int i = 1; i < PLAN_SPEED_LINES && y < h; i++)
@@ -208,7 +210,7 @@ void ui_draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 		    "LAUNCH these settings (as vramcalc --emit llama-server / --emit vllm prints "
 		    "them)");
 	for (int t = 0; t < LAUNCH_COUNT && y < h; t++) {
-		const char *p = s->plan.launch[t];
+		const char *p = s->screen.plan.launch[t];
 		while (*p && y < h) {
 			const char *nl = strchr(p, '\n');
 			int len = nl ? (int)(nl - p) : (int)strlen(p);

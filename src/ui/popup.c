@@ -16,62 +16,63 @@ void ui_draw_popup(struct ui *u, const struct session *s, WINDOW *w)
 	wattrset(w, ui_attr(u, R_NORMAL));
 	box(w, 0, 0);
 	char a[32], b[32], pr[160];
-	if (s->modal == MODAL_PROMPT) {
-		if (s->prompt_kind == PROMPT_OVERWRITE) {
+	if (s->screen.modal == MODAL_PROMPT) {
+		if (s->screen.prompt_kind == PROMPT_OVERWRITE) {
 			ui_putf(u, w, 0, 2, wd - 4, R_HEADER, " replace session '%s'? ",
-			        s->save_name);
+			        s->screen.save_name);
 			ui_putf(u, w, 2, 2, wd - 4, R_WARN, "%s/%s.ini exists", s->sessions_dir,
-			        s->save_name);
+			        s->screen.save_name);
 			ui_put(u, w, h - 2, 2, wd - 4, R_DIM,
 			       "y replace it, any other key keeps it");
 			return;
 		}
 		const char *what =
-		    s->prompt_kind == PROMPT_SAVE ? "save session as (name)"
-		    : s->prompt_kind == PROMPT_HW_SEARCH
+		    s->screen.prompt_kind == PROMPT_SAVE ? "save session as (name)"
+		    : s->screen.prompt_kind == PROMPT_HW_SEARCH
 		        ? "search the hardware list (name or id)"
-		        : session_slider_prompt(&slider_table[s->slider], pr, sizeof(pr));
+		        : session_slider_prompt(&slider_table[s->screen.slider], pr, sizeof(pr));
 		ui_putf(u, w, 0, 2, wd - 4, R_HEADER, " %s ", what ? what : "value");
-		ui_putf(u, w, 2, 2, wd - 4, R_VALUE, "> %s_", s->prompt);
-		if (s->prompt_kind == PROMPT_SAVE)
+		ui_putf(u, w, 2, 2, wd - 4, R_VALUE, "> %s_", s->screen.prompt);
+		if (s->screen.prompt_kind == PROMPT_SAVE)
 			ui_putf(u, w, 4, 2, wd - 4, R_DIM, "in %s", s->sessions_dir);
 		ui_put(u, w, h - 2, 2, wd - 4, R_DIM,
 		       "Enter accept, Esc cancel, Backspace, Ctrl-U clear");
 		return;
 	}
 	const char *title =
-	    s->modal == MODAL_PICK_MODEL ? "pick a model (name, family, size: 8b, <10b)"
-	    : s->modal == MODAL_PICK_GPU ? "pick a GPU (name, vendor, category, 24gb)"
-	                                 : "load a session";
+	    s->screen.modal == MODAL_PICK_MODEL ? "pick a model (name, family, size: 8b, <10b)"
+	    : s->screen.modal == MODAL_PICK_GPU ? "pick a GPU (name, vendor, category, 24gb)"
+	                                        : "load a session";
 	ui_putf(u, w, 0, 2, wd - 4, R_HEADER, " %s ", title);
-	ui_putf(u, w, 1, 2, wd - 4, R_VALUE, "/ %s_", s->pick.query);
-	ui_putf(u, w, 1, wd - 14, 12, R_DIM, "%zu match%s", s->pick.n, s->pick.n == 1 ? "" : "es");
+	ui_putf(u, w, 1, 2, wd - 4, R_VALUE, "/ %s_", s->screen.pick.query);
+	ui_putf(u, w, 1, wd - 14, 12, R_DIM, "%zu match%s", s->screen.pick.n,
+	        s->screen.pick.n == 1 ? "" : "es");
 	int rows = h - 4;
-	int sel = (int)s->pick.sel;
+	int sel = (int)s->screen.pick.sel;
 	if (sel < u->pick_top)
 		u->pick_top = sel;
 	if (sel >= u->pick_top + rows)
 		u->pick_top = sel - rows + 1;
-	if (u->pick_top > (int)s->pick.n)
+	if (u->pick_top > (int)s->screen.pick.n)
 		u->pick_top = 0;
-	for (int r = 0; r < rows && u->pick_top + r < (int)s->pick.n; r++) {
-		size_t i = s->pick.match[u->pick_top + r];
+	for (int r = 0; r < rows && u->pick_top + r < (int)s->screen.pick.n; r++) {
+		size_t i = s->screen.pick.match[u->pick_top + r];
 		bool is_sel = u->pick_top + r == sel;
 		enum role role = is_sel ? R_SELECTED : R_NORMAL;
 		int y = 2 + r;
 		char line[256];
-		if (s->modal == MODAL_PICK_MODEL) {
+		if (s->screen.modal == MODAL_PICK_MODEL) {
 			const struct model_meta *m = &s->cat->v[i].meta;
 			snprintf(line, sizeof(line), "%-26.26s %8s  %-12.12s %s", m->id,
 			         fmt_params(a, sizeof(a), session_model(s, i)->params_total),
 			         m->family, m->name);
-		} else if (s->modal == MODAL_PICK_GPU) {
+		} else if (s->screen.modal == MODAL_PICK_GPU) {
 			const struct device *d = &s->devs->v[i];
 			snprintf(line, sizeof(line), "%-40.40s %10s  %s", d->name,
 			         ui_gib(b, sizeof(b), (double)hw_usable_bytes(d)),
 			         hw_category_name(d->category));
 		} else {
-			snprintf(line, sizeof(line), "%s", s->pick.names[i]);
+			snprintf(line, sizeof(line), "%s", s->screen.pick.names[i]);
 		}
 		wattrset(w, ui_attr(u, role));
 		mvwhline(w, y, 1, ' ', wd - 2);

@@ -1,7 +1,7 @@
 /*
  * rank_view.c - the models view (m): every catalog model ranked for the
  * live devices at the live context, one row each, the selected one opened
- * with Enter.  Reads s->rank (session_rank fills it); changes nothing.
+ * with Enter.  Reads s->screen.rank (session_rank fills it); changes nothing.
  */
 #include <stdio.h>
 #include <string.h>
@@ -35,10 +35,10 @@ void ui_draw_rank(struct ui *u, const struct session *s, WINDOW *w)
 {
 	int h, wd;
 	getmaxyx(w, h, wd);
-	const struct rank_view *v = &s->rank;
+	const struct rank_view *v = &s->screen.rank;
 	struct request q;
 	char tok[32], set[256], mg[32];
-	session_request(s, &s->cur, &q);
+	session_request(s, &s->config.cur, &q);
 	if (q.margin.is_bytes)
 		fmt_gib(mg, sizeof(mg), (double)q.margin.bytes);
 	else
@@ -46,7 +46,7 @@ void ui_draw_rank(struct ui *u, const struct session *s, WINDOW *w)
 	ui_putf(u, w, 0, 0, wd, R_HEADER,
 	        "MODELS for %s at %s tokens: %s, margin %s, by %s%s (%zu of %zu)",
 	        ranking_set_label(&q.set, set, sizeof(set)),
-	        fmt_tokens(tok, sizeof(tok), s->cur.set.ctx_tokens),
+	        fmt_tokens(tok, sizeof(tok), s->config.cur.set.ctx_tokens),
 	        v->ready && v->r.engine == FT_VLLM ? "vLLM" : "llama.cpp", mg,
 	        rank_sort_name(v->sort), v->filter.fitting_only ? ", fitting only" : "", v->n,
 	        s->cat->n);
@@ -79,7 +79,7 @@ void ui_draw_rank(struct ui *u, const struct session *s, WINDOW *w)
 		const struct rank_row *row = &v->r.rows[i];
 		const struct model *m = session_model(s, i);
 		bool is_sel = u->rank_top + r == sel;
-		bool current = i == s->cur.model;
+		bool current = i == s->config.cur.model;
 		int y = 2 + r;
 		if (is_sel)
 			ui_fill_row(u, w, y, R_SELECTED);

@@ -68,7 +68,8 @@ static int build_help(const struct ui *u)
 
 void ui_draw_explain(const struct ui *u, const struct session *s, WINDOW *w)
 {
-	ui_draw_lines(u, w, (const char(*)[SESSION_LINE_MAX])s->explain, s->n_explain, s->scroll);
+	ui_draw_lines(u, w, (const char(*)[SESSION_LINE_MAX])s->screen.explain, s->screen.n_explain,
+	              s->screen.scroll);
 }
 
 int ui_help_lines(const struct ui *u)
@@ -79,5 +80,5 @@ int ui_help_lines(const struct ui *u)
 void ui_draw_help(const struct ui *u, const struct session *s, WINDOW *w)
 {
 	int n = build_help(u);
-	ui_draw_lines(u, w, (const char(*)[SESSION_LINE_MAX])help_lines, n, s->scroll);
+	ui_draw_lines(u, w, (const char(*)[SESSION_LINE_MAX])help_lines, n, s->screen.scroll);
 }

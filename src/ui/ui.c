@@ -141,21 +141,21 @@ static bool load_all(const struct cli_options *o, struct loaded *L, char *err, s
 	L->have_session = true;
 	struct session *s = &L->s;
 	for (int g = 1; g < res.n_groups; g++) {
-		s->cur.more_gpu[g - 1] = res.group_dev[g];
-		s->cur.more_count[g - 1] = res.group_count[g];
+		s->config.cur.more_gpu[g - 1] = res.group_dev[g];
+		s->config.cur.more_count[g - 1] = res.group_count[g];
 	}
-	s->cur.n_more = res.n_groups - 1;
+	s->config.cur.n_more = res.n_groups - 1;
 	if (!from_file)
 		s->file_model = SIZE_MAX;
-	s->speed_params = res.req.speed;
-	s->host_ram_bytes = res.req.host_ram_bytes;
-	s->margin = res.req.margin;
+	s->config.speed_params = res.req.speed;
+	s->config.host_ram_bytes = res.req.host_ram_bytes;
+	s->config.margin = res.req.margin;
 	if (!cm && res.src.kind == SOURCE_GGUF)
-		s->model_path = o->model;
+		s->config.model_path = o->model;
 	resolved_release(&res);
 	/* The models view (m) starts with the command line's order and filters. */
-	s->rank.sort = o->rank_sort;
-	s->rank.filter = o->rank_filter;
+	s->screen.rank.sort = o->rank_sort;
+	s->screen.rank.filter = o->rank_filter;
 	const char *short_name = fmt_device_short_name(&L->devs.v[L->gpu]);
 	if (n_detected > 1)
 		session_status(
@@ -166,12 +166,13 @@ static bool load_all(const struct cli_options *o, struct loaded *L, char *err, s
 	else if (n_detected == 1)
 		session_status(s, STATUS_INFO,
 		               "detected this machine's GPUs: %ux %s (-g names others)",
-		               s->cur.gpu_count, short_name);
-	if (!estimate_check(session_model(s, L->model), &s->cur.set, err, errlen))
+		               s->config.cur.gpu_count, short_name);
+	if (!estimate_check(session_model(s, L->model), &s->config.cur.set, err, errlen))
 		return false;
 	if (L->warn.n)
-		snprintf(s->warning, sizeof(s->warning), "%d profile warning%s: %.200s%s",
-		         L->warn.n, L->warn.n == 1 ? "" : "s", L->warn.msg[0],
+		snprintf(s->screen.warning, sizeof(s->screen.warning),
+		         "%d profile warning%s: %.200s%s", L->warn.n, L->warn.n == 1 ? "" : "s",
+		         L->warn.msg[0],
 		         L->warn.n > 1 ? " (vramcalc --list models shows all)" : "");
 	session_recalc(s);
 	return true;
@@ -255,13 +256,13 @@ static void setup_terminal(struct ui *u, const struct cli_options *o)
 /* Keep explain and help scrolling inside their text. */
 static void clamp_scroll(const struct ui *u, struct session *s)
 {
-	if (s->view != VIEW_EXPLAIN && s->view != VIEW_HELP)
+	if (s->screen.view != VIEW_EXPLAIN && s->screen.view != VIEW_HELP)
 		return;
 	int h = u->lay.box[BOX_BODY].h;
-	int n = s->view == VIEW_EXPLAIN ? s->n_explain : ui_help_lines(u);
+	int n = s->screen.view == VIEW_EXPLAIN ? s->screen.n_explain : ui_help_lines(u);
 	int max = n - h > 0 ? n - h : 0;
-	if (s->scroll > max)
-		s->scroll = max;
+	if (s->screen.scroll > max)
+		s->screen.scroll = max;
 }
 
 /* Recreate the windows for the terminal's size and tell the session
@@ -273,16 +274,17 @@ static void relayout(struct ui *u, struct session *s)
 	struct layout main_lay;
 	getmaxyx(stdscr, rows, cols);
 	layout_compute(rows, cols, ui_view_layout(VIEW_MAIN), SL_COUNT, &main_lay);
-	s->hw_hidden = main_lay.box[BOX_HARDWARE].w <= 0 || main_lay.box[BOX_HARDWARE].h <= 0;
-	if (s->hw_hidden && s->pane == PANE_HARDWARE)
-		s->pane = PANE_SLIDERS;
+	s->screen.hw_hidden =
+	    main_lay.box[BOX_HARDWARE].w <= 0 || main_lay.box[BOX_HARDWARE].h <= 0;
+	if (s->screen.hw_hidden && s->screen.pane == PANE_HARDWARE)
+		s->screen.pane = PANE_SLIDERS;
 }
 
 /* A mouse press: focus and step a slider, pick a hardware row, scroll. */
 static unsigned mouse(struct ui *u, struct session *s)
 {
 	MEVENT ev;
-	if (getmouse(&ev) != OK || s->modal != MODAL_NONE || u->lay.too_small)
+	if (getmouse(&ev) != OK || s->screen.modal != MODAL_NONE || u->lay.too_small)
 		return REACT_NONE;
 	if (ev.bstate & BUTTON4_PRESSED)
 		return session_action(s, ACT_UP);
@@ -294,8 +296,8 @@ static unsigned mouse(struct ui *u, struct session *s)
 		int i = ev.y - sl->y;
 		if (slider_table[i].enabled && !slider_table[i].enabled(s))
 			return REACT_NONE;
-		s->slider = i;
-		s->pane = PANE_SLIDERS;
+		s->screen.slider = i;
+		s->screen.pane = PANE_SLIDERS;
 		const struct slider_cols *c = &u->lay.sl;
 		int x = ev.x - sl->x;
 		int pos, count;
@@ -308,11 +310,11 @@ static unsigned mouse(struct ui *u, struct session *s)
 		}
 		return REACT_REDRAW;
 	}
-	if (rect_contains(hw, ev.y, ev.x) && s->view == VIEW_MAIN) {
+	if (rect_contains(hw, ev.y, ev.x) && s->screen.view == VIEW_MAIN) {
 		int row = ev.y - hw->y - 2 + u->hw_top;
-		s->pane = PANE_HARDWARE;
-		if (row >= 0 && (size_t)row < s->n_hw)
-			s->hw_sel = (size_t)row;
+		s->screen.pane = PANE_HARDWARE;
+		if (row >= 0 && (size_t)row < s->screen.n_hw)
+			s->screen.hw_sel = (size_t)row;
 		return REACT_REDRAW;
 	}
 	return REACT_NONE;
@@ -373,7 +375,7 @@ int ui_main(const struct cli_options *o)
 			/* Too small: only quitting makes sense. */
 			if (u.lay.too_small && key != 'q')
 				continue;
-			s->status[0] = '\0';
+			s->screen.status[0] = '\0';
 			r = session_key(s, key);
 		}
 		if (r & REACT_QUIT)
@@ -480,7 +482,7 @@ int ui_bench(const struct cli_options *o, int frames, int rows, int cols, FILE *
 	double *t = malloc((size_t)frames * sizeof(double));
 	double *tp = malloc((size_t)plan_frames * sizeof(double));
 	int n = 0, np = 0;
-	s->slider = SL_QUANT;
+	s->screen.slider = SL_QUANT;
 	if (t && tp) {
 		n = bench_keys(&u, s, keys, (int)(sizeof(keys) / sizeof(keys[0])), frames, t);
 		session_key(s, 'd');
@@ -493,7 +495,7 @@ int ui_bench(const struct cli_options *o, int frames, int rows, int cols, FILE *
 	delscreen(scr);
 	fclose(out);
 	fclose(in);
-	const char *id = L.cat.v[L.s.cur.model].meta.id;
+	const char *id = L.cat.v[L.s.config.cur.model].meta.id;
 	bench_report(report, "recalculate + redraw", cols, rows, id, t, n);
 	bench_report(report, "plan view: adopt or undo, every solver + redraw", cols, rows, id, tp,
 	             np);

@@ -13,7 +13,7 @@ void ui_draw_whatif(const struct ui *u, const struct session *s, WINDOW *w)
 	getmaxyx(w, h, wd);
 	(void)h;
 	char a[128], b[128], c[32];
-	if (!s->pinned) {
+	if (!s->config.pinned) {
 		ui_put(u, w, 0, 0, wd, R_HEADER, "WHAT-IF");
 		ui_put(u, w, 2, 1, wd - 1, R_NORMAL,
 		       "Nothing pinned yet. Press p to pin the current");
@@ -28,18 +28,11 @@ void ui_draw_whatif(const struct ui *u, const struct session *s, WINDOW *w)
 	int y = 0;
 	ui_putf(u, w, y++, 0, wd, R_HEADER, "%-11s %-*.*s %-*.*s %s", "WHAT-IF", col, col,
 	        "A (pinned)", col, col, "B (live)", "B - A");
-	/* Settings: A formatted through a copy of the session whose live
-	 * configuration is A. */
-	static struct session as_a;
-	as_a = *s;
-	as_a.cur = s->pin;
-	as_a.ev.valid = false;
+	/* Settings: both without bits per weight, so equal settings compare
+	 * equal. */
 	for (int i = 0; i < SL_COUNT && y < h; i++) {
-		slider_table[i].format(&as_a, a, sizeof(a));
-		/* Format B the same way (no bpw) so equal settings compare equal. */
-		as_a.cur = s->cur;
-		slider_table[i].format(&as_a, b, sizeof(b));
-		as_a.cur = s->pin;
+		slider_table[i].format(s, &s->config.pin, NULL, a, sizeof(a));
+		slider_table[i].format(s, &s->config.cur, NULL, b, sizeof(b));
 		bool differ = strcmp(a, b) != 0;
 		const char *label = slider_table[i].label;
 		while (*label == ' ')
@@ -49,14 +42,14 @@ void ui_draw_whatif(const struct ui *u, const struct session *s, WINDOW *w)
 		y++;
 	}
 	y++;
-	if (!s->pin_ev.valid || !s->ev.valid) {
+	if (!s->results.pin_ev.valid || !s->results.ev.valid) {
 		char msg[300];
-		snprintf(msg, sizeof(msg), "%s: %s", !s->pin_ev.valid ? "A" : "B",
-		         !s->pin_ev.valid ? s->pin_ev.err : s->ev.err);
+		snprintf(msg, sizeof(msg), "%s: %s", !s->results.pin_ev.valid ? "A" : "B",
+		         !s->results.pin_ev.valid ? s->results.pin_ev.err : s->results.ev.err);
 		ui_put_wrapped(u, w, y, 0, wd, h - y, R_ERROR, msg, 2);
 		return;
 	}
-	const struct estimate *A = &s->pin_ev.est, *B = &s->ev.est;
+	const struct estimate *A = &s->results.pin_ev.est, *B = &s->results.ev.est;
 	struct {
 		const char *name;
 		uint64_t a, b;
@@ -67,9 +60,9 @@ void ui_draw_whatif(const struct ui *u, const struct session *s, WINDOW *w)
 	     B->compute_bytes + B->compute_host_bytes},
 	    {"output", A->output_bytes, B->output_bytes},
 	    {"overhead", A->overhead_bytes, B->overhead_bytes},
-	    {"total", s->pin_ev.total_bytes, s->ev.total_bytes},
-	    {"GPU memory", s->pin_ev.gpu_bytes, s->ev.gpu_bytes},
-	    {"host memory", s->pin_ev.host_bytes, s->ev.host_bytes},
+	    {"total", s->results.pin_ev.total_bytes, s->results.ev.total_bytes},
+	    {"GPU memory", s->results.pin_ev.gpu_bytes, s->results.ev.gpu_bytes},
+	    {"host memory", s->results.pin_ev.host_bytes, s->results.ev.host_bytes},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]) && y < h; i++, y++) {
 		double dlt = (double)rows[i].b - (double)rows[i].a;
@@ -83,7 +76,7 @@ void ui_draw_whatif(const struct ui *u, const struct session *s, WINDOW *w)
 		       rows[i].a == rows[i].b ? "same" : ui_signed_gib(c, sizeof(c), dlt));
 	}
 	if (y < h) {
-		const struct evaluation *ea = &s->pin_ev, *eb = &s->ev;
+		const struct evaluation *ea = &s->results.pin_ev, *eb = &s->results.ev;
 		int x = ui_putf(u, w, y, 0, wd, R_NORMAL, "%-11s ", "verdict");
 		snprintf(a, sizeof(a), "%s %s", verdict_words(ea->verdict),
 		         ui_signed_gib(c, sizeof(c), (double)ea->headroom_bytes));

@@ -63,16 +63,16 @@ static void expect_rows_as_ranking(void)
 {
 	struct ranking r;
 	struct request q;
-	session_request(&S, &S.cur, &q);
+	session_request(&S, &S.config.cur, &q);
 	cr_assert(ranking_init(&r, &cat, S.models, FT_LLAMACPP));
 	ranking_run(&r, &q);
 	for (size_t i = 0; i < cat.n; i++) {
-		const struct rank_row *a = &S.rank.r.rows[i], *b = &r.rows[i];
+		const struct rank_row *a = &S.screen.rank.r.rows[i], *b = &r.rows[i];
 		cr_expect_eq(a->verdict, b->verdict, "%s", cat.v[i].meta.id);
 		cr_expect_eq(a->ftype, b->ftype, "%s", cat.v[i].meta.id);
 		cr_expect_eq(a->max_ctx_tokens, b->max_ctx_tokens, "%s", cat.v[i].meta.id);
 		cr_expect_eq(a->gpu_bytes, b->gpu_bytes, "%s", cat.v[i].meta.id);
-		cr_expect_eq(a->ctx_tokens, S.cur.set.ctx_tokens);
+		cr_expect_eq(a->ctx_tokens, S.config.cur.set.ctx_tokens);
 	}
 	ranking_free(&r);
 }
@@ -80,81 +80,82 @@ static void expect_rows_as_ranking(void)
 Test(rank_view, m_ranks_the_catalog_for_the_live_devices)
 {
 	press('m');
-	cr_assert_eq(S.view, VIEW_RANK);
-	cr_expect(S.rank.ran);
-	cr_expect_eq(S.rank.n, cat.n, "every model, those that fit first");
+	cr_assert_eq(S.screen.view, VIEW_RANK);
+	cr_expect(S.screen.rank.ran);
+	cr_expect_eq(S.screen.rank.n, cat.n, "every model, those that fit first");
 	expect_rows_as_ranking();
 	/* the live estimate is still the live configuration's (the ranking ran
 	 * before it and used the models' scratch) */
 	struct estimate e;
 	struct request q;
-	session_request(&S, &S.cur, &q);
+	session_request(&S, &S.config.cur, &q);
 	struct settings st = q.settings;
 	if (q.set.n)
 		hw_settings_resolve(&st, q.set.dev[0], q.set.n);
-	estimate_run(&S.models[S.cur.model], &st, &e);
-	cr_expect_eq(S.ev.est.total_bytes, e.total_bytes);
-	cr_expect_eq(S.ev.est.weights_bytes, e.weights_bytes);
+	estimate_run(&S.models[S.config.cur.model], &st, &e);
+	cr_expect_eq(S.results.ev.est.total_bytes, e.total_bytes);
+	cr_expect_eq(S.results.ev.est.weights_bytes, e.weights_bytes);
 	/* the first row fits, the last does not */
-	cr_expect_eq(S.rank.r.rows[S.rank.order[0]].verdict, RANK_FITS);
-	cr_expect_eq(S.rank.r.rows[S.rank.order[S.rank.n - 1]].verdict, RANK_NO);
+	cr_expect_eq(S.screen.rank.r.rows[S.screen.rank.order[0]].verdict, RANK_FITS);
+	cr_expect_eq(S.screen.rank.r.rows[S.screen.rank.order[S.screen.rank.n - 1]].verdict,
+	             RANK_NO);
 }
 
 Test(rank_view, context_order_and_filter)
 {
 	press('m');
-	uint64_t ctx = S.cur.set.ctx_tokens;
+	uint64_t ctx = S.config.cur.set.ctx_tokens;
 	press('l');
-	cr_expect_gt(S.cur.set.ctx_tokens, ctx, "l: more context");
+	cr_expect_gt(S.config.cur.set.ctx_tokens, ctx, "l: more context");
 	expect_rows_as_ranking();
 	press('u');
-	cr_expect_eq(S.cur.set.ctx_tokens, ctx, "the context step undoes");
+	cr_expect_eq(S.config.cur.set.ctx_tokens, ctx, "the context step undoes");
 
 	press('o');
-	cr_expect_eq(S.rank.sort, RANK_SORT_SIZE);
-	for (size_t k = 1; k < S.rank.n; k++) {
-		size_t a = S.rank.order[k - 1], b = S.rank.order[k];
-		if (S.rank.r.rows[a].verdict == S.rank.r.rows[b].verdict)
+	cr_expect_eq(S.screen.rank.sort, RANK_SORT_SIZE);
+	for (size_t k = 1; k < S.screen.rank.n; k++) {
+		size_t a = S.screen.rank.order[k - 1], b = S.screen.rank.order[k];
+		if (S.screen.rank.r.rows[a].verdict == S.screen.rank.r.rows[b].verdict)
 			cr_expect_geq(S.models[a].params_total, S.models[b].params_total);
 	}
 	press('f');
-	cr_expect(S.rank.filter.fitting_only);
-	cr_expect_lt(S.rank.n, cat.n);
-	for (size_t k = 0; k < S.rank.n; k++)
-		cr_expect_neq(S.rank.r.rows[S.rank.order[k]].verdict, RANK_NO);
+	cr_expect(S.screen.rank.filter.fitting_only);
+	cr_expect_lt(S.screen.rank.n, cat.n);
+	for (size_t k = 0; k < S.screen.rank.n; k++)
+		cr_expect_neq(S.screen.rank.r.rows[S.screen.rank.order[k]].verdict, RANK_NO);
 	press('f');
-	cr_expect_eq(S.rank.n, cat.n);
+	cr_expect_eq(S.screen.rank.n, cat.n);
 }
 
 Test(rank_view, enter_opens_the_model_at_its_quant)
 {
-	size_t before = S.cur.model;
-	enum ftype before_q = S.cur.set.ftype;
+	size_t before = S.config.cur.model;
+	enum ftype before_q = S.config.cur.set.ftype;
 	press('m');
 	press(KEYC_DOWN);
-	size_t i = S.rank.order[1];
-	enum ftype q = S.rank.r.rows[i].ftype;
+	size_t i = S.screen.rank.order[1];
+	enum ftype q = S.screen.rank.r.rows[i].ftype;
 	cr_assert_neq(i, before, "the second ranked model is not the live one");
 	press(KEYC_ENTER);
-	cr_expect_eq(S.view, VIEW_MAIN);
-	cr_expect_eq(S.cur.model, i);
-	cr_expect_eq(S.cur.set.ftype, q);
-	cr_expect(S.ev.valid, "%s", S.ev.err);
-	cr_expect(strstr(S.status, cat.v[i].meta.id), "%s", S.status);
+	cr_expect_eq(S.screen.view, VIEW_MAIN);
+	cr_expect_eq(S.config.cur.model, i);
+	cr_expect_eq(S.config.cur.set.ftype, q);
+	cr_expect(S.results.ev.valid, "%s", S.results.ev.err);
+	cr_expect(strstr(S.screen.status, cat.v[i].meta.id), "%s", S.screen.status);
 	press('u');
-	cr_expect_eq(S.cur.model, before, "one undo step");
-	cr_expect_eq(S.cur.set.ftype, before_q);
+	cr_expect_eq(S.config.cur.model, before, "one undo step");
+	cr_expect_eq(S.config.cur.set.ftype, before_q);
 }
 
 Test(rank_view, esc_and_q_go_back)
 {
 	press('m');
 	press(KEYC_ESC);
-	cr_expect_eq(S.view, VIEW_MAIN);
+	cr_expect_eq(S.screen.view, VIEW_MAIN);
 	press('m');
 	press('q');
-	cr_expect_eq(S.view, VIEW_MAIN);
+	cr_expect_eq(S.screen.view, VIEW_MAIN);
 	press('m');
 	press('m');
-	cr_expect_eq(S.view, VIEW_MAIN, "m again closes it");
+	cr_expect_eq(S.screen.view, VIEW_MAIN, "m again closes it");
 }

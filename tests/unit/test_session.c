@@ -99,19 +99,19 @@ static void type_text(const char *t)
 Test(session, numbers_equal_the_engine_as_json_prints_them)
 {
 	struct estimate e;
-	estimate_run(session_model(&S, S.cur.model), &S.cur.set, &e);
-	cr_assert(S.ev.valid);
-	cr_assert_eq(S.ev.est.total_bytes, e.total_bytes);
-	cr_assert_eq(S.ev.est.gpu_bytes, e.gpu_bytes);
+	estimate_run(session_model(&S, S.config.cur.model), &S.config.cur.set, &e);
+	cr_assert(S.results.ev.valid);
+	cr_assert_eq(S.results.ev.est.total_bytes, e.total_bytes);
+	cr_assert_eq(S.results.ev.est.gpu_bytes, e.gpu_bytes);
 	/* qwen3-8b Q4_K_M 8192: vramcalc --json bytes.total */
-	cr_assert_eq(S.ev.est.total_bytes, 7086827008ull);
+	cr_assert_eq(S.results.ev.est.total_bytes, 7086827008ull);
 }
 
 Test(session, quant_order_is_ascending_bits_per_weight_llamacpp_first)
 {
-	const enum ftype *o = session_quant_order(&S, S.cur.model);
+	const enum ftype *o = session_quant_order(&S, S.config.cur.model);
 	bool seen[FT_COUNT] = {0};
-	struct settings st = S.cur.set;
+	struct settings st = S.config.cur.set;
 	double prev = 0;
 	bool vllm = false;
 	for (int i = 0; i < FT_COUNT; i++) {
@@ -124,7 +124,7 @@ Test(session, quant_order_is_ascending_bits_per_weight_llamacpp_first)
 		vllm = is_vllm;
 		struct estimate e;
 		st.ftype = o[i];
-		estimate_run(session_model(&S, S.cur.model), &st, &e);
+		estimate_run(session_model(&S, S.config.cur.model), &st, &e);
 		cr_assert_geq(e.weights_bpw, prev, "%s out of order", ftype_get(o[i])->name);
 		prev = e.weights_bpw;
 	}
@@ -132,17 +132,17 @@ Test(session, quant_order_is_ascending_bits_per_weight_llamacpp_first)
 
 Test(session, quant_slider_steps_and_recalculates)
 {
-	uint64_t before = S.ev.est.total_bytes;
+	uint64_t before = S.results.ev.est.total_bytes;
 	PRESS(KEYC_DOWN, KEYC_DOWN); /* model -> engine -> quant */
-	cr_assert_eq(S.slider, SL_QUANT);
+	cr_assert_eq(S.screen.slider, SL_QUANT);
 	unsigned r = session_key(&S, KEYC_RIGHT);
 	cr_assert(r & REACT_RECALC);
 	session_recalc(&S);
-	cr_assert_gt(S.ev.est.total_bytes, before, "a step right means more bits");
+	cr_assert_gt(S.results.ev.est.total_bytes, before, "a step right means more bits");
 	PRESS(KEYC_LEFT, KEYC_LEFT);
-	cr_assert_lt(S.ev.est.total_bytes, before);
+	cr_assert_lt(S.results.ev.est.total_bytes, before);
 	PRESS(KEYC_HOME);
-	cr_assert_eq(S.slider, SL_MODEL);
+	cr_assert_eq(S.screen.slider, SL_MODEL);
 }
 
 Test(session, context_steps_run_from_512_to_the_native_maximum)
@@ -162,132 +162,133 @@ Test(session, context_steps_run_from_512_to_the_native_maximum)
 
 Test(session, context_slider_steps_big_steps_and_stops_at_the_maximum)
 {
-	S.slider = SL_CONTEXT;
+	S.screen.slider = SL_CONTEXT;
 	PRESS(KEYC_RIGHT);
-	cr_assert_eq(S.cur.set.ctx_tokens, 12288);
+	cr_assert_eq(S.config.cur.set.ctx_tokens, 12288);
 	PRESS(KEYC_LEFT, '-');
-	cr_assert_eq(S.cur.set.ctx_tokens, 2048, "a big step divides by four");
+	cr_assert_eq(S.config.cur.set.ctx_tokens, 2048, "a big step divides by four");
 	PRESS('+', '+', '+', '+', KEYC_PGUP);
-	cr_assert_eq(S.cur.set.ctx_tokens, 40960, "qwen3-8b's native maximum");
+	cr_assert_eq(S.config.cur.set.ctx_tokens, 40960, "qwen3-8b's native maximum");
 	cr_assert_eq(session_key(&S, KEYC_RIGHT) & REACT_RECALC, 0u);
 }
 
 Test(session, batch_big_step_is_times_four_as_the_hint_says)
 {
-	S.slider = SL_BATCH;
-	cr_assert_eq(S.cur.set.n_seq, 1);
+	S.screen.slider = SL_BATCH;
+	cr_assert_eq(S.config.cur.set.n_seq, 1);
 	cr_assert(strstr(slider_table[SL_BATCH].hint, "x4"));
 	PRESS('+');
-	cr_assert_eq(S.cur.set.n_seq, 4, "1 then + is 4, not 6");
+	cr_assert_eq(S.config.cur.set.n_seq, 4, "1 then + is 4, not 6");
 	PRESS('+');
-	cr_assert_eq(S.cur.set.n_seq, 16);
+	cr_assert_eq(S.config.cur.set.n_seq, 16);
 	PRESS('+');
-	cr_assert_eq(S.cur.set.n_seq, 64);
+	cr_assert_eq(S.config.cur.set.n_seq, 64);
 	PRESS('-', '-');
-	cr_assert_eq(S.cur.set.n_seq, 4);
+	cr_assert_eq(S.config.cur.set.n_seq, 4);
 	PRESS(KEYC_RIGHT, '-');
-	cr_assert_eq(S.cur.set.n_seq, 1, "6 / 4 is 1.5: the step below is 1");
+	cr_assert_eq(S.config.cur.set.n_seq, 1, "6 / 4 is 1.5: the step below is 1");
 }
 
 Test(session, undo_and_redo_say_what_changed)
 {
-	S.slider = SL_CONTEXT;
+	S.screen.slider = SL_CONTEXT;
 	PRESS(KEYC_RIGHT);
 	PRESS('u');
-	cr_assert(strstr(S.status, "undone: context"), "status '%s'", S.status);
-	cr_assert(strstr(S.status, "(was 12K"), "status '%s'", S.status);
+	cr_assert(strstr(S.screen.status, "undone: context"), "status '%s'", S.screen.status);
+	cr_assert(strstr(S.screen.status, "(was 12K"), "status '%s'", S.screen.status);
 	PRESS('U');
-	cr_assert(strstr(S.status, "redone: context 12K"), "status '%s'", S.status);
+	cr_assert(strstr(S.screen.status, "redone: context 12K"), "status '%s'", S.screen.status);
 }
 
 Test(session, tab_stays_on_the_sliders_when_the_hardware_list_is_not_drawn)
 {
-	S.hw_hidden = true;
+	S.screen.hw_hidden = true;
 	PRESS(KEYC_TAB);
-	cr_assert_eq(S.pane, PANE_SLIDERS);
-	cr_assert(strstr(S.status, "hardware list"), "status '%s'", S.status);
-	S.hw_hidden = false;
+	cr_assert_eq(S.screen.pane, PANE_SLIDERS);
+	cr_assert(strstr(S.screen.status, "hardware list"), "status '%s'", S.screen.status);
+	S.screen.hw_hidden = false;
 	PRESS(KEYC_TAB);
-	cr_assert_eq(S.pane, PANE_HARDWARE);
+	cr_assert_eq(S.screen.pane, PANE_HARDWARE);
 }
 
 Test(session, slash_in_the_hardware_list_searches_devices_and_n_repeats)
 {
 	session_recalc(&S);
 	PRESS(KEYC_TAB, '/');
-	cr_assert_eq(S.modal, MODAL_PROMPT);
-	cr_assert_eq(S.prompt_kind, PROMPT_HW_SEARCH);
+	cr_assert_eq(S.screen.modal, MODAL_PROMPT);
+	cr_assert_eq(S.screen.prompt_kind, PROMPT_HW_SEARCH);
 	type_text("h100");
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.modal, MODAL_NONE);
-	const char *first = S.devs->v[S.hw[S.hw_sel].dev].id;
+	cr_assert_eq(S.screen.modal, MODAL_NONE);
+	const char *first = S.devs->v[S.screen.hw[S.screen.hw_sel].dev].id;
 	cr_assert(strstr(first, "h100"), "selected %s", first);
-	size_t at = S.hw_sel;
+	size_t at = S.screen.hw_sel;
 	PRESS('n');
-	cr_assert_neq(S.hw_sel, at, "a second H100 row");
-	cr_assert(strstr(S.devs->v[S.hw[S.hw_sel].dev].id, "h100"));
+	cr_assert_neq(S.screen.hw_sel, at, "a second H100 row");
+	cr_assert(strstr(S.devs->v[S.screen.hw[S.screen.hw_sel].dev].id, "h100"));
 	PRESS('N');
-	cr_assert_eq(S.hw_sel, at, "N goes back");
+	cr_assert_eq(S.screen.hw_sel, at, "N goes back");
 }
 
 Test(session, context_exact_entry_by_digit_or_enter)
 {
-	S.slider = SL_CONTEXT;
+	S.screen.slider = SL_CONTEXT;
 	PRESS('3');
-	cr_assert_eq(S.modal, MODAL_PROMPT);
+	cr_assert_eq(S.screen.modal, MODAL_PROMPT);
 	type_text("2k");
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.modal, MODAL_NONE);
-	cr_assert_eq(S.cur.set.ctx_tokens, 32768);
+	cr_assert_eq(S.screen.modal, MODAL_NONE);
+	cr_assert_eq(S.config.cur.set.ctx_tokens, 32768);
 	PRESS(KEYC_ENTER);
 	type_text("abc");
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.cur.set.ctx_tokens, 32768, "bad text changes nothing");
-	cr_assert_eq(S.status_level, STATUS_ERROR);
-	cr_assert(strstr(S.status, "context") && strstr(S.status, "abc"), "%s", S.status);
+	cr_assert_eq(S.config.cur.set.ctx_tokens, 32768, "bad text changes nothing");
+	cr_assert_eq(S.screen.status_level, STATUS_ERROR);
+	cr_assert(strstr(S.screen.status, "context") && strstr(S.screen.status, "abc"), "%s",
+	          S.screen.status);
 	PRESS(KEYC_ENTER);
 	type_text("100000");
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.cur.set.ctx_tokens, 100000);
-	cr_assert_eq(S.status_level, STATUS_WARN,
+	cr_assert_eq(S.config.cur.set.ctx_tokens, 100000);
+	cr_assert_eq(S.screen.status_level, STATUS_WARN,
 	             "beyond the native maximum is allowed, with a warning");
 	PRESS(KEYC_ENTER);
 	type_text("99");
 	PRESS(KEYC_ESC);
-	cr_assert_eq(S.cur.set.ctx_tokens, 100000, "Esc cancels");
+	cr_assert_eq(S.config.cur.set.ctx_tokens, 100000, "Esc cancels");
 }
 
 Test(session, batch_kv_flash_and_ubatch_sliders)
 {
-	S.slider = SL_BATCH;
+	S.screen.slider = SL_BATCH;
 	PRESS(KEYC_RIGHT, KEYC_RIGHT);
-	cr_assert_eq(S.cur.set.n_seq, 3);
-	S.slider = SL_KV;
+	cr_assert_eq(S.config.cur.set.n_seq, 3);
+	S.screen.slider = SL_KV;
 	PRESS(KEYC_LEFT);
-	cr_assert_eq(S.cur.set.kv_k, KV_BF16);
+	cr_assert_eq(S.config.cur.set.kv_k, KV_BF16);
 	PRESS(KEYC_LEFT);
-	cr_assert_eq(S.cur.set.kv_k, KV_Q8_0, "fp8 is skipped: llama.cpp has no fp8 cache");
-	cr_assert_eq(S.cur.set.kv_v, KV_Q8_0);
-	S.slider = SL_FLASH;
+	cr_assert_eq(S.config.cur.set.kv_k, KV_Q8_0, "fp8 is skipped: llama.cpp has no fp8 cache");
+	cr_assert_eq(S.config.cur.set.kv_v, KV_Q8_0);
+	S.screen.slider = SL_FLASH;
 	PRESS(KEYC_ENTER);
-	cr_assert(!S.cur.set.flash_attn);
-	cr_assert(!S.ev.valid, "quantized V without flash attention is refused");
-	cr_assert(strstr(S.ev.err, "flash"), "%s", S.ev.err);
+	cr_assert(!S.config.cur.set.flash_attn);
+	cr_assert(!S.results.ev.valid, "quantized V without flash attention is refused");
+	cr_assert(strstr(S.results.ev.err, "flash"), "%s", S.results.ev.err);
 	PRESS(KEYC_RIGHT);
-	cr_assert(S.ev.valid);
-	S.slider = SL_UBATCH;
+	cr_assert(S.results.ev.valid);
+	S.screen.slider = SL_UBATCH;
 	PRESS(KEYC_RIGHT);
-	cr_assert_eq(S.cur.set.n_ubatch, 1024);
+	cr_assert_eq(S.config.cur.set.n_ubatch, 1024);
 }
 
 Test(session, quant_slider_offers_only_the_engines_formats)
 {
-	S.slider = SL_QUANT;
+	S.screen.slider = SL_QUANT;
 	for (int i = 0; i < FT_COUNT; i++)
 		PRESS(KEYC_RIGHT);
-	cr_assert_eq(ftype_get(S.cur.set.ftype)->engine, FT_LLAMACPP,
+	cr_assert_eq(ftype_get(S.config.cur.set.ftype)->engine, FT_LLAMACPP,
 	             "stepping the quant never crosses into vLLM's formats");
-	cr_assert_eq(S.cur.set.ftype, FT_F32, "the top of llama.cpp's list");
+	cr_assert_eq(S.config.cur.set.ftype, FT_F32, "the top of llama.cpp's list");
 	int pos, count, n_llama = 0;
 	for (int f = 0; f < FT_COUNT; f++)
 		n_llama += ftype_get((enum ftype)f)->engine == FT_LLAMACPP;
@@ -297,7 +298,7 @@ Test(session, quant_slider_offers_only_the_engines_formats)
 	session_set_engine(&S, FT_VLLM);
 	for (int i = 0; i < FT_COUNT; i++)
 		PRESS(KEYC_LEFT);
-	cr_assert_eq(ftype_get(S.cur.set.ftype)->engine, FT_VLLM);
+	cr_assert_eq(ftype_get(S.config.cur.set.ftype)->engine, FT_VLLM);
 	slider_table[SL_QUANT].position(&S, &pos, &count);
 	cr_assert_eq(pos, 0);
 	cr_assert_eq(count, FT_COUNT - n_llama);
@@ -305,207 +306,209 @@ Test(session, quant_slider_offers_only_the_engines_formats)
 
 Test(session, engine_slider_switches_accounting_and_remembers_each_engines_quant)
 {
-	S.cur.set.kv_k = S.cur.set.kv_v = KV_Q8_0;
-	S.cur.set.offload = OFFLOAD_NGL;
-	S.cur.set.offload_layers = 20;
+	S.config.cur.set.kv_k = S.config.cur.set.kv_v = KV_Q8_0;
+	S.config.cur.set.offload = OFFLOAD_NGL;
+	S.config.cur.set.offload_layers = 20;
 	session_recalc(&S);
-	cr_assert(S.ev.valid, "%s", S.ev.err);
-	cr_assert(!S.ev.est.vllm);
+	cr_assert(S.results.ev.valid, "%s", S.results.ev.err);
+	cr_assert(!S.results.ev.est.vllm);
 	PRESS(KEYC_DOWN);
-	cr_assert_eq(S.slider, SL_ENGINE);
+	cr_assert_eq(S.screen.slider, SL_ENGINE);
 	PRESS(KEYC_ENTER); /* a toggle: Enter flips it */
 	cr_assert_eq(session_engine(&S), FT_VLLM);
-	cr_assert_eq(S.cur.set.ftype, FT_V_BF16, "vLLM starts on the checkpoint's bf16");
-	cr_assert_eq(S.cur.set.kv_k, KV_FP8, "vLLM has no q8_0 cache: its fp8 instead");
-	cr_assert_eq(S.cur.set.offload, OFFLOAD_GPU, "vLLM keeps every weight on the GPU");
-	cr_assert(strstr(S.status, "vLLM") && strstr(S.status, "GPU"), "%s", S.status);
-	cr_assert(S.ev.valid, "%s", S.ev.err);
-	cr_assert(S.ev.est.vllm, "the estimate follows vLLM's accounting");
-	cr_assert_float_eq(S.ev.est.budget_share, 0.9, 1e-12);
+	cr_assert_eq(S.config.cur.set.ftype, FT_V_BF16, "vLLM starts on the checkpoint's bf16");
+	cr_assert_eq(S.config.cur.set.kv_k, KV_FP8, "vLLM has no q8_0 cache: its fp8 instead");
+	cr_assert_eq(S.config.cur.set.offload, OFFLOAD_GPU, "vLLM keeps every weight on the GPU");
+	cr_assert(strstr(S.screen.status, "vLLM") && strstr(S.screen.status, "GPU"), "%s",
+	          S.screen.status);
+	cr_assert(S.results.ev.valid, "%s", S.results.ev.err);
+	cr_assert(S.results.ev.est.vllm, "the estimate follows vLLM's accounting");
+	cr_assert_float_eq(S.results.ev.est.budget_share, 0.9, 1e-12);
 
 	/* Offload modes are llama.cpp's: the slider offers none under vLLM. */
-	S.slider = SL_OFFLOAD;
+	S.screen.slider = SL_OFFLOAD;
 	PRESS(KEYC_RIGHT);
-	cr_assert_eq(S.cur.set.offload, OFFLOAD_GPU);
+	cr_assert_eq(S.config.cur.set.offload, OFFLOAD_GPU);
 
 	/* A vLLM format, then back to llama.cpp and again to vLLM. */
-	S.slider = SL_QUANT;
-	while (S.cur.set.ftype != FT_V_FP8)
+	S.screen.slider = SL_QUANT;
+	while (S.config.cur.set.ftype != FT_V_FP8)
 		PRESS(KEYC_LEFT);
-	S.slider = SL_ENGINE;
+	S.screen.slider = SL_ENGINE;
 	PRESS(KEYC_LEFT);
 	cr_assert_eq(session_engine(&S), FT_LLAMACPP);
-	cr_assert_eq(S.cur.set.ftype, FT_Q4_K_M);
-	cr_assert_eq(S.cur.set.kv_k, KV_Q8_0, "a quantized cache stays quantized");
-	cr_assert(S.ev.valid, "%s", S.ev.err);
+	cr_assert_eq(S.config.cur.set.ftype, FT_Q4_K_M);
+	cr_assert_eq(S.config.cur.set.kv_k, KV_Q8_0, "a quantized cache stays quantized");
+	cr_assert(S.results.ev.valid, "%s", S.results.ev.err);
 	PRESS(KEYC_RIGHT);
-	cr_assert_eq(S.cur.set.ftype, FT_V_FP8, "the vLLM format chosen last");
+	cr_assert_eq(S.config.cur.set.ftype, FT_V_FP8, "the vLLM format chosen last");
 	cr_assert_eq(session_key(&S, KEYC_RIGHT) & REACT_RECALC, 0u, "vLLM already");
 
 	/* Each switch is one undo step. */
 	PRESS('u');
 	cr_assert_eq(session_engine(&S), FT_LLAMACPP);
 	PRESS('u');
-	cr_assert_eq(S.cur.set.ftype, FT_V_FP8);
+	cr_assert_eq(S.config.cur.set.ftype, FT_V_FP8);
 }
 
 Test(session, gpu_util_is_a_slider_of_the_vllm_engine_only)
 {
-	S.slider = SL_GPU_COUNT;
+	S.screen.slider = SL_GPU_COUNT;
 	PRESS(KEYC_DOWN);
-	cr_assert_eq(S.slider, SL_FLASH, "llama.cpp: the util row is skipped");
+	cr_assert_eq(S.screen.slider, SL_FLASH, "llama.cpp: the util row is skipped");
 	char v[128];
-	slider_table[SL_GPU_UTIL].format(&S, v, sizeof(v));
+	slider_table[SL_GPU_UTIL].format(&S, &S.config.cur, &S.results.ev, v, sizeof(v));
 	cr_assert(strstr(v, "llama.cpp"), "%s", v);
 	cr_assert_eq(session_key(&S, KEYC_UP) & REACT_RECALC, 0u);
 
 	session_set_engine(&S, FT_VLLM);
 	session_recalc(&S);
-	uint64_t before = S.ev.gpu_bytes;
-	int64_t head = S.ev.headroom_bytes;
-	S.slider = SL_GPU_COUNT;
+	uint64_t before = S.results.ev.gpu_bytes;
+	int64_t head = S.results.ev.headroom_bytes;
+	S.screen.slider = SL_GPU_COUNT;
 	PRESS(KEYC_DOWN);
-	cr_assert_eq(S.slider, SL_GPU_UTIL);
+	cr_assert_eq(S.screen.slider, SL_GPU_UTIL);
 	PRESS(KEYC_LEFT);
-	cr_assert_float_eq(S.cur.set.gpu_util, 0.85, 1e-12);
-	cr_assert_float_eq(S.ev.est.budget_share, 0.85, 1e-12);
-	cr_assert_lt(S.ev.headroom_bytes, head, "a smaller budget leaves less headroom");
+	cr_assert_float_eq(S.config.cur.set.gpu_util, 0.85, 1e-12);
+	cr_assert_float_eq(S.results.ev.est.budget_share, 0.85, 1e-12);
+	cr_assert_lt(S.results.ev.headroom_bytes, head, "a smaller budget leaves less headroom");
 	(void)before;
 	PRESS(KEYC_ENTER);
 	type_text("72%");
 	PRESS(KEYC_ENTER);
-	cr_assert_float_eq(S.cur.set.gpu_util, 0.72, 1e-12);
+	cr_assert_float_eq(S.config.cur.set.gpu_util, 0.72, 1e-12);
 	PRESS(KEYC_ENTER);
 	type_text("1.5");
 	PRESS(KEYC_ENTER);
-	cr_assert_float_eq(S.cur.set.gpu_util, 0.72, 1e-12, "1.5 is refused");
-	cr_assert(strstr(S.status, "gpu-util") && strstr(S.status, "1.5"), "%s", S.status);
+	cr_assert_float_eq(S.config.cur.set.gpu_util, 0.72, 1e-12, "1.5 is refused");
+	cr_assert(strstr(S.screen.status, "gpu-util") && strstr(S.screen.status, "1.5"), "%s",
+	          S.screen.status);
 	PRESS('+', '+', '+');
-	cr_assert_float_eq(S.cur.set.gpu_util, 1.0, 1e-12, "at most the whole device");
-	slider_table[SL_GPU_UTIL].format(&S, v, sizeof(v));
+	cr_assert_float_eq(S.config.cur.set.gpu_util, 1.0, 1e-12, "at most the whole device");
+	slider_table[SL_GPU_UTIL].format(&S, &S.config.cur, &S.results.ev, v, sizeof(v));
 	cr_assert(strstr(v, "100%"), "%s", v);
 }
 
 Test(session, offload_modes_skip_expert_modes_on_a_dense_model)
 {
-	S.slider = SL_OFFLOAD;
+	S.screen.slider = SL_OFFLOAD;
 	PRESS(KEYC_RIGHT);
-	cr_assert_eq(S.cur.set.offload, OFFLOAD_NGL);
-	cr_assert_eq(S.cur.set.offload_layers, 18, "starts halfway through 36 + output");
-	S.slider = SL_OFFLOAD_AMOUNT;
+	cr_assert_eq(S.config.cur.set.offload, OFFLOAD_NGL);
+	cr_assert_eq(S.config.cur.set.offload_layers, 18, "starts halfway through 36 + output");
+	S.screen.slider = SL_OFFLOAD_AMOUNT;
 	PRESS(KEYC_LEFT);
-	cr_assert_eq(S.cur.set.offload_layers, 17);
-	cr_assert(S.ev.valid);
-	cr_assert_gt(S.ev.est.host_bytes, 1ull << 30);
-	S.slider = SL_OFFLOAD;
+	cr_assert_eq(S.config.cur.set.offload_layers, 17);
+	cr_assert(S.results.ev.valid);
+	cr_assert_gt(S.results.ev.est.host_bytes, 1ull << 30);
+	S.screen.slider = SL_OFFLOAD;
 	PRESS(KEYC_RIGHT);
-	cr_assert_eq(S.cur.set.offload, OFFLOAD_CPU);
+	cr_assert_eq(S.config.cur.set.offload, OFFLOAD_CPU);
 	PRESS(KEYC_DOWN);
-	cr_assert_eq(S.slider, SL_GPU, "the disabled amount row is skipped");
+	cr_assert_eq(S.screen.slider, SL_GPU, "the disabled amount row is skipped");
 }
 
 Test(session, moe_offload_modes_and_a_dense_model_resets_them)
 {
 	session_select_model(&S, model_index("qwen3-30b-a3b"));
-	S.slider = SL_OFFLOAD;
+	S.screen.slider = SL_OFFLOAD;
 	PRESS(KEYC_RIGHT);
-	cr_assert_eq(S.cur.set.offload, OFFLOAD_EXPERT_FRACTION);
-	S.slider = SL_OFFLOAD_AMOUNT;
+	cr_assert_eq(S.config.cur.set.offload, OFFLOAD_EXPERT_FRACTION);
+	S.screen.slider = SL_OFFLOAD_AMOUNT;
 	PRESS(KEYC_LEFT, '-');
-	cr_assert_float_eq(S.cur.set.expert_gpu_share, 0.20, 1e-12);
+	cr_assert_float_eq(S.config.cur.set.expert_gpu_share, 0.20, 1e-12);
 	PRESS(KEYC_ENTER);
 	type_text("75%");
 	PRESS(KEYC_ENTER);
-	cr_assert_float_eq(S.cur.set.expert_gpu_share, 0.75, 1e-12);
-	S.slider = SL_OFFLOAD;
+	cr_assert_float_eq(S.config.cur.set.expert_gpu_share, 0.75, 1e-12);
+	S.screen.slider = SL_OFFLOAD;
 	PRESS(KEYC_RIGHT);
-	cr_assert_eq(S.cur.set.offload, OFFLOAD_N_CPU_MOE);
-	cr_assert_eq(S.cur.set.offload_layers, 24);
-	cr_assert(S.ev.valid, "%s", S.ev.err);
-	S.slider = SL_MODEL;
+	cr_assert_eq(S.config.cur.set.offload, OFFLOAD_N_CPU_MOE);
+	cr_assert_eq(S.config.cur.set.offload_layers, 24);
+	cr_assert(S.results.ev.valid, "%s", S.results.ev.err);
+	S.screen.slider = SL_MODEL;
 	PRESS(KEYC_ESC); /* nothing */
 	session_select_model(&S, model_index("qwen3-8b"));
-	cr_assert_eq(S.cur.set.offload, OFFLOAD_GPU);
-	cr_assert(strstr(S.status, "no experts"), "%s", S.status);
+	cr_assert_eq(S.config.cur.set.offload, OFFLOAD_GPU);
+	cr_assert(strstr(S.screen.status, "no experts"), "%s", S.screen.status);
 }
 
 Test(session, gpu_and_count_sliders)
 {
-	S.slider = SL_GPU_COUNT;
+	S.screen.slider = SL_GPU_COUNT;
 	PRESS(KEYC_RIGHT, '+');
-	cr_assert_eq(S.cur.gpu_count, 4);
+	cr_assert_eq(S.config.cur.gpu_count, 4);
 	PRESS(KEYC_ENTER);
 	type_text("64");
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.cur.gpu_count, 64);
+	cr_assert_eq(S.config.cur.gpu_count, 64);
 	PRESS(KEYC_ENTER);
 	type_text("65");
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.cur.gpu_count, 64);
-	S.slider = SL_GPU;
-	uint64_t mem = hw_usable_bytes(&devs.v[S.cur.gpu]);
+	cr_assert_eq(S.config.cur.gpu_count, 64);
+	S.screen.slider = SL_GPU;
+	uint64_t mem = hw_usable_bytes(&devs.v[S.config.cur.gpu]);
 	PRESS(KEYC_RIGHT);
-	cr_assert_geq(hw_usable_bytes(&devs.v[S.cur.gpu]), mem, "devices step by memory");
+	cr_assert_geq(hw_usable_bytes(&devs.v[S.config.cur.gpu]), mem, "devices step by memory");
 }
 
 Test(session, undo_redo_and_a_new_change_clears_redo)
 {
-	struct config c0 = S.cur;
-	S.slider = SL_CONTEXT;
+	struct config c0 = S.config.cur;
+	S.screen.slider = SL_CONTEXT;
 	PRESS(KEYC_RIGHT);
-	struct config c1 = S.cur;
+	struct config c1 = S.config.cur;
 	PRESS(KEYC_RIGHT);
-	struct config c2 = S.cur;
+	struct config c2 = S.config.cur;
 	PRESS('u');
-	cr_assert(config_equal(&S.cur, &c1));
+	cr_assert(config_equal(&S.config.cur, &c1));
 	PRESS('u');
-	cr_assert(config_equal(&S.cur, &c0));
+	cr_assert(config_equal(&S.config.cur, &c0));
 	PRESS('u');
-	cr_assert(strstr(S.status, "nothing to undo"));
+	cr_assert(strstr(S.screen.status, "nothing to undo"));
 	PRESS('U', 'U');
-	cr_assert(config_equal(&S.cur, &c2));
+	cr_assert(config_equal(&S.config.cur, &c2));
 	PRESS('u', KEYC_LEFT);
-	cr_assert_eq(S.n_redo, 0);
+	cr_assert_eq(S.config.n_redo, 0);
 	PRESS('U');
-	cr_assert(strstr(S.status, "nothing to redo"));
+	cr_assert(strstr(S.screen.status, "nothing to redo"));
 	/* Moving focus is not a change. */
-	int n = S.n_undo;
+	int n = S.config.n_undo;
 	PRESS(KEYC_DOWN, KEYC_UP);
-	cr_assert_eq(S.n_undo, n);
+	cr_assert_eq(S.config.n_undo, n);
 }
 
 Test(session, undo_history_is_bounded)
 {
-	S.slider = SL_BATCH;
+	S.screen.slider = SL_BATCH;
 	for (int i = 0; i < 200; i++)
 		PRESS(i % 2 ? KEYC_LEFT : KEYC_RIGHT);
-	cr_assert_eq(S.n_undo, SESSION_UNDO_MAX);
+	cr_assert_eq(S.config.n_undo, SESSION_UNDO_MAX);
 }
 
 Test(session, pin_keeps_a_while_b_changes)
 {
 	PRESS('p');
-	cr_assert(S.pinned);
-	S.slider = SL_CONTEXT;
+	cr_assert(S.config.pinned);
+	S.screen.slider = SL_CONTEXT;
 	PRESS('+');
-	cr_assert(S.pin_ev.valid);
-	cr_assert_eq(S.pin_ev.est.total_bytes, 7086827008ull);
-	cr_assert_gt(S.ev.est.total_bytes, S.pin_ev.est.total_bytes);
+	cr_assert(S.results.pin_ev.valid);
+	cr_assert_eq(S.results.pin_ev.est.total_bytes, 7086827008ull);
+	cr_assert_gt(S.results.ev.est.total_bytes, S.results.pin_ev.est.total_bytes);
 	PRESS('w');
-	cr_assert_eq(S.view, VIEW_WHATIF);
+	cr_assert_eq(S.screen.view, VIEW_WHATIF);
 	PRESS(KEYC_LEFT);
-	cr_assert_eq(S.cur.set.ctx_tokens, 24576, "sliders still move in the what-if view");
+	cr_assert_eq(S.config.cur.set.ctx_tokens, 24576, "sliders still move in the what-if view");
 	PRESS('q');
-	cr_assert_eq(S.view, VIEW_MAIN, "q in a view goes back");
+	cr_assert_eq(S.screen.view, VIEW_MAIN, "q in a view goes back");
 	PRESS('P');
-	cr_assert(!S.pinned);
+	cr_assert(!S.config.pinned);
 }
 
 Test(session, hardware_list_is_sorted_by_fit_and_filtered)
 {
-	cr_assert_gt(S.n_hw, 10);
-	for (size_t i = 1; i < S.n_hw; i++) {
-		const struct hw_row *a = &S.hw[i - 1], *b = &S.hw[i];
+	cr_assert_gt(S.screen.n_hw, 10);
+	for (size_t i = 1; i < S.screen.n_hw; i++) {
+		const struct hw_row *a = &S.screen.hw[i - 1], *b = &S.screen.hw[i];
 		cr_assert_leq(a->group, b->group);
 		if (a->group == 0 && b->group == 0)
 			cr_assert_leq(hw_usable_bytes(&devs.v[a->dev]),
@@ -513,11 +516,11 @@ Test(session, hardware_list_is_sorted_by_fit_and_filtered)
 	}
 	/* A model that needs several devices on most hardware. */
 	session_select_model(&S, model_index("llama-3.1-70b"));
-	S.cur.set.ftype = FT_F16;
+	S.config.cur.set.ftype = FT_F16;
 	session_recalc(&S);
 	bool several = false;
-	for (size_t i = 0; i < S.n_hw; i++) {
-		const struct hw_row *r = &S.hw[i];
+	for (size_t i = 0; i < S.screen.n_hw; i++) {
+		const struct hw_row *r = &S.screen.hw[i];
 		if (r->group == 1) {
 			several = true;
 			cr_assert_gt(r->needed, 1);
@@ -528,27 +531,27 @@ Test(session, hardware_list_is_sorted_by_fit_and_filtered)
 	}
 	cr_assert(several);
 	PRESS('f');
-	cr_assert_eq(S.hw_filter, HW_CONSUMER);
-	for (size_t i = 0; i < S.n_hw; i++)
-		cr_assert_eq(devs.v[S.hw[i].dev].category, HW_CONSUMER);
+	cr_assert_eq(S.screen.hw_filter, HW_CONSUMER);
+	for (size_t i = 0; i < S.screen.n_hw; i++)
+		cr_assert_eq(devs.v[S.screen.hw[i].dev].category, HW_CONSUMER);
 	/* Tab to the list, Enter adopts a row with its device count. */
 	PRESS(KEYC_TAB, KEYC_END, KEYC_HOME, KEYC_DOWN);
-	struct hw_row r = S.hw[S.hw_sel];
+	struct hw_row r = S.screen.hw[S.screen.hw_sel];
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.cur.gpu, r.dev);
-	cr_assert_eq(S.cur.gpu_count, r.needed ? r.needed : 1);
-	cr_assert_eq(S.ev.devices_fit, r.group < 2);
+	cr_assert_eq(S.config.cur.gpu, r.dev);
+	cr_assert_eq(S.config.cur.gpu_count, r.needed ? r.needed : 1);
+	cr_assert_eq(S.results.ev.devices_fit, r.group < 2);
 }
 
 Test(session, cpu_only_fits_everywhere)
 {
-	S.cur.set.offload = OFFLOAD_CPU;
-	S.cur.set.backend = LLAMA_BACKEND_CPU;
-	S.cur.set.backend_auto = false;
+	S.config.cur.set.offload = OFFLOAD_CPU;
+	S.config.cur.set.backend = LLAMA_BACKEND_CPU;
+	S.config.cur.set.backend_auto = false;
 	session_recalc(&S);
-	cr_assert_eq(S.ev.est.gpu_bytes, 0);
-	for (size_t i = 0; i < S.n_hw; i++)
-		cr_assert_eq(S.hw[i].group, 0);
+	cr_assert_eq(S.results.ev.est.gpu_bytes, 0);
+	for (size_t i = 0; i < S.screen.n_hw; i++)
+		cr_assert_eq(S.screen.hw[i].group, 0);
 }
 
 Test(session, model_picker_filters_by_name_family_and_size)
@@ -561,99 +564,99 @@ Test(session, model_picker_filters_by_name_family_and_size)
 	cr_assert(session_model_matches(&S, model_index("llama-3.1-70b"), "70b"));
 	cr_assert(!session_model_matches(&S, model_index("llama-3.1-70b"), "qwen"));
 	PRESS('/');
-	cr_assert_eq(S.modal, MODAL_PICK_MODEL);
+	cr_assert_eq(S.screen.modal, MODAL_PICK_MODEL);
 	type_text("30b-a3b");
-	cr_assert_geq(S.pick.n, 1);
+	cr_assert_geq(S.screen.pick.n, 1);
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.modal, MODAL_NONE);
-	cr_assert_eq(S.cur.model, model_index("qwen3-30b-a3b"));
-	cr_assert(S.ev.valid);
+	cr_assert_eq(S.screen.modal, MODAL_NONE);
+	cr_assert_eq(S.config.cur.model, model_index("qwen3-30b-a3b"));
+	cr_assert(S.results.ev.valid);
 	/* A filter with no match picks nothing. */
 	PRESS('/');
 	type_text("no-such-model");
-	cr_assert_eq(S.pick.n, 0);
+	cr_assert_eq(S.screen.pick.n, 0);
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.cur.model, model_index("qwen3-30b-a3b"));
+	cr_assert_eq(S.config.cur.model, model_index("qwen3-30b-a3b"));
 }
 
 Test(session, gpu_picker)
 {
-	S.slider = SL_GPU;
+	S.screen.slider = SL_GPU;
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.modal, MODAL_PICK_GPU);
+	cr_assert_eq(S.screen.modal, MODAL_PICK_GPU);
 	type_text("h100 sxm");
-	cr_assert_eq(S.pick.n, 1);
+	cr_assert_eq(S.screen.pick.n, 1);
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.cur.gpu, device_index("h100-sxm"));
+	cr_assert_eq(S.config.cur.gpu, device_index("h100-sxm"));
 }
 
 Test(session, compare_lists_every_quant_and_enter_adopts)
 {
 	PRESS('c');
-	cr_assert_eq(S.view, VIEW_COMPARE);
-	cr_assert_eq(S.cmp[S.cmp_sel].ftype, FT_Q4_K_M);
+	cr_assert_eq(S.screen.view, VIEW_COMPARE);
+	cr_assert_eq(S.screen.cmp[S.screen.cmp_sel].ftype, FT_Q4_K_M);
 	for (int i = 0; i < FT_COUNT; i++) {
-		if (ftype_get(S.cmp[i].ftype)->engine == FT_LLAMACPP)
-			cr_assert(S.cmp[i].valid, "%s: %s", ftype_get(S.cmp[i].ftype)->name,
-			          S.cmp[i].err);
-		if (S.cmp[i].ftype == FT_Q4_K_M)
-			cr_assert_eq(S.cmp[i].total_bytes, S.ev.est.total_bytes);
+		if (ftype_get(S.screen.cmp[i].ftype)->engine == FT_LLAMACPP)
+			cr_assert(S.screen.cmp[i].valid, "%s: %s",
+			          ftype_get(S.screen.cmp[i].ftype)->name, S.screen.cmp[i].err);
+		if (S.screen.cmp[i].ftype == FT_Q4_K_M)
+			cr_assert_eq(S.screen.cmp[i].total_bytes, S.results.ev.est.total_bytes);
 	}
 	PRESS(KEYC_DOWN, KEYC_DOWN);
-	enum ftype want = S.cmp[S.cmp_sel].ftype;
+	enum ftype want = S.screen.cmp[S.screen.cmp_sel].ftype;
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.view, VIEW_MAIN);
-	cr_assert_eq(S.cur.set.ftype, want);
+	cr_assert_eq(S.screen.view, VIEW_MAIN);
+	cr_assert_eq(S.config.cur.set.ftype, want);
 	PRESS('u');
-	cr_assert_eq(S.cur.set.ftype, FT_Q4_K_M, "adopting is undoable");
+	cr_assert_eq(S.config.cur.set.ftype, FT_Q4_K_M, "adopting is undoable");
 }
 
 Test(session, explain_names_the_architecture_values)
 {
 	PRESS('e');
-	cr_assert_eq(S.view, VIEW_EXPLAIN);
-	cr_assert_gt(S.n_explain, 20);
+	cr_assert_eq(S.screen.view, VIEW_EXPLAIN);
+	cr_assert_gt(S.screen.n_explain, 20);
 	bool layers = false, kv = false, heads = false;
-	for (int i = 0; i < S.n_explain; i++) {
-		layers |= strstr(S.explain[i], "36 layers") != NULL;
-		kv |= strstr(S.explain[i], "KV CACHE") != NULL;
-		heads |= strstr(S.explain[i], "8 KV heads") != NULL;
+	for (int i = 0; i < S.screen.n_explain; i++) {
+		layers |= strstr(S.screen.explain[i], "36 layers") != NULL;
+		kv |= strstr(S.screen.explain[i], "KV CACHE") != NULL;
+		heads |= strstr(S.screen.explain[i], "8 KV heads") != NULL;
 	}
 	cr_assert(layers && kv && heads);
 	session_select_model(&S, model_index("deepseek-v3"));
 	session_recalc(&S);
 	bool mla = false;
-	for (int i = 0; i < S.n_explain; i++)
-		mla |= strstr(S.explain[i], "kv_lora_rank 512") != NULL;
+	for (int i = 0; i < S.screen.n_explain; i++)
+		mla |= strstr(S.screen.explain[i], "kv_lora_rank 512") != NULL;
 	cr_assert(mla);
 	PRESS(KEYC_ESC);
-	cr_assert_eq(S.view, VIEW_MAIN);
+	cr_assert_eq(S.screen.view, VIEW_MAIN);
 }
 
 Test(session, help_view_toggles_and_q_quits_only_from_main)
 {
 	PRESS('?');
-	cr_assert_eq(S.view, VIEW_HELP);
+	cr_assert_eq(S.screen.view, VIEW_HELP);
 	cr_assert_eq(session_key(&S, 'q') & REACT_QUIT, 0u);
-	cr_assert_eq(S.view, VIEW_MAIN);
+	cr_assert_eq(S.screen.view, VIEW_MAIN);
 	cr_assert(session_key(&S, 'q') & REACT_QUIT);
 }
 
 Test(session, save_and_load_round_trip)
 {
-	S.cur.set.ctx_tokens = 65536;
-	S.cur.set.n_seq = 4;
-	S.cur.set.kv_k = KV_Q8_0;
-	S.cur.set.kv_v = KV_F16;
-	S.cur.gpu = device_index("h100-sxm");
-	S.cur.gpu_count = 2;
+	S.config.cur.set.ctx_tokens = 65536;
+	S.config.cur.set.n_seq = 4;
+	S.config.cur.set.kv_k = KV_Q8_0;
+	S.config.cur.set.kv_v = KV_F16;
+	S.config.cur.gpu = device_index("h100-sxm");
+	S.config.cur.gpu_count = 2;
 	session_select_model(&S, model_index("qwen3-30b-a3b"));
-	S.cur.set.offload = OFFLOAD_EXPERT_FRACTION;
-	S.cur.set.expert_gpu_share = 0.35;
-	struct config want = S.cur;
+	S.config.cur.set.offload = OFFLOAD_EXPERT_FRACTION;
+	S.config.cur.set.expert_gpu_share = 0.35;
+	struct config want = S.config.cur;
 	char err[256];
 	cr_assert(session_save(&S, "my-run_1.b", err, sizeof(err)), "%s", err);
-	S.cur.set.ctx_tokens = 512;
+	S.config.cur.set.ctx_tokens = 512;
 	struct config got;
 	cr_assert(session_load(&S, "my-run_1.b", &got, err, sizeof(err)), "%s", err);
 	cr_assert(config_equal(&got, &want));
@@ -665,22 +668,22 @@ Test(session, save_and_load_round_trip)
 
 	/* Through the keys: S lists, Enter loads, u undoes the load. */
 	PRESS('S');
-	cr_assert_eq(S.modal, MODAL_PICK_SESSION);
+	cr_assert_eq(S.screen.modal, MODAL_PICK_SESSION);
 	type_text("my-run");
 	PRESS(KEYC_ENTER);
-	cr_assert(config_equal(&S.cur, &want));
+	cr_assert(config_equal(&S.config.cur, &want));
 	PRESS('u');
-	cr_assert_eq(S.cur.set.ctx_tokens, 512);
+	cr_assert_eq(S.config.cur.set.ctx_tokens, 512);
 	PRESS('s');
 	type_text("via-keys");
 	PRESS(KEYC_ENTER);
-	cr_assert(strstr(S.status, "saved"), "%s", S.status);
+	cr_assert(strstr(S.screen.status, "saved"), "%s", S.screen.status);
 }
 
 Test(session, bad_names_and_bad_files_are_refused_with_the_cause)
 {
 	char err[256];
-	struct config c = S.cur;
+	struct config c = S.config.cur;
 	cr_assert(!session_name_valid(""));
 	cr_assert(!session_name_valid(".hidden"));
 	cr_assert(!session_name_valid("../escape"));
@@ -750,13 +753,13 @@ Test(session, sessions_dir_follows_xdg_config_home)
 
 Test(session, compare_says_na_for_vllm_rows_under_a_llamacpp_offload)
 {
-	S.cur.set.offload = OFFLOAD_NGL;
-	S.cur.set.offload_layers = 20;
+	S.config.cur.set.offload = OFFLOAD_NGL;
+	S.config.cur.set.offload_layers = 20;
 	PRESS('c');
 	int na = 0;
 	size_t fp8 = FT_COUNT;
 	for (size_t i = 0; i < FT_COUNT; i++) {
-		const struct compare_row *r = &S.cmp[i];
+		const struct compare_row *r = &S.screen.cmp[i];
 		if (ftype_get(r->ftype)->engine == FT_VLLM) {
 			cr_assert(!r->valid);
 			cr_assert_str_eq(r->err, "n/a: llama.cpp offload");
@@ -767,26 +770,26 @@ Test(session, compare_says_na_for_vllm_rows_under_a_llamacpp_offload)
 	}
 	cr_assert_gt(na, 0);
 	/* Enter on such a row changes nothing and says why. */
-	S.cmp_sel = fp8;
+	S.screen.cmp_sel = fp8;
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.cur.set.ftype, FT_Q4_K_M);
-	cr_assert_eq(S.view, VIEW_COMPARE);
-	cr_assert(strstr(S.status, "GPU"), "%s", S.status);
+	cr_assert_eq(S.config.cur.set.ftype, FT_Q4_K_M);
+	cr_assert_eq(S.screen.view, VIEW_COMPARE);
+	cr_assert(strstr(S.screen.status, "GPU"), "%s", S.screen.status);
 
 	/* Everything on the GPU with a q8_0 cache: the vLLM rows estimate
 	 * with vLLM's fp8 cache, and adopting one switches the engine. */
 	PRESS(KEYC_ESC);
-	S.cur.set.offload = OFFLOAD_GPU;
-	S.cur.set.kv_k = S.cur.set.kv_v = KV_Q8_0;
+	S.config.cur.set.offload = OFFLOAD_GPU;
+	S.config.cur.set.kv_k = S.config.cur.set.kv_v = KV_Q8_0;
 	PRESS('c');
-	cr_assert(S.cmp[fp8].valid, "%s", S.cmp[fp8].err);
-	S.cmp_sel = fp8;
+	cr_assert(S.screen.cmp[fp8].valid, "%s", S.screen.cmp[fp8].err);
+	S.screen.cmp_sel = fp8;
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.cur.set.ftype, FT_V_FP8);
-	cr_assert_eq(S.cur.set.kv_k, KV_FP8);
-	cr_assert(S.ev.valid, "%s", S.ev.err);
-	cr_assert(S.ev.est.vllm);
-	cr_assert_eq(S.ev.est.total_bytes, S.cmp[fp8].total_bytes,
+	cr_assert_eq(S.config.cur.set.ftype, FT_V_FP8);
+	cr_assert_eq(S.config.cur.set.kv_k, KV_FP8);
+	cr_assert(S.results.ev.valid, "%s", S.results.ev.err);
+	cr_assert(S.results.ev.est.vllm);
+	cr_assert_eq(S.results.ev.est.total_bytes, S.screen.cmp[fp8].total_bytes,
 	             "the row's numbers are the live ones");
 }
 
@@ -794,27 +797,32 @@ Test(session, compare_says_na_for_vllm_rows_under_a_llamacpp_offload)
  * launch commands give for the live configuration. */
 static void check_plan_rows(void)
 {
-	const struct model *m = session_model(&S, S.cur.model);
-	const struct device *d = &devs.v[S.cur.gpu];
+	const struct model *m = session_model(&S, S.config.cur.model);
+	const struct device *d = &devs.v[S.config.cur.gpu];
 	for (int w = 0; w < SOLVE_COUNT; w++) {
-		const struct plan_row *r = &S.plan.row[w];
+		const struct plan_row *r = &S.screen.plan.row[w];
 		cr_assert_eq(r->what, (enum solve_what)w);
 		if (!r->applies)
 			continue;
-		struct settings base = S.cur.set;
+		struct settings base = S.config.cur.set;
 		struct solve_result want;
-		cr_assert(plan_solve(m, &base, d, S.cur.gpu_count, (enum solve_what)w, &want));
+		cr_assert(
+		    plan_solve(m, &base, d, S.config.cur.gpu_count, (enum solve_what)w, &want));
 		cr_assert_eq(r->res.status, want.status, "%s", solve_name((enum solve_what)w));
-		struct config got_c = {
-		    .model = S.cur.model, .set = r->res.settings, .gpu = S.cur.gpu, .gpu_count = 1};
-		struct config want_c = {
-		    .model = S.cur.model, .set = want.settings, .gpu = S.cur.gpu, .gpu_count = 1};
+		struct config got_c = {.model = S.config.cur.model,
+		                       .set = r->res.settings,
+		                       .gpu = S.config.cur.gpu,
+		                       .gpu_count = 1};
+		struct config want_c = {.model = S.config.cur.model,
+		                        .set = want.settings,
+		                        .gpu = S.config.cur.gpu,
+		                        .gpu_count = 1};
 		cr_assert(config_equal(&got_c, &want_c), "%s", solve_name((enum solve_what)w));
 		cr_assert_eq(r->res.gpu_count, want.gpu_count);
 		cr_assert_eq(r->res.est.total_bytes, want.est.total_bytes);
 		cr_assert_eq(r->res.fit.headroom_bytes, want.fit.headroom_bytes);
 		struct speed sp;
-		struct speed_params p = S.speed_params;
+		struct speed_params p = S.config.speed_params;
 		p.gpu_count = want.gpu_count;
 		plan_speed(m, &want.settings, &want.est, d, &p, &sp);
 		cr_assert_float_eq(r->speed.decode_tps, sp.decode_tps, 1e-9);
@@ -826,39 +834,39 @@ Test(session, plan_view_rows_are_the_solvers_answers)
 	unsigned r = session_key(&S, 'd');
 	cr_assert(r & REACT_RECALC);
 	session_recalc(&S);
-	cr_assert_eq(S.view, VIEW_PLAN);
+	cr_assert_eq(S.screen.view, VIEW_PLAN);
 	check_plan_rows();
 	/* qwen3-8b Q4_K_M on one RTX 4090, as vramcalc --solve prints them */
-	cr_assert_eq(S.plan.row[SOLVE_CONTEXT].res.status, SOLVE_AT_MAX);
-	cr_assert_eq(S.plan.row[SOLVE_CONTEXT].res.settings.ctx_tokens, 40960);
-	cr_assert_eq(S.plan.row[SOLVE_QUANT].res.settings.ftype, FT_F16);
-	cr_assert_eq(S.plan.row[SOLVE_GPUS].res.gpu_count, 1);
-	cr_assert_eq(S.plan.row[SOLVE_BATCH].res.settings.n_seq, 16);
-	cr_assert_eq(S.plan.row[SOLVE_OFFLOAD].res.settings.offload, OFFLOAD_NGL,
+	cr_assert_eq(S.screen.plan.row[SOLVE_CONTEXT].res.status, SOLVE_AT_MAX);
+	cr_assert_eq(S.screen.plan.row[SOLVE_CONTEXT].res.settings.ctx_tokens, 40960);
+	cr_assert_eq(S.screen.plan.row[SOLVE_QUANT].res.settings.ftype, FT_F16);
+	cr_assert_eq(S.screen.plan.row[SOLVE_GPUS].res.gpu_count, 1);
+	cr_assert_eq(S.screen.plan.row[SOLVE_BATCH].res.settings.n_seq, 16);
+	cr_assert_eq(S.screen.plan.row[SOLVE_OFFLOAD].res.settings.offload, OFFLOAD_NGL,
 	             "a dense model: the most GPU layers");
 
 	/* Speed and launch commands of the live configuration. */
-	const struct model *m = session_model(&S, S.cur.model);
+	const struct model *m = session_model(&S, S.config.cur.model);
 	struct speed sp;
-	struct speed_params p = S.speed_params;
+	struct speed_params p = S.config.speed_params;
 	p.gpu_count = 1;
 	struct estimate e;
-	estimate_run(m, &S.cur.set, &e);
-	plan_speed(m, &S.cur.set, &e, &devs.v[S.cur.gpu], &p, &sp);
-	cr_assert_float_eq(S.plan.speed.decode_tps, sp.decode_tps, 1e-9);
-	cr_assert_float_eq(S.plan.speed.ttft_s, sp.ttft_s, 1e-9);
-	cr_assert_str_eq(S.plan.launch[LAUNCH_LLAMA_SERVER],
+	estimate_run(m, &S.config.cur.set, &e);
+	plan_speed(m, &S.config.cur.set, &e, &devs.v[S.config.cur.gpu], &p, &sp);
+	cr_assert_float_eq(S.screen.plan.speed.decode_tps, sp.decode_tps, 1e-9);
+	cr_assert_float_eq(S.screen.plan.speed.ttft_s, sp.ttft_s, 1e-9);
+	cr_assert_str_eq(S.screen.plan.launch[LAUNCH_LLAMA_SERVER],
 	                 "llama-server -m qwen3-8b-Q4_K_M.gguf -c 8192 -ctk f16 -ctv f16 -fa on "
 	                 "-ngl 37");
 	const char *vllm = "vllm serve Qwen/Qwen3-8B --max-model-len 8192 ";
-	cr_assert(!strncmp(S.plan.launch[LAUNCH_VLLM], vllm, strlen(vllm)), "%s",
-	          S.plan.launch[LAUNCH_VLLM]);
+	cr_assert(!strncmp(S.screen.plan.launch[LAUNCH_VLLM], vllm, strlen(vllm)), "%s",
+	          S.screen.plan.launch[LAUNCH_VLLM]);
 
 	/* The explain view still describes the live estimate afterwards. */
 	PRESS('e');
 	bool q4k = false;
-	for (int i = 0; i < S.n_explain; i++)
-		q4k |= strstr(S.explain[i], "q4_K") != NULL;
+	for (int i = 0; i < S.screen.n_explain; i++)
+		q4k |= strstr(S.screen.explain[i], "q4_K") != NULL;
 	cr_assert(q4k, "the type scratch is the live estimate's again");
 }
 
@@ -866,88 +874,88 @@ Test(session, plan_rows_follow_engine_devices_and_offload)
 {
 	/* A MoE model with experts in RAM, two devices. */
 	session_select_model(&S, model_index("qwen3-30b-a3b"));
-	S.cur.set.offload = OFFLOAD_N_CPU_MOE;
-	S.cur.set.offload_layers = 20;
-	S.cur.set.n_seq = 2;
-	S.cur.set.ctx_tokens = 16384;
-	S.cur.gpu_count = 2;
+	S.config.cur.set.offload = OFFLOAD_N_CPU_MOE;
+	S.config.cur.set.offload_layers = 20;
+	S.config.cur.set.n_seq = 2;
+	S.config.cur.set.ctx_tokens = 16384;
+	S.config.cur.gpu_count = 2;
 	PRESS('d');
 	check_plan_rows();
-	const struct plan_row *off = &S.plan.row[SOLVE_OFFLOAD];
+	const struct plan_row *off = &S.screen.plan.row[SOLVE_OFFLOAD];
 	cr_assert(off->applies);
 	cr_assert_eq(off->res.settings.offload, OFFLOAD_N_CPU_MOE);
-	const struct plan_row *b = &S.plan.row[SOLVE_BATCH];
+	const struct plan_row *b = &S.screen.plan.row[SOLVE_BATCH];
 	cr_assert_eq(b->res.settings.ctx_tokens, 8192ull * b->res.settings.n_seq,
 	             "each sequence keeps the 8,192 tokens it has now");
-	cr_assert(
-	    strstr(S.plan.launch[LAUNCH_LLAMA_SERVER], "--n-cpu-moe 20 --split-mode layer -ts 1,1"),
-	    "%s", S.plan.launch[LAUNCH_LLAMA_SERVER]);
+	cr_assert(strstr(S.screen.plan.launch[LAUNCH_LLAMA_SERVER],
+	                 "--n-cpu-moe 20 --split-mode layer -ts 1,1"),
+	          "%s", S.screen.plan.launch[LAUNCH_LLAMA_SERVER]);
 
 	/* vLLM: no offload solver; the rest solve with vLLM's accounting. */
 	session_set_engine(&S, FT_VLLM);
 	session_recalc(&S);
-	cr_assert(!S.plan.row[SOLVE_OFFLOAD].applies);
-	cr_assert(strstr(S.plan.row[SOLVE_OFFLOAD].note, "vLLM"), "%s",
-	          S.plan.row[SOLVE_OFFLOAD].note);
+	cr_assert(!S.screen.plan.row[SOLVE_OFFLOAD].applies);
+	cr_assert(strstr(S.screen.plan.row[SOLVE_OFFLOAD].note, "vLLM"), "%s",
+	          S.screen.plan.row[SOLVE_OFFLOAD].note);
 	check_plan_rows();
-	cr_assert(S.plan.row[SOLVE_CONTEXT].res.est.vllm);
-	cr_assert_eq(ftype_get(S.plan.row[SOLVE_QUANT].res.settings.ftype)->engine, FT_VLLM,
+	cr_assert(S.screen.plan.row[SOLVE_CONTEXT].res.est.vllm);
+	cr_assert_eq(ftype_get(S.screen.plan.row[SOLVE_QUANT].res.settings.ftype)->engine, FT_VLLM,
 	             "the best quant among the engine's formats");
-	cr_assert(strstr(S.plan.launch[LAUNCH_VLLM], "--tensor-parallel-size 2"), "%s",
-	          S.plan.launch[LAUNCH_VLLM]);
+	cr_assert(strstr(S.screen.plan.launch[LAUNCH_VLLM], "--tensor-parallel-size 2"), "%s",
+	          S.screen.plan.launch[LAUNCH_VLLM]);
 
 	/* CPU only: no GPU to count, nothing to move. */
 	session_set_engine(&S, FT_LLAMACPP);
-	S.cur.set.offload = OFFLOAD_CPU;
+	S.config.cur.set.offload = OFFLOAD_CPU;
 	session_recalc(&S);
-	cr_assert(!S.plan.row[SOLVE_GPUS].applies);
-	cr_assert(!S.plan.row[SOLVE_OFFLOAD].applies);
-	cr_assert(S.plan.row[SOLVE_CONTEXT].applies);
+	cr_assert(!S.screen.plan.row[SOLVE_GPUS].applies);
+	cr_assert(!S.screen.plan.row[SOLVE_OFFLOAD].applies);
+	cr_assert(S.screen.plan.row[SOLVE_CONTEXT].applies);
 }
 
 Test(session, adopting_a_plan_answer_is_one_undoable_step)
 {
 	PRESS('d');
-	cr_assert_eq(S.plan_sel, (size_t)SOLVE_CONTEXT);
-	uint64_t ctx = S.plan.row[SOLVE_CONTEXT].res.settings.ctx_tokens;
-	uint64_t total = S.plan.row[SOLVE_CONTEXT].res.est.total_bytes;
+	cr_assert_eq(S.screen.plan_sel, (size_t)SOLVE_CONTEXT);
+	uint64_t ctx = S.screen.plan.row[SOLVE_CONTEXT].res.settings.ctx_tokens;
+	uint64_t total = S.screen.plan.row[SOLVE_CONTEXT].res.est.total_bytes;
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.view, VIEW_PLAN, "the plan stays open, recomputed from the answer");
-	cr_assert_eq(S.cur.set.ctx_tokens, ctx);
-	cr_assert_eq(S.ev.est.total_bytes, total, "the live total is the answer's");
-	cr_assert(strstr(S.status, "adopted context 40,960 tokens"), "%s", S.status);
+	cr_assert_eq(S.screen.view, VIEW_PLAN, "the plan stays open, recomputed from the answer");
+	cr_assert_eq(S.config.cur.set.ctx_tokens, ctx);
+	cr_assert_eq(S.results.ev.est.total_bytes, total, "the live total is the answer's");
+	cr_assert(strstr(S.screen.status, "adopted context 40,960 tokens"), "%s", S.screen.status);
 	check_plan_rows();
 	PRESS(KEYC_ENTER);
-	cr_assert(strstr(S.status, "already"), "%s", S.status);
+	cr_assert(strstr(S.screen.status, "already"), "%s", S.screen.status);
 	PRESS('u');
-	cr_assert_eq(S.cur.set.ctx_tokens, 8192);
-	cr_assert_eq(S.ev.est.total_bytes, 7086827008ull);
+	cr_assert_eq(S.config.cur.set.ctx_tokens, 8192);
+	cr_assert_eq(S.results.ev.est.total_bytes, 7086827008ull);
 
 	/* The fewest devices: a count. */
 	session_select_model(&S, model_index("llama-3.1-70b"));
-	S.cur.set.ftype = FT_Q8_0;
+	S.config.cur.set.ftype = FT_Q8_0;
 	session_recalc(&S);
 	PRESS(KEYC_DOWN, KEYC_DOWN);
-	cr_assert_eq(S.plan_sel, (size_t)SOLVE_GPUS);
-	uint32_t need = S.plan.row[SOLVE_GPUS].res.gpu_count;
+	cr_assert_eq(S.screen.plan_sel, (size_t)SOLVE_GPUS);
+	uint32_t need = S.screen.plan.row[SOLVE_GPUS].res.gpu_count;
 	cr_assert_gt(need, 1);
 	PRESS(KEYC_ENTER);
-	cr_assert_eq(S.cur.gpu_count, need);
-	cr_assert(S.ev.devices_fit);
+	cr_assert_eq(S.config.cur.gpu_count, need);
+	cr_assert(S.results.ev.devices_fit);
 	PRESS(KEYC_END, KEYC_HOME);
-	cr_assert_eq(S.plan_sel, (size_t)SOLVE_CONTEXT);
+	cr_assert_eq(S.screen.plan_sel, (size_t)SOLVE_CONTEXT);
 
 	/* Nothing fits: nothing to adopt. */
 	session_select_model(&S, model_index("kimi-k2.6"));
-	S.cur.gpu_count = 1;
+	S.config.cur.gpu_count = 1;
 	session_recalc(&S);
-	cr_assert_eq(S.plan.row[SOLVE_CONTEXT].res.status, SOLVE_NOTHING);
-	struct config before = S.cur;
+	cr_assert_eq(S.screen.plan.row[SOLVE_CONTEXT].res.status, SOLVE_NOTHING);
+	struct config before = S.config.cur;
 	PRESS(KEYC_ENTER);
-	cr_assert(config_equal(&S.cur, &before));
-	cr_assert(strstr(S.status, "nothing fits"), "%s", S.status);
+	cr_assert(config_equal(&S.config.cur, &before));
+	cr_assert(strstr(S.screen.status, "nothing fits"), "%s", S.screen.status);
 	PRESS(KEYC_ESC);
-	cr_assert_eq(S.view, VIEW_MAIN);
+	cr_assert_eq(S.screen.view, VIEW_MAIN);
 }
 
 /* ---- the tables ---- */
@@ -1042,16 +1050,16 @@ Test(session, the_same_bad_value_gets_the_same_message_everywhere)
 		/* slider text entry (vLLM, so the utilization slider is on) */
 		if (cases[i].slider == SL_GPU_UTIL)
 			session_set_engine(&S, FT_VLLM);
-		S.slider = cases[i].slider;
-		struct config before = S.cur;
+		S.screen.slider = cases[i].slider;
+		struct config before = S.config.cur;
 		PRESS(KEYC_ENTER);
-		cr_assert_eq(S.modal, MODAL_PROMPT, "%s", cases[i].field);
+		cr_assert_eq(S.screen.modal, MODAL_PROMPT, "%s", cases[i].field);
 		PRESS(KEYC_CTRL_U);
 		type_text(cases[i].value);
 		PRESS(KEYC_ENTER);
 		snprintf(want, sizeof(want), "%s: %s", field_name(f), why);
-		cr_expect_str_eq(S.status, want, "slider");
-		cr_expect(config_equal(&S.cur, &before), "a refused value changes nothing");
+		cr_expect_str_eq(S.screen.status, want, "slider");
+		cr_expect(config_equal(&S.config.cur, &before), "a refused value changes nothing");
 	}
 }
 
@@ -1060,18 +1068,18 @@ Test(session, the_same_bad_value_gets_the_same_message_everywhere)
 Test(session, a_mixed_set_evaluates_as_the_command_line_does)
 {
 	size_t r3060 = device_index("rtx-3060-12gb");
-	cr_assert(session_set_add(&S.cur, r3060));
-	cr_assert(session_set_add(&S.cur, r3060));
-	cr_assert_eq(config_device_count(&S.cur), 3);
+	cr_assert(session_set_add(&S.config.cur, r3060));
+	cr_assert(session_set_add(&S.config.cur, r3060));
+	cr_assert_eq(config_device_count(&S.config.cur), 3);
 	session_recalc(&S);
-	cr_assert(S.ev.valid, "%s", S.ev.err);
-	cr_assert(S.ev.mixed);
-	cr_assert_eq(S.ev.n_devs, 3);
+	cr_assert(S.results.ev.valid, "%s", S.results.ev.err);
+	cr_assert(S.results.ev.mixed);
+	cr_assert_eq(S.results.ev.n_devs, 3);
 	uint64_t sum = 0;
-	for (uint32_t k = 0; k < S.ev.n_devs; k++)
-		sum += S.ev.loads[k].total_bytes;
-	cr_assert_eq(S.ev.gpu_bytes, sum);
-	cr_assert_eq(S.ev.total_bytes, S.ev.gpu_bytes + S.ev.host_bytes);
+	for (uint32_t k = 0; k < S.results.ev.n_devs; k++)
+		sum += S.results.ev.loads[k].total_bytes;
+	cr_assert_eq(S.results.ev.gpu_bytes, sum);
+	cr_assert_eq(S.results.ev.total_bytes, S.results.ev.gpu_bytes + S.results.ev.host_bytes);
 
 	char *argv[] = {
 	    "vramcalc", "-m", "qwen3-8b", "-c", "8192", "-g", "rtx-4090,rtx-3060-12gbx2", "--json"};
@@ -1084,23 +1092,24 @@ Test(session, a_mixed_set_evaluates_as_the_command_line_does)
 		p = strstr(p, "\"total_bytes\":");
 		cr_assert_not_null(p, "device %u missing: %s", k, out);
 		p += strlen("\"total_bytes\":");
-		cr_assert_eq(strtoull(p, NULL, 10), S.ev.loads[k].total_bytes, "device %u", k);
+		cr_assert_eq(strtoull(p, NULL, 10), S.results.ev.loads[k].total_bytes, "device %u",
+		             k);
 	}
 	cr_assert_null(strstr(p, "\"total_bytes\":"), "a fourth device");
 	free(out);
 	free(err);
 
 	/* r removes one again, and the last device stays */
-	cr_assert(session_set_remove(&S.cur, r3060));
-	cr_assert(session_set_remove(&S.cur, r3060));
-	cr_assert_eq(S.cur.n_more, 0);
-	cr_assert_not(session_set_remove(&S.cur, S.cur.gpu), "the last device stays");
+	cr_assert(session_set_remove(&S.config.cur, r3060));
+	cr_assert(session_set_remove(&S.config.cur, r3060));
+	cr_assert_eq(S.config.cur.n_more, 0);
+	cr_assert_not(session_set_remove(&S.config.cur, S.config.cur.gpu), "the last device stays");
 
 	/* a session file keeps a mixed set */
-	session_set_add(&S.cur, r3060);
-	struct config want = S.cur, got;
+	session_set_add(&S.config.cur, r3060);
+	struct config want = S.config.cur, got;
 	cr_assert(session_save(&S, "mixed", err = calloc(1, 512), 512), "%s", err);
-	S.cur.n_more = 0;
+	S.config.cur.n_more = 0;
 	cr_assert(session_load(&S, "mixed", &got, err, 512), "%s", err);
 	cr_assert(config_equal(&got, &want));
 	free(err);
@@ -1112,7 +1121,7 @@ Test(session, a_mixed_set_evaluates_as_the_command_line_does)
 Test(session, huge_and_duplicate_session_files_are_refused)
 {
 	char err[512], path[600];
-	struct config c = S.cur;
+	struct config c = S.config.cur;
 	cr_assert(session_save(&S, "big", err, sizeof(err)), "%s", err);
 	snprintf(path, sizeof(path), "%s/big.ini", S.sessions_dir);
 	FILE *f = fopen(path, "w");
@@ -1147,20 +1156,20 @@ Test(session, huge_and_duplicate_session_files_are_refused)
 Test(session, the_plan_view_caches_its_answers_until_the_settings_change)
 {
 	PRESS('d');
-	cr_assert_eq(S.view, VIEW_PLAN);
-	cr_assert(S.plan_fresh);
-	uint32_t steps = S.plan.row[SOLVE_CONTEXT].res.steps;
+	cr_assert_eq(S.screen.view, VIEW_PLAN);
+	cr_assert(S.screen.plan_fresh);
+	uint32_t steps = S.screen.plan.row[SOLVE_CONTEXT].res.steps;
 	cr_assert_gt(steps, 0);
 	/* mark the cached answer: a recalculation must leave it alone */
-	S.plan.row[SOLVE_CONTEXT].res.steps = 12345;
+	S.screen.plan.row[SOLVE_CONTEXT].res.steps = 12345;
 	session_recalc(&S);
-	cr_assert_eq(S.plan.row[SOLVE_CONTEXT].res.steps, 12345, "solved again");
+	cr_assert_eq(S.screen.plan.row[SOLVE_CONTEXT].res.steps, 12345, "solved again");
 	/* a change of settings solves again */
-	struct config c = S.cur;
+	struct config c = S.config.cur;
 	c.set.ctx_tokens = 4096;
 	cr_assert(session_set_config(&S, &c));
 	session_recalc(&S);
-	cr_assert_neq(S.plan.row[SOLVE_CONTEXT].res.steps, 12345, "stale answers kept");
+	cr_assert_neq(S.screen.plan.row[SOLVE_CONTEXT].res.steps, 12345, "stale answers kept");
 }
 
 /* The chart's curve crosses the capacity where --solve puts the answer:
@@ -1170,12 +1179,12 @@ Test(session, the_plan_view_caches_its_answers_until_the_settings_change)
 Test(session, chart_crossing_is_the_solver_answer)
 {
 	session_select_model(&S, model_index("llama-3.1-8b"));
-	S.cur.set.ftype = FT_Q8_0;
-	S.cur.gpu = device_index("rtx-3060-12gb");
+	S.config.cur.set.ftype = FT_Q8_0;
+	S.config.cur.gpu = device_index("rtx-3060-12gb");
 	session_recalc(&S);
 	PRESS('g');
-	cr_assert_eq(S.view, VIEW_CHART);
-	const struct chart_view *c = &S.chart;
+	cr_assert_eq(S.screen.view, VIEW_CHART);
+	const struct chart_view *c = &S.screen.chart;
 	cr_assert(c->solved);
 	cr_assert_eq(c->ans.status, SOLVE_FOUND);
 	cr_assert_eq(c->ans_x, 31232);
@@ -1204,4 +1213,25 @@ Test(session, chart_crossing_is_the_solver_answer)
 	for (int i = 0; i < c->n; i++)
 		cr_expect_eq(c->gpu_bytes[i] <= c->capacity_bytes, c->x[i] <= c->ans_x, "batch %lu",
 		             (unsigned long)c->x[i]);
+}
+
+/* The what-if view formats the pinned configuration through the slider
+ * table without making it live (it used to copy the whole session). */
+Test(session, a_slider_formats_any_configuration_not_only_the_live_one)
+{
+	struct config other = S.config.cur;
+	other.set.ctx_tokens = 32768;
+	other.set.ftype = FT_Q8_0;
+	other.gpu_count = 2;
+	char v[128];
+	slider_table[SL_CONTEXT].format(&S, &other, NULL, v, sizeof(v));
+	cr_assert_str_eq(v, "32K of 40K tokens");
+	slider_table[SL_QUANT].format(&S, &other, NULL, v, sizeof(v));
+	cr_assert_str_eq(v, "Q8_0", "no bits per weight without an evaluation");
+	slider_table[SL_GPU_COUNT].format(&S, &other, NULL, v, sizeof(v));
+	cr_assert(!strncmp(v, "2 devices, ", 11), "%s", v);
+	slider_table[SL_QUANT].format(&S, &S.config.cur, &S.results.ev, v, sizeof(v));
+	cr_assert_str_eq(v, "Q4_K_M, 4.90 bpw",
+	                 "the live one with its evaluation (--print: 4.90 bits/weight)");
+	cr_assert_eq(S.config.cur.set.ctx_tokens, 8192u, "the live configuration is untouched");
 }
