@@ -4,6 +4,7 @@
  */
 #include "truth.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,18 +47,29 @@ static uint64_t u64(const char *s)
 	return (uint64_t)strtoull(s, NULL, 10);
 }
 
-static bool load_quants(const char *dir, struct truth *t)
+/* Open dir/name and read its header line into hline; NULL (with a message
+ * on stderr) when either fails. */
+static FILE *csv_open(const char *dir, const char *name, char *hline, int n)
 {
-	char path[512], line[4096], hline[4096];
-	char *h[MAX_COLS], *f[MAX_COLS];
-	snprintf(path, sizeof(path), "%s/quant_sizes.csv", dir);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	FILE *fp = fopen(path, "r");
-	if (!fp || !fgets(hline, sizeof(hline), fp)) {
+	if (!fp || !fgets(hline, n, fp)) {
 		fprintf(stderr, "truth: cannot read %s\n", path);
 		if (fp)
 			fclose(fp);
-		return false;
+		return NULL;
 	}
+	return fp;
+}
+
+static bool load_quants(const char *dir, struct truth *t)
+{
+	char line[4096], hline[4096];
+	char *h[MAX_COLS], *f[MAX_COLS];
+	FILE *fp = csv_open(dir, "quant_sizes.csv", hline, sizeof(hline));
+	if (!fp)
+		return false;
 	int nh = split(hline, h);
 	int c_model = col(h, nh, "model"), c_quant = col(h, nh, "quant");
 	int c_method = col(h, nh, "method"), c_bytes = col(h, nh, "tensor_data_bytes");
@@ -78,63 +90,96 @@ static bool load_quants(const char *dir, struct truth *t)
 	return true;
 }
 
-static bool load_runs(const char *dir, struct truth *t)
+/* The columns of a runs.csv; those only the 2025 set has are -1 in the
+ * 2026 set (measure.py's columns). */
+struct run_cols {
+	int n; /* header fields */
+	int model, exp, quant, ctx, ub, k, v, fa, seq, uni, swa, nctx, mb, cb, comp, status;
+	int id, kvb, rsb, ob, nseqctx, swacells; /* 2025 only */
+};
+
+static void run_cols_find(char **h, int nh, bool detail, struct run_cols *c)
 {
-	char path[512], line[8192], hline[8192];
+	c->n = nh;
+	c->model = col(h, nh, "model");
+	c->exp = col(h, nh, "experiment");
+	c->quant = col(h, nh, "quant");
+	c->ctx = col(h, nh, "n_ctx_req");
+	c->ub = col(h, nh, "n_ubatch");
+	c->k = col(h, nh, "kv_type_k");
+	c->v = col(h, nh, "kv_type_v");
+	c->fa = col(h, nh, "flash_attn");
+	c->seq = col(h, nh, "n_seq");
+	c->uni = col(h, nh, "kv_unified");
+	c->swa = col(h, nh, "swa_full");
+	c->nctx = col(h, nh, "n_ctx");
+	c->mb = col(h, nh, "model_buffer_bytes");
+	c->cb = col(h, nh, "context_bytes");
+	c->comp = col(h, nh, "compute_buffer_bytes");
+	c->status = col(h, nh, "status");
+	c->id = detail ? col(h, nh, "run_id") : -1;
+	c->kvb = detail ? col(h, nh, "kv_buffer_bytes") : -1;
+	c->rsb = detail ? col(h, nh, "rs_buffer_bytes") : -1;
+	c->ob = detail ? col(h, nh, "output_buffer_bytes") : -1;
+	c->nseqctx = detail ? col(h, nh, "n_ctx_seq") : -1;
+	c->swacells = detail ? col(h, nh, "swa_kv_cells") : -1;
+}
+
+/* The value of column i of row f as a count; 0 for a column the set lacks. */
+static uint64_t cell(char **f, int i)
+{
+	return i >= 0 ? u64(f[i]) : 0;
+}
+
+/* Read every accepted row ("ok") of dir/runs.csv into t->runs; detail: the
+ * 2025 set's run ids and per-buffer columns, else the id is
+ * model_quant_experiment. */
+static bool load_run_rows(const char *dir, bool detail, struct truth *t)
+{
+	char line[8192], hline[8192];
 	char *h[MAX_COLS], *f[MAX_COLS];
-	snprintf(path, sizeof(path), "%s/runs.csv", dir);
-	FILE *fp = fopen(path, "r");
-	if (!fp || !fgets(hline, sizeof(hline), fp)) {
-		fprintf(stderr, "truth: cannot read %s\n", path);
-		if (fp)
-			fclose(fp);
+	FILE *fp = csv_open(dir, "runs.csv", hline, sizeof(hline));
+	if (!fp)
 		return false;
-	}
-	int nh = split(hline, h);
-	int c_id = col(h, nh, "run_id"), c_model = col(h, nh, "model");
-	int c_exp = col(h, nh, "experiment"), c_quant = col(h, nh, "quant");
-	int c_ctx = col(h, nh, "n_ctx_req"), c_ub = col(h, nh, "n_ubatch");
-	int c_k = col(h, nh, "kv_type_k"), c_v = col(h, nh, "kv_type_v");
-	int c_fa = col(h, nh, "flash_attn"), c_seq = col(h, nh, "n_seq");
-	int c_uni = col(h, nh, "kv_unified"), c_swa = col(h, nh, "swa_full");
-	int c_mb = col(h, nh, "model_buffer_bytes"), c_cb = col(h, nh, "context_bytes");
-	int c_kvb = col(h, nh, "kv_buffer_bytes"), c_rsb = col(h, nh, "rs_buffer_bytes");
-	int c_ob = col(h, nh, "output_buffer_bytes"), c_comp = col(h, nh, "compute_buffer_bytes");
-	int c_nctx = col(h, nh, "n_ctx"), c_nseqctx = col(h, nh, "n_ctx_seq");
-	int c_swacells = col(h, nh, "swa_kv_cells"), c_status = col(h, nh, "status");
+	struct run_cols c;
+	run_cols_find(h, split(hline, h), detail, &c);
 	while (fgets(line, sizeof(line), fp)) {
 		int n = split(line, f);
-		if (n < nh || strcmp(f[c_status], "ok") != 0)
+		if (n < c.n || strcmp(f[c.status], "ok") != 0)
 			continue;
 		t->runs = realloc(t->runs, (t->n_runs + 1) * sizeof(*t->runs));
 		struct truth_run *r = &t->runs[t->n_runs++];
 		memset(r, 0, sizeof(*r));
-		snprintf(r->run_id, sizeof(r->run_id), "%s", f[c_id]);
-		snprintf(r->model, sizeof(r->model), "%s", f[c_model]);
-		snprintf(r->experiment, sizeof(r->experiment), "%s", f[c_exp]);
-		snprintf(r->quant, sizeof(r->quant), "%s", f[c_quant]);
+		snprintf(r->model, sizeof(r->model), "%s", f[c.model]);
+		snprintf(r->experiment, sizeof(r->experiment), "%s", f[c.exp]);
+		snprintf(r->quant, sizeof(r->quant), "%s", f[c.quant]);
+		if (detail)
+			snprintf(r->run_id, sizeof(r->run_id), "%s", f[c.id]);
+		else
+			snprintf(r->run_id, sizeof(r->run_id), "%s_%s_%s", r->model, r->quant,
+			         r->experiment);
 		struct settings *s = &r->settings;
 		estimate_settings_default(s);
-		if (!ftype_find(r->quant, &s->ftype) || !kvtype_find(f[c_k], &s->kv_k) ||
-		    !kvtype_find(f[c_v], &s->kv_v)) {
+		if (!ftype_find(r->quant, &s->ftype) || !kvtype_find(f[c.k], &s->kv_k) ||
+		    !kvtype_find(f[c.v], &s->kv_v)) {
 			fprintf(stderr, "truth: %s: unknown quant or KV type\n", r->run_id);
 			exit(1);
 		}
-		s->ctx_tokens = u64(f[c_ctx]);
-		s->n_ubatch = (uint32_t)u64(f[c_ub]);
-		s->n_seq = (uint32_t)u64(f[c_seq]);
-		s->kv_unified = u64(f[c_uni]) != 0;
-		s->swa_full = u64(f[c_swa]) != 0;
-		s->flash_attn = !strcmp(f[c_fa], "on");
-		r->model_buffer_bytes = u64(f[c_mb]);
-		r->context_bytes = u64(f[c_cb]);
-		r->kv_buffer_bytes = u64(f[c_kvb]);
-		r->rs_buffer_bytes = u64(f[c_rsb]);
-		r->output_buffer_bytes = u64(f[c_ob]);
-		r->compute_buffer_bytes = u64(f[c_comp]);
-		r->n_ctx = u64(f[c_nctx]);
-		r->n_ctx_seq = u64(f[c_nseqctx]);
-		r->swa_kv_cells = u64(f[c_swacells]);
+		s->ctx_tokens = u64(f[c.ctx]);
+		s->n_ubatch = (uint32_t)u64(f[c.ub]);
+		s->n_seq = (uint32_t)u64(f[c.seq]);
+		s->kv_unified = u64(f[c.uni]) != 0;
+		s->swa_full = u64(f[c.swa]) != 0;
+		s->flash_attn = !strcmp(f[c.fa], "on");
+		r->model_buffer_bytes = u64(f[c.mb]);
+		r->context_bytes = u64(f[c.cb]);
+		r->compute_buffer_bytes = u64(f[c.comp]);
+		r->n_ctx = u64(f[c.nctx]);
+		r->kv_buffer_bytes = cell(f, c.kvb);
+		r->rs_buffer_bytes = cell(f, c.rsb);
+		r->output_buffer_bytes = cell(f, c.ob);
+		r->n_ctx_seq = cell(f, c.nseqctx);
+		r->swa_kv_cells = cell(f, c.swacells);
 	}
 	fclose(fp);
 	return true;
@@ -180,64 +225,14 @@ const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_mo
 
 bool truth2026_load(const char *dir, struct truth *t)
 {
-	char path[512], line[4096], hline[4096];
-	char *h[MAX_COLS], *f[MAX_COLS];
 	memset(t, 0, sizeof(*t));
-	snprintf(path, sizeof(path), "%s/runs.csv", dir);
-	FILE *fp = fopen(path, "r");
-	if (!fp || !fgets(hline, sizeof(hline), fp)) {
-		fprintf(stderr, "truth: cannot read %s\n", path);
-		if (fp)
-			fclose(fp);
-		return false;
-	}
-	int nh = split(hline, h);
-	int c_model = col(h, nh, "model"), c_quant = col(h, nh, "quant");
-	int c_exp = col(h, nh, "experiment"), c_ctx = col(h, nh, "n_ctx_req");
-	int c_ub = col(h, nh, "n_ubatch"), c_seq = col(h, nh, "n_seq");
-	int c_k = col(h, nh, "kv_type_k"), c_v = col(h, nh, "kv_type_v");
-	int c_fa = col(h, nh, "flash_attn"), c_uni = col(h, nh, "kv_unified");
-	int c_swa = col(h, nh, "swa_full"), c_nctx = col(h, nh, "n_ctx");
-	int c_mb = col(h, nh, "model_buffer_bytes"), c_cb = col(h, nh, "context_bytes");
-	int c_comp = col(h, nh, "compute_buffer_bytes"), c_status = col(h, nh, "status");
-	while (fgets(line, sizeof(line), fp)) {
-		int n = split(line, f);
-		if (n < nh || strcmp(f[c_status], "ok") != 0)
-			continue;
-		t->runs = realloc(t->runs, (t->n_runs + 1) * sizeof(*t->runs));
-		struct truth_run *r = &t->runs[t->n_runs++];
-		memset(r, 0, sizeof(*r));
-		snprintf(r->model, sizeof(r->model), "%s", f[c_model]);
-		snprintf(r->experiment, sizeof(r->experiment), "%s", f[c_exp]);
-		snprintf(r->quant, sizeof(r->quant), "%s", f[c_quant]);
-		snprintf(r->run_id, sizeof(r->run_id), "%s_%s_%s", r->model, r->quant,
-		         r->experiment);
-		struct settings *s = &r->settings;
-		estimate_settings_default(s);
-		if (!ftype_find(r->quant, &s->ftype) || !kvtype_find(f[c_k], &s->kv_k) ||
-		    !kvtype_find(f[c_v], &s->kv_v)) {
-			fprintf(stderr, "truth: %s: unknown quant or KV type\n", r->run_id);
-			exit(1);
-		}
-		s->ctx_tokens = u64(f[c_ctx]);
-		s->n_ubatch = (uint32_t)u64(f[c_ub]);
-		s->n_seq = (uint32_t)u64(f[c_seq]);
-		s->kv_unified = u64(f[c_uni]) != 0;
-		s->swa_full = u64(f[c_swa]) != 0;
-		s->flash_attn = !strcmp(f[c_fa], "on");
-		r->model_buffer_bytes = u64(f[c_mb]);
-		r->context_bytes = u64(f[c_cb]);
-		r->compute_buffer_bytes = u64(f[c_comp]);
-		r->n_ctx = u64(f[c_nctx]);
-	}
-	fclose(fp);
-	return true;
+	return load_run_rows(dir, false, t);
 }
 
 bool truth_load(const char *dir, struct truth *t)
 {
 	memset(t, 0, sizeof(*t));
-	return load_quants(dir, t) && load_runs(dir, t);
+	return load_quants(dir, t) && load_run_rows(dir, true, t);
 }
 
 void truth_free(struct truth *t)
@@ -304,4 +299,23 @@ int truth_run_cli(char **out, char **err, int argc, char **argv)
 	fclose(f);
 	fclose(e);
 	return rc;
+}
+
+int truth_run(char **out, char **err, int n, ...)
+{
+	char *argv[32] = {"vramcalc"};
+	if (n < 0 || n > 31)
+		abort();
+	va_list ap;
+	va_start(ap, n);
+	for (int i = 1; i <= n; i++)
+		argv[i] = va_arg(ap, char *);
+	va_end(ap);
+	return truth_run_cli(out, err, n + 1, argv);
+}
+
+void truth_use_repo_profiles(void)
+{
+	setenv("VRAMCALC_PROFILE_PATH", "profiles", 1);
+	setenv("XDG_CONFIG_HOME", "/nonexistent-vramcalc-test", 1);
 }

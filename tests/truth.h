@@ -82,6 +82,14 @@ char *truth_slurp(const char *path, size_t *len);
  * returns the exit status, 2 for a usage error (its message in *err). */
 int truth_run_cli(char **out, char **err, int argc, char **argv);
 
+/* truth_run_cli with the n arguments after the program name given in
+ * place: truth_run(&out, &err, 3, "-m", "qwen3-8b", "--json"). */
+int truth_run(char **out, char **err, int n, ...);
+
+/* The suites that run the command line read the repository's profiles
+ * and no user profile: their TestSuite's .init. */
+void truth_use_repo_profiles(void);
+
 /* Load tests/data/truth/profiles/<model>.ini and prepare it. */
 bool truth_model(const char *dir, const char *name, struct model *m);
 

@@ -11,13 +11,7 @@
 #include "format.h"
 #include "truth.h"
 
-static void use_repo_profiles(void)
-{
-	setenv("VRAMCALC_PROFILE_PATH", "profiles", 1);
-	setenv("XDG_CONFIG_HOME", "/nonexistent-vramcalc-test", 1);
-}
-
-TestSuite(cli, .init = use_repo_profiles);
+TestSuite(cli, .init = truth_use_repo_profiles);
 
 static bool parse(char *err, int argc, ...)
 {

@@ -13,13 +13,7 @@
 
 #define FIX "tests/data/detect/"
 
-static void use_repo_profiles(void)
-{
-	setenv("VRAMCALC_PROFILE_PATH", "profiles", 1);
-	setenv("XDG_CONFIG_HOME", "/nonexistent-vramcalc-test", 1);
-}
-
-TestSuite(detect_cli, .init = use_repo_profiles, .timeout = 60);
+TestSuite(detect_cli, .init = truth_use_repo_profiles, .timeout = 60);
 
 /* This test's machine: nvidia-smi and sysctl from bin (a PATH), /sys and
  * /proc from root. */
@@ -194,7 +188,9 @@ Test(detect_cli, rank_text_and_bad_filters)
 	char *out = NULL, *err = NULL;
 	char *argv[] = {"vramcalc", "--rank", "-g", "rtx-3090x2", "--size", "7b..9b"};
 	cr_assert_eq(truth_run_cli(&out, &err, 6, argv), 0, "%s", err);
-	cr_expect(strstr(out, "Models for 2x RTX 3090 (24.00 GiB) at 4K tokens (llama.cpp, margin 10%"), "%s", out);
+	cr_expect(
+	    strstr(out, "Models for 2x RTX 3090 (24.00 GiB) at 4K tokens (llama.cpp, margin 10%"),
+	    "%s", out);
 	cr_expect(strstr(out, "llama-3.1-8b"), "%s", out);
 	cr_expect_not(strstr(out, "llama-3.1-70b"), "70B is outside 7b..9b");
 	free(out);

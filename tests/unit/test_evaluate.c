@@ -13,13 +13,7 @@
 #include "evaluate.h"
 #include "truth.h"
 
-static void use_repo_profiles(void)
-{
-	setenv("VRAMCALC_PROFILE_PATH", "profiles", 1);
-	setenv("XDG_CONFIG_HOME", "/nonexistent-vramcalc-test", 1);
-}
-
-TestSuite(evaluate, .init = use_repo_profiles);
+TestSuite(evaluate, .init = truth_use_repo_profiles);
 
 static uint64_t num(cJSON *o, const char *a, const char *b)
 {

@@ -23,26 +23,7 @@
 
 #define HOSTILE "tests/data/hostile/"
 
-static void use_repo_profiles(void)
-{
-	setenv("VRAMCALC_PROFILE_PATH", "profiles", 1);
-	setenv("XDG_CONFIG_HOME", "/nonexistent-vramcalc-test", 1);
-}
-
-TestSuite(hostile, .init = use_repo_profiles);
-
-/* Run the command line; returns the exit status, stdout and stderr in
- * *out and *err (caller frees). */
-static int run(char **out, char **err, int argc, ...)
-{
-	char *argv[32] = {"vramcalc"};
-	va_list ap;
-	va_start(ap, argc);
-	for (int i = 1; i <= argc; i++)
-		argv[i] = va_arg(ap, char *);
-	va_end(ap);
-	return truth_run_cli(out, err, argc + 1, argv);
-}
+TestSuite(hostile, .init = truth_use_repo_profiles);
 
 Test(hostile, sat_helpers_saturate_instead_of_wrapping)
 {
@@ -58,16 +39,25 @@ Test(hostile, sat_helpers_saturate_instead_of_wrapping)
 	cr_expect_eq(bytes_to_i64(UINT64_MAX), INT64_MAX);
 }
 
-/* The audit: 256 layers, 4096 KV heads of dim 4096, vocabulary 2^24 at
- * -c 4294967296 -k f32 printed "KV cache 0 ... exact". */
-Test(hostile, kv_cache_product_does_not_wrap_to_zero)
+/* The audit's model: 256 layers, 4096 KV heads of dim 4096, vocabulary
+ * 2^24 (config-huge-kv.json), prepared (release with model_release). */
+static void huge_kv_model(struct model *m)
 {
 	struct hfjson_model hm;
 	char err[512];
 	cr_assert(hfjson_load(HOSTILE "config-huge-kv.json", &hm, NULL, err, sizeof(err)), "%s",
 	          err);
-	struct model m = {.arch = hm.arch};
-	cr_assert(model_prepare(&m));
+	*m = (struct model){.arch = hm.arch};
+	cr_assert(model_prepare(m));
+}
+
+/* The audit: 256 layers, 4096 KV heads of dim 4096, vocabulary 2^24 at
+ * -c 4294967296 -k f32 printed "KV cache 0 ... exact". */
+Test(hostile, kv_cache_product_does_not_wrap_to_zero)
+{
+	char err[512];
+	struct model m;
+	huge_kv_model(&m);
 	struct settings s;
 	estimate_settings_default(&s);
 	s.ctx_tokens = 1ull << 32;
@@ -99,8 +89,8 @@ Test(hostile, kv_cache_product_does_not_wrap_to_zero)
 	model_release(&m);
 
 	char *out, *msg;
-	cr_expect_eq(run(&out, &msg, 7, "-m", HOSTILE "config-huge-kv.json", "-c", "4294967296",
-	                 "-k", "f32", "--json"),
+	cr_expect_eq(truth_run(&out, &msg, 7, "-m", HOSTILE "config-huge-kv.json", "-c",
+	                       "4294967296", "-k", "f32", "--json"),
 	             2);
 	cr_expect(strstr(msg, "exceeds 72057594037927936 bytes"), "%s", msg);
 	cr_expect_eq(out[0], '\0', "no JSON with a wrapped number: %s", out);
@@ -124,12 +114,9 @@ static uint64_t largest_sum(const struct estimate *e)
  * sum passes it (the check is the estimate's own arithmetic, not a guess). */
 Test(hostile, a_passed_check_bounds_total_gpu_and_host)
 {
-	struct hfjson_model hm;
 	char err[512];
-	cr_assert(hfjson_load(HOSTILE "config-huge-kv.json", &hm, NULL, err, sizeof(err)), "%s",
-	          err);
-	struct model m = {.arch = hm.arch};
-	cr_assert(model_prepare(&m));
+	struct model m;
+	huge_kv_model(&m);
 	static const struct {
 		enum offload_mode offload;
 		uint32_t ubatch, n_seq;
@@ -333,7 +320,8 @@ Test(hostile, user_hardware_ini_with_max_memory_is_an_error)
 {
 	setenv("VRAMCALC_PROFILE_PATH", HOSTILE "user-max-memory:profiles", 1);
 	char *out, *msg;
-	cr_expect_eq(run(&out, &msg, 5, "-m", "llama-3.1-8b", "-g", "bad-card", "--print"), 2);
+	cr_expect_eq(truth_run(&out, &msg, 5, "-m", "llama-3.1-8b", "-g", "bad-card", "--print"),
+	             2);
 	cr_expect(strstr(msg, "hardware.ini") && strstr(msg, "memory_bytes") &&
 	              strstr(msg, "18446744073709551615"),
 	          "%s", msg);
@@ -350,8 +338,8 @@ Test(hostile, tiny_shares_and_bandwidths_are_rejected_with_a_range)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *out, *msg;
-		cr_expect_eq(run(&out, &msg, 3, cases[i][0], cases[i][1], "--print"), 2, "%s %s",
-		             cases[i][0], cases[i][1]);
+		cr_expect_eq(truth_run(&out, &msg, 3, cases[i][0], cases[i][1], "--print"), 2,
+		             "%s %s", cases[i][0], cases[i][1]);
 		cr_expect(strstr(msg, cases[i][0]) && strstr(msg, cases[i][1]) &&
 		              (strstr(msg, "from 0.01 to 1") || strstr(msg, "from 0.1 to 100000")),
 		          "%s", msg);
@@ -359,8 +347,8 @@ Test(hostile, tiny_shares_and_bandwidths_are_rejected_with_a_range)
 		free(msg);
 	}
 	char *out, *msg;
-	cr_expect_eq(run(&out, &msg, 5, "--engine", "vllm", "--gpu-util", "0.01", "--print"), 0,
-	             "%s", msg);
+	cr_expect_eq(truth_run(&out, &msg, 5, "--engine", "vllm", "--gpu-util", "0.01", "--print"),
+	             0, "%s", msg);
 	free(out);
 	free(msg);
 }
@@ -368,22 +356,23 @@ Test(hostile, tiny_shares_and_bandwidths_are_rejected_with_a_range)
 Test(hostile, gpu_count_past_the_limit_says_too_many)
 {
 	char *out, *msg;
-	cr_expect_eq(run(&out, &msg, 3, "-g", "h200-sxmx100000", "--print"), 2);
+	cr_expect_eq(truth_run(&out, &msg, 3, "-g", "h200-sxmx100000", "--print"), 2);
 	cr_expect(strstr(msg, "too many") && strstr(msg, "h200-sxmx100000") &&
 	              strstr(msg, "from 1 to 64"),
 	          "%s", msg);
 	cr_expect_null(strstr(msg, "unknown"), "%s", msg);
 	free(out);
 	free(msg);
-	cr_expect_eq(run(&out, &msg, 3, "-g", "h200-sxmx99999999999999999999999", "--print"), 2);
+	cr_expect_eq(truth_run(&out, &msg, 3, "-g", "h200-sxmx99999999999999999999999", "--print"),
+	             2);
 	cr_expect(strstr(msg, "too many"), "%s", msg);
 	free(out);
 	free(msg);
-	cr_expect_eq(run(&out, &msg, 3, "-g", "h200-sxmx40,rtx-4090x30", "--print"), 2);
+	cr_expect_eq(truth_run(&out, &msg, 3, "-g", "h200-sxmx40,rtx-4090x30", "--print"), 2);
 	cr_expect(strstr(msg, "too many"), "%s", msg);
 	free(out);
 	free(msg);
-	cr_expect_eq(run(&out, &msg, 3, "-g", "h200-sxmx64", "--print"), 0, "%s", msg);
+	cr_expect_eq(truth_run(&out, &msg, 3, "-g", "h200-sxmx64", "--print"), 0, "%s", msg);
 	free(out);
 	free(msg);
 }
@@ -463,7 +452,8 @@ Test(hostile, text_escape_makes_control_bytes_and_bad_utf8_visible)
 Test(hostile, control_characters_never_reach_the_output)
 {
 	char *out, *msg;
-	cr_assert_eq(run(&out, &msg, 3, "-m", HOSTILE "name-control.ini", "--print"), 0, "%s", msg);
+	cr_assert_eq(truth_run(&out, &msg, 3, "-m", HOSTILE "name-control.ini", "--print"), 0, "%s",
+	             msg);
 	cr_expect_null(strchr(out, '\x1b'), "%s", out);
 	cr_expect_null(strchr(out, '\x07'));
 	cr_expect(strstr(out, "Evil \\x1b[2J\\x1b]0;pwned\\x07 Model \\xff\\xfe end"), "%s", out);
@@ -471,7 +461,8 @@ Test(hostile, control_characters_never_reach_the_output)
 	free(out);
 	free(msg);
 
-	cr_assert_eq(run(&out, &msg, 3, "-m", HOSTILE "name-control.ini", "--json"), 0, "%s", msg);
+	cr_assert_eq(truth_run(&out, &msg, 3, "-m", HOSTILE "name-control.ini", "--json"), 0, "%s",
+	             msg);
 	cr_expect_eq(json_utf8_check(out, strlen(out)), strlen(out), "valid UTF-8");
 	cJSON *j = cJSON_Parse(out);
 	cr_assert_not_null(j, "%s", out);
@@ -483,7 +474,7 @@ Test(hostile, control_characters_never_reach_the_output)
 	free(msg);
 
 	/* a command-line value in an error message */
-	cr_expect_eq(run(&out, &msg, 3, "-g", "\x1b[31mred\xff", "--print"), 2);
+	cr_expect_eq(truth_run(&out, &msg, 3, "-g", "\x1b[31mred\xff", "--print"), 2);
 	cr_expect_null(strchr(msg, '\x1b'), "%s", msg);
 	free(out);
 	free(msg);
@@ -498,12 +489,9 @@ Test(hostile, control_characters_never_reach_the_output)
  * 75576033398489100.  Every byte count is printed as an exact integer. */
 Test(hostile, json_byte_counts_are_exact_integers)
 {
-	struct hfjson_model hm;
 	char err[512];
-	cr_assert(hfjson_load(HOSTILE "config-huge-kv.json", &hm, NULL, err, sizeof(err)), "%s",
-	          err);
-	struct model m = {.arch = hm.arch};
-	cr_assert(model_prepare(&m));
+	struct model m;
+	huge_kv_model(&m);
 	struct settings s;
 	estimate_settings_default(&s);
 	s.ctx_tokens = 1000000;
@@ -517,8 +505,8 @@ Test(hostile, json_byte_counts_are_exact_integers)
 	model_release(&m);
 
 	char *out, *msg;
-	cr_assert_eq(run(&out, &msg, 7, "-m", HOSTILE "config-huge-kv.json", "-c", "1000000", "-k",
-	                 "f32", "--json"),
+	cr_assert_eq(truth_run(&out, &msg, 7, "-m", HOSTILE "config-huge-kv.json", "-c", "1000000",
+	                       "-k", "f32", "--json"),
 	             0, "%s", msg);
 	char want[96];
 	snprintf(want, sizeof(want), "\"kv_cache\":\t%llu,", (unsigned long long)e.kv_bytes);
@@ -540,29 +528,31 @@ Test(hostile, save_profile_refuses_an_id_in_use_without_force)
 	setenv("XDG_CONFIG_HOME", home, 1);
 	char *out, *msg;
 	const char *cfg = HOSTILE "config-dup.json";
-	cr_expect_eq(run(&out, &msg, 5, "-m", cfg, "--save-profile", "llama-3.1-8b", "--print"), 2);
+	cr_expect_eq(
+	    truth_run(&out, &msg, 5, "-m", cfg, "--save-profile", "llama-3.1-8b", "--print"), 2);
 	cr_expect(strstr(msg, "'llama-3.1-8b' exists: profiles/models/llama-3.1-8b.ini") &&
 	              strstr(msg, "--force to shadow it"),
 	          "%s", msg);
 	free(out);
 	free(msg);
-	cr_expect_eq(
-	    run(&out, &msg, 6, "-m", cfg, "--save-profile", "llama-3.1-8b", "--force", "--print"),
-	    0, "%s", msg);
+	cr_expect_eq(truth_run(&out, &msg, 6, "-m", cfg, "--save-profile", "llama-3.1-8b",
+	                       "--force", "--print"),
+	             0, "%s", msg);
 	cr_expect(strstr(msg, "saved profile 'llama-3.1-8b'"), "%s", msg);
 	free(out);
 	free(msg);
 	/* a user profile: the second save needs --force, which replaces it */
-	cr_expect_eq(run(&out, &msg, 5, "-m", cfg, "--save-profile", "mine", "--print"), 0, "%s",
-	             msg);
+	cr_expect_eq(truth_run(&out, &msg, 5, "-m", cfg, "--save-profile", "mine", "--print"), 0,
+	             "%s", msg);
 	free(out);
 	free(msg);
-	cr_expect_eq(run(&out, &msg, 5, "-m", cfg, "--save-profile", "mine", "--print"), 2);
+	cr_expect_eq(truth_run(&out, &msg, 5, "-m", cfg, "--save-profile", "mine", "--print"), 2);
 	cr_expect(strstr(msg, "(user)") && strstr(msg, "--force to replace it"), "%s", msg);
 	free(out);
 	free(msg);
-	cr_expect_eq(run(&out, &msg, 6, "-m", cfg, "--save-profile", "mine", "--force", "--print"),
-	             0, "%s", msg);
+	cr_expect_eq(
+	    truth_run(&out, &msg, 6, "-m", cfg, "--save-profile", "mine", "--force", "--print"), 0,
+	    "%s", msg);
 	free(out);
 	free(msg);
 	char cmd[128];

@@ -34,12 +34,6 @@
 #define IM_JSON "tests/data/json-bad"
 #define IM_ST   "tests/data/safetensors"
 
-static void im_use_repo_profiles(void)
-{
-	setenv("VRAMCALC_PROFILE_PATH", "profiles", 1);
-	setenv("XDG_CONFIG_HOME", "/nonexistent-vramcalc-test", 1);
-}
-
 /* A config.json import that must succeed. */
 static void im_load_config(const char *path, struct hfjson_model *hf)
 {
@@ -178,7 +172,7 @@ Test(import_truth, config_imports_match_llama_cpp_measurements)
 /* ------------------------------------------------------------------ */
 /* config.json: nested, quantized, every catalog model_type             */
 
-TestSuite(import_config, .init = im_use_repo_profiles);
+TestSuite(import_config, .init = truth_use_repo_profiles);
 
 /* The 2026 layouts of h10b, from a published-style config.json: Gemma 3n's
  * per-layer intermediate_size list and MiniMax M3's nested
@@ -387,7 +381,7 @@ Test(import_config, directory_with_config_and_checkpoint)
 /* ------------------------------------------------------------------ */
 /* config.json: hostile input                                          */
 
-TestSuite(import_bad, .init = im_use_repo_profiles);
+TestSuite(import_bad, .init = truth_use_repo_profiles);
 
 struct im_bad {
 	const char *file;
@@ -556,7 +550,7 @@ Test(import_bad, utf8_checker)
 /* ------------------------------------------------------------------ */
 /* safetensors                                                         */
 
-TestSuite(import_safetensors, .init = im_use_repo_profiles);
+TestSuite(import_safetensors, .init = truth_use_repo_profiles);
 
 static void im_st_ok(const char *path, struct st_info *st, struct profile_warnings *w)
 {
@@ -797,7 +791,7 @@ Test(import_safetensors, cli_output)
 /* ------------------------------------------------------------------ */
 /* --save-profile                                                      */
 
-TestSuite(import_save, .init = im_use_repo_profiles);
+TestSuite(import_save, .init = truth_use_repo_profiles);
 
 /* The [config] writer: for every catalog profile, every truth GGUF and
  * every truth config, the text maps back to the same architecture. */

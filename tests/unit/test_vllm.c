@@ -19,13 +19,7 @@
 
 #define GIB 1073741824.0
 
-static void use_repo_profiles(void)
-{
-	setenv("VRAMCALC_PROFILE_PATH", "profiles", 1);
-	setenv("XDG_CONFIG_HOME", "/nonexistent-vramcalc-test", 1);
-}
-
-TestSuite(vllm, .init = use_repo_profiles);
+TestSuite(vllm, .init = truth_use_repo_profiles);
 
 /* Run vramcalc with argv (NULL-terminated after the program name) and
  * return the parsed JSON (caller deletes), asserting exit status 0. */
