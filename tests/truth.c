@@ -220,6 +220,8 @@ const struct truth2026_model truth2026_models[] = {
     {"llama4-scout", "llama-4-scout"},
     {"llama4-maverick", "llama-4-maverick"},
     {"cohere2moe-command-a-plus", "command-a-plus"},
+    {"glm4moe-4.5", "glm-4.5"},
+    {"afmoe-trinity-nano", "trinity-nano"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

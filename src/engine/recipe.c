@@ -377,9 +377,9 @@ uint32_t recipe_assign(enum ftype ft, const struct model_arch *a, const struct t
 	uint32_t fallbacks = 0;
 
 	/* llama-quantize counts the file's MTP blocks, which follow the others
-	 * (n_layer_all, one attn_v-like tensor each) */
+	 * (n_layer_all, and their attn_v-like tensor where the layers have one:
+	 * MLA layers have none) */
 	m.n_layer = a->n_layer + a->n_mtp;
-	m.n_attention_wv = a->n_mtp;
 	m.n_expert = a->n_expert;
 	m.n_gqa = a->layer_head_kv[0] ? a->n_head / a->layer_head_kv[0] : 0;
 	/* Qwen3-Next and Qwen3.5 files give one head_count_kv for all blocks,
@@ -396,6 +396,8 @@ uint32_t recipe_assign(enum ftype ft, const struct model_arch *a, const struct t
 		if (l->v[i].cat == TC_OUTPUT)
 			tied = false;
 	}
+	if (m.n_attention_wv)
+		m.n_attention_wv += a->n_mtp;
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct tensor_info *t = &l->v[i];
