@@ -39,6 +39,8 @@ enum action {
 	ACT_RIGHT,
 	ACT_BIG_UP,
 	ACT_BIG_DOWN,
+	ACT_PAGE_UP,   /* PgUp: a page up in lists, tables and text; a big step on a slider */
+	ACT_PAGE_DOWN, /* PgDn */
 	ACT_HOME,
 	ACT_END,
 	ACT_FOCUS_NEXT,
@@ -82,6 +84,13 @@ enum action {
 #define KEYS_EVERYWHERE 0xffu
 #define KEYS_VIEW_COUNT 8 /* views the masks cover (session.h VIEW_COUNT) */
 
+/* What the screen offers beyond its view, for bindings that only make
+ * sense then (bit mask): the key bar leaves them off otherwise. */
+#define KEYS_WHEN_HW_SHOWN (1u << 0) /* the hardware list is drawn */
+#define KEYS_WHEN_HW_FOCUS (1u << 1) /* the hardware list has the focus */
+#define KEYS_WHEN_PINNED   (1u << 2) /* a configuration is pinned as A */
+#define KEYS_WHEN_SCROLLS  (1u << 3) /* the view's text goes on past the screen */
+
 /* One key binding. */
 struct key_binding {
 	int key;          /* character or enum keycode */
@@ -90,6 +99,7 @@ struct key_binding {
 	unsigned views;   /* KEYS_IN_* mask */
 	const char *bar;  /* key-bar label, or NULL to leave it off the bar */
 	const char *help; /* one line for the help screen and man page */
+	unsigned when;    /* KEYS_WHEN_* the bar needs to offer it (0: always) */
 };
 
 /* The table, ending with a row whose name is NULL. */
@@ -101,5 +111,15 @@ int keys_lookup(int key, int view);
 /* The binding shown on the key bar for an action in a view (first row
  * with a bar label), or NULL. */
 const struct key_binding *keys_bar_entry(int action, int view);
+
+/* Columns an entry takes on the key bar: "name label" and two spaces. */
+int keys_bar_cols(const struct key_binding *b);
+
+/* The key bar of view (enum view) when the screen offers `when`
+ * (KEYS_WHEN_*), for width columns: one entry per action with a bar label
+ * that applies, in table order; entries are dropped from the end until
+ * the rest fit, except help, quit and back, which always stay (they come
+ * last).  Writes up to max entries into out and returns the count. */
+int keys_bar(int view, unsigned when, int width, const struct key_binding **out, int max);
 
 #endif

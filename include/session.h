@@ -221,9 +221,11 @@ struct compare_row {
 	bool valid;    /* passed estimate_check */
 	char err[128]; /* reason when not valid */
 	uint64_t weights_bytes, kv_bytes, total_bytes, gpu_bytes;
-	double bpw;           /* of the weights */
-	struct hw_fit fit;    /* on the chosen GPU x count */
-	enum fit_level level; /* of fit, by the session's margin */
+	uint64_t weights_gpu_bytes, kv_gpu_bytes; /* the parts on the GPUs (the bar) */
+	uint64_t capacity_bytes; /* what the devices offer this engine, all together */
+	double bpw;              /* of the weights */
+	struct hw_fit fit;       /* on the chosen GPU x count */
+	enum fit_level level;    /* of fit, by the session's margin */
 };
 
 /* One solver's answer for the live configuration, a row of the plan view. */
@@ -264,7 +266,8 @@ struct rank_view {
 /* The chart view's axis. */
 enum chart_axis { CHART_CONTEXT, CHART_BATCH };
 
-#define CHART_POINTS_MAX 160 /* samples along the x axis */
+#define CHART_POINTS_MAX   160 /* samples along the x axis */
+#define CHART_OVERLAYS_MAX 3   /* curves over the stack: A and two quants */
 
 /* The chart view (g): GPU memory of the live configuration sampled along
  * one axis, each sample split into weights, KV cache, compute buffer and
@@ -284,6 +287,18 @@ struct chart_view {
 	struct solve_result ans; /* its answer (status, settings) */
 	uint64_t ans_x;          /* the answer on the axis (tokens or sequences) */
 	uint64_t live_x;         /* the live setting on the axis */
+	/* Curves drawn over the stack for comparison: the pinned
+	 * configuration A, and the quantizations a big step (+/-) below and
+	 * above the live one, each sampled at the same x values on its own
+	 * devices. */
+	int n_over;
+	struct chart_overlay {
+		char label[32];                       /* "A Q8_0 (pinned)", "Q2_K" */
+		char mark;                            /* its glyph on the chart: 'A', '1', '2' */
+		bool pinned;                          /* the pinned configuration */
+		uint64_t gpu_bytes[CHART_POINTS_MAX]; /* what its devices hold */
+		bool valid[CHART_POINTS_MAX];
+	} over[CHART_OVERLAYS_MAX];
 };
 
 /* A filtered list: the model, hardware or saved-session picker. */
@@ -348,7 +363,9 @@ struct session_screen {
 	size_t hw_sel;                   /* selected row */
 	int hw_filter;                   /* -1: every category, else enum hw_category */
 	char hw_query[SESSION_TEXT_MAX]; /* last search (n, N repeat it) */
-	bool hw_hidden; /* the layout leaves the list out (ui sets it): Tab stays */
+	bool hw_hidden;  /* no room for the list beside the sliders (ui sets it): it is
+	                  * drawn in their place while focused (Tab) */
+	bool show_speed; /* the main view shows speed and launch commands (ui sets it) */
 
 	/* The compare view. */
 	struct compare_row cmp[FT_COUNT];
@@ -370,6 +387,7 @@ struct session_screen {
 	char explain[SESSION_EXPLAIN_MAX][SESSION_LINE_MAX];
 	int n_explain;
 	int scroll;
+	int page_rows; /* rows the open view's table or text shows (ui sets it; a page) */
 };
 
 /* The session.  Create with session_init(), release with session_free().
@@ -425,6 +443,13 @@ enum reaction {
  * prompt, otherwise looks the key up in the key table.  Returns reaction
  * flags. */
 unsigned session_key(struct session *s, int key);
+
+/* What the screen offers beyond the view (KEYS_WHEN_* of keys.h): the key
+ * bar offers a binding only when its needs are met. */
+unsigned session_key_when(const struct session *s);
+
+/* The layout flags (enum layout_flag) the session's focus asks for. */
+unsigned session_layout_flags(const struct session *s);
 
 /* Carry out one action of the key table (enum action, keys.h). */
 unsigned session_action(struct session *s, int action);
@@ -532,6 +557,11 @@ void session_explain(struct session *s);
  * and both launch commands.  Needs a valid live estimate (s->valid);
  * session_recalc() calls it in the plan view.  Allocation-free. */
 void session_plan(struct session *s);
+
+/* Fill only s->plan.speed and s->plan.launch for the live configuration
+ * (the wide main view's speed and launch commands; session_plan calls it
+ * too).  Needs a valid live estimate. */
+void session_speed(struct session *s);
 
 /* Rank the catalog for the live device set and settings (again only when
  * they changed since the last ranking), then filter and sort the rows.

@@ -9,6 +9,7 @@
  * line agree by construction; the samples only draw the curve.
  */
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "session.h"
@@ -16,6 +17,7 @@
 #define CHART_BATCH_MIN_MAX 16   /* the batch axis spans at least 1..16 */
 #define CHART_BATCH_CAP     4096 /* and at most the batch solver's range */
 #define CHART_CTX_ALIGN     256  /* context samples are multiples of this */
+#define CHART_QUANT_STEP    4    /* the overlaid quants: a big step (+/-) away */
 
 /* The x value of sample i of n on an axis from lo to hi (inclusive),
  * evenly spaced; context values are rounded up to CHART_CTX_ALIGN. */
@@ -28,6 +30,101 @@ static uint64_t sample_x(enum chart_axis axis, uint64_t lo, uint64_t hi, int i, 
 			x = hi;
 	}
 	return x ? x : 1;
+}
+
+/* Settings st at sample x of the axis (per_seq: context of a sequence). */
+static void at_sample(struct settings *st, enum chart_axis axis, uint64_t x, uint64_t per_seq)
+{
+	if (axis == CHART_BATCH) {
+		st->n_seq = (uint32_t)x;
+		st->ctx_tokens = per_seq * x;
+	} else {
+		st->ctx_tokens = x;
+	}
+}
+
+/* GPU bytes of m at settings st on count x d by kind (weights, KV,
+ * compute, overhead): each device beyond the first has its own compute
+ * buffer and overhead, and what the split adds beyond these (a tied
+ * embedding's second copy) counts as overhead.  False when the settings
+ * do not pass estimate_check.  *budget_bytes: what one device offers. */
+static bool sample_bytes(const struct model *m, const struct settings *st, const struct device *d,
+                         uint32_t count, uint64_t seg[4], uint64_t *budget_bytes)
+{
+	char err[256];
+	memset(seg, 0, 4 * sizeof(seg[0]));
+	if (!estimate_check(m, st, err, sizeof(err)))
+		return false;
+	struct estimate e;
+	estimate_run(m, st, &e);
+	struct hw_fit f;
+	hw_fit(&e, d, count, &f);
+	seg[0] = e.weights_gpu_bytes;
+	seg[1] = e.kv_gpu_bytes;
+	seg[2] = e.compute_bytes * count;
+	seg[3] = e.overhead_bytes * count;
+	uint64_t sum = seg[0] + seg[1] + seg[2] + seg[3];
+	if (f.need_bytes > sum)
+		seg[3] += f.need_bytes - sum;
+	*budget_bytes = evaluate_budget_bytes(d, &e);
+	return true;
+}
+
+/* Sample configuration c along the chart's x values into overlay o. */
+static void sample_overlay(struct session *s, const struct config *c, struct chart_overlay *o)
+{
+	const struct chart_view *ch = &s->screen.chart;
+	const struct model *m = session_model(s, c->model);
+	const struct device *d = &s->devs->v[c->gpu];
+	uint64_t per_seq = c->set.n_seq ? c->set.ctx_tokens / c->set.n_seq : c->set.ctx_tokens;
+	for (int i = 0; i < ch->n; i++) {
+		struct settings st = c->set;
+		uint64_t seg[4], budget;
+		at_sample(&st, ch->axis, ch->x[i], per_seq ? per_seq : 1);
+		o->valid[i] = sample_bytes(m, &st, d, c->gpu_count, seg, &budget);
+		o->gpu_bytes[i] = seg[0] + seg[1] + seg[2] + seg[3];
+	}
+}
+
+/* The overlays: A when pinned, then the quantizations a big step below
+ * and above the live one (the engine's own, as + and - step). */
+static void chart_overlays(struct session *s)
+{
+	struct chart_view *c = &s->screen.chart;
+	c->n_over = 0;
+	if (s->config.pinned) {
+		struct chart_overlay *o = &c->over[c->n_over++];
+		snprintf(o->label, sizeof(o->label), "A %s (pinned)",
+		         s->config.pin.set.file_types ? "as stored"
+		                                      : ftype_get(s->config.pin.set.ftype)->name);
+		o->mark = 'A';
+		o->pinned = true;
+		sample_overlay(s, &s->config.pin, o);
+	}
+	const enum ftype *order = session_quant_order(s, s->config.cur.model);
+	enum ftype_engine eng = ftype_get(s->config.cur.set.ftype)->engine;
+	int lo = FT_COUNT, hi = 0;
+	for (int i = 0; i < FT_COUNT; i++)
+		if (ftype_get(order[i])->engine == eng) {
+			lo = i < lo ? i : lo;
+			hi = i + 1;
+		}
+	int pos = session_quant_pos(s, s->config.cur.set.ftype);
+	for (int dir = -1; dir <= 1 && c->n_over < CHART_OVERLAYS_MAX; dir += 2) {
+		int p = pos + dir * CHART_QUANT_STEP;
+		p = p < lo ? lo : p >= hi ? hi - 1 : p;
+		if (p == pos && !s->config.cur.set.file_types)
+			continue;
+		struct config q = s->config.cur;
+		q.set.ftype = order[p];
+		q.set.file_types = false;
+		struct chart_overlay *o = &c->over[c->n_over];
+		snprintf(o->label, sizeof(o->label), "%s", ftype_get(order[p])->name);
+		o->mark = (char)('1' + (c->n_over - (s->config.pinned ? 1 : 0)));
+		o->pinned = false;
+		sample_overlay(s, &q, o);
+		c->n_over++;
+	}
 }
 
 void session_chart(struct session *s)
@@ -67,39 +164,16 @@ void session_chart(struct session *s)
 	for (int i = 0; i < c->n; i++) {
 		struct settings st = *live;
 		uint64_t x = sample_x(c->axis, lo, hi, i, c->n);
+		uint64_t budget = 0;
 		c->x[i] = x;
-		if (batch) {
-			st.n_seq = (uint32_t)x;
-			st.ctx_tokens = per_seq * x;
-		} else {
-			st.ctx_tokens = x;
-		}
-		char err[256];
-		c->valid[i] = estimate_check(m, &st, err, sizeof(err));
-		memset(c->seg_bytes[i], 0, sizeof(c->seg_bytes[i]));
-		c->gpu_bytes[i] = 0;
-		if (!c->valid[i])
-			continue;
-		struct estimate e;
-		estimate_run(m, &st, &e);
-		struct hw_fit f;
-		hw_fit(&e, d, count, &f);
-		/* What the devices hold, by kind: each device beyond the first
-		 * has its own compute buffer and overhead. */
+		at_sample(&st, c->axis, x, per_seq);
+		c->valid[i] = sample_bytes(m, &st, d, count, c->seg_bytes[i], &budget);
 		uint64_t *seg = c->seg_bytes[i];
-		seg[0] = e.weights_gpu_bytes;
-		seg[1] = e.kv_gpu_bytes;
-		seg[2] = e.compute_bytes * count;
-		seg[3] = e.overhead_bytes * count;
-		/* hw_fit's need is the total; what the split adds beyond these
-		 * (a tied embedding's second copy) counts as overhead. */
-		uint64_t sum = seg[0] + seg[1] + seg[2] + seg[3];
-		if (f.need_bytes > sum)
-			seg[3] += f.need_bytes - sum;
-		c->gpu_bytes[i] = seg[0] + seg[1] + seg[2] + seg[3];
-		if (!c->capacity_bytes)
-			c->capacity_bytes = evaluate_budget_bytes(d, &e) * count;
+		c->gpu_bytes[i] = c->valid[i] ? seg[0] + seg[1] + seg[2] + seg[3] : 0;
+		if (c->valid[i] && !c->capacity_bytes)
+			c->capacity_bytes = budget * count;
 	}
+	chart_overlays(s);
 	/* Leave the model's type scratch describing the live estimate. */
 	estimate_run(m, live, &s->results.ev.est);
 }

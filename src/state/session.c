@@ -390,6 +390,9 @@ static void recalc_compare(struct session *s)
 		r->total_bytes = e.total_bytes;
 		r->gpu_bytes = e.gpu_bytes;
 		r->bpw = e.weights_bpw;
+		r->weights_gpu_bytes = e.weights_gpu_bytes;
+		r->kv_gpu_bytes = e.kv_gpu_bytes;
+		r->capacity_bytes = evaluate_budget_bytes(d, &e) * s->config.cur.gpu_count;
 		hw_fit(&e, d, s->config.cur.gpu_count, &r->fit);
 		r->level = session_fit_level(s, &r->fit, evaluate_budget_bytes(d, &e));
 	}
@@ -435,6 +438,8 @@ void session_recalc(struct session *s)
 		session_plan(s);
 	if (s->screen.view == VIEW_CHART && s->results.ev.valid)
 		session_chart(s);
+	if (s->screen.view == VIEW_MAIN && s->screen.show_speed && s->results.ev.valid)
+		session_speed(s);
 }
 
 /* ---- pickers ---- */
@@ -792,8 +797,24 @@ static bool in_slider_view(const struct session *s)
 	       s->screen.view == VIEW_WHATIF;
 }
 
+/* The what-if table scrolls with PgUp, PgDn, Home and End (Up and Down
+ * choose the slider, + and - step it), the plan view's text below its
+ * answers with PgUp and PgDn (Up, Down, Home and End choose the answer):
+ * a page is what the view shows. */
+static unsigned whatif_scroll(struct session *s, long delta)
+{
+	long page = s->screen.page_rows > 1 ? s->screen.page_rows - 1 : PAGE;
+	long v =
+	    (long)s->screen.scroll + (delta == -100000 || delta == 100000 ? delta : delta * page);
+	s->screen.scroll = (int)(v < 0 ? 0 : v > 1000 ? 1000 : v);
+	return REACT_REDRAW;
+}
+
 static unsigned move(struct session *s, long delta, bool big)
 {
+	if ((s->screen.view == VIEW_WHATIF && (big || delta == -100000 || delta == 100000)) ||
+	    (s->screen.view == VIEW_PLAN && big))
+		return whatif_scroll(s, big ? (delta < 0 ? -1 : 1) : delta);
 	if (in_slider_view(s)) {
 		if (delta == -100000)
 			s->screen.slider = 0;
@@ -817,6 +838,8 @@ static unsigned move(struct session *s, long delta, bool big)
 		move_sel(&s->screen.plan_sel, SOLVE_COUNT, d);
 		break;
 	default:
+		if (big && s->screen.page_rows > 1) /* a page of text is what the view shows */
+			d = delta < 0 ? -(s->screen.page_rows - 1) : s->screen.page_rows - 1;
 		s->screen.scroll += (int)(d < -1000 ? -s->screen.scroll : d > 1000 ? 1000 : d);
 		if (s->screen.scroll < 0)
 			s->screen.scroll = 0;
@@ -1006,30 +1029,36 @@ unsigned session_action(struct session *s, int action)
 		return in_slider_view(s) ? step_slider(s, dir, false) : REACT_NONE;
 	}
 	case ACT_BIG_UP:
-	case ACT_BIG_DOWN: {
+	case ACT_BIG_DOWN: { /* + and -: a big step on the slider */
 		int dir = action == ACT_BIG_DOWN ? -1 : 1;
 		if (in_slider_view(s))
 			return step_slider(s, dir, true);
-		/* In lists and text PgUp moves up: the opposite sign. */
+		/* In lists and text up is the opposite sign. */
 		return move(s, -dir, true);
+	}
+	case ACT_PAGE_UP:
+	case ACT_PAGE_DOWN: { /* a page of the list, table or text */
+		int dir = action == ACT_PAGE_DOWN ? 1 : -1;
+		if (s->screen.view == VIEW_MAIN && s->screen.pane == PANE_SLIDERS)
+			return step_slider(s, -dir, true); /* no table there: a big step */
+		return move(s, dir, true);
 	}
 	case ACT_FOCUS_NEXT:
 	case ACT_FOCUS_PREV:
-		if (s->screen.hw_hidden) {
-			s->screen.pane = PANE_SLIDERS;
+		/* Where there is no room for both, the hardware list is drawn
+		 * in place of the sliders while it has the focus (hw_hidden):
+		 * Tab shows it, Tab again brings the sliders back. */
+		s->screen.pane = s->screen.pane == PANE_SLIDERS ? PANE_HARDWARE : PANE_SLIDERS;
+		if (s->screen.hw_hidden && s->screen.pane == PANE_HARDWARE)
 			session_status(
 			    s, STATUS_INFO,
-			    "the hardware list needs a taller or wider terminal; Enter on "
-			    "the GPU slider picks one");
-			return REACT_REDRAW;
-		}
-		s->screen.pane = s->screen.pane == PANE_SLIDERS ? PANE_HARDWARE : PANE_SLIDERS;
+			    "hardware list: Enter adopts a device, Tab brings the sliders "
+			    "back");
 		return REACT_REDRAW;
 	case ACT_ENTER:
 		return enter(s);
 	case ACT_SEARCH:
-		if (s->screen.view == VIEW_MAIN && s->screen.pane == PANE_HARDWARE &&
-		    !s->screen.hw_hidden) {
+		if (s->screen.view == VIEW_MAIN && s->screen.pane == PANE_HARDWARE) {
 			open_prompt(s, PROMPT_HW_SEARCH, "");
 			return REACT_REDRAW;
 		}
@@ -1043,6 +1072,11 @@ unsigned session_action(struct session *s, int action)
 			return REACT_NONE;
 		return hw_search(s, 1, action == ACT_NEXT_MATCH ? 1 : -1);
 	case ACT_FILTER:
+		if (s->screen.hw_hidden && s->screen.pane != PANE_HARDWARE) {
+			session_status(s, STATUS_INFO,
+			               "f filters the hardware list: Tab shows it first");
+			return REACT_REDRAW;
+		}
 		s->screen.hw_filter =
 		    s->screen.hw_filter + 1 >= HW_CAT_COUNT ? -1 : s->screen.hw_filter + 1;
 		s->screen.hw_sel = 0;
@@ -1133,4 +1167,23 @@ unsigned session_key(struct session *s, int key)
 	}
 	int a = keys_lookup(key, s->screen.view);
 	return a < 0 ? REACT_NONE : session_action(s, a);
+}
+
+unsigned session_key_when(const struct session *s)
+{
+	unsigned w = 0;
+	if (s->screen.view == VIEW_MAIN &&
+	    (!s->screen.hw_hidden || s->screen.pane == PANE_HARDWARE))
+		w |= KEYS_WHEN_HW_SHOWN;
+	if (s->screen.view == VIEW_MAIN && s->screen.pane == PANE_HARDWARE)
+		w |= KEYS_WHEN_HW_FOCUS;
+	if (s->config.pinned)
+		w |= KEYS_WHEN_PINNED;
+	return w;
+}
+
+unsigned session_layout_flags(const struct session *s)
+{
+	return s->screen.view == VIEW_MAIN && s->screen.pane == PANE_HARDWARE ? LAYOUT_HW_FOCUS
+	                                                                      : 0u;
 }

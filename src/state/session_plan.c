@@ -44,7 +44,7 @@ static bool solver_applies(const struct session *s, enum solve_what w, const str
 	}
 }
 
-void session_plan(struct session *s)
+void session_speed(struct session *s)
 {
 	assert(s->results.ev.valid);
 	const struct model *m = session_model(s, s->config.cur.model);
@@ -53,8 +53,8 @@ void session_plan(struct session *s)
 	struct plan_view *p = &s->screen.plan;
 	struct speed_params sp = s->config.speed_params;
 
-	/* The live speed first: the model's type scratch describes the live
-	 * estimate right after session_recalc ran it. */
+	/* The model's type scratch describes the live estimate right after
+	 * session_recalc ran it. */
 	estimate_run(m, live, &s->results.ev.est);
 	sp.gpu_count = s->config.cur.gpu_count;
 	plan_speed(m, live, &s->results.ev.est, d, &sp, &p->speed);
@@ -70,6 +70,19 @@ void session_plan(struct session *s)
 	};
 	for (int t = 0; t < LAUNCH_COUNT; t++)
 		launch_command((enum launch_target)t, &li, p->launch[t], sizeof(p->launch[t]));
+}
+
+void session_plan(struct session *s)
+{
+	assert(s->results.ev.valid);
+	const struct model *m = session_model(s, s->config.cur.model);
+	const struct device *d = &s->devs->v[s->config.cur.gpu];
+	const struct settings *live = &s->config.cur.set;
+	struct plan_view *p = &s->screen.plan;
+	struct speed_params sp = s->config.speed_params;
+
+	/* The live speed and launch commands first. */
+	session_speed(s);
 
 	for (int w = 0; w < SOLVE_COUNT; w++) {
 		struct plan_row *r = &p->row[w];

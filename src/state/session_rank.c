@@ -143,9 +143,9 @@ unsigned session_rank_action(struct session *s, int action)
 	case ACT_LEFT:
 	case ACT_RIGHT:
 		return rank_context(s, action == ACT_LEFT ? -1 : 1, false);
-	case ACT_BIG_UP:
-	case ACT_BIG_DOWN: /* PgUp, PgDn: a page */
-		rank_move(v, action == ACT_BIG_UP ? -10 : 10);
+	case ACT_PAGE_UP:
+	case ACT_PAGE_DOWN:
+		rank_move(v, action == ACT_PAGE_UP ? -10 : 10);
 		return REACT_REDRAW;
 	case ACT_ENTER:
 		return rank_open(s);

@@ -65,21 +65,21 @@ static void draw_answer(const struct ui *u, const struct session *s, WINDOW *w, 
 	char a[48], b[48];
 	const char *what = axis_word(c);
 	if (!c->solved) {
-		ui_putf(u, w, y, 0, wd, R_DIM, "largest %s: n/a for these settings", what);
+		ui_put_fitf(u, w, y, 0, wd, R_DIM, "largest %s: n/a for these settings", what);
 		return;
 	}
 	switch (c->ans.status) {
 	case SOLVE_FOUND:
-		ui_putf(u, w, y, 0, wd, R_FITS, "largest %s that fits: %s (as --solve %s)", what,
-		        axis_value(c, c->ans_x, a, sizeof(a)), what);
+		ui_put_fitf(u, w, y, 0, wd, R_FITS, "largest %s that fits: %s (as --solve %s)",
+		            what, axis_value(c, c->ans_x, a, sizeof(a)), what);
 		break;
 	case SOLVE_AT_MAX:
-		ui_putf(u, w, y, 0, wd, R_FITS, "the whole range fits: %s (as --solve %s)",
-		        axis_value(c, c->ans_x, a, sizeof(a)), what);
+		ui_put_fitf(u, w, y, 0, wd, R_FITS, "the whole range fits: %s (as --solve %s)",
+		            axis_value(c, c->ans_x, a, sizeof(a)), what);
 		break;
 	case SOLVE_NOTHING:
-		ui_putf(u, w, y, 0, wd, R_NOFIT, "nothing fits, not even %s (as --solve %s)",
-		        axis_value(c, c->n ? c->x[0] : 1, b, sizeof(b)), what);
+		ui_put_fitf(u, w, y, 0, wd, R_NOFIT, "nothing fits, not even %s (as --solve %s)",
+		            axis_value(c, c->n ? c->x[0] : 1, b, sizeof(b)), what);
 		break;
 	}
 }
@@ -90,11 +90,17 @@ static void draw_legend(const struct ui *u, WINDOW *w, int y, int wd)
 	int x = 0;
 	for (int k = 0; k < 4 && x < wd; k++) {
 		enum segment sg = chart_seg[k];
+		if (x + 2 + ui_cols(ui_segment_name(sg)) > wd)
+			return; /* whole items only */
 		x += ui_put(u, w, y, x, wd - x, ui_segment_role(sg), ui_segment_glyph(u, sg));
 		x += ui_putf(u, w, y, x, wd - x, R_NORMAL, " %s  ", ui_segment_name(sg));
 	}
+	if (x + 11 > wd)
+		return;
 	x += ui_put(u, w, y, x, wd - x, R_MARKER, u->utf8 ? "\u2500\u2500" : "~~");
 	x += ui_put(u, w, y, x, wd - x, R_NORMAL, " capacity  ");
+	if (x + 19 > wd)
+		return;
 	x += ui_put(u, w, y, x, wd - x, R_FITS, u->g->vline);
 	ui_put(u, w, y, x, wd - x, R_NORMAL, " largest that fits");
 }
@@ -106,22 +112,31 @@ void ui_draw_chart(struct ui *u, const struct session *s, WINDOW *w)
 	const struct chart_view *c = &s->screen.chart;
 	char a[48], b[48];
 	const char *dev = fmt_device_short_name(&s->devs->v[s->config.cur.gpu]);
-	ui_putf(u, w, 0, 0, wd, R_HEADER, "CHART GPU memory against %s: %s, %ux %s", axis_word(c),
-	        s->cat->v[s->config.cur.model].meta.name, c->gpu_count, dev);
+	ui_put_fitf(u, w, 0, 0, wd, R_HEADER, "CHART GPU memory against %s: %s, %ux %s",
+	            axis_word(c), s->cat->v[s->config.cur.model].meta.name, c->gpu_count, dev);
 	if (!s->results.ev.valid || c->n <= 0) {
 		ui_put(u, w, 2, 0, wd, R_DIM, "(no estimate for these settings)");
 		return;
 	}
 	draw_answer(u, s, w, 1, wd);
-	int plot_top = 2, plot_h = h - 6, plot_x = Y_LABEL_W, plot_w = wd - Y_LABEL_W - 1;
+	int plot_top = 2, plot_h = h - 6 - (c->n_over ? 1 : 0), plot_x = Y_LABEL_W,
+	    plot_w = wd - Y_LABEL_W - 1;
 	if (plot_h < 3 || plot_w < 10) {
 		ui_put(u, w, 3, 0, wd, R_DIM, "(too small for the chart)");
 		return;
 	}
-	uint64_t ymax = c->capacity_bytes;
-	for (int i = 0; i < c->n; i++)
+	/* The scale: the capacity and the live curve, and the overlays up to
+	 * half as much again (a far larger quant would flatten the rest). */
+	uint64_t ymax = c->capacity_bytes, over_max = 0;
+	for (int i = 0; i < c->n; i++) {
 		if (c->valid[i] && c->gpu_bytes[i] > ymax)
 			ymax = c->gpu_bytes[i];
+		for (int k = 0; k < c->n_over; k++)
+			if (c->over[k].valid[i] && c->over[k].gpu_bytes[i] > over_max)
+				over_max = c->over[k].gpu_bytes[i];
+	}
+	if (over_max > ymax)
+		ymax = over_max < ymax + ymax / 2 ? over_max : ymax + ymax / 2;
 	ymax += ymax / 20 + 1;
 	double unit = (double)ymax / plot_h;                   /* bytes per row */
 	int cap_row = (int)((double)c->capacity_bytes / unit); /* from the bottom */
@@ -179,6 +194,25 @@ void ui_draw_chart(struct ui *u, const struct session *s, WINDOW *w)
 				ui_put(u, w, y, plot_x + cx, 1, role, glyph);
 		}
 	}
+	/* The overlays: each a line of its own letter (A, 1, 2) where its
+	 * total is, over the stack, with a dot between the letters. */
+	for (int k = 0; k < c->n_over; k++) {
+		const struct chart_overlay *o = &c->over[k];
+		char letter[2] = {o->mark, '\0'};
+		for (int cx = 0; cx < plot_w; cx++) {
+			int i = column_sample(c, cx, plot_w);
+			if (!o->valid[i])
+				continue;
+			int r = (int)((double)o->gpu_bytes[i] / unit);
+			if (r >= plot_h)
+				continue;
+			bool label = cx % 6 == k * 2 || cx == plot_w - 1;
+			ui_put(u, w, plot_top + plot_h - 1 - r, plot_x + cx, 1,
+			       o->pinned ? R_VALUE : R_INFO,
+			       label ? letter : (u->utf8 ? "\u00b7" : "."));
+		}
+	}
+
 	/* The x axis, its ends and the marker's value under it. */
 	int axis_y = plot_top + plot_h;
 	for (int cx = 0; cx < plot_w; cx++)
@@ -203,9 +237,24 @@ void ui_draw_chart(struct ui *u, const struct session *s, WINDOW *w)
 			ui_put(u, w, lab_y, mx, mlen, R_FITS, m);
 	}
 	ui_put(u, w, lab_y, right_x, (int)strlen(b), R_DIM, b);
-	ui_putf(u, w, lab_y + 1, 0, wd, R_DIM, "x: %s, now %s; b: %s axis, Esc back",
-	        c->axis == CHART_BATCH ? "sequences, each with its context" : "context tokens",
-	        axis_value(c, c->live_x, a, sizeof(a)),
-	        c->axis == CHART_BATCH ? "context" : "batch");
+	ui_put_fitf(u, w, lab_y + 1, 0, wd, R_DIM, "x: %s, now %s; b: %s axis, Esc back",
+	            c->axis == CHART_BATCH ? "sequences, each with its context" : "context tokens",
+	            axis_value(c, c->live_x, a, sizeof(a)),
+	            c->axis == CHART_BATCH ? "context" : "batch");
 	draw_legend(u, w, lab_y + 2, wd);
+	if (c->n_over) {
+		/* which letter is which: "A Q8_0 (pinned)  1 Q2_K  2 Q6_K total" */
+		int x = ui_put(u, w, lab_y + 3, 0, wd, R_DIM, "over: ");
+		for (int k = 0; k < c->n_over; k++) {
+			char item[48];
+			snprintf(item, sizeof(item), "%c %s  ", c->over[k].mark,
+			         c->over[k].pinned ? c->over[k].label + 2 : c->over[k].label);
+			if (x + ui_cols(item) - 2 > wd)
+				break;
+			x += ui_put(u, w, lab_y + 3, x, wd - x,
+			            c->over[k].pinned ? R_VALUE : R_INFO, item);
+		}
+		if (x + 16 <= wd)
+			ui_put(u, w, lab_y + 3, x, wd - x, R_DIM, "(p pins, P drops)");
+	}
 }

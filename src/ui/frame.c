@@ -13,6 +13,7 @@
 
 #include "format.h"
 #include "keys.h"
+#include "textfit.h"
 #include "ui_internal.h"
 
 /* ---- title ---- */
@@ -62,13 +63,13 @@ static void draw_status(const struct ui *u, const struct session *s, WINDOW *w)
 		enum role r = s->screen.status_level == STATUS_ERROR  ? R_ERROR
 		              : s->screen.status_level == STATUS_WARN ? R_WARN
 		                                                      : R_INFO;
-		ui_put(u, w, 0, 0, wd, r, s->screen.status);
+		ui_put_fit(u, w, 0, 0, wd, r, s->screen.status);
 	} else if (!s->results.ev.valid) {
-		ui_put(u, w, 0, 0, wd, R_ERROR, s->results.ev.err);
+		ui_put_fit(u, w, 0, 0, wd, R_ERROR, s->results.ev.err);
 	} else if (s->screen.warning[0]) {
-		ui_put(u, w, 0, 0, wd, R_WARN, s->screen.warning);
+		ui_put_fit(u, w, 0, 0, wd, R_WARN, s->screen.warning);
 	} else {
-		ui_put(u, w, 0, 0, wd, R_DIM, "sizes in GiB (2^30 bytes); ? for help");
+		ui_put_fit(u, w, 0, 0, wd, R_DIM, "sizes in GiB (2^30 bytes); F1 or ? for help");
 	}
 }
 
@@ -85,14 +86,17 @@ static void draw_keys(const struct ui *u, const struct session *s, WINDOW *w)
 		}
 		return;
 	}
-	for (const struct key_binding *b = key_table; b->name && x < wd; b++) {
-		if (!b->bar || !(b->views & (1u << s->screen.view)))
-			continue;
-		int need = ui_cols(b->name) + ui_cols(b->bar) + 3;
-		if (x + need > wd)
-			break;
-		x += ui_put(u, w, 0, x, wd - x, R_KEY, b->name);
-		x += ui_putf(u, w, 0, x, wd - x, R_KEYLABEL, " %s  ", b->bar);
+	/* Only the keys that work in this layout, as many as the width
+	 * holds; help and the way out always (keys_bar). */
+	const struct key_binding *bar[64];
+	unsigned when = session_key_when(s);
+	if (u->scroll_max > 0 && (s->screen.view == VIEW_EXPLAIN || s->screen.view == VIEW_HELP ||
+	                          s->screen.view == VIEW_WHATIF || s->screen.view == VIEW_PLAN))
+		when |= KEYS_WHEN_SCROLLS;
+	int n = keys_bar(s->screen.view, when, wd, bar, 64);
+	for (int i = 0; i < n; i++) {
+		x += ui_put(u, w, 0, x, wd - x, R_KEY, bar[i]->name);
+		x += ui_putf(u, w, 0, x, wd - x, R_KEYLABEL, " %s  ", bar[i]->bar);
 	}
 }
 
@@ -121,7 +125,9 @@ void ui_relayout(struct ui *u, const struct session *s)
 	getmaxyx(stdscr, rows, cols);
 	ui_close_windows(u);
 	u->kind = ui_view_layout(s->screen.view);
-	layout_compute(rows, cols, u->kind, SL_COUNT, &u->lay);
+	u->flags = session_layout_flags(s);
+	u->bars_rows = ui_bars_rows(s);
+	layout_compute_flags(rows, cols, u->kind, SL_COUNT, u->flags, u->bars_rows, &u->lay);
 	werase(stdscr);
 	wnoutrefresh(stdscr);
 	if (u->lay.too_small)
@@ -136,30 +142,36 @@ void ui_relayout(struct ui *u, const struct session *s)
 		u->popup = newwin(p->h, p->w, p->y, p->x);
 }
 
+/* Below the minimum size: the notice, wrapped at words and centred, so
+ * that it is whole at any size it can be whole at (20x5 included). */
 static void draw_too_small(const struct ui *u)
 {
 	int rows, cols;
 	getmaxyx(stdscr, rows, cols);
 	werase(stdscr);
-	char msg[96];
-	snprintf(msg, sizeof(msg), "terminal too small: %dx%d, need %dx%d", cols, rows,
+	char msg[160];
+	snprintf(msg, sizeof(msg), "terminal too small: %dx%d, need %dx%d\nq quits", cols, rows,
 	         u->lay.min_cols, u->lay.min_rows);
-	int len = (int)strlen(msg);
-	int y = rows / 2, x = (cols - len) / 2;
-	if (x < 0)
-		x = 0;
-	if (rows > 0 && cols > 0)
-		ui_put(u, stdscr, y, x, cols - x, R_WARN, msg);
-	if (rows > 1 && cols > 0)
-		ui_put(u, stdscr, y + 1, (cols - 7) / 2 > 0 ? (cols - 7) / 2 : 0, cols, R_DIM,
-		       "q quits");
+	struct text_line l[16];
+	int n = textfit_wrap(msg, cols, 0, rows < 16 ? rows : 16, ui_cols(ui_ellipsis(u)), l);
+	int y = (rows - n) / 2;
+	for (int i = 0; i < n; i++) {
+		char line[160];
+		snprintf(line, sizeof(line), "%.*s", (int)l[i].len, msg + l[i].off);
+		int x = (cols - l[i].cols - (l[i].cut ? ui_cols(ui_ellipsis(u)) : 0)) / 2;
+		bool quits = !strcmp(line, "q quits");
+		x += ui_put(u, stdscr, y + i, x > 0 ? x : 0, cols, quits ? R_DIM : R_WARN, line);
+		if (l[i].cut)
+			ui_put(u, stdscr, y + i, x > 0 ? x : 0, cols, R_WARN, ui_ellipsis(u));
+	}
 	wnoutrefresh(stdscr);
 	doupdate();
 }
 
 void ui_draw_frame(struct ui *u, const struct session *s)
 {
-	if (ui_view_layout(s->screen.view) != u->kind)
+	if (ui_view_layout(s->screen.view) != u->kind || session_layout_flags(s) != u->flags ||
+	    (u->lay.box[BOX_EXTRA].h && ui_bars_rows(s) != u->bars_rows))
 		ui_relayout(u, s);
 	if (u->lay.too_small) {
 		draw_too_small(u);
@@ -180,6 +192,8 @@ void ui_draw_frame(struct ui *u, const struct session *s)
 		ui_draw_bars(u, s, w[BOX_BARS]);
 	if (w[BOX_HARDWARE])
 		ui_draw_hardware(u, s, w[BOX_HARDWARE]);
+	if (w[BOX_EXTRA] && s->screen.view == VIEW_MAIN)
+		ui_draw_speed_launch(u, s, w[BOX_EXTRA], 0);
 	if (w[BOX_BODY]) {
 		switch (s->screen.view) {
 		case VIEW_COMPARE:

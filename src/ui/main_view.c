@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "textfit.h"
 #include "ui_internal.h"
 
 /* ---- sliders ---- */
@@ -57,11 +58,12 @@ void ui_draw_sliders(const struct ui *u, const struct session *s, WINDOW *w)
 		        : on    ? R_LABEL
 		                : R_DIM,
 		        "%-*s", c->label_w, d->label);
-		ui_put(u, w, i, c->value_x, c->value_w, on ? R_VALUE : R_DIM, val);
+		ui_put_fit(u, w, i, c->value_x, c->value_w, on ? R_VALUE : R_DIM, val);
 		if (c->track_w)
 			draw_track(u, w, i, c->track_x, c->track_w, pos, count, on);
 		if (c->hint_w && on)
-			ui_put(u, w, i, c->hint_x, c->hint_w, focused ? R_NORMAL : R_DIM, d->hint);
+			ui_put_fit(u, w, i, c->hint_x, c->hint_w, focused ? R_NORMAL : R_DIM,
+			           d->hint);
 	}
 }
 
@@ -82,6 +84,19 @@ static void load_label(const struct estimate *e, const struct device_load *l, ui
 		snprintf(buf, n, "%s", l->has_output ? "output" : "no layers");
 }
 
+int ui_bars_rows(const struct session *s)
+{
+	const struct evaluation *ev = &s->results.ev;
+	if (!ev->valid)
+		return 6;
+	bool host_bar =
+	    !ev->unified && (s->config.cur.set.offload != OFFLOAD_GPU || ev->host_level != FIT_OK);
+	/* header, a bar per device, need (and its wrapped verdict), legend on
+	 * two lines, then the optional lines */
+	return 1 + (int)ev->n_devs + 2 + 2 + (ev->unified ? 2 : 0) + (host_bar ? 1 : 0) +
+	       (s->config.pinned ? 1 : 0) + (ev->est.vllm ? 1 : 0);
+}
+
 void ui_draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 {
 	int h, wd;
@@ -90,8 +105,8 @@ void ui_draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 	if (!s->results.ev.valid) {
 		ui_put(u, w, 0, 0, wd, R_ERROR, "cannot estimate:");
 		int used = ui_put_wrapped(u, w, 1, 2, wd - 2, h - 3, R_ERROR, s->results.ev.err, 0);
-		ui_put(u, w, 2 + used, 2, wd - 2, R_DIM,
-		       "change the setting it names, or u to undo");
+		ui_put_fit(u, w, 1 + used, 2, wd - 2, R_DIM,
+		           "change the setting it names, or u to undo");
 		return;
 	}
 	const struct evaluation *ev = &s->results.ev;
@@ -106,27 +121,37 @@ void ui_draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 	            (s->config.pinned ? 1 : 0) + (e->vllm ? 1 : 0);
 	int y = 0;
 
-	int x;
+	/* The header: the devices and what each offers, shortened (short
+	 * device names, then at a word) rather than cut. */
+	char head[512], budget[48] = "";
+	if (e->vllm)
+		snprintf(budget, sizeof(budget), ", vLLM budget %.0f%%", 100 * e->budget_share);
 	if (ev->mixed) {
-		x = ui_putf(u, w, y, 0, wd, R_HEADER, "GPU memory: %u devices,", n);
-		for (uint32_t k = 0; k < n; k++) {
+		size_t used = (size_t)snprintf(head, sizeof(head), "GPU memory: %u devices,", n);
+		for (uint32_t k = 0; k < n && used < sizeof(head); k++) {
 			if (k && ev->dev[k] == ev->dev[k - 1])
 				continue;
 			uint32_t c_ = 1;
 			while (k + c_ < n && ev->dev[k + c_] == ev->dev[k])
 				c_++;
-			x += ui_putf(u, w, y, x, wd - x, R_HEADER, " %ux %s (%s)", c_,
-			             fmt_device_short_name(ev->dev[k]),
-			             ui_gib(a, sizeof(a), (double)hw_usable_bytes(ev->dev[k])));
+			used += (size_t)snprintf(
+			    head + used, sizeof(head) - used, " %ux %s (%s)", c_,
+			    fmt_device_short_name(ev->dev[k]),
+			    ui_gib(a, sizeof(a), (double)hw_usable_bytes(ev->dev[k])));
 		}
+		if (used < sizeof(head))
+			snprintf(head + used, sizeof(head) - used, "%s", budget);
 	} else {
-		x = ui_putf(u, w, y, 0, wd, R_HEADER, "GPU memory: %ux %s, %s usable each", n,
-		            n > 1 || unified ? fmt_device_short_name(d) : d->name,
-		            ui_gib(a, sizeof(a), (double)usable));
+		char full[256], brief[256];
+		snprintf(full, sizeof(full), "GPU memory: %ux %s, %s usable each%s", n,
+		         n > 1 || unified ? fmt_device_short_name(d) : d->name,
+		         ui_gib(a, sizeof(a), (double)usable), budget);
+		snprintf(brief, sizeof(brief), "GPU: %ux %s, %s each%s", n,
+		         fmt_device_short_name(d), ui_gib(a, sizeof(a), (double)usable), budget);
+		const char *const alts[] = {full, brief};
+		snprintf(head, sizeof(head), "%s", alts[textfit_pick(alts, 2, wd)]);
 	}
-	if (e->vllm)
-		ui_putf(u, w, y, x, wd - x, R_HEADER, ", vLLM budget %.0f%%",
-		        100 * e->budget_share);
+	ui_put_fit(u, w, y, 0, wd, R_HEADER, head);
 	y++;
 	/* Unified memory has two budgets: the GPU's share, and the whole
 	 * memory that the GPU and host parts share. */
@@ -190,27 +215,39 @@ void ui_draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 			worst = (int)i;
 	}
 	int64_t hr = ev->headroom_bytes;
-	x = ui_putf(u, w, y, 0, wd, R_NORMAL,
-	            "need %s of %s: ", ui_gib(a, sizeof(a), (double)ev->gpu_bytes),
-	            ui_gib(b, sizeof(b), (double)budget_all));
+	/* "need X of Y: " and the verdict; the verdict goes on the next line
+	 * when the line is short and a row is spare, and is shortened at a
+	 * word (never cut) when not. */
+	char need[96], verdict[160];
+	enum role vrole = ui_fit_role(ev->level[worst]);
+	snprintf(need, sizeof(need), "need %s of %s: ", ui_gib(a, sizeof(a), (double)ev->gpu_bytes),
+	         ui_gib(b, sizeof(b), (double)budget_all));
 	if (!ev->devices_fit) {
-		if (hr < 0)
-			x += ui_putf(u, w, y, x, wd - x, R_NOFIT, "%sover by %s, does not fit",
-			             n > 1 ? "fullest device " : "",
-			             ui_gib(c, sizeof(c), (double)-hr));
-		else
-			x += ui_putf(u, w, y, x, wd - x, R_NOFIT,
-			             "GPU + host over the unified memory, does not fit");
+		char more[48] = "";
 		if (ev->needed && !ev->mixed)
-			ui_putf(u, w, y, x, wd - x, R_NORMAL, " (needs %u)", ev->needed);
+			snprintf(more, sizeof(more), " (needs %u)", ev->needed);
 		else if (!ev->mixed)
-			ui_putf(u, w, y, x, wd - x, R_NORMAL, " (not on %d of them)",
-			        HW_MAX_DEVICES);
+			snprintf(more, sizeof(more), " (not on %d of them)", HW_MAX_DEVICES);
+		if (hr < 0)
+			snprintf(verdict, sizeof(verdict), "%sover by %s, does not fit%s",
+			         n > 1 ? "fullest device " : "", ui_gib(c, sizeof(c), (double)-hr),
+			         more);
+		else
+			snprintf(verdict, sizeof(verdict),
+			         "GPU + host over the unified memory, does not fit%s", more);
+		vrole = R_NOFIT;
 	} else {
-		ui_putf(u, w, y, x, wd - x, ui_fit_role(ev->level[worst]), "%sheadroom %s, %s",
-		        n > 1 ? "least " : "", ui_gib(c, sizeof(c), (double)hr),
-		        ev->level[worst] == FIT_TIGHT ? "tight" : "fits");
+		snprintf(verdict, sizeof(verdict), "%sheadroom %s, %s", n > 1 ? "least " : "",
+		         ui_gib(c, sizeof(c), (double)hr),
+		         ev->level[worst] == FIT_TIGHT ? "tight" : "fits");
 	}
+	int x = ui_put(u, w, y, 0, wd, R_NORMAL, need);
+	int spare_rows = h - y - 1 - (e->vllm ? 1 : 0) - 1 - (host_bar || unified ? 1 : 0) -
+	                 (s->config.pinned ? 1 : 0);
+	if (ui_cols(verdict) > wd - x && spare_rows > 0)
+		y += ui_put_wrapped(u, w, y + 1, 2, wd - 2, 1 + spare_rows, vrole, verdict, 0);
+	else
+		ui_put_fit(u, w, y, x, wd - x, vrole, verdict);
 	y++;
 	if (e->vllm && y < h) {
 		/* vLLM's three numbers, of the tightest rank (hw_split's) */
@@ -220,11 +257,12 @@ void ui_draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 				v = &loads[i].vllm;
 		int64_t kvb = v->kv_budget_bytes;
 		char tok[32], mml[32];
-		ui_putf(u, w, y++, 0, wd, v->fits ? R_NORMAL : R_NOFIT,
-		        "KV budget %s%s per GPU: %s tokens, max concurrency %.2fx at %s tokens",
-		        kvb < 0 ? "-" : "", ui_gib(a, sizeof(a), (double)(kvb < 0 ? -kvb : kvb)),
-		        fmt_thousands(tok, sizeof(tok), v->kv_capacity_tokens), v->max_concurrency,
-		        fmt_thousands(mml, sizeof(mml), e->vllm_terms.max_model_len));
+		ui_put_fitf(
+		    u, w, y++, 0, wd, v->fits ? R_NORMAL : R_NOFIT,
+		    "KV budget %s%s per GPU: %s tokens, max concurrency %.2fx at %s tokens",
+		    kvb < 0 ? "-" : "", ui_gib(a, sizeof(a), (double)(kvb < 0 ? -kvb : kvb)),
+		    fmt_thousands(tok, sizeof(tok), v->kv_capacity_tokens), v->max_concurrency,
+		    fmt_thousands(mml, sizeof(mml), e->vllm_terms.max_model_len));
 	}
 	uint64_t compute = 0, overhead = 0;
 	for (uint32_t i = 0; i < n; i++) {
@@ -277,21 +315,22 @@ void ui_draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 			ui_draw_bar(u, w, y, lx + 1, bw, hs, 5, cap);
 			ui_put(u, w, y, lx + 1 + bw, lw, lrole, label);
 		} else {
-			ui_put(u, w, y, lx, wd - lx, lrole, label);
+			ui_put_fit(u, w, y, lx, wd - lx, lrole, label);
 		}
 		y++;
 	}
 	if (s->config.pinned && y < h) {
 		if (s->results.pin_ev.valid)
-			ui_putf(u, w, y, 0, wd, R_INFO, "A %s total %s  B %s  B-A %s (w: what-if)",
-			        ftype_get(s->config.pin.set.ftype)->name,
-			        ui_gib(a, sizeof(a), (double)s->results.pin_ev.est.total_bytes),
-			        ui_gib(b, sizeof(b), (double)e->total_bytes),
-			        ui_signed_gib(c, sizeof(c),
-			                      (double)e->total_bytes -
-			                          (double)s->results.pin_ev.est.total_bytes));
+			ui_put_fitf(u, w, y, 0, wd, R_INFO,
+			            "A %s total %s  B %s  B-A %s (w: what-if)",
+			            ftype_get(s->config.pin.set.ftype)->name,
+			            ui_gib(a, sizeof(a), (double)s->results.pin_ev.est.total_bytes),
+			            ui_gib(b, sizeof(b), (double)e->total_bytes),
+			            ui_signed_gib(c, sizeof(c),
+			                          (double)e->total_bytes -
+			                              (double)s->results.pin_ev.est.total_bytes));
 		else
-			ui_putf(u, w, y, 0, wd, R_WARN, "A: %s", s->results.pin_ev.err);
+			ui_put_fitf(u, w, y, 0, wd, R_WARN, "A: %s", s->results.pin_ev.err);
 	}
 }
 
@@ -304,9 +343,11 @@ void ui_draw_hardware(struct ui *u, const struct session *s, WINDOW *w)
 	char a[32], b[32];
 	bool focused = s->screen.view == VIEW_MAIN && s->screen.pane == PANE_HARDWARE;
 	int x = ui_putf(u, w, 0, 0, wd, focused ? R_FOCUS : R_HEADER, "HARDWARE by fit");
-	ui_putf(u, w, 0, x, wd - x, R_DIM, "  [%s]  f filter, Tab focus",
-	        s->screen.hw_filter < 0 ? "all"
-	                                : hw_category_name((enum hw_category)s->screen.hw_filter));
+	ui_put_fitf(u, w, 0, x, wd - x, R_DIM, "  [%s]  f filter, %s",
+	            s->screen.hw_filter < 0
+	                ? "all"
+	                : hw_category_name((enum hw_category)s->screen.hw_filter),
+	            u->lay.hw_toggle ? "Enter adopts, Tab back to the sliders" : "Tab focus");
 	/* "100.00 GiB" is ten columns: the memory column holds it without
 	 * pushing the count and headroom right. */
 	int name_w = wd - 30;

@@ -9,6 +9,7 @@
 
 #include "format.h"
 #include "text.h"
+#include "textfit.h"
 #include "ui_internal.h"
 
 /* ---- text helpers ---- */
@@ -17,26 +18,7 @@
  * glyphs used are all narrow). */
 int ui_cols(const char *s)
 {
-	int n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-/* Bytes of s that fit in max columns. */
-static size_t bytes_for_cols(const char *s, int max)
-{
-	int c = 0;
-	size_t i = 0;
-	for (; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80) {
-			if (c == max)
-				break;
-			c++;
-		}
-	}
-	return i;
+	return textfit_cols(s);
 }
 
 /* Write s at (y, x) in role r, clipped to max columns (and the window).
@@ -54,7 +36,7 @@ int ui_put(const struct ui *u, WINDOW *w, int y, int x, int max, enum role r, co
 	char safe[1024];
 	if (!text_is_clean(s))
 		s = text_escape(safe, sizeof(safe), s, false);
-	size_t b = bytes_for_cols(s, max);
+	size_t b = textfit_bytes(s, max);
 	wattrset(w, ui_attr(u, r));
 	mvwaddnstr(w, y, x, s, (int)b);
 	wattrset(w, A_NORMAL);
@@ -112,12 +94,18 @@ enum role ui_verdict_role(enum verdict v)
 void ui_draw_bar(const struct ui *u, WINDOW *w, int y, int x, int width, const struct bar_seg *sg,
                  int n, uint64_t capacity)
 {
-	if (width < 4)
-		return;
 	uint64_t sum = 0;
 	for (int i = 0; i < n; i++)
 		sum += sg[i].bytes;
-	double scale = (double)(capacity > sum ? capacity : sum);
+	ui_draw_bar_scaled(u, w, y, x, width, sg, n, capacity, capacity > sum ? capacity : sum);
+}
+
+void ui_draw_bar_scaled(const struct ui *u, WINDOW *w, int y, int x, int width,
+                        const struct bar_seg *sg, int n, uint64_t capacity, uint64_t full_bytes)
+{
+	if (width < 4)
+		return;
+	double scale = (double)full_bytes;
 	if (scale <= 0)
 		scale = 1;
 	int inner = width - 2;
@@ -161,6 +149,10 @@ int ui_draw_legend(const struct ui *u, WINDOW *w, int y, int width, int lines,
 			used++;
 			x = 0;
 		}
+		/* an item is drawn whole or not at all (its value is in the
+		 * explain view), never cut */
+		if (x + need - 2 > width)
+			continue;
 		x += ui_put(u, w, y, x, width - x, ui_segment_role(sg[i].kind),
 		            ui_segment_glyph(u, sg[i].kind));
 		x += ui_put(u, w, y, x, width - x, R_NORMAL, item);
@@ -168,53 +160,111 @@ int ui_draw_legend(const struct ui *u, WINDOW *w, int y, int width, int lines,
 	return used;
 }
 
-/* Write text wrapped at spaces over at most max_lines lines of width
- * columns from (y, x), continuation lines indented by hang more.  Returns
- * the lines used. */
+const char *ui_ellipsis(const struct ui *u)
+{
+	return u->utf8 ? "\u2026" : "...";
+}
+
+/* Wrap text (textfit_wrap) from (y, x); *last_cols: columns of the last
+ * line drawn, its ellipsis included.  Returns the lines used. */
+static int put_lines(const struct ui *u, WINDOW *w, int y, int x, int width, int max_lines,
+                     enum role r, const char *text, int hang, int *last_cols)
+{
+	int wd = getmaxx(w);
+	*last_cols = 0;
+	if (width > wd - x)
+		width = wd - x;
+	if (width <= 0 || max_lines <= 0)
+		return 0;
+	char safe[1024];
+	if (!text_is_clean(text))
+		text = text_escape(safe, sizeof(safe), text, true);
+	struct text_line l[64];
+	const char *el = ui_ellipsis(u);
+	int n = textfit_wrap(text, width, hang, max_lines < 64 ? max_lines : 64, ui_cols(el), l);
+	for (int i = 0; i < n; i++) {
+		char line[1024];
+		int lx = x + (i ? hang : 0);
+		snprintf(line, sizeof(line), "%.*s", (int)l[i].len, text + l[i].off);
+		int c = ui_put(u, w, y + i, lx, width - (i ? hang : 0), r, line);
+		if (l[i].cut)
+			c += ui_put(u, w, y + i, lx + c, ui_cols(el), r, el);
+		*last_cols = c;
+	}
+	return n;
+}
+
 int ui_put_wrapped(const struct ui *u, WINDOW *w, int y, int x, int width, int max_lines,
                    enum role r, const char *text, int hang)
 {
-	int used = 0;
-	const char *p = text;
-	while (*p && used < max_lines && width > 0) {
-		if (used == 1) {
-			x += hang;
-			width -= hang;
-			if (width <= 0)
-				break;
-		}
-		int len = (int)strlen(p);
-		int take = len;
-		if (len > width) {
-			take = width;
-			while (take > 0 && p[take] != ' ')
-				take--;
-			if (take == 0)
-				take = width;
-		}
-		char line[512];
-		snprintf(line, sizeof(line), "%.*s", take, p);
-		ui_put(u, w, y + used, x, width, r, line);
-		used++;
-		p += take;
-		while (*p == ' ')
-			p++;
-	}
-	return used;
+	int last;
+	return put_lines(u, w, y, x, width, max_lines, r, text, hang, &last);
 }
 
-void ui_draw_lines(const struct ui *u, WINDOW *w, const char (*lines)[SESSION_LINE_MAX], int n,
+int ui_put_fit(const struct ui *u, WINDOW *w, int y, int x, int width, enum role r,
+               const char *text)
+{
+	int last;
+	put_lines(u, w, y, x, width, 1, r, text, 0, &last);
+	return last;
+}
+
+int ui_put_fitf(const struct ui *u, WINDOW *w, int y, int x, int width, enum role r,
+                const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return ui_put_fit(u, w, y, x, width, r, buf);
+}
+
+/* Where a line's continuation lines start: under its description when
+ * it has a name column ("  PgUp, PgDn     a page ..."), else two columns
+ * in from its indent. */
+static int hang_of(const char *l)
+{
+	int i = 0;
+	while (l[i] == ' ')
+		i++;
+	const char *p = strstr(l + i, "  ");
+	if (!p)
+		return i + 2;
+	int j = (int)(p - l);
+	while (l[j] == ' ')
+		j++;
+	return j < 40 && l[j] ? j : i + 2;
+}
+
+void ui_draw_lines(struct ui *u, WINDOW *w, const char (*lines)[SESSION_LINE_MAX], int n,
                    int scroll)
 {
 	int h, wd;
 	getmaxyx(w, h, wd);
-	if (scroll > n - h)
-		scroll = n - h > 0 ? n - h : 0;
-	for (int r = 0; r < h && scroll + r < n; r++) {
-		const char *l = lines[scroll + r];
-		enum role role = (l[0] >= 'A' && l[0] <= 'Z' && l[1] >= 'A' && l[1] <= 'Z')
-		                     ? R_HEADER
-		                     : R_NORMAL;
-		ui_put(u, w, r, 1, wd - 1, role, l);
+	int width = wd - 1, total = 0;
+	for (int i = 0; i < n; i++) {
+		int k = textfit_lines_needed(lines[i], width, hang_of(lines[i]));
+		total += k > 0 ? k : 1;
+	}
+	u->scroll_max = total > h ? total - h : 0;
+	u->page_rows = h;
+	if (scroll > u->scroll_max)
+		scroll = u->scroll_max;
+	/* Each line wraps at words under its own description; the view
+	 * scrolls by screen rows. */
+	int row = -scroll;
+	for (int i = 0; i < n && row < h; i++) {
+		const char *l = lines[i];
+		int hang = hang_of(l);
+		int k = textfit_lines_needed(l, width, hang);
+		k = k > 0 ? k : 1;
+		if (row + k > 0) {
+			enum role role = (l[0] >= 'A' && l[0] <= 'Z' && l[1] >= 'A' && l[1] <= 'Z')
+			                     ? R_HEADER
+			                     : R_NORMAL;
+			ui_put_wrapped(u, w, row, 1, width, k, role, l, hang);
+		}
+		row += k;
 	}
 }

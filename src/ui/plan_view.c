@@ -10,6 +10,7 @@
 #include "format.h"
 #include "plan_text.h"
 #include "report.h"
+#include "textfit.h"
 #include "ui_internal.h"
 
 /* The question each solver answers, as the plan view's first column. */
@@ -30,7 +31,10 @@ static const char *plan_question(const struct session *s, enum solve_what w)
 enum { PC_STATUS, PC_TOTAL, PC_HEADROOM, PC_DECODE, PC_COUNT };
 static const int plan_col_w[PC_COUNT] = {17, 11, 12, 14};
 
-void ui_draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
+static int draw_answer_details(const struct ui *u, const struct session *s, WINDOW *w, int y,
+                               int wd);
+
+void ui_draw_plan(struct ui *u, const struct session *s, WINDOW *w)
 {
 	int h, wd;
 	getmaxyx(w, h, wd);
@@ -39,12 +43,18 @@ void ui_draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 	const struct model *m = session_model(s, s->config.cur.model);
 	bool vllm = session_engine(s) == FT_VLLM;
 	int y = 0;
-	ui_putf(u, w, y++, 0, wd, R_HEADER, "PLAN %s, %s, context %s, batch %u, on %ux %s (%s)",
-	        s->cat->v[s->config.cur.model].meta.name,
-	        s->config.cur.set.file_types ? "as stored"
-	                                     : ftype_get(s->config.cur.set.ftype)->name,
-	        fmt_tokens(tok, sizeof(tok), s->config.cur.set.ctx_tokens), s->config.cur.set.n_seq,
-	        s->config.cur.gpu_count, dev->name, vllm ? "vLLM" : "llama.cpp");
+	char full[512], brief[512];
+	const char *qname =
+	    s->config.cur.set.file_types ? "as stored" : ftype_get(s->config.cur.set.ftype)->name;
+	fmt_tokens(tok, sizeof(tok), s->config.cur.set.ctx_tokens);
+	snprintf(full, sizeof(full), "PLAN %s, %s, context %s, batch %u, on %ux %s (%s)",
+	         s->cat->v[s->config.cur.model].meta.name, qname, tok, s->config.cur.set.n_seq,
+	         s->config.cur.gpu_count, dev->name, vllm ? "vLLM" : "llama.cpp");
+	snprintf(brief, sizeof(brief), "PLAN %s, %s, context %s, batch %u, %ux %s (%s)",
+	         s->cat->v[s->config.cur.model].meta.name, qname, tok, s->config.cur.set.n_seq,
+	         s->config.cur.gpu_count, fmt_device_short_name(dev), vllm ? "vLLM" : "llama.cpp");
+	const char *const alts[] = {full, brief};
+	ui_put_fit(u, w, y++, 0, wd, R_HEADER, alts[textfit_pick(alts, 2, wd)]);
 	if (!s->results.ev.valid) {
 		ui_put(u, w, y + 1, 2, wd - 2, R_ERROR, "cannot plan from these settings:");
 		ui_put_wrapped(u, w, y + 2, 4, wd - 4, h - y - 4, R_ERROR, s->results.ev.err, 0);
@@ -133,9 +143,6 @@ void ui_draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 		}
 	}
 	/* What the selected answer means, and what Enter does. */
-	bool hint = h >= 24; /* the key hint on the last line */
-	if (hint)
-		h--;
 	const struct plan_row *sel = &s->screen.plan.row[s->screen.plan_sel];
 	if (y < h) {
 		char ans[160], line[400];
@@ -150,68 +157,98 @@ void ui_draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 			             : "Enter adopts it into the live settings (u undoes)");
 		y += ui_put_wrapped(u, w, y, 2, wd - 2, 2, R_INFO, line, 2);
 	}
-	/* With rows to spare: the settings at the answer and where their
-	 * memory goes. */
-	if (sel->applies && h - y >= 22) {
-		const struct settings *as = &sel->res.settings;
-		const struct estimate *ae = &sel->res.est;
-		char kv[32], off[48], c[32], d[32], e[32];
-		ui_putf(u, w, y++, 4, wd - 4, R_DIM,
-		        "at the answer: %s, context %s, batch %u, KV %s, offload %s, %ux %s",
-		        as->file_types ? "as stored" : ftype_get(as->ftype)->name,
-		        fmt_thousands(tok, sizeof(tok), as->ctx_tokens), as->n_seq,
-		        report_kv_label(as, kv, sizeof(kv)),
-		        offload_label(as, false, off, sizeof(off)), sel->res.gpu_count,
-		        fmt_device_short_name(dev));
-		ui_putf(u, w, y++, 4, wd - 4, R_DIM,
-		        "weights %s, KV cache %s, compute %s, overhead %s; GPU %s, host %s",
-		        ui_gib(a, sizeof(a), (double)ae->weights_bytes),
-		        ui_gib(b, sizeof(b), (double)ae->kv_bytes),
-		        ui_gib(c, sizeof(c), (double)(ae->compute_bytes + ae->compute_host_bytes)),
-		        ui_gib(d, sizeof(d), (double)ae->overhead_bytes),
-		        ui_gib(e, sizeof(e), (double)ae->gpu_bytes),
-		        ui_gib(kv, sizeof(kv), (double)ae->host_bytes));
-		if (sel->speed.decode_tps > 0) {
-			char band[64], n1[24], n2[24];
-			x = ui_putf(u, w, y, 4, wd - 4, R_DIM, "decode %s per sequence",
-			            speed_format_band(sel->speed.decode_tps, sel->speed.decode_band,
-			                              band, sizeof(band)));
-			if (as->n_seq > 1)
-				x += ui_putf(u, w, y, 4 + x, wd - 4 - x, R_DIM, ", %s over %u",
-				             speed_format_number(sel->speed.decode_tps_total, n1,
-				                                 sizeof(n1)),
-				             as->n_seq);
-			if (sel->speed.compute_known)
-				ui_putf(u, w, y, 4 + x, wd - 4 - x, R_DIM,
-				        "; prefill about %s tokens/s, first token in %s s",
-				        speed_format_number(sel->speed.prefill_tps, n1, sizeof(n1)),
-				        speed_format_number(sel->speed.ttft_s, n2, sizeof(n2)));
-			y++;
-		}
-	}
-	y++;
+	/* Below: the settings at the answer, the speed and the launch
+	 * commands, in a region that PgUp, PgDn, Home and End scroll when it
+	 * does not fit; the key hint on the last line. */
+	int region = h - y - 1;
+	u->scroll_max = 0;
+	u->page_rows = region;
+	if (region < 1)
+		return;
+	WINDOW *sub = derwin(w, region, wd, y, 0);
+	if (!sub)
+		return;
+	int top = -s->screen.scroll;
+	int end = draw_answer_details(u, s, sub, top, wd);
+	end = ui_draw_speed_launch(u, s, sub, end + 1);
+	delwin(sub);
+	int lines = end - top;
+	u->scroll_max = lines > region ? lines - region : 0;
+	char hint[160];
+	snprintf(hint, sizeof(hint), "Up/Down choose, Enter adopts%s, u undo, Esc back",
+	         u->scroll_max ? ", PgDn/PgUp scroll the rest" : "");
+	ui_put_fit(u, w, h - 1, 0, wd, R_DIM, hint);
+}
 
+/* The selected answer's settings, where its memory goes and its speed,
+ * from row y (rows outside w are clipped).  Returns the row after. */
+static int draw_answer_details(const struct ui *u, const struct session *s, WINDOW *w, int y,
+                               int wd)
+{
+	const struct plan_row *sel = &s->screen.plan.row[s->screen.plan_sel];
+	if (!sel->applies)
+		return y;
+	const struct settings *as = &sel->res.settings;
+	const struct estimate *ae = &sel->res.est;
+	const struct device *dev = &s->devs->v[s->config.cur.gpu];
+	char a[32], b[32], c[32], d[32], e[32], kv[32], off[48], tok[32], line[512];
+	snprintf(line, sizeof(line),
+	         "at the answer: %s, context %s, batch %u, KV %s, offload %s, %ux %s",
+	         as->file_types ? "as stored" : ftype_get(as->ftype)->name,
+	         fmt_thousands(tok, sizeof(tok), as->ctx_tokens), as->n_seq,
+	         report_kv_label(as, kv, sizeof(kv)), offload_label(as, false, off, sizeof(off)),
+	         sel->res.gpu_count, fmt_device_short_name(dev));
+	y += ui_put_wrapped(u, w, y, 4, wd - 4, 8, R_DIM, line, 2);
+	snprintf(line, sizeof(line),
+	         "weights %s, KV cache %s, compute %s, overhead %s; GPU %s, host %s",
+	         ui_gib(a, sizeof(a), (double)ae->weights_bytes),
+	         ui_gib(b, sizeof(b), (double)ae->kv_bytes),
+	         ui_gib(c, sizeof(c), (double)(ae->compute_bytes + ae->compute_host_bytes)),
+	         ui_gib(d, sizeof(d), (double)ae->overhead_bytes),
+	         ui_gib(e, sizeof(e), (double)ae->gpu_bytes),
+	         ui_gib(kv, sizeof(kv), (double)ae->host_bytes));
+	y += ui_put_wrapped(u, w, y, 4, wd - 4, 8, R_DIM, line, 2);
+	if (sel->speed.decode_tps > 0) {
+		char band[64], n1[24], n2[24], more[160] = "", pre[160] = "";
+		if (as->n_seq > 1)
+			snprintf(more, sizeof(more), ", %s over %u",
+			         speed_format_number(sel->speed.decode_tps_total, n1, sizeof(n1)),
+			         as->n_seq);
+		if (sel->speed.compute_known)
+			snprintf(pre, sizeof(pre),
+			         "; prefill about %s tokens/s, first token in %s s",
+			         speed_format_number(sel->speed.prefill_tps, n1, sizeof(n1)),
+			         speed_format_number(sel->speed.ttft_s, n2, sizeof(n2)));
+		snprintf(line, sizeof(line), "decode %s per sequence%s%s",
+		         speed_format_band(sel->speed.decode_tps, sel->speed.decode_band, band,
+		                           sizeof(band)),
+		         more, pre);
+		y += ui_put_wrapped(u, w, y, 4, wd - 4, 8, R_DIM, line, 2);
+	}
+	return y;
+}
+
+int ui_draw_speed_launch(const struct ui *u, const struct session *s, WINDOW *w, int y)
+{
+	int wd = getmaxx(w);
+	const struct device *dev = &s->devs->v[s->config.cur.gpu];
 	/* Speed of the live configuration, with its assumptions. */
-	if (y < h) {
-		char lines[PLAN_SPEED_LINES][PLAN_TEXT_LINE];
-		plan_speed_text(dev, s->config.cur.set.n_seq, &s->screen.plan.speed,
-		                &s->config.speed_params, lines);
-		ui_put(u, w, y++, 0, wd, R_HEADER, "SPEED of these settings (an estimate)");
-		y += ui_put_wrapped(u, w, y, 2, wd - 2, h - y, R_NORMAL, lines[0], 2);
-		for (int i = 1; i < PLAN_SPEED_LINES && y < h; i++)
-			y += ui_put_wrapped(u, w, y, 4, wd - 4, h - y, R_NORMAL, lines[i], 9);
-	}
+	char lines[PLAN_SPEED_LINES][PLAN_TEXT_LINE];
+	plan_speed_text(dev, s->config.cur.set.n_seq, &s->screen.plan.speed,
+	                &s->config.speed_params, lines);
+	ui_put_fit(u, w, y++, 0, wd, R_HEADER, "SPEED of these settings (an estimate)");
+	y += ui_put_wrapped(u, w, y, 2, wd - 2, 16, R_NORMAL, lines[0], 2);
+	for (int i = 1; i < PLAN_SPEED_LINES; i++)
+		y += ui_put_wrapped(u, w, y, 4, wd - 4, 16, R_NORMAL, lines[i], 9);
 	y++;
-
 	/* The launch commands, line by line as --emit prints them. */
-	if (y < h)
-		ui_put(
-		    u, w, y++, 0, wd, R_HEADER,
-		    "LAUNCH these settings (as vramcalc --emit llama-server / --emit vllm prints "
-		    "them)");
-	for (int t = 0; t < LAUNCH_COUNT && y < h; t++) {
+	const char *const launch_head[] = {
+	    "LAUNCH these settings (as vramcalc --emit llama-server / --emit vllm prints them)",
+	    "LAUNCH these settings (as --emit prints them)"};
+	ui_put_fit(u, w, y++, 0, wd, R_HEADER, launch_head[textfit_pick(launch_head, 2, wd)]);
+	for (int t = 0; t < LAUNCH_COUNT; t++) {
 		const char *p = s->screen.plan.launch[t];
-		while (*p && y < h) {
+		while (*p) {
 			const char *nl = strchr(p, '\n');
 			int len = nl ? (int)(nl - p) : (int)strlen(p);
 			char line[1024];
@@ -219,12 +256,10 @@ void ui_draw_plan(const struct ui *u, const struct session *s, WINDOW *w)
 			/* Indented like the rest, unless only the indent would
 			 * make a command wrap (a wrapped command copies badly). */
 			int lx = len > wd - 2 && len <= wd ? 0 : 2;
-			y += ui_put_wrapped(u, w, y, lx, wd - lx, h - y,
+			y += ui_put_wrapped(u, w, y, lx, wd - lx, 16,
 			                    line[0] == '#' ? R_DIM : R_VALUE, line, 4);
 			p += len + (nl ? 1 : 0);
 		}
 	}
-	if (hint)
-		ui_put(u, w, h, 0, wd, R_DIM,
-		       "Up/Down choose an answer, Enter adopts it, u undo, Esc back");
+	return y;
 }

@@ -66,7 +66,7 @@ static int build_help(const struct ui *u)
 	return n;
 }
 
-void ui_draw_explain(const struct ui *u, const struct session *s, WINDOW *w)
+void ui_draw_explain(struct ui *u, const struct session *s, WINDOW *w)
 {
 	ui_draw_lines(u, w, (const char(*)[SESSION_LINE_MAX])s->screen.explain, s->screen.n_explain,
 	              s->screen.scroll);
@@ -77,7 +77,7 @@ int ui_help_lines(const struct ui *u)
 	return build_help(u);
 }
 
-void ui_draw_help(const struct ui *u, const struct session *s, WINDOW *w)
+void ui_draw_help(struct ui *u, const struct session *s, WINDOW *w)
 {
 	int n = build_help(u);
 	ui_draw_lines(u, w, (const char(*)[SESSION_LINE_MAX])help_lines, n, s->screen.scroll);

@@ -253,20 +253,20 @@ static void setup_terminal(struct ui *u, const struct cli_options *o)
 	ui_theme_init(u);
 }
 
-/* Keep explain and help scrolling inside their text. */
+/* Keep the scrolled views (explain, help, what-if, plan) inside their
+ * text: their last frame measured how far they scroll. */
 static void clamp_scroll(const struct ui *u, struct session *s)
 {
-	if (s->screen.view != VIEW_EXPLAIN && s->screen.view != VIEW_HELP)
+	if (s->screen.view != VIEW_EXPLAIN && s->screen.view != VIEW_HELP &&
+	    s->screen.view != VIEW_WHATIF && s->screen.view != VIEW_PLAN)
 		return;
-	int h = u->lay.box[BOX_BODY].h;
-	int n = s->screen.view == VIEW_EXPLAIN ? s->screen.n_explain : ui_help_lines(u);
-	int max = n - h > 0 ? n - h : 0;
-	if (s->screen.scroll > max)
-		s->screen.scroll = max;
+	if (s->screen.scroll > u->scroll_max)
+		s->screen.scroll = u->scroll_max;
 }
 
-/* Recreate the windows for the terminal's size and tell the session
- * whether the hardware list is drawn (Tab goes to it only then). */
+/* Recreate the windows for the terminal's size and tell the session what
+ * the layout shows: whether the hardware list has room beside the sliders
+ * (else Tab draws it in their place), the speed box, a page's rows. */
 static void relayout(struct ui *u, struct session *s)
 {
 	ui_relayout(u, s);
@@ -274,10 +274,20 @@ static void relayout(struct ui *u, struct session *s)
 	struct layout main_lay;
 	getmaxyx(stdscr, rows, cols);
 	layout_compute(rows, cols, ui_view_layout(VIEW_MAIN), SL_COUNT, &main_lay);
-	s->screen.hw_hidden =
-	    main_lay.box[BOX_HARDWARE].w <= 0 || main_lay.box[BOX_HARDWARE].h <= 0;
-	if (s->screen.hw_hidden && s->screen.pane == PANE_HARDWARE)
-		s->screen.pane = PANE_SLIDERS;
+	s->screen.hw_hidden = main_lay.hw_toggle;
+	bool speed = main_lay.box[BOX_EXTRA].h > 0;
+	if (speed != s->screen.show_speed) {
+		s->screen.show_speed = speed;
+		if (speed && s->screen.view == VIEW_MAIN)
+			session_recalc(s);
+	}
+	s->screen.page_rows = u->lay.box[BOX_BODY].h;
+}
+
+/* After a frame: what the scrolled views measured. */
+static void after_frame(const struct ui *u, struct session *s)
+{
+	s->screen.page_rows = u->page_rows;
 }
 
 /* A mouse press: focus and step a slider, pick a hardware row, scroll. */
@@ -352,8 +362,10 @@ int ui_main(const struct cli_options *o)
 	relayout(&u, s);
 	bool draw = true;
 	while (!stop_signal) {
-		if (draw)
+		if (draw) {
 			ui_draw_frame(&u, s);
+			after_frame(&u, s);
+		}
 		draw = true;
 		wint_t ch;
 		int st = get_wch(&ch);
@@ -466,7 +478,7 @@ int ui_bench(const struct cli_options *o, int frames, int rows, int cols, FILE *
 	struct ui u = {0};
 	setup_terminal(&u, o);
 	struct session *s = &L.s;
-	ui_relayout(&u, s);
+	relayout(&u, s);
 	ui_draw_frame(&u, s);
 
 	/* Keys a user would press: quant, context, batch and offload steps
@@ -478,17 +490,27 @@ int ui_bench(const struct cli_options *o, int frames, int rows, int cols, FILE *
 	/* In the plan view: adopt the largest context and undo it, each a
 	 * full recalculation (every solver, speed, launch commands). */
 	static const int plan_keys[] = {KEYC_ENTER, 'u'};
+	/* In the chart view: b switches the axis, each press a full
+	 * resampling (160 estimates, the solver and the overlays) and a
+	 * redraw of the chart. */
+	static const int chart_keys[] = {'b'};
 	int plan_frames = frames / 10 > 2 ? frames / 10 : 2;
 	double *t = malloc((size_t)frames * sizeof(double));
 	double *tp = malloc((size_t)plan_frames * sizeof(double));
-	int n = 0, np = 0;
+	double *tc = malloc((size_t)plan_frames * sizeof(double));
+	int n = 0, np = 0, nc = 0;
 	s->screen.slider = SL_QUANT;
-	if (t && tp) {
+	if (t && tp && tc) {
 		n = bench_keys(&u, s, keys, (int)(sizeof(keys) / sizeof(keys[0])), frames, t);
 		session_key(s, 'd');
 		session_recalc(s);
 		ui_draw_frame(&u, s);
 		np = bench_keys(&u, s, plan_keys, 2, plan_frames, tp);
+		session_key(s, KEYC_ESC);
+		session_key(s, 'g');
+		session_recalc(s);
+		ui_draw_frame(&u, s);
+		nc = bench_keys(&u, s, chart_keys, 1, plan_frames, tc);
 	}
 	ui_close_windows(&u);
 	endwin();
@@ -499,8 +521,11 @@ int ui_bench(const struct cli_options *o, int frames, int rows, int cols, FILE *
 	bench_report(report, "recalculate + redraw", cols, rows, id, t, n);
 	bench_report(report, "plan view: adopt or undo, every solver + redraw", cols, rows, id, tp,
 	             np);
+	bench_report(report, "chart view: b switches the axis, resample + overlays + redraw", cols,
+	             rows, id, tc, nc);
 	free(t);
 	free(tp);
+	free(tc);
 	loaded_free(&L);
 	return 0;
 }

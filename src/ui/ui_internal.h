@@ -67,11 +67,16 @@ struct ui {
 	const struct glyphs *g;
 	struct layout lay;
 	enum layout_kind kind;
+	unsigned flags; /* the layout flags lay was computed for */
+	int bars_rows;  /* and the bars box's rows (ui_bars_rows) */
 	WINDOW *win[BOX_COUNT];
 	WINDOW *popup;
 	int hw_top, cmp_top; /* first visible row of the scrolled lists */
 	int pick_top;
 	int rank_top; /* first visible row of the models view */
+	/* Set by the scrolled views (what-if, plan) as they draw: the largest
+	 * useful s->scroll, and the rows a page shows. */
+	int scroll_max, page_rows;
 };
 
 /* Theme. */
@@ -126,21 +131,39 @@ struct bar_seg {
 void ui_draw_bar(const struct ui *u, WINDOW *w, int y, int x, int width, const struct bar_seg *sg,
                  int n, uint64_t capacity);
 
+/* The same with the scale given: full_bytes fill the bar (rows of a
+ * table share one scale so their bars compare). */
+void ui_draw_bar_scaled(const struct ui *u, WINDOW *w, int y, int x, int width,
+                        const struct bar_seg *sg, int n, uint64_t capacity, uint64_t full_bytes);
+
 /* The legend of a bar from row y: glyph, name and size of each segment,
  * wrapped onto up to max_lines lines of width columns.  Returns the
  * lines used. */
 int ui_draw_legend(const struct ui *u, WINDOW *w, int y, int width, int max_lines,
                    const struct bar_seg *sg, int n);
 
-/* text wrapped at spaces over at most max_lines lines of width columns
- * from (y, x), continuation lines indented by hang more.  Returns the
- * lines used. */
+/* text wrapped at word boundaries (textfit_wrap) over at most max_lines
+ * lines of width columns from (y, x), continuation lines indented by hang
+ * more; when the lines run out the last one ends with an ellipsis.
+ * Returns the lines used. */
 int ui_put_wrapped(const struct ui *u, WINDOW *w, int y, int x, int width, int max_lines,
                    enum role r, const char *text, int hang);
 
+/* One line of prose (a verdict, a hint, a status) in width columns:
+ * whole when it fits, else shortened at a word boundary with an
+ * ellipsis (textfit.h), never cut inside a word.  Returns the columns
+ * written.  The printf form takes 512 bytes at most. */
+int ui_put_fit(const struct ui *u, WINDOW *w, int y, int x, int width, enum role r,
+               const char *text);
+int ui_put_fitf(const struct ui *u, WINDOW *w, int y, int x, int width, enum role r,
+                const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* The ellipsis a shortened line ends with: "…", or "..." in ASCII. */
+const char *ui_ellipsis(const struct ui *u);
+
 /* n lines of text from line `scroll` (clamped to the last screenful), one
  * per row; a line starting with two capitals is a heading. */
-void ui_draw_lines(const struct ui *u, WINDOW *w, const char (*text)[SESSION_LINE_MAX], int n,
+void ui_draw_lines(struct ui *u, WINDOW *w, const char (*text)[SESSION_LINE_MAX], int n,
                    int scroll);
 
 /* ---- the boxes and views, one file each ---- */
@@ -149,20 +172,29 @@ void ui_draw_lines(const struct ui *u, WINDOW *w, const char (*text)[SESSION_LIN
  * bars box, and the hardware list (keeps its scroll position in u). */
 void ui_draw_sliders(const struct ui *u, const struct session *s, WINDOW *w);
 void ui_draw_bars(const struct ui *u, const struct session *s, WINDOW *w);
+
+/* Rows the bars box needs for the live evaluation (a bar per device). */
+int ui_bars_rows(const struct session *s);
 void ui_draw_hardware(struct ui *u, const struct session *s, WINDOW *w);
 
 /* compare_view.c: every quantization at the live settings. */
 void ui_draw_compare(struct ui *u, const struct session *s, WINDOW *w);
 
 /* whatif_view.c: pinned A beside live B. */
-void ui_draw_whatif(const struct ui *u, const struct session *s, WINDOW *w);
+void ui_draw_whatif(struct ui *u, const struct session *s, WINDOW *w);
 
 /* plan_view.c: the solvers' answers, speed and launch commands. */
-void ui_draw_plan(const struct ui *u, const struct session *s, WINDOW *w);
+void ui_draw_plan(struct ui *u, const struct session *s, WINDOW *w);
+
+/* The speed of the live settings and the launch commands (s->plan.speed
+ * and s->plan.launch) from row y of w, as many lines as fit: the plan view
+ * and, from 160 columns, the main view (BOX_EXTRA).  Returns the row
+ * after the last one used. */
+int ui_draw_speed_launch(const struct ui *u, const struct session *s, WINDOW *w, int y);
 
 /* text_view.c: the explain and help views (scrolled text). */
-void ui_draw_explain(const struct ui *u, const struct session *s, WINDOW *w);
-void ui_draw_help(const struct ui *u, const struct session *s, WINDOW *w);
+void ui_draw_explain(struct ui *u, const struct session *s, WINDOW *w);
+void ui_draw_help(struct ui *u, const struct session *s, WINDOW *w);
 
 /* rank_view.c: the models view. */
 void ui_draw_rank(struct ui *u, const struct session *s, WINDOW *w);

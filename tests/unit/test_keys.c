@@ -92,3 +92,67 @@ Test(keys_man, f1_and_question_mark_open_help_everywhere)
 		cr_expect_eq(keys_lookup('?', v), ACT_HELP, "view %d", v);
 	}
 }
+
+/* The key bar: only bindings whose needs the screen meets, at most the
+ * width, help and quit (or back) always on it. */
+static int bar_width(const struct key_binding **b, int n)
+{
+	int w = -2;
+	for (int i = 0; i < n; i++)
+		w += keys_bar_cols(b[i]);
+	return w;
+}
+
+static bool bar_has(const struct key_binding **b, int n, int action)
+{
+	for (int i = 0; i < n; i++)
+		if ((int)b[i]->action == action)
+			return true;
+	return false;
+}
+
+Test(keys_bar, fits_the_width_and_keeps_help_and_quit)
+{
+	const struct key_binding *b[64];
+	for (int view = 0; view < KEYS_VIEW_COUNT; view++)
+		for (int width = 20; width <= 240; width++) {
+			int n = keys_bar(view, KEYS_WHEN_HW_SHOWN, width, b, 64);
+			cr_assert_gt(n, 0);
+			cr_assert(bar_has(b, n, ACT_HELP), "view %d width %d: no help", view,
+			          width);
+			cr_assert(bar_has(b, n, view == 0 ? ACT_QUIT : ACT_BACK),
+			          "view %d width %d: no way out", view, width);
+			if (width >= 40)
+				cr_assert_leq(bar_width(b, n), width, "view %d width %d", view,
+				              width);
+			for (int i = 0; i < n; i++) {
+				cr_assert(b[i]->views & (1u << view));
+				for (int j = i + 1; j < n; j++)
+					cr_assert_neq(b[i]->action, b[j]->action);
+			}
+		}
+}
+
+Test(keys_bar, hardware_keys_only_where_the_list_is)
+{
+	const struct key_binding *b[64];
+	/* 80 columns, the list not drawn: no "f filter", no "a add" */
+	int n = keys_bar(0, 0, 80, b, 64);
+	cr_assert(!bar_has(b, n, ACT_FILTER));
+	cr_assert(!bar_has(b, n, ACT_SET_ADD));
+	cr_assert(bar_has(b, n, ACT_FOCUS_NEXT), "Tab shows the list: offered");
+	n = keys_bar(0, KEYS_WHEN_HW_SHOWN | KEYS_WHEN_HW_FOCUS, 200, b, 64);
+	cr_assert(bar_has(b, n, ACT_FILTER));
+	cr_assert(bar_has(b, n, ACT_SET_ADD));
+	n = keys_bar(0, KEYS_WHEN_HW_SHOWN, 200, b, 64);
+	cr_assert(bar_has(b, n, ACT_FILTER));
+	cr_assert(!bar_has(b, n, ACT_SET_ADD), "a adds the selected row: only with focus");
+}
+
+Test(keys, pgup_pages_and_plus_steps)
+{
+	cr_assert_eq(keys_lookup(KEYC_PGUP, 3), ACT_PAGE_UP, "what-if: PgUp scrolls");
+	cr_assert_eq(keys_lookup(KEYC_PGDN, 1), ACT_PAGE_DOWN, "compare: PgDn pages");
+	cr_assert_eq(keys_lookup('+', 3), ACT_BIG_UP, "what-if: + is the slider's big step");
+	cr_assert_eq(keys_lookup('-', 0), ACT_BIG_DOWN);
+}

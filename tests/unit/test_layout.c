@@ -11,10 +11,10 @@
 
 static const enum layout_kind kinds[] = {LAYOUT_MAIN, LAYOUT_SPLIT, LAYOUT_FULL};
 
-static void check_one(int rows, int cols, enum layout_kind kind)
+static void check_one_flags(int rows, int cols, enum layout_kind kind, unsigned flags)
 {
 	struct layout l;
-	layout_compute(rows, cols, kind, SL_COUNT, &l);
+	layout_compute_flags(rows, cols, kind, SL_COUNT, flags, (rows + cols) % 17, &l);
 	cr_assert_eq(l.rows, rows);
 	cr_assert_eq(l.cols, cols);
 	bool small = rows < l.min_rows || cols < l.min_cols;
@@ -46,15 +46,33 @@ static void check_one(int rows, int cols, enum layout_kind kind)
 	cr_assert_eq(l.box[BOX_KEYS].w, cols);
 	switch (kind) {
 	case LAYOUT_MAIN:
-		cr_assert_eq(l.box[BOX_SLIDERS].h, SL_COUNT);
+		/* The hardware list is drawn, or (no room) it takes the
+		 * sliders' place while focused: focus never goes to something
+		 * undrawn. */
+		if (l.hw_toggle && (flags & LAYOUT_HW_FOCUS)) {
+			cr_assert_eq(l.box[BOX_SLIDERS].h, 0);
+			cr_assert_eq(l.box[BOX_HARDWARE].h, SL_COUNT);
+		} else {
+			cr_assert_eq(l.box[BOX_SLIDERS].h, SL_COUNT);
+			cr_assert_eq(l.box[BOX_HARDWARE].h == 0, l.hw_toggle, "%dx%d", cols, rows);
+		}
+		if (l.box[BOX_HARDWARE].h)
+			cr_assert_geq(l.box[BOX_HARDWARE].h, 2 + 5, "%dx%d: hardware %d rows", cols,
+			              rows, l.box[BOX_HARDWARE].h);
 		cr_assert_geq(l.box[BOX_BARS].h, 6, "%dx%d: bars %d rows", cols, rows,
 		              l.box[BOX_BARS].h);
 		cr_assert_eq(l.box[BOX_BODY].h, 0);
 		if (cols >= 110)
-			cr_assert_gt(l.box[BOX_HARDWARE].h, 0, "%dx%d: no hardware list", cols,
-			             rows);
+			cr_assert(!l.hw_toggle && l.box[BOX_HARDWARE].h > 0,
+			          "%dx%d: no hardware list", cols, rows);
+		/* speed and launch commands from 160 columns with rows to spare */
+		cr_assert_eq(l.box[BOX_EXTRA].h > 0, cols >= LAYOUT_EXTRA_COLS && rows >= 34,
+		             "%dx%d: extra %d rows", cols, rows, l.box[BOX_EXTRA].h);
+		if (l.box[BOX_EXTRA].h)
+			cr_assert_geq(l.box[BOX_EXTRA].h, 10);
 		break;
 	case LAYOUT_SPLIT:
+		cr_assert_eq(l.box[BOX_EXTRA].h, 0);
 		cr_assert_eq(l.box[BOX_SLIDERS].h, SL_COUNT);
 		cr_assert_geq(l.box[BOX_BODY].h, 6);
 		break;
@@ -77,6 +95,12 @@ static void check_one(int rows, int cols, enum layout_kind kind)
 			cr_assert(c->hint_x >= c->track_x + c->track_w &&
 			          c->hint_x + c->hint_w <= w);
 	}
+}
+
+static void check_one(int rows, int cols, enum layout_kind kind)
+{
+	check_one_flags(rows, cols, kind, 0);
+	check_one_flags(rows, cols, kind, LAYOUT_HW_FOCUS);
 }
 
 Test(layout, every_size_from_1x1_to_300x100)
@@ -140,6 +164,48 @@ Test(layout, the_minimum_fits_every_slider_and_the_bars)
 	cr_assert(!l.too_small);
 }
 
+Test(layout, at_80x24_tab_shows_the_hardware_list_in_place_of_the_sliders)
+{
+	struct layout l;
+	layout_compute_flags(24, 80, LAYOUT_MAIN, SL_COUNT, 0, 0, &l);
+	cr_assert(l.hw_toggle);
+	cr_assert_eq(l.box[BOX_HARDWARE].h, 0);
+	struct rect bars = l.box[BOX_BARS];
+	layout_compute_flags(24, 80, LAYOUT_MAIN, SL_COUNT, LAYOUT_HW_FOCUS, 0, &l);
+	cr_assert(l.hw_toggle);
+	cr_assert_eq(l.box[BOX_SLIDERS].h, 0);
+	cr_assert_eq(l.box[BOX_HARDWARE].y, 1);
+	cr_assert_eq(l.box[BOX_HARDWARE].h, SL_COUNT); /* header, heads, 11 devices */
+	cr_assert_eq(l.box[BOX_HARDWARE].w, 80);
+	/* the bars stay where they were */
+	cr_assert(l.box[BOX_BARS].y == bars.y && l.box[BOX_BARS].h == bars.h);
+	/* taller: the list goes below the bars and Tab only moves focus */
+	layout_compute_flags(40, 80, LAYOUT_MAIN, SL_COUNT, LAYOUT_HW_FOCUS, 0, &l);
+	cr_assert(!l.hw_toggle);
+	cr_assert_eq(l.box[BOX_SLIDERS].h, SL_COUNT);
+	cr_assert_gt(l.box[BOX_HARDWARE].y, l.box[BOX_BARS].y);
+}
+
+Test(layout, from_160_columns_the_speed_box_fills_the_left_column)
+{
+	struct layout l;
+	layout_compute(60, 200, LAYOUT_MAIN, SL_COUNT, &l);
+	const struct rect *x = &l.box[BOX_EXTRA], *b = &l.box[BOX_BARS];
+	cr_assert_eq(x->x, 0);
+	cr_assert_eq(x->w, b->w);
+	cr_assert_gt(x->y, b->y + b->h - 1);
+	cr_assert_eq(x->y + x->h, 60 - 2, "down to the status line");
+	cr_assert_eq(b->h, 12);
+	/* the bars get the rows they ask for, the speed box the rest */
+	layout_compute_flags(40, 160, LAYOUT_MAIN, SL_COUNT, 0, 7, &l);
+	cr_assert_eq(l.box[BOX_BARS].h, 7);
+	cr_assert_eq(l.box[BOX_EXTRA].h, 40 - 3 - SL_COUNT - 1 - 7 - 1);
+	layout_compute_flags(40, 160, LAYOUT_MAIN, SL_COUNT, 0, 30, &l);
+	cr_assert_geq(l.box[BOX_EXTRA].h, 10, "the speed box keeps its minimum");
+	layout_compute(60, 159, LAYOUT_MAIN, SL_COUNT, &l);
+	cr_assert_eq(l.box[BOX_EXTRA].h, 0);
+}
+
 Test(layout, wide_main_view_puts_the_hardware_list_beside)
 {
 	struct layout l;
@@ -161,4 +227,42 @@ Test(layout, rect_helpers)
 	cr_assert(!rect_contains(&b, 3, 2));
 	cr_assert(rect_inside(&e, 1, 1), "empty rectangles are inside anything");
 	cr_assert(!rect_inside(&b, 2, 3));
+}
+
+Test(layout, table_columns_drop_in_order_and_the_bar_takes_the_rest)
+{
+	struct table_col c[CC_COUNT];
+	for (int cols = 20; cols <= 300; cols++) {
+		layout_compare_columns(cols, c);
+		int end = 0;
+		for (int i = 0; i < CC_COUNT; i++) {
+			if (!c[i].w)
+				continue;
+			cr_assert_geq(c[i].x, end, "%d cols: column %d overlaps", cols, i);
+			end = c[i].x + c[i].w + 1;
+		}
+		if (cols >= 66)
+			cr_assert_leq(end - 1, cols, "%d cols: the row overflows", cols);
+		/* the fit column is whole wherever the view is drawn */
+		cr_assert_eq(c[CC_FIT].w, 20);
+		cr_assert(c[CC_QUANT].w && c[CC_TOTAL].w && c[CC_GPU].w);
+		/* a column never shows while one dropped before it is hidden */
+		if (c[CC_BPW].w)
+			cr_assert(c[CC_BAR].w);
+		if (c[CC_KV].w)
+			cr_assert(c[CC_BPW].w);
+		if (c[CC_WEIGHTS].w)
+			cr_assert(c[CC_KV].w);
+		if (c[CC_ENGINE].w)
+			cr_assert(c[CC_WEIGHTS].w);
+	}
+	/* the classic terminal: fit whole, a bar, bits per weight */
+	layout_compare_columns(80, c);
+	cr_assert_geq(c[CC_BAR].w, 10);
+	cr_assert(c[CC_BPW].w);
+	cr_assert_eq(c[CC_ENGINE].w, 0);
+	layout_compare_columns(200, c);
+	for (int i = 0; i < CC_COUNT; i++)
+		cr_assert(c[i].w, "200 columns show column %d", i);
+	cr_assert_eq(c[CC_BAR].w, 40);
 }

@@ -200,15 +200,60 @@ Test(session, undo_and_redo_say_what_changed)
 	cr_assert(strstr(S.screen.status, "redone: context 12K"), "status '%s'", S.screen.status);
 }
 
-Test(session, tab_stays_on_the_sliders_when_the_hardware_list_is_not_drawn)
+Test(session, where_the_hardware_list_has_no_room_tab_shows_it_in_place_of_the_sliders)
 {
 	S.screen.hw_hidden = true;
+	cr_assert_eq(session_layout_flags(&S), 0u);
+	cr_assert_eq(session_key_when(&S) & (KEYS_WHEN_HW_SHOWN | KEYS_WHEN_HW_FOCUS), 0u,
+	             "the bar offers no hardware-list keys while the list is not drawn");
+	/* f says how to show the list instead of filtering an invisible one */
+	int filter = S.screen.hw_filter;
+	PRESS('f');
+	cr_assert_eq(S.screen.hw_filter, filter);
+	cr_assert(strstr(S.screen.status, "Tab"), "status '%s'", S.screen.status);
+	PRESS(KEYC_TAB);
+	cr_assert_eq(S.screen.pane, PANE_HARDWARE);
+	cr_assert_eq(session_layout_flags(&S), (unsigned)LAYOUT_HW_FOCUS,
+	             "the layout draws the list where the sliders were");
+	cr_assert_eq(session_key_when(&S) & (KEYS_WHEN_HW_SHOWN | KEYS_WHEN_HW_FOCUS),
+	             KEYS_WHEN_HW_SHOWN | KEYS_WHEN_HW_FOCUS);
+	cr_assert(strstr(S.screen.status, "Tab brings the sliders back"), "status '%s'",
+	          S.screen.status);
 	PRESS(KEYC_TAB);
 	cr_assert_eq(S.screen.pane, PANE_SLIDERS);
-	cr_assert(strstr(S.screen.status, "hardware list"), "status '%s'", S.screen.status);
 	S.screen.hw_hidden = false;
 	PRESS(KEYC_TAB);
 	cr_assert_eq(S.screen.pane, PANE_HARDWARE);
+	cr_assert_eq(session_key_when(&S) & KEYS_WHEN_HW_SHOWN, KEYS_WHEN_HW_SHOWN);
+}
+
+Test(session, pgdn_scrolls_the_what_if_table_and_plus_still_steps_the_slider)
+{
+	S.screen.slider = SL_QUANT;
+	PRESS('p');
+	PRESS('w');
+	cr_assert_eq(S.screen.view, VIEW_WHATIF);
+	S.screen.page_rows = 7;
+	enum ftype q = S.config.cur.set.ftype;
+	PRESS(KEYC_PGDN);
+	cr_assert_eq(S.config.cur.set.ftype, q, "PgDn leaves the quant alone in the what-if view");
+	cr_assert_eq(S.screen.scroll, 6, "a page is the rows shown less one");
+	PRESS(KEYC_PGDN);
+	cr_assert_eq(S.screen.scroll, 12);
+	PRESS(KEYC_PGUP);
+	cr_assert_eq(S.screen.scroll, 6);
+	PRESS(KEYC_HOME);
+	cr_assert_eq(S.screen.scroll, 0);
+	cr_assert_eq(S.screen.slider, SL_QUANT, "Home scrolls the table, the focus stays");
+	PRESS(KEYC_END);
+	cr_assert_gt(S.screen.scroll, 12, "End goes to the end (the ui clamps it)");
+	PRESS('+');
+	cr_assert_neq(S.config.cur.set.ftype, q, "+ is still the quant's big step");
+	/* in the main view PgDn on a slider is the big step it always was */
+	PRESS(KEYC_ESC);
+	q = S.config.cur.set.ftype;
+	PRESS(KEYC_PGDN);
+	cr_assert_neq(S.config.cur.set.ftype, q);
 }
 
 Test(session, slash_in_the_hardware_list_searches_devices_and_n_repeats)
@@ -916,7 +961,8 @@ Test(session, plan_rows_follow_engine_devices_and_offload)
 Test(session, adopting_a_plan_answer_is_one_undoable_step)
 {
 	PRESS('d');
-	cr_assert_eq(S.screen.plan_sel, (size_t)SOLVE_CONTEXT);
+	cr_assert_eq(S.screen.plan_sel, (size_t)SOLVE_CONTEXT, "plan_sel %zu view %d",
+	             S.screen.plan_sel, S.screen.view);
 	uint64_t ctx = S.screen.plan.row[SOLVE_CONTEXT].res.settings.ctx_tokens;
 	uint64_t total = S.screen.plan.row[SOLVE_CONTEXT].res.est.total_bytes;
 	PRESS(KEYC_ENTER);
@@ -1215,23 +1261,61 @@ Test(session, chart_crossing_is_the_solver_answer)
 		             (unsigned long)c->x[i]);
 }
 
-/* The what-if view formats the pinned configuration through the slider
- * table without making it live (it used to copy the whole session). */
-Test(session, a_slider_formats_any_configuration_not_only_the_live_one)
+Test(session, the_wide_main_view_reads_the_plan_views_speed_and_launch_commands)
 {
-	struct config other = S.config.cur;
-	other.set.ctx_tokens = 32768;
-	other.set.ftype = FT_Q8_0;
-	other.gpu_count = 2;
-	char v[128];
-	slider_table[SL_CONTEXT].format(&S, &other, NULL, v, sizeof(v));
-	cr_assert_str_eq(v, "32K of 40K tokens");
-	slider_table[SL_QUANT].format(&S, &other, NULL, v, sizeof(v));
-	cr_assert_str_eq(v, "Q8_0", "no bits per weight without an evaluation");
-	slider_table[SL_GPU_COUNT].format(&S, &other, NULL, v, sizeof(v));
-	cr_assert(!strncmp(v, "2 devices, ", 11), "%s", v);
-	slider_table[SL_QUANT].format(&S, &S.config.cur, &S.results.ev, v, sizeof(v));
-	cr_assert_str_eq(v, "Q4_K_M, 4.90 bpw",
-	                 "the live one with its evaluation (--print: 4.90 bits/weight)");
-	cr_assert_eq(S.config.cur.set.ctx_tokens, 8192u, "the live configuration is untouched");
+	S.screen.show_speed = true;
+	session_recalc(&S);
+	cr_assert_gt(S.screen.plan.speed.decode_tps, 0);
+	cr_assert(strstr(S.screen.plan.launch[LAUNCH_LLAMA_SERVER], "llama-server"), "%s",
+	          S.screen.plan.launch[LAUNCH_LLAMA_SERVER]);
+	char server[1024];
+	double tps = S.screen.plan.speed.decode_tps;
+	snprintf(server, sizeof(server), "%s", S.screen.plan.launch[LAUNCH_LLAMA_SERVER]);
+	/* the plan view computes the same figures */
+	S.screen.show_speed = false;
+	PRESS('d');
+	cr_assert_eq(S.screen.view, VIEW_PLAN);
+	cr_assert_str_eq(S.screen.plan.launch[LAUNCH_LLAMA_SERVER], server);
+	cr_assert_eq(S.screen.plan.speed.decode_tps, tps);
+	/* and they follow the live settings */
+	PRESS(KEYC_ESC);
+	S.screen.show_speed = true;
+	S.screen.slider = SL_CONTEXT;
+	PRESS(KEYC_RIGHT);
+	cr_assert_str_neq(S.screen.plan.launch[LAUNCH_LLAMA_SERVER], server);
+}
+
+/* The chart overlays the quants a big step below and above the live one,
+ * and the pinned configuration: each curve is that configuration's own
+ * chart (pinning Q8_0 then moving to another quant draws Q8_0's curve). */
+Test(session, chart_overlays_neighbouring_quants_and_the_pinned_configuration)
+{
+	session_select_model(&S, model_index("llama-3.1-8b"));
+	S.config.cur.set.ftype = FT_Q8_0;
+	S.config.cur.gpu = device_index("rtx-3060-12gb");
+	session_recalc(&S);
+	PRESS('g');
+	const struct chart_view *c = &S.screen.chart;
+	cr_assert_eq(c->n_over, 2);
+	cr_assert_eq(c->over[0].mark, '1');
+	cr_assert_eq(c->over[1].mark, '2');
+	for (int i = 0; i < c->n; i++) {
+		cr_assert(c->over[0].valid[i] && c->over[1].valid[i]);
+		cr_assert_lt(c->over[0].gpu_bytes[i], c->gpu_bytes[i], "a smaller quant below");
+		cr_assert_gt(c->over[1].gpu_bytes[i], c->gpu_bytes[i], "a larger quant above");
+	}
+	static uint64_t q8[CHART_POINTS_MAX];
+	memcpy(q8, c->gpu_bytes, sizeof(q8));
+	int n = c->n;
+	/* pin Q8_0, step the quant down: A's curve is Q8_0's */
+	PRESS('p');
+	S.config.cur.set.ftype = FT_Q4_K_M;
+	session_recalc(&S);
+	cr_assert_eq(c->n, n);
+	cr_assert_eq(c->n_over, 3);
+	cr_assert(c->over[0].pinned);
+	cr_assert_eq(c->over[0].mark, 'A');
+	cr_assert(strstr(c->over[0].label, "Q8_0"), "%s", c->over[0].label);
+	for (int i = 0; i < n; i++)
+		cr_assert_eq(c->over[0].gpu_bytes[i], q8[i], "sample %d", i);
 }
