@@ -90,8 +90,9 @@ static void draw_keys(const struct ui *u, const struct session *s, WINDOW *w)
 	 * holds; help and the way out always (keys_bar). */
 	const struct key_binding *bar[64];
 	unsigned when = session_key_when(s);
-	if (u->scroll_max > 0 && (s->screen.view == VIEW_EXPLAIN || s->screen.view == VIEW_HELP ||
-	                          s->screen.view == VIEW_WHATIF || s->screen.view == VIEW_PLAN))
+	if (s->screen.scroll < u->scroll_max &&
+	    (s->screen.view == VIEW_EXPLAIN || s->screen.view == VIEW_HELP ||
+	     s->screen.view == VIEW_WHATIF || s->screen.view == VIEW_PLAN))
 		when |= KEYS_WHEN_SCROLLS;
 	int n = keys_bar(s->screen.view, when, wd, bar, 64);
 	for (int i = 0; i < n; i++) {
