@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "textfit.h"
 #include "ui_internal.h"
 
 static enum role verdict_role(enum rank_verdict v)
@@ -43,13 +44,19 @@ void ui_draw_rank(struct ui *u, const struct session *s, WINDOW *w)
 		fmt_gib(mg, sizeof(mg), (double)q.margin.bytes);
 	else
 		snprintf(mg, sizeof(mg), "%g%%", 100.0 * q.margin.share);
-	ui_putf(u, w, 0, 0, wd, R_HEADER,
-	        "MODELS for %s at %s tokens: %s, margin %s, by %s%s (%zu of %zu)",
-	        ranking_set_label(&q.set, set, sizeof(set)),
-	        fmt_tokens(tok, sizeof(tok), s->config.cur.set.ctx_tokens),
-	        v->ready && v->r.engine == FT_VLLM ? "vLLM" : "llama.cpp", mg,
-	        rank_sort_name(v->sort), v->filter.fitting_only ? ", fitting only" : "", v->n,
-	        s->cat->n);
+	char full[512], brief[512];
+	ranking_set_label(&q.set, set, sizeof(set));
+	fmt_tokens(tok, sizeof(tok), s->config.cur.set.ctx_tokens);
+	snprintf(full, sizeof(full),
+	         "MODELS for %s at %s tokens: %s, margin %s, by %s%s (%zu of %zu)", set, tok,
+	         v->ready && v->r.engine == FT_VLLM ? "vLLM" : "llama.cpp", mg,
+	         rank_sort_name(v->sort), v->filter.fitting_only ? ", fitting only" : "", v->n,
+	         s->cat->n);
+	snprintf(brief, sizeof(brief), "MODELS for %s at %s tokens, by %s%s (%zu of %zu)", set, tok,
+	         rank_sort_name(v->sort), v->filter.fitting_only ? ", fitting" : "", v->n,
+	         s->cat->n);
+	const char *const alts[] = {full, brief};
+	ui_put_fit(u, w, 0, 0, wd, R_HEADER, alts[textfit_pick(alts, 2, wd)]);
 	/* the model column takes what the numbers leave, 14 to 28 wide;
 	 * prefill goes first on a narrow screen */
 	bool prefill = wd >= 96;
@@ -89,7 +96,7 @@ void ui_draw_rank(struct ui *u, const struct session *s, WINDOW *w)
 		                name_w, s->cat->v[i].meta.id,
 		                fmt_params(p, sizeof(p), m->params_total));
 		if (row->verdict == RANK_INVALID) {
-			ui_putf(u, w, y, x, wd - x, is_sel ? R_SELECTED : R_DIM, "%s", row->why);
+			ui_put_fit(u, w, y, x, wd - x, is_sel ? R_SELECTED : R_DIM, row->why);
 			continue;
 		}
 		bool runs = rank_runs(row->verdict);
@@ -106,10 +113,12 @@ void ui_draw_rank(struct ui *u, const struct session *s, WINDOW *w)
 			    u, w, y, x, wd - x, base, " %8s",
 			    speed_text(pre, sizeof(pre), row->prefill_tps, row->speed_known, runs));
 		x += ui_put(u, w, y, x, wd - x, base, "  ");
-		ui_put(u, w, y, x, wd - x, is_sel ? R_SELECTED : verdict_role(row->verdict),
-		       rank_verdict_name(row->verdict));
+		ui_put_fit(u, w, y, x, wd - x, is_sel ? R_SELECTED : verdict_role(row->verdict),
+		           rank_verdict_name(row->verdict));
 	}
-	ui_put(u, w, h - 1, 0, wd, R_DIM,
-	       "Up/Down move, Enter opens the model at its quant, h/l context, o order, f fitting "
-	       "only, Esc back");
+	const char *const hint[] = {
+	    "Up/Down move, Enter opens the model at its quant, h/l context, o order, f fitting "
+	    "only, Esc back",
+	    "Up/Down, Enter opens it at its quant, h/l context, o order, f fitting, Esc back"};
+	ui_put_fit(u, w, h - 1, 0, wd, R_DIM, hint[textfit_pick(hint, 2, wd)]);
 }

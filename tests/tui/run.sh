@@ -520,5 +520,211 @@ check_screen "TERM=dumb exits 2" "vramcalc-exit=2"
 check_screen "TERM=dumb: the message names the terminal" "the terminal 'dumb' cannot address the cursor"
 check_screen "TERM=dumb: the message points to --print" "use --print"
 
+# ---- 80x24, the baseline: every view usable, every value reachable, no
+# prose cut inside a word.
+#
+# edge_cuts: the screen's lines that run to the last column and end in
+# something that is not a whole word the program can print (a word cut at
+# the edge, as "does not fit (nee" was).  The words: every printable run of
+# the binary and the catalog's names.
+WORDS=$TMP/words
+{
+	tr -c '[:print:]' '\n' <"$BIN"
+	env -u LINES -u COLUMNS "$BIN" --list models
+	env -u LINES -u COLUMNS "$BIN" --list hardware
+} 2>/dev/null | tr -s ' ,;:()[]"=' '\n' | sort -u >"$WORDS"
+edge_cuts() {
+	local cols=$1 line tok
+	screen | while IFS= read -r line; do
+		line=${line%"${line##*[! ]}"}
+		[ "${#line}" -ge "$cols" ] || continue
+		tok=${line##* }
+		tok=${tok%[),;:.]}
+		tok=${tok#[(]}
+		case $tok in
+		*…) continue ;;           # shortened at a word, with an ellipsis
+		*[![:ascii:]]*) continue ;; # bar, track and chart glyphs
+		*[A-Za-z]*) grep -qxF -- "$tok" "$WORDS" || echo "$line" ;;
+		esac
+	done
+}
+# no_cuts WHAT: no line of the screen ends inside a word.
+no_cuts() {
+	local bad
+	bad=$(edge_cuts 80)
+	[ -z "$bad" ] && ok "80x24 $1: no line cut inside a word" || fail "80x24 $1: cut at the edge: $bad"
+}
+# scroll_all KEYS...: the screens from Home through PgDn to the end, one
+# after the other (each view's whole text).
+scroll_all() {
+	local prev=""
+	T send-keys -t "$W" "$@"
+	sleep 0.2
+	for _ in $(seq 1 40); do
+		cur=$(screen)
+		[ "$cur" = "$prev" ] && break
+		printf '%s\n' "$cur"
+		prev=$cur
+		T send-keys -t "$W" NPage
+		sleep 0.15
+	done
+}
+
+start small 80 24 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "${BASE[@]}"
+check_total "80x24 main view" "${BASE[@]}"
+for label in model engine quant context batch 'KV cache' offload amount GPU count util 'flash att' ubatch; do
+	screen | grep -qE "^[ ▶]+$label " || fail "80x24: slider '$label' not on screen"
+done
+ok "80x24: every slider row on screen"
+no_cuts "main view"
+screen | tail -n 1 | grep -qF "f filter" && fail "80x24: the key bar offers f with no hardware list drawn" ||
+	ok "80x24: the key bar offers no hardware-list keys while the list is not drawn"
+capture small-main
+# Tab draws the hardware list in place of the sliders, Enter adopts a row.
+keys Tab
+check_screen "80x24: Tab shows the hardware list" "HARDWARE by fit"
+screen | grep -qE '^[ ▶]+quant ' && fail "80x24: sliders still drawn under the hardware list" ||
+	ok "80x24: the hardware list takes the sliders' place"
+check_screen "80x24: the bars stay below the list" "GPU memory: 1x"
+screen | tail -n 1 | grep -qF "f filter" && ok "80x24: f on the key bar with the list drawn" ||
+	fail "80x24: no f on the key bar with the list drawn: $(screen | tail -n 1)"
+no_cuts "hardware list"
+capture small-hardware
+keys j
+dev=$(screen | sed -n 5p | cut -c3-52 | sed 's/ *$//')
+keys Enter
+check_screen "80x24: Enter adopts $dev" "adopted"
+keys Tab
+if screen | grep -E '^[ ▶]+GPU ' | grep -qF -- "$dev"; then
+	ok "80x24: Tab brings the sliders back, the GPU slider on $dev"
+else
+	fail "80x24: GPU slider '$(screen | grep -E '^[ ▶]+GPU ')', want $dev"
+fi
+keys u
+check_total "80x24: undo the adoption" "${BASE[@]}"
+
+# Compare: every quant reachable (End shows the last row), the current
+# one's total and its fit whole, a bar per row.
+keys c
+check_screen "80x24 compare view" "COMPARE"
+want=$(json_gib total "${BASE[@]}")
+row=$(screen | grep -E '^\* Q4_K_M ')
+case $row in
+*"$want"*fits\ +*) ok "80x24 compare: Q4_K_M total $want and its fit whole ($row)" ;;
+*) fail "80x24 compare: Q4_K_M row '$row', want $want and 'fits +'" ;;
+esac
+case $row in
+*\[*┃*) ok "80x24 compare: a bar against the capacity" ;;
+*) fail "80x24 compare: no bar in '$row'" ;;
+esac
+no_cuts "compare view"
+capture small-compare
+keys End
+n=$(screen | grep -oE 'rows [0-9]+-[0-9]+ of [0-9]+' | head -n 1)
+last=$(printf '%s' "$n" | sed -E 's/rows [0-9]+-([0-9]+) of ([0-9]+)/\1 \2/')
+[ -n "$last" ] && [ "${last% *}" = "${last#* }" ] && ok "80x24 compare: End reaches the last quant ($n)" ||
+	fail "80x24 compare: End shows '$n'"
+no_cuts "compare view, its end"
+keys Home
+check_screen "80x24 compare: Home back to the first" "rows 1-"
+keys Escape
+
+# What-if: pin Q4_K_M, step the quant, and scroll the table: the totals of
+# A and B equal --json, every row reachable with PgDn/End, the quant slider
+# untouched by PgDn.
+keys p
+keys Down
+keys Down
+keys Right
+Q=$(slider ' quant +' '.* quant +([A-Za-z0-9_-]+),.*')
+keys w
+check_screen "80x24 what-if view" "WHAT-IF"
+a=$(json_gib total "${BASE[@]}")
+b=$(json_gib total -m qwen3-8b -q "$Q" -c 8192)
+if screen | grep -E '^total ' | grep -qF -- "$a" && screen | grep -E '^total ' | grep -F -- "$b" >/dev/null; then
+	ok "80x24 what-if: total A $a (Q4_K_M), B $b ($Q) as --json"
+else
+	fail "80x24 what-if: total row '$(screen | grep -E '^total ')', want $a and $b"
+fi
+capture small-whatif
+whatif=$(scroll_all Home)
+for row in total 'GPU memory' 'host memory' weights 'KV cache' compute output overhead verdict model quant context batch ubatch; do
+	printf '%s\n' "$whatif" | grep -qE "^$row " || fail "80x24 what-if: row '$row' not reachable with PgDn"
+done
+ok "80x24 what-if: every row reachable with PgDn"
+[ "$(slider ' quant +' '.* quant +([A-Za-z0-9_-]+),.*')" = "$Q" ] && ok "80x24 what-if: PgDn left the quant at $Q" ||
+	fail "80x24 what-if: PgDn moved the quant"
+keys End
+check_screen "80x24 what-if: End shows the last row" "ubatch"
+no_cuts "what-if view"
+keys Home
+check_screen "80x24 what-if: Home shows the totals" "host memory"
+keys Escape
+keys P
+keys u
+
+# Explain and help: the whole text reachable, lines wrapped at words.
+keys e
+explain=$(scroll_all Home)
+printf '%s\n' "$explain" | grep -qF "TOTAL $(json_gib total "${BASE[@]}")" &&
+	ok "80x24 explain: the TOTAL line reachable, equal to --json" || fail "80x24 explain: no TOTAL line"
+no_cuts "explain view"
+keys Escape
+keys F1
+help=$(scroll_all Home | awk '/^                  [^ ]/ { sub(/^ +/, ""); buf = buf " " $0; next }
+	{ if (buf != "") print buf; buf = $0 } END { print buf }')
+for text in "a page down in lists, tables and text (the what-if table, the plan view's text); on a main-view slider, a big step down" \
+	"SESSIONS  saved in"; do
+	printf '%s\n' "$help" | grep -qF -- "$text" && ok "80x24 help: '${text:0:40}...' whole (wrapped at words)" ||
+		fail "80x24 help: '$text' not whole"
+done
+no_cuts "help view"
+capture small-help
+keys Escape
+
+# Plan: the launch command reachable with PgDn, exactly as --emit prints it.
+keys d
+check_screen "80x24 plan view" "largest context"
+no_cuts "plan view"
+capture small-plan
+want=$(env -u LINES -u COLUMNS "$BIN" "${BASE[@]}" --emit llama-server)
+plan=$(scroll_all)
+printf '%s\n' "$plan" | grep -qxF -- "  $want" && ok "80x24 plan: PgDn reaches the llama-server command as --emit prints it" ||
+	fail "80x24 plan: '$want' not reachable"
+keys Escape
+
+# Models and chart views fit too.
+keys m
+check_screen "80x24 models view" "MODELS"
+no_cuts "models view"
+keys Escape
+keys g
+check_screen "80x24 chart view" "CHART GPU memory against context"
+no_cuts "chart view"
+keys Escape
+
+# Below the minimum the notice is whole, wrapped at words (20x5).
+T resize-window -t "$W" -x 20 -y 5
+check_screen "20x5: the notice starts whole" "terminal too small:"
+check_screen "20x5: the size needed whole" "20x5, need 64x23"
+check_screen "20x5: how to quit" "q quits"
+capture small-tiny
+T resize-window -t "$W" -x 80 -y 24
+check_screen "80x24 again" "total "
+T send-keys -t "$W" q
+check_screen "80x24 run exits 0" "vramcalc-exit=0"
+
+# A configuration that does not fit, in vLLM, at 80x24: the verdict and the
+# budget are whole (the issue saw "does not fit (nee" and "vLLM budget 90% =").
+start smallnofit 80 24 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- -m llama-3.1-70b -q Q8_0 -c 32k -g rtx-4090
+check_screen "80x24 does not fit: the total as --json" "total $(json_gib total -m llama-3.1-70b -q Q8_0 -c 32k -g rtx-4090)"
+check_screen "80x24: the verdict whole" "does not fit (needs"
+no_cuts "a verdict that does not fit"
+T send-keys -t "$W" q
+start smallvllm 80 24 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- -m qwen3-8b -c 8192 -g h100-sxmx2 --engine vllm -b 1
+check_screen "80x24 vLLM: the budget whole" "vLLM budget 90%"
+no_cuts "vLLM"
+T send-keys -t "$W" q
+
 echo "tui: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
