@@ -84,16 +84,10 @@ struct arch_stats {
  * f16 attention mask (2 x n_kv x ubatch bytes) beside the logits, where
  * for Qwen3.5-9B and 35B-A3B (same graph code) it does not (9B at 524288
  * cells still follows the attention-phase model); the estimate takes the
- * larger phase, not their sum.
- * Mistral Small 4 (mistral4 = deepseek2's graph, MLA with 32 heads) at
- * 262144 cells: the attention phase's per-token part beside the f16 mask is
- * about 19 x n_embd, where the MLA model fitted on DeepSeek's wider models
- * takes 58 x n_embd (+23 %); below 131072 cells the logits phase wins and
- * the estimate is within 7 %. */
+ * larger phase, not their sum. */
 static const char *const compute_known_misses[] = {
     "qwen35-27b_Q4_K_M_ctx131072",
     "qwen35-27b_Q4_K_M_ctx262144",
-    "mistral4-small-119b_Q4_K_M_ctx262144",
     NULL,
 };
 

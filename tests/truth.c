@@ -209,6 +209,8 @@ const struct truth2026_model truth2026_models[] = {
     {"minimax-m3", "minimax-m3"},
     {"ministral3-3b", "ministral-3-3b"},
     {"ministral3-14b", "ministral-3-14b"},
+    {"ministral3-8b", "ministral-3-8b"},
+    {"mistral-large3-675b", "mistral-large-3-675b"},
     {"mistral4-small-119b", "mistral-small-4-119b"},
     {"gemma3n-e2b", "gemma-3n-e2b"},
     {"gemma3n-e4b", "gemma-3n-e4b"},

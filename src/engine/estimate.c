@@ -341,7 +341,13 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 	if (arch_is_mla(a))
 		mla = sat_mul3(6, H, (uint64_t)a->kv_lora_rank + a->qk_rope_dim);
 
-	uint64_t out_tok = sat_add(sat_add(8 * E + 4, 4 * (uint64_t)a->n_expert), mla);
+	/* deepseek2's MLA with flash attention (llama.cpp 2026-09-28) keeps
+	 * about 24 x n_embd per token beside the logits instead of the
+	 * absorbed query (fitted on tests/data/truth2026 mistral4 and Mistral
+	 * Large 3, checked on truth's DeepSeek-V2-Lite). */
+	bool mla_flash = a->family == AF_DEEPSEEK2 && g->flash;
+	uint64_t out_tok =
+	    sat_add(sat_add(8 * E + 4, 4 * (uint64_t)a->n_expert), mla_flash ? 24 * E : mla);
 	if (a->family == AF_GPTOSS)
 		out_tok = sat_add(out_tok, 4 * E);
 	/* Qwen3-VL's deepstack input (1 + n_deepstack embeddings per token)
@@ -388,6 +394,14 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 			mask = sat_add(sat_mul(8, n_kv), n_kv > a->idx_top_k ? 425000 : 150000);
 		attn_tok =
 		    sat_add(sat_add(mask, 58 * E), sat_add(sat_add(mla, moe_act), deepstack));
+		/* deepseek2's MLA: per token 9.25 x n_embd and 10 bytes per head
+		 * and latent element (the absorbed query and the attention output
+		 * in f32, an f16 copy) beside the mask (same fit as above) */
+		if (mla_flash)
+			attn_tok = sat_add(
+			    sat_add(mask, 37 * E / 4),
+			    sat_add(sat_mul3(10, H, (uint64_t)a->kv_lora_rank + a->qk_rope_dim),
+			            moe_act));
 		/* MSA (MiniMax M3), which llama.cpp runs only with flash attention
 		 * and per-sequence streams: the index heads' f32 scores over every
 		 * cell (twice per head, and their sum) beside the f16 mask, and
