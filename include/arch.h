@@ -50,6 +50,11 @@ enum arch_family {
 	AF_AFMOE,         /* afmoe (Trinity): gated attention with q/k norms,
 	                     pre and post norms around attention and FFN */
 	AF_APERTUS,       /* apertus: q/k norms, xIELU MLP of up and down only */
+	AF_DEEPSEEK4,     /* deepseek4: one 512-wide K-only head, sliding window
+	                     plus compressed caches per layer ratio, indexer,
+	                     hyper-connections */
+	AF_FALCON_H1,     /* falcon-h1: attention and Mamba-2 in every block */
+	AF_KIMI,          /* kimi-linear / kimi-k3: KDA layers and MLA layers */
 	AF_COUNT
 };
 
@@ -59,6 +64,8 @@ enum layer_kind {
 	LK_ATTN_SWA,      /* sliding-window attention (n_swa tokens) */
 	LK_ATTN_CHUNKED,  /* chunked local attention (Llama 4) */
 	LK_RECURRENT,     /* Mamba-2 / gated DeltaNet: fixed state */
+	LK_HYBRID,        /* full attention and a recurrent state side by side
+	                     (Falcon-H1): a KV cache and a state */
 };
 
 /* Kind of recurrent state a hybrid model keeps (see arch_rs_elems). */
@@ -149,6 +156,16 @@ struct model_arch {
 	uint32_t n_altup;
 	uint32_t laurel_rank;
 
+	/* DeepSeek V4 (deepseek4): the grouped low-rank output projection,
+	 * the hyper-connection streams, the hash-routed lead layers, and per
+	 * layer the KV compression ratio (0: sliding window only, 4: CSA with
+	 * the indexer, 128: HCA).  The head is head_dim_k wide, K only. */
+	uint32_t o_lora_rank;                    /* attn_output_a rank per group */
+	uint32_t o_groups;                       /* output projection groups */
+	uint32_t hc_mult;                        /* hyper-connection streams */
+	uint32_t n_hash_layers;                  /* leading layers routed by token id */
+	uint8_t layer_compress[ARCH_MAX_LAYERS]; /* 0, 4 or 128 */
+
 	/* Qwen3-VL: vision features added to the first n_deepstack layers'
 	 * inputs; the input embedding is (1 + n_deepstack) x n_embd wide. */
 	uint32_t n_deepstack;
@@ -166,6 +183,9 @@ struct model_arch {
  * *r the convolution state, *s the SSM or delta-rule state.  Both 0 for a
  * model without recurrent layers. */
 void arch_rs_elems(const struct model_arch *a, uint64_t *r, uint64_t *s);
+
+/* True when layer il keeps a recurrent state (recurrent or hybrid). */
+bool arch_layer_has_state(const struct model_arch *a, uint32_t il);
 
 /* Total query width (n_head * head_dim_k, or the MLA query width). */
 uint32_t arch_q_dim(const struct model_arch *a);

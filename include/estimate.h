@@ -204,7 +204,15 @@ struct estimate {
 	uint64_t r_bytes, s_bytes;         /* recurrent conv and ssm state */
 	uint64_t idx_bytes;                /* DSA indexer key cache */
 	uint32_t idx_layers;               /* layers with an indexer key cache */
-	uint64_t kv_bytes;                 /* k+v+swa_k+swa_v+r+s+idx */
+	uint64_t idx_cells;                /* cells per stream of the indexer cache */
+	/* DeepSeek V4's compressed caches: one K row per ratio tokens (CSA 4,
+	 * HCA 128) and the f32 compressor state their next rows build in
+	 * (CSA, HCA and the indexer's). */
+	uint64_t comp_bytes; /* compressed K rows, CSA + HCA */
+	uint32_t comp_layers_csa, comp_layers_hca;
+	uint64_t comp_cells_csa, comp_cells_hca; /* cells per stream */
+	uint64_t comp_state_bytes;               /* compressor state, f32 */
+	uint64_t kv_bytes;                       /* k+v+swa_k+swa_v+r+s+idx+comp+comp_state */
 	uint64_t kv_gpu_bytes, kv_host_bytes;
 
 	/* Buffers */

@@ -57,4 +57,10 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 bool hfconfig_attn_finish(const struct config_source *src, struct model_arch *a, char *err,
                           size_t errlen);
 
+/* The keys of the families whose layers mix cache kinds (deepseek4,
+ * falcon-h1, kimi; hfconfig_hybrid.c), applied after hfconfig_attn_finish.
+ * On failure writes "<where> <key>: <problem>: '<value>'" into err. */
+bool hfconfig_hybrid_finish(const struct config_source *src, struct model_arch *a, char *err,
+                            size_t errlen);
+
 #endif

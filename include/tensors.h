@@ -113,6 +113,11 @@ struct tensor_builder {
 void tensors_build_add(struct tensor_builder *b, const char *suffix, uint8_t n_dims, uint64_t ne0,
                        uint64_t ne1, uint64_t ne2);
 
+/* The families of tensors_hybrid.c (deepseek4, falcon-h1, kimi): whether
+ * it has a builder for f, and the builder (false for another family). */
+bool tensors_hybrid_has_builder(enum arch_family f);
+bool tensors_hybrid_build(const struct model_arch *a, struct tensor_builder *b);
+
 #define V1(b, s, a0)         tensors_build_add(b, s, 1, a0, 1, 1)
 #define M2(b, s, a0, a1)     tensors_build_add(b, s, 2, a0, a1, 1)
 #define M3(b, s, a0, a1, a2) tensors_build_add(b, s, 3, a0, a1, a2)

@@ -224,6 +224,9 @@ const struct truth2026_model truth2026_models[] = {
     {"cohere2moe-command-a-plus", "command-a-plus"},
     {"glm4moe-4.5", "glm-4.5"},
     {"afmoe-trinity-nano", "trinity-nano"},
+    {"falcon-h1-7b", "falcon-h1-7b"},
+    {"deepseek4-flash", "deepseek-v4-flash"},
+    {"deepseek4-pro", "deepseek-v4-pro"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

@@ -311,7 +311,7 @@ void report_text(const struct report *r, FILE *out)
 		if (e->type_count[t])
 			fprintf(out, " %s x%u", qtype_get((enum qtype)t)->name, e->type_count[t]);
 	fprintf(out, "%s\n", e->fallback_tensors ? " (with shape fallbacks)" : "");
-	bool parts = e->kv_layers_swa || e->rs_layers || e->idx_layers;
+	bool parts = e->kv_layers_swa || e->rs_layers || e->idx_layers || e->comp_bytes;
 	snprintf(c, sizeof(c), "%s, %u layers x %s cells x %u stream%s", exact_word(e->kv_exact),
 	         e->kv_layers, fmt_thousands(a, sizeof(a), e->n_ctx_seq), e->n_stream,
 	         e->n_stream > 1 ? "s" : "");
@@ -330,14 +330,23 @@ void report_text(const struct report *r, FILE *out)
 		         e->rs_layers, s->n_seq, s->n_seq > 1 ? "s" : "");
 		row(out, "  recurrent state", e->r_bytes + e->s_bytes, c);
 	}
+	if (e->comp_layers_csa || e->comp_layers_hca) {
+		snprintf(c, sizeof(c), "CSA %u layers x %s cells, HCA %u layers x %s cells",
+		         e->comp_layers_csa, fmt_thousands(a, sizeof(a), e->comp_cells_csa),
+		         e->comp_layers_hca, fmt_thousands(b, sizeof(b), e->comp_cells_hca));
+		row(out, "  compressed KV", e->comp_bytes, c);
+	}
 	if (e->idx_layers) {
 		bool msa = m->arch.msa_block != 0;
 		snprintf(c, sizeof(c), "%u layers x %s cells x %u stream%s, %s", e->idx_layers,
-		         fmt_thousands(a, sizeof(a), e->n_ctx_seq), e->n_stream,
+		         fmt_thousands(a, sizeof(a), e->idx_cells), e->n_stream,
 		         e->n_stream > 1 ? "s" : "",
 		         msa ? "MSA index cache (one K and V head)" : "DSA indexer keys");
 		row(out, msa ? "  index cache" : "  indexer keys", e->idx_bytes, c);
 	}
+	if (e->comp_state_bytes)
+		row(out, "  compressor", e->comp_state_bytes,
+		    "f32 state of the CSA, HCA and indexer compressors");
 	if (e->vllm) {
 		row(out, "activations", e->compute_bytes,
 		    "estimate, vLLM's profiling run on one large GPU (per GPU below)");
@@ -547,6 +556,8 @@ char *report_json(const struct report *r)
 	add_u64(ko, "recurrent_r", e->r_bytes);
 	add_u64(ko, "recurrent_s", e->s_bytes);
 	add_u64(ko, "indexer_k", e->idx_bytes);
+	add_u64(ko, "compressed_k", e->comp_bytes);
+	add_u64(ko, "compressor_state", e->comp_state_bytes);
 	add_u64(ko, "cells_per_stream", e->n_ctx_seq);
 	cJSON_AddNumberToObject(ko, "streams", e->n_stream);
 	add_u64(ko, "swa_cells_per_stream", e->kv_cells_swa);

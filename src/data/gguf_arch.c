@@ -23,6 +23,7 @@ enum rec_rule {
 	                  layer attends (default 4; qwen3next, qwen35) */
 	RR_KV_FF_ZERO, /* head_count_kv[il] == 0 and feed_forward_length[il] == 0
 	                  (nemotron_h: MLP blocks have no KV either) */
+	RR_ALL_HYBRID, /* every layer attends and keeps a state (falcon-h1) */
 };
 
 /* How a family's local layers attend and where its pattern starts (0 is
@@ -85,6 +86,8 @@ static const struct arch_row arch_rows[] = {
     {"afmoe", AF_AFMOE, 4, 0, RK_NONE, RR_NONE, false}, /* SWA only with sliding_window */
     {"apertus", AF_APERTUS, 0, 0, RK_NONE, RR_NONE, false},
     {"cohere2moe", AF_COHERE2, 4, 0, RK_NONE, RR_NONE, SL_DENSE_FIRST},
+    {"deepseek4", AF_DEEPSEEK4, 0, 0, RK_NONE, RR_NONE, false},
+    {"falcon-h1", AF_FALCON_H1, 0, 0, RK_MAMBA2, RR_ALL_HYBRID, false},
 };
 
 #define N_ROWS (sizeof(arch_rows) / sizeof(arch_rows[0]))
@@ -449,6 +452,11 @@ static bool read_recurrent_layers(struct ctx *c, const struct arch_row *row, str
                                   const uint32_t *head_kv, const uint32_t *ff)
 {
 	char key[160];
+	if (row->rec_rule == RR_ALL_HYBRID) {
+		for (uint32_t il = 0; il < a->n_layer; il++)
+			a->layer_kind[il] = LK_HYBRID;
+		return true;
+	}
 	if (row->rec_rule == RR_KV_FF_ZERO) {
 		for (uint32_t il = 0; il < a->n_layer; il++)
 			if (head_kv[il] == 0 && ff[il] == 0)
@@ -556,6 +564,44 @@ static bool read_msa(struct ctx *c, struct model_arch *a)
 	return true;
 }
 
+/* DeepSeek V4: the q LoRA rank, the grouped output projection, the
+ * hyper-connection streams, the hash-routed lead, the indexer, the window
+ * (every layer slides) and one compression ratio per block
+ * (attention.compress_ratios, 0, 4 or 128; the list may run past
+ * block_count: the MTP block's ratio). */
+static bool read_deepseek4(struct ctx *c, struct model_arch *a)
+{
+	char key[160];
+	if (!get_u32(c, "attention.q_lora_rank", true, &a->q_lora_rank) ||
+	    !get_u32(c, "attention.output_group_count", true, &a->o_groups) ||
+	    !get_u32(c, "attention.output_lora_rank", true, &a->o_lora_rank) ||
+	    !get_u32(c, "hyper_connection.count", true, &a->hc_mult) ||
+	    !get_u32(c, "hash_layer_count", false, &a->n_hash_layers) ||
+	    !get_u32(c, "attention.indexer.head_count", true, &a->idx_n_head) ||
+	    !get_u32(c, "attention.indexer.key_length", true, &a->idx_head_dim) ||
+	    !get_u32(c, "attention.indexer.top_k", false, &a->idx_top_k) ||
+	    !get_u32(c, "attention.sliding_window", true, &a->n_swa))
+		return false;
+	const struct gguf_kv *kv = akv(c, "attention.compress_ratios", key, sizeof(key));
+	if (!kv || kv->type != GGUF_ARRAY || kv->n < a->n_layer)
+		return afail(c, "metadata '%s': expected one ratio per block (%" PRIu32 ")", key,
+		             a->n_layer);
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		uint32_t r;
+		if (!to_u32(c, key, kv, il, &r))
+			return false;
+		if (r != 0 && r != 4 && r != 128)
+			return afail(c,
+			             "metadata '%s': ratio %" PRIu32 " in block %" PRIu32
+			             " (llama.cpp knows 0, 4 and 128)",
+			             key, r, il);
+		a->layer_compress[il] = (uint8_t)r;
+		a->layer_kind[il] = LK_ATTN_SWA;
+		a->layer_head_kv[il] = 1;
+	}
+	return true;
+}
+
 /* Shapes by layer type (gemma4, ...): the sliding layers' head widths,
  * the shared-KV tail, per-layer embeddings and FFN widths, and whether
  * full layers use K as V (no attn_v tensor in any full layer). */
@@ -584,6 +630,8 @@ static bool read_layer_shapes(struct ctx *c, struct model_arch *a, const uint32_
 	if (a->family == AF_DEEPSEEK32 && !read_indexer(c, a))
 		return false;
 	if (a->family == AF_MINIMAX_M3 && !read_msa(c, a))
+		return false;
+	if (a->family == AF_DEEPSEEK4 && !read_deepseek4(c, a))
 		return false;
 	if (!get_u32(c, "n_deepstack_layers", false, &a->n_deepstack))
 		return false;

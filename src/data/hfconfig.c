@@ -113,6 +113,13 @@ const char *const hfconfig_known_keys[] = {
     "num_shared_experts",
     "global_attn_every_n_layers",
     "use_qk_norm",
+    /* deepseek4, falcon-h1 (hfconfig_hybrid.c) */
+    "o_lora_rank",
+    "o_groups",
+    "hc_mult",
+    "num_hash_layers",
+    "compress_ratios",
+    "mamba_d_ssm",
     NULL,
 };
 
@@ -185,6 +192,8 @@ static const struct type_row type_table[] = {
     {"afmoe", AF_AFMOE},
     {"apertus", AF_APERTUS},
     {"cohere2_moe", AF_COHERE2},
+    {"deepseek_v4", AF_DEEPSEEK4},
+    {"falcon_h1", AF_FALCON_H1},
 };
 
 #define N_TYPES (sizeof(type_table) / sizeof(type_table[0]))
@@ -743,7 +752,8 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		if (!strcmp(model_type, arch_names[i][0]))
 			snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s", arch_names[i][1]);
 	a->qk_norm = a->family == AF_GLM4MOE && get_bool(&r, "use_qk_norm", false);
-	if (!hfconfig_attn_finish(src, a, err, errlen))
+	if (!hfconfig_attn_finish(src, a, err, errlen) ||
+	    !hfconfig_hybrid_finish(src, a, err, errlen))
 		return false;
 
 	char why[256];

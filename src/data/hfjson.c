@@ -26,6 +26,7 @@ enum key_type {
 	KT_NAME_LIST, /* an array of such strings, one per layer */
 	KT_CODES,     /* a string of one layer-code character per layer */
 	KT_NUMBERS,   /* a number, or one equal number per layer */
+	KT_NUM_LIST,  /* an array of whole numbers, one per layer */
 };
 
 static const struct {
@@ -52,6 +53,8 @@ static const struct {
                                           moe_intermediate_size per layer */
     {"num_shared_expert", KT_NUMBERS},
     {"moe_intermediate_size", KT_NUMBERS},
+    /* deepseek4 */
+    {"compress_ratios", KT_NUM_LIST},
 };
 
 /* Longest name accepted: model_type and friends, and one layer_types
@@ -261,6 +264,30 @@ static bool check_types(const struct jctx *c, const char *name, char *err, size_
 				    "a string of layer codes (M, *, -, E), one per layer", v, err,
 				    errlen);
 			break;
+		case KT_NUM_LIST: {
+			if (!cJSON_IsArray(v))
+				return type_error(name, path, "an array of numbers", v, err,
+				                  errlen);
+			if (cJSON_GetArraySize(v) > ARCH_MAX_LAYERS + 8) {
+				snprintf(err, errlen,
+				         "%s: %s: %d entries, more than the %d layers "
+				         "vramcalc models",
+				         name, path, cJSON_GetArraySize(v), ARCH_MAX_LAYERS);
+				return false;
+			}
+			int i = 0;
+			const cJSON *e;
+			cJSON_ArrayForEach (e, v) {
+				char at[128];
+				snprintf(at, sizeof(at), "%s[%d]", path, i++);
+				if (!cJSON_IsNumber(e) || !(e->valuedouble >= 0) ||
+				    e->valuedouble > 1e6 ||
+				    (double)(long long)e->valuedouble != e->valuedouble)
+					return type_error(name, at, "a whole number", e, err,
+					                  errlen);
+			}
+			break;
+		}
 		case KT_NAME_LIST: {
 			if (!cJSON_IsArray(v))
 				return type_error(name, path, "an array of names", v, err, errlen);
@@ -317,7 +344,12 @@ static const char *json_get(void *ctx, const char *key, char *buf, size_t buflen
 		size_t o = 0;
 		const cJSON *e;
 		cJSON_ArrayForEach (e, v) {
-			const char *s = cJSON_IsString(e) ? e->valuestring : "?";
+			char n[32];
+			if (cJSON_IsNumber(e))
+				number_text(e->valuedouble, n, sizeof(n));
+			const char *s = cJSON_IsString(e)   ? e->valuestring
+			                : cJSON_IsNumber(e) ? n
+			                                    : "?";
 			int w = snprintf(buf + o, buflen - o, "%s%s", o ? "," : "", s);
 			if (w < 0 || (size_t)w >= buflen - o)
 				break; /* cannot happen after check_types */

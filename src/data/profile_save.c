@@ -81,7 +81,8 @@ static const struct {
     FIELD(head_dim_k_swa), FIELD(head_dim_v_swa), FIELD(n_layer_kv),      FIELD(n_embd_per_layer),
     FIELD(k_eq_v),         FIELD(idx_n_head),     FIELD(idx_head_dim),    FIELD(idx_top_k),
     FIELD(n_deepstack),    FIELD(msa_block),      FIELD(n_altup),         FIELD(laurel_rank),
-    FIELD(qk_norm),
+    FIELD(qk_norm),        FIELD(o_lora_rank),    FIELD(o_groups),        FIELD(hc_mult),
+    FIELD(n_hash_layers),
 };
 
 /* Clear what the engine does not read for this model. */
@@ -91,7 +92,7 @@ static void normalize(struct model_arch *a)
 	memset(a->gguf_arch, 0, sizeof(a->gguf_arch));
 	for (uint32_t il = 0; il < a->n_layer && il < ARCH_MAX_LAYERS; il++) {
 		dense |= !a->n_expert || !a->layer_moe[il];
-		rec |= a->layer_kind[il] == LK_RECURRENT;
+		rec |= arch_layer_has_state(a, il);
 	}
 	if (!dense)
 		a->n_ff = 0;
@@ -129,12 +130,13 @@ bool profile_arch_equivalent(const struct model_arch *x, const struct model_arch
 			return false;
 		}
 	for (uint32_t il = 0; il < ARCH_MAX_LAYERS; il++) {
-		const char *f = a.layer_kind[il] != b.layer_kind[il]         ? "layer_kind"
-		                : a.layer_moe[il] != b.layer_moe[il]         ? "layer_moe"
-		                : a.layer_head_kv[il] != b.layer_head_kv[il] ? "layer_head_kv"
-		                : a.layer_ff[il] != b.layer_ff[il]           ? "layer_ff"
-		                : a.layer_idx[il] != b.layer_idx[il]         ? "layer_idx"
-		                                                             : NULL;
+		const char *f = a.layer_kind[il] != b.layer_kind[il]           ? "layer_kind"
+		                : a.layer_moe[il] != b.layer_moe[il]           ? "layer_moe"
+		                : a.layer_head_kv[il] != b.layer_head_kv[il]   ? "layer_head_kv"
+		                : a.layer_ff[il] != b.layer_ff[il]             ? "layer_ff"
+		                : a.layer_idx[il] != b.layer_idx[il]           ? "layer_idx"
+		                : a.layer_compress[il] != b.layer_compress[il] ? "layer_compress"
+		                                                               : NULL;
 		if (f) {
 			snprintf(what, n, "%s[%u]", f, il);
 			return false;
@@ -331,6 +333,30 @@ static void put_gemma3n(struct out *w, const struct model_arch *a)
 		put(w, "num_kv_shared_layers", "%u", a->n_layer - a->n_layer_kv);
 }
 
+/* DeepSeek V4's keys: the q LoRA, the grouped output projection, the
+ * hyper-connections, the hash-routed lead, the indexer and one compression
+ * ratio per layer. */
+static void put_deepseek4(struct out *w, const struct model_arch *a)
+{
+	char list[PROFILE_LINE_MAX + 64];
+	size_t o = 0;
+	put(w, "q_lora_rank", "%u", a->q_lora_rank);
+	put(w, "o_lora_rank", "%u", a->o_lora_rank);
+	put(w, "o_groups", "%u", a->o_groups);
+	put(w, "hc_mult", "%u", a->hc_mult);
+	put(w, "num_hash_layers", "%u", a->n_hash_layers);
+	put(w, "index_n_heads", "%u", a->idx_n_head);
+	put(w, "index_head_dim", "%u", a->idx_head_dim);
+	put(w, "index_topk", "%u", a->idx_top_k);
+	for (uint32_t il = 0; il < a->n_layer && o < sizeof(list); il++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%u", il ? "," : "",
+		                      a->layer_compress[il]);
+	if (o >= sizeof(list))
+		w->long_line = true;
+	else
+		put(w, "compress_ratios", "%s", list);
+}
+
 /* One attempt: the keys for model_type mt; the per-layer pattern as a
  * period key (list == false) or as layer_types (list == true). */
 static void write_config(struct out *w, const struct model_arch *a, const char *mt, bool list)
@@ -412,6 +438,8 @@ static void write_config(struct out *w, const struct model_arch *a, const char *
 		put(w, "use_qk_norm", "true");
 	if (a->n_mtp)
 		put(w, "num_nextn_predict_layers", "%u", a->n_mtp);
+	if (a->family == AF_DEEPSEEK4)
+		put_deepseek4(w, a);
 	if (a->family == AF_NEMOTRON_H) {
 		write_nemotron_h(w, a);
 	} else if (a->family == AF_LFM2) {

@@ -31,6 +31,9 @@ static const char *const family_names[AF_COUNT] = {
     [AF_BAILINGMOE2] = "bailingmoe2",
     [AF_AFMOE] = "afmoe",
     [AF_APERTUS] = "apertus",
+    [AF_DEEPSEEK4] = "deepseek4",
+    [AF_FALCON_H1] = "falcon-h1",
+    [AF_KIMI] = "kimi",
 };
 
 const char *arch_family_name(enum arch_family f)
@@ -91,6 +94,11 @@ bool arch_layer_has_kv(const struct model_arch *a, uint32_t il)
 	if (a->n_layer_kv && il >= a->n_layer_kv)
 		return false;
 	return a->layer_kind[il] != LK_RECURRENT && a->layer_head_kv[il] > 0;
+}
+
+bool arch_layer_has_state(const struct model_arch *a, uint32_t il)
+{
+	return a->layer_kind[il] == LK_RECURRENT || a->layer_kind[il] == LK_HYBRID;
 }
 
 static bool layer_slides(const struct model_arch *a, uint32_t il)
@@ -184,7 +192,7 @@ bool arch_validate(const struct model_arch *a, char *err, size_t errlen)
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		any_dense |= !a->layer_moe[il];
 		any_moe |= a->layer_moe[il] != 0;
-		any_rec |= a->layer_kind[il] == LK_RECURRENT;
+		any_rec |= arch_layer_has_state(a, il);
 		if ((a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED) &&
 		    a->n_swa == 0)
 			FAIL("sliding_window: layer %u is sliding but the window is 0", il);

@@ -202,6 +202,61 @@ static uint64_t swa_cells(const struct model_arch *a, const struct settings *s, 
 	return pad256(want < n_ctx_seq ? want : n_ctx_seq);
 }
 
+/* Cells per stream of a DeepSeek V4 compressed cache: one row per ratio
+ * tokens, padded to 256 (llama_kv_cache_dsv4, dsv4_comp_size). */
+static uint64_t dsv4_comp_cells(uint64_t n_ctx_seq, uint32_t ratio)
+{
+	uint64_t rows = (n_ctx_seq + ratio - 1) / ratio;
+	return pad256(rows ? rows : 1);
+}
+
+/* DeepSeek V4's memory (llama_kv_cache_dsv4): every layer caches its
+ * K-only head for the sliding window; CSA layers (ratio 4) add one
+ * compressed row per 4 tokens and the indexer's key per 4 tokens, HCA
+ * layers (ratio 128) one row per 128 tokens; each compressor keeps an f32
+ * state (kv and score) of its ring.  Every cache keeps one stream per
+ * sequence, even when a unified cache is asked for. */
+static void estimate_kv_dsv4(const struct model_arch *a, const struct settings *s,
+                             struct estimate *out)
+{
+	uint64_t seq = out->n_ctx_seq, streams = s->n_seq;
+	uint64_t window = s->swa_full ? seq : sat_add(a->n_swa, s->n_ubatch);
+	uint64_t raw_cells = s->swa_full ? seq : pad256(window < seq ? window : seq);
+	uint64_t k_row = kvtype_row_bytes(s->kv_k, a->head_dim_k);
+	uint64_t idx_row = kvtype_row_bytes(s->kv_k, a->idx_head_dim);
+	uint64_t csa = dsv4_comp_cells(seq, 4), hca = dsv4_comp_cells(seq, 128);
+	/* compressor state: 2 tensors (kv, score) x f32 x width x ring rows */
+	uint64_t csa_state = 2ull * 4 * (2ull * a->head_dim_k) * 8;
+	uint64_t hca_state = 2ull * 4 * a->head_dim_k * 128;
+	uint64_t idx_state = 2ull * 4 * (2ull * a->idx_head_dim) * 8;
+
+	out->n_stream = (uint32_t)streams;
+	out->kv_cells_swa = raw_cells;
+	out->comp_cells_csa = csa;
+	out->comp_cells_hca = hca;
+	out->idx_cells = csa;
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		uint64_t raw = sat_mul3(k_row, raw_cells, streams), comp = 0, st = 0, idx = 0;
+		out->kv_layers_swa++;
+		out->swa_k_bytes = sat_add(out->swa_k_bytes, raw);
+		if (a->layer_compress[il] == 4) {
+			out->comp_layers_csa++;
+			out->idx_layers++;
+			comp = sat_mul3(k_row, csa, streams);
+			idx = sat_mul3(idx_row, csa, streams);
+			st = sat_mul(sat_add(csa_state, idx_state), streams);
+		} else if (a->layer_compress[il] == 128) {
+			out->comp_layers_hca++;
+			comp = sat_mul3(k_row, hca, streams);
+			st = sat_mul(hca_state, streams);
+		}
+		out->comp_bytes = sat_add(out->comp_bytes, comp);
+		out->idx_bytes = sat_add(out->idx_bytes, idx);
+		out->comp_state_bytes = sat_add(out->comp_state_bytes, st);
+		out->layer_kv_bytes[il] = sat_add(sat_add(raw, comp), sat_add(idx, st));
+	}
+}
+
 void estimate_kv(const struct model_arch *a, const struct settings *s, struct estimate *out)
 {
 	estimate_context_cells(s->ctx_tokens, s->n_seq, s->kv_unified, &out->n_ctx, &out->n_ctx_seq,
@@ -210,6 +265,14 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 	out->r_bytes = out->s_bytes = out->idx_bytes = 0;
 	out->kv_layers = out->kv_layers_swa = out->rs_layers = out->idx_layers = 0;
 	out->kv_cells_swa = 0;
+	out->idx_cells = out->n_ctx_seq;
+	out->comp_bytes = out->comp_state_bytes = 0;
+	out->comp_layers_csa = out->comp_layers_hca = 0;
+	out->comp_cells_csa = out->comp_cells_hca = 0;
+	if (a->family == AF_DEEPSEEK4) {
+		estimate_kv_dsv4(a, s, out);
+		goto total;
+	}
 
 	uint64_t full_cells = sat_mul(out->n_ctx_seq, out->n_stream);
 	/* DSA indexer keys: one MQA key per token, typed like K (llama_kv_cache_dsa);
@@ -230,12 +293,13 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		out->layer_kv_bytes[il] = 0;
-		if (a->layer_kind[il] == LK_RECURRENT) {
+		uint64_t state = 0;
+		if (arch_layer_has_state(a, il)) {
 			out->rs_layers++;
 			out->r_bytes = sat_add(out->r_bytes, sat_mul(r_row, rs_cells));
 			out->s_bytes = sat_add(out->s_bytes, sat_mul(s_row, rs_cells));
-			out->layer_kv_bytes[il] = sat_mul(sat_add(r_row, s_row), rs_cells);
-			continue;
+			state = sat_mul(sat_add(r_row, s_row), rs_cells);
+			out->layer_kv_bytes[il] = state;
 		}
 		if (!arch_layer_has_kv(a, il))
 			continue;
@@ -255,7 +319,7 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 			out->k_bytes = sat_add(out->k_bytes, k);
 			out->v_bytes = sat_add(out->v_bytes, v);
 		}
-		out->layer_kv_bytes[il] = sat_add(k, v);
+		out->layer_kv_bytes[il] = sat_add(state, sat_add(k, v));
 		if (idx_row && a->layer_idx[il]) {
 			uint64_t x = sat_mul(idx_row, full_cells);
 			out->idx_layers++;
@@ -263,9 +327,11 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 			out->layer_kv_bytes[il] = sat_add(out->layer_kv_bytes[il], x);
 		}
 	}
+total:
 	out->kv_bytes = sat_add(sat_add(sat_add(out->k_bytes, out->v_bytes),
 	                                sat_add(out->swa_k_bytes, out->swa_v_bytes)),
 	                        sat_add(sat_add(out->r_bytes, out->s_bytes), out->idx_bytes));
+	out->kv_bytes = sat_add(out->kv_bytes, sat_add(out->comp_bytes, out->comp_state_bytes));
 }
 
 /*
@@ -416,6 +482,21 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 		if (arch_is_mla(a))
 			g->fixed = sat_mul3(2, a->kv_lora_rank, n_kv);
 	}
+	if (a->family == AF_DEEPSEEK4) {
+		/* DeepSeek V4 attends over the window and the compressed rows: per
+		 * token 131 x n_embd (the hyper-connection streams and the
+		 * compressors' inputs) plus, with flash attention, 5 bytes per
+		 * CSA row and byte of a K element (scores, top-k mask and the K
+		 * rows read at the K type), without it the f32 scores of every
+		 * head over window and CSA rows (fitted on tests/data/truth2026
+		 * deepseek4-flash: 4K..256K cells, ubatch 128..2048, f16/q8_0 K). */
+		uint64_t csa = dsv4_comp_cells(n_ctx_seq, 4);
+		uint64_t win = s->swa_full ? n_ctx_seq : sat_add(a->n_swa, s->n_ubatch);
+		uint64_t raw = s->swa_full ? n_ctx_seq : pad256(win < n_ctx_seq ? win : n_ctx_seq);
+		attn_tok = g->flash ? sat_add(sat_mul(131, E), 5 * kvtype_row_bytes(s->kv_k, csa))
+		                    : sat_add(sat_mul(131, E), sat_mul3(4, H + 1, csa + raw));
+		g->fixed = 0;
+	}
 	g->attn_phase = sat_add(sat_mul(attn_tok, n_tok), g->fixed);
 	g->out_phase = sat_add(g->out_phase, g->fixed);
 	/* Masks: f16 for flash attention (built f16 from b9360, cast from f32
@@ -443,7 +524,7 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 	/* Recurrent layers read and write one layer's state per sequence
 	 * whatever the batch: a phase that wins only for tiny ubatches. */
 	for (uint32_t il = 0; il < a->n_layer; il++) {
-		if (a->layer_kind[il] != LK_RECURRENT)
+		if (!arch_layer_has_state(a, il))
 			continue;
 		uint64_t r, st;
 		arch_rs_elems(a, &r, &st);
@@ -605,11 +686,14 @@ bool estimate_check(const struct model *m, const struct settings *s, char *err, 
 		    kvtype_get(s->kv_v)->name);
 		return false;
 	}
-	if (arch_is_mla(&m->arch) && s->kv_k != s->kv_v) {
+	if ((arch_is_mla(&m->arch) ||
+	     (m->arch.family == AF_DEEPSEEK4 && fi->engine == FT_LLAMACPP)) &&
+	    s->kv_k != s->kv_v) {
 		snprintf(err, errlen,
-		         "kv type: MLA models cache one latent, so K and V types must "
+		         "kv type: %s models cache K only, so K and V types must "
 		         "match (got %s and %s)",
-		         kvtype_get(s->kv_k)->name, kvtype_get(s->kv_v)->name);
+		         arch_is_mla(&m->arch) ? "MLA" : "DeepSeek V4", kvtype_get(s->kv_k)->name,
+		         kvtype_get(s->kv_v)->name);
 		return false;
 	}
 	if ((s->offload == OFFLOAD_CPU_MOE || s->offload == OFFLOAD_N_CPU_MOE ||

@@ -139,6 +139,7 @@ bool tensors_add(struct tensor_list *l, const char *name, int layer, uint8_t n_d
 	/* The converter's rule: what llama-quantize would leave alone is F32
 	 * (MiniMax M3's indexer projections too: MiniMaxM3Model forces F32). */
 	t->src_type = src_type != QT_COUNT              ? src_type
+	              : strstr(name, "tid2eid")         ? QT_I32 /* token -> expert ids */
 	              : (t->quantizable || kept_f16(t)) ? QT_F16
 	                                                : QT_F32;
 	l->n++;

@@ -236,7 +236,7 @@ static void build_gemma3n(struct tensor_builder *b, const struct model_arch *a)
 bool tensors_family_has_builder(enum arch_family f)
 {
 	return f == AF_GEMMA4 || f == AF_DEEPSEEK32 || f == AF_MINIMAX_M2 || f == AF_MINIMAX_M3 ||
-	       f == AF_GEMMA3N;
+	       f == AF_GEMMA3N || tensors_hybrid_has_builder(f);
 }
 
 bool tensors_build_family(const struct model_arch *a, struct tensor_list *l)
@@ -258,7 +258,9 @@ bool tensors_build_family(const struct model_arch *a, struct tensor_list *l)
 		build_gemma3n(&b, a);
 		break;
 	default:
-		return false;
+		if (!tensors_hybrid_build(a, &b))
+			return false;
+		break;
 	}
 	return b.ok;
 }

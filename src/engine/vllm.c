@@ -238,13 +238,14 @@ void vllm_estimate(const struct model *m, const struct settings *s, struct estim
 	e->kv_cells_swa = 0;
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		e->layer_kv_bytes[il] = 0;
-		if (a->layer_kind[il] == LK_RECURRENT) {
+		if (arch_layer_has_state(a, il)) {
 			t->state_seq_bytes[il] = r_row + s_row;
 			e->rs_layers++;
 			e->r_bytes += r_row;
 			e->s_bytes += s_row;
 			e->layer_kv_bytes[il] = r_row + s_row;
-			continue;
+			if (a->layer_kind[il] == LK_RECURRENT)
+				continue;
 		}
 		if (!arch_layer_has_kv(a, il))
 			continue;
@@ -269,7 +270,7 @@ void vllm_estimate(const struct model *m, const struct settings *s, struct estim
 			e->k_bytes += k_part * tokens;
 			e->v_bytes += (row - k_part) * tokens;
 		}
-		e->layer_kv_bytes[il] = row * tokens;
+		e->layer_kv_bytes[il] += row * tokens;
 	}
 	e->kv_bytes =
 	    e->k_bytes + e->v_bytes + e->swa_k_bytes + e->swa_v_bytes + e->r_bytes + e->s_bytes;

@@ -156,6 +156,13 @@ static void explain_kv(struct session *s, const struct estimate *e)
 		    "  recurrent: %u layers x %u sequence%s, f32 conv %s + state %s (context-free)",
 		    e->rs_layers, st->n_seq, st->n_seq == 1 ? "" : "s", gib(x, (double)e->r_bytes),
 		    gib(y, (double)e->s_bytes));
+	if (e->comp_layers_csa || e->comp_layers_hca)
+		line(s,
+		     "  compressed K (one row per 4 tokens on %u CSA layers, per 128 on %u HCA "
+		     "layers): %s + %s cells x %u in %s = %s",
+		     e->comp_layers_csa, e->comp_layers_hca, th(x, e->comp_cells_csa * e->n_stream),
+		     th(y, e->comp_cells_hca * e->n_stream), a->head_dim_k,
+		     kvtype_get(st->kv_k)->name, gib(z, (double)e->comp_bytes));
 	if (e->idx_layers && a->msa_block)
 		line(s, "  MSA index cache: %u layers x %s cells x (K %u in %s + V %u in %s) = %s",
 		     e->idx_layers, th(x, e->n_ctx_seq * e->n_stream), a->idx_head_dim,
@@ -163,8 +170,11 @@ static void explain_kv(struct session *s, const struct estimate *e)
 		     gib(y, (double)e->idx_bytes));
 	else if (e->idx_layers)
 		line(s, "  DSA indexer keys: %u layers x %s cells x %u in %s = %s", e->idx_layers,
-		     th(x, e->n_ctx_seq * e->n_stream), a->idx_head_dim, kvtype_get(st->kv_k)->name,
+		     th(x, e->idx_cells * e->n_stream), a->idx_head_dim, kvtype_get(st->kv_k)->name,
 		     gib(y, (double)e->idx_bytes));
+	if (e->comp_state_bytes)
+		line(s, "  compressor state (f32 kv and score rings, per sequence): %s",
+		     gib(x, (double)e->comp_state_bytes));
 	line(s, "  placement: GPU %s, host %s", gib(x, (double)e->kv_gpu_bytes),
 	     gib(y, (double)e->kv_host_bytes));
 }

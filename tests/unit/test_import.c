@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "estimate.h"
 #include "gguf.h"
 #include "hfconfig.h"
 #include "hfjson.h"
@@ -305,13 +306,15 @@ Test(import_config, every_catalog_profile_as_config_json)
 			const char *v = keys[i]->value;
 			char *end;
 			double num = strtod(v, &end);
-			if (!strcmp(key, "layer_types")) {
+			if (!strcmp(key, "layer_types") || !strcmp(key, "compress_ratios")) {
+				bool nums = !strcmp(key, "compress_ratios");
 				cJSON *arr = cJSON_AddArrayToObject(root, key);
 				char buf[4096];
 				snprintf(buf, sizeof(buf), "%s", v);
 				for (char *s, *p = strtok_r(buf, ",", &s); p;
 				     p = strtok_r(NULL, ",", &s))
-					cJSON_AddItemToArray(arr, cJSON_CreateString(p));
+					cJSON_AddItemToArray(arr, nums ? cJSON_CreateNumber(atof(p))
+					                               : cJSON_CreateString(p));
 			} else if (!strcmp(key, "rope_scaling_type")) {
 				cJSON *rs = cJSON_AddObjectToObject(root, "rope_scaling");
 				cJSON_AddStringToObject(rs, "rope_type", v);
@@ -986,4 +989,77 @@ Test(import_save, metadata_survives)
 	cr_expect_eq(back.params_total, 8190735360ull);
 	cr_expect_eq(memcmp(&a, &b, sizeof(a)), 0);
 	free(home);
+}
+
+/* DeepSeek V4 from config.json: every layer slides, the ratios are read per
+ * layer (the MTP entry beyond num_hidden_layers ignored), and the cache
+ * kinds add up as llama_kv_cache_dsv4 allocates them. */
+Test(import_config, deepseek4_ratios_and_cache)
+{
+	static const char text[] =
+	    "{\"model_type\": \"deepseek_v4\", \"num_hidden_layers\": 3, \"hidden_size\": 1024,"
+	    " \"num_attention_heads\": 16, \"num_key_value_heads\": 1, \"head_dim\": 512,"
+	    " \"q_lora_rank\": 256, \"o_lora_rank\": 128, \"o_groups\": 4, \"hc_mult\": 4,"
+	    " \"vocab_size\": 1000, \"max_position_embeddings\": 65536, \"n_routed_experts\": 8,"
+	    " \"num_experts_per_tok\": 2, \"moe_intermediate_size\": 256, \"n_shared_experts\": 1,"
+	    " \"num_hash_layers\": 1, \"sliding_window\": 128, \"index_n_heads\": 8,"
+	    " \"index_head_dim\": 128, \"index_topk\": 512, \"compress_ratios\": [0, 4, 128, 0]}";
+	struct hfjson_model hf;
+	char err[PROFILE_ERR_LEN];
+	cr_assert(hfjson_load_mem(text, strlen(text), "v4.json", &hf, NULL, err, sizeof(err)), "%s",
+	          err);
+	cr_assert_eq(hf.arch.family, AF_DEEPSEEK4);
+	cr_assert_eq(hf.arch.layer_compress[0], 0);
+	cr_assert_eq(hf.arch.layer_compress[1], 4);
+	cr_assert_eq(hf.arch.layer_compress[2], 128);
+	cr_assert_eq(hf.arch.layer_kind[2], LK_ATTN_SWA);
+	struct settings s;
+	struct estimate e;
+	estimate_settings_default(&s);
+	s.ctx_tokens = 4096;
+	memset(&e, 0, sizeof(e));
+	estimate_kv(&hf.arch, &s, &e);
+	/* window: pad256(128 + 512) = 768 cells x 512 x f16 on 3 layers */
+	cr_assert_eq(e.swa_k_bytes, 3ull * 768 * 512 * 2);
+	/* CSA: 1024 rows, HCA: pad256(32) = 256 rows, of 512 x f16 */
+	cr_assert_eq(e.comp_bytes, 1024ull * 1024 + 256ull * 1024);
+	cr_assert_eq(e.idx_bytes, 1024ull * 128 * 2);
+	/* f32 kv + score: CSA 1024 x 8, indexer 256 x 8, HCA 512 x 128 */
+	cr_assert_eq(e.comp_state_bytes, 2ull * 4 * (1024 * 8 + 256 * 8 + 512 * 128));
+	cr_assert_eq(e.kv_bytes, e.swa_k_bytes + e.comp_bytes + e.idx_bytes + e.comp_state_bytes);
+
+	static const char bad[] =
+	    "{\"model_type\": \"deepseek_v4\", \"num_hidden_layers\": 2, \"hidden_size\": 1024,"
+	    " \"num_attention_heads\": 16, \"num_key_value_heads\": 1, \"head_dim\": 512,"
+	    " \"q_lora_rank\": 256, \"o_lora_rank\": 128, \"o_groups\": 4, \"hc_mult\": 4,"
+	    " \"vocab_size\": 1000, \"max_position_embeddings\": 65536, \"sliding_window\": 128,"
+	    " \"index_n_heads\": 8, \"index_head_dim\": 128, \"compress_ratios\": [0, 8]}";
+	cr_assert_not(hfjson_load_mem(bad, strlen(bad), "v4.json", &hf, NULL, err, sizeof(err)));
+	cr_assert(strstr(err, "compress_ratios") && strstr(err, "0, 4 or 128"), "%s", err);
+}
+
+/* Falcon-H1: every layer keeps a full KV cache and a Mamba-2 state. */
+Test(import_config, falcon_h1_layers_hold_both)
+{
+	static const char text[] =
+	    "{\"model_type\": \"falcon_h1\", \"num_hidden_layers\": 4, \"hidden_size\": 1024,"
+	    " \"intermediate_size\": 2048, \"num_attention_heads\": 8, \"num_key_value_heads\": 2,"
+	    " \"head_dim\": 64, \"vocab_size\": 1000, \"max_position_embeddings\": 8192,"
+	    " \"mamba_d_conv\": 4, \"mamba_d_state\": 128, \"mamba_n_groups\": 1,"
+	    " \"mamba_n_heads\": 24, \"mamba_d_head\": 64}";
+	struct hfjson_model hf;
+	char err[PROFILE_ERR_LEN];
+	cr_assert(hfjson_load_mem(text, strlen(text), "h1.json", &hf, NULL, err, sizeof(err)), "%s",
+	          err);
+	cr_assert_eq(hf.arch.layer_kind[3], LK_HYBRID);
+	struct settings s;
+	struct estimate e;
+	estimate_settings_default(&s);
+	memset(&e, 0, sizeof(e));
+	estimate_kv(&hf.arch, &s, &e);
+	cr_assert_eq(e.kv_layers, 4);
+	cr_assert_eq(e.rs_layers, 4);
+	cr_assert_eq(e.k_bytes, 4ull * 4096 * 2 * 64 * 2);
+	/* conv (4 - 1) x (1536 + 2 x 128) and state 128 x 1536, f32 */
+	cr_assert_eq(e.r_bytes + e.s_bytes, 4ull * 4 * (3 * (1536 + 256) + 128 * 1536));
 }

@@ -1,0 +1,192 @@
+/*
+ * hfconfig_hybrid.c - config.json keys of the 2026 families whose layers
+ * mix cache kinds (deepseek4, falcon-h1, kimi), applied after the common
+ * mapping in hfconfig.c has read the shared keys.
+ *
+ * DeepSeek V4 (DeepseekV4Config): one K-only head of head_dim, q_lora_rank,
+ * the grouped output projection (o_groups x o_lora_rank), hc_mult
+ * hyper-connection streams, num_hash_layers token-id-routed lead layers,
+ * the indexer (index_*), a sliding_window on every layer and one
+ * compress_ratios entry per layer (the list's extra entry is the MTP
+ * layer's, which convert_hf_to_gguf does not export).
+ *
+ * Falcon-H1 (FalconH1Config): every layer runs attention and a Mamba-2
+ * mixer of mamba_n_heads x mamba_d_head (mamba_d_ssm), mamba_d_state,
+ * mamba_n_groups and mamba_d_conv side by side.
+ */
+#include "hfconfig.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* What the readers below share; buf holds a per-layer list. */
+struct rd {
+	const struct config_source *src;
+	char *err;
+	size_t errlen;
+	bool ok;
+	char buf[4096];
+};
+
+static const char *value(struct rd *r, const char *key)
+{
+	const char *v = r->src->get(r->src->ctx, key, r->buf, sizeof(r->buf));
+	if (v && (*v == '\0' || !strcasecmp(v, "null") || !strcasecmp(v, "none")))
+		return NULL;
+	return v;
+}
+
+static void fail(struct rd *r, const char *key, const char *what, const char *v)
+{
+	if (!r->ok)
+		return;
+	r->ok = false;
+	snprintf(r->err, r->errlen, "%s %s: %s: '%s'", r->src->where, key, what, v ? v : "");
+}
+
+/* One whole number in 0..max at *p (spaces around it allowed); advances
+ * *p past it.  False when there is none. */
+static bool parse_num(const char **p, uint32_t max, uint32_t *out)
+{
+	const char *v = *p;
+	while (isspace((unsigned char)*v))
+		v++;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (*v == '-' || end == v || errno == ERANGE || n > max)
+		return false;
+	while (isspace((unsigned char)*end))
+		end++;
+	*p = end;
+	*out = (uint32_t)n;
+	return true;
+}
+
+/* A whole number in 0..max; def when absent; required fails when absent. */
+static uint32_t num(struct rd *r, const char *key, bool required, uint32_t def, uint32_t max)
+{
+	const char *v = value(r, key);
+	uint32_t n;
+	if (!v) {
+		if (required)
+			fail(r, key, "missing (required)", "");
+		return def;
+	}
+	const char *p = v;
+	if (!parse_num(&p, max, &n) || *p) {
+		fail(r, key, "not a whole number in range", v);
+		return def;
+	}
+	return n;
+}
+
+/* A comma-separated list of whole numbers in 0..max: at most cap of them
+ * into out; returns the count, or 0 after a failure. */
+static uint32_t num_list(struct rd *r, const char *key, uint32_t max, uint32_t *out, uint32_t cap)
+{
+	const char *v = value(r, key);
+	if (!v) {
+		fail(r, key, "missing (required)", "");
+		return 0;
+	}
+	char shown[80];
+	snprintf(shown, sizeof(shown), "%.60s%s", v, strlen(v) > 60 ? "..." : "");
+	uint32_t n = 0;
+	for (const char *p = v; r->ok;) {
+		uint32_t x;
+		if (n == cap) {
+			fail(r, key, "more entries than layers", shown);
+			return 0;
+		}
+		if (!parse_num(&p, max, &x)) {
+			fail(r, key, "expected a list of whole numbers", shown);
+			return 0;
+		}
+		out[n++] = x;
+		if (!*p)
+			break;
+		if (*p++ != ',') {
+			fail(r, key, "expected a list of whole numbers", shown);
+			return 0;
+		}
+	}
+	return r->ok ? n : 0;
+}
+
+static void deepseek4(struct rd *r, struct model_arch *a)
+{
+	uint32_t ratios[ARCH_MAX_LAYERS + 8];
+	snprintf(a->gguf_arch, sizeof(a->gguf_arch), "deepseek4");
+	a->q_lora_rank = num(r, "q_lora_rank", true, 0, 65536);
+	a->o_lora_rank = num(r, "o_lora_rank", true, 0, 65536);
+	a->o_groups = num(r, "o_groups", true, 0, 4096);
+	a->hc_mult = num(r, "hc_mult", true, 0, 64);
+	a->n_hash_layers = num(r, "num_hash_layers", false, 0, ARCH_MAX_LAYERS);
+	a->idx_n_head = num(r, "index_n_heads", true, 0, 4096);
+	a->idx_head_dim = num(r, "index_head_dim", true, 0, 4096);
+	a->idx_top_k = num(r, "index_topk", false, 512, UINT32_MAX);
+	if (!r->ok)
+		return;
+	if (!a->n_swa) {
+		fail(r, "sliding_window", "missing (required for deepseek_v4)", "");
+		return;
+	}
+	if (!a->o_groups || a->n_head % a->o_groups) {
+		fail(r, "o_groups", "must divide num_attention_heads", value(r, "o_groups"));
+		return;
+	}
+	uint32_t n = num_list(r, "compress_ratios", 1024, ratios, ARCH_MAX_LAYERS + 8);
+	if (r->ok && n < a->n_layer) {
+		fail(r, "compress_ratios", "fewer entries than num_hidden_layers",
+		     value(r, "compress_ratios"));
+		return;
+	}
+	for (uint32_t il = 0; il < a->n_layer && r->ok; il++) {
+		if (ratios[il] != 0 && ratios[il] != 4 && ratios[il] != 128) {
+			fail(r, "compress_ratios", "ratios must be 0, 4 or 128 (llama.cpp's)",
+			     value(r, "compress_ratios"));
+			return;
+		}
+		a->layer_compress[il] = (uint8_t)ratios[il];
+		a->layer_kind[il] = LK_ATTN_SWA;
+		a->layer_head_kv[il] = 1;
+	}
+	a->n_head_kv = 1;
+	a->head_dim_v = a->head_dim_k;
+	a->tied_embeddings = false;
+	a->expert_bias = a->n_expert > 0;
+	a->n_dense_lead = 0;
+}
+
+static void falcon_h1(struct rd *r, struct model_arch *a)
+{
+	snprintf(a->gguf_arch, sizeof(a->gguf_arch), "falcon-h1");
+	a->rec_kind = RK_MAMBA2;
+	a->ssm_d_conv = num(r, "mamba_d_conv", false, 4, 64);
+	a->ssm_d_state = num(r, "mamba_d_state", true, 0, 65536);
+	a->ssm_n_group = num(r, "mamba_n_groups", false, 1, 4096);
+	a->ssm_n_head = num(r, "mamba_n_heads", true, 0, 65536);
+	uint32_t d_head = num(r, "mamba_d_head", false, 0, 65536);
+	uint32_t d_ssm = num(r, "mamba_d_ssm", false, 0, 1u << 22);
+	a->ssm_d_inner = d_ssm ? d_ssm : a->ssm_n_head * d_head;
+	if (r->ok && !a->ssm_d_inner)
+		fail(r, "mamba_d_ssm", "missing, and no mamba_d_head to derive it", "");
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		a->layer_kind[il] = LK_HYBRID;
+}
+
+bool hfconfig_hybrid_finish(const struct config_source *src, struct model_arch *a, char *err,
+                            size_t errlen)
+{
+	struct rd r = {.src = src, .err = err, .errlen = errlen, .ok = true};
+	if (a->family == AF_DEEPSEEK4)
+		deepseek4(&r, a);
+	else if (a->family == AF_FALCON_H1)
+		falcon_h1(&r, a);
+	return r.ok;
+}
