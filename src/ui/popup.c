@@ -18,12 +18,14 @@ void ui_draw_popup(struct ui *u, const struct session *s, WINDOW *w)
 	char a[32], b[32], pr[160];
 	if (s->screen.modal == MODAL_PROMPT) {
 		if (s->screen.prompt_kind == PROMPT_OVERWRITE) {
-			ui_putf(u, w, 0, 2, wd - 4, R_HEADER, " replace session '%s'? ",
-			        s->screen.save_name);
-			ui_putf(u, w, 2, 2, wd - 4, R_WARN, "%s/%s.ini exists", s->sessions_dir,
-			        s->screen.save_name);
-			ui_put(u, w, h - 2, 2, wd - 4, R_DIM,
-			       "y replace it, any other key keeps it");
+			ui_put_fitf(u, w, 0, 2, wd - 4, R_HEADER, " replace session '%s'? ",
+			            s->screen.save_name);
+			char path[700];
+			snprintf(path, sizeof(path), "%s/%s.ini exists", s->sessions_dir,
+			         s->screen.save_name);
+			ui_put_wrapped(u, w, 2, 2, wd - 4, h - 5, R_WARN, path, 2);
+			ui_put_fit(u, w, h - 2, 2, wd - 4, R_DIM,
+			           "y replace it, any other key keeps it");
 			return;
 		}
 		const char *what =
@@ -31,19 +33,22 @@ void ui_draw_popup(struct ui *u, const struct session *s, WINDOW *w)
 		    : s->screen.prompt_kind == PROMPT_HW_SEARCH
 		        ? "search the hardware list (name or id)"
 		        : session_slider_prompt(&slider_table[s->screen.slider], pr, sizeof(pr));
-		ui_putf(u, w, 0, 2, wd - 4, R_HEADER, " %s ", what ? what : "value");
+		ui_put_fitf(u, w, 0, 2, wd - 4, R_HEADER, " %s ", what ? what : "value");
 		ui_putf(u, w, 2, 2, wd - 4, R_VALUE, "> %s_", s->screen.prompt);
-		if (s->screen.prompt_kind == PROMPT_SAVE)
-			ui_putf(u, w, 4, 2, wd - 4, R_DIM, "in %s", s->sessions_dir);
-		ui_put(u, w, h - 2, 2, wd - 4, R_DIM,
-		       "Enter accept, Esc cancel, Backspace, Ctrl-U clear");
+		if (s->screen.prompt_kind == PROMPT_SAVE) {
+			char in[600];
+			snprintf(in, sizeof(in), "in %s", s->sessions_dir);
+			ui_put_wrapped(u, w, 4, 2, wd - 4, h - 7, R_DIM, in, 2);
+		}
+		ui_put_fit(u, w, h - 2, 2, wd - 4, R_DIM,
+		           "Enter accept, Esc cancel, Backspace, Ctrl-U clear");
 		return;
 	}
 	const char *title =
 	    s->screen.modal == MODAL_PICK_MODEL ? "pick a model (name, family, size: 8b, <10b)"
 	    : s->screen.modal == MODAL_PICK_GPU ? "pick a GPU (name, vendor, category, 24gb)"
 	                                        : "load a session";
-	ui_putf(u, w, 0, 2, wd - 4, R_HEADER, " %s ", title);
+	ui_put_fitf(u, w, 0, 2, wd - 4, R_HEADER, " %s ", title);
 	ui_putf(u, w, 1, 2, wd - 4, R_VALUE, "/ %s_", s->screen.pick.query);
 	ui_putf(u, w, 1, wd - 14, 12, R_DIM, "%zu match%s", s->screen.pick.n,
 	        s->screen.pick.n == 1 ? "" : "es");
@@ -78,5 +83,6 @@ void ui_draw_popup(struct ui *u, const struct session *s, WINDOW *w)
 		mvwhline(w, y, 1, ' ', wd - 2);
 		ui_put(u, w, y, 2, wd - 4, role, line);
 	}
-	ui_put(u, w, h - 1, 2, wd - 4, R_DIM, " type to filter, Up/Down, Enter pick, Esc cancel ");
+	ui_put_fit(u, w, h - 1, 2, wd - 4, R_DIM,
+	           " type to filter, Up/Down, Enter pick, Esc cancel ");
 }
