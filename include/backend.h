@@ -3,8 +3,10 @@
  * between them for memory.
  *
  * Engine layer: one constant table (backend.c), one row per backend.  The
- * estimate reads the row for the runtime overhead it adds per device; the
- * CLI picks the default row from the device's vendor.
+ * estimate reads the row for the runtime overhead it adds per device, the
+ * speed model (speed.h) indexes its per-backend constants by the same
+ * enum; backend_pick() chooses the row of each device (the named
+ * --backend, else the device vendor's).
  */
 #ifndef VRAMCALC_BACKEND_H
 #define VRAMCALC_BACKEND_H
@@ -25,6 +27,7 @@ enum llama_backend {
 /* One backend's facts.  Bytes are per device. */
 struct backend_info {
 	const char *name;   /* as --backend spells it: "cuda" */
+	const char *label;  /* as output prints it: "CUDA" */
 	const char *vendor; /* device vendor that selects it by default, or NULL */
 	/* Runtime memory outside llama.cpp's model, KV and compute buffers:
 	 * driver context, kernel images, BLAS workspaces, memory-pool slack. */
@@ -48,6 +51,11 @@ bool backend_find(const char *name, enum llama_backend *out);
  * AMD -> ROCm, Apple -> Metal, anything else (Intel, ...) -> Vulkan; NULL
  * or empty -> CUDA. */
 enum llama_backend backend_for_vendor(const char *vendor);
+
+/* The backend one device runs: the named one (--backend), or with
+ * backend_auto the device vendor's (backend_for_vendor).  The one place
+ * the choice is made; the memory accounting and the speed model read it. */
+enum llama_backend backend_pick(bool backend_auto, enum llama_backend named, const char *vendor);
 
 /* Overhead of one device of backend b; new_gen selects the newer
  * generation's figure. */

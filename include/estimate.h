@@ -79,7 +79,10 @@ struct settings {
 	enum kvtype kv_k;    /* -ctk */
 	enum kvtype kv_v;    /* -ctv */
 	uint32_t n_ubatch;   /* -ub, tokens */
-	double gpu_util;     /* vLLM --gpu-memory-utilization, 0.01..1; default 0.9 */
+	double gpu_util;     /* vLLM --gpu-memory-utilization, 0.01..1, when
+	                      * gpu_util_given; else vllm_gpu_util() takes the
+	                      * release's default (0.92 from 0.21, 0.9 before) */
+	bool gpu_util_given; /* --gpu-util, a session key or the slider set it */
 	bool flash_attn;     /* -fa on/off */
 	bool kv_unified;     /* one KV stream shared by all sequences */
 	bool swa_full;       /* --swa-full */

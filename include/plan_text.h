@@ -14,7 +14,7 @@
 #include "plan.h"
 
 /* A line of the speed text, without its indentation. */
-#define PLAN_TEXT_LINE 256
+#define PLAN_TEXT_LINE 384
 
 /* The answer of solver `what` as a phrase naming the setting: "context
  * 49,920 tokens", "quant Q8_0", "2 devices", "4 sequences of 8,192
@@ -34,12 +34,16 @@ const char *plan_status_text(enum solve_what what, enum solve_status st);
 const char *plan_status_word(enum solve_status st);
 
 /* The speed estimate as PLAN_SPEED_LINES lines (no leading indentation):
- *   [0] "speed on NAME with llama.cpp's CUDA backend (an estimate: ...)"
+ *   [0] "speed on NAME, llama.cpp CUDA backend (estimates: ...)"; for vLLM
+ *       "vLLM on CUDA (UNCALIBRATED: ...)"
  *   [1] "decode   about 130 tokens/s per sequence, +-15 % (reads ...)"
  *   [2] "prefill  about 7,100 tokens/s, +-30 %; first token ...", or "unknown"
  *   [3] "assumes  the model's assumptions: efficiencies, overhead, rates"
- * d is the device, n_seq the sequences of the settings estimated.  */
-#define PLAN_SPEED_LINES 4
+ *   [4] a mixed split: "split    rtx-4090 60 % of the layers, CUDA, ...";
+ *       "" otherwise (print nothing for an empty line)
+ * d is the device of the set (the stated one comes from sp's parts), n_seq
+ * the sequences of the settings estimated.  */
+#define PLAN_SPEED_LINES 5
 void plan_speed_text(const struct device *d, uint32_t n_seq, const struct speed *sp,
                      const struct speed_params *p, char lines[PLAN_SPEED_LINES][PLAN_TEXT_LINE]);
 

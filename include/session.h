@@ -240,8 +240,8 @@ struct plan_row {
 
 /* The plan view's results (session_plan fills them). */
 struct plan_view {
-	struct plan_row row[SOLVE_COUNT]; /* in enum solve_what order */
-	struct speed speed;               /* of the live configuration */
+	struct plan_row row[SOLVE_COUNT]; /* in enum solve_what order (the live
+	                                   * speed is the evaluation's, ev.speed) */
 	char launch[LAUNCH_COUNT][1024];  /* as vramcalc --emit prints them */
 };
 
@@ -558,9 +558,9 @@ void session_explain(struct session *s);
  * session_recalc() calls it in the plan view.  Allocation-free. */
 void session_plan(struct session *s);
 
-/* Fill only s->plan.speed and s->plan.launch for the live configuration
- * (the wide main view's speed and launch commands; session_plan calls it
- * too).  Needs a valid live estimate. */
+/* Fill only s->plan.launch for the live configuration (the wide main
+ * view's launch commands; session_plan calls it too; the speed is the
+ * evaluation's, results.ev.speed).  Needs a valid live estimate. */
 void session_speed(struct session *s);
 
 /* Rank the catalog for the live device set and settings (again only when

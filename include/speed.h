@@ -19,6 +19,12 @@
  * BF16 (BF16/F32 weights) or INT8 (quantized weights on CUDA and ROCm: MMQ
  * multiplies on INT8 tensor cores).  Every estimate carries a band
  * (speed.decode_band, prefill_band) taken from the spread of the fit.
+ *
+ * Each device runs its own backend (enum llama_backend, backend.h: the
+ * named --backend, else its vendor's), so a mixed layer split adds up
+ * every device's part with its own bandwidth and backend constants.  vLLM
+ * has a constant set of its own (speed_constants_of(true)): stated
+ * assumptions, not fitted on measurements (SPEED_VLLM_CALIBRATED).
  */
 #ifndef VRAMCALC_SPEED_H
 #define VRAMCALC_SPEED_H
@@ -29,25 +35,6 @@
 
 #include "estimate.h"
 #include "hardware.h"
-
-/* llama.cpp's GPU backends.  BACKEND_AUTO: the device vendor's usual one
- * (speed_backend_of_device). */
-enum speed_backend {
-	BACKEND_AUTO = -1,
-	BACKEND_CUDA,
-	BACKEND_ROCM,
-	BACKEND_VULKAN,
-	BACKEND_METAL,
-	BACKEND_COUNT
-};
-
-/* "CUDA", "ROCm", "Vulkan", "Metal". */
-const char *speed_backend_name(enum speed_backend b);
-/* Case-insensitive lookup ("cuda", "hip" for ROCm too); false if unknown. */
-bool speed_backend_find(const char *name, enum speed_backend *out);
-/* The backend llama.cpp users run on this device: CUDA for NVIDIA, ROCm
- * for AMD, Metal for Apple, Vulkan for everything else (Intel, ...). */
-enum speed_backend speed_backend_of_device(const struct device *d);
 
 /* Weight families whose decode kernels read bytes at different speeds. */
 enum quant_family {
@@ -62,21 +49,30 @@ enum quant_family {
 const char *quant_family_name(enum quant_family f);
 enum quant_family quant_family_of(enum qtype t);
 
-/* The fitted constants (one table, speed.c; the fit: tests/data/speed/). */
+/* The constants of one serving engine (speed.c: llama.cpp's fitted on
+ * tests/data/speed/, vLLM's stated).  Arrays by backend are indexed by
+ * enum llama_backend. */
 struct speed_constants {
-	double mem_efficiency[MEM_KIND_COUNT];    /* share of peak bandwidth */
-	double quant_factor[QF_COUNT];            /* per-byte read speed vs F16 */
-	double layer_overhead_s[BACKEND_COUNT];   /* per token per layer */
-	double prefill_efficiency[BACKEND_COUNT]; /* share of the tensor rate */
-	double mmq_int8_share;                    /* MMQ: share of the INT8 rate,
-	                                           * relative to cuBLAS FP16 */
-	double half_rate_rows;                    /* rows per matmul at which
-	                                           * prefill runs at half speed */
-	double host_efficiency;                   /* share of host bandwidth */
-	double decode_band, prefill_band;         /* +- fraction (p10-p90) */
+	const char *engine;                             /* "llama.cpp", "vLLM" */
+	bool calibrated;                                /* fitted on measurements */
+	double mem_efficiency[MEM_KIND_COUNT];          /* share of peak bandwidth */
+	double quant_factor[QF_COUNT];                  /* per-byte read speed vs F16 */
+	double layer_overhead_s[LLAMA_BACKEND_COUNT];   /* per token per layer */
+	double prefill_efficiency[LLAMA_BACKEND_COUNT]; /* share of the tensor rate */
+	double mmq_int8_share;                          /* MMQ: share of the INT8 rate,
+	                                                 * relative to cuBLAS FP16 */
+	double half_rate_rows;                          /* rows per matmul at which
+	                                                 * prefill runs at half speed */
+	double host_efficiency;                         /* share of host bandwidth */
+	double decode_band, prefill_band;               /* +- fraction (p10-p90) */
+	bool int8_mmq;                                  /* quantized weights can take INT8
+	                                                 * MMQ kernels (llama.cpp) */
 };
 
+/* llama.cpp's constants. */
 const struct speed_constants *speed_constants(void);
+/* The constants of vLLM (vllm true) or llama.cpp. */
+const struct speed_constants *speed_constants_of(bool vllm);
 
 /* Assumptions of the speed model; plan_speed_defaults() fills them. */
 struct speed_params {
@@ -86,10 +82,25 @@ struct speed_params {
 	uint32_t gpu_count;         /* devices: vLLM's tensor parallelism reads
 	                             * them in parallel; llama.cpp's layer split
 	                             * one after the other */
-	enum speed_backend backend; /* BACKEND_AUTO: from the device vendor */
 };
 
 void plan_speed_defaults(struct speed_params *p);
+
+/* Most device groups a split reports one by one (a group: consecutive
+ * devices of one type and backend; the command line's -g takes 8). */
+#define SPEED_MAX_PARTS 8
+
+/* One group of a layer split: what it takes of a token's time. */
+struct speed_part {
+	const struct device *dev; /* borrowed */
+	enum llama_backend backend;
+	uint32_t count;              /* devices in the group */
+	double share;                /* of the GPU layers, all devices of the group */
+	double decode_s;             /* its part of one decode step, seconds */
+	double prefill_s;            /* its part of one prompt token, seconds */
+	double overhead_s;           /* its backend's per-token overhead in that */
+	double bandwidth_efficiency; /* effective share of its bandwidth */
+};
 
 /* Speed estimate.  Decode is bandwidth-bound: every generated token reads
  * the active weights (routed experts scaled by experts per token, shared
@@ -107,8 +118,12 @@ struct speed {
 	double ttft_s;                 /* time to first token for prompt_tokens */
 	bool compute_known;            /* the device states a tensor rate */
 	/* The assumptions this estimate used, for the output to state. */
-	enum speed_backend backend;
-	uint32_t n_devices;          /* devices of a mixed layer split (1: one type) */
+	const char *engine;         /* "llama.cpp", "vLLM" */
+	bool calibrated;            /* the engine's constants are fitted */
+	enum llama_backend backend; /* of the part with the most layers */
+	uint32_t n_devices;         /* devices of a mixed layer split (1: one type) */
+	uint32_t n_parts;           /* entries of part[] (0: CPU only) */
+	struct speed_part part[SPEED_MAX_PARTS];
 	double bandwidth_efficiency;      /* effective share of bandwidth for the
 	                                   * weights (memory x quant family mix) */
 	double overhead_s;                /* per-token overhead of the backend */
@@ -119,13 +134,16 @@ struct speed {
 };
 
 /* Speed of model m with settings s and estimate e on `gpu_count` devices of
- * type d (NULL: CPU only). */
+ * type d (NULL, or the CPU backend: CPU only).  The backend is the one
+ * s names (s->backend_auto: d's vendor's); vLLM estimates (e->vllm) take
+ * vLLM's constants. */
 void plan_speed(const struct model *m, const struct settings *s, const struct estimate *e,
                 const struct device *d, const struct speed_params *p, struct speed *out);
 
 /* Speed over a llama.cpp layer split of n devices (possibly different):
  * share[k] is device k's part of the GPU layers (sums to 1); the devices
- * work one after the other.  n >= 1. */
+ * work one after the other, each with its own backend (as plan_speed).
+ * n >= 1. */
 void plan_speed_split(const struct model *m, const struct settings *s, const struct estimate *e,
                       const struct device *const *devs, const double *share, uint32_t n,
                       const struct speed_params *p, struct speed *out);
@@ -152,11 +170,29 @@ struct speed_work {
 void speed_work_of(const struct model *m, const struct settings *s, const struct estimate *e,
                    uint64_t prompt_tokens, struct speed_work *w);
 
-/* Evaluate a work on a layer split of n devices (share as above; NULL
- * device list or n == 0: CPU only) into out.  vllm_tp: the n devices read
- * in parallel (tensor parallelism) instead of one after the other. */
-void speed_evaluate(const struct speed_work *w, const struct device *const *devs,
-                    const double *share, uint32_t n, bool vllm_tp, uint32_t n_seq,
+/* Where a work runs: n devices in split order, each with its backend and
+ * its share of the GPU layers. */
+struct speed_target {
+	uint32_t n;                                 /* 0: CPU only */
+	const struct device *dev[HW_MAX_DEVICES];   /* borrowed */
+	enum llama_backend backend[HW_MAX_DEVICES]; /* each device's backend */
+	double share[HW_MAX_DEVICES];               /* sums to 1 */
+	bool parallel;                              /* tensor parallelism: the devices
+	                                             * read at once, not in turn */
+	bool vllm;                                  /* vLLM's constants */
+};
+
+/* The target of settings s and estimate e on n devices (share as in
+ * plan_speed_split, NULL: equal): each device's backend as s picks it
+ * (backend_pick: --backend, else the device vendor's); no device at all
+ * when that is the CPU or s offloads nothing.  vLLM estimates take vLLM's
+ * constants.  parallel is false (the caller sets it for TP). */
+void speed_target_fill(const struct settings *s, const struct estimate *e,
+                       const struct device *const *devs, const double *share, uint32_t n,
+                       struct speed_target *t);
+
+/* Evaluate a work on a target into out. */
+void speed_evaluate(const struct speed_work *w, const struct speed_target *t, uint32_t n_seq,
                     const struct speed_params *p, struct speed *out);
 
 /* A figure rounded to two significant digits, thousands grouped:

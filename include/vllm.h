@@ -33,9 +33,14 @@
 #define VLLM_VERSION(major, minor, patch)                                                          \
 	((uint32_t)(major)*10000u + (uint32_t)(minor)*100u + (uint32_t)(patch))
 
-/* The release vramcalc follows when --vllm-version is not given. */
-#define VLLM_VERSION_CURRENT      VLLM_VERSION(0, 28, 0)
-#define VLLM_VERSION_CURRENT_TEXT "0.28.0"
+/* The release vramcalc follows when --vllm-version is not given: the
+ * newest one the sources show.  0.28.0 came out on 2026-08-26
+ * (coreweave/ml-containers PR #218), 0.29.0 by 2026-09-09 (#225), 0.30.0
+ * was "the latest official release" on 2026-09-23 (AMD-AGI/TraceLens
+ * issue #1055), and projects pin vllm==0.31.0 with torch 2.13 since.  No
+ * accounting change vramcalc models lies between 0.21 and 0.31. */
+#define VLLM_VERSION_CURRENT      VLLM_VERSION(0, 31, 0)
+#define VLLM_VERSION_CURRENT_TEXT "0.31.0"
 /* Oldest and newest releases --vllm-version accepts. */
 #define VLLM_VERSION_MIN VLLM_VERSION(0, 5, 0)
 #define VLLM_VERSION_MAX VLLM_VERSION(9, 99, 99)
@@ -47,6 +52,18 @@
 /* MXFP4 MoE on Hopper moved from the Marlin kernel to OpenAI's Triton
  * kernels (different weight padding). */
 #define VLLM_VERSION_MXFP4_TRITON VLLM_VERSION(0, 11, 0)
+
+/* vLLM's default --gpu-memory-utilization: 0.92 from 0.21.0, which
+ * profiles CUDA graph memory into the budget and raised the default to
+ * make up for it (vllm-project/vllm PR #38284, "Enable CUDAGraph memory
+ * profiling by default"; vllm/config/cache.py CacheConfig
+ * gpu_memory_utilization = 0.92), 0.9 before. */
+#define VLLM_GPU_UTIL_DEFAULT     0.92
+#define VLLM_GPU_UTIL_DEFAULT_OLD 0.90
+
+/* The --gpu-memory-utilization settings s run vLLM with: the one given,
+ * else the default of s's release. */
+double vllm_gpu_util(const struct settings *s);
 
 /* KV cache block (CacheConfig's default block_size), tokens. */
 #define VLLM_BLOCK_TOKENS 16

@@ -162,15 +162,15 @@ int main(int argc, char **argv)
 	    c_ftype = column(hdr, nh, "file_type");
 
 	static struct group dec = {.name = "decode, all"}, pre = {.name = "prefill, all"};
-	static struct group dec_b[BACKEND_COUNT], pre_b[BACKEND_COUNT];
+	static struct group dec_b[LLAMA_BACKEND_COUNT], pre_b[LLAMA_BACKEND_COUNT];
 	static struct group dec_e = {.name = "decode, 2023-24 builds"},
 	                    dec_n = {.name = "decode, 2025-26 builds"};
 	static struct group pre_e = {.name = "prefill, 2023-24 builds"},
 	                    pre_n = {.name = "prefill, 2025-26 builds"};
 	static struct group dec_m[MEM_KIND_COUNT];
-	for (int b = 0; b < BACKEND_COUNT; b++) {
-		dec_b[b].name = speed_backend_name((enum speed_backend)b);
-		pre_b[b].name = speed_backend_name((enum speed_backend)b);
+	for (int b = 0; b < LLAMA_BACKEND_COUNT; b++) {
+		dec_b[b].name = backend_get((enum llama_backend)b)->label;
+		pre_b[b].name = backend_get((enum llama_backend)b)->label;
 	}
 	for (int k = 0; k < MEM_KIND_COUNT; k++)
 		dec_m[k].name = hw_mem_kind_name((enum mem_kind)k);
@@ -212,18 +212,20 @@ int main(int argc, char **argv)
 		s.ctx_tokens = decode ? (n_tok / 2 ? n_tok / 2 : 1) : n_tok;
 		if (atoi(fl[c_ub]) > 0)
 			s.n_ubatch = (uint32_t)atoi(fl[c_ub]);
+		/* llama-bench's backend, as --backend names it */
+		char backend[16];
+		snprintf(backend, sizeof(backend), "%s", fl[c_backend]);
+		backend[strcspn(backend, ",")] = '\0';
+		if (!backend_find(backend, &s.backend)) {
+			fprintf(stderr, "speedcheck: %s: unknown backend %s\n", fl[c_id], backend);
+			return 2;
+		}
+		s.backend_auto = false;
 		struct estimate e;
 		estimate_run(&m, &s, &e);
 		struct speed_params p;
 		plan_speed_defaults(&p);
 		p.prompt_tokens = decode ? 512 : n_tok;
-		char backend[16];
-		snprintf(backend, sizeof(backend), "%s", fl[c_backend]);
-		backend[strcspn(backend, ",")] = '\0';
-		if (!speed_backend_find(backend, &p.backend)) {
-			fprintf(stderr, "speedcheck: %s: unknown backend %s\n", fl[c_id], backend);
-			return 2;
-		}
 		struct speed_work w;
 		speed_work_of(&m, &s, &e, p.prompt_tokens, &w);
 		if (!catalog) {
@@ -242,8 +244,10 @@ int main(int argc, char **argv)
 			w.flops_quant *= scale;
 		}
 		const struct device *one[1] = {d};
+		static struct speed_target target;
+		speed_target_fill(&s, &e, one, NULL, 1, &target);
 		struct speed sp;
-		speed_evaluate(&w, one, NULL, 1, false, 1, &p, &sp);
+		speed_evaluate(&w, &target, 1, &p, &sp);
 		double pred = decode ? sp.decode_tps : sp.prefill_tps;
 		double ratio = pred / measured;
 		bool early = strchr(flags, 'E') != NULL;
@@ -253,7 +257,7 @@ int main(int argc, char **argv)
 			printf(
 			    "%s,%s,%.4f,%s,%s,%.1f,%.2f,%.2f,%.2f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%u,"
 			    "%.0f,%.0f,%.0f,%.5f,%.0f,%.1f,%.2f,%.0f,\"%s\"\n",
-			    fl[c_id], decode ? "tg" : "pp", measured, speed_backend_name(p.backend),
+			    fl[c_id], decode ? "tg" : "pp", measured, backend_get(s.backend)->label,
 			    hw_mem_kind_name(d->memory_kind), d->bandwidth_gbps, fp16,
 			    d->bf16_tflops, d->int8_tops, w.gpu_bytes[QF_FLOAT],
 			    w.gpu_bytes[QF_LEGACY], w.gpu_bytes[QF_K], w.gpu_bytes[QF_I],
@@ -271,12 +275,12 @@ int main(int argc, char **argv)
 			continue;
 		if (decode) {
 			group_add(&dec, ratio);
-			group_add(&dec_b[p.backend], ratio);
+			group_add(&dec_b[s.backend], ratio);
 			group_add(early ? &dec_e : &dec_n, ratio);
 			group_add(&dec_m[d->memory_kind], ratio);
 		} else {
 			group_add(&pre, ratio);
-			group_add(&pre_b[p.backend], ratio);
+			group_add(&pre_b[s.backend], ratio);
 			group_add(early ? &pre_e : &pre_n, ratio);
 		}
 	}
@@ -288,14 +292,14 @@ int main(int argc, char **argv)
 	double dm, d10, d90, pm, p10, p90;
 	printf("\npredicted / measured, %d cases (W-flagged ones left out)\n", n_cases);
 	group_print(&dec, &dm, &d10, &d90);
-	for (int b = 0; b < BACKEND_COUNT; b++)
+	for (int b = 0; b < LLAMA_BACKEND_COUNT; b++)
 		group_print(&dec_b[b], NULL, NULL, NULL);
 	for (int k = 0; k < MEM_KIND_COUNT; k++)
 		group_print(&dec_m[k], NULL, NULL, NULL);
 	group_print(&dec_e, NULL, NULL, NULL);
 	group_print(&dec_n, NULL, NULL, NULL);
 	group_print(&pre, &pm, &p10, &p90);
-	for (int b = 0; b < BACKEND_COUNT; b++)
+	for (int b = 0; b < LLAMA_BACKEND_COUNT; b++)
 		group_print(&pre_b[b], NULL, NULL, NULL);
 	group_print(&pre_e, NULL, NULL, NULL);
 	group_print(&pre_n, NULL, NULL, NULL);

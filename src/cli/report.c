@@ -88,7 +88,8 @@ static void speed_text(const struct report *r, FILE *out)
 	                lines);
 	fprintf(out, "\n  %s\n", lines[0]);
 	for (int i = 1; i < PLAN_SPEED_LINES; i++)
-		fprintf(out, "    %s\n", lines[i]);
+		if (lines[i][0])
+			fprintf(out, "    %s\n", lines[i]);
 }
 
 /* What a device holds in a split: "layers 0-26", "layers 54-79 + output",
@@ -634,7 +635,9 @@ char *report_json(const struct report *r)
 		add_u64(sp, "host_bytes_per_token", speed->host_bytes_per_token);
 		json_add_u64(sp, "prompt_tokens", r->speed_params->prompt_tokens);
 		cJSON *as = add_obj(sp, "assumptions");
-		cJSON_AddStringToObject(as, "backend", speed_backend_name(speed->backend));
+		cJSON_AddStringToObject(as, "engine", speed->engine);
+		cJSON_AddBoolToObject(as, "calibrated", speed->calibrated);
+		cJSON_AddStringToObject(as, "backend", backend_get(speed->backend)->label);
 		const struct device *sd = speed_device(ev);
 		cJSON_AddNumberToObject(as, "devices_in_sequence", speed->n_devices);
 		cJSON_AddStringToObject(as, "device", sd->id);
@@ -652,6 +655,24 @@ char *report_json(const struct report *r)
 		cJSON_AddNumberToObject(as, "pcie_gbps", r->speed_params->pcie_gbps);
 		cJSON_AddNumberToObject(sp, "host_bandwidth_gbps",
 		                        r->speed_params->host_bandwidth_gbps);
+		/* each group of the split: its part of a token's time */
+		cJSON *parts = cJSON_AddArrayToObject(sp, "parts");
+		for (uint32_t k = 0; k < speed->n_parts; k++) {
+			const struct speed_part *pt = &speed->part[k];
+			cJSON *pj = cJSON_CreateObject();
+			cJSON_AddStringToObject(pj, "device", pt->dev->id);
+			cJSON_AddNumberToObject(pj, "count", pt->count);
+			cJSON_AddStringToObject(pj, "backend", backend_get(pt->backend)->label);
+			cJSON_AddNumberToObject(pj, "layer_share", pt->share);
+			cJSON_AddNumberToObject(pj, "bandwidth_gbps", pt->dev->bandwidth_gbps);
+			cJSON_AddNumberToObject(pj, "bandwidth_efficiency",
+			                        pt->bandwidth_efficiency);
+			cJSON_AddNumberToObject(pj, "decode_s_per_token", pt->decode_s);
+			cJSON_AddNumberToObject(pj, "overhead_s_per_token", pt->overhead_s);
+			if (speed->compute_known)
+				cJSON_AddNumberToObject(pj, "prefill_s_per_token", pt->prefill_s);
+			cJSON_AddItemToArray(parts, pj);
+		}
 	}
 	if (r->launch[0]) {
 		cJSON *lo = add_obj(root, "launch");

@@ -295,7 +295,7 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	                          settings,
 	                          src->kind == SOURCE_GGUF ? o->model : NULL,
 	                          ev.n_devs ? ev.n_devs : 1,
-	                          settings->gpu_util,
+	                          vllm_gpu_util(settings),
 	                          ev.mixed ? split : NULL};
 	for (int t = 0; t < LAUNCH_COUNT; t++)
 		launch_command((enum launch_target)t, &li, cmd[t], sizeof(cmd[t]));

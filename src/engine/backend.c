@@ -27,24 +27,24 @@
  *          staging buffers ggml-vulkan keeps for host transfers.
  */
 static const struct backend_info backends[LLAMA_BACKEND_COUNT] = {
-    [LLAMA_BACKEND_CUDA] = {"cuda", "NVIDIA", 488 * MIB, 544 * MIB,
+    [LLAMA_BACKEND_CUDA] = {"cuda", "CUDA", "NVIDIA", 488 * MIB, 544 * MIB,
                             "estimate: CUDA 12 context with lazy loading, VMM pool slack, cuBLAS "
                             "workspace 2 x 4 MiB (2 x 32 MiB from compute capability 9.0, "
                             "ggml-cuda/common.cuh)",
                             true},
-    [LLAMA_BACKEND_ROCM] = {"rocm", "AMD", 640 * MIB, 640 * MIB,
+    [LLAMA_BACKEND_ROCM] = {"rocm", "ROCm", "AMD", 640 * MIB, 640 * MIB,
                             "estimate: HIP runtime and rocBLAS kernel libraries for one "
                             "architecture, ggml-cuda pool slack",
                             true},
-    [LLAMA_BACKEND_METAL] = {"metal", "Apple", 128 * MIB, 128 * MIB,
+    [LLAMA_BACKEND_METAL] = {"metal", "Metal", "Apple", 128 * MIB, 128 * MIB,
                              "estimate: command buffers, residency sets and the kernel library "
                              "(no separate device context)",
                              true},
-    [LLAMA_BACKEND_VULKAN] = {"vulkan", NULL, 256 * MIB, 256 * MIB,
+    [LLAMA_BACKEND_VULKAN] = {"vulkan", "Vulkan", NULL, 256 * MIB, 256 * MIB,
                               "estimate: driver context, shader pipelines and ggml-vulkan's "
                               "staging buffers",
                               true},
-    [LLAMA_BACKEND_CPU] = {"cpu", NULL, 0, 0, "none: no device", false},
+    [LLAMA_BACKEND_CPU] = {"cpu", "CPU", NULL, 0, 0, "none: no device", false},
 };
 
 const struct backend_info *backend_get(enum llama_backend b)
@@ -76,6 +76,11 @@ enum llama_backend backend_for_vendor(const char *vendor)
 		if (backends[i].vendor && !strcasecmp(vendor, backends[i].vendor))
 			return (enum llama_backend)i;
 	return LLAMA_BACKEND_VULKAN;
+}
+
+enum llama_backend backend_pick(bool backend_auto, enum llama_backend named, const char *vendor)
+{
+	return backend_auto ? backend_for_vendor(vendor) : named;
 }
 
 uint64_t backend_overhead_bytes(enum llama_backend b, bool new_gen)

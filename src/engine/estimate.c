@@ -70,7 +70,8 @@ void estimate_settings_default(struct settings *s)
 	s->kv_k = KV_F16;
 	s->kv_v = KV_F16;
 	s->n_ubatch = 512;
-	s->gpu_util = 0.9;
+	s->gpu_util = VLLM_GPU_UTIL_DEFAULT;
+	s->gpu_util_given = false;
 	s->flash_attn = true;
 	s->kv_unified = false;
 	s->swa_full = false;
@@ -955,7 +956,7 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 
 	out->budget_share = 1.0;
 	if (out->vllm) {
-		out->budget_share = s->gpu_util > 0 && s->gpu_util <= 1 ? s->gpu_util : 0.9;
+		out->budget_share = vllm_gpu_util(s);
 		vllm_estimate(m, s, out);
 	}
 

@@ -89,8 +89,7 @@ bool hw_new_generation(const struct device *d)
 
 void hw_settings_resolve(struct settings *s, const struct device *d, uint32_t count)
 {
-	if (s->backend_auto)
-		s->backend = backend_for_vendor(d->vendor);
+	s->backend = backend_pick(s->backend_auto, s->backend, d->vendor);
 	s->new_gen = hw_new_generation(d);
 	s->n_gpus = count ? count : 1;
 }
@@ -203,8 +202,7 @@ bool hw_split(const struct estimate *e, const struct device *const *devs, uint32
 			c = sat_add(c, pp_extra);
 		L->compute_bytes = used ? c : 0;
 		L->weights_bytes = L->layers_bytes - L->kv_bytes;
-		enum llama_backend b =
-		    e->backend_auto ? backend_for_vendor(devs[k]->vendor) : e->backend;
+		enum llama_backend b = backend_pick(e->backend_auto, e->backend, devs[k]->vendor);
 		L->overhead_bytes = used && e->overhead_bytes
 		                        ? backend_overhead_bytes(b, hw_new_generation(devs[k]))
 		                        : 0;

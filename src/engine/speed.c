@@ -42,6 +42,8 @@
  *  - decode_band / prefill_band: half the 10th-90th percentile spread of
  *    predicted/measured over the cases (10 % and 26 % in the fit), widened
  *    to 15 % and 30 % for devices, models and builds outside the data.
+ *  - CPU (--backend cpu): no CPU cases; 20 us a layer of thread
+ *    synchronisation is assumed, and no prefill rate.
  *  Fitted over 34 decode and 36 prefill cases: 11 constants for decode
  *  (3 memory, 3 quant, 4 backend overheads; the i-quant factor is set),
  *  6 for prefill.  ROCm's prefill efficiency is above 1 because it is a
@@ -51,22 +53,70 @@
  *  cases pin the first); their product is what the quantized cases fix.
  */
 static const struct speed_constants constants = {
+    .engine = "llama.cpp",
+    .calibrated = true,
     .mem_efficiency = {[MEM_GDDR] = 0.94, [MEM_HBM] = 0.59, [MEM_LPDDR] = 0.955},
     .quant_factor =
         {[QF_FLOAT] = 1.0, [QF_LEGACY] = 1.0, [QF_K] = 0.886, [QF_I] = 0.80, [QF_FP4] = 1.0},
-    .layer_overhead_s = {[BACKEND_CUDA] = 62e-6,
-                         [BACKEND_ROCM] = 114e-6,
-                         [BACKEND_VULKAN] = 78e-6,
-                         [BACKEND_METAL] = 236e-6},
-    .prefill_efficiency = {[BACKEND_CUDA] = 0.591,
-                           [BACKEND_ROCM] = 1.43,
-                           [BACKEND_VULKAN] = 0.562,
-                           [BACKEND_METAL] = 0.727},
+    .layer_overhead_s = {[LLAMA_BACKEND_CUDA] = 62e-6,
+                         [LLAMA_BACKEND_ROCM] = 114e-6,
+                         [LLAMA_BACKEND_VULKAN] = 78e-6,
+                         [LLAMA_BACKEND_METAL] = 236e-6,
+                         [LLAMA_BACKEND_CPU] = 20e-6},
+    .prefill_efficiency = {[LLAMA_BACKEND_CUDA] = 0.591,
+                           [LLAMA_BACKEND_ROCM] = 1.43,
+                           [LLAMA_BACKEND_VULKAN] = 0.562,
+                           [LLAMA_BACKEND_METAL] = 0.727,
+                           [LLAMA_BACKEND_CPU] = 0},
     .mmq_int8_share = 0.310,
     .half_rate_rows = 64,
     .host_efficiency = 0.70,
     .decode_band = 0.15,
     .prefill_band = 0.30,
+    .int8_mmq = true,
+};
+
+/*
+ * vLLM's constants: stated assumptions, NOT fitted (no measured vLLM
+ * decode or prefill is in tests/data/speed).  The reasoning behind each:
+ *  - mem_efficiency: vLLM's decode step runs as one CUDA graph with
+ *    cuBLAS/CUTLASS GEMMs (Marlin for 4-bit, FP8 GEMMs on Hopper), which
+ *    read HBM better than llama.cpp's mat-vec kernels of 2024 (0.59):
+ *    assumed 0.75 on HBM, 0.85 on GDDR, 0.80 on LPDDR.
+ *  - quant_factor: FP8/INT8 (QF_LEGACY) and FP4 at the BF16 rate per byte,
+ *    4-bit Marlin (QF_K) 0.9.
+ *  - layer_overhead_s: CUDA graphs remove the launch gaps; what is left is
+ *    the scheduler step, sampling and the graph itself: about 25 us a
+ *    layer (0.8 ms on 32 layers).  ROCm 40 us.  vLLM has no Metal or
+ *    Vulkan backend: those rows repeat CUDA's (vramcalc never picks them
+ *    for vLLM unless --backend names them).
+ *  - prefill_efficiency: BF16 GEMMs over batches of 2048-8192 tokens reach
+ *    about 60 % of the dense rate; quantized weights are taken at the FP16
+ *    rate (vLLM dequantizes or uses FP8, which the profiles do not state).
+ *  - bands: +-30 % decode, +-40 % prefill, because nothing checks them.
+ */
+static const struct speed_constants constants_vllm = {
+    .engine = "vLLM",
+    .calibrated = false,
+    .mem_efficiency = {[MEM_GDDR] = 0.85, [MEM_HBM] = 0.75, [MEM_LPDDR] = 0.80},
+    .quant_factor =
+        {[QF_FLOAT] = 1.0, [QF_LEGACY] = 1.0, [QF_K] = 0.9, [QF_I] = 0.9, [QF_FP4] = 1.0},
+    .layer_overhead_s = {[LLAMA_BACKEND_CUDA] = 25e-6,
+                         [LLAMA_BACKEND_ROCM] = 40e-6,
+                         [LLAMA_BACKEND_VULKAN] = 25e-6,
+                         [LLAMA_BACKEND_METAL] = 25e-6,
+                         [LLAMA_BACKEND_CPU] = 20e-6},
+    .prefill_efficiency = {[LLAMA_BACKEND_CUDA] = 0.60,
+                           [LLAMA_BACKEND_ROCM] = 0.50,
+                           [LLAMA_BACKEND_VULKAN] = 0.60,
+                           [LLAMA_BACKEND_METAL] = 0.60,
+                           [LLAMA_BACKEND_CPU] = 0},
+    .mmq_int8_share = 0,
+    .half_rate_rows = 64,
+    .host_efficiency = 0.70,
+    .decode_band = 0.30,
+    .prefill_band = 0.40,
+    .int8_mmq = false,
 };
 
 const struct speed_constants *speed_constants(void)
@@ -74,44 +124,9 @@ const struct speed_constants *speed_constants(void)
 	return &constants;
 }
 
-static const char *const backend_names[BACKEND_COUNT] = {
-    [BACKEND_CUDA] = "CUDA",
-    [BACKEND_ROCM] = "ROCm",
-    [BACKEND_VULKAN] = "Vulkan",
-    [BACKEND_METAL] = "Metal",
-};
-
-const char *speed_backend_name(enum speed_backend b)
+const struct speed_constants *speed_constants_of(bool vllm)
 {
-	return (b >= 0 && b < BACKEND_COUNT) ? backend_names[b] : "auto";
-}
-
-bool speed_backend_find(const char *name, enum speed_backend *out)
-{
-	if (!strcasecmp(name, "hip")) {
-		*out = BACKEND_ROCM;
-		return true;
-	}
-	for (int i = 0; i < BACKEND_COUNT; i++) {
-		if (!strcasecmp(name, backend_names[i])) {
-			*out = (enum speed_backend)i;
-			return true;
-		}
-	}
-	return false;
-}
-
-enum speed_backend speed_backend_of_device(const struct device *d)
-{
-	if (!d)
-		return BACKEND_CUDA;
-	if (!strcasecmp(d->vendor, "NVIDIA"))
-		return BACKEND_CUDA;
-	if (!strcasecmp(d->vendor, "AMD"))
-		return BACKEND_ROCM;
-	if (!strcasecmp(d->vendor, "Apple"))
-		return BACKEND_METAL;
-	return BACKEND_VULKAN;
+	return vllm ? &constants_vllm : &constants;
 }
 
 static const char *const family_names[QF_COUNT] = {
@@ -169,7 +184,6 @@ void plan_speed_defaults(struct speed_params *p)
 	p->pcie_gbps = 25.0;           /* PCIe 4.0 x16 in practice */
 	p->prompt_tokens = 4096;
 	p->gpu_count = 1;
-	p->backend = BACKEND_AUTO;
 }
 
 void speed_work_of(const struct model *m, const struct settings *s, const struct estimate *e,
@@ -177,7 +191,8 @@ void speed_work_of(const struct model *m, const struct settings *s, const struct
 {
 	const struct model_arch *a = &m->arch;
 	memset(w, 0, sizeof(*w));
-	bool cpu = s->offload == OFFLOAD_CPU;
+	bool cpu =
+	    s->offload == OFFLOAD_CPU || (!s->backend_auto && s->backend == LLAMA_BACKEND_CPU);
 	double expert_flops = 0, flops = 0;
 	for (size_t i = 0; i < m->tensors.n; i++) {
 		const struct tensor_info *t = &m->tensors.v[i];
@@ -244,9 +259,9 @@ void speed_work_of(const struct model *m, const struct settings *s, const struct
 }
 
 /* Share of full matmul speed over r rows. */
-static double rows_factor(double r)
+static double rows_factor(const struct speed_constants *C, double r)
 {
-	return r / (r + constants.half_rate_rows);
+	return r / (r + C->half_rate_rows);
 }
 
 /* Prefill rates of one device under a backend, TFLOPS: per weight kind. */
@@ -256,12 +271,14 @@ struct rates {
 	bool mmq; /* quantized weights take llama.cpp's INT8 MMQ kernels */
 };
 
-static void device_rates(const struct device *d, enum speed_backend b, struct rates *r)
+static void device_rates(const struct speed_constants *C, const struct device *d,
+                         enum llama_backend b, struct rates *r)
 {
 	r->fp16 = d->fp16_tflops > 0 ? d->fp16_tflops : d->bf16_tflops;
 	r->bf16 = d->bf16_tflops > 0 ? d->bf16_tflops : r->fp16;
-	if ((b == BACKEND_CUDA || b == BACKEND_ROCM) && d->int8_tops > 0) {
-		r->quant = d->int8_tops * constants.mmq_int8_share;
+	if (C->int8_mmq && (b == LLAMA_BACKEND_CUDA || b == LLAMA_BACKEND_ROCM) &&
+	    d->int8_tops > 0) {
+		r->quant = d->int8_tops * C->mmq_int8_share;
 		r->quant_path = "INT8 MMQ";
 		r->mmq = true;
 	} else {
@@ -273,14 +290,14 @@ static void device_rates(const struct device *d, enum speed_backend b, struct ra
 
 /* Decode time of the GPU part on one device for a batch of B sequences;
  * *eff gets the weights' effective bandwidth share. */
-static double device_decode_s(const struct speed_work *w, const struct device *d, double B,
-                              double *eff)
+static double device_decode_s(const struct speed_constants *C, const struct speed_work *w,
+                              const struct device *d, double B, double *eff)
 {
-	double e_mem = constants.mem_efficiency[d->memory_kind];
+	double e_mem = C->mem_efficiency[d->memory_kind];
 	double bytes = 0, eq_bytes = 0;
 	for (int f = 0; f < QF_COUNT; f++) {
 		bytes += w->gpu_bytes[f];
-		eq_bytes += w->gpu_bytes[f] / constants.quant_factor[f];
+		eq_bytes += w->gpu_bytes[f] / C->quant_factor[f];
 	}
 	*eff = eq_bytes > 0 ? e_mem * bytes / eq_bytes : e_mem;
 	double bw = d->bandwidth_gbps * 1e9;
@@ -289,54 +306,78 @@ static double device_decode_s(const struct speed_work *w, const struct device *d
 	return (eq_bytes + B * w->kv_gpu_bytes) / (e_mem * bw);
 }
 
-/* Prefill time per token on one device (all layers on it). */
-static double device_prefill_s(const struct speed_work *w, const struct device *d,
-                               enum speed_backend b, struct speed *out)
+/* What the output states about a device's prefill path. */
+struct prefill_stated {
+	const char *path;
+	double rate_tflops, efficiency;
+};
+
+/* Prefill time per token on one device (all layers on it); 0 when the
+ * device or backend has no tensor rate. */
+static double device_prefill_s(const struct speed_constants *C, const struct speed_work *w,
+                               const struct device *d, enum llama_backend b,
+                               struct prefill_stated *st)
 {
 	struct rates r;
-	device_rates(d, b, &r);
-	if (!(r.fp16 > 0))
+	device_rates(C, d, b, &r);
+	double e = C->prefill_efficiency[b];
+	if (!(r.fp16 > 0) || !(e > 0))
 		return 0;
-	double e = constants.prefill_efficiency[b];
-	double rows = (1 - w->expert_share) / rows_factor(w->rows_dense) +
-	              w->expert_share / rows_factor(w->rows_expert);
+	double rows = (1 - w->expert_share) / rows_factor(C, w->rows_dense) +
+	              w->expert_share / rows_factor(C, w->rows_expert);
 	double t = (w->flops_float / r.fp16 + w->flops_bf16 / r.bf16 + w->flops_quant / r.quant) *
 	           rows / (e * 1e12);
 	t += w->attn_flops / (e * r.fp16 * 1e12);
 	/* each micro-batch reads every weight once (MoE: every expert) */
-	double bw = d->bandwidth_gbps * 1e9 * constants.mem_efficiency[d->memory_kind];
+	double bw = d->bandwidth_gbps * 1e9 * C->mem_efficiency[d->memory_kind];
 	if (bw > 0)
 		t += w->gpu_total_bytes / bw / w->rows_dense;
 	/* state the dominant path, against its device peak */
 	double eff = e / rows;
 	if (w->flops_quant >= w->flops_float && w->flops_quant >= w->flops_bf16) {
-		bool mmq = r.mmq;
-		out->prefill_rate_tflops = mmq ? d->int8_tops : r.fp16;
-		eff *= mmq ? constants.mmq_int8_share : 1.0;
-		out->prefill_path = r.quant_path;
+		st->rate_tflops = r.mmq ? d->int8_tops : r.fp16;
+		eff *= r.mmq ? C->mmq_int8_share : 1.0;
+		st->path = r.quant_path;
 	} else if (w->flops_float >= w->flops_bf16) {
-		out->prefill_rate_tflops = r.fp16;
-		out->prefill_path = "FP16 tensor";
+		st->rate_tflops = r.fp16;
+		st->path = "FP16 tensor";
 	} else {
-		out->prefill_rate_tflops = r.bf16;
-		out->prefill_path = "BF16 tensor";
+		st->rate_tflops = r.bf16;
+		st->path = "BF16 tensor";
 	}
-	out->compute_efficiency = eff;
+	st->efficiency = eff;
 	return t;
 }
 
-void speed_evaluate(const struct speed_work *w, const struct device *const *devs,
-                    const double *share, uint32_t n, bool vllm_tp, uint32_t n_seq,
+/* Group the target's devices into parts: consecutive devices of one type
+ * and backend.  Past SPEED_MAX_PARTS groups the last part takes the rest
+ * (its device and backend stay those of its first device). */
+static void group_parts(const struct speed_target *t, struct speed *out)
+{
+	out->n_parts = 0;
+	for (uint32_t k = 0; k < t->n; k++) {
+		struct speed_part *last = out->n_parts ? &out->part[out->n_parts - 1] : NULL;
+		bool same = last && last->dev == t->dev[k] && last->backend == t->backend[k];
+		if (!same && out->n_parts < SPEED_MAX_PARTS) {
+			last = &out->part[out->n_parts++];
+			memset(last, 0, sizeof(*last));
+			last->dev = t->dev[k];
+			last->backend = t->backend[k];
+		}
+		last->count++;
+		last->share += t->share[k];
+	}
+}
+
+void speed_evaluate(const struct speed_work *w, const struct speed_target *t, uint32_t n_seq,
                     const struct speed_params *p, struct speed *out)
 {
 	memset(out, 0, sizeof(*out));
-	const struct speed_constants *C = &constants;
-	if (!devs)
-		n = 0;
-	enum speed_backend b = p->backend;
-	if (b < 0 || b >= BACKEND_COUNT)
-		b = speed_backend_of_device(n ? devs[0] : NULL);
-	out->backend = b;
+	const struct speed_constants *C = speed_constants_of(t->vllm);
+	uint32_t n = t->n;
+	out->engine = C->engine;
+	out->calibrated = C->calibrated;
+	out->backend = n ? t->backend[0] : LLAMA_BACKEND_CPU;
 	out->prefill_path = "none";
 	double B = n_seq ? n_seq : 1;
 
@@ -350,33 +391,52 @@ void speed_evaluate(const struct speed_work *w, const struct device *const *devs
 	out->flops_per_token = w->flops_float + w->flops_bf16 + w->flops_quant + w->attn_flops;
 	out->attn_flops_per_token = w->attn_flops;
 
-	/* Decode: the devices one after the other (layer split), or all at
-	 * once on their shares (tensor parallelism). */
+	/* Decode: each group of devices on its share of the layers, with its
+	 * own bandwidth and backend; the groups one after the other (layer
+	 * split), or all at once (tensor parallelism). */
+	group_parts(t, out);
+	out->n_devices = t->parallel ? 1 : n;
 	double t_gpu = 0, t_pre = 0, best_share = -1;
-	out->n_devices = share ? n : 1;
-	for (uint32_t k = 0; k < n; k++) {
-		double eff, sh = share ? share[k] : 1.0 / n;
-		struct speed stated = *out;
-		double t = sh * device_decode_s(w, devs[k], B, &eff);
-		double tp = sh * device_prefill_s(w, devs[k], b, &stated);
-		if (sh > best_share) {
-			/* state the assumptions of the device with most layers */
-			best_share = sh;
+	bool pre_known = n > 0;
+	for (uint32_t k = 0; k < out->n_parts; k++) {
+		struct speed_part *pt = &out->part[k];
+		struct prefill_stated st = {"none", 0, 0};
+		double eff;
+		/* in turn: the group's share of the layers; in parallel: every
+		 * device holds 1/n of each layer */
+		double sh = t->parallel ? 1.0 / n : pt->share;
+		double td = sh * device_decode_s(C, w, pt->dev, B, &eff);
+		double tp1 = device_prefill_s(C, w, pt->dev, pt->backend, &st);
+		pre_known &= tp1 > 0;
+		pt->overhead_s =
+		    (t->parallel ? 1.0 : pt->share) * w->n_layer * C->layer_overhead_s[pt->backend];
+		pt->decode_s = td + pt->overhead_s;
+		pt->prefill_s = sh * tp1;
+		pt->bandwidth_efficiency = eff;
+		if (pt->share > best_share) {
+			/* state the assumptions of the group with most layers */
+			best_share = pt->share;
+			out->backend = pt->backend;
 			out->bandwidth_efficiency = eff;
-			out->prefill_path = stated.prefill_path;
-			out->prefill_rate_tflops = stated.prefill_rate_tflops;
-			out->compute_efficiency = stated.compute_efficiency;
+			out->prefill_path = st.path;
+			out->prefill_rate_tflops = st.rate_tflops;
+			out->compute_efficiency = st.efficiency;
 		}
-		if (vllm_tp) {
-			t_gpu = t > t_gpu ? t : t_gpu;
-			t_pre = tp > t_pre ? tp : t_pre;
+		if (t->parallel) {
+			t_gpu = pt->decode_s > t_gpu ? pt->decode_s : t_gpu;
+			t_pre = pt->prefill_s > t_pre ? pt->prefill_s : t_pre;
+			if (pt->overhead_s > out->overhead_s)
+				out->overhead_s = pt->overhead_s;
 		} else {
-			t_gpu += t;
-			t_pre += tp;
+			t_gpu += pt->decode_s;
+			t_pre += pt->prefill_s;
+			out->overhead_s += pt->overhead_s;
 		}
 	}
-	bool unified = n && devs[0]->unified;
-	double host_bw = (unified ? devs[0]->bandwidth_gbps : p->host_bandwidth_gbps) * 1e9;
+	if (!n)
+		out->overhead_s = w->n_layer * C->layer_overhead_s[LLAMA_BACKEND_CPU];
+	bool unified = n && t->dev[0]->unified;
+	double host_bw = (unified ? t->dev[0]->bandwidth_gbps : p->host_bandwidth_gbps) * 1e9;
 	double t_host = 0;
 	if (host > 0 && host_bw > 0)
 		t_host = host / (C->host_efficiency * host_bw);
@@ -384,11 +444,10 @@ void speed_evaluate(const struct speed_work *w, const struct device *const *devs
 	 * once a batch has 32 or more tokens, copying the weights over PCIe. */
 	if (n && !unified && B >= 32 && w->host_total_bytes > 0 && p->pcie_gbps > 0)
 		t_host = w->host_total_bytes / (p->pcie_gbps * 1e9);
-	out->overhead_s = w->n_layer * C->layer_overhead_s[b];
-	double t_step = t_gpu + t_host + out->overhead_s;
+	double t_step = t_gpu + t_host + (n ? 0 : out->overhead_s);
 
-	out->compute_known = t_pre > 0;
-	if (t_pre > 0) {
+	out->compute_known = pre_known && t_pre > 0;
+	if (out->compute_known) {
 		/* Compute bound of a decode step (large batches). */
 		if (B * t_pre > t_step)
 			t_step = B * t_pre;
@@ -410,13 +469,35 @@ void speed_evaluate(const struct speed_work *w, const struct device *const *devs
 	out->prefill_band = C->prefill_band;
 }
 
+void speed_target_fill(const struct settings *s, const struct estimate *e,
+                       const struct device *const *devs, const double *share, uint32_t n,
+                       struct speed_target *t)
+{
+	t->n = 0;
+	t->parallel = false;
+	t->vllm = e->vllm;
+	for (uint32_t k = 0; k < n && k < HW_MAX_DEVICES; k++) {
+		enum llama_backend b = backend_pick(s->backend_auto, s->backend, devs[k]->vendor);
+		if (b == LLAMA_BACKEND_CPU || s->offload == OFFLOAD_CPU) {
+			t->n = 0;
+			return;
+		}
+		t->dev[k] = devs[k];
+		t->backend[k] = b;
+		t->share[k] = share ? share[k] : 1.0 / n;
+		t->n = k + 1;
+	}
+}
+
 void plan_speed_split(const struct model *m, const struct settings *s, const struct estimate *e,
                       const struct device *const *devs, const double *share, uint32_t n,
                       const struct speed_params *p, struct speed *out)
 {
 	struct speed_work w;
 	speed_work_of(m, s, e, p->prompt_tokens, &w);
-	speed_evaluate(&w, devs, share, n, false, s->n_seq, p, out);
+	struct speed_target t;
+	speed_target_fill(s, e, devs, share, n, &t);
+	speed_evaluate(&w, &t, s->n_seq, p, out);
 }
 
 void plan_speed(const struct model *m, const struct settings *s, const struct estimate *e,
@@ -424,7 +505,7 @@ void plan_speed(const struct model *m, const struct settings *s, const struct es
 {
 	struct speed_work w;
 	speed_work_of(m, s, e, p->prompt_tokens, &w);
-	const struct device *devs[HW_MAX_DEVICES];
+	const struct device *devs[HW_MAX_DEVICES] = {NULL};
 	uint32_t n = 0;
 	bool tp = false;
 	if (d) {
@@ -437,7 +518,10 @@ void plan_speed(const struct model *m, const struct settings *s, const struct es
 		for (uint32_t k = 0; k < n; k++)
 			devs[k] = d;
 	}
-	speed_evaluate(&w, d ? devs : NULL, NULL, n, tp, s->n_seq, p, out);
+	struct speed_target t;
+	speed_target_fill(s, e, devs, NULL, n, &t);
+	t.parallel = tp && t.n > 0;
+	speed_evaluate(&w, &t, s->n_seq, p, out);
 }
 
 const char *speed_format_number(double x, char *buf, size_t n)

@@ -166,6 +166,15 @@ static uint64_t sliding_tokens(uint32_t window, uint32_t batched, uint64_t reque
 	return t < request ? t : request;
 }
 
+double vllm_gpu_util(const struct settings *s)
+{
+	if (s->gpu_util_given && s->gpu_util > 0 && s->gpu_util <= 1)
+		return s->gpu_util;
+	uint32_t v = s->vllm_version ? s->vllm_version : VLLM_VERSION_CURRENT;
+	return v >= VLLM_VERSION_GRAPHS_IN_BUDGET ? VLLM_GPU_UTIL_DEFAULT
+	                                          : VLLM_GPU_UTIL_DEFAULT_OLD;
+}
+
 void vllm_estimate(const struct model *m, const struct settings *s, struct estimate *e)
 {
 	const struct model_arch *a = &m->arch;

@@ -201,7 +201,7 @@ void evaluate(const struct request *r, struct evaluation *ev)
 		sp.gpu_count = r->set.n;
 		plan_speed(r->model, &st, e, r->set.dev[0], &sp, &ev->speed);
 		ev->has_speed = true;
-	} else if (r->set.n && !e->vllm) {
+	} else if (r->set.n && !e->vllm && r->want_speed) {
 		/* a mixed llama.cpp layer split: the devices one after the
 		 * other, each on the share of the layers it holds */
 		double share[HW_MAX_DEVICES], sum = 0;
@@ -210,7 +210,7 @@ void evaluate(const struct request *r, struct evaluation *ev)
 		for (uint32_t k = 0; k < ev->n_devs; k++)
 			share[k] =
 			    sum > 0 ? (double)ev->loads[k].layers_bytes / sum : 1.0 / ev->n_devs;
-		plan_speed_split(r->model, &r->settings, e, ev->dev, share, ev->n_devs, &r->speed,
+		plan_speed_split(r->model, &st, e, ev->dev, share, ev->n_devs, &r->speed,
 		                 &ev->speed);
 		ev->has_speed = true;
 	}

@@ -671,14 +671,17 @@ static bool format_no_op_offload(const struct field *f, const struct cli_options
 static bool parse_gpu_util(const struct field *f, const char *v, struct cli_options *o, char *why,
                            size_t whylen)
 {
-	return field_parse_share(f, v, &o->settings.gpu_util, why, whylen);
+	if (!field_parse_share(f, v, &o->settings.gpu_util, why, whylen))
+		return false;
+	o->settings.gpu_util_given = true;
+	return true;
 }
 
 static bool format_gpu_util(const struct field *f, const struct cli_options *o, char *buf, size_t n)
 {
 	(void)f;
 	field_format_double(buf, n, o->settings.gpu_util);
-	return true;
+	return o->settings.gpu_util_given;
 }
 
 static bool parse_solve(const struct field *f, const char *v, struct cli_options *o, char *why,
@@ -1059,9 +1062,10 @@ const struct field field_table[] = {
      .def = "no", .parse = parse_no_op_offload, .format = format_no_op_offload,
      .help = "keep ops on host weights on the CPU (llama.cpp --no-op-offload)"},
     {.flag = "gpu-util", .arg = "F", .key = "gpu_util", .kind = FIELD_SHARE,
-     .lo = ESTIMATE_GPU_UTIL_MIN, .hi = 1.0, .what = "a share of each GPU", .def = "0.9",
+     .lo = ESTIMATE_GPU_UTIL_MIN, .hi = 1.0, .what = "a share of each GPU", .def = "0.92",
      .parse = parse_gpu_util, .format = format_gpu_util,
-     .help = "vLLM --gpu-memory-utilization: the share of each GPU it may use"},
+     .help = "vLLM --gpu-memory-utilization: the share of each GPU it may use (0.9 "
+             "before vLLM 0.21)"},
     /* vLLM's own names for -c and -b (not saved: context and batch are) */
     {.flag = "max-model-len", .arg = "N", .kind = FIELD_COUNT, .min = 1,
      .max = SETTINGS_CTX_MAX, .what = "a context length", .parse = parse_context,
@@ -1217,6 +1221,7 @@ void options_default(struct cli_options *o)
 		(void)ok;
 	}
 	o->quant_given = false;
+	o->settings.gpu_util_given = false; /* the release picks it (vllm_gpu_util) */
 	o->context_given = o->batch_given = o->parallel_given = false;
 	o->vllm_option = NULL;
 }

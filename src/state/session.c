@@ -44,8 +44,9 @@ bool config_equal(const struct config *a, const struct config *b)
 	       x->kv_unified == y->kv_unified && x->swa_full == y->swa_full &&
 	       x->offload == y->offload && x->offload_layers == y->offload_layers &&
 	       x->expert_gpu_share == y->expert_gpu_share && x->gpu_util == y->gpu_util &&
-	       x->vllm_version == y->vllm_version && x->batched_tokens == y->batched_tokens &&
-	       x->pp_size == y->pp_size && x->text_only == y->text_only;
+	       x->gpu_util_given == y->gpu_util_given && x->vllm_version == y->vllm_version &&
+	       x->batched_tokens == y->batched_tokens && x->pp_size == y->pp_size &&
+	       x->text_only == y->text_only;
 }
 
 void session_status(struct session *s, enum status_level level, const char *fmt, ...)
@@ -351,6 +352,7 @@ void session_request(const struct session *s, const struct config *c, struct req
 	r->host_ram_bytes = s->config.host_ram_bytes;
 	r->margin = s->config.margin;
 	r->speed = s->config.speed_params;
+	r->want_speed = true;
 }
 
 static void run_one(struct session *s, const struct config *c, struct evaluation *ev)

@@ -10,7 +10,7 @@
  *   batch = 1                 kv_type = f16         offload = n-cpu-moe=12
  *   gpu = rtx-4090x2          gpu_count = 2         ubatch = 512
  *   flash_attn = on           kv_unified = no       swa_full = no
- *   gpu_util = 0.9            (vLLM budget share)
+ *   gpu_util = 0.92           (vLLM budget share; absent: the release default)
  *
  * (one key per line; values other than plain words are quoted).  It is written to a temporary file
  * in the same directory, flushed to disk, then renamed over the old one, so a crash or a full disk

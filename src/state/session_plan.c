@@ -15,6 +15,7 @@
 #include "format.h"
 #include "plan_text.h"
 #include "session.h"
+#include "vllm.h"
 
 /* Whether solver w means anything for settings st on device d; if not,
  * why (into note). */
@@ -48,16 +49,12 @@ void session_speed(struct session *s)
 {
 	assert(s->results.ev.valid);
 	const struct model *m = session_model(s, s->config.cur.model);
-	const struct device *d = &s->devs->v[s->config.cur.gpu];
 	const struct settings *live = &s->config.cur.set;
 	struct plan_view *p = &s->screen.plan;
-	struct speed_params sp = s->config.speed_params;
 
-	/* The model's type scratch describes the live estimate right after
-	 * session_recalc ran it. */
+	/* The live speed is the evaluation's (results.ev.speed, mixed sets
+	 * too); the model's type scratch describes the live estimate again. */
 	estimate_run(m, live, &s->results.ev.est);
-	sp.gpu_count = s->config.cur.gpu_count;
-	plan_speed(m, live, &s->results.ev.est, d, &sp, &p->speed);
 
 	struct launch_input li = {
 	    &s->cat->v[s->config.cur.model].meta,
@@ -65,7 +62,7 @@ void session_speed(struct session *s)
 	    live,
 	    s->config.cur.model == s->file_model ? s->config.model_path : NULL,
 	    s->config.cur.gpu_count,
-	    live->gpu_util,
+	    vllm_gpu_util(live),
 	    NULL,
 	};
 	for (int t = 0; t < LAUNCH_COUNT; t++)

@@ -13,6 +13,7 @@
 
 #include "format.h"
 #include "session.h"
+#include "vllm.h"
 
 /* KV cache types by ascending bytes per element. */
 static const enum kvtype kv_order[KV_COUNT] = {
@@ -674,12 +675,14 @@ static bool util_enabled(const struct session *s)
 static bool util_step(struct session *s, int dir, bool big)
 {
 	/* Whole twentieths (5 %), so stepping never accumulates float error. */
-	long k = lround(s->config.cur.set.gpu_util * 20.0) + dir * (big ? 2 : 1);
+	double now = vllm_gpu_util(&s->config.cur.set);
+	long k = lround(now * 20.0) + dir * (big ? 2 : 1);
 	k = k < 1 ? 1 : k > 20 ? 20 : k;
 	double v = (double)k / 20.0;
-	if (!util_enabled(s) || v == s->config.cur.set.gpu_util)
+	if (!util_enabled(s) || v == now)
 		return false;
 	s->config.cur.set.gpu_util = v;
+	s->config.cur.set.gpu_util_given = true;
 	return true;
 }
 
@@ -689,14 +692,14 @@ static void util_format(const struct session *s, const struct config *c,
 	(void)s;
 	(void)ev;
 	if (config_engine(c) == FT_VLLM)
-		snprintf(buf, n, "%.0f%% of each GPU for vLLM", c->set.gpu_util * 100.0);
+		snprintf(buf, n, "%.0f%% of each GPU for vLLM", vllm_gpu_util(&c->set) * 100.0);
 	else
 		snprintf(buf, n, "whole device (llama.cpp)");
 }
 
 static void util_position(const struct session *s, int *pos, int *count)
 {
-	long k = lround(s->config.cur.set.gpu_util * 20.0);
+	long k = lround(vllm_gpu_util(&s->config.cur.set) * 20.0);
 	*pos = (int)(k < 1 ? 0 : k > 20 ? 19 : k - 1);
 	*count = util_enabled(s) ? 20 : 0;
 }

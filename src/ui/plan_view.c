@@ -233,13 +233,16 @@ int ui_draw_speed_launch(const struct ui *u, const struct session *s, WINDOW *w,
 	int wd = getmaxx(w);
 	const struct device *dev = &s->devs->v[s->config.cur.gpu];
 	/* Speed of the live configuration, with its assumptions. */
-	char lines[PLAN_SPEED_LINES][PLAN_TEXT_LINE];
-	plan_speed_text(dev, s->config.cur.set.n_seq, &s->screen.plan.speed,
-	                &s->config.speed_params, lines);
-	ui_put_fit(u, w, y++, 0, wd, R_HEADER, "SPEED of these settings (an estimate)");
-	y += ui_put_wrapped(u, w, y, 2, wd - 2, 16, R_NORMAL, lines[0], 2);
-	for (int i = 1; i < PLAN_SPEED_LINES; i++)
-		y += ui_put_wrapped(u, w, y, 4, wd - 4, 16, R_NORMAL, lines[i], 9);
+	if (s->results.ev.has_speed) {
+		char lines[PLAN_SPEED_LINES][PLAN_TEXT_LINE];
+		plan_speed_text(dev, s->config.cur.set.n_seq, &s->results.ev.speed,
+		                &s->config.speed_params, lines);
+		ui_put_fit(u, w, y++, 0, wd, R_HEADER, "SPEED of these settings (an estimate)");
+		y += ui_put_wrapped(u, w, y, 2, wd - 2, 16, R_NORMAL, lines[0], 2);
+		for (int i = 1; i < PLAN_SPEED_LINES; i++)
+			if (lines[i][0])
+				y += ui_put_wrapped(u, w, y, 4, wd - 4, 16, R_NORMAL, lines[i], 9);
+	}
 	y++;
 	/* The launch commands, line by line as --emit prints them. */
 	const char *const launch_head[] = {

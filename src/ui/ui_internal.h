@@ -186,10 +186,10 @@ void ui_draw_whatif(struct ui *u, const struct session *s, WINDOW *w);
 /* plan_view.c: the solvers' answers, speed and launch commands. */
 void ui_draw_plan(struct ui *u, const struct session *s, WINDOW *w);
 
-/* The speed of the live settings and the launch commands (s->plan.speed
- * and s->plan.launch) from row y of w, as many lines as fit: the plan view
- * and, from 160 columns, the main view (BOX_EXTRA).  Returns the row
- * after the last one used. */
+/* The speed of the live settings and the launch commands (the
+ * evaluation's results.ev.speed and s->plan.launch) from row y of w, as many lines as fit: the plan
+ * view and, from 160 columns, the main view (BOX_EXTRA).  Returns the row after the last one used.
+ */
 int ui_draw_speed_launch(const struct ui *u, const struct session *s, WINDOW *w, int y);
 
 /* text_view.c: the explain and help views (scrolled text). */

@@ -110,6 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.expert_gpu_share = p[16] / 255.0;
 	s.ftype = (enum ftype)(p[17] % FT_COUNT);
 	s.gpu_util = ESTIMATE_GPU_UTIL_MIN + (1.0 - ESTIMATE_GPU_UTIL_MIN) * p[18] / 255.0;
+	s.gpu_util_given = true;
 	uint32_t count = p[19] % HW_MAX_DEVICES + 1;
 	check_one(&m, &s, count);
 	/* the same model at the extremes */

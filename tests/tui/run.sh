@@ -337,7 +337,7 @@ keys Down
 keys Right
 check_total "vllm: engine switched" "${VLLM[@]}" --engine vllm -b 1
 check_screen "vllm: one bar per rank" "rank 1"
-check_screen "vllm: the budget is stated" "vLLM budget 90%"
+check_screen "vllm: the budget is stated (vLLM's default 0.92)" "vLLM budget 92%"
 want=$(env -u LINES -u COLUMNS "$BIN" "${VLLM[@]}" --engine vllm -b 1 --json |
 	sed -n 's/^[[:space:]]*"kv_capacity_tokens":[[:space:]]*\([0-9]*\).*/\1/p' | head -n 1 |
 	sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
@@ -345,6 +345,19 @@ check_screen "vllm: KV capacity as --json says ($want tokens)" "$want tokens, ma
 capture vllm
 T send-keys -t "$W" q
 check_screen "vllm run exits 0" "vramcalc-exit=0"
+
+# A mixed device set: the plan view's speed comes from the evaluation, the
+# devices in turn at their own bandwidth, as --print states it.
+MIX=(-m llama-3.1-70b -c 4096 -g rtx-4090,rtx-3060-12gbx2)
+start mixplan 140 50 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "${MIX[@]}"
+keys d
+check_screen "mixed plan: speed of the split" "split    rtx-4090"
+want=$(env -u LINES -u COLUMNS "$BIN" "${MIX[@]}" --print |
+	sed -n 's/^ *decode   \(about [^,]*\),.*/\1/p' | head -n 1)
+check_screen "mixed plan: decode as --print says ($want)" "decode   $want"
+keys Escape
+T send-keys -t "$W" q
+check_screen "mixed run exits 0" "vramcalc-exit=0"
 
 # Monochrome: NO_COLOR in UTF-8, --no-color in ASCII.
 start mono 100 30 LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1 -- "${BASE[@]}"
@@ -722,7 +735,7 @@ check_screen "80x24: the verdict whole" "does not fit (needs"
 no_cuts "a verdict that does not fit"
 T send-keys -t "$W" q
 start smallvllm 80 24 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- -m qwen3-8b -c 8192 -g h100-sxmx2 --engine vllm -b 1
-check_screen "80x24 vLLM: the budget whole" "vLLM budget 90%"
+check_screen "80x24 vLLM: the budget whole" "vLLM budget 92%"
 no_cuts "vLLM"
 T send-keys -t "$W" q
 

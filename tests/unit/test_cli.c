@@ -297,6 +297,20 @@ Test(cli, mixed_devices)
 	                 "the assumptions of the device with most layers");
 	double tps = cJSON_GetObjectItem(sp, "decode_tokens_per_s")->valuedouble;
 	cr_expect(tps > 0 && tps < 20, "slower than one RTX 4090 would be: %g", tps);
+	/* each group with its own bandwidth: the parts add up to the step */
+	cJSON *parts = cJSON_GetObjectItem(sp, "parts");
+	cr_assert_eq(cJSON_GetArraySize(parts), 2);
+	cJSON *p0 = cJSON_GetArrayItem(parts, 0), *p1 = cJSON_GetArrayItem(parts, 1);
+	cr_expect_str_eq(cJSON_GetObjectItem(p1, "device")->valuestring, "rtx-3060-12gb");
+	cr_expect_eq(cJSON_GetObjectItem(p1, "count")->valuedouble, 2);
+	cr_expect_str_eq(cJSON_GetObjectItem(p1, "backend")->valuestring, "CUDA");
+	double s0 = cJSON_GetObjectItem(p0, "decode_s_per_token")->valuedouble;
+	double s1 = cJSON_GetObjectItem(p1, "decode_s_per_token")->valuedouble;
+	cr_expect_float_eq(1 / tps, s0 + s1, 1e-9 / tps);
+	double sh0 = cJSON_GetObjectItem(p0, "layer_share")->valuedouble;
+	double sh1 = cJSON_GetObjectItem(p1, "layer_share")->valuedouble;
+	cr_expect_float_eq(sh0 + sh1, 1.0, 1e-9);
+	cr_expect_gt(s1 / sh1, 2 * s0 / sh0, "360 GB/s cards take over twice as long a layer");
 	cJSON_Delete(j);
 	free(out);
 	free(err);
@@ -307,6 +321,75 @@ Test(cli, mixed_devices)
 	char *bad[] = {"vramcalc", "-g", "rtx-4090,nope", "--json"};
 	cr_expect_eq(truth_run_cli(&out, &err, 4, bad), 2);
 	cr_expect(strstr(err, "'nope'") != NULL, "%s", err);
+	free(out);
+	free(err);
+}
+
+/* --backend feeds the speed model as it feeds the buffers: Vulkan on an
+ * NVIDIA card has its own per-layer overhead and no INT8 MMQ path. */
+Test(cli, backend_option_changes_speed_and_buffers)
+{
+	char *cuda[] = {"vramcalc", "-m", "llama-3.1-8b", "-g", "rtx-3090", "--json", NULL};
+	char *vk[] = {"vramcalc",  "-m",     "llama-3.1-8b", "-g", "rtx-3090",
+	              "--backend", "vulkan", "--json",       NULL};
+	char *out, *err;
+	cr_assert_eq(truth_run_cli(&out, &err, 6, cuda), 0, "%s", err);
+	cJSON *a = cJSON_Parse(out);
+	free(out);
+	free(err);
+	cr_assert_eq(truth_run_cli(&out, &err, 8, vk), 0, "%s", err);
+	cJSON *b = cJSON_Parse(out);
+	free(out);
+	free(err);
+	cr_assert(a && b);
+	cJSON *sa = cJSON_GetObjectItem(a, "speed"), *sb = cJSON_GetObjectItem(b, "speed");
+	cJSON *aa = cJSON_GetObjectItem(sa, "assumptions"),
+	      *ab = cJSON_GetObjectItem(sb, "assumptions");
+	cr_expect_str_eq(cJSON_GetObjectItem(aa, "backend")->valuestring, "CUDA");
+	cr_expect_str_eq(cJSON_GetObjectItem(ab, "backend")->valuestring, "Vulkan");
+	cr_expect_str_eq(cJSON_GetObjectItem(ab, "prefill_path")->valuestring,
+	                 "FP16 (dequantized)");
+	const struct speed_constants *C = speed_constants();
+	cr_expect_float_eq(cJSON_GetObjectItem(ab, "overhead_s_per_token")->valuedouble,
+	                   32 * C->layer_overhead_s[LLAMA_BACKEND_VULKAN], 1e-12);
+	cr_expect_lt(cJSON_GetObjectItem(sb, "decode_tokens_per_s")->valuedouble,
+	             cJSON_GetObjectItem(sa, "decode_tokens_per_s")->valuedouble);
+	/* and the buffers: Vulkan's runtime overhead per device */
+	cJSON *da = cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(a, "hardware"), 0),
+	                        "devices"),
+	    0);
+	cJSON *db = cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(b, "hardware"), 0),
+	                        "devices"),
+	    0);
+	cr_expect_eq(cJSON_GetObjectItem(da, "overhead_bytes")->valuedouble,
+	             (double)backend_overhead_bytes(LLAMA_BACKEND_CUDA, false));
+	cr_expect_eq(cJSON_GetObjectItem(db, "overhead_bytes")->valuedouble,
+	             (double)backend_overhead_bytes(LLAMA_BACKEND_VULKAN, false));
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
+/* vLLM states its speed figure is not calibrated. */
+Test(cli, vllm_speed_is_marked_uncalibrated)
+{
+	char *argv[] = {"vramcalc", "-m", "llama-3.1-8b", "--engine", "vllm", "-g",
+	                "h100-sxm", "-c", "8192",         "--print",  NULL};
+	char *out, *err;
+	cr_assert_eq(truth_run_cli(&out, &err, 10, argv), 0, "%s", err);
+	cr_expect(strstr(out, "vLLM on CUDA (UNCALIBRATED") != NULL, "%s", out);
+	cr_expect(strstr(out, "+-30 %") != NULL, "%s", out);
+	free(out);
+	free(err);
+	argv[9] = "--json";
+	cr_assert_eq(truth_run_cli(&out, &err, 10, argv), 0, "%s", err);
+	cJSON *j = cJSON_Parse(out);
+	cr_assert_not_null(j);
+	cJSON *as = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "speed"), "assumptions");
+	cr_expect_str_eq(cJSON_GetObjectItem(as, "engine")->valuestring, "vLLM");
+	cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(as, "calibrated")));
+	cJSON_Delete(j);
 	free(out);
 	free(err);
 }

@@ -225,7 +225,7 @@ Test(launch, flags_match_the_settings)
 
 /* Decode time of a worked example from the fitted constants, by hand. */
 static double by_hand_decode_s(const struct model *m, const struct estimate *e, double bw_gbps,
-                               enum mem_kind mk, enum speed_backend b)
+                               enum mem_kind mk, enum llama_backend b)
 {
 	const struct speed_constants *C = speed_constants();
 	double t = 0;
@@ -255,7 +255,9 @@ Test(speed, worked_example_dense)
 	plan_speed_defaults(&p);
 	p.prompt_tokens = 2048;
 	plan_speed(&m, &s, &e, &rtx24, &p, &sp);
-	cr_expect_eq(sp.backend, BACKEND_CUDA, "an NVIDIA card runs CUDA");
+	cr_expect_eq(sp.backend, LLAMA_BACKEND_CUDA, "an NVIDIA card runs CUDA");
+	cr_expect_str_eq(sp.engine, "llama.cpp");
+	cr_expect(sp.calibrated);
 
 	/* decode reads every weight but the embedding rows, and the whole cache */
 	uint64_t embd = 0;
@@ -265,9 +267,9 @@ Test(speed, worked_example_dense)
 	uint64_t read = e.weights_bytes - embd + e.kv_bytes;
 	cr_expect(sp.gpu_bytes_per_token >= read - 1 && sp.gpu_bytes_per_token <= read);
 	cr_expect_eq(sp.host_bytes_per_token, 0);
-	double t = by_hand_decode_s(&m, &e, 1000, MEM_GDDR, BACKEND_CUDA);
+	double t = by_hand_decode_s(&m, &e, 1000, MEM_GDDR, LLAMA_BACKEND_CUDA);
 	cr_expect_float_eq(sp.decode_tps, 1 / t, 1e-9 * sp.decode_tps);
-	cr_expect_float_eq(sp.overhead_s, 32 * C->layer_overhead_s[BACKEND_CUDA], 1e-12);
+	cr_expect_float_eq(sp.overhead_s, 32 * C->layer_overhead_s[LLAMA_BACKEND_CUDA], 1e-12);
 	cr_expect_lt(sp.bandwidth_efficiency, C->mem_efficiency[MEM_GDDR],
 	             "k-quants read slower per byte than F16");
 
@@ -279,7 +281,7 @@ Test(speed, worked_example_dense)
 	double mm = 2.0 * (double)m.params_active;
 	cr_expect_float_eq(sp.flops_per_token, mm + attn, 1e-4 * (mm + attn),
 	                   "norm weights are not matmuls");
-	double e_cuda = C->prefill_efficiency[BACKEND_CUDA];
+	double e_cuda = C->prefill_efficiency[LLAMA_BACKEND_CUDA];
 	double rows = (512 + C->half_rate_rows) / 512;
 	double t_pre =
 	    mm * rows / (e_cuda * 200e12 * C->mmq_int8_share) + attn / (e_cuda * 100e12) +
@@ -306,12 +308,25 @@ Test(speed, prefill_path_follows_weights_and_backend)
 	plan_speed_defaults(&p);
 	estimate_run(&m, &s, &e);
 	plan_speed(&m, &s, &e, &rtx24, &p, &q4);
-	p.backend = BACKEND_VULKAN;
+	/* --backend vulkan on an NVIDIA card: the settings name the backend */
+	s.backend = LLAMA_BACKEND_VULKAN;
+	s.backend_auto = false;
 	plan_speed(&m, &s, &e, &rtx24, &p, &vk);
 	cr_expect_str_eq(vk.prefill_path, "FP16 (dequantized)");
-	cr_expect_eq(vk.backend, BACKEND_VULKAN);
+	cr_expect_eq(vk.backend, LLAMA_BACKEND_VULKAN);
+	cr_expect_float_eq(vk.overhead_s,
+	                   32 * speed_constants()->layer_overhead_s[LLAMA_BACKEND_VULKAN], 1e-12);
 	cr_expect_gt(vk.overhead_s, q4.overhead_s, "Vulkan's per-layer overhead is larger");
-	p.backend = BACKEND_AUTO;
+	cr_expect_lt(vk.decode_tps, q4.decode_tps);
+	/* --backend cpu: no device at all */
+	struct speed cpu;
+	s.backend = LLAMA_BACKEND_CPU;
+	plan_speed(&m, &s, &e, &rtx24, &p, &cpu);
+	cr_expect_eq(cpu.n_parts, 0);
+	cr_expect_eq(cpu.gpu_bytes_per_token, 0);
+	cr_expect_not(cpu.compute_known);
+	cr_expect_lt(cpu.decode_tps, q4.decode_tps / 5, "host memory at 64 GB/s");
+	s.backend_auto = true;
 	s.ftype = FT_F16;
 	estimate_run(&m, &s, &e);
 	plan_speed(&m, &s, &e, &rtx24, &p, &f16);
@@ -330,18 +345,13 @@ Test(speed, prefill_path_follows_weights_and_backend)
 
 Test(speed, backend_of_vendor)
 {
-	struct device d = rtx24;
-	cr_expect_eq(speed_backend_of_device(&d), BACKEND_CUDA);
-	snprintf(d.vendor, sizeof(d.vendor), "AMD");
-	cr_expect_eq(speed_backend_of_device(&d), BACKEND_ROCM);
-	snprintf(d.vendor, sizeof(d.vendor), "Apple");
-	cr_expect_eq(speed_backend_of_device(&d), BACKEND_METAL);
-	snprintf(d.vendor, sizeof(d.vendor), "Intel");
-	cr_expect_eq(speed_backend_of_device(&d), BACKEND_VULKAN);
-	enum speed_backend b;
-	cr_expect(speed_backend_find("hip", &b) && b == BACKEND_ROCM);
-	cr_expect(speed_backend_find("vulkan", &b) && b == BACKEND_VULKAN);
-	cr_expect_not(speed_backend_find("opencl", &b));
+	/* one choice for memory and speed: the named backend, else the vendor's */
+	cr_expect_eq(backend_pick(true, LLAMA_BACKEND_CPU, "NVIDIA"), LLAMA_BACKEND_CUDA);
+	cr_expect_eq(backend_pick(true, LLAMA_BACKEND_CPU, "AMD"), LLAMA_BACKEND_ROCM);
+	cr_expect_eq(backend_pick(true, LLAMA_BACKEND_CPU, "Apple"), LLAMA_BACKEND_METAL);
+	cr_expect_eq(backend_pick(true, LLAMA_BACKEND_CPU, "Intel"), LLAMA_BACKEND_VULKAN);
+	cr_expect_eq(backend_pick(false, LLAMA_BACKEND_VULKAN, "NVIDIA"), LLAMA_BACKEND_VULKAN);
+	cr_expect_str_eq(backend_get(LLAMA_BACKEND_ROCM)->label, "ROCm");
 	cr_expect_eq(quant_family_of(QT_Q4_K), QF_K);
 	cr_expect_eq(quant_family_of(QT_IQ2_XS), QF_I);
 	cr_expect_eq(quant_family_of(QT_MXFP4), QF_FP4);
@@ -385,6 +395,29 @@ Test(speed, layer_split_devices_in_sequence)
 	cr_expect_float_eq(bw_slow, 2 * bw_fast, 1e-9);
 	cr_expect_float_eq(1 / both.prefill_tps, 0.75 / fast.prefill_tps + 0.25 / slow.prefill_tps,
 	                   1e-12, "prefill: the devices in sequence too");
+	cr_expect_eq(both.n_parts, 2);
+	cr_expect_float_eq(both.part[1].decode_s, 0.25 * (bw_slow + fast.overhead_s), 1e-12);
+
+	/* each device its own backend: an AMD card in the split runs ROCm and
+	 * pays ROCm's per-layer overhead on its share of the layers */
+	struct device amd = half;
+	snprintf(amd.vendor, sizeof(amd.vendor), "AMD");
+	const struct device *mixed[2] = {&rtx24, &amd};
+	struct speed mx;
+	plan_speed_split(&m, &s, &e, mixed, share, 2, &p, &mx);
+	const struct speed_constants *C = speed_constants();
+	cr_expect_eq(mx.part[0].backend, LLAMA_BACKEND_CUDA);
+	cr_expect_eq(mx.part[1].backend, LLAMA_BACKEND_ROCM);
+	cr_expect_float_eq(mx.overhead_s,
+	                   80 * (0.75 * C->layer_overhead_s[LLAMA_BACKEND_CUDA] +
+	                         0.25 * C->layer_overhead_s[LLAMA_BACKEND_ROCM]),
+	                   1e-12);
+	/* a named backend holds for every device */
+	s.backend = LLAMA_BACKEND_VULKAN;
+	s.backend_auto = false;
+	plan_speed_split(&m, &s, &e, mixed, share, 2, &p, &mx);
+	cr_expect_eq(mx.part[1].backend, LLAMA_BACKEND_VULKAN);
+	cr_expect_float_eq(mx.overhead_s, 80 * C->layer_overhead_s[LLAMA_BACKEND_VULKAN], 1e-12);
 	model_release(&m);
 }
 
@@ -593,7 +626,7 @@ Test(plan_text, answers_and_statuses)
 	no_tflops.bf16_tflops = no_tflops.fp16_tflops = 0;
 	plan_speed(&m, &s, &e, &no_tflops, &p, &sp);
 	plan_speed_text(&no_tflops, 1, &sp, &p, lines);
-	cr_expect_str_eq(lines[2],
-	                 "prefill  unknown (the hardware profile states no tensor TFLOPS)");
+	cr_expect_str_eq(lines[2], "prefill  unknown (a hardware profile states no tensor TFLOPS)");
+	cr_expect_str_eq(lines[4], "", "one device type: no split line");
 	model_release(&m);
 }

@@ -75,6 +75,36 @@ Test(vllm, scheduler_defaults_by_gpu_and_release)
 	cr_expect_eq(vllm_default_batched_tokens(VLLM_VERSION(0, 6, 4), false, 512), 2048);
 }
 
+/* --gpu-memory-utilization defaults to 0.92 from vLLM 0.21 (PR #38284
+ * raised it when CUDA graph memory moved into the budget), 0.9 before;
+ * a given --gpu-util holds for every release. */
+Test(vllm, gpu_util_default_follows_the_release)
+{
+	struct settings s;
+	estimate_settings_default(&s);
+	cr_expect_float_eq(vllm_gpu_util(&s), 0.92, 1e-12, "the current release");
+	s.vllm_version = VLLM_VERSION(0, 21, 0);
+	cr_expect_float_eq(vllm_gpu_util(&s), 0.92, 1e-12);
+	s.vllm_version = VLLM_VERSION(0, 20, 1);
+	cr_expect_float_eq(vllm_gpu_util(&s), 0.90, 1e-12);
+	s.gpu_util = 0.8;
+	s.gpu_util_given = true;
+	cr_expect_float_eq(vllm_gpu_util(&s), 0.8, 1e-12);
+	/* through the command line: the launch command states the default */
+	char *argv[] = {"vramcalc", "-m",   "llama-3.1-8b",   "--engine", "vllm",
+	                "--emit",   "vllm", "--vllm-version", "0.19",     NULL};
+	char *out, *err;
+	cr_assert_eq(truth_run_cli(&out, &err, 9, argv), 0, "%s", err);
+	cr_expect(strstr(out, "--gpu-memory-utilization 0.90"), "%s", out);
+	free(out);
+	free(err);
+	argv[7] = NULL;
+	cr_assert_eq(truth_run_cli(&out, &err, 7, argv), 0, "%s", err);
+	cr_expect(strstr(out, "--gpu-memory-utilization 0.92"), "%s", out);
+	free(out);
+	free(err);
+}
+
 /* -c is per request in vLLM mode: -c 8192 -b 1024 emits --max-model-len
  * 8192 (it was 8, the context split over the sequences). */
 Test(vllm, context_is_per_request)
@@ -130,13 +160,14 @@ Test(vllm, l02_budget_capacity_concurrency)
 	cJSON_Delete(j);
 }
 
-/* From 0.21 the CUDA graph estimate comes out of the KV budget. */
+/* From 0.21 the CUDA graph estimate comes out of the KV budget (at the
+ * same --gpu-util: 0.21 also raised the default, see above). */
 Test(vllm, graphs_inside_the_budget_from_0_21)
 {
-	char *a19[] = {"vramcalc",       "-m",   "qwen3-8b", "-c", "8192", "-g", "h100-sxm",
-	               "--vllm-version", "0.20", "--json",   NULL};
-	char *a21[] = {"vramcalc",       "-m",   "qwen3-8b", "-c", "8192", "-g", "h100-sxm",
-	               "--vllm-version", "0.21", "--json",   NULL};
+	char *a19[] = {"vramcalc",       "-m",   "qwen3-8b",   "-c",  "8192",   "-g", "h100-sxm",
+	               "--vllm-version", "0.20", "--gpu-util", "0.9", "--json", NULL};
+	char *a21[] = {"vramcalc",       "-m",   "qwen3-8b",   "-c",  "8192",   "-g", "h100-sxm",
+	               "--vllm-version", "0.21", "--gpu-util", "0.9", "--json", NULL};
 	cJSON *j19 = run_json(a19), *j21 = run_json(a21);
 	double k19 = get(j19, "vllm", "kv_budget_bytes");
 	double k21 = get(j21, "vllm", "kv_budget_bytes");
