@@ -31,6 +31,7 @@
 #include "speed.h"
 
 #define CASES      "tests/data/speed/cases.csv"
+#define VLLM_CASES "tests/data/speed/vllm_cases.csv"
 #define HARDWARE   "profiles/hardware.ini"
 #define MAX_CASES  256
 #define MAX_FIELDS 32
@@ -87,6 +88,63 @@ static bool load_model(const char *id, struct model *m)
 		return false;
 	}
 	return model_prepare(m);
+}
+
+/* vLLM's speed constants are stated, not fitted: print predicted /
+ * measured for the vLLM decode rates in VLLM_CASES (reported, not part of
+ * the goals).  False when the file or a case cannot be read. */
+static bool vllm_cases(const struct device_list *devs)
+{
+	FILE *f = fopen(VLLM_CASES, "r");
+	if (!f) {
+		fprintf(stderr, "speedcheck: %s: cannot open\n", VLLM_CASES);
+		return false;
+	}
+	char line[4096], hdr_line[4096], *hdr[MAX_FIELDS], *fl[MAX_FIELDS];
+	if (!fgets(hdr_line, sizeof(hdr_line), f)) {
+		fclose(f);
+		return false;
+	}
+	int nh = csv_split(hdr_line, hdr);
+	int c_id = column(hdr, nh, "case_id"), c_model = column(hdr, nh, "vramcalc_model"),
+	    c_quant = column(hdr, nh, "vramcalc_quant"), c_dev = column(hdr, nh, "vramcalc_device"),
+	    c_tp = column(hdr, nh, "tp"), c_ctx = column(hdr, nh, "ctx"),
+	    c_tps = column(hdr, nh, "tokens_per_s"), c_url = column(hdr, nh, "url");
+	printf(
+	    "\nvLLM decode (speed constants stated, NOT calibrated; reported, not in the goals)\n");
+	printf("%-6s %-22s %-15s %-9s %3s %9s %9s %6s  %s\n", "case", "device", "model", "quant",
+	       "tp", "measured", "predicted", "ratio", "source");
+	bool ok = true;
+	while (fgets(line, sizeof(line), f)) {
+		if (csv_split(line, fl) < nh)
+			continue;
+		const struct device *d = device_find(devs, fl[c_dev]);
+		struct model m;
+		struct settings s;
+		estimate_settings_default(&s);
+		if (!d || !ftype_find(fl[c_quant], &s.ftype) ||
+		    ftype_get(s.ftype)->engine != FT_VLLM || !load_model(fl[c_model], &m)) {
+			fprintf(stderr, "speedcheck: %s: %s: bad device, quant or model\n",
+			        VLLM_CASES, fl[c_id]);
+			ok = false;
+			continue;
+		}
+		s.ctx_tokens = strtoull(fl[c_ctx], NULL, 10);
+		struct estimate e;
+		estimate_run(&m, &s, &e);
+		struct speed_params p;
+		plan_speed_defaults(&p);
+		p.gpu_count = (uint32_t)atoi(fl[c_tp]);
+		struct speed sp;
+		plan_speed(&m, &s, &e, d, &p, &sp);
+		double measured = strtod(fl[c_tps], NULL);
+		printf("%-6s %-22.22s %-15.15s %-9.9s %3s %9.2f %9.2f %6.2f  %s\n", fl[c_id], d->id,
+		       fl[c_model], fl[c_quant], fl[c_tp], measured, sp.decode_tps,
+		       sp.decode_tps / measured, fl[c_url]);
+		model_release(&m);
+	}
+	fclose(f);
+	return ok;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -285,9 +343,10 @@ int main(int argc, char **argv)
 		}
 	}
 	fclose(f);
-	device_list_free(&devs);
-	if (features)
+	if (features) {
+		device_list_free(&devs);
 		return 0;
+	}
 
 	double dm, d10, d90, pm, p10, p90;
 	printf("\npredicted / measured, %d cases (W-flagged ones left out)\n", n_cases);
@@ -323,5 +382,8 @@ int main(int argc, char **argv)
 	}
 	(void)p10;
 	(void)p90;
+	if (!vllm_cases(&devs))
+		fail++;
+	device_list_free(&devs);
 	return fail ? 1 : 0;
 }
