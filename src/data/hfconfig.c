@@ -746,7 +746,8 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	static const char *const arch_names[][2] = {
 	    {"seed_oss", "seed_oss"},          {"mistral4", "mistral4"},
 	    {"hunyuan_v1_moe", "hunyuan-moe"}, {"cohere2_moe", "cohere2moe"},
-	    {"llama4_text", "llama4"},
+	    {"llama4_text", "llama4"},         {"ministral3", "mistral3"},
+	    {"mistral3", "mistral3"},
 	};
 	for (size_t i = 0; i < sizeof(arch_names) / sizeof(arch_names[0]); i++)
 		if (!strcmp(model_type, arch_names[i][0]))
