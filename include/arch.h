@@ -55,6 +55,12 @@ enum arch_family {
 	                     hyper-connections */
 	AF_FALCON_H1,     /* falcon-h1: attention and Mamba-2 in every block */
 	AF_KIMI,          /* kimi-linear / kimi-k3: KDA layers and MLA layers */
+	AF_EXAONE4,       /* post norms only (no attn_norm / ffn_norm), per-head
+	                     q/k norms */
+	AF_MIMO2,         /* K and V widths apart, KV heads by layer type,
+	                     attention sinks on the sliding layers */
+	AF_STEP35,        /* query heads by layer type, q/k norms, head-wise
+	                     attention gate, dense lead then MoE + shared */
 	AF_COUNT
 };
 
@@ -89,7 +95,10 @@ struct model_arch {
 
 	uint32_t n_layer;       /* repeating blocks (num_hidden_layers) */
 	uint32_t n_mtp;         /* MTP (NextN) blocks a GGUF carries after them: not
-	                         * loaded by llama.cpp, counted by llama-quantize */
+	                         * run or cached by llama.cpp, counted by
+	                         * llama-quantize; their tensors are skipped except
+	                         * what a loader creates without its skip flag
+	                         * (step35: q/k norms, gate, dense MLP, shared head) */
 	uint32_t n_embd;        /* hidden_size */
 	uint32_t n_vocab;       /* vocab_size */
 	uint32_t n_ctx_train;   /* max_position_embeddings, tokens */
@@ -135,6 +144,7 @@ struct model_arch {
 	 * Zero means "as the full-attention fields above". */
 	uint32_t head_dim_k_swa;   /* K head width of sliding layers */
 	uint32_t head_dim_v_swa;   /* V head width of sliding layers */
+	uint32_t n_head_swa;       /* query heads of sliding layers (step35) */
 	uint32_t n_layer_kv;       /* layers [0, n_layer_kv) own a KV cache, the
 	                            * later ones reuse an earlier layer's (0: all) */
 	uint32_t n_embd_per_layer; /* per-layer input embedding width (PLE) */
@@ -202,6 +212,9 @@ bool arch_layer_has_kv(const struct model_arch *a, uint32_t il);
 uint32_t arch_layer_head_dim_k(const struct model_arch *a, uint32_t il);
 uint32_t arch_layer_head_dim_v(const struct model_arch *a, uint32_t il);
 uint32_t arch_layer_ff(const struct model_arch *a, uint32_t il);
+
+/* Query heads of layer il (sliding layers may have more: Step-3.5). */
+uint32_t arch_layer_n_head(const struct model_arch *a, uint32_t il);
 
 /* Fill the per-layer arrays from the scalar fields for a model whose layers
  * are all alike except for the MoE lead (n_dense_lead).  Layers stay full

@@ -90,8 +90,9 @@ uint64_t tensor_buffer_bytes(const struct tensor_info *t, enum qtype type);
 /* Parameter counts: every element, and the elements one token multiplies
  * with (routed experts scaled by n_expert_used / n_expert; the token
  * embedding is a row lookup and not counted, as OpenAI, DeepSeek and
- * Moonshot count active parameters). */
-uint64_t tensors_params_total(const struct tensor_list *l);
+ * Moonshot count active parameters).  Tensors of MTP blocks a loader keeps
+ * in memory (layer >= a->n_layer) are not counted. */
+uint64_t tensors_params_total(const struct tensor_list *l, const struct model_arch *a);
 uint64_t tensors_params_active(const struct tensor_list *l, const struct model_arch *a);
 
 /* Fill category, quantizable and routed_expert from the tensor's name and

@@ -88,6 +88,12 @@ static const struct arch_row arch_rows[] = {
     {"cohere2moe", AF_COHERE2, 4, 0, RK_NONE, RR_NONE, SL_DENSE_FIRST},
     {"deepseek4", AF_DEEPSEEK4, 0, 0, RK_NONE, RR_NONE, false},
     {"falcon-h1", AF_FALCON_H1, 0, 0, RK_MAMBA2, RR_ALL_HYBRID, false},
+    {"ernie4_5", AF_LLAMA, 0, 0, RK_NONE, RR_NONE, false},
+    {"ernie4_5-moe", AF_LLAMA, 0, 0, RK_NONE, RR_NONE, false},
+    {"exaone4", AF_EXAONE4, 4, 4096, RK_NONE, RR_NONE, false}, /* see swa_applies */
+    /* period 1: the layers come from sliding_window_pattern alone */
+    {"mimo2", AF_MIMO2, 1, 0, RK_NONE, RR_NONE, false},
+    {"step35", AF_STEP35, 1, 0, RK_NONE, RR_NONE, false},
 };
 
 #define N_ROWS (sizeof(arch_rows) / sizeof(arch_rows[0]))
@@ -316,6 +322,14 @@ static bool read_layer_flags(struct ctx *c, const char *key, const struct gguf_k
 	return true;
 }
 
+/* llama.cpp's exaone4 slides only in the 64-layer 32B (load_arch_hparams
+ * switches on n_layer); the 30-layer 1.2B runs full attention whatever its
+ * GGUF says. */
+static bool swa_applies(const char *arch, uint32_t n_layer)
+{
+	return strcmp(arch, "exaone4") != 0 || n_layer == 64;
+}
+
 /* Sliding-window layers: llama.cpp's fixed pattern for the family (layer
  * il slides when il % p < p - 1), or the sliding_window_pattern key (a
  * period, or one flag per layer). */
@@ -323,7 +337,7 @@ static bool read_swa(struct ctx *c, const struct arch_row *row, struct model_arc
 {
 	uint32_t n_swa = row->swa_default, period = row->swa_period;
 	char key[160];
-	if (!row->swa_period)
+	if (!row->swa_period || !swa_applies(c->arch, a->n_layer))
 		return true;
 	if (!get_u32(c, "attention.sliding_window", false, &n_swa))
 		return false;
@@ -605,7 +619,8 @@ static bool read_deepseek4(struct ctx *c, struct model_arch *a)
 /* Shapes by layer type (gemma4, ...): the sliding layers' head widths,
  * the shared-KV tail, per-layer embeddings and FFN widths, and whether
  * full layers use K as V (no attn_v tensor in any full layer). */
-static bool read_layer_shapes(struct ctx *c, struct model_arch *a, const uint32_t *ff)
+static bool read_layer_shapes(struct ctx *c, struct model_arch *a, const uint32_t *ff,
+                              const uint32_t *head)
 {
 	uint32_t shared = 0;
 	if (!get_u32(c, "attention.key_length_swa", false, &a->head_dim_k_swa) ||
@@ -626,6 +641,22 @@ static bool read_layer_shapes(struct ctx *c, struct model_arch *a, const uint32_
 		a->n_layer_kv = a->n_layer > 20 ? 20 : 0;
 		a->n_altup = 4;
 		a->laurel_rank = 64;
+	}
+	/* Query heads by layer type (step35's head_count array): n_head is the
+	 * full layers', n_head_swa the sliding layers' when each kind has one
+	 * count and the two differ (else n_head stays the widest). */
+	uint32_t h_full = 0, h_swa = 0;
+	bool uniform = true;
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		if (a->layer_kind[il] == LK_RECURRENT || !head[il])
+			continue;
+		uint32_t *h = a->layer_kind[il] == LK_ATTN_SWA ? &h_swa : &h_full;
+		uniform &= !*h || *h == head[il];
+		*h = head[il];
+	}
+	if (uniform && h_full && h_swa && h_full != h_swa) {
+		a->n_head = h_full;
+		a->n_head_swa = h_swa;
 	}
 	if (a->family == AF_DEEPSEEK32 && !read_indexer(c, a))
 		return false;
@@ -774,7 +805,7 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 	for (uint32_t il = 0; il < L && row->swa == SL_CHUNKED; il++)
 		if (a->layer_kind[il] == LK_ATTN_SWA)
 			a->layer_kind[il] = LK_ATTN_CHUNKED;
-	if (!read_layer_shapes(&c, a, ff))
+	if (!read_layer_shapes(&c, a, ff, head))
 		return false;
 	if (a->n_expert) {
 		uint8_t moe[ARCH_MAX_LAYERS] = {0};
@@ -788,12 +819,37 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 		}
 		if (any)
 			memcpy(a->layer_moe, moe, sizeof(moe));
+		/* a dense lead the metadata does not state (mimo2's layer 0) */
+		for (uint32_t il = 0; any && !a->n_dense_lead && il < L && !moe[il]; il++)
+			if (il + 1 < L && moe[il + 1])
+				a->n_dense_lead = il + 1;
 	}
 
 	char why[256];
 	if (!arch_validate(a, why, sizeof(why)))
 		return afail(&c, "architecture '%s' from the metadata does not check out: %s",
 		             a->gguf_arch, why);
+	return true;
+}
+
+/* True when llama.cpp's loader keeps MTP-block tensor name in memory
+ * although it does not run the block: step35 creates these without its
+ * skip flag (src/models/step35.cpp load_block_mtp); every other loader
+ * skips the whole block. */
+static bool mtp_tensor_loaded(const char *arch, const char *name)
+{
+	static const char *const skipped[] = {
+	    ".attn_norm.weight",   ".attn_q.weight",      ".attn_k.weight",
+	    ".attn_v.weight",      ".attn_qkv.weight",    ".attn_q.bias",
+	    ".attn_k.bias",        ".attn_v.bias",        ".attn_qkv.bias",
+	    ".attn_output.weight", ".ffn_norm.weight",    ".nextn.eh_proj.weight",
+	    ".nextn.enorm.weight", ".nextn.hnorm.weight", NULL,
+	};
+	if (!arch || strcmp(arch, "step35") != 0)
+		return false;
+	for (const char *const *s = skipped; *s; s++)
+		if (ends_with(name, *s))
+			return false;
 	return true;
 }
 
@@ -828,16 +884,17 @@ bool gguf_model(const struct gguf_info *g, struct model *m, char *err, size_t er
 	/* llama.cpp's loaders skip the MTP blocks' tensors unless asked to load
 	 * them (llama_model_params.load_mtp, off by default): they are in the
 	 * file but not in the model buffer. */
-	long mtp = first_mtp_block(g, gguf_get_str(g, "general.architecture"));
+	const char *arch = gguf_get_str(g, "general.architecture");
+	long mtp = first_mtp_block(g, arch);
 	size_t keep = 0;
 	for (size_t i = 0; i < m->tensors.n; i++) {
 		long il = block_of(m->tensors.v[i].name);
-		if (mtp >= 0 && il >= mtp)
+		if (mtp >= 0 && il >= mtp && !mtp_tensor_loaded(arch, m->tensors.v[i].name))
 			continue;
 		m->tensors.v[keep++] = m->tensors.v[i];
 	}
 	m->tensors.n = keep;
-	m->params_total = tensors_params_total(&m->tensors);
+	m->params_total = tensors_params_total(&m->tensors, &m->arch);
 	m->params_active = tensors_params_active(&m->tensors, &m->arch);
 	return true;
 }

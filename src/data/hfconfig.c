@@ -120,6 +120,28 @@ const char *const hfconfig_known_keys[] = {
     "num_hash_layers",
     "compress_ratios",
     "mamba_d_ssm",
+    /* ernie4_5(_moe), exaone4, mimo2, step35 (hfconfig_attn.c) */
+    "moe_num_experts",
+    "moe_k",
+    "moe_num_shared_experts",
+    "moe_layer_start_index",
+    "moe_layer_interval",
+    "swa_num_attention_heads",
+    "swa_num_key_value_heads",
+    "swa_head_dim",
+    "swa_v_head_dim",
+    "hybrid_layer_pattern",
+    "moe_layer_freq",
+    "add_swa_attention_sink_bias",
+    "add_full_attention_sink_bias",
+    "num_attention_groups",
+    "attention_other_setting.num_attention_heads",
+    "attention_other_setting.num_attention_groups",
+    "moe_top_k",
+    "share_expert_dim",
+    "moe_layers_enum",
+    "use_moe_router_bias",
+    "use_head_wise_attn_gate",
     NULL,
 };
 
@@ -194,6 +216,13 @@ static const struct type_row type_table[] = {
     {"cohere2_moe", AF_COHERE2},
     {"deepseek_v4", AF_DEEPSEEK4},
     {"falcon_h1", AF_FALCON_H1},
+    {"ernie4_5", AF_LLAMA},
+    {"ernie4_5_moe", AF_LLAMA},
+    {"exaone4", AF_EXAONE4},
+    {"mimo_v2_flash", AF_MIMO2},
+    {"mimo_v2", AF_MIMO2},
+    {"step3p5", AF_STEP35},
+    {"step3p7", AF_STEP35},
 };
 
 #define N_TYPES (sizeof(type_table) / sizeof(type_table[0]))
@@ -318,8 +347,10 @@ static void trim_copy(char *dst, size_t n, const char *s, size_t len)
 	dst[len] = '\0';
 }
 
-/* layer_types: one kind per layer, comma-separated. */
-static void read_layer_types(struct reader *r, struct model_arch *a, const char *v)
+/* layer_types: one kind per layer, comma-separated; extra entries for the
+ * num_nextn_predict_layers MTP blocks (Step-3.5 lists them) are ignored. */
+static void read_layer_types(struct reader *r, struct model_arch *a, const char *v,
+                             uint32_t n_extra)
 {
 	uint32_t il = 0;
 	const char *p = v;
@@ -328,6 +359,11 @@ static void read_layer_types(struct reader *r, struct model_arch *a, const char 
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		char item[48];
 		trim_copy(item, sizeof(item), p, len);
+		if (il >= a->n_layer && il < a->n_layer + n_extra) {
+			il++;
+			p = comma ? comma + 1 : p + len;
+			continue;
+		}
 		if (il >= a->n_layer) {
 			char what[96];
 			snprintf(what, sizeof(what), "has more entries than num_hidden_layers (%u)",
@@ -351,7 +387,7 @@ static void read_layer_types(struct reader *r, struct model_arch *a, const char 
 		il++;
 		p = comma ? comma + 1 : p + len;
 	}
-	if (r->ok && il != a->n_layer) {
+	if (r->ok && il != a->n_layer && il != a->n_layer + n_extra) {
 		char what[96];
 		snprintf(what, sizeof(what), "has %u entries for %u layers", il, a->n_layer);
 		fail(r, "layer_types", what, NULL);
@@ -584,8 +620,10 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	bool tied_default = gemma || (a->family == AF_LFM2 && get_bool(&r, "tie_embedding", true));
 	a->tied_embeddings = get_bool(&r, "tie_word_embeddings", tied_default);
 	const char *rs = get(&r, "rope_scaling_type");
-	a->rope_freqs =
-	    (a->family == AF_LLAMA || a->family == AF_APERTUS) && rs && !strcmp(rs, "llama3");
+	/* llama3 rope factors: a rope_freqs tensor in these layouts */
+	a->rope_freqs = (a->family == AF_LLAMA || a->family == AF_APERTUS ||
+	                 a->family == AF_EXAONE4 || a->family == AF_STEP35) &&
+	                rs && !strcmp(rs, "llama3");
 
 	/* Mixture of experts */
 	a->n_expert = get_u32(&r, "num_experts", false, 0, 4096);
@@ -668,15 +706,28 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	uint32_t chunk = get_u32(&r, "attention_chunk_size", false, 0, UINT32_MAX);
 	bool swa_family = gemma || a->family == AF_GPTOSS || a->family == AF_COHERE2 ||
 	                  a->family == AF_OLMO2 || /* OLMo 3: olmo2 with sliding_window */
-	                  a->family == AF_AFMOE;
+	                  a->family == AF_AFMOE || a->family == AF_EXAONE4 ||
+	                  a->family == AF_MIMO2 || a->family == AF_STEP35;
+	/* get() reuses one buffer: read the numbers before the lists */
+	uint32_t nextn = get_u32(&r, "num_nextn_predict_layers", false, 0, ARCH_MAX_LAYERS);
+	char swp[8] = "";
+	const char *v = get(&r, "sliding_window_pattern");
+	snprintf(swp, sizeof(swp), "%s", v ? v : "");
 	const char *lt = get(&r, "layer_types");
 	if (lt) {
-		read_layer_types(&r, a, lt);
+		read_layer_types(&r, a, lt, nextn);
 		if (!swa_family) /* llama.cpp runs these archs with full attention */
 			for (uint32_t il = 0; il < a->n_layer; il++)
 				if (a->layer_kind[il] == LK_ATTN_SWA)
 					a->layer_kind[il] = LK_ATTN_FULL;
-	} else if (swa_family && window) {
+	} else if (swa_family && window && (*swp == 'L' || *swp == 'G')) {
+		/* EXAONE 4's "LLLG": layer il slides when letter il % len is L */
+		const char *pat = get(&r, "sliding_window_pattern");
+		size_t n = strlen(pat);
+		for (uint32_t il = 0; il < a->n_layer; il++)
+			if (pat[il % n] == 'L')
+				a->layer_kind[il] = LK_ATTN_SWA;
+	} else if (swa_family && window && a->family != AF_MIMO2) {
 		uint32_t def = a->family == AF_GEMMA2                             ? 2
 		               : a->family == AF_GEMMA3 || a->family == AF_GEMMA4 ? 6
 		               : a->family == AF_GEMMA3N                          ? 5

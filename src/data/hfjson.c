@@ -20,13 +20,16 @@
 
 /* How a key's value must look. */
 enum key_type {
-	KT_NUMBER,    /* a JSON number */
-	KT_BOOL,      /* true or false */
-	KT_NAME,      /* a string of letters, digits, '_', '.', '-' */
-	KT_NAME_LIST, /* an array of such strings, one per layer */
-	KT_CODES,     /* a string of one layer-code character per layer */
-	KT_NUMBERS,   /* a number, or one equal number per layer */
-	KT_NUM_LIST,  /* an array of whole numbers, one per layer */
+	KT_NUMBER,     /* a JSON number */
+	KT_BOOL,       /* true or false */
+	KT_NAME,       /* a string of letters, digits, '_', '.', '-' */
+	KT_NAME_LIST,  /* an array of such strings, one per layer */
+	KT_CODES,      /* a string of one layer-code character per layer */
+	KT_NUMBERS,    /* a number, or one equal number per layer */
+	KT_NUM_LIST,   /* an array of whole numbers, one per layer */
+	KT_LAYER_LIST, /* whole numbers, one per layer (array or "0,1,1"), or one */
+	KT_PERIOD,     /* a number, or a string of L (local) / G (global) letters */
+	KT_INDICES,    /* layer indices: "3,4,5", an array of numbers, or one */
 };
 
 static const struct {
@@ -55,6 +58,15 @@ static const struct {
     {"moe_intermediate_size", KT_NUMBERS},
     /* deepseek4 */
     {"compress_ratios", KT_NUM_LIST},
+    /* exaone4, mimo2, step35 (hfconfig_attn.c) */
+    {"sliding_window_pattern", KT_PERIOD},
+    {"hybrid_layer_pattern", KT_LAYER_LIST},
+    {"moe_layer_freq", KT_LAYER_LIST},
+    {"moe_layers_enum", KT_INDICES},
+    {"use_moe_router_bias", KT_BOOL},
+    {"use_head_wise_attn_gate", KT_BOOL},
+    {"add_swa_attention_sink_bias", KT_BOOL},
+    {"add_full_attention_sink_bias", KT_BOOL},
 };
 
 /* Longest name accepted: model_type and friends, and one layer_types
@@ -132,6 +144,24 @@ static const cJSON *lookup(const struct jctx *c, const char *key, char *path, si
 	}
 	const char *alias = !strcmp(key, "torch_dtype") ? "dtype" : NULL;
 	const cJSON *scopes[] = {c->text, c->top};
+	/* "object.key": a key of a nested object (Step's attention_other_setting),
+	 * or that name spelled flat as a profile writes it */
+	const char *dot = strchr(key, '.');
+	if (dot) {
+		char obj[64];
+		snprintf(obj, sizeof(obj), "%.*s", (int)(dot - key), key);
+		for (int s = 0; s < 2; s++) {
+			const cJSON *v = field(field(scopes[s], obj), dot + 1);
+			if (!v)
+				v = field(scopes[s], key);
+			if (v) {
+				snprintf(path, pathlen, "%s%s", s == 0 ? "text_config." : "", key);
+				return v;
+			}
+		}
+		snprintf(path, pathlen, "%s", key);
+		return NULL;
+	}
 	for (int s = 0; s < 2; s++) {
 		const char *names[] = {key, alias};
 		for (int n = 0; n < 2 && names[n]; n++) {
@@ -264,7 +294,7 @@ static bool check_types(const struct jctx *c, const char *name, char *err, size_
 				    "a string of layer codes (M, *, -, E), one per layer", v, err,
 				    errlen);
 			break;
-		case KT_NUM_LIST: {
+		case KT_NUM_LIST:
 			if (!cJSON_IsArray(v))
 				return type_error(name, path, "an array of numbers", v, err,
 				                  errlen);
@@ -275,6 +305,23 @@ static bool check_types(const struct jctx *c, const char *name, char *err, size_
 				         name, path, cJSON_GetArraySize(v), ARCH_MAX_LAYERS);
 				return false;
 			}
+			/* fall through */
+		case KT_LAYER_LIST:
+		case KT_INDICES: {
+			/* also "0,1,1" as a profile writes it, and DeepSeek's single
+			 * moe_layer_freq number */
+			if (cJSON_IsString(v) && strlen(v->valuestring) < 2048 &&
+			    strspn(v->valuestring, "0123456789, ") == strlen(v->valuestring))
+				break;
+			if (cJSON_IsNumber(v))
+				break;
+			if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > ARCH_MAX_LAYERS + 16)
+				return type_error(
+				    name, path,
+				    type_of(*k) == KT_INDICES
+				        ? "layer indices (\"3,4,5\" or an array of numbers)"
+				        : "an array of numbers, one per layer",
+				    v, err, errlen);
 			int i = 0;
 			const cJSON *e;
 			cJSON_ArrayForEach (e, v) {
@@ -288,6 +335,16 @@ static bool check_types(const struct jctx *c, const char *name, char *err, size_
 			}
 			break;
 		}
+		case KT_PERIOD:
+			if (cJSON_IsNumber(v))
+				break;
+			if (!cJSON_IsString(v) || !*v->valuestring ||
+			    strlen(v->valuestring) > ARCH_MAX_LAYERS ||
+			    strspn(v->valuestring, "LG") != strlen(v->valuestring))
+				return type_error(
+				    name, path, "a number or a string of L (local) and G (global)",
+				    v, err, errlen);
+			break;
 		case KT_NAME_LIST: {
 			if (!cJSON_IsArray(v))
 				return type_error(name, path, "an array of names", v, err, errlen);

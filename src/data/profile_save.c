@@ -82,7 +82,7 @@ static const struct {
     FIELD(k_eq_v),         FIELD(idx_n_head),     FIELD(idx_head_dim),    FIELD(idx_top_k),
     FIELD(n_deepstack),    FIELD(msa_block),      FIELD(n_altup),         FIELD(laurel_rank),
     FIELD(qk_norm),        FIELD(o_lora_rank),    FIELD(o_groups),        FIELD(hc_mult),
-    FIELD(n_hash_layers),
+    FIELD(n_hash_layers),  FIELD(qk_norm),        FIELD(n_head_swa),
 };
 
 /* Clear what the engine does not read for this model. */
@@ -289,6 +289,29 @@ static void put_gemma4(struct out *w, const struct model_arch *a)
 		put(w, "use_double_wide_mlp", "true");
 }
 
+/* MiMo-V2's keys: num_key_value_heads, head_dim and v_head_dim describe
+ * the full layers, the swa_* keys the sliding ones; the layer kinds as
+ * hybrid_layer_pattern (1 = sliding). */
+static void put_mimo2(struct out *w, const struct model_arch *a)
+{
+	uint32_t swa = heads_of_kind(a, LK_ATTN_SWA), full = heads_of_kind(a, LK_ATTN_FULL);
+	put(w, "num_key_value_heads", "%u", full ? full : swa);
+	if (swa)
+		put(w, "swa_num_key_value_heads", "%u", swa);
+	put(w, "head_dim", "%u", a->head_dim_k);
+	put(w, "v_head_dim", "%u", a->head_dim_v);
+	if (a->head_dim_k_swa)
+		put(w, "swa_head_dim", "%u", a->head_dim_k_swa);
+	if (a->head_dim_v_swa)
+		put(w, "swa_v_head_dim", "%u", a->head_dim_v_swa);
+	char pat[2 * ARCH_MAX_LAYERS + 1];
+	size_t o = 0;
+	for (uint32_t il = 0; il < a->n_layer && il < ARCH_MAX_LAYERS; il++)
+		o += (size_t)snprintf(pat + o, sizeof(pat) - o, "%s%d", il ? "," : "",
+		                      a->layer_kind[il] == LK_ATTN_SWA);
+	put(w, "hybrid_layer_pattern", "%s", pat);
+}
+
 /* The DSA indexer's keys; its layer pattern as index_topk_freq and
  * index_skip_topk_offset when not every layer owns one. */
 static void put_dsa(struct out *w, const struct model_arch *a)
@@ -370,6 +393,8 @@ static void write_config(struct out *w, const struct model_arch *a, const char *
 	put(w, "num_attention_heads", "%u", a->n_head);
 	if (a->family == AF_GEMMA4) {
 		put_gemma4(w, a);
+	} else if (a->family == AF_MIMO2) {
+		put_mimo2(w, a);
 	} else {
 		put(w, "num_key_value_heads", "%u", a->n_head_kv);
 		if (!mla)
@@ -440,6 +465,8 @@ static void write_config(struct out *w, const struct model_arch *a, const char *
 		put(w, "num_nextn_predict_layers", "%u", a->n_mtp);
 	if (a->family == AF_DEEPSEEK4)
 		put_deepseek4(w, a);
+	if (a->n_head_swa)
+		put(w, "attention_other_setting.num_attention_heads", "%u", a->n_head_swa);
 	if (a->family == AF_NEMOTRON_H) {
 		write_nemotron_h(w, a);
 	} else if (a->family == AF_LFM2) {

@@ -34,6 +34,9 @@ static const char *const family_names[AF_COUNT] = {
     [AF_DEEPSEEK4] = "deepseek4",
     [AF_FALCON_H1] = "falcon-h1",
     [AF_KIMI] = "kimi",
+    [AF_EXAONE4] = "exaone4",
+    [AF_MIMO2] = "mimo2",
+    [AF_STEP35] = "step35",
 };
 
 const char *arch_family_name(enum arch_family f)
@@ -116,6 +119,11 @@ uint32_t arch_layer_head_dim_v(const struct model_arch *a, uint32_t il)
 	return layer_slides(a, il) && a->head_dim_v_swa ? a->head_dim_v_swa : a->head_dim_v;
 }
 
+uint32_t arch_layer_n_head(const struct model_arch *a, uint32_t il)
+{
+	return layer_slides(a, il) && a->n_head_swa ? a->n_head_swa : a->n_head;
+}
+
 uint32_t arch_layer_ff(const struct model_arch *a, uint32_t il)
 {
 	return a->layer_ff[il] ? a->layer_ff[il] : a->n_ff;
@@ -142,6 +150,8 @@ bool arch_validate(const struct model_arch *a, char *err, size_t errlen)
 {
 	if (a->n_layer == 0 || a->n_layer > ARCH_MAX_LAYERS)
 		FAIL("num_hidden_layers: %u is outside 1..%d", a->n_layer, ARCH_MAX_LAYERS);
+	if (a->n_mtp > 16)
+		FAIL("num_nextn_predict_layers: %u MTP blocks is above 16", a->n_mtp);
 	if (a->n_embd == 0 || a->n_embd > (1u << 20))
 		FAIL("hidden_size: %u is outside 1..1048576", a->n_embd);
 	if (a->n_vocab == 0 || a->n_vocab > (1u << 24))
@@ -211,6 +221,10 @@ bool arch_validate(const struct model_arch *a, char *err, size_t errlen)
 	if (a->n_layer_kv > a->n_layer)
 		FAIL("num_kv_shared_layers: leaves %u of %u layers with a cache", a->n_layer_kv,
 		     a->n_layer);
+	if (a->n_head_swa > 4096 || (a->n_head_swa && a->n_head_kv && a->n_head_swa % a->n_head_kv))
+		FAIL("attention_other_setting.num_attention_heads: %u sliding-layer query heads "
+		     "is above 4096 or not a multiple of the KV heads (%u)",
+		     a->n_head_swa, a->n_head_kv);
 	if (a->head_dim_k_swa > 4096 || a->head_dim_v_swa > 4096)
 		FAIL("head_dim: sliding layers' width must be 0..4096 (got k %u, v %u)",
 		     a->head_dim_k_swa, a->head_dim_v_swa);

@@ -116,7 +116,7 @@ bool model_prepare(struct model *m)
 		goto fail;
 	if (!model_alloc_types(m))
 		goto fail;
-	m->params_total = tensors_params_total(&m->tensors);
+	m->params_total = tensors_params_total(&m->tensors, &m->arch);
 	m->params_active = tensors_params_active(&m->tensors, &m->arch);
 	return true;
 fail:
@@ -128,7 +128,7 @@ bool model_prepare_from_tensors(struct model *m)
 {
 	if (!model_alloc_types(m))
 		return false;
-	m->params_total = tensors_params_total(&m->tensors);
+	m->params_total = tensors_params_total(&m->tensors, &m->arch);
 	m->params_active = tensors_params_active(&m->tensors, &m->arch);
 	return true;
 }

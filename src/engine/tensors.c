@@ -227,6 +227,7 @@ static void build_attention(struct tensor_builder *b, const struct model_arch *a
 	case AF_QWEN35:
 	case AF_BAILINGMOE2:
 	case AF_APERTUS:
+	case AF_EXAONE4:
 		V1(b, "attn_q_norm.weight", a->head_dim_k);
 		V1(b, "attn_k_norm.weight", a->head_dim_k);
 		break;
@@ -240,6 +241,10 @@ static void build_attention(struct tensor_builder *b, const struct model_arch *a
 		V1(b, "attn_v.bias", v);
 		V1(b, "attn_output.bias", E);
 		V1(b, "attn_sinks.weight", H);
+		break;
+	case AF_MIMO2: /* add_swa_attention_sink_bias */
+		if (a->layer_kind[il] == LK_ATTN_SWA)
+			V1(b, "attn_sinks.weight", H);
 		break;
 	default:
 		break;
@@ -331,10 +336,12 @@ static void build_ffn(struct tensor_builder *b, const struct model_arch *a, uint
 static void build_layer(struct tensor_builder *b, const struct model_arch *a, uint32_t il)
 {
 	const uint64_t E = a->n_embd;
-	bool post_norms = a->family == AF_GEMMA2 || a->family == AF_GEMMA3 ||
-	                  a->family == AF_OLMO2 || a->family == AF_AFMOE;
+	/* OLMo 2 and EXAONE 4 norm only after attention and FFN */
+	bool post_only = a->family == AF_OLMO2 || a->family == AF_EXAONE4;
+	bool post_norms =
+	    a->family == AF_GEMMA2 || a->family == AF_GEMMA3 || post_only || a->family == AF_AFMOE;
 
-	if (a->family != AF_OLMO2)
+	if (!post_only)
 		V1(b, "attn_norm.weight", E);
 	if (a->layer_kind[il] == LK_RECURRENT && a->rec_kind == RK_GATED_DELTANET)
 		build_delta_net(b, a);
@@ -348,7 +355,7 @@ static void build_layer(struct tensor_builder *b, const struct model_arch *a, ui
 		V1(b, "post_attention_norm.weight", E);
 	if (post_norms)
 		V1(b, "post_ffw_norm.weight", E);
-	if (a->family != AF_GPTOSS && a->family != AF_COHERE2 && a->family != AF_OLMO2 &&
+	if (a->family != AF_GPTOSS && a->family != AF_COHERE2 && !post_only &&
 	    a->family != AF_GLM4MOE && !is_qwen_hybrid(a))
 		V1(b, "ffn_norm.weight", E);
 	build_ffn(b, a, il);
@@ -467,11 +474,19 @@ uint64_t tensor_buffer_bytes(const struct tensor_info *t, enum qtype type)
 	return (b + TENSOR_BUFFER_ALIGN - 1) / TENSOR_BUFFER_ALIGN * TENSOR_BUFFER_ALIGN;
 }
 
-uint64_t tensors_params_total(const struct tensor_list *l)
+/* Tensors of the MTP blocks a loader keeps (step35) are weights but not
+ * parameters of the model that runs. */
+static bool in_mtp_block(const struct tensor_info *t, const struct model_arch *a)
+{
+	return t->layer >= 0 && (uint32_t)t->layer >= a->n_layer;
+}
+
+uint64_t tensors_params_total(const struct tensor_list *l, const struct model_arch *a)
 {
 	uint64_t n = 0;
 	for (size_t i = 0; i < l->n; i++)
-		n = sat_add(n, tensor_elems(&l->v[i]));
+		if (!in_mtp_block(&l->v[i], a))
+			n = sat_add(n, tensor_elems(&l->v[i]));
 	return n;
 }
 
@@ -481,8 +496,8 @@ uint64_t tensors_params_active(const struct tensor_list *l, const struct model_a
 	for (size_t i = 0; i < l->n; i++) {
 		const struct tensor_info *t = &l->v[i];
 		uint64_t e = tensor_elems(t);
-		if (t->cat == TC_TOKEN_EMBD)
-			continue; /* a row lookup, not a matrix product */
+		if (t->cat == TC_TOKEN_EMBD || in_mtp_block(t, a))
+			continue; /* a row lookup, not a matrix product; an MTP block */
 		if (t->routed_expert && a->n_expert > 0)
 			e = e / a->n_expert * a->n_expert_used;
 		n = sat_add(n, e);

@@ -233,10 +233,73 @@ static void build_gemma3n(struct tensor_builder *b, const struct model_arch *a)
 	}
 }
 
+/* Step-3.5 (src/models/step35.cpp): query heads by layer type (sliding
+ * layers have more), per-head q/k norms, a head-wise sigmoid gate
+ * (attn_gate, one value per query head), one shared llama3 rope_freqs; dense
+ * lead layers, then routed experts with a router bias beside a shared
+ * expert.  Of the MTP blocks (n_mtp, sliding attention, dense MLP,
+ * an own shared head) the loader skips the attention projections, norms
+ * and eh_proj but creates the rest without its skip flag: those stay in
+ * memory and are listed. */
+static void build_step35(struct tensor_builder *b, const struct model_arch *a)
+{
+	const uint64_t E = a->n_embd, D = a->head_dim_k, Dv = a->head_dim_v;
+
+	M2(b, "token_embd.weight", E, a->n_vocab);
+	V1(b, "output_norm.weight", E);
+	if (!a->tied_embeddings)
+		M2(b, "output.weight", E, a->n_vocab);
+	if (a->rope_freqs)
+		V1(b, "rope_freqs.weight", D / 2);
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		const uint64_t H = arch_layer_n_head(a, il), hkv = a->layer_head_kv[il];
+		b->layer = (int)il;
+		V1(b, "attn_norm.weight", E);
+		V1(b, "attn_q_norm.weight", D);
+		V1(b, "attn_k_norm.weight", D);
+		M2(b, "attn_q.weight", E, H * D);
+		M2(b, "attn_k.weight", E, hkv * D);
+		M2(b, "attn_v.weight", E, hkv * Dv);
+		M2(b, "attn_output.weight", H * Dv, E);
+		M2(b, "attn_gate.weight", E, H);
+		V1(b, "ffn_norm.weight", E);
+		if (!a->layer_moe[il]) {
+			M2(b, "ffn_gate.weight", E, a->n_ff);
+			M2(b, "ffn_up.weight", E, a->n_ff);
+			M2(b, "ffn_down.weight", a->n_ff, E);
+			continue;
+		}
+		const uint64_t X = a->n_expert, F = a->n_ff_exp;
+		M2(b, "ffn_gate_inp.weight", E, X);
+		if (a->expert_bias)
+			V1(b, "exp_probs_b.bias", X);
+		M3(b, "ffn_gate_exps.weight", E, F, X);
+		M3(b, "ffn_up_exps.weight", E, F, X);
+		M3(b, "ffn_down_exps.weight", F, E, X);
+		if (a->n_ff_shexp) {
+			M2(b, "ffn_gate_shexp.weight", E, a->n_ff_shexp);
+			M2(b, "ffn_up_shexp.weight", E, a->n_ff_shexp);
+			M2(b, "ffn_down_shexp.weight", a->n_ff_shexp, E);
+		}
+	}
+	const uint64_t Hm = a->n_head_swa ? a->n_head_swa : a->n_head;
+	for (uint32_t il = a->n_layer; il < a->n_layer + a->n_mtp; il++) {
+		b->layer = (int)il;
+		V1(b, "attn_q_norm.weight", D);
+		V1(b, "attn_k_norm.weight", D);
+		M2(b, "attn_gate.weight", E, Hm);
+		M2(b, "ffn_gate.weight", E, a->n_ff);
+		M2(b, "ffn_up.weight", E, a->n_ff);
+		M2(b, "ffn_down.weight", a->n_ff, E);
+		M2(b, "nextn.shared_head_head.weight", E, a->n_vocab);
+		V1(b, "nextn.shared_head_norm.weight", E);
+	}
+}
+
 bool tensors_family_has_builder(enum arch_family f)
 {
 	return f == AF_GEMMA4 || f == AF_DEEPSEEK32 || f == AF_MINIMAX_M2 || f == AF_MINIMAX_M3 ||
-	       f == AF_GEMMA3N || tensors_hybrid_has_builder(f);
+	       f == AF_GEMMA3N || f == AF_STEP35 || tensors_hybrid_has_builder(f);
 }
 
 bool tensors_build_family(const struct model_arch *a, struct tensor_list *l)
@@ -256,6 +319,9 @@ bool tensors_build_family(const struct model_arch *a, struct tensor_list *l)
 		break;
 	case AF_GEMMA3N:
 		build_gemma3n(&b, a);
+		break;
+	case AF_STEP35:
+		build_step35(&b, a);
 		break;
 	default:
 		if (!tensors_hybrid_build(a, &b))
