@@ -215,6 +215,87 @@ Test(import_config, gemma3n_and_minimax_m3_configs_match_their_profiles)
 	cr_expect_eq(hf.arch.laurel_rank, 64);
 }
 
+/* A tensor of l by name, or NULL. */
+static const struct tensor_info *im_tensor(const struct tensor_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].name, name))
+			return &l->v[i];
+	return NULL;
+}
+
+/* The layouts of h10c from config.json: EXAONE 4's "LLLG" pattern (64
+ * layers: llama.cpp slides only there), Step-3.5's nested
+ * attention_other_setting, moe_layers_enum and MTP entries in layer_types,
+ * and the tensors that follow (per-layer query width, the MTP block's loaded
+ * parts outside the parameter count); MiMo-V2's KV heads by layer type and
+ * sinks on sliding layers from its profile. */
+Test(import_config, exaone4_step35_mimo2_layouts)
+{
+	struct hfjson_model hf;
+	struct profile_warnings w = {0};
+	char err[PROFILE_ERR_LEN];
+	cr_assert(hfjson_load(IM_JSON "/ok-exaone4-lllg.json", &hf, &w, err, sizeof(err)), "%s",
+	          err);
+	cr_expect_eq(hf.arch.n_swa, 128);
+	for (uint32_t il = 0; il < 64; il++)
+		cr_expect_eq(hf.arch.layer_kind[il], il % 4 < 3 ? LK_ATTN_SWA : LK_ATTN_FULL,
+		             "layer %u", il);
+
+	cr_assert(hfjson_load(IM_JSON "/ok-step3p5-nested.json", &hf, &w, err, sizeof(err)), "%s",
+	          err);
+	const struct model_arch *a = &hf.arch;
+	cr_expect_eq(a->n_layer, 6);
+	cr_expect_eq(a->n_mtp, 1);
+	cr_expect_eq(a->n_head, 4);
+	cr_expect_eq(a->n_head_swa, 6);
+	cr_expect_eq(a->n_head_kv, 2);
+	cr_expect_eq(a->n_dense_lead, 2);
+	cr_expect(!a->layer_moe[1] && a->layer_moe[2]);
+	cr_expect(a->expert_bias);
+	cr_expect_eq(a->n_ff_shexp, 64);
+	cr_expect_eq(a->layer_kind[4], LK_ATTN_FULL);
+	cr_expect_eq(a->layer_kind[5], LK_ATTN_SWA);
+	struct tensor_list l;
+	tensors_init(&l);
+	cr_assert(tensors_build(a, &l));
+	const struct tensor_info *q0 = im_tensor(&l, "blk.0.attn_q.weight");
+	const struct tensor_info *q1 = im_tensor(&l, "blk.1.attn_q.weight");
+	const struct tensor_info *g1 = im_tensor(&l, "blk.1.attn_gate.weight");
+	cr_assert(q0 && q1 && g1);
+	cr_expect_eq(q0->ne[1], 4 * 64);
+	cr_expect_eq(q1->ne[1], 6 * 64, "sliding layers have 6 query heads");
+	cr_expect_eq(g1->ne[1], 6);
+	cr_expect_not_null(im_tensor(&l, "blk.6.nextn.shared_head_head.weight"));
+	cr_expect_not_null(im_tensor(&l, "blk.6.ffn_down.weight"));
+	cr_expect_null(im_tensor(&l, "blk.6.attn_q.weight"), "skipped by the loader");
+	uint64_t with_mtp = 0;
+	for (size_t i = 0; i < l.n; i++)
+		with_mtp += tensor_elems(&l.v[i]);
+	cr_expect_eq(tensors_params_total(&l, a) + 1000 * 256 + 256 + 3 * 256 * 512 + 2 * 64 +
+	                 256 * 6,
+	             with_mtp, "the MTP block's tensors are not parameters");
+	tensors_free(&l);
+
+	struct model_arch m;
+	im_load_profile("profiles/models/mimo-v2-flash.ini", &m);
+	cr_expect_eq(m.n_mtp, 3);
+	tensors_init(&l);
+	cr_assert(tensors_build(&m, &l));
+	const struct tensor_info *k0 = im_tensor(&l, "blk.0.attn_k.weight");
+	const struct tensor_info *k1 = im_tensor(&l, "blk.1.attn_k.weight");
+	const struct tensor_info *v1 = im_tensor(&l, "blk.1.attn_v.weight");
+	cr_assert(k0 && k1 && v1);
+	cr_expect_eq(k0->ne[1], 4 * 192, "full layer: 4 KV heads of 192");
+	cr_expect_eq(k1->ne[1], 8 * 192, "sliding layer: 8 KV heads");
+	cr_expect_eq(v1->ne[1], 8 * 128, "V is 128 wide");
+	cr_expect_null(im_tensor(&l, "blk.0.attn_sinks.weight"));
+	cr_expect_not_null(im_tensor(&l, "blk.1.attn_sinks.weight"));
+	cr_expect_not_null(im_tensor(&l, "blk.0.ffn_down.weight"), "dense layer 0");
+	cr_expect_not_null(im_tensor(&l, "blk.1.exp_probs_b.bias"));
+	tensors_free(&l);
+}
+
 /* Gemma 3 4B IT as published: model_type gemma3, a text_config with six
  * keys; the rest are Gemma3TextConfig's defaults, announced in a warning. */
 Test(import_config, nested_text_config_with_defaults)
@@ -423,6 +504,10 @@ static const struct im_bad im_bad_configs[] = {
     {"bad-nemotron-block-type.json", {"layers_block_type", "unknown block type", "'conv'"}},
     {"bad-hunyuan-topk.json", {"moe_topk", "one equal number per layer", "an array"}},
     {"bad-hunyuan-topk-type.json", {"moe_topk", "one equal number per layer", "an array"}},
+    {"bad-mimo-pattern-count.json", {"hybrid_layer_pattern", "one 0 (full) or 1", "'0,1,1'"}},
+    {"bad-exaone-pattern.json", {"sliding_window_pattern", "L (local) and G (global)", "'LLXG'"}},
+    {"bad-step-heads.json",
+     {"attention_other_setting.num_attention_heads", "expected a number", "'6'"}},
 };
 
 /* Every broken config: one line naming the file and the key or place. */
