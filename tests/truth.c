@@ -205,6 +205,13 @@ const struct truth2026_model truth2026_models[] = {
     {"qwen3vl-8b", "qwen3-vl-8b"},
     {"seed-oss-36b", "seed-oss-36b"},
     {"kimi-linear-48b-a3b", NULL},
+    {"ernie45-0.3b", "ernie-4.5-0.3b"},
+    {"ernie45moe-21b-a3b", "ernie-4.5-21b-a3b"},
+    {"ernie45moe-300b-a47b", "ernie-4.5-300b-a47b"},
+    {"exaone4-32b", "exaone-4.0-32b"},
+    {"exaone4-1.2b", "exaone-4.0-1.2b"},
+    {"mimo2-flash", "mimo-v2-flash"},
+    {"step35-flash", "step-3.5-flash"},
     {"minimax-m2.7", "minimax-m2.7"},
     {"minimax-m3", "minimax-m3"},
     {"ministral3-3b", "ministral-3-3b"},
@@ -227,13 +234,6 @@ const struct truth2026_model truth2026_models[] = {
     {"falcon-h1-7b", "falcon-h1-7b"},
     {"deepseek4-flash", "deepseek-v4-flash"},
     {"deepseek4-pro", "deepseek-v4-pro"},
-    {"ernie45-0.3b", "ernie-4.5-0.3b"},
-    {"ernie45moe-21b-a3b", "ernie-4.5-21b-a3b"},
-    {"ernie45moe-300b-a47b", "ernie-4.5-300b-a47b"},
-    {"exaone4-32b", "exaone-4.0-32b"},
-    {"exaone4-1.2b", "exaone-4.0-1.2b"},
-    {"mimo2-flash", "mimo-v2-flash"},
-    {"step35-flash", "step-3.5-flash"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 
