@@ -84,10 +84,15 @@ struct arch_stats {
  * f16 attention mask (2 x n_kv x ubatch bytes) beside the logits, where
  * for Qwen3.5-9B and 35B-A3B (same graph code) it does not (9B at 524288
  * cells still follows the attention-phase model); the estimate takes the
- * larger phase, not their sum. */
+ * larger phase, not their sum.
+ * Ling-flash-2.0 at 131072 cells: the same f16 mask beside the logits
+ * (-27 %; 2 x n_kv bytes per token more than the logits phase), where
+ * Ling-mini-2.0 (same graph code, 2048 wide) keeps none at any context. */
 static const char *const compute_known_misses[] = {
     "qwen35-27b_Q4_K_M_ctx131072",
     "qwen35-27b_Q4_K_M_ctx262144",
+    "bailingmoe2-ling-flash-2.0_Q4_K_M_ctx131072",
+    "bailingmoe2-ling-flash-2.0_Q8_0_q8_ctx131072_kvq8",
     /* EXAONE 4.0 32B at 131072 cells (-18 %): measured attention phase is
      * 2 x n_kv x ubatch plus 420 KB per token (82 x n_embd) where the model
      * has 58 x n_embd; Seed-OSS 36B, of the same width, is -14 % at 262144.

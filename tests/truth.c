@@ -234,6 +234,8 @@ const struct truth2026_model truth2026_models[] = {
     {"falcon-h1-7b", "falcon-h1-7b"},
     {"deepseek4-flash", "deepseek-v4-flash"},
     {"deepseek4-pro", "deepseek-v4-pro"},
+    {"apertus-70b", "apertus-70b"},
+    {"bailingmoe2-ling-flash-2.0", "ling-flash-2.0"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

@@ -459,8 +459,13 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 		uint64_t mask = sat_mul(2, n_kv);
 		if (a->idx_head_dim)
 			mask = sat_add(sat_mul(8, n_kv), n_kv > a->idx_top_k ? 425000 : 150000);
+		/* Per token beside the mask: about 58 x n_embd (fitted across the
+		 * families); Apertus (an up/down MLP without gate) measures 37 x
+		 * n_embd at both 4096 and 8192 wide (tests/data/truth2026 apertus-8b,
+		 * apertus-70b). */
+		uint64_t attn_e = a->family == AF_APERTUS ? 37 : 58;
 		attn_tok =
-		    sat_add(sat_add(mask, 58 * E), sat_add(sat_add(mla, moe_act), deepstack));
+		    sat_add(sat_add(mask, attn_e * E), sat_add(sat_add(mla, moe_act), deepstack));
 		/* deepseek2's MLA: per token 9.25 x n_embd and 10 bytes per head
 		 * and latent element (the absorbed query and the attention output
 		 * in f32, an f16 copy) beside the mask (same fit as above) */
