@@ -176,6 +176,13 @@ struct model_arch {
 	uint32_t n_hash_layers;                  /* leading layers routed by token id */
 	uint8_t layer_compress[ARCH_MAX_LAYERS]; /* 0, 4 or 128 */
 
+	/* Kimi K3 (kimi family): cross-layer attention residuals (a score
+	 * vector per block and sublayer; 0: none, Kimi-Linear) and the K3 mixer
+	 * weights (a full-rank KDA gate, a 1-D A, a sigmoid output gate on the
+	 * MLA layers) instead of Kimi-Linear's low-rank gate. */
+	uint32_t attn_res_block;
+	bool kda_full_gate;
+
 	/* Qwen3-VL: vision features added to the first n_deepstack layers'
 	 * inputs; the input embedding is (1 + n_deepstack) x n_embd wide. */
 	uint32_t n_deepstack;

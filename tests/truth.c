@@ -204,7 +204,7 @@ const struct truth2026_model truth2026_models[] = {
     {"olmo3-7b", "olmo-3-7b"},
     {"qwen3vl-8b", "qwen3-vl-8b"},
     {"seed-oss-36b", "seed-oss-36b"},
-    {"kimi-linear-48b-a3b", NULL},
+    {"kimi-linear-48b-a3b", "kimi-linear-48b-a3b"},
     {"ernie45-0.3b", "ernie-4.5-0.3b"},
     {"ernie45moe-21b-a3b", "ernie-4.5-21b-a3b"},
     {"ernie45moe-300b-a47b", "ernie-4.5-300b-a47b"},
@@ -236,6 +236,7 @@ const struct truth2026_model truth2026_models[] = {
     {"deepseek4-pro", "deepseek-v4-pro"},
     {"apertus-70b", "apertus-70b"},
     {"bailingmoe2-ling-flash-2.0", "ling-flash-2.0"},
+    {"kimi-k3", "kimi-k3"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

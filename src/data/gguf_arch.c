@@ -94,6 +94,8 @@ static const struct arch_row arch_rows[] = {
     /* period 1: the layers come from sliding_window_pattern alone */
     {"mimo2", AF_MIMO2, 1, 0, RK_NONE, RR_NONE, false},
     {"step35", AF_STEP35, 1, 0, RK_NONE, RR_NONE, false},
+    {"kimi-linear", AF_KIMI, 0, 0, RK_KDA, RR_KV_ZERO, false},
+    {"kimi-k3", AF_KIMI, 0, 0, RK_KDA, RR_KV_ZERO, false},
 };
 
 #define N_ROWS (sizeof(arch_rows) / sizeof(arch_rows[0]))
@@ -664,6 +666,16 @@ static bool read_layer_shapes(struct ctx *c, struct model_arch *a, const uint32_
 		return false;
 	if (a->family == AF_DEEPSEEK4 && !read_deepseek4(c, a))
 		return false;
+	if (a->family == AF_KIMI) {
+		/* Kimi K3: attention residuals, the latent expert width and the
+		 * full-rank KDA gate (a tensor, not a key) */
+		if (!get_u32(c, "attn_res.block_size", false, &a->attn_res_block) ||
+		    !get_u32(c, "expert_latent_length", false, &a->moe_latent))
+			return false;
+		for (size_t i = 0; i < c->g->n_tensors; i++)
+			if (ends_with(c->g->tensors[i].name, ".ssm_g.weight"))
+				a->kda_full_gate = true;
+	}
 	if (!get_u32(c, "n_deepstack_layers", false, &a->n_deepstack))
 		return false;
 	/* A per-layer FFN width (gemma4's double-wide KV-shared layers): the

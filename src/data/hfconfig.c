@@ -142,6 +142,15 @@ const char *const hfconfig_known_keys[] = {
     "moe_layers_enum",
     "use_moe_router_bias",
     "use_head_wise_attn_gate",
+    /* kimi_linear (Kimi-Linear, Kimi K3; hfconfig_hybrid.c) */
+    "num_experts_per_token",
+    "linear_attn_config.full_attn_layers",
+    "linear_attn_config.num_heads",
+    "linear_attn_config.head_dim",
+    "linear_attn_config.short_conv_kernel_size",
+    "routed_expert_hidden_size",
+    "attn_res_block_size",
+    "mla_use_nope",
     NULL,
 };
 
@@ -223,6 +232,7 @@ static const struct type_row type_table[] = {
     {"mimo_v2", AF_MIMO2},
     {"step3p5", AF_STEP35},
     {"step3p7", AF_STEP35},
+    {"kimi_linear", AF_KIMI},
 };
 
 #define N_TYPES (sizeof(type_table) / sizeof(type_table[0]))
@@ -635,7 +645,9 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		/* gemma4 says top_k_experts, hunyuan moe_topk (one per layer) */
 		const char *used_key = get(&r, "num_experts_per_tok") ? "num_experts_per_tok"
 		                       : get(&r, "moe_topk")          ? "moe_topk"
-		                                                      : "top_k_experts";
+		                       : get(&r, "num_experts_per_token") /* Kimi */
+		                           ? "num_experts_per_token"
+		                           : "top_k_experts";
 		a->n_expert_used = get_u32(&r, used_key, true, 0, 4096);
 		a->n_ff_exp = get_u32(&r, "moe_intermediate_size", false, a->n_ff, 1u << 22);
 		/* n_shared_experts; Ling, Trinity and Cohere say num_shared_experts,

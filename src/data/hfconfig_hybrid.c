@@ -180,6 +180,54 @@ static void falcon_h1(struct rd *r, struct model_arch *a)
 		a->layer_kind[il] = LK_HYBRID;
 }
 
+/* Kimi-Linear / Kimi K3 (KimiLinearConfig, K3's text_config): KDA layers
+ * everywhere except linear_attn_config.full_attn_layers (1-based), which
+ * are MLA; KDA heads and head width from linear_attn_config; K3
+ * (attn_res_block_size) adds attention residuals, the full-rank KDA gate
+ * and routed_expert_hidden_size as the latent expert width. */
+static void kimi(struct rd *r, struct model_arch *a)
+{
+	uint32_t full[ARCH_MAX_LAYERS];
+	a->attn_res_block = num(r, "attn_res_block_size", false, 0, 1u << 20);
+	a->kda_full_gate = a->attn_res_block > 0;
+	snprintf(a->gguf_arch, sizeof(a->gguf_arch), a->kda_full_gate ? "kimi-k3" : "kimi-linear");
+	a->rec_kind = RK_KDA;
+	a->ssm_n_head = num(r, "linear_attn_config.num_heads", false, a->n_head, 4096);
+	a->ssm_d_state = num(r, "linear_attn_config.head_dim", true, 0, 4096);
+	a->ssm_d_conv = num(r, "linear_attn_config.short_conv_kernel_size", false, 4, 64);
+	a->moe_latent = num(r, "routed_expert_hidden_size", false, 0, 1u << 20);
+	uint32_t n = num_list(r, "linear_attn_config.full_attn_layers", ARCH_MAX_LAYERS, full,
+	                      ARCH_MAX_LAYERS);
+	if (!r->ok)
+		return;
+	if (!a->kv_lora_rank) {
+		fail(r, "kv_lora_rank", "missing (Kimi's attention layers are MLA)", "");
+		return;
+	}
+	if (a->ssm_n_head != a->n_head) {
+		fail(r, "linear_attn_config.num_heads",
+		     "llama.cpp runs KDA with num_attention_heads heads",
+		     value(r, "linear_attn_config.num_heads"));
+		return;
+	}
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		a->layer_kind[il] = LK_RECURRENT;
+		a->layer_head_kv[il] = 0;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (full[i] < 1 || full[i] > a->n_layer) {
+			fail(r, "linear_attn_config.full_attn_layers",
+			     "layer numbers run from 1 to num_hidden_layers",
+			     value(r, "linear_attn_config.full_attn_layers"));
+			return;
+		}
+		a->layer_kind[full[i] - 1] = LK_ATTN_FULL;
+		a->layer_head_kv[full[i] - 1] = 1;
+	}
+	a->expert_bias = a->n_expert > 0;
+	a->tied_embeddings = false;
+}
+
 bool hfconfig_hybrid_finish(const struct config_source *src, struct model_arch *a, char *err,
                             size_t errlen)
 {
@@ -188,5 +236,7 @@ bool hfconfig_hybrid_finish(const struct config_source *src, struct model_arch *
 		deepseek4(&r, a);
 	else if (a->family == AF_FALCON_H1)
 		falcon_h1(&r, a);
+	else if (a->family == AF_KIMI)
+		kimi(&r, a);
 	return r.ok;
 }

@@ -67,6 +67,9 @@ static const struct {
     {"use_head_wise_attn_gate", KT_BOOL},
     {"add_swa_attention_sink_bias", KT_BOOL},
     {"add_full_attention_sink_bias", KT_BOOL},
+    /* kimi_linear */
+    {"linear_attn_config.full_attn_layers", KT_NUM_LIST},
+    {"mla_use_nope", KT_BOOL},
 };
 
 /* Longest name accepted: model_type and friends, and one layer_types

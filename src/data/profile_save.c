@@ -82,7 +82,8 @@ static const struct {
     FIELD(k_eq_v),         FIELD(idx_n_head),     FIELD(idx_head_dim),    FIELD(idx_top_k),
     FIELD(n_deepstack),    FIELD(msa_block),      FIELD(n_altup),         FIELD(laurel_rank),
     FIELD(qk_norm),        FIELD(o_lora_rank),    FIELD(o_groups),        FIELD(hc_mult),
-    FIELD(n_hash_layers),  FIELD(qk_norm),        FIELD(n_head_swa),
+    FIELD(n_hash_layers),  FIELD(qk_norm),        FIELD(n_head_swa),      FIELD(attn_res_block),
+    FIELD(kda_full_gate),
 };
 
 /* Clear what the engine does not read for this model. */
@@ -380,6 +381,29 @@ static void put_deepseek4(struct out *w, const struct model_arch *a)
 		put(w, "compress_ratios", "%s", list);
 }
 
+/* Kimi's keys: the KDA heads of linear_attn_config, its MLA layers
+ * (1-based), and K3's attention residuals and latent expert width. */
+static void put_kimi(struct out *w, const struct model_arch *a)
+{
+	char list[PROFILE_LINE_MAX + 64];
+	size_t o = 0;
+	put(w, "linear_attn_config.num_heads", "%u", a->ssm_n_head);
+	put(w, "linear_attn_config.head_dim", "%u", a->ssm_d_state);
+	put(w, "linear_attn_config.short_conv_kernel_size", "%u", a->ssm_d_conv);
+	for (uint32_t il = 0; il < a->n_layer && o < sizeof(list); il++)
+		if (a->layer_kind[il] != LK_RECURRENT)
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%u", o ? "," : "",
+			                      il + 1);
+	if (o >= sizeof(list))
+		w->long_line = true;
+	else
+		put(w, "linear_attn_config.full_attn_layers", "%s", list);
+	if (a->attn_res_block)
+		put(w, "attn_res_block_size", "%u", a->attn_res_block);
+	if (a->moe_latent)
+		put(w, "routed_expert_hidden_size", "%u", a->moe_latent);
+}
+
 /* One attempt: the keys for model_type mt; the per-layer pattern as a
  * period key (list == false) or as layer_types (list == true). */
 static void write_config(struct out *w, const struct model_arch *a, const char *mt, bool list)
@@ -467,6 +491,8 @@ static void write_config(struct out *w, const struct model_arch *a, const char *
 		put_deepseek4(w, a);
 	if (a->n_head_swa)
 		put(w, "attention_other_setting.num_attention_heads", "%u", a->n_head_swa);
+	if (a->family == AF_KIMI)
+		put_kimi(w, a);
 	if (a->family == AF_NEMOTRON_H) {
 		write_nemotron_h(w, a);
 	} else if (a->family == AF_LFM2) {

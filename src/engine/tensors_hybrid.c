@@ -116,9 +116,100 @@ static void build_falcon_h1(struct tensor_builder *b, const struct model_arch *a
 	}
 }
 
+/* Kimi-Linear and Kimi K3 (src/models/kimi-linear.cpp, kimi-k3.cpp): KDA
+ * layers (q/k/v projections with their short convolutions, a low-rank
+ * forget gate f_a/f_b, beta, A, dt bias, the output gate: low rank g_a/g_b
+ * on Kimi-Linear, full rank on K3, a head norm) and MLA layers (NoPE; a q
+ * LoRA and a sigmoid output gate on K3); a dense lead, then routed experts
+ * with a correction bias and shared experts, on K3 at a latent width
+ * between two projections.  K3 adds the attention-residual scores. */
+static void build_kimi(struct tensor_builder *b, const struct model_arch *a)
+{
+	const uint64_t E = a->n_embd, H = a->n_head, dk = a->ssm_d_state, di = dk * H;
+	const uint64_t qk = (uint64_t)a->qk_nope_dim + a->qk_rope_dim, Q = a->q_lora_rank;
+	const bool k3 = a->kda_full_gate;
+
+	M2(b, "token_embd.weight", E, a->n_vocab);
+	V1(b, "output_norm.weight", E);
+	M2(b, "output.weight", E, a->n_vocab);
+	if (a->attn_res_block)
+		V1(b, "output_res_score.weight", E);
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		b->layer = (int)il;
+		V1(b, "attn_norm.weight", E);
+		V1(b, "ffn_norm.weight", E);
+		if (a->attn_res_block) {
+			V1(b, "attn_res_score.weight", E);
+			V1(b, "ffn_res_score.weight", E);
+		}
+		if (a->layer_kind[il] == LK_RECURRENT) {
+			M3(b, "ssm_conv1d_q.weight", a->ssm_d_conv, 1, di);
+			M3(b, "ssm_conv1d_k.weight", a->ssm_d_conv, 1, di);
+			M3(b, "ssm_conv1d_v.weight", a->ssm_d_conv, 1, di);
+			M2(b, "attn_q.weight", E, di);
+			M2(b, "attn_k.weight", E, di);
+			M2(b, "attn_v.weight", E, di);
+			M2(b, "ssm_f_a.weight", E, dk);
+			M2(b, "ssm_f_b.weight", dk, di);
+			M2(b, "ssm_beta.weight", E, H);
+			if (k3) {
+				V1(b, "ssm_a", H);
+			} else {
+				M2(b, "ssm_a", 1, H);
+			}
+			V1(b, "ssm_dt.bias", di);
+			if (k3) {
+				M2(b, "ssm_g.weight", E, di);
+			} else {
+				M2(b, "ssm_g_a.weight", E, dk);
+				M2(b, "ssm_g_b.weight", dk, di);
+			}
+			V1(b, "ssm_norm.weight", dk);
+			M2(b, "attn_output.weight", di, E);
+		} else {
+			if (Q) {
+				V1(b, "attn_q_a_norm.weight", Q);
+				M2(b, "attn_q_a.weight", E, Q);
+				M2(b, "attn_q_b.weight", Q, H * qk);
+			} else {
+				M2(b, "attn_q.weight", E, H * qk);
+			}
+			V1(b, "attn_kv_a_norm.weight", a->kv_lora_rank);
+			M2(b, "attn_kv_a_mqa.weight", E,
+			   (uint64_t)a->kv_lora_rank + a->qk_rope_dim);
+			M3(b, "attn_k_b.weight", a->qk_nope_dim, a->kv_lora_rank, H);
+			M3(b, "attn_v_b.weight", a->kv_lora_rank, a->v_head_dim, H);
+			if (k3)
+				M2(b, "attn_gate.weight", E, H * a->v_head_dim);
+			M2(b, "attn_output.weight", H * a->v_head_dim, E);
+		}
+		if (!a->layer_moe[il]) {
+			M2(b, "ffn_gate.weight", E, a->n_ff);
+			M2(b, "ffn_down.weight", a->n_ff, E);
+			M2(b, "ffn_up.weight", E, a->n_ff);
+			continue;
+		}
+		const uint64_t X = a->n_expert, F = a->n_ff_exp;
+		const uint64_t W = a->moe_latent ? a->moe_latent : E;
+		M2(b, "ffn_gate_inp.weight", E, X);
+		V1(b, "exp_probs_b.bias", X);
+		M3(b, "ffn_gate_exps.weight", W, F, X);
+		M3(b, "ffn_down_exps.weight", F, W, X);
+		M3(b, "ffn_up_exps.weight", W, F, X);
+		if (a->moe_latent) {
+			M2(b, "ffn_routed_down.weight", E, W);
+			M2(b, "ffn_routed_up.weight", W, E);
+			V1(b, "ffn_routed_norm.weight", W);
+		}
+		M2(b, "ffn_gate_shexp.weight", E, a->n_ff_shexp);
+		M2(b, "ffn_down_shexp.weight", a->n_ff_shexp, E);
+		M2(b, "ffn_up_shexp.weight", E, a->n_ff_shexp);
+	}
+}
+
 bool tensors_hybrid_has_builder(enum arch_family f)
 {
-	return f == AF_DEEPSEEK4 || f == AF_FALCON_H1;
+	return f == AF_DEEPSEEK4 || f == AF_FALCON_H1 || f == AF_KIMI;
 }
 
 bool tensors_hybrid_build(const struct model_arch *a, struct tensor_builder *b)
@@ -129,6 +220,9 @@ bool tensors_hybrid_build(const struct model_arch *a, struct tensor_builder *b)
 		return true;
 	case AF_FALCON_H1:
 		build_falcon_h1(b, a);
+		return true;
+	case AF_KIMI:
+		build_kimi(b, a);
 		return true;
 	default:
 		return false;

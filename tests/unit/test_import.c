@@ -387,8 +387,9 @@ Test(import_config, every_catalog_profile_as_config_json)
 			const char *v = keys[i]->value;
 			char *end;
 			double num = strtod(v, &end);
-			if (!strcmp(key, "layer_types") || !strcmp(key, "compress_ratios")) {
-				bool nums = !strcmp(key, "compress_ratios");
+			if (!strcmp(key, "layer_types") || !strcmp(key, "compress_ratios") ||
+			    !strcmp(key, "linear_attn_config.full_attn_layers")) {
+				bool nums = strcmp(key, "layer_types") != 0;
 				cJSON *arr = cJSON_AddArrayToObject(root, key);
 				char buf[4096];
 				snprintf(buf, sizeof(buf), "%s", v);
