@@ -111,11 +111,12 @@ struct device_load {
 
 /* Result of fitting an estimate on `count` devices of one type. */
 struct hw_fit {
-	uint32_t count;         /* devices considered */
-	bool fits;              /* every device's share fits */
-	uint32_t needed;        /* fewest devices that fit (0: none up to the limit) */
-	int64_t headroom_bytes; /* the tightest device's headroom; negative: overflow */
-	uint64_t need_bytes;    /* GPU bytes over all devices incl. their buffers */
+	uint32_t count;                /* devices considered */
+	bool fits;                     /* every device's share fits */
+	uint32_t needed;               /* fewest devices that fit (0: none up to the limit) */
+	int64_t needed_headroom_bytes; /* the tightest device's headroom on `needed` devices */
+	int64_t headroom_bytes;        /* the tightest device's headroom; negative: overflow */
+	uint64_t need_bytes;           /* GPU bytes over all devices incl. their buffers */
 };
 
 #define HW_MAX_DEVICES 64
@@ -136,5 +137,11 @@ bool hw_split(const struct estimate *e, const struct device *const *devs, uint32
 /* Fit the GPU part of an estimate onto `count` devices of type d (a layer
  * split when count > 1).  `needed` searches 1..HW_MAX_DEVICES. */
 void hw_fit(const struct estimate *e, const struct device *d, uint32_t count, struct hw_fit *out);
+
+/* hw_fit on exactly `count` devices, without the search for the fewest
+ * that fit (needed and needed_headroom_bytes stay 0): for callers that
+ * ask about one count, many times (solvers, compare rows, chart). */
+void hw_fit_count(const struct estimate *e, const struct device *d, uint32_t count,
+                  struct hw_fit *out);
 
 #endif

@@ -139,6 +139,16 @@ static bool tp_split(const struct estimate *e, const struct device *const *devs,
 	return all_fit;
 }
 
+/* The runtime overhead llama.cpp's backend for device d adds to each
+ * device it uses (0 when the estimate has none: CPU only). */
+static uint64_t device_overhead_bytes(const struct estimate *e, const struct device *d)
+{
+	if (!e->overhead_bytes)
+		return 0;
+	enum llama_backend b = backend_pick(e->backend_auto, e->backend, d->vendor);
+	return backend_overhead_bytes(b, hw_new_generation(d));
+}
+
 bool hw_split(const struct estimate *e, const struct device *const *devs, uint32_t n,
               struct device_load *loads)
 {
@@ -187,8 +197,18 @@ bool hw_split(const struct estimate *e, const struct device *const *devs, uint32
 	uint64_t pp_extra =
 	    n > 1 && e->pp_copies > 1 ? sat_mul(e->pp_copies - 1, e->compute_pp_input_bytes) : 0;
 	bool all_fit = true;
+	/* What a device offers and its runtime overhead, looked up once per
+	 * run of the same device (hw_fit splits over n identical ones, for
+	 * every device of the hardware list on every change). */
+	const struct device *prev = NULL;
+	uint64_t dev_overhead = 0, dev_usable = 0;
 	for (uint32_t k = 0; k < n; k++) {
 		struct device_load *L = &loads[k];
+		if (devs[k] != prev) {
+			prev = devs[k];
+			dev_overhead = device_overhead_bytes(e, prev);
+			dev_usable = hw_usable_bytes(prev);
+		}
 		bool used = L->n_slots > 0 || k == main;
 		if (e->gpu_bytes == 0)
 			used = false;
@@ -202,13 +222,10 @@ bool hw_split(const struct estimate *e, const struct device *const *devs, uint32
 			c = sat_add(c, pp_extra);
 		L->compute_bytes = used ? c : 0;
 		L->weights_bytes = L->layers_bytes - L->kv_bytes;
-		enum llama_backend b = backend_pick(e->backend_auto, e->backend, devs[k]->vendor);
-		L->overhead_bytes = used && e->overhead_bytes
-		                        ? backend_overhead_bytes(b, hw_new_generation(devs[k]))
-		                        : 0;
+		L->overhead_bytes = used ? dev_overhead : 0;
 		L->total_bytes =
 		    sat_add(sat_add(L->layers_bytes, L->compute_bytes), L->overhead_bytes);
-		L->headroom_bytes = headroom_of(hw_usable_bytes(devs[k]), L->total_bytes);
+		L->headroom_bytes = headroom_of(dev_usable, L->total_bytes);
 		all_fit &= L->headroom_bytes >= 0;
 	}
 	return all_fit;
@@ -243,7 +260,39 @@ static bool fit_identical(const struct estimate *e, const struct device *d, uint
 	return ok;
 }
 
-void hw_fit(const struct estimate *e, const struct device *d, uint32_t count, struct hw_fit *out)
+/* No fewer devices than this can fit the estimate (HW_MAX_DEVICES + 1:
+ * none can), where hw_fit's search starts.  Every count below it fails:
+ * vLLM: the layers' bytes even perfectly packed need more.  llama.cpp's
+ * layer split: the fullest of n devices holds at least 1/n of the layers'
+ * bytes, and being used it also holds its overhead and at least the
+ * smaller compute buffer, all within what one device offers. */
+static uint32_t fewest_possible(const struct estimate *e, const struct device *d)
+{
+	double usable, layers;
+	if (e->vllm) {
+		usable = (double)hw_torch_bytes(d) * e->budget_share;
+		layers = (double)e->weights_gpu_bytes + (double)e->kv_gpu_bytes;
+	} else {
+		uint64_t c = e->compute_split_bytes < e->compute_output_bytes
+		                 ? e->compute_split_bytes
+		                 : e->compute_output_bytes;
+		usable =
+		    (double)hw_usable_bytes(d) - (double)c - (double)device_overhead_bytes(e, d);
+		layers = 0;
+		for (uint32_t il = 0; il < e->n_layer_slots; il++)
+			layers += (double)e->layer_gpu_bytes[il];
+	}
+	if (usable <= 0)
+		return HW_MAX_DEVICES + 1;
+	/* one less than the quotient: rounding never skips the answer */
+	double least = layers / usable - 1;
+	uint32_t first =
+	    least < HW_MAX_DEVICES ? (uint32_t)(least > 1 ? least : 1) : HW_MAX_DEVICES + 1;
+	return first;
+}
+
+void hw_fit_count(const struct estimate *e, const struct device *d, uint32_t count,
+                  struct hw_fit *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (count == 0)
@@ -253,25 +302,24 @@ void hw_fit(const struct estimate *e, const struct device *d, uint32_t count, st
 	out->count = count;
 	out->fits = fit_identical(e, d, count, &out->headroom_bytes, &out->need_bytes);
 	/* A GPU-less estimate (CPU only) needs no device at all. */
-	if (e->gpu_bytes == 0) {
-		out->needed = 0;
+	if (e->gpu_bytes == 0)
 		out->fits = true;
+}
+
+void hw_fit(const struct estimate *e, const struct device *d, uint32_t count, struct hw_fit *out)
+{
+	hw_fit_count(e, d, count, out);
+	if (e->gpu_bytes == 0)
 		return;
-	}
-	/* No fewer devices than the layers' bytes need even if perfectly
-	 * packed; start the search there. */
-	double usable =
-	    (double)(e->vllm ? hw_torch_bytes(d) : hw_usable_bytes(d)) * e->budget_share;
-	double layers = (double)e->weights_gpu_bytes + (double)e->kv_gpu_bytes;
-	double least = usable > 0 ? layers / usable : 1;
-	uint32_t first = least < HW_MAX_DEVICES ? (uint32_t)least : HW_MAX_DEVICES + 1;
-	if (first < 1)
-		first = 1;
+	uint32_t first = fewest_possible(e, d);
 	for (uint32_t n = first; n <= HW_MAX_DEVICES; n++) {
 		int64_t h;
 		uint64_t need;
-		if (fit_identical(e, d, n, &h, &need)) {
+		bool fits = n == out->count ? (h = out->headroom_bytes, out->fits)
+		                            : fit_identical(e, d, n, &h, &need);
+		if (fits) {
 			out->needed = n;
+			out->needed_headroom_bytes = h;
 			break;
 		}
 	}

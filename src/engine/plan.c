@@ -42,7 +42,7 @@ bool plan_fits(const struct model *m, const struct settings *s, const struct dev
 	if (!e)
 		e = &local;
 	estimate_run(m, s, e);
-	hw_fit(e, d, count, &f);
+	hw_fit_count(e, d, count, &f);
 	return f.fits;
 }
 

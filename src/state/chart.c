@@ -58,7 +58,7 @@ static bool sample_bytes(const struct model *m, const struct settings *st, const
 	struct estimate e;
 	estimate_run(m, st, &e);
 	struct hw_fit f;
-	hw_fit(&e, d, count, &f);
+	hw_fit_count(&e, d, count, &f);
 	seg[0] = e.weights_gpu_bytes;
 	seg[1] = e.kv_gpu_bytes;
 	seg[2] = e.compute_bytes * count;

@@ -317,10 +317,8 @@ size_t session_rank_hardware(const struct estimate *est, const struct device_lis
 			uint64_t m = margin_bytes(margin, evaluate_budget_bytes(d, est));
 			r.level = r.headroom_bytes < (int64_t)m ? FIT_TIGHT : FIT_OK;
 		} else if (f.needed > 1) {
-			struct hw_fit g;
-			hw_fit(est, d, f.needed, &g);
 			r.group = 1;
-			r.headroom_bytes = g.headroom_bytes;
+			r.headroom_bytes = f.needed_headroom_bytes;
 			r.level = FIT_TIGHT;
 		} else {
 			r.group = 2;
@@ -395,7 +393,7 @@ static void recalc_compare(struct session *s)
 		r->weights_gpu_bytes = e.weights_gpu_bytes;
 		r->kv_gpu_bytes = e.kv_gpu_bytes;
 		r->capacity_bytes = evaluate_budget_bytes(d, &e) * s->config.cur.gpu_count;
-		hw_fit(&e, d, s->config.cur.gpu_count, &r->fit);
+		hw_fit_count(&e, d, s->config.cur.gpu_count, &r->fit);
 		r->level = session_fit_level(s, &r->fit, evaluate_budget_bytes(d, &e));
 	}
 }

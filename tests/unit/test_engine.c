@@ -645,3 +645,61 @@ Test(gpu, backend_follows_the_vendor_and_sets_the_overhead)
 	for (int i = 0; i < LLAMA_BACKEND_COUNT; i++)
 		cr_expect(backend_get((enum llama_backend)i)->overhead_source[0]);
 }
+
+/* hw_fit starts its search for the fewest devices at a lower bound (the
+ * fullest device holds 1/n of the layers plus its overhead and compute
+ * buffer); the bound must never skip the answer: the same count as trying
+ * every count from 1, and its headroom, across models, contexts, offload
+ * modes and device sizes. */
+Test(hardware, the_search_for_the_fewest_devices_skips_no_answer)
+{
+	static const char *const ids[] = {"llama-3.1-70b", "qwen3-8b", "deepseek-v3", "gemma-3-1b"};
+	static const uint64_t ctx[] = {4096, 131072};
+	static const enum offload_mode off[] = {OFFLOAD_GPU, OFFLOAD_CPU_MOE};
+	static const double mem_gib[] = {6, 8, 12, 16, 24, 48, 80, 141};
+	int searched = 0, found = 0;
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		struct model m;
+		shipped(ids[i], &m);
+		for (size_t c = 0; c < 2; c++)
+			for (size_t o = 0; o < 2; o++) {
+				struct settings s;
+				struct estimate e;
+				estimate_settings_default(&s);
+				s.ctx_tokens = ctx[c];
+				s.offload = m.arch.n_expert ? off[o] : OFFLOAD_GPU;
+				estimate_run(&m, &s, &e);
+				for (size_t g = 0; g < sizeof(mem_gib) / sizeof(mem_gib[0]); g++) {
+					struct device d = {
+					    .memory_bytes = (uint64_t)(mem_gib[g] * 1073741824.0),
+					    .gpu_share = 1.0,
+					    .compute_capability = 8.9};
+					struct hw_fit f, at;
+					hw_fit(&e, &d, 1, &f);
+					uint32_t want = 0;
+					for (uint32_t n = 1; n <= HW_MAX_DEVICES && !want; n++) {
+						hw_fit_count(&e, &d, n, &at);
+						if (at.fits)
+							want = n;
+					}
+					searched++;
+					cr_expect_eq(f.needed, want,
+					             "%s ctx %llu on %.0f GiB: %u, not %u", ids[i],
+					             (unsigned long long)ctx[c], mem_gib[g],
+					             f.needed, want);
+					if (want) {
+						found++;
+						hw_fit_count(&e, &d, want, &at);
+						cr_expect_eq(f.needed_headroom_bytes,
+						             at.headroom_bytes);
+						cr_expect_eq(at.needed, 0u,
+						             "hw_fit_count does not search");
+					}
+				}
+			}
+		model_release(&m);
+	}
+	cr_expect_eq(searched, 128);
+	cr_expect_gt(found, 60, "most cases fit on some count (%d)", found);
+	cr_expect_lt(found, 128, "some fit on none up to the limit (%d)", found);
+}
