@@ -172,24 +172,25 @@ bool hw_split(const struct estimate *e, const struct device *const *devs, uint32
 	}
 	cum[n - 1] = 1.0;
 	/* llama.cpp: a layer goes to the first device whose cumulative share
-	 * exceeds the layer's position among the GPU layers. */
+	 * exceeds the layer's position among the GPU layers.  Positions grow,
+	 * so that device never moves back: dk carries over. */
+	uint32_t dk = 0;
 	for (uint32_t il = start; il < slots; il++) {
 		double pos = (double)(il - start) / (double)act;
-		uint32_t k = 0;
-		while (k + 1 < n && cum[k] <= pos)
-			k++;
-		if (loads[k].n_slots == 0)
-			loads[k].first_slot = il;
-		loads[k].n_slots++;
-		loads[k].layers_bytes = sat_add(loads[k].layers_bytes, e->layer_gpu_bytes[il]);
+		while (dk + 1 < n && cum[dk] <= pos)
+			dk++;
+		if (loads[dk].n_slots == 0)
+			loads[dk].first_slot = il;
+		loads[dk].n_slots++;
+		loads[dk].layers_bytes = sat_add(loads[dk].layers_bytes, e->layer_gpu_bytes[il]);
 		if (il < slots - 1) {
 			uint64_t kv = e->layer_kv_bytes[il];
-			loads[k].kv_bytes =
-			    sat_add(loads[k].kv_bytes,
+			loads[dk].kv_bytes =
+			    sat_add(loads[dk].kv_bytes,
 			            kv < e->layer_gpu_bytes[il] ? kv : e->layer_gpu_bytes[il]);
 		}
 		if (il == slots - 1)
-			loads[k].has_output = true;
+			loads[dk].has_output = true;
 	}
 	/* The main GPU takes the ops llama.cpp offloads from host weights; with
 	 * pipeline parallelism every device keeps copies of its split inputs. */
