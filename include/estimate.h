@@ -274,6 +274,12 @@ struct estimate {
  * cache with flash attention off; MLA with different K and V types.) */
 bool estimate_check(const struct model *m, const struct settings *s, char *err, size_t errlen);
 
+/* estimate_check(), then, when the settings pass, the estimate itself in
+ * out, as estimate_run(m, s, out) writes it (the check runs that estimate
+ * to bound its sums: one estimate instead of two). */
+bool estimate_check_run(const struct model *m, const struct settings *s, struct estimate *out,
+                        char *err, size_t errlen);
+
 /* Compute one estimate.  Settings must pass estimate_check().  Allocates
  * nothing; safe to call on every keypress. */
 void estimate_run(const struct model *m, const struct settings *s, struct estimate *out);

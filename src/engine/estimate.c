@@ -569,7 +569,8 @@ uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, 
  * then the estimate itself runs on the model's check scratch and its sums
  * are checked: one computation of the total, estimate_run()'s.  Since every
  * sum saturates, a total within the limit means nothing wrapped. */
-static bool check_bytes(const struct model *m, const struct settings *s, char *err, size_t errlen)
+static bool check_bytes(const struct model *m, const struct settings *s, struct estimate *out,
+                        char *err, size_t errlen)
 {
 	const struct model_arch *a = &m->arch;
 	struct estimate e;
@@ -624,8 +625,8 @@ static bool check_bytes(const struct model *m, const struct settings *s, char *e
 	 * on the check's own type scratch so the live estimate's types stay. */
 	struct model scratch = *m;
 	scratch.types = m->check_types;
-	struct estimate *t = &e;
-	estimate_run(&scratch, s, t);
+	struct estimate *t = out ? out : &e;
+	estimate_run(out ? m : &scratch, s, t);
 	if (t->total_bytes > BYTES_LIMIT || t->gpu_bytes > BYTES_LIMIT ||
 	    t->host_bytes > BYTES_LIMIT) {
 		snprintf(
@@ -641,7 +642,8 @@ static bool check_bytes(const struct model *m, const struct settings *s, char *e
 	return true;
 }
 
-bool estimate_check(const struct model *m, const struct settings *s, char *err, size_t errlen)
+static bool check(const struct model *m, const struct settings *s, struct estimate *out, char *err,
+                  size_t errlen)
 {
 	const struct ftype_info *fi = ftype_get(s->ftype);
 	if (s->ctx_tokens == 0 || s->ctx_tokens > SETTINGS_CTX_MAX) {
@@ -725,7 +727,18 @@ bool estimate_check(const struct model *m, const struct settings *s, char *err, 
 		         s->expert_gpu_share);
 		return false;
 	}
-	return check_bytes(m, s, err, errlen);
+	return check_bytes(m, s, out, err, errlen);
+}
+
+bool estimate_check(const struct model *m, const struct settings *s, char *err, size_t errlen)
+{
+	return check(m, s, NULL, err, errlen);
+}
+
+bool estimate_check_run(const struct model *m, const struct settings *s, struct estimate *out,
+                        char *err, size_t errlen)
+{
+	return check(m, s, out, err, errlen);
 }
 
 /* Is block il (TENSOR_LAYER_OUTPUT = the output layer) on the GPU?  -ngl N

@@ -140,11 +140,10 @@ void evaluate(const struct request *r, struct evaluation *ev)
 		         st.main_gpu, r->set.n, r->set.n == 1 ? "" : "s");
 		return;
 	}
-	if (!estimate_check(r->model, &st, ev->err, sizeof(ev->err)))
+	struct estimate *e = &ev->est;
+	if (!estimate_check_run(r->model, &st, e, ev->err, sizeof(ev->err)))
 		return;
 	ev->valid = true;
-	struct estimate *e = &ev->est;
-	estimate_run(r->model, &st, e);
 
 	ev->n_devs = r->set.n;
 	ev->mixed = device_set_mixed(&r->set);
