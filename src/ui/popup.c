@@ -52,7 +52,9 @@ void ui_draw_popup(struct ui *u, const struct session *s, WINDOW *w)
 	ui_putf(u, w, 1, 2, wd - 4, R_VALUE, "/ %s_", s->screen.pick.query);
 	ui_putf(u, w, 1, wd - 14, 12, R_DIM, "%zu match%s", s->screen.pick.n,
 	        s->screen.pick.n == 1 ? "" : "es");
-	int rows = h - 4;
+	/* Rows 2 .. h-4 list the matches in columns, which shorten long names;
+	 * rows h-3 and h-2 show the selected one whole, wrapped at words. */
+	int rows = h - 6;
 	int sel = (int)s->screen.pick.sel;
 	if (sel < u->pick_top)
 		u->pick_top = sel;
@@ -65,23 +67,49 @@ void ui_draw_popup(struct ui *u, const struct session *s, WINDOW *w)
 		bool is_sel = u->pick_top + r == sel;
 		enum role role = is_sel ? R_SELECTED : R_NORMAL;
 		int y = 2 + r;
-		char line[256];
+		wattrset(w, ui_attr(u, role));
+		mvwhline(w, y, 1, ' ', wd - 2);
+		/* Each text column is shortened at a word with an ellipsis, never
+		 * cut mid-word; the selected row is whole below the list. */
+		int x = 2, end = wd - 2;
 		if (s->screen.modal == MODAL_PICK_MODEL) {
 			const struct model_meta *m = &s->cat->v[i].meta;
-			snprintf(line, sizeof(line), "%-26.26s %8s  %-12.12s %s", m->id,
-			         fmt_params(a, sizeof(a), session_model(s, i)->params_total),
-			         m->family, m->name);
+			ui_put_fit(u, w, y, x, 26, role, m->id);
+			ui_putf(u, w, y, x + 27, 8, role, "%8s",
+			        fmt_params(a, sizeof(a), session_model(s, i)->params_total));
+			ui_put_fit(u, w, y, x + 37, 12, role, m->family);
+			ui_put_fit(u, w, y, x + 50, end - (x + 50), role, m->name);
 		} else if (s->screen.modal == MODAL_PICK_GPU) {
 			const struct device *d = &s->devs->v[i];
-			snprintf(line, sizeof(line), "%-40.40s %10s  %s", d->name,
+			ui_put_fit(u, w, y, x, 40, role, d->name);
+			ui_putf(u, w, y, x + 41, 10, role, "%10s",
+			        ui_gib(b, sizeof(b), (double)hw_usable_bytes(d)));
+			ui_put_fit(u, w, y, x + 53, end - (x + 53), role,
+			           hw_category_name(d->category));
+		} else {
+			ui_put_fit(u, w, y, x, end - x, role, s->screen.pick.names[i]);
+		}
+	}
+	if (sel >= 0 && sel < (int)s->screen.pick.n) {
+		size_t i = s->screen.pick.match[sel];
+		char whole[512];
+		if (s->screen.modal == MODAL_PICK_MODEL) {
+			const struct model_meta *m = &s->cat->v[i].meta;
+			snprintf(whole, sizeof(whole), "%s: %s, %s parameters, %s", m->id, m->name,
+			         fmt_params(a, sizeof(a), session_model(s, i)->params_total),
+			         m->family);
+		} else if (s->screen.modal == MODAL_PICK_GPU) {
+			const struct device *d = &s->devs->v[i];
+			snprintf(whole, sizeof(whole), "%s: %s, %s usable, %s", d->id, d->name,
 			         ui_gib(b, sizeof(b), (double)hw_usable_bytes(d)),
 			         hw_category_name(d->category));
 		} else {
-			snprintf(line, sizeof(line), "%s", s->screen.pick.names[i]);
+			snprintf(whole, sizeof(whole), "%s", s->screen.pick.names[i]);
 		}
-		wattrset(w, ui_attr(u, role));
-		mvwhline(w, y, 1, ' ', wd - 2);
-		ui_put(u, w, y, 2, wd - 4, role, line);
+		wattrset(w, ui_attr(u, R_NORMAL));
+		mvwhline(w, h - 3, 1, ' ', wd - 2);
+		mvwhline(w, h - 2, 1, ' ', wd - 2);
+		ui_put_wrapped(u, w, h - 3, 2, wd - 4, 2, R_VALUE, whole, 2);
 	}
 	ui_put_fit(u, w, h - 1, 2, wd - 4, R_DIM,
 	           " type to filter, Up/Down, Enter pick, Esc cancel ");

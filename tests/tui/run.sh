@@ -715,6 +715,15 @@ keys g
 check_screen "80x24 chart view" "CHART GPU memory against context"
 no_cuts "chart view"
 keys Escape
+# The model picker: columns shorten at words with an ellipsis, and the
+# selected model is whole below the list.
+keys /
+check_screen "80x24 model picker" "pick a model"
+keys n e m o t r o n - 3 - u
+check_screen "80x24 picker: the selected model whole below the list" \
+	"nemotron-3-ultra-550b-a55b: Nemotron 3 Ultra 550B-A55B, 549.3B"
+no_cuts "model picker"
+keys Escape
 
 # Below the minimum the notice is whole, wrapped at words (20x5).
 T resize-window -t "$W" -x 20 -y 5
