@@ -74,9 +74,11 @@ start() {
 
 screen() { T capture-pane -p -t "$W"; }
 
-# wait_for TEXT: until the screen shows TEXT (fixed string), 3 s at most.
+# wait_for TEXT: until the screen shows TEXT (fixed string).
+# Up to 10 s: a loaded CI machine can take seconds to start the program;
+# a passing check returns as soon as the text appears.
 wait_for() {
-	for _ in $(seq 1 60); do
+	for _ in $(seq 1 200); do
 		screen | grep -qF -- "$1" && return 0
 		sleep 0.05
 	done
