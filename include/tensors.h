@@ -114,6 +114,13 @@ struct tensor_builder {
 void tensors_build_add(struct tensor_builder *b, const char *suffix, uint8_t n_dims, uint64_t ne0,
                        uint64_t ne1, uint64_t ne2);
 
+/* Layer il's feed-forward tensors: the dense MLP, or the router, routed
+ * experts (with the correction bias when a->expert_bias) and the shared
+ * experts (when a->n_ff_shexp), with the few family variants llama.cpp
+ * has (phi3's fused up, Apertus without gate, gpt-oss biases, the Qwen
+ * hybrids' shared-expert gate). */
+void tensors_build_ffn(struct tensor_builder *b, const struct model_arch *a, uint32_t il);
+
 /* The families of tensors_hybrid.c (deepseek4, falcon-h1, kimi): whether
  * it has a builder for f, and the builder (false for another family). */
 bool tensors_hybrid_has_builder(enum arch_family f);

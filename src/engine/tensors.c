@@ -292,7 +292,7 @@ static void build_delta_net(struct tensor_builder *b, const struct model_arch *a
 	M2(b, "ssm_out.weight", value_dim, E);
 }
 
-static void build_ffn(struct tensor_builder *b, const struct model_arch *a, uint32_t il)
+void tensors_build_ffn(struct tensor_builder *b, const struct model_arch *a, uint32_t il)
 {
 	const uint64_t E = a->n_embd;
 
@@ -358,7 +358,7 @@ static void build_layer(struct tensor_builder *b, const struct model_arch *a, ui
 	if (a->family != AF_GPTOSS && a->family != AF_COHERE2 && !post_only &&
 	    a->family != AF_GLM4MOE && !is_qwen_hybrid(a))
 		V1(b, "ffn_norm.weight", E);
-	build_ffn(b, a, il);
+	tensors_build_ffn(b, a, il);
 }
 
 /* Nemotron-H: every block has one mixer after its norm: a Mamba-2 layer, an

@@ -113,24 +113,7 @@ static void build_deepseek32(struct tensor_builder *b, const struct model_arch *
 			M2(b, "indexer.attn_k.weight", E, ik);
 			M2(b, "indexer.attn_q_b.weight", a->q_lora_rank, ih * ik);
 		}
-		if (!a->layer_moe[il]) {
-			M2(b, "ffn_gate.weight", E, a->n_ff);
-			M2(b, "ffn_up.weight", E, a->n_ff);
-			M2(b, "ffn_down.weight", a->n_ff, E);
-			continue;
-		}
-		const uint64_t X = a->n_expert, F = a->n_ff_exp;
-		M2(b, "ffn_gate_inp.weight", E, X);
-		if (a->expert_bias)
-			V1(b, "exp_probs_b.bias", X);
-		M3(b, "ffn_gate_exps.weight", E, F, X);
-		M3(b, "ffn_up_exps.weight", E, F, X);
-		M3(b, "ffn_down_exps.weight", F, E, X);
-		if (a->n_ff_shexp) {
-			M2(b, "ffn_gate_shexp.weight", E, a->n_ff_shexp);
-			M2(b, "ffn_up_shexp.weight", E, a->n_ff_shexp);
-			M2(b, "ffn_down_shexp.weight", a->n_ff_shexp, E);
-		}
+		tensors_build_ffn(b, a, il);
 	}
 }
 
@@ -263,24 +246,7 @@ static void build_step35(struct tensor_builder *b, const struct model_arch *a)
 		M2(b, "attn_output.weight", H * Dv, E);
 		M2(b, "attn_gate.weight", E, H);
 		V1(b, "ffn_norm.weight", E);
-		if (!a->layer_moe[il]) {
-			M2(b, "ffn_gate.weight", E, a->n_ff);
-			M2(b, "ffn_up.weight", E, a->n_ff);
-			M2(b, "ffn_down.weight", a->n_ff, E);
-			continue;
-		}
-		const uint64_t X = a->n_expert, F = a->n_ff_exp;
-		M2(b, "ffn_gate_inp.weight", E, X);
-		if (a->expert_bias)
-			V1(b, "exp_probs_b.bias", X);
-		M3(b, "ffn_gate_exps.weight", E, F, X);
-		M3(b, "ffn_up_exps.weight", E, F, X);
-		M3(b, "ffn_down_exps.weight", F, E, X);
-		if (a->n_ff_shexp) {
-			M2(b, "ffn_gate_shexp.weight", E, a->n_ff_shexp);
-			M2(b, "ffn_up_shexp.weight", E, a->n_ff_shexp);
-			M2(b, "ffn_down_shexp.weight", a->n_ff_shexp, E);
-		}
+		tensors_build_ffn(b, a, il);
 	}
 	const uint64_t Hm = a->n_head_swa ? a->n_head_swa : a->n_head;
 	for (uint32_t il = a->n_layer; il < a->n_layer + a->n_mtp; il++) {
