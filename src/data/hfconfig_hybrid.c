@@ -45,7 +45,9 @@ static void fail(struct rd *r, const char *key, const char *what, const char *v)
 	if (!r->ok)
 		return;
 	r->ok = false;
-	snprintf(r->err, r->errlen, "%s %s: %s: '%s'", r->src->where, key, what, v ? v : "");
+	char at[640];
+	snprintf(r->err, r->errlen, "%s %s: %s: '%s'", hfconfig_where(r->src, key, at, sizeof(at)),
+	         key, what, v ? v : "");
 }
 
 /* One whole number in 0..max at *p (spaces around it allowed); advances
