@@ -93,25 +93,24 @@ static const char *const compute_known_misses[] = {
     "qwen35-27b_Q4_K_M_ctx262144",
     "bailingmoe2-ling-flash-2.0_Q4_K_M_ctx131072",
     "bailingmoe2-ling-flash-2.0_Q8_0_q8_ctx131072_kvq8",
-    /* EXAONE 4.0 32B at 131072 cells (-18 %): measured attention phase is
-     * 2 x n_kv x ubatch plus 420 KB per token (82 x n_embd) where the model
-     * has 58 x n_embd; Seed-OSS 36B, of the same width, is -14 % at 262144.
-     * A dense-FFN term that fits both breaks OLMo 3 (+16 %); not found yet. */
-    "exaone4-32b_Q4_K_M_ctx131072",
-    "exaone4-32b_Q8_0_q8_ctx131072_kvq8",
     NULL,
 };
 
-/* Models whose compute buffer is a known miss in every flash-attention run:
- * ERNIE 4.5 MoE (-16 % to -20 %).  Measured (/work/lab, variants of the
- * 21B): without the shared expert the output phase is the modelled logits
- * + 8 x n_embd per token exactly; with it 4 x n_embd per routed expert
- * more, shrinking again for a wider model, which reads as ggml-alloc's
- * best-fit placement of the final norm above the last block's expert
- * outputs; the 300B (no shared expert) misses by a similar share. */
+/* Models whose compute buffer is a known miss in every flash-attention run
+ * below 131072 cells: ERNIE 4.5 21B-A3B (-16 % to -17 %).  Traced with an
+ * instrumented copy of ggml-alloc.c: the peak is the logits, placed above
+ * the last hidden state, which sits where the last layer's routed-expert
+ * sum went: right above the down projections' outputs (6 x n_embd f32 per
+ * token), because the shared expert, run after the routed ones, keeps the
+ * normed input live.  The last hidden state ends at the mask + 10 hidden
+ * states (n_embd x ubatch f32) at 4096 cells, at 10.1 hidden states at
+ * 32768 and 9.1 at 131072, where the last FFN moved into the freed mask's
+ * hole.  The estimate takes logits + 2 hidden states; which hole each
+ * tensor takes depends on the earlier layers' placements, so no closed
+ * rule is used.  (The 300B, whose peak is its first MoE layer's FFN, is
+ * exact now: see ffn_phase_bytes in estimate.c.) */
 static const char *const compute_known_miss_models[] = {
     "ernie45moe-21b-a3b_",
-    "ernie45moe-300b-a47b_",
     NULL,
 };
 

@@ -338,13 +338,15 @@ total:
 /*
  * Compute buffer model.  llama.cpp reserves the worst-case graph for
  * n_tokens = min(n_ctx, n_ubatch) with every KV cell visible; the buffer is
- * ggml-alloc's peak, which is the larger of two phases, both linear in the
- * ubatch:
+ * ggml-alloc's peak, which is the largest of these phases, each linear in
+ * the ubatch:
  *   output phase:    f32 logits [n_vocab x n_tokens] plus the normed input
  *                    and router logits;
  *   attention phase: with flash attention an f16 mask [n_kv x n_tokens] and
  *                    per-token activations; without it the f32 KQ scores
- *                    [n_kv x n_tokens x n_head], an f32 mask and activations.
+ *                    [n_kv x n_tokens x n_head], an f32 mask and activations;
+ *   FFN phase:       every mask, 4 hidden states and the FFN's intermediates
+ *                    (ffn_phase_bytes).
  * n_kv is the largest cache a layer attends over (the full-context cache, or
  * the sliding window when every layer slides).  MLA adds the absorbed query
  * and latent outputs per head, and without flash attention a transposed f16
@@ -363,6 +365,7 @@ struct graph_terms {
 	bool legacy_mask;     /* before b9360 flash attention cast an f32 mask to f16 */
 	uint64_t out_phase;   /* output layer: logits and the last hidden states */
 	uint64_t attn_phase;  /* one attention layer at its peak, its mask included */
+	uint64_t ffn_phase;   /* one FFN block at its peak, the masks still held */
 	uint64_t cast_phase;  /* legacy flash attention: f32 mask copy beside its f16 cast */
 	uint64_t fixed;       /* batch-independent part (MLA without flash attention) */
 	uint64_t state_phase; /* recurrent layers: one layer's state per sequence */
@@ -371,6 +374,47 @@ struct graph_terms {
 	uint64_t ffn_act;     /* activations live around one FFN matmul */
 	uint64_t hidden;      /* one f32 hidden state [n_embd x n_tok] */
 };
+
+static uint64_t max2(uint64_t x, uint64_t y)
+{
+	return x > y ? x : y;
+}
+
+/* The FFN phase: ggml-alloc places a block's FFN above the graph inputs
+ * (the input embedding and every mask, live until the last layer that
+ * reads them), the residual stream and two hidden states' worth of holes
+ * the attention block leaves below it (4 hidden states in all).  The f32 gate and
+ * up outputs and their product are live together; the down projection's
+ * output then reuses the hole gate and up leave if it fits there, and
+ * otherwise lands above the product.  A dense FFN's output (n_embd wide)
+ * always fits; a MoE block's (n_expert_used x n_embd) does not when
+ * n_embd > 2 x n_ff_exp (ERNIE 4.5 300B: 8192 > 2 x 3584).  Traced with a
+ * copy of ggml-alloc.c instrumented to print the tensors live at the peak
+ * (llama.cpp 2026-09-28): EXAONE 4.0 32B at 131072 cells, ERNIE 4.5 300B. */
+static uint64_t ffn_phase_bytes(const struct model_arch *a, const struct graph_terms *g)
+{
+	uint64_t E = a->n_embd, worst = 0;
+	/* Apertus (xIELU) and Nemotron-H (relu^2) have no gate: the up
+	 * projection, activated in place, is live beside the down output. */
+	bool gated = a->family != AF_APERTUS && a->family != AF_NEMOTRON_H;
+	for (uint32_t il = 0; il < a->n_layer; il++) {
+		uint64_t act, down;
+		if (a->layer_moe[il]) {
+			uint64_t w = a->moe_latent ? a->moe_latent : E;
+			act = sat_mul3(4, a->n_expert_used, a->n_ff_exp);
+			down = sat_mul3(4, a->n_expert_used, w);
+		} else {
+			act = sat_mul(4, arch_layer_ff(a, il));
+			down = 4 * E;
+		}
+		uint64_t peak = !gated           ? sat_add(act, down)
+		                : down > 2 * act ? sat_add(sat_mul(3, act), down)
+		                                 : sat_mul(3, act);
+		worst = max2(worst, peak);
+	}
+	uint64_t per_tok = sat_add(16 * E, worst);
+	return sat_add(g->mask_dev, sat_mul(per_tok, g->n_tok));
+}
 
 static void graph_terms_make(const struct model_arch *a, const struct settings *s,
                              uint64_t n_ctx_seq, struct graph_terms *g)
@@ -527,6 +571,8 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 	}
 	g->ffn_act = sat_mul3(4, sat_add(sat_mul(3, ff), sat_add(ff_out, 2 * E)), n_tok);
 
+	g->ffn_phase = ffn_phase_bytes(a, g);
+
 	/* Recurrent layers read and write one layer's state per sequence
 	 * whatever the batch: a phase that wins only for tiny ubatches. */
 	for (uint32_t il = 0; il < a->n_layer; il++) {
@@ -539,11 +585,6 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 	}
 }
 
-static uint64_t max2(uint64_t x, uint64_t y)
-{
-	return x > y ? x : y;
-}
-
 /* Both compute figures: the device holding the output layer (logits phase
  * included) and, in *split, a device holding only repeating layers. */
 static uint64_t compute_phases(const struct model_arch *a, const struct settings *s,
@@ -551,7 +592,7 @@ static uint64_t compute_phases(const struct model_arch *a, const struct settings
 {
 	struct graph_terms g;
 	graph_terms_make(a, s, n_ctx_seq, &g);
-	uint64_t layers = max2(max2(g.attn_phase, g.cast_phase), g.state_phase);
+	uint64_t layers = max2(max2(max2(g.attn_phase, g.ffn_phase), g.cast_phase), g.state_phase);
 	if (split)
 		*split = layers;
 	return max2(layers, g.out_phase);
