@@ -8,9 +8,9 @@
  * (Mistral's sliding_window) keep full attention, as llama.cpp does.
  */
 #include "hfconfig.h"
+#include "hfconfig_internal.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,88 +257,6 @@ size_t hfconfig_model_types(enum arch_family family, const char **out, size_t ma
 	return n;
 }
 
-/* Large enough for layer_types of ARCH_MAX_LAYERS entries of up to 31
- * bytes each, commas included. */
-#define VALUE_BYTES 12288
-
-struct reader {
-	const struct config_source *src;
-	char *err;
-	size_t errlen;
-	bool ok;
-	char buf[VALUE_BYTES];
-};
-
-static const char *get(struct reader *r, const char *key)
-{
-	const char *v = r->src->get(r->src->ctx, key, r->buf, sizeof(r->buf));
-	if (v && (*v == '\0' || strcasecmp(v, "null") == 0 || strcasecmp(v, "none") == 0))
-		return NULL;
-	return v;
-}
-
-const char *hfconfig_where(const struct config_source *src, const char *key, char *buf,
-                           size_t buflen)
-{
-	return src->locate ? src->locate(src->ctx, key, buf, buflen) : src->where;
-}
-
-static void fail(struct reader *r, const char *key, const char *what, const char *value)
-{
-	if (!r->ok)
-		return;
-	r->ok = false;
-	char at[640];
-	const char *where = hfconfig_where(r->src, key, at, sizeof(at));
-	if (value)
-		snprintf(r->err, r->errlen, "%s %s: %s: '%s'", where, key, what, value);
-	else
-		snprintf(r->err, r->errlen, "%s %s: %s", where, key, what);
-}
-
-/* A whole number in 0..max; absent gives def (or fails when required). */
-static uint32_t get_u32(struct reader *r, const char *key, bool required, uint32_t def,
-                        uint32_t max)
-{
-	const char *v = get(r, key);
-	if (!v) {
-		if (required)
-			fail(r, key, "missing (required)", NULL);
-		return def;
-	}
-	char *end;
-	errno = 0;
-	while (isspace((unsigned char)*v))
-		v++;
-	unsigned long long n = strtoull(v, &end, 10);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*v == '-' || end == v || *end != '\0' || errno == ERANGE) {
-		fail(r, key, "not a whole number", v);
-		return def;
-	}
-	if (n > max) {
-		char lim[64];
-		snprintf(lim, sizeof(lim), "larger than %u", max);
-		fail(r, key, lim, v);
-		return def;
-	}
-	return (uint32_t)n;
-}
-
-static bool get_bool(struct reader *r, const char *key, bool def)
-{
-	const char *v = get(r, key);
-	if (!v)
-		return def;
-	if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1"))
-		return true;
-	if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0"))
-		return false;
-	fail(r, key, "not a boolean (true/false)", v);
-	return def;
-}
-
 static void trim_copy(char *dst, size_t n, const char *s, size_t len)
 {
 	while (len && isspace((unsigned char)*s)) {
@@ -359,7 +277,7 @@ static void trim_copy(char *dst, size_t n, const char *s, size_t len)
 
 /* layer_types: one kind per layer, comma-separated; extra entries for the
  * num_nextn_predict_layers MTP blocks (Step-3.5 lists them) are ignored. */
-static void read_layer_types(struct reader *r, struct model_arch *a, const char *v,
+static void read_layer_types(struct hfconfig_reader *r, struct model_arch *a, const char *v,
                              uint32_t n_extra)
 {
 	uint32_t il = 0;
@@ -378,7 +296,7 @@ static void read_layer_types(struct reader *r, struct model_arch *a, const char 
 			char what[96];
 			snprintf(what, sizeof(what), "has more entries than num_hidden_layers (%u)",
 			         a->n_layer);
-			fail(r, "layer_types", what, item);
+			hfconfig_fail(r, "layer_types", what, item);
 			return;
 		}
 		if (!strcmp(item, "sliding_attention"))
@@ -391,7 +309,7 @@ static void read_layer_types(struct reader *r, struct model_arch *a, const char 
 		         !strcmp(item, "conv"))
 			a->layer_kind[il] = LK_RECURRENT;
 		else {
-			fail(r, "layer_types", "unknown layer type", item);
+			hfconfig_fail(r, "layer_types", "unknown layer type", item);
 			return;
 		}
 		il++;
@@ -400,7 +318,7 @@ static void read_layer_types(struct reader *r, struct model_arch *a, const char 
 	if (r->ok && il != a->n_layer && il != a->n_layer + n_extra) {
 		char what[96];
 		snprintf(what, sizeof(what), "has %u entries for %u layers", il, a->n_layer);
-		fail(r, "layer_types", what, NULL);
+		hfconfig_fail(r, "layer_types", what, NULL);
 	}
 }
 
@@ -409,9 +327,9 @@ static void read_layer_types(struct reader *r, struct model_arch *a, const char 
  * attention, mlp, moe); one mixer per block; Mamba-2 sizes from mamba_*,
  * ssm_state_size, n_groups and conv_kernel; MoE with a shared expert of
  * moe_shared_expert_intermediate_size, optionally at moe_latent_size. */
-static void read_nemotron_h(struct reader *r, struct model_arch *a)
+static void read_nemotron_h(struct hfconfig_reader *r, struct model_arch *a)
 {
-	const char *v = get(r, "hybrid_override_pattern");
+	const char *v = hfconfig_read_value(r, "hybrid_override_pattern");
 	char kinds[ARCH_MAX_LAYERS + 1];
 	uint32_t n = 0;
 	if (v) {
@@ -424,13 +342,13 @@ static void read_nemotron_h(struct reader *r, struct model_arch *a)
 				    what, sizeof(what),
 				    "expected %u of M (Mamba-2), * (attention), - (MLP), E (MoE)",
 				    a->n_layer);
-				fail(r, "hybrid_override_pattern", what,
-				     get(r, "hybrid_override_pattern"));
+				hfconfig_fail(r, "hybrid_override_pattern", what,
+				              hfconfig_read_value(r, "hybrid_override_pattern"));
 				return;
 			}
 			kinds[n++] = *v;
 		}
-	} else if ((v = get(r, "layers_block_type"))) {
+	} else if ((v = hfconfig_read_value(r, "layers_block_type"))) {
 		static const struct {
 			const char *name;
 			char kind;
@@ -446,23 +364,24 @@ static void read_nemotron_h(struct reader *r, struct model_arch *a)
 				if (!strcmp(item, names[i].name))
 					k = names[i].kind;
 			if (!k || n >= a->n_layer) {
-				fail(r, "layers_block_type",
-				     k ? "has more entries than num_hidden_layers"
-				       : "unknown block type",
-				     item);
+				hfconfig_fail(r, "layers_block_type",
+				              k ? "has more entries than num_hidden_layers"
+				                : "unknown block type",
+				              item);
 				return;
 			}
 			kinds[n++] = k;
 			p = comma ? comma + 1 : p + len;
 		}
 	} else {
-		fail(r, "hybrid_override_pattern", "missing (required for nemotron_h)", NULL);
+		hfconfig_fail(r, "hybrid_override_pattern", "missing (required for nemotron_h)",
+		              NULL);
 		return;
 	}
 	if (r->ok && n != a->n_layer) {
 		char what[96];
 		snprintf(what, sizeof(what), "has %u blocks for %u layers", n, a->n_layer);
-		fail(r, "hybrid_override_pattern", what, NULL);
+		hfconfig_fail(r, "hybrid_override_pattern", what, NULL);
 		return;
 	}
 	bool moe = a->n_expert > 0;
@@ -471,20 +390,20 @@ static void read_nemotron_h(struct reader *r, struct model_arch *a)
 		a->layer_head_kv[il] = kinds[il] == '*' ? (uint16_t)a->n_head_kv : 0;
 		a->layer_moe[il] = kinds[il] == 'E' && moe;
 		if (kinds[il] == 'E' && !moe)
-			fail(r, "hybrid_override_pattern", "E (MoE) blocks but no n_routed_experts",
-			     NULL);
+			hfconfig_fail(r, "hybrid_override_pattern",
+			              "E (MoE) blocks but no n_routed_experts", NULL);
 	}
 	a->rec_kind = RK_MAMBA2;
-	a->ssm_d_conv = get_u32(r, "conv_kernel", true, 0, 64);
-	a->ssm_d_state = get_u32(r, "ssm_state_size", true, 0, 65536);
-	a->ssm_n_group = get_u32(r, "n_groups", true, 0, 4096);
-	a->ssm_n_head = get_u32(r, "mamba_num_heads", true, 0, 65536);
-	a->ssm_d_inner = a->ssm_n_head * get_u32(r, "mamba_head_dim", true, 0, 65536);
+	a->ssm_d_conv = hfconfig_read_u32(r, "conv_kernel", true, 0, 64);
+	a->ssm_d_state = hfconfig_read_u32(r, "ssm_state_size", true, 0, 65536);
+	a->ssm_n_group = hfconfig_read_u32(r, "n_groups", true, 0, 4096);
+	a->ssm_n_head = hfconfig_read_u32(r, "mamba_num_heads", true, 0, 65536);
+	a->ssm_d_inner = a->ssm_n_head * hfconfig_read_u32(r, "mamba_head_dim", true, 0, 65536);
 	if (moe) {
 		a->n_ff_shexp =
-		    get_u32(r, "moe_shared_expert_intermediate_size", true, 0, 1u << 22);
+		    hfconfig_read_u32(r, "moe_shared_expert_intermediate_size", true, 0, 1u << 22);
 		a->n_expert_shared = a->n_ff_shexp ? 1 : 0;
-		a->moe_latent = get_u32(r, "moe_latent_size", false, 0, 1u << 20);
+		a->moe_latent = hfconfig_read_u32(r, "moe_latent_size", false, 0, 1u << 20);
 		a->expert_bias = true; /* e_score_correction_bias */
 		a->n_ff = a->n_ff_exp; /* llama.cpp's feed_forward_length of MoE blocks */
 		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "nemotron_h_moe");
@@ -496,15 +415,17 @@ static void read_nemotron_h(struct reader *r, struct model_arch *a)
  * thirds, times block_ffn_dim_multiplier, rounded up to block_multiple_of);
  * lfm2_moe: num_dense_layers dense blocks, then routed experts with a
  * correction bias. */
-static void read_lfm2(struct reader *r, struct model_arch *a, bool moe)
+static void read_lfm2(struct hfconfig_reader *r, struct model_arch *a, bool moe)
 {
 	a->rec_kind = RK_SHORTCONV;
 	/* a profile's keys come lowercased from iniparser */
-	a->ssm_d_conv = get(r, "conv_L_cache") ? get_u32(r, "conv_L_cache", true, 0, 64)
-	                                       : get_u32(r, "conv_l_cache", true, 0, 64);
+	a->ssm_d_conv = hfconfig_read_value(r, "conv_L_cache")
+	                    ? hfconfig_read_u32(r, "conv_L_cache", true, 0, 64)
+	                    : hfconfig_read_u32(r, "conv_l_cache", true, 0, 64);
 	if (moe) {
 		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "lfm2moe");
-		a->n_dense_lead = get_u32(r, "num_dense_layers", false, 0, ARCH_MAX_LAYERS);
+		a->n_dense_lead =
+		    hfconfig_read_u32(r, "num_dense_layers", false, 0, ARCH_MAX_LAYERS);
 		a->expert_bias = true;
 		for (uint32_t il = 0; il < a->n_layer; il++)
 			a->layer_moe[il] = il >= a->n_dense_lead;
@@ -512,21 +433,21 @@ static void read_lfm2(struct reader *r, struct model_arch *a, bool moe)
 	}
 	for (uint32_t il = 0; il < a->n_layer; il++)
 		a->layer_moe[il] = 0;
-	uint32_t ff = get_u32(r, "block_ff_dim", false, a->n_ff, 1u << 22);
-	if (get_bool(r, "block_auto_adjust_ff_dim", false)) {
+	uint32_t ff = hfconfig_read_u32(r, "block_ff_dim", false, a->n_ff, 1u << 22);
+	if (hfconfig_read_bool(r, "block_auto_adjust_ff_dim", false)) {
 		uint64_t f = 2ull * ff / 3;
-		const char *m = get(r, "block_ffn_dim_multiplier");
+		const char *m = hfconfig_read_value(r, "block_ffn_dim_multiplier");
 		if (m) {
 			char *end;
 			double x = strtod(m, &end);
 			if (end == m || *end || !(x > 0 && x < 64)) {
-				fail(r, "block_ffn_dim_multiplier",
-				     "not a positive number below 64", m);
+				hfconfig_fail(r, "block_ffn_dim_multiplier",
+				              "not a positive number below 64", m);
 				return;
 			}
 			f = (uint64_t)(x * (double)f);
 		}
-		uint64_t mult = get_u32(r, "block_multiple_of", false, 1, 65536);
+		uint64_t mult = hfconfig_read_u32(r, "block_multiple_of", false, 1, 65536);
 		if (mult == 0)
 			mult = 1;
 		f = (f + mult - 1) / mult * mult;
@@ -544,11 +465,11 @@ static const char *const required_keys[] = {
 /* An unknown model_type: say which required keys the config has and
  * lacks (is it a language model at all?), how to proceed, and which
  * model_types are known. */
-static void unknown_type(struct reader *r, const char *model_type)
+static void unknown_type(struct hfconfig_reader *r, const char *model_type)
 {
 	char have[256] = "", lack[256] = "", known[512] = "", at[640];
 	for (const char *const *k = required_keys; *k; k++) {
-		char *dst = get(r, *k) ? have : lack;
+		char *dst = hfconfig_read_value(r, *k) ? have : lack;
 		size_t o = strlen(dst);
 		snprintf(dst + o, 256 - o, "%s%s", o ? ", " : "", *k);
 	}
@@ -576,11 +497,12 @@ static void apply_pattern(struct model_arch *a, uint32_t period, enum layer_kind
 bool hfconfig_to_arch(const struct config_source *src, const char *family_override,
                       struct model_arch *a, char *err, size_t errlen)
 {
-	struct reader r = {.src = src, .err = err, .errlen = errlen, .ok = true};
+	struct hfconfig_reader r;
+	hfconfig_reader_start(&r, src, err, errlen);
 	char model_type[48] = "";
 	memset(a, 0, sizeof(*a));
 
-	const char *mt = get(&r, "model_type");
+	const char *mt = hfconfig_read_value(&r, "model_type");
 	if (mt)
 		snprintf(model_type, sizeof(model_type), "%s", mt);
 	if (family_override && *family_override) {
@@ -590,7 +512,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 			return false;
 		}
 	} else if (!*model_type) {
-		fail(&r, "model_type", "missing (required)", NULL);
+		hfconfig_fail(&r, "model_type", "missing (required)", NULL);
 		return false;
 	} else {
 		if (!hfconfig_model_type_family(model_type, &a->family)) {
@@ -600,7 +522,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	}
 	snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s", arch_family_name(a->family));
 
-	a->n_layer = get_u32(&r, "num_hidden_layers", true, 0, ARCH_MAX_LAYERS);
+	a->n_layer = hfconfig_read_u32(&r, "num_hidden_layers", true, 0, ARCH_MAX_LAYERS);
 	/* MTP blocks: in the GGUF where convert_hf_to_gguf writes them by
 	 * default (their count shifts llama-quantize's layer-position rules).
 	 * deepseek2 conversions drop them; deepseek32 and glm-dsa ones keep
@@ -608,59 +530,66 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	 * those families are left without for now. */
 	static const enum arch_family mtp_written[] = {AF_QWEN35, AF_NEMOTRON_H, AF_GLM4MOE,
 	                                               AF_BAILINGMOE2, AF_COHERE2};
-	a->n_mtp = get_u32(&r, "num_nextn_predict_layers", false, 0, ARCH_MAX_LAYERS);
+	a->n_mtp = hfconfig_read_u32(&r, "num_nextn_predict_layers", false, 0, ARCH_MAX_LAYERS);
 	if (!a->n_mtp)
-		a->n_mtp = get_u32(&r, "mtp_num_hidden_layers", false, 0, ARCH_MAX_LAYERS);
+		a->n_mtp =
+		    hfconfig_read_u32(&r, "mtp_num_hidden_layers", false, 0, ARCH_MAX_LAYERS);
 	bool written = false;
 	for (size_t i = 0; i < sizeof(mtp_written) / sizeof(mtp_written[0]); i++)
 		written |= a->family == mtp_written[i];
 	if (!written)
 		a->n_mtp = 0;
-	a->n_embd = get_u32(&r, "hidden_size", true, 0, 1u << 20);
-	a->n_vocab = get_u32(&r, "vocab_size", true, 0, 1u << 24);
-	a->n_ctx_train = get_u32(&r, "max_position_embeddings", true, 0, UINT32_MAX);
-	a->n_head = get_u32(&r, "num_attention_heads", true, 0, 4096);
-	a->n_head_kv = get_u32(&r, "num_key_value_heads", false, a->n_head, 4096);
+	a->n_embd = hfconfig_read_u32(&r, "hidden_size", true, 0, 1u << 20);
+	a->n_vocab = hfconfig_read_u32(&r, "vocab_size", true, 0, 1u << 24);
+	a->n_ctx_train = hfconfig_read_u32(&r, "max_position_embeddings", true, 0, UINT32_MAX);
+	a->n_head = hfconfig_read_u32(&r, "num_attention_heads", true, 0, 4096);
+	a->n_head_kv = hfconfig_read_u32(&r, "num_key_value_heads", false, a->n_head, 4096);
 	uint32_t hd_def = a->n_head ? a->n_embd / a->n_head : 0;
-	a->head_dim_k = a->head_dim_v = get_u32(&r, "head_dim", false, hd_def, 4096);
-	a->n_ff = get_u32(&r, "intermediate_size", false, 0, 1u << 22);
+	a->head_dim_k = a->head_dim_v = hfconfig_read_u32(&r, "head_dim", false, hd_def, 4096);
+	a->n_ff = hfconfig_read_u32(&r, "intermediate_size", false, 0, 1u << 22);
 	bool gemma = a->family == AF_GEMMA2 || a->family == AF_GEMMA3 || a->family == AF_GEMMA4 ||
 	             a->family == AF_GEMMA3N;
 	/* LFM2 ties unless told otherwise, under its own key name */
-	bool tied_default = gemma || (a->family == AF_LFM2 && get_bool(&r, "tie_embedding", true));
-	a->tied_embeddings = get_bool(&r, "tie_word_embeddings", tied_default);
-	const char *rs = get(&r, "rope_scaling_type");
+	bool tied_default =
+	    gemma || (a->family == AF_LFM2 && hfconfig_read_bool(&r, "tie_embedding", true));
+	a->tied_embeddings = hfconfig_read_bool(&r, "tie_word_embeddings", tied_default);
+	const char *rs = hfconfig_read_value(&r, "rope_scaling_type");
 	/* llama3 rope factors: a rope_freqs tensor in these layouts */
 	a->rope_freqs = (a->family == AF_LLAMA || a->family == AF_APERTUS ||
 	                 a->family == AF_EXAONE4 || a->family == AF_STEP35) &&
 	                rs && !strcmp(rs, "llama3");
 
 	/* Mixture of experts */
-	a->n_expert = get_u32(&r, "num_experts", false, 0, 4096);
+	a->n_expert = hfconfig_read_u32(&r, "num_experts", false, 0, 4096);
 	if (!a->n_expert)
-		a->n_expert = get_u32(&r, "num_local_experts", false, 0, 4096);
+		a->n_expert = hfconfig_read_u32(&r, "num_local_experts", false, 0, 4096);
 	if (!a->n_expert)
-		a->n_expert = get_u32(&r, "n_routed_experts", false, 0, 4096);
+		a->n_expert = hfconfig_read_u32(&r, "n_routed_experts", false, 0, 4096);
 	if (a->n_expert) {
 		/* gemma4 says top_k_experts, hunyuan moe_topk (one per layer) */
-		const char *used_key = get(&r, "num_experts_per_tok") ? "num_experts_per_tok"
-		                       : get(&r, "moe_topk")          ? "moe_topk"
-		                       : get(&r, "num_experts_per_token") /* Kimi */
+		const char *used_key = hfconfig_read_value(&r, "num_experts_per_tok")
+		                           ? "num_experts_per_tok"
+		                       : hfconfig_read_value(&r, "moe_topk") ? "moe_topk"
+		                       : hfconfig_read_value(&r, "num_experts_per_token") /* Kimi */
 		                           ? "num_experts_per_token"
 		                           : "top_k_experts";
-		a->n_expert_used = get_u32(&r, used_key, true, 0, 4096);
-		a->n_ff_exp = get_u32(&r, "moe_intermediate_size", false, a->n_ff, 1u << 22);
+		a->n_expert_used = hfconfig_read_u32(&r, used_key, true, 0, 4096);
+		a->n_ff_exp =
+		    hfconfig_read_u32(&r, "moe_intermediate_size", false, a->n_ff, 1u << 22);
 		/* n_shared_experts; Ling, Trinity and Cohere say num_shared_experts,
 		 * Hunyuan num_shared_expert (one per layer) */
-		const char *shared_key = get(&r, "n_shared_experts")     ? "n_shared_experts"
-		                         : get(&r, "num_shared_experts") ? "num_shared_experts"
-		                                                         : "num_shared_expert";
-		a->n_expert_shared = get_u32(&r, shared_key, false, 0, 64);
-		uint32_t sh = get_u32(&r, "shared_expert_intermediate_size", false, 0, 1u << 22);
+		const char *shared_key =
+		    hfconfig_read_value(&r, "n_shared_experts")     ? "n_shared_experts"
+		    : hfconfig_read_value(&r, "num_shared_experts") ? "num_shared_experts"
+		                                                    : "num_shared_expert";
+		a->n_expert_shared = hfconfig_read_u32(&r, shared_key, false, 0, 64);
+		uint32_t sh =
+		    hfconfig_read_u32(&r, "shared_expert_intermediate_size", false, 0, 1u << 22);
 		if (!sh)
-			sh = get_u32(&r, "shared_intermediate_size", false, 0, 1u << 22);
+			sh = hfconfig_read_u32(&r, "shared_intermediate_size", false, 0, 1u << 22);
 		if (!sh)
-			sh = get_u32(&r, "moe_shared_expert_intermediate_size", false, 0, 1u << 22);
+			sh = hfconfig_read_u32(&r, "moe_shared_expert_intermediate_size", false, 0,
+			                       1u << 22);
 		if (!sh && !strcmp(model_type, "hunyuan_v1_moe")) /* intermediate_size wide */
 			sh = a->n_ff;
 		if (!sh)
@@ -668,11 +597,12 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		a->n_ff_shexp = sh;
 		if (sh && !a->n_expert_shared)
 			a->n_expert_shared = 1;
-		a->n_dense_lead = get_u32(&r, "first_k_dense_replace", false, 0, ARCH_MAX_LAYERS);
+		a->n_dense_lead =
+		    hfconfig_read_u32(&r, "first_k_dense_replace", false, 0, ARCH_MAX_LAYERS);
 		if (a->family == AF_AFMOE)
-			a->n_dense_lead = get_u32(&r, "num_dense_layers", false, a->n_dense_lead,
-			                          ARCH_MAX_LAYERS);
-		const char *tk = get(&r, "topk_method");
+			a->n_dense_lead = hfconfig_read_u32(&r, "num_dense_layers", false,
+			                                    a->n_dense_lead, ARCH_MAX_LAYERS);
+		const char *tk = hfconfig_read_value(&r, "topk_method");
 		/* sigmoid routers with a correction bias (e_score_correction_bias,
 		 * expert_bias) */
 		a->expert_bias =
@@ -688,20 +618,22 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 			 * dense layers use intermediate_size_mlp */
 			a->n_ff_shexp = a->n_ff_exp;
 			a->n_expert_shared = 1;
-			a->n_ff = get_u32(&r, "intermediate_size_mlp", false, a->n_ff, 1u << 22);
+			a->n_ff = hfconfig_read_u32(&r, "intermediate_size_mlp", false, a->n_ff,
+			                            1u << 22);
 		}
 	}
-	uint32_t moe_step = get_u32(&r, "interleave_moe_layer_step", false, 1, ARCH_MAX_LAYERS);
+	uint32_t moe_step =
+	    hfconfig_read_u32(&r, "interleave_moe_layer_step", false, 1, ARCH_MAX_LAYERS);
 	if (a->family == AF_QWEN35 && a->n_expert) /* llama.cpp names the MoE variant apart */
 		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "qwen35moe");
 
 	/* Multi-head latent attention */
-	a->kv_lora_rank = get_u32(&r, "kv_lora_rank", false, 0, 65536);
+	a->kv_lora_rank = hfconfig_read_u32(&r, "kv_lora_rank", false, 0, 65536);
 	if (a->kv_lora_rank) {
-		a->q_lora_rank = get_u32(&r, "q_lora_rank", false, 0, 65536);
-		a->qk_rope_dim = get_u32(&r, "qk_rope_head_dim", true, 0, 4096);
-		a->qk_nope_dim = get_u32(&r, "qk_nope_head_dim", true, 0, 4096);
-		a->v_head_dim = get_u32(&r, "v_head_dim", true, 0, 4096);
+		a->q_lora_rank = hfconfig_read_u32(&r, "q_lora_rank", false, 0, 65536);
+		a->qk_rope_dim = hfconfig_read_u32(&r, "qk_rope_head_dim", true, 0, 4096);
+		a->qk_nope_dim = hfconfig_read_u32(&r, "qk_nope_head_dim", true, 0, 4096);
+		a->v_head_dim = hfconfig_read_u32(&r, "v_head_dim", true, 0, 4096);
 		a->head_dim_k = a->qk_nope_dim + a->qk_rope_dim;
 		a->head_dim_v = a->v_head_dim;
 	}
@@ -714,18 +646,19 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 			a->layer_moe[il] = (il + 1) % moe_step == 0;
 
 	/* Sliding window and layer pattern */
-	uint32_t window = get_u32(&r, "sliding_window", false, 0, UINT32_MAX);
-	uint32_t chunk = get_u32(&r, "attention_chunk_size", false, 0, UINT32_MAX);
+	uint32_t window = hfconfig_read_u32(&r, "sliding_window", false, 0, UINT32_MAX);
+	uint32_t chunk = hfconfig_read_u32(&r, "attention_chunk_size", false, 0, UINT32_MAX);
 	bool swa_family = gemma || a->family == AF_GPTOSS || a->family == AF_COHERE2 ||
 	                  a->family == AF_OLMO2 || /* OLMo 3: olmo2 with sliding_window */
 	                  a->family == AF_AFMOE || a->family == AF_EXAONE4 ||
 	                  a->family == AF_MIMO2 || a->family == AF_STEP35;
-	/* get() reuses one buffer: read the numbers before the lists */
-	uint32_t nextn = get_u32(&r, "num_nextn_predict_layers", false, 0, ARCH_MAX_LAYERS);
+	/* hfconfig_read_value() reuses one buffer: read the numbers before the lists */
+	uint32_t nextn =
+	    hfconfig_read_u32(&r, "num_nextn_predict_layers", false, 0, ARCH_MAX_LAYERS);
 	char swp[8] = "";
-	const char *v = get(&r, "sliding_window_pattern");
+	const char *v = hfconfig_read_value(&r, "sliding_window_pattern");
 	snprintf(swp, sizeof(swp), "%s", v ? v : "");
-	const char *lt = get(&r, "layer_types");
+	const char *lt = hfconfig_read_value(&r, "layer_types");
 	if (lt) {
 		read_layer_types(&r, a, lt, nextn);
 		if (!swa_family) /* llama.cpp runs these archs with full attention */
@@ -734,7 +667,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 					a->layer_kind[il] = LK_ATTN_FULL;
 	} else if (swa_family && window && (*swp == 'L' || *swp == 'G')) {
 		/* EXAONE 4's "LLLG": layer il slides when letter il % len is L */
-		const char *pat = get(&r, "sliding_window_pattern");
+		const char *pat = hfconfig_read_value(&r, "sliding_window_pattern");
 		size_t n = strlen(pat);
 		for (uint32_t il = 0; il < a->n_layer; il++)
 			if (pat[il % n] == 'L')
@@ -744,9 +677,9 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		               : a->family == AF_GEMMA3 || a->family == AF_GEMMA4 ? 6
 		               : a->family == AF_GEMMA3N                          ? 5
 		                                                                  : 4;
-		uint32_t p = get_u32(&r, "sliding_window_pattern", false, def, 1024);
+		uint32_t p = hfconfig_read_u32(&r, "sliding_window_pattern", false, def, 1024);
 		if (a->family == AF_AFMOE)
-			p = get_u32(&r, "global_attn_every_n_layers", false, p, 1024);
+			p = hfconfig_read_u32(&r, "global_attn_every_n_layers", false, p, 1024);
 		if (a->family == AF_GPTOSS)
 			p = 2;
 		apply_pattern(a, p, LK_ATTN_SWA);
@@ -755,7 +688,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	} else if (a->family == AF_QWEN3NEXT || a->family == AF_QWEN35) {
 		/* every full_attention_interval-th layer attends, the rest are
 		 * gated DeltaNet */
-		uint32_t p = get_u32(&r, "full_attention_interval", true, 4, 1024);
+		uint32_t p = hfconfig_read_u32(&r, "full_attention_interval", true, 4, 1024);
 		apply_pattern(a, p, LK_RECURRENT);
 	}
 	a->n_swa = chunk && !strcmp(model_type, "llama4_text") ? chunk : window;
@@ -771,26 +704,27 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		any_rec |= a->layer_kind[il] == LK_RECURRENT;
 	if (any_rec && a->family == AF_GRANITEHYBRID) {
 		a->rec_kind = RK_MAMBA2;
-		a->ssm_d_conv = get_u32(&r, "mamba_d_conv", true, 0, 64);
-		a->ssm_d_state = get_u32(&r, "mamba_d_state", true, 0, 65536);
-		a->ssm_n_group = get_u32(&r, "mamba_n_groups", false, 1, 4096);
-		a->ssm_n_head = get_u32(&r, "mamba_n_heads", true, 0, 65536);
-		uint32_t d_head = get_u32(&r, "mamba_d_head", false, 0, 65536);
-		uint32_t expand = get_u32(&r, "mamba_expand", false, 2, 64);
+		a->ssm_d_conv = hfconfig_read_u32(&r, "mamba_d_conv", true, 0, 64);
+		a->ssm_d_state = hfconfig_read_u32(&r, "mamba_d_state", true, 0, 65536);
+		a->ssm_n_group = hfconfig_read_u32(&r, "mamba_n_groups", false, 1, 4096);
+		a->ssm_n_head = hfconfig_read_u32(&r, "mamba_n_heads", true, 0, 65536);
+		uint32_t d_head = hfconfig_read_u32(&r, "mamba_d_head", false, 0, 65536);
+		uint32_t expand = hfconfig_read_u32(&r, "mamba_expand", false, 2, 64);
 		a->ssm_d_inner = d_head ? a->ssm_n_head * d_head : expand * a->n_embd;
 	} else if (any_rec && (a->family == AF_QWEN3NEXT || a->family == AF_QWEN35)) {
 		a->rec_kind = RK_GATED_DELTANET;
-		a->ssm_d_conv = get_u32(&r, "linear_conv_kernel_dim", true, 0, 64);
-		a->ssm_d_state = get_u32(&r, "linear_key_head_dim", true, 0, 65536);
-		a->ssm_n_group = get_u32(&r, "linear_num_key_heads", true, 0, 4096);
-		a->ssm_n_head = get_u32(&r, "linear_num_value_heads", true, 0, 4096);
+		a->ssm_d_conv = hfconfig_read_u32(&r, "linear_conv_kernel_dim", true, 0, 64);
+		a->ssm_d_state = hfconfig_read_u32(&r, "linear_key_head_dim", true, 0, 65536);
+		a->ssm_n_group = hfconfig_read_u32(&r, "linear_num_key_heads", true, 0, 4096);
+		a->ssm_n_head = hfconfig_read_u32(&r, "linear_num_value_heads", true, 0, 4096);
 		a->ssm_d_inner =
-		    a->ssm_n_head * get_u32(&r, "linear_value_head_dim", true, 0, 65536);
+		    a->ssm_n_head * hfconfig_read_u32(&r, "linear_value_head_dim", true, 0, 65536);
 	} else if (any_rec && a->family != AF_NEMOTRON_H && a->family != AF_LFM2) {
-		fail(&r, "layer_types",
-		     "recurrent layers are supported for granitemoehybrid, qwen3_next and qwen3_5 "
-		     "only",
-		     model_type);
+		hfconfig_fail(
+		    &r, "layer_types",
+		    "recurrent layers are supported for granitemoehybrid, qwen3_next and qwen3_5 "
+		    "only",
+		    model_type);
 	}
 	for (uint32_t il = 0; il < a->n_layer; il++)
 		if (a->layer_kind[il] == LK_RECURRENT)
@@ -815,7 +749,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	for (size_t i = 0; i < sizeof(arch_names) / sizeof(arch_names[0]); i++)
 		if (!strcmp(model_type, arch_names[i][0]))
 			snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s", arch_names[i][1]);
-	a->qk_norm = a->family == AF_GLM4MOE && get_bool(&r, "use_qk_norm", false);
+	a->qk_norm = a->family == AF_GLM4MOE && hfconfig_read_bool(&r, "use_qk_norm", false);
 	if (!hfconfig_attn_finish(src, a, err, errlen) ||
 	    !hfconfig_hybrid_finish(src, a, err, errlen))
 		return false;

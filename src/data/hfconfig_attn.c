@@ -12,96 +12,30 @@
  * convert_hf_to_gguf writes feed_forward_length).
  */
 #include "hfconfig.h"
+#include "hfconfig_internal.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-/* What the readers below share. */
-struct rd {
-	const struct config_source *src;
-	char *err;
-	size_t errlen;
-	bool ok;
-	char buf[2048]; /* a per-layer list: hybrid_layer_pattern, moe_layers_enum */
-};
-
-static const char *value(struct rd *r, const char *key)
-{
-	const char *v = r->src->get(r->src->ctx, key, r->buf, sizeof(r->buf));
-	if (v && (*v == '\0' || !strcasecmp(v, "null") || !strcasecmp(v, "none")))
-		return NULL;
-	return v;
-}
-
-static void fail(struct rd *r, const char *key, const char *what, const char *v)
-{
-	if (!r->ok)
-		return;
-	r->ok = false;
-	char at[640];
-	snprintf(r->err, r->errlen, "%s %s: %s: '%s'", hfconfig_where(r->src, key, at, sizeof(at)),
-	         key, what, v ? v : "");
-}
-
-/* A whole number in 0..max; def when absent. */
-static uint32_t num(struct rd *r, const char *key, uint32_t def, uint32_t max)
-{
-	const char *v = value(r, key);
-	if (!v)
-		return def;
-	while (isspace((unsigned char)*v))
-		v++;
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(v, &end, 10);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*v == '-' || end == v || *end || errno == ERANGE) {
-		fail(r, key, "not a whole number", v);
-		return def;
-	}
-	if (n > max) {
-		fail(r, key, "too large", v);
-		return def;
-	}
-	return (uint32_t)n;
-}
-
-static bool flag(struct rd *r, const char *key, bool def)
-{
-	const char *v = value(r, key);
-	if (!v)
-		return def;
-	if (!strcasecmp(v, "true") || !strcmp(v, "1"))
-		return true;
-	if (!strcasecmp(v, "false") || !strcmp(v, "0"))
-		return false;
-	fail(r, key, "not a boolean (true/false)", v);
-	return def;
-}
-
-static void gemma4(struct rd *r, struct model_arch *a)
+static void gemma4(struct hfconfig_reader *r, struct model_arch *a)
 {
 	uint32_t swa_dim = a->head_dim_k, swa_kv = a->n_head_kv;
-	uint32_t full_dim = num(r, "global_head_dim", swa_dim, 4096);
-	uint32_t full_kv = num(r, "num_global_key_value_heads", swa_kv, 4096);
+	uint32_t full_dim = hfconfig_read_u32(r, "global_head_dim", false, swa_dim, 4096);
+	uint32_t full_kv = hfconfig_read_u32(r, "num_global_key_value_heads", false, swa_kv, 4096);
 	a->head_dim_k = a->head_dim_v = full_dim;
 	a->head_dim_k_swa = a->head_dim_v_swa = full_dim != swa_dim ? swa_dim : 0;
-	a->k_eq_v = flag(r, "attention_k_eq_v", false);
-	a->n_embd_per_layer = num(r, "hidden_size_per_layer_input", 0, 65536);
-	uint32_t shared = num(r, "num_kv_shared_layers", 0, ARCH_MAX_LAYERS);
+	a->k_eq_v = hfconfig_read_bool(r, "attention_k_eq_v", false);
+	a->n_embd_per_layer = hfconfig_read_u32(r, "hidden_size_per_layer_input", false, 0, 65536);
+	uint32_t shared = hfconfig_read_u32(r, "num_kv_shared_layers", false, 0, ARCH_MAX_LAYERS);
 	if (r->ok && shared >= a->n_layer && shared) {
-		fail(r, "num_kv_shared_layers", "leaves no layer with a KV cache",
-		     value(r, "num_kv_shared_layers"));
+		hfconfig_fail(r, "num_kv_shared_layers", "leaves no layer with a KV cache",
+		              hfconfig_read_value(r, "num_kv_shared_layers"));
 		return;
 	}
 	a->n_layer_kv = shared ? a->n_layer - shared : 0;
-	bool wide = flag(r, "use_double_wide_mlp", false);
-	if (!flag(r, "enable_moe_block", a->n_expert > 0)) {
+	bool wide = hfconfig_read_bool(r, "use_double_wide_mlp", false);
+	if (!hfconfig_read_bool(r, "enable_moe_block", a->n_expert > 0)) {
 		a->n_expert = a->n_expert_used = a->n_ff_exp = 0;
 		memset(a->layer_moe, 0, sizeof(a->layer_moe));
 	}
@@ -118,19 +52,19 @@ static void gemma4(struct rd *r, struct model_arch *a)
  * first index_skip_topk_offset layers and then on every freq-th one (as
  * llama.cpp's GLM_5_2_DEFAULT_INDEXER_TYPES); GLM's router has the
  * correction bias. */
-static void dsa(struct rd *r, struct model_arch *a, bool glm)
+static void dsa(struct hfconfig_reader *r, struct model_arch *a, bool glm)
 {
-	a->idx_n_head = num(r, "index_n_heads", 0, 4096);
-	a->idx_head_dim = num(r, "index_head_dim", 0, 4096);
-	a->idx_top_k = num(r, "index_topk", 2048, UINT32_MAX);
+	a->idx_n_head = hfconfig_read_u32(r, "index_n_heads", false, 0, 4096);
+	a->idx_head_dim = hfconfig_read_u32(r, "index_head_dim", false, 0, 4096);
+	a->idx_top_k = hfconfig_read_u32(r, "index_topk", false, 2048, UINT32_MAX);
 	if (r->ok && (!a->idx_n_head || !a->idx_head_dim || !a->q_lora_rank)) {
-		fail(r, "index_head_dim",
-		     "a DSA model needs index_n_heads, index_head_dim and q_lora_rank",
-		     value(r, "index_head_dim"));
+		hfconfig_fail(r, "index_head_dim",
+		              "a DSA model needs index_n_heads, index_head_dim and q_lora_rank",
+		              hfconfig_read_value(r, "index_head_dim"));
 		return;
 	}
-	uint32_t freq = num(r, "index_topk_freq", 1, ARCH_MAX_LAYERS);
-	uint32_t off = num(r, "index_skip_topk_offset", 0, ARCH_MAX_LAYERS);
+	uint32_t freq = hfconfig_read_u32(r, "index_topk_freq", false, 1, ARCH_MAX_LAYERS);
+	uint32_t off = hfconfig_read_u32(r, "index_skip_topk_offset", false, 0, ARCH_MAX_LAYERS);
 	for (uint32_t il = 0; il < a->n_layer; il++)
 		a->layer_idx[il] = freq <= 1 || il < off || (il + 1 - off) % freq == 0;
 	if (glm) {
@@ -143,18 +77,18 @@ static void dsa(struct rd *r, struct model_arch *a, bool glm)
  * dense_intermediate_size wide; sparse_attention_config's index heads,
  * index width, block size and top-k blocks describe MSA, whose index cache
  * llama.cpp keeps on every layer after the dense lead. */
-static void minimax_m3(struct rd *r, struct model_arch *a)
+static void minimax_m3(struct hfconfig_reader *r, struct model_arch *a)
 {
-	a->n_ff = num(r, "dense_intermediate_size", a->n_ff, 1u << 22);
-	a->idx_n_head = num(r, "sparse_num_index_heads", 0, 4096);
-	a->idx_head_dim = num(r, "sparse_index_dim", 0, 4096);
-	a->idx_top_k = num(r, "sparse_topk_blocks", 16, UINT32_MAX);
-	a->msa_block = num(r, "sparse_block_size", 0, 1u << 20);
+	a->n_ff = hfconfig_read_u32(r, "dense_intermediate_size", false, a->n_ff, 1u << 22);
+	a->idx_n_head = hfconfig_read_u32(r, "sparse_num_index_heads", false, 0, 4096);
+	a->idx_head_dim = hfconfig_read_u32(r, "sparse_index_dim", false, 0, 4096);
+	a->idx_top_k = hfconfig_read_u32(r, "sparse_topk_blocks", false, 16, UINT32_MAX);
+	a->msa_block = hfconfig_read_u32(r, "sparse_block_size", false, 0, 1u << 20);
 	if (r->ok && (!a->idx_n_head || !a->idx_head_dim || !a->msa_block)) {
-		fail(r, "sparse_index_dim",
-		     "MiniMax M3 needs sparse_num_index_heads, sparse_index_dim and "
-		     "sparse_block_size",
-		     value(r, "sparse_index_dim"));
+		hfconfig_fail(r, "sparse_index_dim",
+		              "MiniMax M3 needs sparse_num_index_heads, sparse_index_dim and "
+		              "sparse_block_size",
+		              hfconfig_read_value(r, "sparse_index_dim"));
 		return;
 	}
 	for (uint32_t il = 0; il < a->n_layer; il++)
@@ -165,25 +99,28 @@ static void minimax_m3(struct rd *r, struct model_arch *a)
  * per-layer embedding width and the KV-shared tail (num_kv_shared_layers;
  * llama.cpp reads it as n_layer_kv_from_start = 20 for both released
  * sizes). */
-static void gemma3n(struct rd *r, struct model_arch *a)
+static void gemma3n(struct hfconfig_reader *r, struct model_arch *a)
 {
-	a->n_altup = num(r, "altup_num_inputs", 4, 64);
-	a->laurel_rank = num(r, "laurel_rank", 64, 65536);
-	a->n_embd_per_layer = num(r, "hidden_size_per_layer_input", 256, 65536);
-	uint32_t shared = num(r, "num_kv_shared_layers", 0, ARCH_MAX_LAYERS);
+	a->n_altup = hfconfig_read_u32(r, "altup_num_inputs", false, 4, 64);
+	a->laurel_rank = hfconfig_read_u32(r, "laurel_rank", false, 64, 65536);
+	a->n_embd_per_layer =
+	    hfconfig_read_u32(r, "hidden_size_per_layer_input", false, 256, 65536);
+	uint32_t shared = hfconfig_read_u32(r, "num_kv_shared_layers", false, 0, ARCH_MAX_LAYERS);
 	if (r->ok && (a->n_altup < 2 || (shared && shared >= a->n_layer))) {
-		fail(r, a->n_altup < 2 ? "altup_num_inputs" : "num_kv_shared_layers",
-		     a->n_altup < 2 ? "must be at least 2" : "leaves no layer with a KV cache",
-		     value(r, a->n_altup < 2 ? "altup_num_inputs" : "num_kv_shared_layers"));
+		hfconfig_fail(r, a->n_altup < 2 ? "altup_num_inputs" : "num_kv_shared_layers",
+		              a->n_altup < 2 ? "must be at least 2"
+		                             : "leaves no layer with a KV cache",
+		              hfconfig_read_value(r, a->n_altup < 2 ? "altup_num_inputs"
+		                                                    : "num_kv_shared_layers"));
 		return;
 	}
 	a->n_layer_kv = shared ? a->n_layer - shared : 0;
 }
 
-/* The model_type, copied (value() reuses r->buf). */
-static void model_type(struct rd *r, char *mt, size_t n)
+/* The model_type, copied (hfconfig_read_value() reuses r->buf). */
+static void model_type(struct hfconfig_reader *r, char *mt, size_t n)
 {
-	const char *v = value(r, "model_type");
+	const char *v = hfconfig_read_value(r, "model_type");
 	snprintf(mt, n, "%s", v ? v : "");
 }
 
@@ -204,19 +141,19 @@ static bool next_index(const char **p, uint32_t *out)
  * moe_intermediate_size from moe_layer_start_index on (every
  * moe_layer_interval-th layer), moe_k per token, moe_num_shared_experts
  * shared ones; the router's e_score_correction_bias is exp_probs_b. */
-static void ernie(struct rd *r, struct model_arch *a)
+static void ernie(struct hfconfig_reader *r, struct model_arch *a)
 {
-	uint32_t x = num(r, "moe_num_experts", 0, 4096);
+	uint32_t x = hfconfig_read_u32(r, "moe_num_experts", false, 0, 4096);
 	snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s", x ? "ernie4_5-moe" : "ernie4_5");
 	if (!x)
 		return;
 	a->n_expert = x;
-	a->n_expert_used = num(r, "moe_k", 0, 4096);
-	a->n_ff_exp = num(r, "moe_intermediate_size", a->n_ff, 1u << 22);
-	a->n_expert_shared = num(r, "moe_num_shared_experts", 0, 64);
+	a->n_expert_used = hfconfig_read_u32(r, "moe_k", false, 0, 4096);
+	a->n_ff_exp = hfconfig_read_u32(r, "moe_intermediate_size", false, a->n_ff, 1u << 22);
+	a->n_expert_shared = hfconfig_read_u32(r, "moe_num_shared_experts", false, 0, 64);
 	a->n_ff_shexp = a->n_expert_shared * a->n_ff_exp;
-	a->n_dense_lead = num(r, "moe_layer_start_index", 0, ARCH_MAX_LAYERS);
-	uint32_t step = num(r, "moe_layer_interval", 1, ARCH_MAX_LAYERS);
+	a->n_dense_lead = hfconfig_read_u32(r, "moe_layer_start_index", false, 0, ARCH_MAX_LAYERS);
+	uint32_t step = hfconfig_read_u32(r, "moe_layer_interval", false, 1, ARCH_MAX_LAYERS);
 	a->expert_bias = true;
 	for (uint32_t il = 0; il < a->n_layer; il++)
 		a->layer_moe[il] = il >= a->n_dense_lead && (step <= 1 || (il + 1) % step == 0);
@@ -236,24 +173,25 @@ static void exaone4(struct model_arch *a)
 /* MiMo-V2 (MiMoV2FlashConfig): hybrid_layer_pattern 1 = sliding layer;
  * num_key_value_heads / head_dim / v_head_dim describe the full layers,
  * the swa_* keys the sliding ones; moe_layer_freq 0 = dense layer. */
-static void mimo2(struct rd *r, struct model_arch *a)
+static void mimo2(struct hfconfig_reader *r, struct model_arch *a)
 {
 	snprintf(a->gguf_arch, sizeof(a->gguf_arch), "mimo2");
 	/* convert_hf_to_gguf appends the 3 MTP blocks every MiMo-V2 ships
 	 * (MimoV2Model._n_nextn; the config does not say) */
 	a->n_mtp = 3;
-	uint32_t full_kv = a->n_head_kv, swa_kv = num(r, "swa_num_key_value_heads", full_kv, 4096);
-	a->head_dim_v = num(r, "v_head_dim", a->head_dim_k, 4096);
-	uint32_t swa_k = num(r, "swa_head_dim", a->head_dim_k, 4096);
-	uint32_t swa_v = num(r, "swa_v_head_dim", a->head_dim_v, 4096);
+	uint32_t full_kv = a->n_head_kv,
+	         swa_kv = hfconfig_read_u32(r, "swa_num_key_value_heads", false, full_kv, 4096);
+	a->head_dim_v = hfconfig_read_u32(r, "v_head_dim", false, a->head_dim_k, 4096);
+	uint32_t swa_k = hfconfig_read_u32(r, "swa_head_dim", false, a->head_dim_k, 4096);
+	uint32_t swa_v = hfconfig_read_u32(r, "swa_v_head_dim", false, a->head_dim_v, 4096);
 	a->head_dim_k_swa = swa_k != a->head_dim_k ? swa_k : 0;
 	a->head_dim_v_swa = swa_v != a->head_dim_v ? swa_v : 0;
-	if (num(r, "swa_num_attention_heads", a->n_head, 4096) != a->n_head)
-		fail(r, "swa_num_attention_heads",
-		     "must equal num_attention_heads (as llama.cpp's "
-		     "converter requires)",
-		     value(r, "swa_num_attention_heads"));
-	const char *v = value(r, "hybrid_layer_pattern");
+	if (hfconfig_read_u32(r, "swa_num_attention_heads", false, a->n_head, 4096) != a->n_head)
+		hfconfig_fail(r, "swa_num_attention_heads",
+		              "must equal num_attention_heads (as llama.cpp's "
+		              "converter requires)",
+		              hfconfig_read_value(r, "swa_num_attention_heads"));
+	const char *v = hfconfig_read_value(r, "hybrid_layer_pattern");
 	if (v) {
 		uint32_t il = 0, k;
 		while (r->ok && next_index(&v, &k)) {
@@ -262,11 +200,11 @@ static void mimo2(struct rd *r, struct model_arch *a)
 			il++;
 		}
 		if (r->ok && il != a->n_layer)
-			fail(r, "hybrid_layer_pattern",
-			     "needs one 0 (full) or 1 (sliding) per layer",
-			     value(r, "hybrid_layer_pattern"));
+			hfconfig_fail(r, "hybrid_layer_pattern",
+			              "needs one 0 (full) or 1 (sliding) per layer",
+			              hfconfig_read_value(r, "hybrid_layer_pattern"));
 	}
-	if ((v = value(r, "moe_layer_freq")) && strchr(v, ',') && a->n_expert) {
+	if ((v = hfconfig_read_value(r, "moe_layer_freq")) && strchr(v, ',') && a->n_expert) {
 		uint32_t il = 0, k;
 		a->n_dense_lead = 0;
 		while (r->ok && next_index(&v, &k)) {
@@ -277,8 +215,9 @@ static void mimo2(struct rd *r, struct model_arch *a)
 			il++;
 		}
 		if (r->ok && il != a->n_layer)
-			fail(r, "moe_layer_freq", "needs one 0 (dense) or 1 (MoE) per layer",
-			     value(r, "moe_layer_freq"));
+			hfconfig_fail(r, "moe_layer_freq",
+			              "needs one 0 (dense) or 1 (MoE) per layer",
+			              hfconfig_read_value(r, "moe_layer_freq"));
 	}
 	a->n_head_kv = full_kv > swa_kv ? full_kv : swa_kv;
 	for (uint32_t il = 0; il < a->n_layer; il++)
@@ -294,27 +233,29 @@ static void mimo2(struct rd *r, struct model_arch *a)
  * num_experts, first_k_dense_replace, ...) are read too.  Without
  * layer_types the published pattern: full attention on every 4th layer
  * from layer 0. */
-static void step35(struct rd *r, struct model_arch *a, bool has_layer_types)
+static void step35(struct hfconfig_reader *r, struct model_arch *a, bool has_layer_types)
 {
 	snprintf(a->gguf_arch, sizeof(a->gguf_arch), "step35");
-	a->n_mtp = num(r, "num_nextn_predict_layers", 0, 16);
-	uint32_t kv_full = num(r, "num_attention_groups", a->n_head_kv, 4096);
-	uint32_t kv_swa = num(r, "attention_other_setting.num_attention_groups", kv_full, 4096);
+	a->n_mtp = hfconfig_read_u32(r, "num_nextn_predict_layers", false, 0, 16);
+	uint32_t kv_full = hfconfig_read_u32(r, "num_attention_groups", false, a->n_head_kv, 4096);
+	uint32_t kv_swa = hfconfig_read_u32(r, "attention_other_setting.num_attention_groups",
+	                                    false, kv_full, 4096);
 	a->n_head_kv = kv_full > kv_swa ? kv_full : kv_swa;
-	uint32_t hs = num(r, "attention_other_setting.num_attention_heads", a->n_head, 4096);
+	uint32_t hs = hfconfig_read_u32(r, "attention_other_setting.num_attention_heads", false,
+	                                a->n_head, 4096);
 	a->n_head_swa = hs != a->n_head ? hs : 0;
 	if (!has_layer_types && a->n_swa)
 		for (uint32_t il = 0; il < a->n_layer; il++)
 			a->layer_kind[il] = il % 4 ? LK_ATTN_SWA : LK_ATTN_FULL;
 	if (!a->n_expert) {
-		a->n_expert = num(r, "moe_num_experts", 0, 4096);
-		a->n_expert_used = num(r, "moe_top_k", 0, 4096);
-		a->n_ff_exp = num(r, "moe_intermediate_size", 0, 1u << 22);
-		a->n_ff_shexp = num(r, "share_expert_dim", 0, 1u << 22);
+		a->n_expert = hfconfig_read_u32(r, "moe_num_experts", false, 0, 4096);
+		a->n_expert_used = hfconfig_read_u32(r, "moe_top_k", false, 0, 4096);
+		a->n_ff_exp = hfconfig_read_u32(r, "moe_intermediate_size", false, 0, 1u << 22);
+		a->n_ff_shexp = hfconfig_read_u32(r, "share_expert_dim", false, 0, 1u << 22);
 		a->n_expert_shared = a->n_ff_shexp ? 1 : 0;
-		a->expert_bias = flag(r, "use_moe_router_bias", true);
+		a->expert_bias = hfconfig_read_bool(r, "use_moe_router_bias", true);
 	}
-	const char *v = value(r, "moe_layers_enum");
+	const char *v = hfconfig_read_value(r, "moe_layers_enum");
 	if (v && a->n_expert) {
 		uint32_t k, first = UINT32_MAX;
 		while (next_index(&v, &k))
@@ -332,7 +273,7 @@ static void step35(struct rd *r, struct model_arch *a, bool has_layer_types)
 bool hfconfig_attn_finish(const struct config_source *src, struct model_arch *a, char *err,
                           size_t errlen)
 {
-	struct rd r = {.src = src, .err = err, .errlen = errlen, .ok = true};
+	struct hfconfig_reader r = {.src = src, .err = err, .errlen = errlen, .ok = true};
 	char mt[48];
 	model_type(&r, mt, sizeof(mt));
 	if (a->family == AF_GEMMA4)
@@ -350,6 +291,6 @@ bool hfconfig_attn_finish(const struct config_source *src, struct model_arch *a,
 	else if (a->family == AF_MIMO2)
 		mimo2(&r, a);
 	else if (a->family == AF_STEP35)
-		step35(&r, a, value(&r, "layer_types") != NULL);
+		step35(&r, a, hfconfig_read_value(&r, "layer_types") != NULL);
 	return r.ok;
 }

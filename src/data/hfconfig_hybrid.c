@@ -15,143 +15,46 @@
  * mamba_n_groups and mamba_d_conv side by side.
  */
 #include "hfconfig.h"
+#include "hfconfig_internal.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-/* What the readers below share; buf holds a per-layer list. */
-struct rd {
-	const struct config_source *src;
-	char *err;
-	size_t errlen;
-	bool ok;
-	char buf[4096];
-};
-
-static const char *value(struct rd *r, const char *key)
-{
-	const char *v = r->src->get(r->src->ctx, key, r->buf, sizeof(r->buf));
-	if (v && (*v == '\0' || !strcasecmp(v, "null") || !strcasecmp(v, "none")))
-		return NULL;
-	return v;
-}
-
-static void fail(struct rd *r, const char *key, const char *what, const char *v)
-{
-	if (!r->ok)
-		return;
-	r->ok = false;
-	char at[640];
-	snprintf(r->err, r->errlen, "%s %s: %s: '%s'", hfconfig_where(r->src, key, at, sizeof(at)),
-	         key, what, v ? v : "");
-}
-
-/* One whole number in 0..max at *p (spaces around it allowed); advances
- * *p past it.  False when there is none. */
-static bool parse_num(const char **p, uint32_t max, uint32_t *out)
-{
-	const char *v = *p;
-	while (isspace((unsigned char)*v))
-		v++;
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (*v == '-' || end == v || errno == ERANGE || n > max)
-		return false;
-	while (isspace((unsigned char)*end))
-		end++;
-	*p = end;
-	*out = (uint32_t)n;
-	return true;
-}
-
-/* A whole number in 0..max; def when absent; required fails when absent. */
-static uint32_t num(struct rd *r, const char *key, bool required, uint32_t def, uint32_t max)
-{
-	const char *v = value(r, key);
-	uint32_t n;
-	if (!v) {
-		if (required)
-			fail(r, key, "missing (required)", "");
-		return def;
-	}
-	const char *p = v;
-	if (!parse_num(&p, max, &n) || *p) {
-		fail(r, key, "not a whole number in range", v);
-		return def;
-	}
-	return n;
-}
-
-/* A comma-separated list of whole numbers in 0..max: at most cap of them
- * into out; returns the count, or 0 after a failure. */
-static uint32_t num_list(struct rd *r, const char *key, uint32_t max, uint32_t *out, uint32_t cap)
-{
-	const char *v = value(r, key);
-	if (!v) {
-		fail(r, key, "missing (required)", "");
-		return 0;
-	}
-	char shown[80];
-	snprintf(shown, sizeof(shown), "%.60s%s", v, strlen(v) > 60 ? "..." : "");
-	uint32_t n = 0;
-	for (const char *p = v; r->ok;) {
-		uint32_t x;
-		if (n == cap) {
-			fail(r, key, "more entries than layers", shown);
-			return 0;
-		}
-		if (!parse_num(&p, max, &x)) {
-			fail(r, key, "expected a list of whole numbers", shown);
-			return 0;
-		}
-		out[n++] = x;
-		if (!*p)
-			break;
-		if (*p++ != ',') {
-			fail(r, key, "expected a list of whole numbers", shown);
-			return 0;
-		}
-	}
-	return r->ok ? n : 0;
-}
-
-static void deepseek4(struct rd *r, struct model_arch *a)
+static void deepseek4(struct hfconfig_reader *r, struct model_arch *a)
 {
 	uint32_t ratios[ARCH_MAX_LAYERS + 8];
 	snprintf(a->gguf_arch, sizeof(a->gguf_arch), "deepseek4");
-	a->q_lora_rank = num(r, "q_lora_rank", true, 0, 65536);
-	a->o_lora_rank = num(r, "o_lora_rank", true, 0, 65536);
-	a->o_groups = num(r, "o_groups", true, 0, 4096);
-	a->hc_mult = num(r, "hc_mult", true, 0, 64);
-	a->n_hash_layers = num(r, "num_hash_layers", false, 0, ARCH_MAX_LAYERS);
-	a->idx_n_head = num(r, "index_n_heads", true, 0, 4096);
-	a->idx_head_dim = num(r, "index_head_dim", true, 0, 4096);
-	a->idx_top_k = num(r, "index_topk", false, 512, UINT32_MAX);
+	a->q_lora_rank = hfconfig_read_u32(r, "q_lora_rank", true, 0, 65536);
+	a->o_lora_rank = hfconfig_read_u32(r, "o_lora_rank", true, 0, 65536);
+	a->o_groups = hfconfig_read_u32(r, "o_groups", true, 0, 4096);
+	a->hc_mult = hfconfig_read_u32(r, "hc_mult", true, 0, 64);
+	a->n_hash_layers = hfconfig_read_u32(r, "num_hash_layers", false, 0, ARCH_MAX_LAYERS);
+	a->idx_n_head = hfconfig_read_u32(r, "index_n_heads", true, 0, 4096);
+	a->idx_head_dim = hfconfig_read_u32(r, "index_head_dim", true, 0, 4096);
+	a->idx_top_k = hfconfig_read_u32(r, "index_topk", false, 512, UINT32_MAX);
 	if (!r->ok)
 		return;
 	if (!a->n_swa) {
-		fail(r, "sliding_window", "missing (required for deepseek_v4)", "");
+		hfconfig_fail(r, "sliding_window", "missing (required for deepseek_v4)", "");
 		return;
 	}
 	if (!a->o_groups || a->n_head % a->o_groups) {
-		fail(r, "o_groups", "must divide num_attention_heads", value(r, "o_groups"));
+		hfconfig_fail(r, "o_groups", "must divide num_attention_heads",
+		              hfconfig_read_value(r, "o_groups"));
 		return;
 	}
-	uint32_t n = num_list(r, "compress_ratios", 1024, ratios, ARCH_MAX_LAYERS + 8);
+	uint32_t n =
+	    hfconfig_read_u32_list(r, "compress_ratios", 1024, ratios, ARCH_MAX_LAYERS + 8);
 	if (r->ok && n < a->n_layer) {
-		fail(r, "compress_ratios", "fewer entries than num_hidden_layers",
-		     value(r, "compress_ratios"));
+		hfconfig_fail(r, "compress_ratios", "fewer entries than num_hidden_layers",
+		              hfconfig_read_value(r, "compress_ratios"));
 		return;
 	}
 	for (uint32_t il = 0; il < a->n_layer && r->ok; il++) {
 		if (ratios[il] != 0 && ratios[il] != 4 && ratios[il] != 128) {
-			fail(r, "compress_ratios", "ratios must be 0, 4 or 128 (llama.cpp's)",
-			     value(r, "compress_ratios"));
+			hfconfig_fail(r, "compress_ratios",
+			              "ratios must be 0, 4 or 128 (llama.cpp's)",
+			              hfconfig_read_value(r, "compress_ratios"));
 			return;
 		}
 		a->layer_compress[il] = (uint8_t)ratios[il];
@@ -165,19 +68,19 @@ static void deepseek4(struct rd *r, struct model_arch *a)
 	a->n_dense_lead = 0;
 }
 
-static void falcon_h1(struct rd *r, struct model_arch *a)
+static void falcon_h1(struct hfconfig_reader *r, struct model_arch *a)
 {
 	snprintf(a->gguf_arch, sizeof(a->gguf_arch), "falcon-h1");
 	a->rec_kind = RK_MAMBA2;
-	a->ssm_d_conv = num(r, "mamba_d_conv", false, 4, 64);
-	a->ssm_d_state = num(r, "mamba_d_state", true, 0, 65536);
-	a->ssm_n_group = num(r, "mamba_n_groups", false, 1, 4096);
-	a->ssm_n_head = num(r, "mamba_n_heads", true, 0, 65536);
-	uint32_t d_head = num(r, "mamba_d_head", false, 0, 65536);
-	uint32_t d_ssm = num(r, "mamba_d_ssm", false, 0, 1u << 22);
+	a->ssm_d_conv = hfconfig_read_u32(r, "mamba_d_conv", false, 4, 64);
+	a->ssm_d_state = hfconfig_read_u32(r, "mamba_d_state", true, 0, 65536);
+	a->ssm_n_group = hfconfig_read_u32(r, "mamba_n_groups", false, 1, 4096);
+	a->ssm_n_head = hfconfig_read_u32(r, "mamba_n_heads", true, 0, 65536);
+	uint32_t d_head = hfconfig_read_u32(r, "mamba_d_head", false, 0, 65536);
+	uint32_t d_ssm = hfconfig_read_u32(r, "mamba_d_ssm", false, 0, 1u << 22);
 	a->ssm_d_inner = d_ssm ? d_ssm : a->ssm_n_head * d_head;
 	if (r->ok && !a->ssm_d_inner)
-		fail(r, "mamba_d_ssm", "missing, and no mamba_d_head to derive it", "");
+		hfconfig_fail(r, "mamba_d_ssm", "missing, and no mamba_d_head to derive it", "");
 	for (uint32_t il = 0; il < a->n_layer; il++)
 		a->layer_kind[il] = LK_HYBRID;
 }
@@ -187,29 +90,31 @@ static void falcon_h1(struct rd *r, struct model_arch *a)
  * are MLA; KDA heads and head width from linear_attn_config; K3
  * (attn_res_block_size) adds attention residuals, the full-rank KDA gate
  * and routed_expert_hidden_size as the latent expert width. */
-static void kimi(struct rd *r, struct model_arch *a)
+static void kimi(struct hfconfig_reader *r, struct model_arch *a)
 {
 	uint32_t full[ARCH_MAX_LAYERS];
-	a->attn_res_block = num(r, "attn_res_block_size", false, 0, 1u << 20);
+	a->attn_res_block = hfconfig_read_u32(r, "attn_res_block_size", false, 0, 1u << 20);
 	a->kda_full_gate = a->attn_res_block > 0;
 	snprintf(a->gguf_arch, sizeof(a->gguf_arch), a->kda_full_gate ? "kimi-k3" : "kimi-linear");
 	a->rec_kind = RK_KDA;
-	a->ssm_n_head = num(r, "linear_attn_config.num_heads", false, a->n_head, 4096);
-	a->ssm_d_state = num(r, "linear_attn_config.head_dim", true, 0, 4096);
-	a->ssm_d_conv = num(r, "linear_attn_config.short_conv_kernel_size", false, 4, 64);
-	a->moe_latent = num(r, "routed_expert_hidden_size", false, 0, 1u << 20);
-	uint32_t n = num_list(r, "linear_attn_config.full_attn_layers", ARCH_MAX_LAYERS, full,
-	                      ARCH_MAX_LAYERS);
+	a->ssm_n_head =
+	    hfconfig_read_u32(r, "linear_attn_config.num_heads", false, a->n_head, 4096);
+	a->ssm_d_state = hfconfig_read_u32(r, "linear_attn_config.head_dim", true, 0, 4096);
+	a->ssm_d_conv =
+	    hfconfig_read_u32(r, "linear_attn_config.short_conv_kernel_size", false, 4, 64);
+	a->moe_latent = hfconfig_read_u32(r, "routed_expert_hidden_size", false, 0, 1u << 20);
+	uint32_t n = hfconfig_read_u32_list(r, "linear_attn_config.full_attn_layers",
+	                                    ARCH_MAX_LAYERS, full, ARCH_MAX_LAYERS);
 	if (!r->ok)
 		return;
 	if (!a->kv_lora_rank) {
-		fail(r, "kv_lora_rank", "missing (Kimi's attention layers are MLA)", "");
+		hfconfig_fail(r, "kv_lora_rank", "missing (Kimi's attention layers are MLA)", "");
 		return;
 	}
 	if (a->ssm_n_head != a->n_head) {
-		fail(r, "linear_attn_config.num_heads",
-		     "llama.cpp runs KDA with num_attention_heads heads",
-		     value(r, "linear_attn_config.num_heads"));
+		hfconfig_fail(r, "linear_attn_config.num_heads",
+		              "llama.cpp runs KDA with num_attention_heads heads",
+		              hfconfig_read_value(r, "linear_attn_config.num_heads"));
 		return;
 	}
 	for (uint32_t il = 0; il < a->n_layer; il++) {
@@ -218,9 +123,10 @@ static void kimi(struct rd *r, struct model_arch *a)
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (full[i] < 1 || full[i] > a->n_layer) {
-			fail(r, "linear_attn_config.full_attn_layers",
-			     "layer numbers run from 1 to num_hidden_layers",
-			     value(r, "linear_attn_config.full_attn_layers"));
+			hfconfig_fail(
+			    r, "linear_attn_config.full_attn_layers",
+			    "layer numbers run from 1 to num_hidden_layers",
+			    hfconfig_read_value(r, "linear_attn_config.full_attn_layers"));
 			return;
 		}
 		a->layer_kind[full[i] - 1] = LK_ATTN_FULL;
@@ -233,7 +139,7 @@ static void kimi(struct rd *r, struct model_arch *a)
 bool hfconfig_hybrid_finish(const struct config_source *src, struct model_arch *a, char *err,
                             size_t errlen)
 {
-	struct rd r = {.src = src, .err = err, .errlen = errlen, .ok = true};
+	struct hfconfig_reader r = {.src = src, .err = err, .errlen = errlen, .ok = true};
 	if (a->family == AF_DEEPSEEK4)
 		deepseek4(&r, a);
 	else if (a->family == AF_FALCON_H1)

@@ -80,6 +80,114 @@ Test(profile, every_broken_fixture_names_file_key_and_value)
 	}
 }
 
+/* Copy the shipped profile to a temporary file with the line of key
+ * replaced by "key = value" (value NULL: by a comment, so the key is
+ * absent and every other line keeps its number).  Returns the temporary
+ * path (caller frees and unlinks) and the line in *line. */
+static char *with_value(const char *profile, const char *key, const char *value, unsigned *line)
+{
+	char src[256], buf[1024];
+	snprintf(src, sizeof(src), "profiles/models/%s.ini", profile);
+	FILE *in = fopen(src, "r");
+	cr_assert_not_null(in, "%s", src);
+	char *path = strdup("/tmp/vramcalc-key-XXXXXX");
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	FILE *out = fdopen(fd, "w");
+	cr_assert_not_null(out);
+	*line = 0;
+	for (unsigned n = 1; fgets(buf, sizeof(buf), in); n++) {
+		size_t k = strlen(key);
+		if (!strncmp(buf, key, k) && (buf[k] == ' ' || buf[k] == '=')) {
+			*line = n;
+			if (value)
+				fprintf(out, "%s = %s\n", key, value);
+			else
+				fprintf(out, "; %s removed\n", key);
+		} else
+			fputs(buf, out);
+	}
+	fclose(in);
+	fclose(out);
+	cr_assert_neq(*line, 0, "%s has no line for %s", src, key);
+	return path;
+}
+
+/* The load's message for profile with key = value, where the key's line
+ * holds the value. */
+static void message_for(const char *profile, const char *key, const char *value, char *err,
+                        char *where, size_t where_len)
+{
+	unsigned line;
+	char *path = with_value(profile, key, value, &line);
+	struct model_arch a;
+	cr_expect_not(load(path, &a, NULL, err), "%s = %s accepted", key, value ? value : "");
+	if (value)
+		snprintf(where, where_len, "%s:%u: [config] %s: ", path, line, key);
+	else
+		snprintf(where, where_len, "%s: [config] %s: ", path, key);
+	unlink(path);
+	free(path);
+}
+
+/* The keys of the three readers of config keys (hfconfig.c's common keys,
+ * hfconfig_attn.c's per-layer-type families, hfconfig_hybrid.c's mixed
+ * cache families) get the same message for the same bad value: the file
+ * and line, the key, the problem in the same words, the value. */
+Test(profile, a_bad_value_reads_the_same_in_every_config_reader)
+{
+	static const struct {
+		const char *profile, *key;
+		unsigned max;
+		bool required;
+	} keys[] = {
+	    {"falcon-h1-7b", "hidden_size", 1u << 20, true},   /* hfconfig.c */
+	    {"gemma-4-31b", "global_head_dim", 4096, false},   /* hfconfig_attn.c */
+	    {"deepseek-v4-flash", "o_lora_rank", 65536, true}, /* hfconfig_hybrid.c */
+	    {"falcon-h1-7b", "mamba_d_state", 65536, true},    /* hfconfig_hybrid.c */
+	};
+	static const struct {
+		const char *value, *problem; /* problem NULL: "larger than <max>" */
+	} bad[] = {
+	    {"12x", "not a whole number"},
+	    {"-3", "not a whole number"},
+	    {"2048.5", "not a whole number"},
+	    {"99999999999999999999", NULL},
+	    {"5000000", NULL},
+	};
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+			char err[PROFILE_ERR_LEN] = "", where[256], want[PROFILE_ERR_LEN];
+			message_for(keys[k].profile, keys[k].key, bad[b].value, err, where,
+			            sizeof(where));
+			if (bad[b].problem)
+				snprintf(want, sizeof(want), "%s%s: '%s'", where, bad[b].problem,
+				         bad[b].value);
+			else
+				snprintf(want, sizeof(want), "%slarger than %u: '%s'", where,
+				         keys[k].max, bad[b].value);
+			cr_expect_str_eq(err, want);
+		}
+		if (keys[k].required) {
+			char err[PROFILE_ERR_LEN] = "", where[256], want[PROFILE_ERR_LEN];
+			message_for(keys[k].profile, keys[k].key, NULL, err, where, sizeof(where));
+			snprintf(want, sizeof(want), "%smissing (required)", where);
+			cr_expect_str_eq(err, want);
+		}
+	}
+	/* booleans: hfconfig.c's tie_word_embeddings, hfconfig_attn.c's
+	 * attention_k_eq_v */
+	static const struct {
+		const char *profile, *key;
+	} flags[] = {{"falcon-h1-7b", "tie_word_embeddings"}, {"gemma-4-31b", "attention_k_eq_v"}};
+	for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++) {
+		char err[PROFILE_ERR_LEN] = "", where[256], want[PROFILE_ERR_LEN];
+		message_for(flags[k].profile, flags[k].key, "maybe", err, where, sizeof(where));
+		snprintf(want, sizeof(want), "%snot a boolean (true/false): 'maybe'", where);
+		cr_expect_str_eq(err, want);
+	}
+}
+
 Test(profile, unknown_key_is_a_warning_with_its_location)
 {
 	struct model_arch a;
