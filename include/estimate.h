@@ -91,10 +91,12 @@ struct settings {
 	double expert_gpu_share; /* 0..1, OFFLOAD_EXPERT_FRACTION */
 	/* vLLM only: ctx_tokens is --max-model-len (per request) and n_seq
 	 * --max-num-seqs. */
-	uint32_t vllm_version;   /* release whose accounting to follow (vllm.h VLLM_VERSION) */
-	uint32_t batched_tokens; /* --max-num-batched-tokens; 0: vLLM's default */
-	uint32_t pp_size;        /* --pipeline-parallel-size, >= 1 (GPUs = TP x PP) */
-	bool text_only;          /* a multimodal checkpoint without its vision tower */
+	uint32_t vllm_version;    /* release whose accounting to follow (vllm.h VLLM_VERSION) */
+	uint32_t batched_tokens;  /* --max-num-batched-tokens; 0: vLLM's default */
+	uint32_t pp_size;         /* --pipeline-parallel-size, >= 1 (GPUs = TP x PP) */
+	bool text_only;           /* a multimodal checkpoint without its vision tower */
+	uint64_t kv_cache_memory; /* --kv-cache-memory bytes: vLLM's KV budget without
+	                           * profiling (0: profile, the default) */
 	/* llama.cpp runtime */
 	enum llama_backend backend; /* the GPU backend (LLAMA_BACKEND_CPU: no device at all) */
 	bool op_offload;      /* host weights run on the main GPU for big batches (default on) */
@@ -169,6 +171,17 @@ struct vllm_terms {
 	uint8_t kv_sliding[ARCH_MAX_LAYERS];
 	uint64_t state_seq_bytes[ARCH_MAX_LAYERS];
 	uint32_t n_swa;
+	/* The cache kinds beside the attention KV, as vLLM allocates them:
+	 * the DSA indexer keys of layer il (bytes per token, every rank holds
+	 * them whole), the KV block size (16 tokens; 64 for sparse MLA), and
+	 * whether mamba layers keep two state pages per request (prefix
+	 * caching's "align" mode) instead of one. */
+	uint16_t kv_idx_token_bytes[ARCH_MAX_LAYERS];
+	uint32_t kv_block_tokens;
+	bool state_align;
+	bool kv_unmodelled;       /* a cache kind vramcalc does not model for vLLM
+	                           * (DeepSeek V4's packed compressed cache) */
+	uint64_t kv_memory_bytes; /* --kv-cache-memory: the KV budget given (0: profile) */
 	/* Activation peak of the profiling run: per batched token, the part
 	 * split by TP (MLP and MoE intermediates) and the part every rank holds
 	 * (hidden states); per sampled row, the sampler's logits. */

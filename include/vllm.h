@@ -68,6 +68,20 @@ double vllm_gpu_util(const struct settings *s);
 /* KV cache block (CacheConfig's default block_size), tokens. */
 #define VLLM_BLOCK_TOKENS 16
 
+/* "GPU KV cache size" is max concurrency x max_model_len from 0.20.1
+ * (vllm-project/vllm PR #40694, after issue #40691 on 0.19.0; 0.20.1 logs
+ * print it, a 0.20.1rc1 build still the old num_blocks / groups x block). */
+#define VLLM_VERSION_KV_TOKENS_BY_CONCURRENCY VLLM_VERSION(0, 20, 1)
+
+/* What a layer's cache page holds in vLLM's KV cache manager
+ * (vllm_terms.kv_sliding): the spec kinds of kv_cache_interface.py. */
+enum vllm_kv_kind {
+	VLLM_KV_FULL = 0, /* FullAttentionSpec / MLAAttentionSpec */
+	VLLM_KV_SLIDING,  /* SlidingWindowSpec */
+	VLLM_KV_CHUNKED,  /* ChunkedLocalAttentionSpec */
+	VLLM_KV_STATE,    /* MambaSpec: a recurrent state per request */
+};
+
 /* Parse "0.19", "0.19.1" or "v0.19.1" into *out; false when the text is not
  * a release within VLLM_VERSION_MIN..VLLM_VERSION_MAX. */
 bool vllm_version_parse(const char *text, uint32_t *out);
@@ -103,7 +117,9 @@ struct vllm_rank {
 	int64_t kv_budget_bytes;     /* "Available KV cache memory"; negative: no start */
 	uint64_t kv_token_bytes;     /* KV bytes of one token, every attention layer here */
 	uint64_t kv_request_bytes;   /* KV one request of max_model_len needs here */
-	uint64_t kv_capacity_tokens; /* "GPU KV cache size" (whole blocks) */
+	uint64_t kv_capacity_tokens; /* "GPU KV cache size" */
+	uint64_t kv_num_blocks;      /* KV cache blocks of the shared pool */
+	uint32_t kv_block_tokens;    /* attention block (raised beside mamba states) */
 	double max_concurrency;      /* requests of max_model_len the KV budget holds */
 	bool fits;                   /* kv_budget >= kv_request (vLLM starts) */
 };

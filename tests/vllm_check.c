@@ -10,7 +10,9 @@
  *   - KV memory per rank (scope v1): median |error| <= 3 %, 90th
  *     percentile <= 10 %, never more than 1.5 GiB off;
  *   - token capacity (scope v1): median |error| <= 3 %;
- *   - every fits / does-not-fit verdict matches the log.
+ *   - every fits / does-not-fit verdict matches the log;
+ *   - scope layout (the log's available KV memory given as --kv-cache-memory,
+ *     so only the cache layout is checked): token capacity within 1 %.
  * `make check` runs it from the source tree.
  */
 #include <cjson/cJSON.h>
@@ -28,12 +30,13 @@
 #define TOL_KV_P90  10.0
 #define TOL_KV_GIB  1.5
 #define TOL_TOK_MED 3.0
+#define TOL_LAYOUT  1.0
 #define GIB         1073741824.0
 
 /* One case: the logged numbers and how vramcalc runs it. */
 struct vcase {
 	char id[8], model[48], quant[16], gpu[32], scope[12];
-	char version[16];
+	char version[16], kv_dtype[16];
 	double util, total_gib, weights_gib, nt_gib, act_gib, kv_gib, tokens;
 	long mml, seqs, batched, tp;
 	bool kv_implied;
@@ -126,6 +129,8 @@ static int load_cases(struct vcase *c)
 #define S(name) f[col(h, nh, name)]
 		snprintf(v->id, sizeof(v->id), "%s", S("case_id"));
 		version_of(S("vllm_version"), v->version, sizeof(v->version));
+		snprintf(v->kv_dtype, sizeof(v->kv_dtype), "%s",
+		         !strncmp(S("kv_cache_dtype"), "fp8", 3) ? "fp8" : "auto");
 		v->mml = (long)num(S("max_model_len"));
 		v->seqs = (long)num(S("max_num_seqs"));
 		v->batched = (long)num(S("max_num_batched_tokens"));
@@ -215,7 +220,7 @@ int main(void)
 	int n = load_cases(c);
 	double kv_err[MAX_CASES], tok_err[MAX_CASES];
 	int n_kv = 0, n_tok = 0, failures = 0, verdicts = 0, verdicts_ok = 0;
-	double worst_w = 0, worst_kv_gib = 0;
+	double worst_w = 0, worst_kv_gib = 0, worst_layout = 0;
 
 	printf("vLLM start-up logs (tests/data/vllm): per GPU, GiB = 2^30 bytes\n");
 	printf(
@@ -226,12 +231,13 @@ int main(void)
 		struct vcase *v = &c[i];
 		if (!v->model[0])
 			continue;
-		char gpu[48], mml[24], seqs[24], bt[24], util[24];
+		char gpu[48], mml[24], seqs[24], bt[24], util[24], kvmem[32];
+		bool layout = !strcmp(v->scope, "layout");
 		snprintf(gpu, sizeof(gpu), v->tp > 1 ? "%sx%ld" : "%s", v->gpu, v->tp);
 		snprintf(util, sizeof(util), "%.2f", v->util);
 		char *argv[32] = {"vramcalc", "-m", v->model,     "-q",    v->quant,
 		                  "-g",       gpu,  "--gpu-util", util,    "--vllm-version",
-		                  v->version, "-k", "auto",       "--json"};
+		                  v->version, "-k", v->kv_dtype,  "--json"};
 		int argc = 14;
 		if (v->mml > 0) {
 			snprintf(mml, sizeof(mml), "%ld", v->mml);
@@ -247,6 +253,11 @@ int main(void)
 			snprintf(bt, sizeof(bt), "%ld", v->batched);
 			argv[argc++] = "--max-num-batched-tokens";
 			argv[argc++] = bt;
+		}
+		if (layout) {
+			snprintf(kvmem, sizeof(kvmem), "%.0f", v->kv_gib * GIB);
+			argv[argc++] = "--kv-cache-memory";
+			argv[argc++] = kvmem;
 		}
 		char *out, *err;
 		int rc = truth_run_cli(&out, &err, argc, argv);
@@ -295,6 +306,10 @@ int main(void)
 			snprintf(te, sizeof(te), "%+.1f%%", e);
 			if (v1)
 				tok_err[n_tok++] = fabs(e);
+			if (layout && fabs(e) > worst_layout)
+				worst_layout = fabs(e);
+			if (layout && fabs(e) > TOL_LAYOUT)
+				failures++;
 		}
 		/* The log's verdict: a positive KV budget that holds max_model_len */
 		const char *lv = "-";
@@ -319,13 +334,17 @@ int main(void)
 	double kv_p90 = n_kv ? percentile(kv_err, n_kv, 90) : 0;
 	double tok_med = n_tok ? percentile(tok_err, n_tok, 50) : 0;
 	printf("* KV implied from the other logged terms; scope: v1 = every setting logged, "
-	       "assumed = settings assumed (table only), v0 = V0 engine\n");
+	       "assumed = settings assumed (table only), v0 = V0 engine, layout = the log's KV "
+	       "memory given\n");
 	printf("weights: worst |error| %.1f %% (goal <= %.0f %%)\n", worst_w, TOL_WEIGHTS);
 	printf("KV per GPU (v1, n=%d): median |error| %.1f %%, p90 %.1f %%, worst %.2f GiB "
 	       "(goals <= %.0f %%, <= %.0f %%, <= %.1f GiB)\n",
 	       n_kv, kv_med, kv_p90, worst_kv_gib, TOL_KV_MED, TOL_KV_P90, TOL_KV_GIB);
 	printf("token capacity (v1, n=%d): median |error| %.1f %% (goal <= %.0f %%)\n", n_tok,
 	       tok_med, TOL_TOK_MED);
+	printf("KV layout (scope layout: the log's KV memory given): worst token |error| %.2f %% "
+	       "(goal <= %.0f %%)\n",
+	       worst_layout, TOL_LAYOUT);
 	printf("verdicts: %d of %d match the log\n", verdicts_ok, verdicts);
 	if (kv_med > TOL_KV_MED || kv_p90 > TOL_KV_P90 || worst_kv_gib > TOL_KV_GIB ||
 	    tok_med > TOL_TOK_MED || n_kv == 0)

@@ -181,6 +181,16 @@ static void vllm_text(const struct report *r, FILE *out)
 	        kv < 0 ? "-" : "", fmt_gib(a, sizeof(a), (double)(kv < 0 ? -kv : kv)),
 	        fmt_thousands(b, sizeof(b), v.kv_capacity_tokens), v.max_concurrency,
 	        fmt_thousands(c, sizeof(c), t->max_model_len));
+	if (v.kv_num_blocks)
+		fprintf(out, "    KV pool %s blocks of %u tokens%s\n",
+		        fmt_thousands(a, sizeof(a), v.kv_num_blocks), v.kv_block_tokens,
+		        v.kv_block_tokens > t->kv_block_tokens
+		            ? " (the attention block grown to hold a recurrent state page)"
+		            : "");
+	if (t->kv_unmodelled)
+		fprintf(out, "    vLLM's DeepSeek V4 cache (compressed latent, window, indexer and "
+		             "compressor pages packed in shared blocks) is not modelled: the KV "
+		             "figures are the window cache alone\n");
 	if (kv <= 0)
 		fprintf(out, "    does not fit: no memory is left for the KV cache (vLLM will not "
 		             "start)\n");
@@ -217,6 +227,9 @@ static void vllm_json(const struct report *r, cJSON *root)
 	json_add_i64(o, "kv_budget_bytes", v.kv_budget_bytes);
 	add_u64(o, "kv_capacity_tokens", v.kv_capacity_tokens);
 	cJSON_AddNumberToObject(o, "max_concurrency", v.max_concurrency);
+	add_u64(o, "kv_num_blocks", v.kv_num_blocks);
+	cJSON_AddNumberToObject(o, "kv_block_tokens", v.kv_block_tokens);
+	cJSON_AddBoolToObject(o, "kv_layout_modelled", !t->kv_unmodelled);
 	cJSON_AddBoolToObject(o, "fits", v.fits);
 }
 

@@ -48,6 +48,13 @@
 #define VLLM_GRAPHS_BASE_BYTES  (256ull * MIB)
 #define VLLM_GRAPHS_LAYER_BYTES (20ull * MIB)
 
+/* vLLM's rules for the cache kinds beside plain KV (sources at each use). */
+#define VLLM_DS_MLA_TOKEN_BYTES 656u /* fp8_ds_mla: one sparse-MLA latent */
+#define VLLM_DSA_QUANT_BLOCK    128u /* indexer keys per f32 scale */
+#define VLLM_SPARSE_MLA_BLOCK   64u  /* FlashMLA sparse kernel block */
+#define VLLM_MSA_BLOCK          128u /* MiniMax M3 sparse attention pages */
+#define VLLM_HYBRID_ALIGN       16u  /* attention block multiple beside mamba */
+
 bool vllm_version_parse(const char *text, uint32_t *out)
 {
 	unsigned long part[3] = {0, 0, 0};
@@ -146,6 +153,13 @@ static uint32_t kv_head_token_bytes(const struct model_arch *a, const struct set
 	if (arch_is_mla(a)) {
 		/* one latent (kv_lora_rank + rope) per token, replicated over ranks */
 		*heads = 1;
+		/* DeepSeek V3.2 / GLM-5 (sparse MLA): "auto" and fp8 become
+		 * fp8_ds_mla, 512 fp8 latent + 4 f32 scales + 64 bf16 rope = 656
+		 * bytes (vllm/model_executor/models/config.py DeepseekV32ForCausalLM,
+		 * PR #25988; kv_cache_interface.py MLAAttentionSpec); only an
+		 * explicit bf16 keeps 2 bytes an element. */
+		if (a->family == AF_DEEPSEEK32 && s->kv_k != KV_BF16 && s->kv_k != KV_F32)
+			return VLLM_DS_MLA_TOKEN_BYTES;
 		return (uint32_t)kvtype_row_bytes(k, (uint64_t)a->kv_lora_rank + a->qk_rope_dim);
 	}
 	uint32_t hkv = a->layer_head_kv[il];
@@ -156,14 +170,49 @@ static uint32_t kv_head_token_bytes(const struct model_arch *a, const struct set
 	                  kvtype_row_bytes(k, arch_layer_head_dim_v(a, il)));
 }
 
-/* Tokens of KV a sliding (or chunked) layer keeps for one request:
- * window - 1 + batched tokens, in blocks, plus one block; never more than
- * the request. */
-static uint64_t sliding_tokens(uint32_t window, uint32_t batched, uint64_t request)
+/* Bytes per token of the index cache beside layer il's KV, every rank
+ * holding it whole.  DSA (DeepSeek V3.2, GLM-5): DeepseekV32IndexerCache
+ * is an MLAAttentionSpec of one uint8 head of index_head_dim fp8 values
+ * plus one f32 scale per 128 (132 bytes for 128), whatever the KV cache
+ * type (vllm/model_executor/models/deepseek_v2.py).  MiniMax M3 (MSA): one
+ * index key of idx_head_dim per token on the sparse layers, written in bf16
+ * beside the KV (MiniMaxM3SparseAttention; no index value). */
+static uint32_t idx_token_bytes(const struct model_arch *a, uint32_t il)
 {
-	uint64_t blk = VLLM_BLOCK_TOKENS;
-	uint64_t t = ((uint64_t)window + batched - 1 + blk - 1) / blk * blk + blk;
-	return t < request ? t : request;
+	if (!a->idx_head_dim || !a->layer_idx[il])
+		return 0;
+	if (a->msa_block)
+		return 2u * a->idx_head_dim;
+	return a->idx_head_dim + a->idx_head_dim / VLLM_DSA_QUANT_BLOCK * 4u;
+}
+
+/* The bytes of one recurrent layer's state per sequence at tensor-parallel
+ * size 1, as vLLM keeps it (MambaStateShapeCalculator and
+ * MambaStateDtypeCalculator, vllm/model_executor/layers/mamba/mamba_utils.py):
+ * the same element counts as llama.cpp's, the convolution state in the
+ * model dtype (bf16) and the SSM / delta-rule state in the model dtype
+ * too, except where the model asks for f32: KDA's recurrent state
+ * (kda_state_dtype), Qwen3.5's gated DeltaNet state and Nemotron-H's SSM
+ * state (their configs' mamba_ssm_dtype float32).  Checked against real
+ * logs: Qwen3.6-35B-A3B's 2,096-token attention block at fp8 KV equals its
+ * f32-state page exactly; Qwen3-Next-80B's 544 at TP 2 its bf16-state page. */
+static uint64_t state_bytes(const struct model_arch *a)
+{
+	uint64_t r, st;
+	arch_rs_elems(a, &r, &st);
+	bool f32 = a->rec_kind == RK_KDA || a->family == AF_QWEN35 || a->family == AF_NEMOTRON_H;
+	return r * 2 + st * (f32 ? 4 : 2);
+}
+
+/* Tokens of KV a sliding layer keeps for one request: the window - 1 plus
+ * the batched tokens, never more than the request, in blocks, plus one
+ * block (SlidingWindowSpec.max_memory_usage_bytes). */
+static uint64_t sliding_tokens(uint32_t window, uint32_t batched, uint64_t request, uint64_t blk)
+{
+	uint64_t t = (uint64_t)window + batched - 1;
+	if (t > request)
+		t = request;
+	return (t + blk - 1) / blk * blk + blk;
 }
 
 double vllm_gpu_util(const struct settings *s)
@@ -228,31 +277,44 @@ void vllm_estimate(const struct model *m, const struct settings *s, struct estim
 	    m->params_total ? 8.0 * (double)e->weights_bytes / (double)m->params_total : 0.0;
 
 	/* KV layout, and one request's KV (the estimate's KV cache). */
-	uint64_t blk = VLLM_BLOCK_TOKENS;
+	t->kv_block_tokens = VLLM_BLOCK_TOKENS;
+	if (a->family == AF_DEEPSEEK32)
+		t->kv_block_tokens = VLLM_SPARSE_MLA_BLOCK;
+	else if (a->msa_block)
+		t->kv_block_tokens = VLLM_MSA_BLOCK;
+	/* prefix caching is on by default, so mamba layers run in "align"
+	 * mode: two state pages a request (MambaSpec.max_memory_usage_bytes) */
+	t->state_align = true;
+	t->kv_memory_bytes = s->kv_cache_memory;
+	t->kv_unmodelled = a->family == AF_DEEPSEEK4;
+	uint64_t blk = t->kv_block_tokens;
 	uint64_t request = round_up(s->ctx_tokens, blk);
 	uint32_t batched = s->batched_tokens
 	                       ? s->batched_tokens
 	                       : vllm_default_batched_tokens(t->version, true, s->ctx_tokens);
-	uint64_t local = sliding_tokens(a->n_swa, batched, request);
-	uint64_t r_row, s_row; /* recurrent state per sequence, f32 */
-	arch_rs_elems(a, &r_row, &s_row);
-	r_row *= 4;
-	s_row *= 4;
+	uint64_t local = sliding_tokens(a->n_swa, batched, s->ctx_tokens, blk);
+	uint64_t r_elems, s_elems;
+	arch_rs_elems(a, &r_elems, &s_elems);
+	uint64_t state = state_bytes(a);
 	e->n_ctx = request;
 	e->n_ctx_seq = request;
 	e->n_stream = 1;
 	e->k_bytes = e->v_bytes = e->swa_k_bytes = e->swa_v_bytes = 0;
 	e->r_bytes = e->s_bytes = 0;
+	e->idx_bytes = 0;
+	e->idx_layers = 0;
+	e->idx_cells = 0;
 	e->kv_layers = e->kv_layers_swa = e->rs_layers = 0;
 	e->kv_cells_swa = 0;
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		e->layer_kv_bytes[il] = 0;
+		t->kv_idx_token_bytes[il] = 0;
 		if (arch_layer_has_state(a, il)) {
-			t->state_seq_bytes[il] = r_row + s_row;
+			t->state_seq_bytes[il] = state;
 			e->rs_layers++;
-			e->r_bytes += r_row;
-			e->s_bytes += s_row;
-			e->layer_kv_bytes[il] = r_row + s_row;
+			e->r_bytes += r_elems * 2;
+			e->s_bytes += state - r_elems * 2;
+			e->layer_kv_bytes[il] = state;
 			if (a->layer_kind[il] == LK_RECURRENT)
 				continue;
 		}
@@ -262,16 +324,23 @@ void vllm_estimate(const struct model *m, const struct settings *s, struct estim
 		uint32_t per_head = kv_head_token_bytes(a, s, il, &heads);
 		t->kv_head_token_bytes[il] = per_head;
 		t->kv_heads[il] = heads;
-		bool sliding =
-		    a->layer_kind[il] == LK_ATTN_SWA || a->layer_kind[il] == LK_ATTN_CHUNKED;
-		t->kv_sliding[il] = sliding;
-		uint64_t tokens = sliding ? local : request;
+		uint8_t kind = a->layer_kind[il] == LK_ATTN_SWA       ? VLLM_KV_SLIDING
+		               : a->layer_kind[il] == LK_ATTN_CHUNKED ? VLLM_KV_CHUNKED
+		                                                      : VLLM_KV_FULL;
+		t->kv_sliding[il] = kind;
+		uint64_t tokens = kind == VLLM_KV_SLIDING ? local
+		                  : kind == VLLM_KV_CHUNKED
+		                      ? round_up(s->ctx_tokens < (uint64_t)a->n_swa + batched
+		                                     ? s->ctx_tokens
+		                                     : (uint64_t)a->n_swa + batched,
+		                                 blk)
+		                      : request;
 		uint64_t row = (uint64_t)per_head * heads;
 		/* K and V halves as the report lists them (MLA: one latent, K) */
 		uint64_t k_part = arch_is_mla(a) ? row : row / 2;
-		if (sliding) {
+		if (kind != VLLM_KV_FULL) {
 			e->kv_layers_swa++;
-			e->kv_cells_swa = local;
+			e->kv_cells_swa = tokens;
 			e->swa_k_bytes += k_part * tokens;
 			e->swa_v_bytes += (row - k_part) * tokens;
 		} else {
@@ -279,10 +348,17 @@ void vllm_estimate(const struct model *m, const struct settings *s, struct estim
 			e->k_bytes += k_part * tokens;
 			e->v_bytes += (row - k_part) * tokens;
 		}
-		e->layer_kv_bytes[il] += row * tokens;
+		uint32_t idx = idx_token_bytes(a, il);
+		t->kv_idx_token_bytes[il] = (uint16_t)idx;
+		if (idx) {
+			e->idx_layers++;
+			e->idx_cells = request;
+			e->idx_bytes += (uint64_t)idx * request;
+		}
+		e->layer_kv_bytes[il] += row * tokens + (uint64_t)idx * request;
 	}
-	e->kv_bytes =
-	    e->k_bytes + e->v_bytes + e->swa_k_bytes + e->swa_v_bytes + e->r_bytes + e->s_bytes;
+	e->kv_bytes = e->k_bytes + e->v_bytes + e->swa_k_bytes + e->swa_v_bytes + e->r_bytes +
+	              e->s_bytes + e->idx_bytes;
 	e->kv_gpu_bytes = e->kv_bytes;
 	e->kv_host_bytes = 0;
 	e->kv_heads = arch_is_mla(a) ? 0 : a->n_head_kv;
@@ -308,6 +384,167 @@ void vllm_estimate(const struct model *m, const struct settings *s, struct estim
 	e->compute_host_bytes = 0;
 	e->output_bytes = 0;
 	e->overhead_bytes = r.nontorch_bytes + (r.graphs_in_budget ? r.graphs_bytes : 0);
+}
+
+/* One kind of KV cache page on a rank: the layers whose specs vLLM
+ * would merge (same kind, bytes a token and window). */
+struct page_kind {
+	uint8_t kind;         /* VLLM_KV_FULL, _SLIDING, _CHUNKED or _STATE */
+	uint64_t token_bytes; /* attention: bytes a token; state: the state */
+	uint32_t layers;
+	uint64_t block; /* tokens a block */
+	uint64_t page;  /* bytes a block */
+};
+
+#define VLLM_MAX_PAGE_KINDS 8
+
+static uint64_t cdiv(uint64_t a, uint64_t b)
+{
+	return (a + b - 1) / b;
+}
+
+/* Blocks one request of max_model_len tokens takes of kind k
+ * (the spec's max_memory_usage_bytes over its page). */
+static uint64_t kind_blocks(const struct vllm_terms *t, const struct page_kind *k, uint32_t batched)
+{
+	uint64_t mml = t->max_model_len;
+	switch (k->kind) {
+	case VLLM_KV_STATE:
+		return t->state_align ? 2 : 1;
+	case VLLM_KV_SLIDING: {
+		uint64_t n = (uint64_t)t->n_swa + batched - 1;
+		return cdiv(n < mml ? n : mml, k->block) + 1;
+	}
+	case VLLM_KV_CHUNKED: {
+		uint64_t n = (uint64_t)t->n_swa + batched;
+		return cdiv(n < mml ? n : mml, k->block);
+	}
+	default:
+		return cdiv(mml, k->block);
+	}
+}
+
+/* The KV cache of layers [l0, l0 + nl) on one rank of tp with KV budget kv,
+ * as vLLM lays it out (vllm/v1/core/kv_cache_utils.py get_kv_cache_groups,
+ * get_kv_cache_config_from_groups, get_max_concurrency_for_kv_cache_config):
+ *  - all layers full attention (different page sizes allowed: MLA and the
+ *    DSA indexer, MSA's index keys): one group; a block holds every
+ *    layer's page, num_blocks = kv / sum of pages;
+ *  - otherwise (sliding window, chunked, mamba): the attention block is
+ *    raised to a multiple of 16 whose page holds a mamba state, the state
+ *    page padded to it (platforms' hybrid block alignment); smaller pages
+ *    take a proportionally larger block; layers of a kind split into groups
+ *    of the smallest kind's count (or the largest's when within 1.5x);
+ *    num_blocks = kv / (page x group size);
+ *  - a request takes each group's blocks: full cdiv(max_model_len, block),
+ *    sliding cdiv(min(window - 1 + batched, len), block) + 1, chunked
+ *    cdiv(min(chunk + batched, len), block), mamba 2 ("align" mode);
+ *  - max concurrency = num_blocks / blocks of a request; "GPU KV cache
+ *    size" = concurrency x max_model_len from 0.20.1 (PR #40694), before
+ *    num_blocks / groups x the smallest block. */
+static void vllm_kv_layout(const struct vllm_terms *t, uint32_t tp, uint32_t l0, uint32_t nl,
+                           uint32_t batched, int64_t kv, struct vllm_rank *out)
+{
+	struct page_kind k[VLLM_MAX_PAGE_KINDS];
+	uint32_t nk = 0;
+	bool uniform = true; /* full attention only */
+	uint64_t state = 0, attn_token = 0;
+	for (uint32_t il = l0; il < l0 + nl; il++) {
+		uint64_t st = t->state_seq_bytes[il] / tp;
+		uint64_t row = 0;
+		if (t->kv_heads[il]) {
+			uint64_t heads = t->kv_heads[il] / tp ? t->kv_heads[il] / tp : 1;
+			row = heads * t->kv_head_token_bytes[il] + t->kv_idx_token_bytes[il];
+			out->kv_token_bytes += row;
+		}
+		uint8_t kinds[2] = {t->kv_sliding[il], VLLM_KV_STATE};
+		uint64_t sizes[2] = {row, st};
+		for (int j = 0; j < 2; j++) {
+			if (!sizes[j])
+				continue;
+			if (kinds[j] != VLLM_KV_FULL)
+				uniform = false;
+			if (kinds[j] == VLLM_KV_STATE)
+				state = sizes[j];
+			else if (kinds[j] == VLLM_KV_FULL && !attn_token)
+				attn_token = sizes[j];
+			uint32_t i = 0;
+			while (i < nk && (k[i].kind != kinds[j] || k[i].token_bytes != sizes[j]))
+				i++;
+			if (i == nk) {
+				if (nk == VLLM_MAX_PAGE_KINDS) {
+					i = nk - 1; /* more kinds than any model has: merge */
+				} else {
+					k[nk].kind = kinds[j];
+					k[nk].token_bytes = sizes[j];
+					k[nk].layers = 0;
+					nk++;
+				}
+			}
+			k[i].layers++;
+		}
+	}
+	if (!nk)
+		return;
+	uint64_t avail = kv > 0 ? (uint64_t)kv : 0;
+	uint64_t blk = t->kv_block_tokens ? t->kv_block_tokens : VLLM_BLOCK_TOKENS;
+	uint64_t blocks, per_request, needed, old_tokens;
+	if (uniform) {
+		uint64_t sum = 0;
+		for (uint32_t i = 0; i < nk; i++)
+			sum += k[i].token_bytes * k[i].layers;
+		blocks = avail / (sum * blk);
+		per_request = cdiv(t->max_model_len, blk);
+		needed = per_request * blk * sum;
+		old_tokens = blocks * blk;
+	} else {
+		/* the attention block a mamba state page fits in */
+		if (state && attn_token) {
+			uint64_t b =
+			    VLLM_HYBRID_ALIGN * cdiv(state, VLLM_HYBRID_ALIGN * attn_token);
+			if (b > blk)
+				blk = b;
+		}
+		uint64_t page = 0;
+		for (uint32_t i = 0; i < nk; i++) {
+			k[i].block = k[i].kind == VLLM_KV_STATE ? blk : blk;
+			k[i].page = k[i].kind == VLLM_KV_STATE ? state : blk * k[i].token_bytes;
+			if (k[i].page > page)
+				page = k[i].page;
+		}
+		uint32_t lo = UINT32_MAX, hi = 0;
+		for (uint32_t i = 0; i < nk; i++) {
+			/* smaller pages: a larger block when it divides, else padding */
+			if (k[i].kind != VLLM_KV_STATE && k[i].page < page && page % k[i].page == 0)
+				k[i].block *= page / k[i].page;
+			k[i].page = page;
+			if (k[i].layers < lo)
+				lo = k[i].layers;
+			if (k[i].layers > hi)
+				hi = k[i].layers;
+		}
+		uint32_t group = 2 * hi < 3 * lo ? hi : lo;
+		uint64_t groups = 0, min_block = UINT64_MAX;
+		per_request = 0;
+		for (uint32_t i = 0; i < nk; i++) {
+			uint64_t g = cdiv(k[i].layers, group);
+			groups += g;
+			per_request += g * kind_blocks(t, &k[i], batched);
+			if (k[i].block < min_block)
+				min_block = k[i].block;
+		}
+		blocks = avail / (page * group);
+		needed = (uint64_t)group * page * per_request;
+		old_tokens = blocks / groups * min_block;
+	}
+	out->kv_block_tokens = (uint32_t)blk;
+	out->kv_request_bytes = needed;
+	out->kv_num_blocks = blocks;
+	out->max_concurrency = (double)blocks / (double)per_request;
+	out->kv_capacity_tokens = t->version >= VLLM_VERSION_KV_TOKENS_BY_CONCURRENCY
+	                              ? (uint64_t)(out->max_concurrency * (double)t->max_model_len)
+	                              : old_tokens;
+	out->fits = kv > 0 && avail >= needed;
 }
 
 /* First layer and layer count of pipeline stage `stage` of pp, as vLLM's
@@ -380,22 +617,10 @@ void vllm_rank(const struct estimate *e, uint64_t torch_bytes, bool large_gpu, u
 		kv -= (int64_t)out->graphs_bytes;
 	out->kv_budget_bytes = kv;
 
-	/* KV of this GPU's layers: heads split over TP ranks, at least one. */
-	uint64_t blk = VLLM_BLOCK_TOKENS;
-	uint64_t request = round_up(t->max_model_len, blk);
-	uint64_t local = sliding_tokens(t->n_swa, out->batched_tokens, request);
-	for (uint32_t il = l0; il < l0 + nl; il++) {
-		out->kv_request_bytes += t->state_seq_bytes[il];
-		if (!t->kv_heads[il])
-			continue;
-		uint64_t heads = t->kv_heads[il] / tp ? t->kv_heads[il] / tp : 1;
-		uint64_t row = heads * t->kv_head_token_bytes[il];
-		out->kv_token_bytes += row;
-		out->kv_request_bytes += row * (t->kv_sliding[il] ? local : request);
+	if (t->kv_memory_bytes) {
+		/* --kv-cache-memory: vLLM skips the budget and takes this */
+		kv = (int64_t)t->kv_memory_bytes;
+		out->kv_budget_bytes = kv;
 	}
-	if (kv > 0 && out->kv_token_bytes)
-		out->kv_capacity_tokens = (uint64_t)kv / (out->kv_token_bytes * blk) * blk;
-	if (kv > 0 && out->kv_request_bytes)
-		out->max_concurrency = (double)kv / (double)out->kv_request_bytes;
-	out->fits = kv > 0 && (uint64_t)kv >= out->kv_request_bytes;
+	vllm_kv_layout(t, tp, l0, nl, out->batched_tokens, kv, out);
 }

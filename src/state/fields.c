@@ -466,6 +466,21 @@ static bool format_batched_tokens(const struct field *f, const struct cli_option
 	return o->settings.batched_tokens && format_u64(buf, n, o->settings.batched_tokens);
 }
 
+static bool parse_kv_cache_memory(const struct field *f, const char *v, struct cli_options *o,
+                                  char *why, size_t whylen)
+{
+	return field_parse_size(f, v, &o->settings.kv_cache_memory, why, whylen);
+}
+
+/* 0 is vLLM's default (profile the budget): nothing to write. */
+static bool format_kv_cache_memory(const struct field *f, const struct cli_options *o, char *buf,
+                                   size_t n)
+{
+	(void)f;
+	fmt_byte_size(buf, n, o->settings.kv_cache_memory);
+	return o->settings.kv_cache_memory > 0;
+}
+
 static bool parse_pp(const struct field *f, const char *v, struct cli_options *o, char *why,
                      size_t whylen)
 {
@@ -1080,6 +1095,11 @@ const struct field field_table[] = {
      .what = "a token count", .parse = parse_batched_tokens,
      .format = format_batched_tokens, .vllm_only = true,
      .help = "vLLM: tokens per scheduler step and profiling run (default vLLM's for the GPU)"},
+    {.flag = "kv-cache-memory", .arg = "SIZE", .key = "kv_cache_memory", .kind = FIELD_SIZE,
+     .min = 1, .max = 1ull << 50, .what = "a KV cache size", .parse = parse_kv_cache_memory,
+     .format = format_kv_cache_memory, .vllm_only = true,
+     .help = "vLLM --kv-cache-memory: the KV cache of each GPU, no profiling (20G); default "
+             "what the --gpu-util budget leaves"},
     {.flag = "pipeline-parallel-size", .arg = "N", .key = "pipeline_parallel_size",
      .kind = FIELD_COUNT, .min = 1, .max = HW_MAX_DEVICES, .what = "a stage count",
      .def = "1", .parse = parse_pp, .format = format_pp, .vllm_only = true,

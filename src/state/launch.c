@@ -143,6 +143,8 @@ static void vllm(const struct launch_input *in, struct out *o)
 	    (unsigned long long)per_seq, s->n_seq);
 	if (vllm_mode && s->batched_tokens)
 		put(o, " --max-num-batched-tokens %u", s->batched_tokens);
+	if (vllm_mode && s->kv_cache_memory)
+		put(o, " --kv-cache-memory %llu", (unsigned long long)s->kv_cache_memory);
 	put(o, " --gpu-memory-utilization %.2f", util);
 	put(o, " --kv-cache-dtype %s", s->kv_k == KV_FP8 ? "fp8" : "auto");
 	if (tp > 1)

@@ -296,3 +296,118 @@ Test(vllm, solve_batch_is_concurrency)
 	cr_expect(seqs >= 1 && seqs <= conc && conc < seqs + 1, "%.0f requests, %.2fx", seqs, conc);
 	cJSON_Delete(j);
 }
+
+/* The KV layout tests give the KV memory (--kv-cache-memory), as vLLM's
+ * own option does, so they check the cache layout alone. */
+
+/* DeepSeek V3.2 (DSA): per layer and token a 656-byte fp8_ds_mla latent
+ * (vLLM turns "auto" into fp8_ds_mla) plus the indexer's 128 fp8 keys and
+ * one f32 scale = 132 bytes; 61 layers in one group of 64-token blocks. */
+Test(vllm, dsa_latent_and_indexer_keys)
+{
+	char *argv[] = {
+	    "vramcalc",        "-m",    "deepseek-v3.2",     "-q",  "FP8",    "-g", "h200-sxmx8",
+	    "--max-model-len", "32768", "--kv-cache-memory", "40G", "--json", NULL};
+	cJSON *j = run_json(argv);
+	double page = 61.0 * (656 + 132) * 64; /* bytes of one 64-token block */
+	double blocks = floor(40.0 * GIB / page);
+	cr_expect_eq(get(j, "vllm", "kv_budget_bytes"), 40.0 * GIB);
+	cr_expect_eq(get(j, "vllm", "kv_capacity_tokens"), blocks * 64);
+	cr_expect(fabs(get(j, "vllm", "max_concurrency") - blocks / 512) < 1e-9);
+	/* the estimate's KV of one request: latents + indexer keys */
+	cr_expect_eq(get(j, "bytes", "kv_cache"), 61.0 * (656 + 132) * 32768);
+	cJSON_Delete(j);
+
+	/* an explicit bf16 cache keeps the 576-wide latent at 2 bytes */
+	char *bf16[] = {"vramcalc",
+	                "-m",
+	                "deepseek-v3.2",
+	                "-q",
+	                "FP8",
+	                "-g",
+	                "h200-sxmx8",
+	                "--max-model-len",
+	                "32768",
+	                "--kv-cache-memory",
+	                "40G",
+	                "-k",
+	                "bf16",
+	                "--json",
+	                NULL};
+	j = run_json(bf16);
+	blocks = floor(40.0 * GIB / (61.0 * (1152 + 132) * 64));
+	cr_expect_eq(get(j, "vllm", "kv_capacity_tokens"), blocks * 64);
+	cJSON_Delete(j);
+}
+
+/* A gated DeltaNet hybrid against a real vLLM 0.24 log (tests/data/vllm
+ * C01: Qwen3.6-35B-A3B on an RTX 5090, fp8 KV, 131,072 tokens, 5.98 GiB
+ * for the KV cache): "GPU KV cache size: 567,978 tokens", "Maximum
+ * concurrency ... 4.33x".  The attention block grows to 2,096 tokens so a
+ * page holds the f32 DeltaNet state; 10 attention + 3 x 10 state layers. */
+Test(vllm, hybrid_deltanet_matches_a_real_log)
+{
+	char *argv[] = {"vramcalc",
+	                "-m",
+	                "qwen3.6-35b-a3b",
+	                "-q",
+	                "vllm-bf16",
+	                "-g",
+	                "rtx-5090",
+	                "--vllm-version",
+	                "0.24.0",
+	                "-k",
+	                "fp8",
+	                "--max-model-len",
+	                "131072",
+	                "--max-num-seqs",
+	                "1",
+	                "--max-num-batched-tokens",
+	                "8192",
+	                "--kv-cache-memory",
+	                "6420942274",
+	                "--json",
+	                NULL};
+	cJSON *j = run_json(argv);
+	cr_expect_eq(get(j, "vllm", "kv_capacity_tokens"), 567978);
+	cr_expect(fabs(get(j, "vllm", "max_concurrency") - 4.33) < 0.005);
+	cJSON_Delete(j);
+
+	/* before 0.20.1 the log said num_blocks / groups x block: 299 blocks
+	 * (567,978 = 299 / 69 x 131,072), 4 groups, 2,096 tokens a block */
+	argv[8] = "0.19.0";
+	j = run_json(argv);
+	cr_expect_eq(get(j, "vllm", "kv_capacity_tokens"), 299 / 4 * 2096);
+	cJSON_Delete(j);
+}
+
+/* Sliding window layers keep window - 1 + batched tokens (+ a block) per
+ * request: gpt-oss-120b (18 sliding of 128, 18 full) at 131,072 tokens
+ * holds far more requests than an all-full layout would. */
+Test(vllm, sliding_window_keeps_the_window)
+{
+	char *argv[] = {"vramcalc",
+	                "-m",
+	                "gpt-oss-120b",
+	                "-q",
+	                "MXFP4",
+	                "-g",
+	                "h100-sxm",
+	                "--max-model-len",
+	                "131072",
+	                "--max-num-batched-tokens",
+	                "8192",
+	                "--kv-cache-memory",
+	                "10G",
+	                "--json",
+	                NULL};
+	cJSON *j = run_json(argv);
+	/* 8 KV heads x (64 + 64) x 2 bytes = 2 KiB a token a layer, 16-token
+	 * blocks, groups of 18 layers: a block is 18 x 32 KiB */
+	double blocks = floor(10.0 * GIB / (18.0 * 16 * 2048));
+	double per_request = 131072 / 16 + ((128 - 1 + 8192 + 15) / 16 + 1);
+	double conc = blocks / per_request;
+	cr_expect(fabs(get(j, "vllm", "max_concurrency") - conc) < 1e-9);
+	cr_expect_eq(get(j, "vllm", "kv_capacity_tokens"), floor(conc * 131072));
+	cJSON_Delete(j);
+}
