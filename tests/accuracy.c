@@ -80,14 +80,27 @@ struct arch_stats {
 
 /* Runs whose compute buffer the model is known to miss by more than the
  * tolerance; they are printed with their error but do not fail the check.
- * Qwen3.5-27B from 131072 cells: llama.cpp's graph allocator keeps the
- * f16 attention mask (2 x n_kv x ubatch bytes) beside the logits, where
- * for Qwen3.5-9B and 35B-A3B (same graph code) it does not (9B at 524288
- * cells still follows the attention-phase model); the estimate takes the
- * larger phase, not their sum.
- * Ling-flash-2.0 at 131072 cells: the same f16 mask beside the logits
- * (-27 %; 2 x n_kv bytes per token more than the logits phase), where
- * Ling-mini-2.0 (same graph code, 2048 wide) keeps none at any context. */
+ * In each the peak is the logits, which fit in no hole and go above the
+ * last hidden state; the estimate puts that state 2 hidden states up,
+ * where llama.cpp's allocator puts it depends on the holes the earlier
+ * nodes left (traced with an instrumented copy of ggml-alloc.c, Q4_K_M,
+ * ubatch 512, flash attention):
+ * Qwen3.5-27B from 131072 cells: peak 663,769,120 B = result_output
+ * ([248320 x 512] f32, 508,559,360 B) at 155,209,760, right above h_nextn
+ * (the last hidden state, 10,485,760 B at 144,724,000), which sits above
+ * the freed f16 mask (134,217,728 B from 10,504,224): layer 63's
+ * ffn_out took the best fit, an exact hidden-state hole above the mask
+ * (where attn_post_norm-63 had been), while gate, up and their product
+ * (35,651,584 B each) filled the mask's hole.  Qwen3.5-9B (same graph
+ * code) finds its hole at the bottom: h_nextn at 8,390,656.
+ * Ling-flash-2.0 at 131072 cells: peak 466,094,080 B = result_output
+ * ([157184 x 512] f32) at 144,181,248, above result_norm at 135,792,640:
+ * the sum of layer 31's 8 routed outputs, placed right above
+ * ffn_moe_down-31 ([4096 x 8 x 512] f32, 67,108,864 B, stacked above the
+ * product because it does not fit the 33.5 MB gate + up hole) in the
+ * 15.2 MB hole between it and the residual stream (sa_out-31 at
+ * 151,009,280), the rest of the freed mask's hole.  Ling-mini-2.0
+ * (2048 wide) puts its last hidden state at 8,390,656. */
 static const char *const compute_known_misses[] = {
     "qwen35-27b_Q4_K_M_ctx131072",
     "qwen35-27b_Q4_K_M_ctx262144",
@@ -96,31 +109,10 @@ static const char *const compute_known_misses[] = {
     NULL,
 };
 
-/* Models whose compute buffer is a known miss in every flash-attention run
- * below 131072 cells: ERNIE 4.5 21B-A3B (-16 % to -17 %).  Traced with an
- * instrumented copy of ggml-alloc.c: the peak is the logits, placed above
- * the last hidden state, which sits where the last layer's routed-expert
- * sum went: right above the down projections' outputs (6 x n_embd f32 per
- * token), because the shared expert, run after the routed ones, keeps the
- * normed input live.  The last hidden state ends at the mask + 10 hidden
- * states (n_embd x ubatch f32) at 4096 cells, at 10.1 hidden states at
- * 32768 and 9.1 at 131072, where the last FFN moved into the freed mask's
- * hole.  The estimate takes logits + 2 hidden states; which hole each
- * tensor takes depends on the earlier layers' placements, so no closed
- * rule is used.  (The 300B, whose peak is its first MoE layer's FFN, is
- * exact now: see ffn_phase_bytes in estimate.c.) */
-static const char *const compute_known_miss_models[] = {
-    "ernie45moe-21b-a3b_",
-    NULL,
-};
-
 static bool known_miss(const char *run_id)
 {
 	for (const char *const *k = compute_known_misses; *k; k++)
 		if (!strcmp(*k, run_id))
-			return true;
-	for (const char *const *k = compute_known_miss_models; *k; k++)
-		if (!strncmp(*k, run_id, strlen(*k)))
 			return true;
 	return false;
 }
