@@ -558,6 +558,10 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	a->rope_freqs = (a->family == AF_LLAMA || a->family == AF_APERTUS ||
 	                 a->family == AF_EXAONE4 || a->family == AF_STEP35) &&
 	                rs && !strcmp(rs, "llama3");
+	/* Hunyuan-A13B: its NTK-alpha ("dynamic") rope reaches 256K while the
+	 * config says 32768; convert_hf_to_gguf writes context_length 262144 */
+	if (!strcmp(model_type, "hunyuan_v1_moe") && rs && !strcmp(rs, "dynamic"))
+		a->n_ctx_train = 262144;
 
 	/* Mixture of experts */
 	a->n_expert = hfconfig_read_u32(&r, "num_experts", false, 0, 4096);

@@ -336,6 +336,11 @@ Test(import_config, hunyuan_per_layer_lists)
 	cr_expect_eq(hf.arch.n_ff_shexp, 128);
 	for (uint32_t il = 0; il < hf.arch.n_layer; il++)
 		cr_expect(hf.arch.layer_moe[il], "layer %u", il);
+	cr_expect_eq(hf.arch.n_ctx_train, 4096, "no dynamic rope: max_position_embeddings");
+	/* Hunyuan-A13B's config says 32768 beside its NTK-alpha ("dynamic")
+	 * rope; convert_hf_to_gguf writes context_length 262144 */
+	im_load_config("tests/data/truth2026/configs/hunyuan-a13b.config.json", &hf);
+	cr_expect_eq(hf.arch.n_ctx_train, 262144);
 }
 
 /* Kimi K2.5: kimi_k25 wrapper, text_config says kimi_k2, INT4 experts. */
