@@ -120,19 +120,14 @@ void estimate_settings_default(struct settings *s);
 const char *offload_label(const struct settings *s, bool exact, char *buf, size_t n);
 
 /* A model ready for estimation: its architecture and derived tensors.
- * model_prepare() builds the tensor list once; estimates then reuse it. */
+ * model_prepare() builds the tensor list once; estimates then reuse it.
+ * The engine never writes a prepared model: every estimate's working
+ * memory is the caller's (struct estimate_scratch). */
 struct model {
 	struct model_arch arch;
 	struct tensor_list tensors;
 	uint64_t params_total;
 	uint64_t params_active;
-	/* Scratch: the type estimate_run() chose for each tensor (tensors.n
-	 * entries).  Written by every estimate, so one model serves one
-	 * estimate at a time; the explain view reads it afterwards. */
-	enum qtype *types;
-	/* Scratch of estimate_check(), which runs the estimate to bound its
-	 * sums without disturbing types (same block as types). */
-	enum qtype *check_types;
 };
 
 /* Build tensors and parameter counts.  The arch must pass arch_validate().
@@ -141,8 +136,38 @@ bool model_prepare(struct model *m);
 void model_release(struct model *m);
 
 /* Like model_prepare() for a model whose tensor list was read from a file
- * (GGUF) instead of derived: allocates the scratch and counts parameters. */
+ * (GGUF) instead of derived: counts parameters. */
 bool model_prepare_from_tensors(struct model *m);
+
+/*
+ * The caller-owned working memory of estimates: the type estimate_run()
+ * gives each tensor (the recipe's, or each tensor's stored type).  Whoever
+ * runs estimates (a front end, a solver's caller, a test) allocates one
+ * with estimate_scratch_init() for at least the tensors of the largest
+ * model it estimates, once, and passes it to every estimate_run(); the
+ * engine allocates nothing.
+ *
+ * The speed model reads the per-tensor types after an estimate
+ * (speed_work_of(), plan_speed()): pass it a scratch too.  The scratch
+ * records which model, file type and "as stored" choice its types are for;
+ * a reader whose estimate does not match them assigns the types again
+ * (estimate_scratch_types()), so reading estimate A after estimate B ran
+ * on the same scratch still gives A's figures.  One scratch serves one
+ * call at a time (no threads share it).
+ */
+struct estimate_scratch {
+	enum qtype *types; /* cap entries; the first tensors.n of `model` are valid */
+	size_t cap;        /* tensors it holds room for */
+	/* What the types are for (model NULL: nothing yet). */
+	const struct model *model;
+	enum ftype ftype;
+	bool file_types;
+};
+
+/* Room for n_tensors tensors (at least 1).  Returns false on allocation
+ * failure.  Release with estimate_scratch_free(). */
+bool estimate_scratch_init(struct estimate_scratch *x, size_t n_tensors);
+void estimate_scratch_free(struct estimate_scratch *x);
 
 /* What a vLLM estimate keeps for vllm_rank() (vllm.h): the model's
  * weights by where they live, its KV layout and the activation terms of
@@ -284,18 +309,30 @@ struct estimate {
 
 /* Check settings against the model; on failure write a reason naming the
  * setting and value into err and return false.  (For example: quantized V
- * cache with flash attention off; MLA with different K and V types.) */
-bool estimate_check(const struct model *m, const struct settings *s, char *err, size_t errlen);
+ * cache with flash attention off; MLA with different K and V types.)  The
+ * check runs the estimate on scratch x to bound its sums. */
+bool estimate_check(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                    char *err, size_t errlen);
 
 /* estimate_check(), then, when the settings pass, the estimate itself in
- * out, as estimate_run(m, s, out) writes it (the check runs that estimate
- * to bound its sums: one estimate instead of two). */
-bool estimate_check_run(const struct model *m, const struct settings *s, struct estimate *out,
-                        char *err, size_t errlen);
+ * out, as estimate_run(m, x, s, out) writes it (the check runs that
+ * estimate to bound its sums: one estimate instead of two). */
+bool estimate_check_run(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                        struct estimate *out, char *err, size_t errlen);
 
-/* Compute one estimate.  Settings must pass estimate_check().  Allocates
- * nothing; safe to call on every keypress. */
-void estimate_run(const struct model *m, const struct settings *s, struct estimate *out);
+/* Compute one estimate of model m (never written) into out, the tensor
+ * types in the caller's scratch x (x->cap >= m->tensors.n).  Settings
+ * must pass estimate_check().  Allocates nothing; safe to call on every
+ * keypress. */
+void estimate_run(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                  struct estimate *out);
+
+/* The type of each of m's tensors under settings s (m->tensors.n entries
+ * in x): x's types when it holds them for m, s->ftype and s->file_types
+ * already, else assigned again into x.  For the readers of an estimate's
+ * types (the speed model, tests). */
+const enum qtype *estimate_scratch_types(const struct model *m, struct estimate_scratch *x,
+                                         const struct settings *s);
 
 /* Parts of the computation, exposed for tests and the explain view. */
 

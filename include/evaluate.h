@@ -120,7 +120,9 @@ uint64_t evaluate_budget_bytes(const struct device *d, const struct estimate *e)
  * set is empty: gpu_bytes is then the estimate's one-device GPU part),
  * per-device and host levels, the verdict and its reason, the speed on a
  * set of one device type.  Settings that fail estimate_check give
- * ev->valid false and the reason in ev->err.  Allocation-free. */
-void evaluate(const struct request *r, struct evaluation *ev);
+ * ev->valid false and the reason in ev->err.  The estimate runs on the
+ * caller's scratch x (estimate.h), for at least r->model's tensors; ev
+ * keeps nothing that points into it.  Allocation-free. */
+void evaluate(const struct request *r, struct estimate_scratch *x, struct evaluation *ev);
 
 #endif

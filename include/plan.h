@@ -51,15 +51,19 @@ struct solve_result {
 };
 
 /* Does the model fit on count devices of type d with settings s?  Runs one
- * estimate (into *e, which may be NULL) and the fit. */
-bool plan_fits(const struct model *m, const struct settings *s, const struct device *d,
-               uint32_t count, struct estimate *e);
+ * estimate (into *e, which may be NULL; types in the caller's scratch x)
+ * and the fit. */
+bool plan_fits(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+               const struct device *d, uint32_t count, struct estimate *e);
 
 /* Solve for `what`, starting from settings s on count devices of type d.
  * For SOLVE_BATCH each sequence keeps the context it has now (s->ctx_tokens
  * over s->n_seq; the answer's ctx_tokens is that times the sequences).  Returns false only for
- * a solver that does not apply (offload on a CPU-only setting). */
-bool plan_solve(const struct model *m, const struct settings *s, const struct device *d,
-                uint32_t count, enum solve_what what, struct solve_result *out);
+ * a solver that does not apply (offload on a CPU-only setting).  Every
+ * estimate runs on the caller's scratch x; the last one is out->est, so x
+ * then holds the answer's tensor types (for plan_speed). */
+bool plan_solve(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                const struct device *d, uint32_t count, enum solve_what what,
+                struct solve_result *out);
 
 #endif

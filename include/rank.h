@@ -39,9 +39,10 @@ struct rank_ladder {
 	uint32_t n;
 };
 
-/* Fill ladder for model m and engine e.  Runs one estimate per rung
- * (writes m's scratch type array, like every estimate). */
-void rank_prepare(const struct model *m, enum ftype_engine e, struct rank_ladder *ladder);
+/* Fill ladder for model m and engine e.  Runs one estimate per rung, on
+ * the caller's scratch x. */
+void rank_prepare(const struct model *m, struct estimate_scratch *x, enum ftype_engine e,
+                  struct rank_ladder *ladder);
 
 /* What a ranking asks: the device set, the settings to rank at (ctx_tokens
  * is the context; ftype only selects the engine's ladder), the margin as
@@ -99,9 +100,10 @@ struct rank_row {
 	uint32_t steps;             /* estimates run */
 };
 
-/* Rank model m (prepared ladder) on the query's device set. */
-void rank_model(const struct model *m, const struct rank_ladder *ladder, const struct rank_query *q,
-                struct rank_row *out);
+/* Rank model m (prepared ladder) on the query's device set; every
+ * estimate runs on the caller's scratch x. */
+void rank_model(const struct model *m, struct estimate_scratch *x, const struct rank_ladder *ladder,
+                const struct rank_query *q, struct rank_row *out);
 
 /* Does estimate e fit on the query's devices and host memory, each budget
  * keeping its margin (with_margin) or merely not overflowing?  The same

@@ -61,10 +61,12 @@ struct ranking {
 	struct rank_row *rows;
 	size_t n;
 	enum ftype_engine engine;
-	bool ran;               /* rows hold ranking_run()'s answers */
-	struct evaluation *ev;  /* scratch for judging each answer (owned) */
-	uint32_t disagreements; /* answers whose evaluate() verdict differed from the
-	                         * search's (the row shows evaluate's); 0 expected */
+	bool ran;                        /* rows hold ranking_run()'s answers */
+	struct evaluation *ev;           /* scratch for judging each answer (owned) */
+	struct estimate_scratch scratch; /* every estimate's tensor types (owned, room for
+	                                  * the largest model) */
+	uint32_t disagreements;          /* answers whose evaluate() verdict differed from the
+	                                  * search's (the row shows evaluate's); 0 expected */
 };
 
 /* Prepare the ladders of every model for engine e.  models[i] must be

@@ -401,6 +401,10 @@ struct session {
 	size_t *model_order;                 /* catalog indices by total parameters (owned) */
 	size_t *gpu_order;                   /* device indices by usable memory (owned) */
 	enum ftype (*quant_order)[FT_COUNT]; /* per model, see session_quant_order (owned) */
+	/* The tensor types of every estimate the session runs (evaluations,
+	 * compare rows, solvers, chart samples): allocated once for the
+	 * largest model at session_init, never per keypress (owned). */
+	struct estimate_scratch scratch;
 	size_t file_model;      /* the entry whose tensors came from a file (SIZE_MAX: none):
 	                         * the only one "as stored" (settings.file_types) means anything */
 	char sessions_dir[512]; /* where s/S save and load */
@@ -518,11 +522,11 @@ bool session_save(const struct session *s, const char *name, char *err, size_t e
  * they are read (loading is linear, see ini.h). */
 #define SESSION_FILE_MAX_BYTES (64 * 1024)
 
-/* Read DIR/NAME.ini into *c (validated against the catalogs).  On failure
- * *c is untouched and err names the file (and line), key and value; a key
+/* Read DIR/NAME.ini into *c (validated against the catalogs; the settings
+ * are checked with an estimate on the session's scratch).  On failure *c
+ * is untouched and err names the file (and line), key and value; a key
  * given twice is an error. */
-bool session_load(const struct session *s, const char *name, struct config *c, char *err,
-                  size_t errlen);
+bool session_load(struct session *s, const char *name, struct config *c, char *err, size_t errlen);
 
 /* The options a configuration stands for (model id, settings, one device
  * type and count), with every other field at its default: what session

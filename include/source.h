@@ -27,7 +27,7 @@ enum source_kind {
 struct source {
 	enum source_kind kind;
 	struct model_meta meta;
-	struct model model;  /* prepared: tensors, params, scratch */
+	struct model model;  /* prepared: tensors, params */
 	bool file_types;     /* estimate with the stored tensor types (GGUF) */
 	char file_quant[24]; /* GGUF general.file_type name when known ("Q4_K_M") */
 	/* false only for safetensors without a config.json beside them: the

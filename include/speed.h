@@ -136,17 +136,21 @@ struct speed {
 /* Speed of model m with settings s and estimate e on `gpu_count` devices of
  * type d (NULL, or the CPU backend: CPU only).  The backend is the one
  * s names (s->backend_auto: d's vendor's); vLLM estimates (e->vllm) take
- * vLLM's constants. */
-void plan_speed(const struct model *m, const struct settings *s, const struct estimate *e,
-                const struct device *d, const struct speed_params *p, struct speed *out);
+ * vLLM's constants.  x: the caller's scratch, for the tensor types of s
+ * (estimate_scratch_types: the ones e's estimate left there, or assigned
+ * again). */
+void plan_speed(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                const struct estimate *e, const struct device *d, const struct speed_params *p,
+                struct speed *out);
 
 /* Speed over a llama.cpp layer split of n devices (possibly different):
  * share[k] is device k's part of the GPU layers (sums to 1); the devices
  * work one after the other, each with its own backend (as plan_speed).
  * n >= 1. */
-void plan_speed_split(const struct model *m, const struct settings *s, const struct estimate *e,
-                      const struct device *const *devs, const double *share, uint32_t n,
-                      const struct speed_params *p, struct speed *out);
+void plan_speed_split(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                      const struct estimate *e, const struct device *const *devs,
+                      const double *share, uint32_t n, const struct speed_params *p,
+                      struct speed *out);
 
 /* What one token of work is, independent of the device. */
 struct speed_work {
@@ -166,9 +170,10 @@ struct speed_work {
 	uint32_t n_layer;
 };
 
-/* The work of one token (a prompt of p->prompt_tokens for attention). */
-void speed_work_of(const struct model *m, const struct settings *s, const struct estimate *e,
-                   uint64_t prompt_tokens, struct speed_work *w);
+/* The work of one token (a prompt of p->prompt_tokens for attention);
+ * x as in plan_speed(). */
+void speed_work_of(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                   const struct estimate *e, uint64_t prompt_tokens, struct speed_work *w);
 
 /* Where a work runs: n devices in split order, each with its backend and
  * its share of the GPU layers. */

@@ -97,10 +97,12 @@ const char *vllm_version_format(uint32_t version, char *buf, size_t n);
 uint32_t vllm_default_batched_tokens(uint32_t version, bool large_gpu, uint64_t max_model_len);
 uint32_t vllm_default_max_num_seqs(uint32_t version, bool large_gpu);
 
-/* Fill e->vll (and the weights and KV fields of e) for a vLLM checkpoint
- * format.  Called by estimate_run() after the generic weight loop has
- * typed every tensor (m->types).  Allocation-free. */
-void vllm_estimate(const struct model *m, const struct settings *s, struct estimate *e);
+/* Fill e->vllm_terms (and the weights and KV fields of e) for a vLLM
+ * checkpoint format.  Called by estimate_run() after the generic weight
+ * loop, with the type it gave each tensor (m->tensors.n entries).
+ * Allocation-free. */
+void vllm_estimate(const struct model *m, const enum qtype *types, const struct settings *s,
+                   struct estimate *e);
 
 /* One GPU of a vLLM deployment.  All sizes bytes, per GPU. */
 struct vllm_rank {

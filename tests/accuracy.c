@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "estimate_once.h"
 #include "source.h"
 #include "truth.h"
 
@@ -123,7 +124,8 @@ static bool known_miss(const char *run_id)
  * tensor to share yet, so the no_alloc buffer measured here holds it
  * twice; with mmap both map the same file pages, and on a GPU the engine
  * already places the output's copy). */
-static uint64_t cpu_model_buffer(const struct model *m, const struct estimate *e)
+static uint64_t cpu_model_buffer(const struct model *m, const enum qtype *types,
+                                 const struct estimate *e)
 {
 	uint64_t b = e->weights_bytes;
 	if ((m->arch.family != AF_GEMMA4 && m->arch.family != AF_GEMMA3N) ||
@@ -131,7 +133,7 @@ static uint64_t cpu_model_buffer(const struct model *m, const struct estimate *e
 		return b;
 	for (size_t i = 0; i < m->tensors.n; i++)
 		if (!strcmp(m->tensors.v[i].name, "token_embd.weight"))
-			b += tensor_buffer_bytes(&m->tensors.v[i], m->types[i]);
+			b += tensor_buffer_bytes(&m->tensors.v[i], types[i]);
 	return b;
 }
 
@@ -198,10 +200,13 @@ static int check_2026(bool summary_only)
 				struct settings s = r->settings;
 				case_source(tm, (enum from)from, r->quant, &src);
 				s.file_types = from == FROM_GGUF;
-				estimate_run(&src.model, &s, &e);
+				struct estimate_scratch xs;
+				estimate_scratch_for(&xs, &src.model);
+				estimate_run(&src.model, &xs, &s, &e);
 				uint64_t comp = estimate_compute(&src.model.arch, &s, e.n_ctx_seq);
 				double err_c = pct(comp, r->compute_buffer_bytes);
-				uint64_t weights = cpu_model_buffer(&src.model, &e);
+				uint64_t weights = cpu_model_buffer(&src.model, xs.types, &e);
+				estimate_scratch_free(&xs);
 				bool exact = weights == r->model_buffer_bytes &&
 				             e.kv_bytes == r->context_bytes;
 				bool miss = fabs(err_c) > TOL_COMPUTE_2026;
@@ -277,7 +282,7 @@ int main(int argc, char **argv)
 		estimate_settings_default(&s);
 		if (!ftype_find(q->quant, &s.ftype))
 			return 2;
-		estimate_run(m, &s, &e);
+		estimate_once(m, &s, &e);
 		double err = pct(e.weights_bytes, q->tensor_data_bytes);
 		struct stats *x = stats_for(st, &n_st, q->model);
 		x->n_w++;
@@ -301,7 +306,7 @@ int main(int argc, char **argv)
 		const struct truth_run *r = &t.runs[i];
 		struct model *m = model_cache(r->model);
 		struct estimate e;
-		estimate_run(m, &r->settings, &e);
+		estimate_once(m, &r->settings, &e);
 		double err_w = pct(e.weights_bytes, r->model_buffer_bytes);
 		double err_kv = pct(e.kv_bytes, r->context_bytes);
 		uint64_t comp = estimate_compute(&m->arch, &r->settings, e.n_ctx_seq);

@@ -123,6 +123,9 @@ int main(void)
 	struct model *m = &models[biggest];
 	struct settings s;
 	struct estimate e;
+	struct estimate_scratch x; /* the largest model's tensors: room for all */
+	if (!estimate_scratch_init(&x, m->tensors.n))
+		return 1;
 	estimate_settings_default(&s);
 	s.ctx_tokens = 131072;
 
@@ -130,7 +133,7 @@ int main(void)
 	t0 = now_s();
 	for (int i = 0; i < reps; i++) {
 		s.ctx_tokens = 131072 + (uint64_t)(i % 7) * 256;
-		estimate_run(m, &s, &e);
+		estimate_run(m, &x, &s, &e);
 		sink += e.total_bytes;
 	}
 	double t_one = (now_s() - t0) / reps;
@@ -140,7 +143,7 @@ int main(void)
 	for (int i = 0; i < reps; i++) {
 		for (int f = 0; f < FT_COUNT; f++) {
 			s.ftype = (enum ftype)f;
-			estimate_run(m, &s, &e);
+			estimate_run(m, &x, &s, &e);
 			sink += e.total_bytes;
 		}
 	}
@@ -152,7 +155,7 @@ int main(void)
 	for (int i = 0; i < reps; i++) {
 		for (size_t k = 0; k < cat.n; k++) {
 			estimate_settings_default(&s);
-			estimate_run(&models[k], &s, &e);
+			estimate_run(&models[k], &x, &s, &e);
 			for (size_t d = 0; d < devs.n; d++) {
 				struct hw_fit f;
 				hw_fit(&e, &devs.v[d], 1, &f);
@@ -176,6 +179,7 @@ int main(void)
 	for (size_t i = 0; i < cat.n; i++)
 		model_release(&models[i]);
 	free(models);
+	estimate_scratch_free(&x);
 	catalog_free(&cat);
 	device_list_free(&devs);
 	return 0;

@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #include "estimate.h"
+#include "estimate_once.h"
 #include "profile.h"
 #include "speed.h"
 
@@ -131,12 +132,15 @@ static bool vllm_cases(const struct device_list *devs)
 		}
 		s.ctx_tokens = strtoull(fl[c_ctx], NULL, 10);
 		struct estimate e;
-		estimate_run(&m, &s, &e);
+		struct estimate_scratch x;
+		estimate_scratch_for(&x, &m);
+		estimate_run(&m, &x, &s, &e);
 		struct speed_params p;
 		plan_speed_defaults(&p);
 		p.gpu_count = (uint32_t)atoi(fl[c_tp]);
 		struct speed sp;
-		plan_speed(&m, &s, &e, d, &p, &sp);
+		plan_speed(&m, &x, &s, &e, d, &p, &sp);
+		estimate_scratch_free(&x);
 		double measured = strtod(fl[c_tps], NULL);
 		printf("%-6s %-22.22s %-15.15s %-9.9s %3s %9.2f %9.2f %6.2f  %s\n", fl[c_id], d->id,
 		       fl[c_model], fl[c_quant], fl[c_tp], measured, sp.decode_tps,
@@ -280,12 +284,15 @@ int main(int argc, char **argv)
 		}
 		s.backend_auto = false;
 		struct estimate e;
-		estimate_run(&m, &s, &e);
+		struct estimate_scratch x;
+		estimate_scratch_for(&x, &m);
+		estimate_run(&m, &x, &s, &e);
 		struct speed_params p;
 		plan_speed_defaults(&p);
 		p.prompt_tokens = decode ? 512 : n_tok;
 		struct speed_work w;
-		speed_work_of(&m, &s, &e, p.prompt_tokens, &w);
+		speed_work_of(&m, &x, &s, &e, p.prompt_tokens, &w);
+		estimate_scratch_free(&x);
 		if (!catalog) {
 			/* not in the catalog: the file's bytes and parameters on
 			 * the closest catalog model's layers */

@@ -238,6 +238,7 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 
 	int rc = 2;
 	struct resolved res;
+	struct estimate_scratch x = {0}; /* the estimates' tensor types */
 	if (!request_resolve(&dirs, o, &devices, &res, &w, err, sizeof(err))) {
 		text_fprintf(errf, "vramcalc: %s\n", err);
 		goto out_devices;
@@ -262,14 +263,18 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 		goto out_model;
 	}
 	struct request *q = &res.req;
-	if (!estimate_check(q->model, &q->settings, err, sizeof(err))) {
+	if (!estimate_scratch_init(&x, q->model->tensors.n)) {
+		text_fprintf(errf, "vramcalc: out of memory\n");
+		goto out_model;
+	}
+	if (!estimate_check(q->model, &x, &q->settings, err, sizeof(err))) {
 		text_fprintf(errf, "vramcalc: %s\n", err);
 		goto out_model;
 	}
 	struct solve_result sol;
 	if (o->solve >= 0) {
 		/* one device type (cli_parse checked): the answer's settings and count */
-		if (!plan_solve(q->model, &q->settings, q->set.dev[0], q->set.n,
+		if (!plan_solve(q->model, &x, &q->settings, q->set.dev[0], q->set.n,
 		                (enum solve_what)o->solve, &sol)) {
 			text_fprintf(
 			    errf,
@@ -281,7 +286,7 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 		request_fill_set(&devices, res.n_groups, res.group_dev, res.group_count, &q->set);
 	}
 	struct evaluation ev;
-	evaluate(q, &ev);
+	evaluate(q, &x, &ev);
 	const struct settings *settings = &q->settings;
 
 	/* llama.cpp's -ts for a mixed set: proportional to each device's memory */
@@ -332,6 +337,7 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	}
 	rc = 0;
 out_model:
+	estimate_scratch_free(&x);
 	resolved_release(&res);
 out_devices:
 	device_list_free(&devices);

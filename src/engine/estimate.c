@@ -98,23 +98,10 @@ static bool build_before(const struct settings *s, uint32_t b)
 	return s->llama_build != 0 && s->llama_build < b;
 }
 
-/* The two type scratches in one block: estimate_run()'s, then the one
- * estimate_check() runs its bound on (freed with types). */
-static bool model_alloc_types(struct model *m)
-{
-	size_t n = m->tensors.n ? m->tensors.n : 1;
-	m->types = malloc(2 * n * sizeof(*m->types));
-	m->check_types = m->types ? m->types + n : NULL;
-	return m->types != NULL;
-}
-
 bool model_prepare(struct model *m)
 {
 	tensors_init(&m->tensors);
-	m->types = NULL;
 	if (!tensors_build(&m->arch, &m->tensors))
-		goto fail;
-	if (!model_alloc_types(m))
 		goto fail;
 	m->params_total = tensors_params_total(&m->tensors, &m->arch);
 	m->params_active = tensors_params_active(&m->tensors, &m->arch);
@@ -126,8 +113,6 @@ fail:
 
 bool model_prepare_from_tensors(struct model *m)
 {
-	if (!model_alloc_types(m))
-		return false;
 	m->params_total = tensors_params_total(&m->tensors, &m->arch);
 	m->params_active = tensors_params_active(&m->tensors, &m->arch);
 	return true;
@@ -136,9 +121,51 @@ bool model_prepare_from_tensors(struct model *m)
 void model_release(struct model *m)
 {
 	tensors_free(&m->tensors);
-	free(m->types);
-	m->types = NULL;
-	m->check_types = NULL;
+}
+
+bool estimate_scratch_init(struct estimate_scratch *x, size_t n_tensors)
+{
+	memset(x, 0, sizeof(*x));
+	size_t n = n_tensors ? n_tensors : 1;
+	x->types = malloc(n * sizeof(*x->types));
+	if (!x->types)
+		return false;
+	x->cap = n;
+	return true;
+}
+
+void estimate_scratch_free(struct estimate_scratch *x)
+{
+	free(x->types);
+	memset(x, 0, sizeof(*x));
+}
+
+/* Assign the type of each of m's tensors under s into x and record what
+ * they are for.  Returns the tensors that needed a shape fallback. */
+static uint32_t assign_types(const struct model *m, struct estimate_scratch *x,
+                             const struct settings *s)
+{
+	const struct tensor_list *l = &m->tensors;
+	uint32_t fallback = 0;
+	assert(x->types && x->cap >= l->n);
+	if (s->file_types) {
+		for (size_t i = 0; i < l->n; i++)
+			x->types[i] = l->v[i].src_type;
+	} else {
+		fallback = recipe_assign(s->ftype, &m->arch, l, x->types);
+	}
+	x->model = m;
+	x->ftype = s->ftype;
+	x->file_types = s->file_types;
+	return fallback;
+}
+
+const enum qtype *estimate_scratch_types(const struct model *m, struct estimate_scratch *x,
+                                         const struct settings *s)
+{
+	if (x->model != m || x->ftype != s->ftype || x->file_types != s->file_types)
+		assign_types(m, x, s);
+	return x->types;
 }
 
 static uint64_t pad256(uint64_t n)
@@ -643,11 +670,11 @@ uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, 
  * BYTES_LIMIT (satmath.h), and so must its total, GPU and host sums.  The
  * KV cache, compute buffer and weights (bounded by the parameter count at
  * 8 bytes each) are checked first, each with a message naming its inputs;
- * then the estimate itself runs on the model's check scratch and its sums
+ * then the estimate itself runs (on the caller's scratch) and its sums
  * are checked: one computation of the total, estimate_run()'s.  Since every
  * sum saturates, a total within the limit means nothing wrapped. */
-static bool check_bytes(const struct model *m, const struct settings *s, struct estimate *out,
-                        char *err, size_t errlen)
+static bool check_bytes(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                        struct estimate *out, char *err, size_t errlen)
 {
 	const struct model_arch *a = &m->arch;
 	struct estimate e;
@@ -698,12 +725,9 @@ static bool check_bytes(const struct model *m, const struct settings *s, struct 
 		return false;
 	}
 	/* Each part is bounded; now the sums the report shows, as
-	 * estimate_run() adds them (host compute, output and overhead too),
-	 * on the check's own type scratch so the live estimate's types stay. */
-	struct model scratch = *m;
-	scratch.types = m->check_types;
+	 * estimate_run() adds them (host compute, output and overhead too). */
 	struct estimate *t = out ? out : &e;
-	estimate_run(out ? m : &scratch, s, t);
+	estimate_run(m, x, s, t);
 	if (t->total_bytes > BYTES_LIMIT || t->gpu_bytes > BYTES_LIMIT ||
 	    t->host_bytes > BYTES_LIMIT) {
 		snprintf(
@@ -719,8 +743,8 @@ static bool check_bytes(const struct model *m, const struct settings *s, struct 
 	return true;
 }
 
-static bool check(const struct model *m, const struct settings *s, struct estimate *out, char *err,
-                  size_t errlen)
+static bool check(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                  struct estimate *out, char *err, size_t errlen)
 {
 	const struct ftype_info *fi = ftype_get(s->ftype);
 	if (s->ctx_tokens == 0 || s->ctx_tokens > SETTINGS_CTX_MAX) {
@@ -804,18 +828,19 @@ static bool check(const struct model *m, const struct settings *s, struct estima
 		         s->expert_gpu_share);
 		return false;
 	}
-	return check_bytes(m, s, out, err, errlen);
+	return check_bytes(m, x, s, out, err, errlen);
 }
 
-bool estimate_check(const struct model *m, const struct settings *s, char *err, size_t errlen)
+bool estimate_check(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                    char *err, size_t errlen)
 {
-	return check(m, s, NULL, err, errlen);
+	return check(m, x, s, NULL, err, errlen);
 }
 
-bool estimate_check_run(const struct model *m, const struct settings *s, struct estimate *out,
-                        char *err, size_t errlen)
+bool estimate_check_run(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                        struct estimate *out, char *err, size_t errlen)
 {
-	return check(m, s, out, err, errlen);
+	return check(m, x, s, out, err, errlen);
 }
 
 /* Is block il (TENSOR_LAYER_OUTPUT = the output layer) on the GPU?  -ngl N
@@ -970,24 +995,21 @@ static void buffers_place(const struct model_arch *a, const struct settings *s,
 	out->overhead_bytes = gpu ? backend_overhead_bytes(s->backend, s->new_gen) : 0;
 }
 
-void estimate_run(const struct model *m, const struct settings *s, struct estimate *out)
+void estimate_run(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                  struct estimate *out)
 {
 	const struct model_arch *a = &m->arch;
 	const struct tensor_list *l = &m->tensors;
+	const enum qtype *types = x->types;
 	memset(out, 0, sizeof(*out));
 
 	/* Weights: the recipe's type per tensor, then placement. */
-	if (s->file_types) {
-		for (size_t i = 0; i < l->n; i++)
-			m->types[i] = l->v[i].src_type;
-	} else {
-		out->fallback_tensors = recipe_assign(s->ftype, a, l, m->types);
-	}
+	out->fallback_tensors = assign_types(m, x, s);
 	uint64_t largest_host_matrix = 0, host_output_matrix = 0, embd_bytes = 0;
 	bool tied = true;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct tensor_info *t = &l->v[i];
-		enum qtype ty = m->types[i];
+		enum qtype ty = types[i];
 		uint64_t b = tensor_buffer_bytes(t, ty);
 		out->weights_bytes = sat_add(out->weights_bytes, b);
 		out->type_count[ty]++;
@@ -1016,7 +1038,7 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 	if (tied && layer_on_gpu(a, s, TENSOR_LAYER_OUTPUT)) {
 		for (size_t i = 0; i < l->n; i++)
 			if (l->v[i].cat == TC_TOKEN_EMBD) {
-				uint64_t b = tensor_buffer_bytes(&l->v[i], m->types[i]);
+				uint64_t b = tensor_buffer_bytes(&l->v[i], types[i]);
 				out->weights_gpu_bytes = sat_add(out->weights_gpu_bytes, b);
 				out->layer_gpu_bytes[a->n_layer] =
 				    sat_add(out->layer_gpu_bytes[a->n_layer], b);
@@ -1052,7 +1074,7 @@ void estimate_run(const struct model *m, const struct settings *s, struct estima
 	out->budget_share = 1.0;
 	if (out->vllm) {
 		out->budget_share = vllm_gpu_util(s);
-		vllm_estimate(m, s, out);
+		vllm_estimate(m, types, s, out);
 	}
 
 	out->gpu_bytes = sat_add(sat_add(out->weights_gpu_bytes, out->kv_gpu_bytes),

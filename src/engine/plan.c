@@ -34,14 +34,14 @@ bool solve_find(const char *name, enum solve_what *out)
 	return false;
 }
 
-bool plan_fits(const struct model *m, const struct settings *s, const struct device *d,
-               uint32_t count, struct estimate *e)
+bool plan_fits(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+               const struct device *d, uint32_t count, struct estimate *e)
 {
 	struct estimate local;
 	struct hw_fit f;
 	if (!e)
 		e = &local;
-	estimate_run(m, s, e);
+	estimate_run(m, x, s, e);
 	hw_fit_count(e, d, count, &f);
 	return f.fits;
 }
@@ -50,6 +50,7 @@ bool plan_fits(const struct model *m, const struct settings *s, const struct dev
  * k <= answer (or k >= answer when growing is false). */
 struct search {
 	const struct model *m;
+	struct estimate_scratch *x; /* the caller's */
 	const struct settings *base;
 	const struct device *d;
 	uint32_t count;
@@ -93,7 +94,7 @@ static bool fits_at(struct search *q, uint64_t k)
 	struct settings s = at(q, k);
 	q->steps++;
 	struct estimate e;
-	if (!plan_fits(q->m, &s, q->d, q->count, &e))
+	if (!plan_fits(q->m, q->x, &s, q->d, q->count, &e))
 		return false;
 	if (q->what != SOLVE_BATCH || !e.vllm)
 		return true;
@@ -144,7 +145,8 @@ static int64_t smallest_fitting(struct search *q, int64_t lo, int64_t hi)
 
 /* File types of the settings' engine ordered by the weight bytes they give
  * this model, most first (the engine's order of precision). */
-static uint32_t quant_order(const struct model *m, const struct settings *base, enum ftype *order)
+static uint32_t quant_order(const struct model *m, struct estimate_scratch *x,
+                            const struct settings *base, enum ftype *order)
 {
 	uint64_t bytes[FT_COUNT];
 	uint32_t n = 0;
@@ -156,7 +158,7 @@ static uint32_t quant_order(const struct model *m, const struct settings *base, 
 		struct estimate e;
 		s.ftype = (enum ftype)f;
 		s.file_types = false;
-		estimate_run(m, &s, &e);
+		estimate_run(m, x, &s, &e);
 		/* insertion sort, most bytes first */
 		uint32_t i = n++;
 		while (i > 0 && bytes[i - 1] < e.weights_bytes) {
@@ -170,11 +172,12 @@ static uint32_t quant_order(const struct model *m, const struct settings *base, 
 	return n;
 }
 
-bool plan_solve(const struct model *m, const struct settings *s, const struct device *d,
-                uint32_t count, enum solve_what what, struct solve_result *out)
+bool plan_solve(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                const struct device *d, uint32_t count, enum solve_what what,
+                struct solve_result *out)
 {
 	enum ftype order[FT_COUNT], rev[FT_COUNT];
-	struct search q = {m, s, d, count ? count : 1, what, 0, m->arch.n_expert > 0, order, 0};
+	struct search q = {m, x, s, d, count ? count : 1, what, 0, m->arch.n_expert > 0, order, 0};
 	/* SOLVE_BATCH: the most sequences, each with the context one sequence
 	 * has now (llama.cpp's -c is shared by the -np sequences). */
 	q.ctx_per_seq = s->n_seq > 1 ? s->ctx_tokens / s->n_seq : s->ctx_tokens;
@@ -195,7 +198,7 @@ bool plan_solve(const struct model *m, const struct settings *s, const struct de
 	}
 	case SOLVE_QUANT: {
 		/* candidates by ascending weight bytes: fitting shrinks as k grows */
-		uint32_t n = quant_order(m, s, order);
+		uint32_t n = quant_order(m, x, s, order);
 		for (uint32_t i = 0; i < n; i++)
 			rev[i] = order[n - 1 - i];
 		q.order = rev;
@@ -207,7 +210,7 @@ bool plan_solve(const struct model *m, const struct settings *s, const struct de
 	case SOLVE_GPUS: {
 		struct estimate e;
 		struct hw_fit f;
-		estimate_run(m, s, &e);
+		estimate_run(m, x, s, &e);
 		hw_fit(&e, d, 1, &f);
 		q.steps = 1;
 		if (!f.needed) {
@@ -261,7 +264,7 @@ bool plan_solve(const struct model *m, const struct settings *s, const struct de
 		out->status = at_end ? SOLVE_AT_MAX : SOLVE_FOUND;
 	}
 	out->settings = at(&q, (uint64_t)k);
-	estimate_run(m, &out->settings, &out->est);
+	estimate_run(m, x, &out->settings, &out->est);
 	hw_fit(&out->est, d, out->gpu_count, &out->fit);
 	return true;
 }

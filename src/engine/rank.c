@@ -37,7 +37,8 @@ static const enum ftype ladder_llamacpp[] = {
 };
 static const enum ftype ladder_vllm[] = {FT_V_BF16, FT_V_FP8, FT_V_AWQ};
 
-void rank_prepare(const struct model *m, enum ftype_engine e, struct rank_ladder *ladder)
+void rank_prepare(const struct model *m, struct estimate_scratch *x, enum ftype_engine e,
+                  struct rank_ladder *ladder)
 {
 	const enum ftype *src = e == FT_VLLM ? ladder_vllm : ladder_llamacpp;
 	uint32_t n_src = e == FT_VLLM ? sizeof(ladder_vllm) / sizeof(ladder_vllm[0])
@@ -56,7 +57,7 @@ void rank_prepare(const struct model *m, enum ftype_engine e, struct rank_ladder
 	ladder->n = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		s.ftype = cand[i];
-		estimate_run(m, &s, &est);
+		estimate_run(m, x, &s, &est);
 		/* insertion sort, fewest GPU bytes first (what the fit sees:
 		 * token_embd stays in host memory) */
 		uint32_t k = ladder->n++;
@@ -158,6 +159,7 @@ double rank_quality(uint64_t params_total, uint64_t params_active, bool moe, dou
 /* One search: a settings template and how to judge a candidate. */
 struct probe {
 	const struct model *m;
+	struct estimate_scratch *x; /* the caller's */
 	const struct rank_query *q;
 	struct settings s;
 	bool with_margin;
@@ -168,7 +170,7 @@ static bool probe_fits(struct probe *p)
 {
 	struct estimate e;
 	p->steps++;
-	estimate_run(p->m, &p->s, &e);
+	estimate_run(p->m, p->x, &p->s, &e);
 	return rank_fits(&e, p->q, p->with_margin, NULL, NULL, NULL);
 }
 
@@ -227,8 +229,8 @@ static uint64_t largest_context(struct probe *p, uint64_t native)
 	return found;
 }
 
-void rank_model(const struct model *m, const struct rank_ladder *ladder, const struct rank_query *q,
-                struct rank_row *out)
+void rank_model(const struct model *m, struct estimate_scratch *x, const struct rank_ladder *ladder,
+                const struct rank_query *q, struct rank_row *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->ctx_tokens = q->base.ctx_tokens;
@@ -239,10 +241,10 @@ void rank_model(const struct model *m, const struct rank_ladder *ladder, const s
 		snprintf(out->why, sizeof(out->why), "no quantization to try");
 		return;
 	}
-	struct probe p = {m, q, q->base, true, 0};
+	struct probe p = {m, x, q, q->base, true, 0};
 	p.s.file_types = false;
 	p.s.ftype = ladder->ftype[0];
-	if (!estimate_check(m, &p.s, out->why, sizeof(out->why))) {
+	if (!estimate_check(m, x, &p.s, out->why, sizeof(out->why))) {
 		out->verdict = RANK_INVALID;
 		return;
 	}
@@ -266,7 +268,7 @@ void rank_model(const struct model *m, const struct rank_ladder *ladder, const s
 		gpu_only.host_ram_bytes = 0;
 		p.s.ftype = ladder->ftype[0];
 		p.steps++;
-		estimate_run(m, &p.s, &e);
+		estimate_run(m, x, &p.s, &e);
 		rank_fits(&e, q, false, NULL, NULL, &host_ok);
 		if (!host_ok && rank_fits(&e, &gpu_only, false, NULL, NULL, NULL))
 			out->verdict = RANK_NO_HOST;
@@ -279,7 +281,7 @@ void rank_model(const struct model *m, const struct rank_ladder *ladder, const s
 	/* The answer at the requested context: need and headroom (the speed
 	 * comes with the answer's evaluation, ranking.h). */
 	p.steps++;
-	estimate_run(m, &p.s, &e);
+	estimate_run(m, x, &p.s, &e);
 	rank_fits(&e, q, p.with_margin, &out->gpu_bytes, &out->headroom_bytes, NULL);
 	out->host_bytes = e.host_bytes;
 	uint64_t params = m->params_total ? m->params_total : 1;

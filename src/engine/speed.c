@@ -186,10 +186,11 @@ void plan_speed_defaults(struct speed_params *p)
 	p->gpu_count = 1;
 }
 
-void speed_work_of(const struct model *m, const struct settings *s, const struct estimate *e,
-                   uint64_t prompt_tokens, struct speed_work *w)
+void speed_work_of(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                   const struct estimate *e, uint64_t prompt_tokens, struct speed_work *w)
 {
 	const struct model_arch *a = &m->arch;
+	const enum qtype *types = estimate_scratch_types(m, x, s);
 	memset(w, 0, sizeof(*w));
 	bool cpu =
 	    s->offload == OFFLOAD_CPU || (!s->backend_auto && s->backend == LLAMA_BACKEND_CPU);
@@ -198,7 +199,7 @@ void speed_work_of(const struct model *m, const struct settings *s, const struct
 		const struct tensor_info *t = &m->tensors.v[i];
 		if (t->cat == TC_TOKEN_EMBD)
 			continue; /* one row per token */
-		enum qtype type = m->types[i];
+		enum qtype type = types[i];
 		uint64_t b = tensor_bytes(t, type);
 		uint64_t host = cpu ? b : estimate_tensor_host_bytes(a, s, t, b);
 		double share = 1.0;
@@ -489,22 +490,24 @@ void speed_target_fill(const struct settings *s, const struct estimate *e,
 	}
 }
 
-void plan_speed_split(const struct model *m, const struct settings *s, const struct estimate *e,
-                      const struct device *const *devs, const double *share, uint32_t n,
-                      const struct speed_params *p, struct speed *out)
+void plan_speed_split(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                      const struct estimate *e, const struct device *const *devs,
+                      const double *share, uint32_t n, const struct speed_params *p,
+                      struct speed *out)
 {
 	struct speed_work w;
-	speed_work_of(m, s, e, p->prompt_tokens, &w);
+	speed_work_of(m, x, s, e, p->prompt_tokens, &w);
 	struct speed_target t;
 	speed_target_fill(s, e, devs, share, n, &t);
 	speed_evaluate(&w, &t, s->n_seq, p, out);
 }
 
-void plan_speed(const struct model *m, const struct settings *s, const struct estimate *e,
-                const struct device *d, const struct speed_params *p, struct speed *out)
+void plan_speed(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                const struct estimate *e, const struct device *d, const struct speed_params *p,
+                struct speed *out)
 {
 	struct speed_work w;
-	speed_work_of(m, s, e, p->prompt_tokens, &w);
+	speed_work_of(m, x, s, e, p->prompt_tokens, &w);
 	const struct device *devs[HW_MAX_DEVICES] = {NULL};
 	uint32_t n = 0;
 	bool tp = false;

@@ -224,7 +224,8 @@ double vllm_gpu_util(const struct settings *s)
 	                                          : VLLM_GPU_UTIL_DEFAULT_OLD;
 }
 
-void vllm_estimate(const struct model *m, const struct settings *s, struct estimate *e)
+void vllm_estimate(const struct model *m, const enum qtype *types, const struct settings *s,
+                   struct estimate *e)
 {
 	const struct model_arch *a = &m->arch;
 	const struct tensor_list *l = &m->tensors;
@@ -244,8 +245,8 @@ void vllm_estimate(const struct model *m, const struct settings *s, struct estim
 	e->tp_replicated_bytes = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct tensor_info *ti = &l->v[i];
-		uint64_t b = tensor_bytes(ti, m->types[i]);
-		uint64_t pad = mxfp4_pad_bytes(a, ti, m->types[i], t->version, b);
+		uint64_t b = tensor_bytes(ti, types[i]);
+		uint64_t pad = mxfp4_pad_bytes(a, ti, types[i], t->version, b);
 		pad_total += pad;
 		b += pad;
 		if (ti->cat == TC_OUTPUT)

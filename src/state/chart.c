@@ -47,16 +47,17 @@ static void at_sample(struct settings *st, enum chart_axis axis, uint64_t x, uin
  * compute, overhead): each device beyond the first has its own compute
  * buffer and overhead, and what the split adds beyond these (a tied
  * embedding's second copy) counts as overhead.  False when the settings
- * do not pass estimate_check.  *budget_bytes: what one device offers. */
-static bool sample_bytes(const struct model *m, const struct settings *st, const struct device *d,
-                         uint32_t count, uint64_t seg[4], uint64_t *budget_bytes)
+ * do not pass estimate_check (its estimate, on scratch x, is the one
+ * read).  *budget_bytes: what one device offers. */
+static bool sample_bytes(const struct model *m, struct estimate_scratch *x,
+                         const struct settings *st, const struct device *d, uint32_t count,
+                         uint64_t seg[4], uint64_t *budget_bytes)
 {
 	char err[256];
-	memset(seg, 0, 4 * sizeof(seg[0]));
-	if (!estimate_check(m, st, err, sizeof(err)))
-		return false;
 	struct estimate e;
-	estimate_run(m, st, &e);
+	memset(seg, 0, 4 * sizeof(seg[0]));
+	if (!estimate_check_run(m, x, st, &e, err, sizeof(err)))
+		return false;
 	struct hw_fit f;
 	hw_fit_count(&e, d, count, &f);
 	seg[0] = e.weights_gpu_bytes;
@@ -81,7 +82,7 @@ static void sample_overlay(struct session *s, const struct config *c, struct cha
 		struct settings st = c->set;
 		uint64_t seg[4], budget;
 		at_sample(&st, ch->axis, ch->x[i], per_seq ? per_seq : 1);
-		o->valid[i] = sample_bytes(m, &st, d, c->gpu_count, seg, &budget);
+		o->valid[i] = sample_bytes(m, &s->scratch, &st, d, c->gpu_count, seg, &budget);
 		o->gpu_bytes[i] = seg[0] + seg[1] + seg[2] + seg[3];
 	}
 }
@@ -142,7 +143,8 @@ void session_chart(struct session *s)
 	c->gpu_count = count;
 	c->live_x = batch ? live->n_seq : live->ctx_tokens;
 	struct settings base = *live;
-	c->solved = plan_solve(m, &base, d, count, batch ? SOLVE_BATCH : SOLVE_CONTEXT, &c->ans);
+	c->solved = plan_solve(m, &s->scratch, &base, d, count, batch ? SOLVE_BATCH : SOLVE_CONTEXT,
+	                       &c->ans);
 	c->ans_x = batch ? c->ans.settings.n_seq : c->ans.settings.ctx_tokens;
 
 	uint64_t lo, hi;
@@ -167,13 +169,11 @@ void session_chart(struct session *s)
 		uint64_t budget = 0;
 		c->x[i] = x;
 		at_sample(&st, c->axis, x, per_seq);
-		c->valid[i] = sample_bytes(m, &st, d, count, c->seg_bytes[i], &budget);
+		c->valid[i] = sample_bytes(m, &s->scratch, &st, d, count, c->seg_bytes[i], &budget);
 		uint64_t *seg = c->seg_bytes[i];
 		c->gpu_bytes[i] = c->valid[i] ? seg[0] + seg[1] + seg[2] + seg[3] : 0;
 		if (c->valid[i] && !c->capacity_bytes)
 			c->capacity_bytes = budget * count;
 	}
 	chart_overlays(s);
-	/* Leave the model's type scratch describing the live estimate. */
-	estimate_run(m, live, &s->results.ev.est);
 }

@@ -126,7 +126,7 @@ static void judge(const struct request *r, struct evaluation *ev)
 	ev->verdict = VERDICT_FITS;
 }
 
-void evaluate(const struct request *r, struct evaluation *ev)
+void evaluate(const struct request *r, struct estimate_scratch *x, struct evaluation *ev)
 {
 	assert(r && ev && r->model && r->set.n <= HW_MAX_DEVICES);
 	memset(ev, 0, sizeof(*ev));
@@ -141,7 +141,7 @@ void evaluate(const struct request *r, struct evaluation *ev)
 		return;
 	}
 	struct estimate *e = &ev->est;
-	if (!estimate_check_run(r->model, &st, e, ev->err, sizeof(ev->err)))
+	if (!estimate_check_run(r->model, x, &st, e, ev->err, sizeof(ev->err)))
 		return;
 	ev->valid = true;
 
@@ -198,7 +198,7 @@ void evaluate(const struct request *r, struct evaluation *ev)
 	if (r->set.n && !ev->mixed && r->want_speed) {
 		struct speed_params sp = r->speed;
 		sp.gpu_count = r->set.n;
-		plan_speed(r->model, &st, e, r->set.dev[0], &sp, &ev->speed);
+		plan_speed(r->model, x, &st, e, r->set.dev[0], &sp, &ev->speed);
 		ev->has_speed = true;
 	} else if (r->set.n && !e->vllm && r->want_speed) {
 		/* a mixed llama.cpp layer split: the devices one after the
@@ -209,7 +209,7 @@ void evaluate(const struct request *r, struct evaluation *ev)
 		for (uint32_t k = 0; k < ev->n_devs; k++)
 			share[k] =
 			    sum > 0 ? (double)ev->loads[k].layers_bytes / sum : 1.0 / ev->n_devs;
-		plan_speed_split(r->model, &st, e, ev->dev, share, ev->n_devs, &r->speed,
+		plan_speed_split(r->model, x, &st, e, ev->dev, share, ev->n_devs, &r->speed,
 		                 &ev->speed);
 		ev->has_speed = true;
 	}

@@ -108,12 +108,16 @@ bool ranking_init(struct ranking *r, const struct catalog *cat, const struct mod
 	r->ladders = calloc(r->n ? r->n : 1, sizeof(*r->ladders));
 	r->rows = calloc(r->n ? r->n : 1, sizeof(*r->rows));
 	r->ev = calloc(1, sizeof(*r->ev));
-	if (!r->ladders || !r->rows || !r->ev) {
+	size_t tensors = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (models[i].tensors.n > tensors)
+			tensors = models[i].tensors.n;
+	if (!r->ladders || !r->rows || !r->ev || !estimate_scratch_init(&r->scratch, tensors)) {
 		ranking_free(r);
 		return false;
 	}
 	for (size_t i = 0; i < r->n; i++)
-		rank_prepare(&models[i], e, &r->ladders[i]);
+		rank_prepare(&models[i], &r->scratch, e, &r->ladders[i]);
 	return true;
 }
 
@@ -122,6 +126,7 @@ void ranking_free(struct ranking *r)
 	free(r->ladders);
 	free(r->rows);
 	free(r->ev);
+	estimate_scratch_free(&r->scratch);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -156,7 +161,7 @@ void ranking_run(struct ranking *r, const struct request *q)
 		struct estimate e;
 		struct settings s = rq.base;
 		s.ftype = r->ladders[0].ftype[0];
-		estimate_run(&r->models[0], &s, &e);
+		estimate_run(&r->models[0], &r->scratch, &s, &e);
 		for (uint32_t k = 0; k < q->set.n; k++)
 			rq.keep_bytes[k] =
 			    margin_bytes(&q->margin, evaluate_budget_bytes(q->set.dev[k], &e));
@@ -171,7 +176,7 @@ void ranking_run(struct ranking *r, const struct request *q)
 	r->disagreements = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		struct rank_row *row = &r->rows[i];
-		rank_model(&r->models[i], &r->ladders[i], &rq, row);
+		rank_model(&r->models[i], &r->scratch, &r->ladders[i], &rq, row);
 		if (row->verdict == RANK_INVALID)
 			continue;
 		/* the answer judged as --print judges it */
@@ -180,7 +185,7 @@ void ranking_run(struct ranking *r, const struct request *q)
 		one.settings = rq.base;
 		one.settings.ftype = row->ftype;
 		one.want_speed = true;
-		evaluate(&one, r->ev);
+		evaluate(&one, &r->scratch, r->ev);
 		if (!r->ev->valid) {
 			row->verdict = RANK_INVALID;
 			snprintf(row->why, sizeof(row->why), "%.199s", r->ev->err);

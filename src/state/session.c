@@ -116,7 +116,7 @@ static void order_quants(struct session *s, size_t m)
 	estimate_settings_default(&st);
 	for (int f = 0; f < FT_COUNT; f++) {
 		st.ftype = (enum ftype)f;
-		estimate_run(&s->models[m], &st, &e);
+		estimate_run(&s->models[m], &s->scratch, &st, &e);
 		quant_bpw[f] = e.weights_bpw;
 		s->quant_order[m][f] = (enum ftype)f;
 	}
@@ -171,6 +171,14 @@ bool session_init(struct session *s, const struct catalog *cat, const struct dev
 			if (!model_prepare(&s->models[i]))
 				goto oom;
 		}
+	}
+	size_t tensors = 0;
+	for (size_t i = 0; i < cat->n; i++)
+		if (s->models[i].tensors.n > tensors)
+			tensors = s->models[i].tensors.n;
+	if (!estimate_scratch_init(&s->scratch, tensors))
+		goto oom;
+	for (size_t i = 0; i < cat->n; i++) {
 		s->model_order[i] = i;
 		order_quants(s, i);
 	}
@@ -192,6 +200,7 @@ void session_free(struct session *s)
 		for (size_t i = 0; i < s->cat->n; i++)
 			model_release(&s->models[i]);
 	free(s->models);
+	estimate_scratch_free(&s->scratch);
 	free(s->model_order);
 	free(s->gpu_order);
 	free(s->quant_order);
@@ -357,7 +366,7 @@ static void run_one(struct session *s, const struct config *c, struct evaluation
 {
 	struct request r;
 	session_request(s, c, &r);
-	evaluate(&r, ev);
+	evaluate(&r, &s->scratch, ev);
 }
 
 static void recalc_compare(struct session *s)
@@ -380,11 +389,10 @@ static void recalc_compare(struct session *s)
 			snprintf(r->err, sizeof(r->err), "n/a: llama.cpp offload");
 			continue;
 		}
-		r->valid = estimate_check(m, &st, r->err, sizeof(r->err));
+		struct estimate e;
+		r->valid = estimate_check_run(m, &s->scratch, &st, &e, r->err, sizeof(r->err));
 		if (!r->valid)
 			continue;
-		struct estimate e;
-		estimate_run(m, &st, &e);
 		r->weights_bytes = e.weights_bytes;
 		r->kv_bytes = e.kv_bytes;
 		r->total_bytes = e.total_bytes;
@@ -418,7 +426,7 @@ void session_recalc(struct session *s)
 		run_one(s, &s->config.pin, &s->results.pin_ev);
 	if (s->screen.view == VIEW_RANK)
 		session_rank(s);
-	/* The live estimate last: the model's type scratch then describes it. */
+	/* The live evaluation: the hardware list below reads it. */
 	run_one(s, &s->config.cur, &s->results.ev);
 	/* The hardware list is drawn in the main view only; the other views
 	 * leave it as it was (open_view recalculates on the way back). */

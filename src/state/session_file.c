@@ -194,8 +194,7 @@ bool session_save(const struct session *s, const char *name, char *err, size_t e
 	return ok;
 }
 
-bool session_load(const struct session *s, const char *name, struct config *out, char *err,
-                  size_t errlen)
+bool session_load(struct session *s, const char *name, struct config *out, char *err, size_t errlen)
 {
 	char path[600];
 	if (!session_name_valid(name)) {
@@ -250,7 +249,7 @@ bool session_load(const struct session *s, const char *name, struct config *out,
 	/* "as stored" means something only for the model read from a file */
 	if (c.set.file_types && c.model != s->file_model)
 		c.set.file_types = false;
-	if (!estimate_check(session_model(s, c.model), &c.set, why, sizeof(why))) {
+	if (!estimate_check(session_model(s, c.model), &s->scratch, &c.set, why, sizeof(why))) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
 	}

@@ -53,9 +53,7 @@ void session_speed(struct session *s)
 	struct plan_view *p = &s->screen.plan;
 
 	/* The live speed is the evaluation's (results.ev.speed, mixed sets
-	 * too); the model's type scratch describes the live estimate again. */
-	estimate_run(m, live, &s->results.ev.est);
-
+	 * too): nothing to run here. */
 	struct launch_input li = {
 	    &s->cat->v[s->config.cur.model].meta,
 	    m,
@@ -89,25 +87,24 @@ void session_plan(struct session *s)
 		r->applies = solver_applies(s, r->what, live, r->note, sizeof(r->note));
 		if (!r->applies)
 			continue;
-		if (!plan_solve(m, &base, d, s->config.cur.gpu_count, r->what, &r->res)) {
+		if (!plan_solve(m, &s->scratch, &base, d, s->config.cur.gpu_count, r->what,
+		                &r->res)) {
 			r->applies = false;
 			snprintf(r->note, sizeof(r->note), "n/a: nothing to move");
 			continue;
 		}
 		char err[256];
-		if (!estimate_check(m, &r->res.settings, err, sizeof(err))) {
+		if (!estimate_check(m, &s->scratch, &r->res.settings, err, sizeof(err))) {
 			r->applies = false;
 			snprintf(r->note, sizeof(r->note), "n/a: %.90s", err);
 			continue;
 		}
-		/* plan_solve ran its last estimate at the answer. */
+		/* The answer's speed (the check ran the answer's estimate: the
+		 * scratch holds its types). */
 		sp.gpu_count = r->res.gpu_count;
-		plan_speed(m, &r->res.settings, &r->res.est, d, &sp, &r->speed);
+		plan_speed(m, &s->scratch, &r->res.settings, &r->res.est, d, &sp, &r->speed);
 		r->level = session_fit_level(s, &r->res.fit, evaluate_budget_bytes(d, &r->res.est));
 	}
-	/* Leave the type scratch describing the live estimate again (the
-	 * explain view and the next speed read it). */
-	estimate_run(m, live, &s->results.ev.est);
 	s->screen.plan_for = s->config.cur;
 	s->screen.plan_fresh = true;
 }

@@ -10,13 +10,18 @@
 #include "ui_internal.h"
 
 #define HELP_MAX 96
-static char help_lines[HELP_MAX][SESSION_LINE_MAX];
 
-static int build_help(const struct ui *u)
+/* The help text into lines (NULL: only count them); returns the count. */
+static int build_help(const struct ui *u, char (*lines)[SESSION_LINE_MAX])
 {
 	int n = 0;
 #define ADD(...)                                                                                   \
-	(n < HELP_MAX ? (void)snprintf(help_lines[n++], SESSION_LINE_MAX, __VA_ARGS__) : (void)0)
+	do {                                                                                       \
+		if (n < HELP_MAX && lines)                                                         \
+			snprintf(lines[n], SESSION_LINE_MAX, __VA_ARGS__);                         \
+		if (n < HELP_MAX)                                                                  \
+			n++;                                                                       \
+	} while (0)
 	ADD("KEYS");
 	/* Consecutive rows with the same action and help share a line. */
 	for (const struct key_binding *b = key_table; b->name;) {
@@ -74,11 +79,12 @@ void ui_draw_explain(struct ui *u, const struct session *s, WINDOW *w)
 
 int ui_help_lines(const struct ui *u)
 {
-	return build_help(u);
+	return build_help(u, NULL);
 }
 
 void ui_draw_help(struct ui *u, const struct session *s, WINDOW *w)
 {
-	int n = build_help(u);
-	ui_draw_lines(u, w, (const char(*)[SESSION_LINE_MAX])help_lines, n, s->screen.scroll);
+	char lines[HELP_MAX][SESSION_LINE_MAX]; /* built for this frame: no state kept */
+	int n = build_help(u, lines);
+	ui_draw_lines(u, w, (const char(*)[SESSION_LINE_MAX])lines, n, s->screen.scroll);
 }

@@ -167,7 +167,8 @@ static bool load_all(const struct cli_options *o, struct loaded *L, char *err, s
 		session_status(s, STATUS_INFO,
 		               "detected this machine's GPUs: %ux %s (-g names others)",
 		               s->config.cur.gpu_count, short_name);
-	if (!estimate_check(session_model(s, L->model), &s->config.cur.set, err, errlen))
+	if (!estimate_check(session_model(s, L->model), &s->scratch, &s->config.cur.set, err,
+	                    errlen))
 		return false;
 	if (L->warn.n)
 		snprintf(s->screen.warning, sizeof(s->screen.warning),

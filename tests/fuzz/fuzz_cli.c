@@ -25,6 +25,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct model M;
+static struct estimate_scratch X; /* M's estimates' tensor types */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -38,7 +39,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	a->n_expert = 8, a->n_expert_used = 2, a->n_ff_exp = 128;
 	arch_fill_uniform_layers(a);
 	char err[256];
-	if (!arch_validate(a, err, sizeof(err)) || !model_prepare(&M)) {
+	if (!arch_validate(a, err, sizeof(err)) || !model_prepare(&M) ||
+	    !estimate_scratch_init(&X, M.tensors.n)) {
 		fprintf(stderr, "fuzz_cli: %s\n", err);
 		abort();
 	}
@@ -86,9 +88,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(s->gpu_util >= ESTIMATE_GPU_UTIL_MIN && s->gpu_util <= 1.0);
 	struct settings t = *s;
 	t.file_types = false;
-	if (estimate_check(&M, &t, err, sizeof(err))) {
+	if (estimate_check(&M, &X, &t, err, sizeof(err))) {
 		struct estimate e;
-		estimate_run(&M, &t, &e);
+		estimate_run(&M, &X, &t, &e);
 		assert(e.total_bytes <= BYTES_LIMIT);
 		struct device d = {.memory_bytes = 24ull << 30, .gpu_share = 1.0};
 		uint32_t count = o.n_gpu_groups ? o.gpu_group_count[0] : 1;

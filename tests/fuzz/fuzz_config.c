@@ -38,9 +38,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (model_prepare(&m)) {
 		struct settings s;
 		struct estimate e;
+		struct estimate_scratch x;
 		estimate_settings_default(&s);
-		if (estimate_check(&m, &s, err, sizeof(err)))
-			estimate_run(&m, &s, &e);
+		if (estimate_scratch_init(&x, m.tensors.n)) {
+			if (estimate_check(&m, &x, &s, err, sizeof(err)))
+				estimate_run(&m, &x, &s, &e);
+			estimate_scratch_free(&x);
+		}
 		model_release(&m);
 	}
 	static char text[16384];

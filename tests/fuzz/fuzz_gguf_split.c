@@ -61,10 +61,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		struct settings s;
 		struct estimate e;
+		struct estimate_scratch x;
 		estimate_settings_default(&s);
 		s.file_types = true;
-		if (estimate_check(&m, &s, err, sizeof(err)))
-			estimate_run(&m, &s, &e);
+		if (estimate_scratch_init(&x, m.tensors.n)) {
+			if (estimate_check(&m, &x, &s, err, sizeof(err)))
+				estimate_run(&m, &x, &s, &e);
+			estimate_scratch_free(&x);
+		}
 		model_release(&m);
 	}
 	gguf_info_free(&g);

@@ -35,13 +35,16 @@ static uint64_t take(const uint8_t *p, int n)
 	return v;
 }
 
-static void check_one(const struct model *m, const struct settings *s, uint32_t count)
+static void check_one(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                      uint32_t count)
 {
 	char err[512];
-	bool ok = estimate_check(m, s, err, sizeof(err));
+	struct model before = *m;
+	bool ok = estimate_check(m, x, s, err, sizeof(err));
 	assert(ok || err[0]);
 	struct estimate e;
-	estimate_run(m, s, &e);
+	estimate_run(m, x, s, &e);
+	assert(memcmp(&before, m, sizeof(*m)) == 0); /* the engine never writes a model */
 	uint64_t parts[] = {e.weights_bytes,      e.kv_bytes,     e.compute_bytes,
 	                    e.compute_host_bytes, e.output_bytes, e.overhead_bytes};
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
@@ -93,6 +96,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.arch = hf.arch;
 	if (!model_prepare(&m))
 		return 0;
+	struct estimate_scratch x;
+	if (!estimate_scratch_init(&x, m.tensors.n)) {
+		model_release(&m);
+		return 0;
+	}
 	struct settings s;
 	estimate_settings_default(&s);
 	s.ctx_tokens = take(p, 4) % SETTINGS_CTX_MAX + 1;
@@ -112,15 +120,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.gpu_util = ESTIMATE_GPU_UTIL_MIN + (1.0 - ESTIMATE_GPU_UTIL_MIN) * p[18] / 255.0;
 	s.gpu_util_given = true;
 	uint32_t count = p[19] % HW_MAX_DEVICES + 1;
-	check_one(&m, &s, count);
+	check_one(&m, &x, &s, count);
 	/* the same model at the extremes */
 	s.ctx_tokens = SETTINGS_CTX_MAX;
 	s.n_seq = SETTINGS_SEQ_MAX;
 	s.n_ubatch = SETTINGS_UBATCH_MAX;
-	check_one(&m, &s, HW_MAX_DEVICES);
+	check_one(&m, &x, &s, HW_MAX_DEVICES);
 	s.kv_k = s.kv_v = KV_F32;
 	s.offload = OFFLOAD_GPU;
-	check_one(&m, &s, 1);
+	check_one(&m, &x, &s, 1);
+	estimate_scratch_free(&x);
 	model_release(&m);
 	return 0;
 }

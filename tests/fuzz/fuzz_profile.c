@@ -50,10 +50,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (model_prepare(&m)) {
 		struct settings s;
 		struct estimate e;
+		struct estimate_scratch x;
 		estimate_settings_default(&s);
-		if (estimate_check(&m, &s, err, sizeof(err))) {
-			estimate_run(&m, &s, &e);
-			assert(e.total_bytes >= e.weights_bytes && e.total_bytes >= e.kv_bytes);
+		if (estimate_scratch_init(&x, m.tensors.n)) {
+			if (estimate_check(&m, &x, &s, err, sizeof(err))) {
+				estimate_run(&m, &x, &s, &e);
+				assert(e.total_bytes >= e.weights_bytes &&
+				       e.total_bytes >= e.kv_bytes);
+			}
+			estimate_scratch_free(&x);
 		}
 		model_release(&m);
 	}

@@ -57,6 +57,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	assert(c.model < cat.n && c.gpu < devs.n);
-	assert(estimate_check(session_model(&S, c.model), &c.set, err, sizeof(err)));
+	assert(estimate_check(session_model(&S, c.model), &S.scratch, &c.set, err, sizeof(err)));
 	return 0;
 }

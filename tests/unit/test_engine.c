@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "estimate.h"
+#include "estimate_once.h"
 #include "profile.h"
 #include "recipe.h"
 #include "truth.h"
@@ -166,7 +167,7 @@ Test(weights, every_truth_quant_is_exact)
 		load_model(q->model, &m);
 		estimate_settings_default(&s);
 		cr_assert(ftype_find(q->quant, &s.ftype), "quant %s", q->quant);
-		estimate_run(&m, &s, &e);
+		estimate_once(&m, &s, &e);
 		snprintf(what, sizeof(what), "%s %s", q->model, q->quant);
 		cr_expect_eq(e.weights_bytes, q->tensor_data_bytes, "%s: %llu != %llu", what,
 		             (unsigned long long)e.weights_bytes,
@@ -195,10 +196,10 @@ Test(kv, every_truth_run_is_exact_and_compute_within_25_percent)
 				m = &models[j];
 		cr_assert_not_null(m, "%s: unknown model", r->run_id);
 		char err[256];
-		cr_assert(estimate_check(m, &r->settings, err, sizeof(err)), "%s: %s", r->run_id,
-		          err);
+		cr_assert(estimate_check_once(m, &r->settings, err, sizeof(err)), "%s: %s",
+		          r->run_id, err);
 		struct estimate e;
-		estimate_run(m, &r->settings, &e);
+		estimate_once(m, &r->settings, &e);
 		cr_expect_eq(e.n_ctx, r->n_ctx, "%s: n_ctx", r->run_id);
 		cr_expect_eq(e.n_ctx_seq, r->n_ctx_seq, "%s: n_ctx_seq", r->run_id);
 		cr_expect_eq(e.kv_bytes, r->context_bytes, "%s: context %llu != %llu", r->run_id,
@@ -277,7 +278,7 @@ Test(reference, published_full_size_weights)
 		shipped(references[i].id, &m);
 		estimate_settings_default(&s);
 		s.ftype = references[i].ftype;
-		estimate_run(&m, &s, &e);
+		estimate_once(&m, &s, &e);
 		cr_expect_eq(e.weights_bytes, references[i].weights_bytes, "%s: %llu",
 		             references[i].id, (unsigned long long)e.weights_bytes);
 		cr_expect_eq(m.params_total, references[i].params, "%s params", references[i].id);
@@ -295,7 +296,7 @@ Test(reference, kimi_k26_q4_k_m_262144_f16)
 	estimate_settings_default(&s);
 	s.ftype = FT_Q4_K_M;
 	s.ctx_tokens = 262144;
-	estimate_run(&m, &s, &e);
+	estimate_once(&m, &s, &e);
 	cr_expect_eq(e.weights_bytes, 620550916096ull);
 	cr_expect_eq(e.kv_bytes, 18421383168ull);
 	cr_expect_eq(e.v_bytes, 0, "MLA caches no V");
@@ -315,7 +316,7 @@ Test(reference, gpt_oss_20b_swa_cache)
 	shipped("gpt-oss-20b", &m);
 	estimate_settings_default(&s);
 	s.ctx_tokens = 131072;
-	estimate_run(&m, &s, &e);
+	estimate_once(&m, &s, &e);
 	cr_expect_eq(e.k_bytes + e.v_bytes, 3072ull << 20);
 	cr_expect_eq(e.swa_k_bytes + e.swa_v_bytes, 18ull << 20);
 	cr_expect_eq(e.kv_cells_swa, 768);
@@ -331,7 +332,7 @@ Test(placement, token_embd_stays_on_host_and_cpu_moe_moves_experts)
 	struct estimate all, moe, cpu, ngl;
 	shipped("qwen3-30b-a3b", &m);
 	estimate_settings_default(&s);
-	estimate_run(&m, &s, &all);
+	estimate_once(&m, &s, &all);
 	const struct tensor_info *emb = find_tensor(&m.tensors, "token_embd.weight");
 	cr_assert_not_null(emb);
 	uint64_t emb_bytes = tensor_bytes(emb, QT_Q4_K);
@@ -339,11 +340,13 @@ Test(placement, token_embd_stays_on_host_and_cpu_moe_moves_experts)
 	cr_expect_eq(all.weights_gpu_bytes + all.weights_host_bytes, all.weights_bytes);
 
 	s.offload = OFFLOAD_CPU_MOE;
-	estimate_run(&m, &s, &moe);
+	struct estimate_scratch x;
+	estimate_scratch_for(&x, &m);
+	estimate_run(&m, &x, &s, &moe);
 	uint64_t experts = 0, largest = 0;
 	for (size_t i = 0; i < m.tensors.n; i++)
 		if (m.tensors.v[i].routed_expert) {
-			uint64_t b = tensor_bytes(&m.tensors.v[i], m.types[i]);
+			uint64_t b = tensor_bytes(&m.tensors.v[i], x.types[i]);
 			experts += b;
 			largest = b > largest ? b : largest;
 		}
@@ -358,29 +361,30 @@ Test(placement, token_embd_stays_on_host_and_cpu_moe_moves_experts)
 
 	/* -ngl 0 with a GPU: the GPU still runs the big-batch ops on host weights */
 	s.offload = OFFLOAD_CPU;
-	estimate_run(&m, &s, &cpu);
+	estimate_once(&m, &s, &cpu);
 	cr_expect_eq(cpu.weights_host_bytes, cpu.weights_bytes);
 	cr_expect_eq(cpu.weights_gpu_bytes, 0);
 	cr_expect_gt(cpu.compute_bytes, 0);
 	cr_expect_eq(cpu.compute_bytes, cpu.compute_offload_bytes);
 	s.op_offload = false;
-	estimate_run(&m, &s, &cpu);
+	estimate_once(&m, &s, &cpu);
 	cr_expect_eq(cpu.compute_bytes, 0, "--no-op-offload: nothing runs on the GPU");
 	s.op_offload = true;
 	s.backend = LLAMA_BACKEND_CPU;
-	estimate_run(&m, &s, &cpu);
+	estimate_once(&m, &s, &cpu);
 	cr_expect_eq(cpu.gpu_bytes, 0, "the CPU backend has no device");
 	s.backend = LLAMA_BACKEND_CUDA;
 
 	/* -ngl 1 puts only the output layer on the GPU */
 	s.offload = OFFLOAD_NGL;
 	s.offload_layers = 1;
-	estimate_run(&m, &s, &ngl);
+	estimate_once(&m, &s, &ngl);
 	const struct tensor_info *out = find_tensor(&m.tensors, "output.weight");
 	const struct tensor_info *norm = find_tensor(&m.tensors, "output_norm.weight");
 	cr_expect_eq(ngl.weights_gpu_bytes,
 	             tensor_bytes(out, QT_Q6_K) + tensor_bytes(norm, QT_F32));
 	cr_expect_eq(ngl.kv_gpu_bytes, 0);
+	estimate_scratch_free(&x);
 	model_release(&m);
 }
 
@@ -391,7 +395,7 @@ Test(placement, tied_output_is_duplicated_on_the_gpu)
 	struct estimate e;
 	load_model("qwen3-0.6b", &m);
 	estimate_settings_default(&s);
-	estimate_run(&m, &s, &e);
+	estimate_once(&m, &s, &e);
 	const struct tensor_info *emb = find_tensor(&m.tensors, "token_embd.weight");
 	uint64_t emb_bytes = tensor_bytes(emb, QT_Q6_K);
 	cr_expect_eq(e.weights_host_bytes, emb_bytes);
@@ -408,45 +412,45 @@ Test(check, rejects_bad_settings_with_a_named_reason)
 	char err[256];
 	load_model("deepseek2-lite-L4E16", &m);
 	estimate_settings_default(&s);
-	cr_expect(estimate_check(&m, &s, err, sizeof(err)));
+	cr_expect(estimate_check_once(&m, &s, err, sizeof(err)));
 
 	s.ctx_tokens = 0;
-	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)));
+	cr_expect_not(estimate_check_once(&m, &s, err, sizeof(err)));
 	cr_expect(strstr(err, "context") != NULL, "%s", err);
 	s.ctx_tokens = (1ull << 32) + 1;
-	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)));
+	cr_expect_not(estimate_check_once(&m, &s, err, sizeof(err)));
 
 	estimate_settings_default(&s);
 	s.n_seq = 0;
-	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)));
+	cr_expect_not(estimate_check_once(&m, &s, err, sizeof(err)));
 	cr_expect(strstr(err, "batch") != NULL, "%s", err);
 
 	estimate_settings_default(&s);
 	s.kv_k = KV_Q8_0;
 	s.kv_v = KV_F16;
-	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)), "MLA needs K type == V type");
+	cr_expect_not(estimate_check_once(&m, &s, err, sizeof(err)), "MLA needs K type == V type");
 	cr_expect(strstr(err, "MLA") != NULL, "%s", err);
 
 	estimate_settings_default(&s);
 	s.kv_k = s.kv_v = KV_Q8_0;
 	s.flash_attn = false;
-	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)), "quantized V needs FA");
+	cr_expect_not(estimate_check_once(&m, &s, err, sizeof(err)), "quantized V needs FA");
 	cr_expect(strstr(err, "flash attention") != NULL, "%s", err);
 
 	estimate_settings_default(&s);
 	s.offload = OFFLOAD_N_CPU_MOE;
 	s.offload_layers = 99;
-	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)));
+	cr_expect_not(estimate_check_once(&m, &s, err, sizeof(err)));
 	cr_expect(strstr(err, "99") != NULL, "%s", err);
 	model_release(&m);
 
 	load_model("llama32-1b", &m);
 	estimate_settings_default(&s);
 	s.offload = OFFLOAD_CPU_MOE;
-	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)), "dense model has no experts");
+	cr_expect_not(estimate_check_once(&m, &s, err, sizeof(err)), "dense model has no experts");
 	s.offload = OFFLOAD_GPU;
 	s.kv_k = s.kv_v = KV_FP8;
-	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)), "fp8 KV is vLLM only");
+	cr_expect_not(estimate_check_once(&m, &s, err, sizeof(err)), "fp8 KV is vLLM only");
 	model_release(&m);
 }
 
@@ -460,7 +464,7 @@ Test(hardware, layer_split_over_identical_and_mixed_devices)
 	shipped("llama-3.1-70b", &m);
 	estimate_settings_default(&s);
 	s.ctx_tokens = 32768;
-	estimate_run(&m, &s, &e);
+	estimate_once(&m, &s, &e);
 	cr_assert_eq(e.n_layer_slots, 81);
 
 	struct device d24 = {.memory_bytes = 24ull << 30, .gpu_share = 1.0};
@@ -529,7 +533,7 @@ Test(hardware, each_device_load_names_its_kv_part)
 	s.ctx_tokens = 32768;
 	s.offload = OFFLOAD_NGL;
 	s.offload_layers = 60; /* 21 blocks' KV in host memory */
-	estimate_run(&m, &s, &e);
+	estimate_once(&m, &s, &e);
 	struct device d24 = {.memory_bytes = 24ull << 30, .gpu_share = 1.0};
 	const struct device *devs[3] = {&d24, &d24, &d24};
 	struct device_load loads[3];
@@ -545,7 +549,7 @@ Test(hardware, each_device_load_names_its_kv_part)
 	/* vLLM, 4 ranks: 8 KV heads split 2 per rank */
 	s.offload = OFFLOAD_GPU;
 	s.ftype = FT_V_BF16;
-	estimate_run(&m, &s, &e);
+	estimate_once(&m, &s, &e);
 	cr_assert(e.vllm);
 	const struct device *four[4] = {&d24, &d24, &d24, &d24};
 	struct device_load tp[4];
@@ -566,13 +570,13 @@ Test(gpu, ngl_takes_the_output_layer_first_from_b7460)
 	estimate_settings_default(&s);
 	s.offload = OFFLOAD_NGL;
 	s.offload_layers = m.arch.n_layer; /* -ngl 28 of 28 layers */
-	estimate_run(&m, &s, &now);
+	estimate_once(&m, &s, &now);
 	cr_expect(now.output_on_gpu, "current build: output layer first");
 	s.llama_build = 6182;
-	estimate_run(&m, &s, &old);
+	estimate_once(&m, &s, &old);
 	cr_expect_not(old.output_on_gpu, "old build: output on the CPU unless N > layers");
 	s.offload_layers = m.arch.n_layer + 1;
-	estimate_run(&m, &s, &all);
+	estimate_once(&m, &s, &all);
 	cr_expect(all.output_on_gpu);
 	model_release(&m);
 }
@@ -584,16 +588,16 @@ Test(gpu, llama_server_reserves_one_output_per_slot)
 	struct estimate cli, srv, old;
 	shipped("qwen3-0.6b", &m);
 	estimate_settings_default(&s);
-	estimate_run(&m, &s, &cli);
+	estimate_once(&m, &s, &cli);
 	cr_expect_eq(cli.n_outputs, 512);
 	s.tool = TOOL_SERVER;
-	estimate_run(&m, &s, &srv);
+	estimate_once(&m, &s, &srv);
 	cr_expect_eq(srv.n_outputs, 1);
 	/* logits for 512 tokens (297 MiB) are gone: the attention layer wins */
 	cr_expect_lt(srv.compute_bytes, 64ull << 20);
 	cr_expect_gt(cli.compute_bytes, 256ull << 20);
 	s.llama_build = 9000;
-	estimate_run(&m, &s, &old);
+	estimate_once(&m, &s, &old);
 	cr_expect_eq(old.compute_bytes, cli.compute_bytes, "before b9400 the server reserved all");
 	model_release(&m);
 }
@@ -610,7 +614,7 @@ Test(gpu, offload_copy_and_overhead_land_on_the_main_gpu)
 	s.tool = TOOL_SERVER;
 	s.main_gpu = 1;
 	s.n_gpus = 2;
-	estimate_run(&m, &s, &e);
+	estimate_once(&m, &s, &e);
 	cr_assert_gt(e.compute_offload_bytes, e.compute_split_bytes);
 	cr_expect_eq(e.pp_copies, 1, "tensor overrides disable pipeline parallelism");
 	struct device ada = {
@@ -668,7 +672,7 @@ Test(hardware, the_search_for_the_fewest_devices_skips_no_answer)
 				estimate_settings_default(&s);
 				s.ctx_tokens = ctx[c];
 				s.offload = m.arch.n_expert ? off[o] : OFFLOAD_GPU;
-				estimate_run(&m, &s, &e);
+				estimate_once(&m, &s, &e);
 				for (size_t g = 0; g < sizeof(mem_gib) / sizeof(mem_gib[0]); g++) {
 					struct device d = {
 					    .memory_bytes = (uint64_t)(mem_gib[g] * 1073741824.0),

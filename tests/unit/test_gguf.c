@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "estimate_once.h"
 #include "gguf.h"
 #include "truth.h"
 
@@ -945,7 +946,7 @@ static void gg_generic(const char *file, struct model *m, struct estimate *e, ui
 	estimate_settings_default(&s);
 	s.file_types = true;
 	s.ctx_tokens = ctx;
-	estimate_run(m, &s, e);
+	estimate_once(m, &s, e);
 }
 
 Test(gguf, generic_hybrid_from_head_count_kv_and_ssm_keys)

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "estimate.h"
+#include "estimate_once.h"
 #include "hardware.h"
 #include "hfjson.h"
 #include "json.h"
@@ -62,14 +63,14 @@ Test(hostile, kv_cache_product_does_not_wrap_to_zero)
 	estimate_settings_default(&s);
 	s.ctx_tokens = 1ull << 32;
 	s.kv_k = s.kv_v = KV_F32;
-	cr_expect_not(estimate_check(&m, &s, err, sizeof(err)));
+	cr_expect_not(estimate_check_once(&m, &s, err, sizeof(err)));
 	cr_expect(strstr(err, "KV cache") && strstr(err, "4294967296") &&
 	              strstr(err, "exceeds 72057594037927936 bytes"),
 	          "%s", err);
 	/* Run anyway: every part saturates, none wraps below the true value
 	 * (2^76 bytes of KV cache). */
 	struct estimate e;
-	estimate_run(&m, &s, &e);
+	estimate_once(&m, &s, &e);
 	cr_expect_eq(e.kv_bytes, UINT64_MAX);
 	cr_expect_eq(e.k_bytes, UINT64_MAX);
 	cr_expect_eq(e.total_bytes, UINT64_MAX);
@@ -83,8 +84,8 @@ Test(hostile, kv_cache_product_does_not_wrap_to_zero)
 	cr_expect_eq(f.needed, 0);
 	/* A context that fits in 64 PiB passes and is exact. */
 	s.ctx_tokens = 4096;
-	cr_expect(estimate_check(&m, &s, err, sizeof(err)), "%s", err);
-	estimate_run(&m, &s, &e);
+	cr_expect(estimate_check_once(&m, &s, err, sizeof(err)), "%s", err);
+	estimate_once(&m, &s, &e);
 	cr_expect_eq(e.k_bytes, 256ull * 4096 * 4096 * 4 * 4096);
 	model_release(&m);
 
@@ -138,27 +139,27 @@ Test(hostile, a_passed_check_bounds_total_gpu_and_host)
 		/* the largest passing context, by bisection over 1..2^32 */
 		uint64_t lo = 1, hi = SETTINGS_CTX_MAX;
 		s.ctx_tokens = lo;
-		cr_assert(estimate_check(&m, &s, err, sizeof(err)), "case %zu: %s", i, err);
+		cr_assert(estimate_check_once(&m, &s, err, sizeof(err)), "case %zu: %s", i, err);
 		s.ctx_tokens = hi;
-		cr_assert_not(estimate_check(&m, &s, err, sizeof(err)), "case %zu", i);
+		cr_assert_not(estimate_check_once(&m, &s, err, sizeof(err)), "case %zu", i);
 		while (hi - lo > 1) {
 			s.ctx_tokens = lo + (hi - lo) / 2;
-			if (estimate_check(&m, &s, err, sizeof(err)))
+			if (estimate_check_once(&m, &s, err, sizeof(err)))
 				lo = s.ctx_tokens;
 			else
 				hi = s.ctx_tokens;
 		}
 		struct estimate e;
 		s.ctx_tokens = lo;
-		estimate_run(&m, &s, &e);
+		estimate_once(&m, &s, &e);
 		cr_expect_leq(largest_sum(&e), BYTES_LIMIT, "case %zu: ctx %llu passes", i,
 		              (unsigned long long)lo);
 		cr_expect_leq(e.compute_host_bytes + e.output_bytes + e.overhead_bytes,
 		              e.total_bytes);
 		s.ctx_tokens = hi;
-		cr_expect_not(estimate_check(&m, &s, err, sizeof(err)));
+		cr_expect_not(estimate_check_once(&m, &s, err, sizeof(err)));
 		cr_expect(strstr(err, "exceed"), "case %zu: %s", i, err);
-		estimate_run(&m, &s, &e);
+		estimate_once(&m, &s, &e);
 		cr_expect_gt(largest_sum(&e), BYTES_LIMIT, "case %zu: ctx %llu refused: %s", i,
 		             (unsigned long long)hi, err);
 	}
@@ -496,9 +497,9 @@ Test(hostile, json_byte_counts_are_exact_integers)
 	estimate_settings_default(&s);
 	s.ctx_tokens = 1000000;
 	s.kv_k = s.kv_v = KV_F32;
-	cr_assert(estimate_check(&m, &s, err, sizeof(err)), "%s", err);
+	cr_assert(estimate_check_once(&m, &s, err, sizeof(err)), "%s", err);
 	struct estimate e;
-	estimate_run(&m, &s, &e);
+	estimate_once(&m, &s, &e);
 	/* 256 layers x 4096 heads x 4096 x 4 bytes x 1000192 padded cells */
 	cr_assert_eq(e.k_bytes, 256ull * 4096 * 4096 * 4 * 1000192);
 	cr_assert_gt(e.kv_bytes, 1ull << 53);

@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "estimate.h"
+#include "estimate_once.h"
 #include "gguf.h"
 #include "hfconfig.h"
 #include "hfjson.h"
@@ -135,7 +136,7 @@ Test(import_truth, config_imports_match_llama_cpp_measurements)
 			struct estimate e;
 			estimate_settings_default(&s);
 			cr_assert(ftype_find(q->quant, &s.ftype), "%s", q->quant);
-			estimate_run(&models[k], &s, &e);
+			estimate_once(&models[k], &s, &e);
 			cr_expect_eq(e.weights_bytes, q->tensor_data_bytes, "%s %s: %llu != %llu",
 			             q->model, q->quant, (unsigned long long)e.weights_bytes,
 			             (unsigned long long)q->tensor_data_bytes);
@@ -150,10 +151,10 @@ Test(import_truth, config_imports_match_llama_cpp_measurements)
 			if (strcmp(r->model, truth_models[k]))
 				continue;
 			char err[256];
-			cr_assert(estimate_check(&models[k], &r->settings, err, sizeof(err)),
+			cr_assert(estimate_check_once(&models[k], &r->settings, err, sizeof(err)),
 			          "%s: %s", r->run_id, err);
 			struct estimate e;
-			estimate_run(&models[k], &r->settings, &e);
+			estimate_once(&models[k], &r->settings, &e);
 			cr_expect_eq(e.kv_bytes, r->context_bytes, "%s: KV %llu != %llu", r->run_id,
 			             (unsigned long long)e.kv_bytes,
 			             (unsigned long long)r->context_bytes);

@@ -8,18 +8,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "estimate_once.h"
 #include "launch.h"
 #include "plan.h"
 #include "plan_text.h"
 #include "profile.h"
 
-static void shipped(const char *id, struct model *m, struct model_meta *meta)
+/* A shipped model, prepared, and a scratch for its estimates. */
+static void shipped(const char *id, struct model *m, struct model_meta *meta,
+                    struct estimate_scratch *x)
 {
 	char path[128], err[PROFILE_ERR_LEN];
 	memset(m, 0, sizeof(*m));
 	snprintf(path, sizeof(path), "profiles/models/%s.ini", id);
 	cr_assert(profile_load_model(path, meta, &m->arch, NULL, err, sizeof(err)), "%s", err);
 	cr_assert(model_prepare(m));
+	estimate_scratch_for(x, m);
+}
+
+static void shipped_release(struct model *m, struct estimate_scratch *x)
+{
+	estimate_scratch_free(x);
+	model_release(m);
 }
 
 static const struct device rtx24 = {.id = "gpu24",
@@ -36,50 +46,52 @@ static const struct device rtx24 = {.id = "gpu24",
 Test(solve, context_boundary_is_exact)
 {
 	struct model m;
+	struct estimate_scratch x;
 	struct model_meta meta;
 	struct settings s;
 	struct solve_result r;
-	shipped("qwen3-8b", &m, &meta);
+	shipped("qwen3-8b", &m, &meta, &x);
 	estimate_settings_default(&s);
 	struct device card8 = rtx24;
 	card8.memory_bytes = 8ull << 30;
-	cr_assert(plan_solve(&m, &s, &card8, 1, SOLVE_CONTEXT, &r));
+	cr_assert(plan_solve(&m, &x, &s, &card8, 1, SOLVE_CONTEXT, &r));
 	cr_assert_eq(r.status, SOLVE_FOUND, "qwen3-8b's 40960 native context fits 8 GiB?");
 	cr_expect_eq(r.settings.ctx_tokens % 256, 0);
 	cr_expect_gt(r.settings.ctx_tokens, 4096);
-	cr_expect(plan_fits(&m, &r.settings, &card8, 1, NULL));
+	cr_expect(plan_fits(&m, &x, &r.settings, &card8, 1, NULL));
 	struct settings next = r.settings;
 	next.ctx_tokens += 256;
-	cr_expect_not(plan_fits(&m, &next, &card8, 1, NULL), "one step further must not fit");
+	cr_expect_not(plan_fits(&m, &x, &next, &card8, 1, NULL), "one step further must not fit");
 
 	/* a card big enough for the native context: the answer is the cap */
 	struct device big = rtx24;
 	big.memory_bytes = 80ull << 30;
-	cr_assert(plan_solve(&m, &s, &big, 1, SOLVE_CONTEXT, &r));
+	cr_assert(plan_solve(&m, &x, &s, &big, 1, SOLVE_CONTEXT, &r));
 	cr_expect_eq(r.status, SOLVE_AT_MAX);
 	cr_expect_eq(r.settings.ctx_tokens, m.arch.n_ctx_train);
-	model_release(&m);
+	shipped_release(&m, &x);
 
 	/* Kimi K2.6 on one 24 GiB card: nothing */
-	shipped("kimi-k2.6", &m, &meta);
-	cr_assert(plan_solve(&m, &s, &rtx24, 1, SOLVE_CONTEXT, &r));
+	shipped("kimi-k2.6", &m, &meta, &x);
+	cr_assert(plan_solve(&m, &x, &s, &rtx24, 1, SOLVE_CONTEXT, &r));
 	cr_expect_eq(r.status, SOLVE_NOTHING);
-	model_release(&m);
+	shipped_release(&m, &x);
 }
 
 Test(solve, quant_is_the_largest_that_fits)
 {
 	struct model m;
+	struct estimate_scratch x;
 	struct model_meta meta;
 	struct settings s;
 	struct solve_result r;
-	shipped("llama-3.1-70b", &m, &meta);
+	shipped("llama-3.1-70b", &m, &meta, &x);
 	estimate_settings_default(&s);
 	s.ctx_tokens = 32768;
-	cr_assert(plan_solve(&m, &s, &rtx24, 2, SOLVE_QUANT, &r));
+	cr_assert(plan_solve(&m, &x, &s, &rtx24, 2, SOLVE_QUANT, &r));
 	cr_assert_eq(r.status, SOLVE_FOUND);
 	struct estimate e;
-	cr_expect(plan_fits(&m, &r.settings, &rtx24, 2, &e));
+	cr_expect(plan_fits(&m, &x, &r.settings, &rtx24, 2, &e));
 	uint64_t answer = e.weights_bytes;
 	/* every llama.cpp file type with more weight bytes does not fit */
 	int bigger = 0;
@@ -89,68 +101,69 @@ Test(solve, quant_is_the_largest_that_fits)
 		struct settings t = s;
 		t.ftype = (enum ftype)f;
 		struct estimate et;
-		bool fits = plan_fits(&m, &t, &rtx24, 2, &et);
+		bool fits = plan_fits(&m, &x, &t, &rtx24, 2, &et);
 		if (et.weights_bytes > answer) {
 			bigger++;
 			cr_expect_not(fits, "%s is bigger and fits", ftype_get(t.ftype)->name);
 		}
 	}
 	cr_expect_gt(bigger, 5);
-	model_release(&m);
+	shipped_release(&m, &x);
 }
 
 Test(solve, gpus_batch_and_offload_boundaries)
 {
 	struct model m;
+	struct estimate_scratch x;
 	struct model_meta meta;
 	struct settings s;
 	struct solve_result r;
-	shipped("llama-3.1-70b", &m, &meta);
+	shipped("llama-3.1-70b", &m, &meta, &x);
 	estimate_settings_default(&s);
 	s.ctx_tokens = 32768;
 
-	cr_assert(plan_solve(&m, &s, &rtx24, 1, SOLVE_GPUS, &r));
+	cr_assert(plan_solve(&m, &x, &s, &rtx24, 1, SOLVE_GPUS, &r));
 	cr_assert_eq(r.status, SOLVE_FOUND);
-	cr_expect(plan_fits(&m, &s, &rtx24, r.gpu_count, NULL));
-	cr_expect_not(plan_fits(&m, &s, &rtx24, r.gpu_count - 1, NULL));
+	cr_expect(plan_fits(&m, &x, &s, &rtx24, r.gpu_count, NULL));
+	cr_expect_not(plan_fits(&m, &x, &s, &rtx24, r.gpu_count - 1, NULL));
 
 	/* dense: the most layers on the GPU */
-	cr_assert(plan_solve(&m, &s, &rtx24, 1, SOLVE_OFFLOAD, &r));
+	cr_assert(plan_solve(&m, &x, &s, &rtx24, 1, SOLVE_OFFLOAD, &r));
 	cr_assert_eq(r.status, SOLVE_FOUND);
 	cr_expect_eq(r.settings.offload, OFFLOAD_NGL);
-	cr_expect(plan_fits(&m, &r.settings, &rtx24, 1, NULL));
+	cr_expect(plan_fits(&m, &x, &r.settings, &rtx24, 1, NULL));
 	struct settings more = r.settings;
 	more.offload_layers++;
-	cr_expect_not(plan_fits(&m, &more, &rtx24, 1, NULL));
-	model_release(&m);
+	cr_expect_not(plan_fits(&m, &x, &more, &rtx24, 1, NULL));
+	shipped_release(&m, &x);
 
 	/* batch: sequences of 8192 tokens each */
-	shipped("llama-3.1-8b", &m, &meta);
+	shipped("llama-3.1-8b", &m, &meta, &x);
 	s.ctx_tokens = 8192;
-	cr_assert(plan_solve(&m, &s, &rtx24, 1, SOLVE_BATCH, &r));
+	cr_assert(plan_solve(&m, &x, &s, &rtx24, 1, SOLVE_BATCH, &r));
 	cr_assert_eq(r.status, SOLVE_FOUND);
 	cr_expect_eq(r.settings.ctx_tokens, 8192ull * r.settings.n_seq);
-	cr_expect(plan_fits(&m, &r.settings, &rtx24, 1, NULL));
+	cr_expect(plan_fits(&m, &x, &r.settings, &rtx24, 1, NULL));
 	struct settings one_more = r.settings;
 	one_more.n_seq++;
 	one_more.ctx_tokens += 8192;
-	cr_expect_not(plan_fits(&m, &one_more, &rtx24, 1, NULL));
-	model_release(&m);
+	cr_expect_not(plan_fits(&m, &x, &one_more, &rtx24, 1, NULL));
+	shipped_release(&m, &x);
 
 	/* MoE: the fewest layers' experts in host memory */
-	shipped("qwen3-30b-a3b", &m, &meta);
+	shipped("qwen3-30b-a3b", &m, &meta, &x);
 	struct device small = rtx24;
 	small.memory_bytes = 12ull << 30;
 	s.ctx_tokens = 32768;
-	cr_assert(plan_solve(&m, &s, &small, 1, SOLVE_OFFLOAD, &r));
+	cr_assert(plan_solve(&m, &x, &s, &small, 1, SOLVE_OFFLOAD, &r));
 	cr_assert_eq(r.status, SOLVE_FOUND);
 	cr_expect_eq(r.settings.offload, OFFLOAD_N_CPU_MOE);
 	cr_expect_gt(r.settings.offload_layers, 0);
-	cr_expect(plan_fits(&m, &r.settings, &small, 1, NULL));
+	cr_expect(plan_fits(&m, &x, &r.settings, &small, 1, NULL));
 	struct settings less = r.settings;
 	less.offload_layers--;
-	cr_expect_not(plan_fits(&m, &less, &small, 1, NULL));
-	model_release(&m);
+	cr_expect_not(plan_fits(&m, &x, &less, &small, 1, NULL));
+	shipped_release(&m, &x);
 }
 
 /* The value after flag in a command, or NULL. */
@@ -170,10 +183,11 @@ static const char *flag(const char *cmd, const char *name, char *buf, size_t n)
 Test(launch, flags_match_the_settings)
 {
 	struct model m;
+	struct estimate_scratch x;
 	struct model_meta meta;
 	struct settings s;
 	char cmd[1024], v[64];
-	shipped("qwen3-30b-a3b", &m, &meta);
+	shipped("qwen3-30b-a3b", &m, &meta, &x);
 	estimate_settings_default(&s);
 	s.ctx_tokens = 65536;
 	s.n_seq = 4;
@@ -220,20 +234,21 @@ Test(launch, flags_match_the_settings)
 	cr_expect_str_eq(flag(cmd, "--kv-cache-dtype", v, sizeof(v)), "fp8");
 	cr_expect_str_eq(flag(cmd, "--tensor-parallel-size", v, sizeof(v)), "4");
 	cr_expect_str_eq(flag(cmd, "--gpu-memory-utilization", v, sizeof(v)), "0.85");
-	model_release(&m);
+	shipped_release(&m, &x);
 }
 
 /* Decode time of a worked example from the fitted constants, by hand. */
-static double by_hand_decode_s(const struct model *m, const struct estimate *e, double bw_gbps,
-                               enum mem_kind mk, enum llama_backend b)
+static double by_hand_decode_s(const struct model *m, const enum qtype *types,
+                               const struct estimate *e, double bw_gbps, enum mem_kind mk,
+                               enum llama_backend b)
 {
 	const struct speed_constants *C = speed_constants();
 	double t = 0;
 	for (size_t i = 0; i < m->tensors.n; i++) {
 		if (m->tensors.v[i].cat == TC_TOKEN_EMBD)
 			continue;
-		double bytes = (double)tensor_bytes(&m->tensors.v[i], m->types[i]);
-		t += bytes / C->quant_factor[quant_family_of(m->types[i])];
+		double bytes = (double)tensor_bytes(&m->tensors.v[i], types[i]);
+		t += bytes / C->quant_factor[quant_family_of(types[i])];
 	}
 	t = (t + (double)e->kv_bytes) / (C->mem_efficiency[mk] * bw_gbps * 1e9);
 	return t + m->arch.n_layer * C->layer_overhead_s[b];
@@ -242,19 +257,20 @@ static double by_hand_decode_s(const struct model *m, const struct estimate *e, 
 Test(speed, worked_example_dense)
 {
 	struct model m;
+	struct estimate_scratch x;
 	struct model_meta meta;
 	struct settings s;
 	struct estimate e;
 	struct speed sp;
 	struct speed_params p;
 	const struct speed_constants *C = speed_constants();
-	shipped("llama-3.1-8b", &m, &meta);
+	shipped("llama-3.1-8b", &m, &meta, &x);
 	estimate_settings_default(&s);
 	s.ctx_tokens = 4096;
-	estimate_run(&m, &s, &e);
+	estimate_run(&m, &x, &s, &e);
 	plan_speed_defaults(&p);
 	p.prompt_tokens = 2048;
-	plan_speed(&m, &s, &e, &rtx24, &p, &sp);
+	plan_speed(&m, &x, &s, &e, &rtx24, &p, &sp);
 	cr_expect_eq(sp.backend, LLAMA_BACKEND_CUDA, "an NVIDIA card runs CUDA");
 	cr_expect_str_eq(sp.engine, "llama.cpp");
 	cr_expect(sp.calibrated);
@@ -263,11 +279,11 @@ Test(speed, worked_example_dense)
 	uint64_t embd = 0;
 	for (size_t i = 0; i < m.tensors.n; i++)
 		if (m.tensors.v[i].cat == TC_TOKEN_EMBD)
-			embd = tensor_bytes(&m.tensors.v[i], m.types[i]);
+			embd = tensor_bytes(&m.tensors.v[i], x.types[i]);
 	uint64_t read = e.weights_bytes - embd + e.kv_bytes;
 	cr_expect(sp.gpu_bytes_per_token >= read - 1 && sp.gpu_bytes_per_token <= read);
 	cr_expect_eq(sp.host_bytes_per_token, 0);
-	double t = by_hand_decode_s(&m, &e, 1000, MEM_GDDR, LLAMA_BACKEND_CUDA);
+	double t = by_hand_decode_s(&m, x.types, &e, 1000, MEM_GDDR, LLAMA_BACKEND_CUDA);
 	cr_expect_float_eq(sp.decode_tps, 1 / t, 1e-9 * sp.decode_tps);
 	cr_expect_float_eq(sp.overhead_s, 32 * C->layer_overhead_s[LLAMA_BACKEND_CUDA], 1e-12);
 	cr_expect_lt(sp.bandwidth_efficiency, C->mem_efficiency[MEM_GDDR],
@@ -290,7 +306,7 @@ Test(speed, worked_example_dense)
 	cr_expect_str_eq(sp.prefill_path, "INT8 MMQ");
 	cr_expect_float_eq(sp.ttft_s, 2048 / sp.prefill_tps + 1 / sp.decode_tps, 1e-9);
 	cr_expect_float_eq(sp.decode_band, C->decode_band, 1e-12);
-	model_release(&m);
+	shipped_release(&m, &x);
 }
 
 /* F16 weights take the FP16 tensor path; the same card on Metal or Vulkan
@@ -298,20 +314,21 @@ Test(speed, worked_example_dense)
 Test(speed, prefill_path_follows_weights_and_backend)
 {
 	struct model m;
+	struct estimate_scratch x;
 	struct model_meta meta;
 	struct settings s;
 	struct estimate e;
 	struct speed q4, f16, vk;
 	struct speed_params p;
-	shipped("llama-3.1-8b", &m, &meta);
+	shipped("llama-3.1-8b", &m, &meta, &x);
 	estimate_settings_default(&s);
 	plan_speed_defaults(&p);
-	estimate_run(&m, &s, &e);
-	plan_speed(&m, &s, &e, &rtx24, &p, &q4);
+	estimate_run(&m, &x, &s, &e);
+	plan_speed(&m, &x, &s, &e, &rtx24, &p, &q4);
 	/* --backend vulkan on an NVIDIA card: the settings name the backend */
 	s.backend = LLAMA_BACKEND_VULKAN;
 	s.backend_auto = false;
-	plan_speed(&m, &s, &e, &rtx24, &p, &vk);
+	plan_speed(&m, &x, &s, &e, &rtx24, &p, &vk);
 	cr_expect_str_eq(vk.prefill_path, "FP16 (dequantized)");
 	cr_expect_eq(vk.backend, LLAMA_BACKEND_VULKAN);
 	cr_expect_float_eq(vk.overhead_s,
@@ -321,15 +338,15 @@ Test(speed, prefill_path_follows_weights_and_backend)
 	/* --backend cpu: no device at all */
 	struct speed cpu;
 	s.backend = LLAMA_BACKEND_CPU;
-	plan_speed(&m, &s, &e, &rtx24, &p, &cpu);
+	plan_speed(&m, &x, &s, &e, &rtx24, &p, &cpu);
 	cr_expect_eq(cpu.n_parts, 0);
 	cr_expect_eq(cpu.gpu_bytes_per_token, 0);
 	cr_expect_not(cpu.compute_known);
 	cr_expect_lt(cpu.decode_tps, q4.decode_tps / 5, "host memory at 64 GB/s");
 	s.backend_auto = true;
 	s.ftype = FT_F16;
-	estimate_run(&m, &s, &e);
-	plan_speed(&m, &s, &e, &rtx24, &p, &f16);
+	estimate_run(&m, &x, &s, &e);
+	plan_speed(&m, &x, &s, &e, &rtx24, &p, &f16);
 	cr_expect_str_eq(f16.prefill_path, "FP16 tensor");
 	cr_expect_float_eq(f16.prefill_rate_tflops, 100, 1e-9);
 	cr_expect_lt(f16.decode_tps, q4.decode_tps / 2, "F16 reads 3.3x the bytes of Q4_K_M");
@@ -337,10 +354,10 @@ Test(speed, prefill_path_follows_weights_and_backend)
 	struct device volta = rtx24;
 	volta.int8_tops = 0;
 	s.ftype = FT_Q4_K_M;
-	estimate_run(&m, &s, &e);
-	plan_speed(&m, &s, &e, &volta, &p, &q4);
+	estimate_run(&m, &x, &s, &e);
+	plan_speed(&m, &x, &s, &e, &volta, &p, &q4);
 	cr_expect_str_eq(q4.prefill_path, "FP16 (dequantized)");
-	model_release(&m);
+	shipped_release(&m, &x);
 }
 
 Test(speed, backend_of_vendor)
@@ -372,22 +389,23 @@ Test(speed, backend_of_vendor)
 Test(speed, layer_split_devices_in_sequence)
 {
 	struct model m;
+	struct estimate_scratch x;
 	struct model_meta meta;
 	struct settings s;
 	struct estimate e;
 	struct speed fast, slow, both;
 	struct speed_params p;
-	shipped("llama-3.1-70b", &m, &meta);
+	shipped("llama-3.1-70b", &m, &meta, &x);
 	estimate_settings_default(&s);
 	plan_speed_defaults(&p);
-	estimate_run(&m, &s, &e);
+	estimate_run(&m, &x, &s, &e);
 	struct device half = rtx24;
 	half.bandwidth_gbps = 500;
-	plan_speed(&m, &s, &e, &rtx24, &p, &fast);
-	plan_speed(&m, &s, &e, &half, &p, &slow);
+	plan_speed(&m, &x, &s, &e, &rtx24, &p, &fast);
+	plan_speed(&m, &x, &s, &e, &half, &p, &slow);
 	const struct device *devs[2] = {&rtx24, &half};
 	double share[2] = {0.75, 0.25};
-	plan_speed_split(&m, &s, &e, devs, share, 2, &p, &both);
+	plan_speed_split(&m, &x, &s, &e, devs, share, 2, &p, &both);
 	double bw_fast = 1 / fast.decode_tps - fast.overhead_s;
 	double bw_slow = 1 / slow.decode_tps - slow.overhead_s;
 	cr_expect_float_eq(1 / both.decode_tps - both.overhead_s, 0.75 * bw_fast + 0.25 * bw_slow,
@@ -404,7 +422,7 @@ Test(speed, layer_split_devices_in_sequence)
 	snprintf(amd.vendor, sizeof(amd.vendor), "AMD");
 	const struct device *mixed[2] = {&rtx24, &amd};
 	struct speed mx;
-	plan_speed_split(&m, &s, &e, mixed, share, 2, &p, &mx);
+	plan_speed_split(&m, &x, &s, &e, mixed, share, 2, &p, &mx);
 	const struct speed_constants *C = speed_constants();
 	cr_expect_eq(mx.part[0].backend, LLAMA_BACKEND_CUDA);
 	cr_expect_eq(mx.part[1].backend, LLAMA_BACKEND_ROCM);
@@ -415,10 +433,10 @@ Test(speed, layer_split_devices_in_sequence)
 	/* a named backend holds for every device */
 	s.backend = LLAMA_BACKEND_VULKAN;
 	s.backend_auto = false;
-	plan_speed_split(&m, &s, &e, mixed, share, 2, &p, &mx);
+	plan_speed_split(&m, &x, &s, &e, mixed, share, 2, &p, &mx);
 	cr_expect_eq(mx.part[1].backend, LLAMA_BACKEND_VULKAN);
 	cr_expect_float_eq(mx.overhead_s, 80 * C->layer_overhead_s[LLAMA_BACKEND_VULKAN], 1e-12);
-	model_release(&m);
+	shipped_release(&m, &x);
 }
 
 /* MoE: routed experts count experts_used / experts of their bytes, shared
@@ -426,20 +444,21 @@ Test(speed, layer_split_devices_in_sequence)
 Test(speed, moe_reads_active_and_shared_experts)
 {
 	struct model m;
+	struct estimate_scratch x;
 	struct model_meta meta;
 	struct settings s;
 	struct estimate e;
 	struct speed sp;
 	struct speed_params p;
-	shipped("deepseek-v2-lite", &m, &meta);
+	shipped("deepseek-v2-lite", &m, &meta, &x);
 	estimate_settings_default(&s);
 	plan_speed_defaults(&p);
-	estimate_run(&m, &s, &e);
-	plan_speed(&m, &s, &e, &rtx24, &p, &sp);
+	estimate_run(&m, &x, &s, &e);
+	plan_speed(&m, &x, &s, &e, &rtx24, &p, &sp);
 	double want = (double)e.kv_bytes, shared = 0;
 	for (size_t i = 0; i < m.tensors.n; i++) {
 		const struct tensor_info *t = &m.tensors.v[i];
-		double b = (double)tensor_bytes(t, m.types[i]);
+		double b = (double)tensor_bytes(t, x.types[i]);
 		if (t->cat == TC_TOKEN_EMBD)
 			continue;
 		if (strstr(t->name, "shexp"))
@@ -449,7 +468,7 @@ Test(speed, moe_reads_active_and_shared_experts)
 	cr_assert_gt(shared, 0, "the model has shared experts");
 	cr_expect_float_eq((double)sp.gpu_bytes_per_token, want, 2.0);
 	cr_expect_lt(sp.gpu_bytes_per_token, e.weights_bytes / 2, "most experts stay unread");
-	model_release(&m);
+	shipped_release(&m, &x);
 }
 
 /* With 32 or more tokens in a step, llama.cpp copies host-resident weights
@@ -457,32 +476,33 @@ Test(speed, moe_reads_active_and_shared_experts)
 Test(speed, big_batch_copies_host_weights_over_pcie)
 {
 	struct model m;
+	struct estimate_scratch x;
 	struct model_meta meta;
 	struct settings s;
 	struct estimate e;
 	struct speed one, many;
 	struct speed_params p;
-	shipped("qwen3-30b-a3b", &m, &meta);
+	shipped("qwen3-30b-a3b", &m, &meta, &x);
 	estimate_settings_default(&s);
 	plan_speed_defaults(&p);
 	s.offload = OFFLOAD_CPU_MOE;
-	estimate_run(&m, &s, &e);
-	plan_speed(&m, &s, &e, &rtx24, &p, &one);
+	estimate_run(&m, &x, &s, &e);
+	plan_speed(&m, &x, &s, &e, &rtx24, &p, &one);
 	s.n_seq = 64;
 	s.ctx_tokens = 64 * 256;
-	estimate_run(&m, &s, &e);
-	plan_speed(&m, &s, &e, &rtx24, &p, &many);
+	estimate_run(&m, &x, &s, &e);
+	plan_speed(&m, &x, &s, &e, &rtx24, &p, &many);
 	double host_total = (double)e.weights_host_bytes;
 	double embd = 0;
 	for (size_t i = 0; i < m.tensors.n; i++)
 		if (m.tensors.v[i].cat == TC_TOKEN_EMBD)
-			embd = (double)tensor_bytes(&m.tensors.v[i], m.types[i]);
+			embd = (double)tensor_bytes(&m.tensors.v[i], x.types[i]);
 	double pcie_s = (host_total - embd) / (p.pcie_gbps * 1e9);
 	cr_expect_geq(1 / many.decode_tps, pcie_s, "a step takes at least the PCIe copy");
 	cr_expect_lt(1 / many.decode_tps, pcie_s * 1.5);
 	cr_expect_gt(one.decode_band, speed_constants()->decode_band,
 	             "host-bound decode has a wider band");
-	model_release(&m);
+	shipped_release(&m, &x);
 }
 
 Test(speed, every_catalog_device_gets_a_prefill_estimate)
@@ -492,13 +512,14 @@ Test(speed, every_catalog_device_gets_a_prefill_estimate)
 	cr_assert(profile_load_hardware("profiles/hardware.ini", &l, NULL, err, sizeof(err)), "%s",
 	          err);
 	struct model m;
+	struct estimate_scratch x;
 	struct model_meta meta;
 	struct settings s;
 	struct estimate e;
 	struct speed_params p;
-	shipped("llama-3.1-8b", &m, &meta);
+	shipped("llama-3.1-8b", &m, &meta, &x);
 	estimate_settings_default(&s);
-	estimate_run(&m, &s, &e);
+	estimate_run(&m, &x, &s, &e);
 	plan_speed_defaults(&p);
 	cr_assert_geq(l.n, 60);
 	for (size_t i = 0; i < l.n; i++) {
@@ -506,7 +527,7 @@ Test(speed, every_catalog_device_gets_a_prefill_estimate)
 		struct speed sp;
 		cr_expect_gt(d->bandwidth_gbps, 0, "%s", d->id);
 		cr_expect_gt(d->fp16_tflops, 0, "%s", d->id);
-		plan_speed(&m, &s, &e, d, &p, &sp);
+		plan_speed(&m, &x, &s, &e, d, &p, &sp);
 		cr_expect(sp.compute_known && sp.prefill_tps > 0, "%s: no prefill estimate", d->id);
 		cr_expect_gt(sp.decode_tps, 0, "%s", d->id);
 	}
@@ -532,7 +553,7 @@ Test(speed, every_catalog_device_gets_a_prefill_estimate)
 	                                    "arc-b580",          "rtx-pro-5000-blackwell"};
 	for (size_t i = 0; i < sizeof(added) / sizeof(added[0]); i++)
 		cr_expect_not_null(device_find(&l, added[i]), "%s", added[i]);
-	model_release(&m);
+	shipped_release(&m, &x);
 	device_list_free(&l);
 }
 
@@ -552,50 +573,52 @@ Test(speed, figures_print_with_their_band)
 Test(speed, offloaded_experts_are_read_from_host_memory)
 {
 	struct model m;
+	struct estimate_scratch x;
 	struct model_meta meta;
 	struct settings s;
 	struct estimate e;
 	struct speed gpu, moe;
 	struct speed_params p;
-	shipped("qwen3-30b-a3b", &m, &meta);
+	shipped("qwen3-30b-a3b", &m, &meta, &x);
 	estimate_settings_default(&s);
 	plan_speed_defaults(&p);
-	estimate_run(&m, &s, &e);
-	plan_speed(&m, &s, &e, &rtx24, &p, &gpu);
+	estimate_run(&m, &x, &s, &e);
+	plan_speed(&m, &x, &s, &e, &rtx24, &p, &gpu);
 	s.offload = OFFLOAD_CPU_MOE;
-	estimate_run(&m, &s, &e);
-	plan_speed(&m, &s, &e, &rtx24, &p, &moe);
+	estimate_run(&m, &x, &s, &e);
+	plan_speed(&m, &x, &s, &e, &rtx24, &p, &moe);
 	/* experts read per token: 8 of 128 of every expert tensor */
 	double experts = 0;
 	for (size_t i = 0; i < m.tensors.n; i++)
 		if (m.tensors.v[i].routed_expert)
-			experts += (double)tensor_bytes(&m.tensors.v[i], m.types[i]) * 8 / 128;
+			experts += (double)tensor_bytes(&m.tensors.v[i], x.types[i]) * 8 / 128;
 	cr_expect_float_eq((double)moe.host_bytes_per_token, experts, 2.0);
 	cr_expect_eq(moe.gpu_bytes_per_token + moe.host_bytes_per_token,
 	             gpu.gpu_bytes_per_token + gpu.host_bytes_per_token);
 	cr_expect_lt(moe.decode_tps, gpu.decode_tps, "host memory is slower");
 	cr_expect_lt(moe.prefill_tps, gpu.prefill_tps, "experts cross PCIe during prefill");
-	model_release(&m);
+	shipped_release(&m, &x);
 }
 
 /* The CLI's report and the TUI's plan view share these sentences. */
 Test(plan_text, answers_and_statuses)
 {
 	struct model m;
+	struct estimate_scratch x;
 	struct model_meta meta;
 	struct settings s;
 	struct solve_result r;
 	char buf[160];
-	shipped("qwen3-8b", &m, &meta);
+	shipped("qwen3-8b", &m, &meta, &x);
 	estimate_settings_default(&s);
-	cr_assert(plan_solve(&m, &s, &rtx24, 1, SOLVE_BATCH, &r));
+	cr_assert(plan_solve(&m, &x, &s, &rtx24, 1, SOLVE_BATCH, &r));
 	cr_expect_str_eq(plan_answer_text(SOLVE_BATCH, &r, &m, buf, sizeof(buf)),
 	                 "33 sequences of 4,096 tokens");
 	r.settings.n_seq = 1;
 	r.settings.ctx_tokens = 4096;
 	cr_expect_str_eq(plan_answer_text(SOLVE_BATCH, &r, &m, buf, sizeof(buf)),
 	                 "1 sequence of 4,096 tokens");
-	cr_assert(plan_solve(&m, &s, &rtx24, 1, SOLVE_OFFLOAD, &r));
+	cr_assert(plan_solve(&m, &x, &s, &rtx24, 1, SOLVE_OFFLOAD, &r));
 	cr_expect_str_eq(plan_answer_text(SOLVE_OFFLOAD, &r, &m, buf, sizeof(buf)),
 	                 "-ngl 37 (37 of 37 layer slots on the GPU)");
 	cr_expect_str_eq(plan_status_text(SOLVE_CONTEXT, SOLVE_FOUND),
@@ -608,8 +631,8 @@ Test(plan_text, answers_and_statuses)
 	struct estimate e;
 	char lines[PLAN_SPEED_LINES][PLAN_TEXT_LINE];
 	plan_speed_defaults(&p);
-	estimate_run(&m, &s, &e);
-	plan_speed(&m, &s, &e, &rtx24, &p, &sp);
+	estimate_run(&m, &x, &s, &e);
+	plan_speed(&m, &x, &s, &e, &rtx24, &p, &sp);
 	plan_speed_text(&rtx24, 1, &sp, &p, lines);
 	cr_expect_str_eq(lines[0],
 	                 "speed on 24 GiB card, llama.cpp CUDA backend (estimates: 4 in 5 "
@@ -624,9 +647,9 @@ Test(plan_text, answers_and_statuses)
 	cr_expect(strstr(lines[3], "of 200 dense TOPS"), "%s", lines[3]);
 	struct device no_tflops = rtx24;
 	no_tflops.bf16_tflops = no_tflops.fp16_tflops = 0;
-	plan_speed(&m, &s, &e, &no_tflops, &p, &sp);
+	plan_speed(&m, &x, &s, &e, &no_tflops, &p, &sp);
 	plan_speed_text(&no_tflops, 1, &sp, &p, lines);
 	cr_expect_str_eq(lines[2], "prefill  unknown (a hardware profile states no tensor TFLOPS)");
 	cr_expect_str_eq(lines[4], "", "one device type: no split line");
-	model_release(&m);
+	shipped_release(&m, &x);
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "estimate_once.h"
 #include "evaluate.h"
 #include "profile.h"
 #include "ranking.h"
@@ -21,6 +22,7 @@
 static struct catalog cat;
 static struct device_list devs;
 static struct model *models;
+static struct estimate_scratch scratch; /* room for the largest model */
 
 static void load_catalog(void)
 {
@@ -36,6 +38,10 @@ static void load_catalog(void)
 		models[i].arch = cat.v[i].arch;
 		cr_assert(model_prepare(&models[i]));
 	}
+	size_t tensors = 0;
+	for (size_t i = 0; i < cat.n; i++)
+		tensors = models[i].tensors.n > tensors ? models[i].tensors.n : tensors;
+	cr_assert(estimate_scratch_init(&scratch, tensors));
 }
 
 static void free_catalog(void)
@@ -43,6 +49,7 @@ static void free_catalog(void)
 	for (size_t i = 0; i < cat.n; i++)
 		model_release(&models[i]);
 	free(models);
+	estimate_scratch_free(&scratch);
 	catalog_free(&cat);
 	device_list_free(&devs);
 }
@@ -64,7 +71,7 @@ static enum verdict plain_verdict(const struct model *m, struct settings s, cons
 	struct request one = *q;
 	one.model = m;
 	one.settings = s;
-	evaluate(&one, ev);
+	evaluate(&one, &scratch, ev);
 	cr_assert(ev->valid, "%s", ev->err);
 	return ev->verdict;
 }
@@ -114,7 +121,7 @@ static uint64_t weights_of(const struct model *m, enum ftype f)
 	struct estimate e;
 	estimate_settings_default(&s);
 	s.ftype = f;
-	estimate_run(m, &s, &e);
+	estimate_once(m, &s, &e);
 	return e.weights_gpu_bytes;
 }
 
@@ -433,10 +440,10 @@ Test(rank, host_memory_holds_the_offloaded_part)
 	size_t i = index_of("kimi-k2.6");
 	struct rank_ladder l;
 	struct rank_row row;
-	rank_prepare(&models[i], FT_LLAMACPP, &l);
+	rank_prepare(&models[i], &scratch, FT_LLAMACPP, &l);
 
 	/* 64 GiB of host memory: the experts of a 1T model do not go there */
-	rank_model(&models[i], &l, &q, &row);
+	rank_model(&models[i], &scratch, &l, &q, &row);
 	cr_expect_eq(row.verdict, RANK_NO_HOST, "%s", rank_verdict_name(row.verdict));
 	cr_expect_str_eq(rank_verdict_name(row.verdict), "does not fit (host memory)");
 	cr_expect_gt(row.host_bytes, q.host_ram_bytes);
@@ -444,13 +451,13 @@ Test(rank, host_memory_holds_the_offloaded_part)
 	/* 768 GiB: a quant fits, and the next one up does not (host or GPU) */
 	q.host_ram_bytes = 768ull << 30;
 	q.keep_host_bytes = (uint64_t)((double)q.host_ram_bytes * MARGIN);
-	rank_model(&models[i], &l, &q, &row);
+	rank_model(&models[i], &scratch, &l, &q, &row);
 	cr_assert_eq(row.verdict, RANK_FITS, "%s", rank_verdict_name(row.verdict));
 	cr_expect_leq((double)row.host_bytes, (double)q.host_ram_bytes * (1 - MARGIN));
 	struct settings s = q.base;
 	struct estimate e;
 	s.ftype = row.ftype;
-	estimate_run(&models[i], &s, &e);
+	estimate_once(&models[i], &s, &e);
 	cr_expect_eq(e.host_bytes, row.host_bytes);
 	int at = -1;
 	for (uint32_t k = 0; k < l.n; k++)
@@ -459,7 +466,7 @@ Test(rank, host_memory_holds_the_offloaded_part)
 	cr_assert_geq(at, 0);
 	for (uint32_t k = (uint32_t)at + 1; k < l.n; k++) {
 		s.ftype = l.ftype[k];
-		estimate_run(&models[i], &s, &e);
+		estimate_once(&models[i], &s, &e);
 		cr_expect_not(rank_fits(&e, &q, true, NULL, NULL, NULL), "%s fits too",
 		              ftype_get(s.ftype)->name);
 	}
@@ -468,7 +475,7 @@ Test(rank, host_memory_holds_the_offloaded_part)
 	const struct device *mac[] = {dev("apple-m3-ultra-512gb")};
 	query_for(&q, mac, 1, 1ull << 30);
 	size_t small = index_of("llama-3.1-8b");
-	rank_prepare(&models[small], FT_LLAMACPP, &l);
-	rank_model(&models[small], &l, &q, &row);
+	rank_prepare(&models[small], &scratch, FT_LLAMACPP, &l);
+	rank_model(&models[small], &scratch, &l, &q, &row);
 	cr_expect_eq(row.verdict, RANK_FITS);
 }

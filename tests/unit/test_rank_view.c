@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "estimate_once.h"
 #include "keys.h"
 #include "session.h"
 
@@ -84,15 +85,15 @@ Test(rank_view, m_ranks_the_catalog_for_the_live_devices)
 	cr_expect(S.screen.rank.ran);
 	cr_expect_eq(S.screen.rank.n, cat.n, "every model, those that fit first");
 	expect_rows_as_ranking();
-	/* the live estimate is still the live configuration's (the ranking ran
-	 * before it and used the models' scratch) */
+	/* the live estimate is still the live configuration's (the ranking runs
+	 * on a scratch of its own) */
 	struct estimate e;
 	struct request q;
 	session_request(&S, &S.config.cur, &q);
 	struct settings st = q.settings;
 	if (q.set.n)
 		hw_settings_resolve(&st, q.set.dev[0], q.set.n);
-	estimate_run(&S.models[S.config.cur.model], &st, &e);
+	estimate_once(&S.models[S.config.cur.model], &st, &e);
 	cr_expect_eq(S.results.ev.est.total_bytes, e.total_bytes);
 	cr_expect_eq(S.results.ev.est.weights_bytes, e.weights_bytes);
 	/* the first row fits, the last does not */

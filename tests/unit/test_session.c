@@ -12,9 +12,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "estimate_once.h"
 #include "keys.h"
-#include "truth.h"
 #include "session.h"
+#include "truth.h"
 
 static struct catalog cat;
 static struct device_list devs;
@@ -99,7 +100,7 @@ static void type_text(const char *t)
 Test(session, numbers_equal_the_engine_as_json_prints_them)
 {
 	struct estimate e;
-	estimate_run(session_model(&S, S.config.cur.model), &S.config.cur.set, &e);
+	estimate_once(session_model(&S, S.config.cur.model), &S.config.cur.set, &e);
 	cr_assert(S.results.ev.valid);
 	cr_assert_eq(S.results.ev.est.total_bytes, e.total_bytes);
 	cr_assert_eq(S.results.ev.est.gpu_bytes, e.gpu_bytes);
@@ -124,7 +125,7 @@ Test(session, quant_order_is_ascending_bits_per_weight_llamacpp_first)
 		vllm = is_vllm;
 		struct estimate e;
 		st.ftype = o[i];
-		estimate_run(session_model(&S, S.config.cur.model), &st, &e);
+		estimate_once(session_model(&S, S.config.cur.model), &st, &e);
 		cr_assert_geq(e.weights_bpw, prev, "%s out of order", ftype_get(o[i])->name);
 		prev = e.weights_bpw;
 	}
@@ -844,6 +845,8 @@ static void check_plan_rows(void)
 {
 	const struct model *m = session_model(&S, S.config.cur.model);
 	const struct device *d = &devs.v[S.config.cur.gpu];
+	struct estimate_scratch x;
+	estimate_scratch_for(&x, m);
 	for (int w = 0; w < SOLVE_COUNT; w++) {
 		const struct plan_row *r = &S.screen.plan.row[w];
 		cr_assert_eq(r->what, (enum solve_what)w);
@@ -852,7 +855,7 @@ static void check_plan_rows(void)
 		struct settings base = S.config.cur.set;
 		struct solve_result want;
 		cr_assert(
-		    plan_solve(m, &base, d, S.config.cur.gpu_count, (enum solve_what)w, &want));
+		    plan_solve(m, &x, &base, d, S.config.cur.gpu_count, (enum solve_what)w, &want));
 		cr_assert_eq(r->res.status, want.status, "%s", solve_name((enum solve_what)w));
 		struct config got_c = {.model = S.config.cur.model,
 		                       .set = r->res.settings,
@@ -869,9 +872,10 @@ static void check_plan_rows(void)
 		struct speed sp;
 		struct speed_params p = S.config.speed_params;
 		p.gpu_count = want.gpu_count;
-		plan_speed(m, &want.settings, &want.est, d, &p, &sp);
+		plan_speed(m, &x, &want.settings, &want.est, d, &p, &sp);
 		cr_assert_float_eq(r->speed.decode_tps, sp.decode_tps, 1e-9);
 	}
+	estimate_scratch_free(&x);
 }
 
 Test(session, plan_view_rows_are_the_solvers_answers)
@@ -896,8 +900,11 @@ Test(session, plan_view_rows_are_the_solvers_answers)
 	struct speed_params p = S.config.speed_params;
 	p.gpu_count = 1;
 	struct estimate e;
-	estimate_run(m, &S.config.cur.set, &e);
-	plan_speed(m, &S.config.cur.set, &e, &devs.v[S.config.cur.gpu], &p, &sp);
+	struct estimate_scratch x;
+	estimate_scratch_for(&x, m);
+	estimate_run(m, &x, &S.config.cur.set, &e);
+	plan_speed(m, &x, &S.config.cur.set, &e, &devs.v[S.config.cur.gpu], &p, &sp);
+	estimate_scratch_free(&x);
 	cr_assert(S.results.ev.has_speed, "the plan view reads the evaluation's speed");
 	cr_assert_float_eq(S.results.ev.speed.decode_tps, sp.decode_tps, 1e-9);
 	cr_assert_float_eq(S.results.ev.speed.ttft_s, sp.ttft_s, 1e-9);
@@ -1321,4 +1328,32 @@ Test(session, chart_overlays_neighbouring_quants_and_the_pinned_configuration)
 	cr_assert(strstr(c->over[0].label, "Q8_0"), "%s", c->over[0].label);
 	for (int i = 0; i < n; i++)
 		cr_assert_eq(c->over[0].gpu_bytes[i], q8[i], "sample %d", i);
+}
+
+/* The plan view and the chart run their solvers on the session's scratch
+ * and leave the live evaluation as evaluate() wrote it: they do not run
+ * the live estimate again (before, they did, "to restore" the model's
+ * type scratch, and wrote it with the unresolved settings). */
+Test(session, plan_and_chart_leave_the_live_evaluation_alone)
+{
+	session_select_model(&S, model_index("qwen3-30b-a3b"));
+	S.config.cur.set.offload = OFFLOAD_CPU_MOE;
+	session_recalc(&S);
+	cr_assert(S.results.ev.valid, "%s", S.results.ev.err);
+	struct evaluation before = S.results.ev;
+	const struct model *m = session_model(&S, S.config.cur.model);
+	struct model model_before = *m;
+	PRESS('d');
+	cr_assert_eq(S.screen.view, VIEW_PLAN);
+	cr_expect_eq(memcmp(&before.est, &S.results.ev.est, sizeof(before.est)), 0,
+	             "the plan view changed the live estimate");
+	cr_expect_eq(memcmp(&before.speed, &S.results.ev.speed, sizeof(before.speed)), 0);
+	PRESS('g');
+	cr_assert_eq(S.screen.view, VIEW_CHART);
+	cr_assert(S.screen.chart.solved);
+	cr_expect_eq(memcmp(&before.est, &S.results.ev.est, sizeof(before.est)), 0,
+	             "the chart changed the live estimate");
+	cr_expect_eq(memcmp(&model_before, m, sizeof(*m)), 0, "a view wrote the model");
+	/* the plan rows' speeds are their answers' (the scratch is shared) */
+	check_plan_rows();
 }
