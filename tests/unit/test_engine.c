@@ -15,6 +15,7 @@
 #include "estimate_once.h"
 #include "profile.h"
 #include "recipe.h"
+#include "source.h"
 #include "truth.h"
 
 static void load_model(const char *name, struct model *m)
@@ -218,6 +219,51 @@ Test(kv, every_truth_run_is_exact_and_compute_within_25_percent)
 	}
 	for (size_t i = 0; i < TRUTH_N_MODELS; i++)
 		model_release(&models[i]);
+	truth_free(&t);
+}
+
+/* The compute phases read off llama.cpp's allocator (an instrumented copy
+ * of ggml-alloc.c printing the tensors live at the peak) match its buffer
+ * to within alignment: the FFN phase (EXAONE 4.0 32B: gate, up and product
+ * above every mask; ERNIE 4.5 300B: the routed down outputs stacked above
+ * the product) and the routed-sum output phase (ERNIE 4.5 21B-A3B with a
+ * mask below or above one hidden state, Llama 4 Scout), each run from the
+ * header of its GGUF (tests/data/truth2026). */
+Test(compute, traced_ffn_and_routed_sum_phases_match_llama_cpp)
+{
+	static const char *const runs[] = {
+	    "exaone4-32b_Q4_K_M_ctx131072",     "exaone4-32b_Q4_K_M_base",
+	    "ernie45moe-300b-a47b_Q4_K_M_base", "ernie45moe-300b-a47b_Q4_K_M_ctx262144",
+	    "ernie45moe-21b-a3b_Q4_K_M_base",   "ernie45moe-21b-a3b_Q4_K_M_ctx131072",
+	    "llama4-scout_Q4_K_M_ctx32768",
+	};
+	struct truth t;
+	struct profile_dirs dirs;
+	cr_assert(truth2026_load(TRUTH2026_DIR, &t));
+	profile_dirs_init(&dirs);
+	for (size_t k = 0; k < sizeof(runs) / sizeof(runs[0]); k++) {
+		const struct truth_run *r = NULL;
+		for (size_t i = 0; i < t.n_runs && !r; i++)
+			if (!strcmp(t.runs[i].run_id, runs[k]))
+				r = &t.runs[i];
+		cr_assert_not_null(r, "%s: not in runs.csv", runs[k]);
+		char path[256], err[PROFILE_ERR_LEN];
+		snprintf(path, sizeof(path), "%s/gguf/%s-%s.gguf", TRUTH2026_DIR, r->model,
+		         r->quant);
+		struct source src;
+		cr_assert(source_load(&dirs, path, &src, NULL, err, sizeof(err)), "%s", err);
+		uint64_t n_ctx, n_ctx_seq;
+		uint32_t streams;
+		estimate_context_cells(r->settings.ctx_tokens, r->settings.n_seq,
+		                       r->settings.kv_unified, &n_ctx, &n_ctx_seq, &streams);
+		uint64_t c = estimate_compute(&src.model.arch, &r->settings, n_ctx_seq);
+		double err_pct = 100.0 * fabs((double)c - (double)r->compute_buffer_bytes) /
+		                 (double)r->compute_buffer_bytes;
+		cr_expect_leq(err_pct, 0.2, "%s: compute %llu vs llama.cpp %llu (%.2f %%)", runs[k],
+		              (unsigned long long)c, (unsigned long long)r->compute_buffer_bytes,
+		              err_pct);
+		source_release(&src);
+	}
 	truth_free(&t);
 }
 
