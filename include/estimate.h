@@ -203,9 +203,20 @@ struct vllm_terms {
 	 * caching's "align" mode) instead of one. */
 	uint16_t kv_idx_token_bytes[ARCH_MAX_LAYERS];
 	uint32_t kv_block_tokens;
+	uint32_t kv_hybrid_align; /* attention block multiple beside a mamba state */
+	/* Mamba-2 groups (bytes of one group's share of the convolution state,
+	 * and the count): vLLM splits them over the ranks when the rank count
+	 * divides them and else gives every rank one whole group. */
+	uint64_t state_group_bytes;
+	uint32_t state_groups;
 	bool state_align;
-	bool kv_unmodelled;       /* a cache kind vramcalc does not model for vLLM
-	                           * (DeepSeek V4's packed compressed cache) */
+	/* DeepSeek V4 (packed layout): per layer the compression ratio (0, 4
+	 * or 128), the bytes of one cached 512-wide entry (584 fp8_ds_mla, 1024
+	 * bf16), the page alignment (576 with fp8_ds_mla, else 1), the head and
+	 * indexer key widths. */
+	uint8_t kv_compress[ARCH_MAX_LAYERS];
+	bool v4;
+	uint32_t v4_entry_bytes, v4_align, v4_head_dim, v4_idx_dim;
 	uint64_t kv_memory_bytes; /* --kv-cache-memory: the KV budget given (0: profile) */
 	/* Activation peak of the profiling run: per batched token, the part
 	 * split by TP (MLP and MoE intermediates) and the part every rank holds

@@ -124,6 +124,8 @@ struct vllm_rank {
 	uint32_t kv_block_tokens;    /* attention block (raised beside mamba states) */
 	double max_concurrency;      /* requests of max_model_len the KV budget holds */
 	bool fits;                   /* kv_budget >= kv_request (vLLM starts) */
+	uint64_t max_model_len_fit;  /* when it does not fit: the longest request that
+	                              * would (vLLM's "estimated maximum model length") */
 };
 
 /* The numbers of GPU `rank` (0-based; stage = rank / tp) of a deployment

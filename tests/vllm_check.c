@@ -12,7 +12,9 @@
  *   - token capacity (scope v1): median |error| <= 3 %;
  *   - every fits / does-not-fit verdict matches the log;
  *   - scope layout (the log's available KV memory given as --kv-cache-memory,
- *     so only the cache layout is checked): token capacity within 1 %.
+ *     so only the cache layout is checked): token capacity within 1 %;
+ *     scope verdict (likewise, a refused start): the longest request that
+ *     fits (vLLM's "estimated maximum model length") within 1 %.
  * `make check` runs it from the source tree.
  */
 #include <cjson/cJSON.h>
@@ -232,7 +234,8 @@ int main(void)
 		if (!v->model[0])
 			continue;
 		char gpu[48], mml[24], seqs[24], bt[24], util[24], kvmem[32];
-		bool layout = !strcmp(v->scope, "layout");
+		bool verdict = !strcmp(v->scope, "verdict");
+		bool layout = !strcmp(v->scope, "layout") || verdict;
 		snprintf(gpu, sizeof(gpu), v->tp > 1 ? "%sx%ld" : "%s", v->gpu, v->tp);
 		snprintf(util, sizeof(util), "%.2f", v->util);
 		char *argv[32] = {"vramcalc", "-m", v->model,     "-q",    v->quant,
@@ -271,7 +274,9 @@ int main(void)
 		}
 		double w = jnum(j, "hardware.0.devices.0.vllm.weights_bytes") / GIB;
 		double kv = jnum(j, "vllm.kv_budget_bytes") / GIB;
-		double tok = jnum(j, "vllm.kv_capacity_tokens");
+		/* a refused start logs the longest request that would fit */
+		double tok =
+		    jnum(j, verdict ? "vllm.max_model_len_fit" : "vllm.kv_capacity_tokens");
 		bool fits = jnum(j, "vllm.fits") > 0;
 		cJSON_Delete(j);
 		free(out);
@@ -334,8 +339,8 @@ int main(void)
 	double kv_p90 = n_kv ? percentile(kv_err, n_kv, 90) : 0;
 	double tok_med = n_tok ? percentile(tok_err, n_tok, 50) : 0;
 	printf("* KV implied from the other logged terms; scope: v1 = every setting logged, "
-	       "assumed = settings assumed (table only), v0 = V0 engine, layout = the log's KV "
-	       "memory given\n");
+	       "assumed = settings assumed (table only), v0 = V0 engine, layout / verdict = the "
+	       "log's KV memory given (verdict: tokens = the longest request that fits)\n");
 	printf("weights: worst |error| %.1f %% (goal <= %.0f %%)\n", worst_w, TOL_WEIGHTS);
 	printf("KV per GPU (v1, n=%d): median |error| %.1f %%, p90 %.1f %%, worst %.2f GiB "
 	       "(goals <= %.0f %%, <= %.0f %%, <= %.1f GiB)\n",

@@ -187,10 +187,6 @@ static void vllm_text(const struct report *r, FILE *out)
 		        v.kv_block_tokens > t->kv_block_tokens
 		            ? " (the attention block grown to hold a recurrent state page)"
 		            : "");
-	if (t->kv_unmodelled)
-		fprintf(out, "    vLLM's DeepSeek V4 cache (compressed latent, window, indexer and "
-		             "compressor pages packed in shared blocks) is not modelled: the KV "
-		             "figures are the window cache alone\n");
 	if (kv <= 0)
 		fprintf(out, "    does not fit: no memory is left for the KV cache (vLLM will not "
 		             "start)\n");
@@ -198,9 +194,10 @@ static void vllm_text(const struct report *r, FILE *out)
 		fprintf(
 		    out,
 		    "    does not fit: one request of %s tokens needs %s of KV cache, the budget "
-		    "holds %s tokens (lower --max-model-len)\n",
+		    "holds %s tokens (lower --max-model-len to %s at most)\n",
 		    fmt_thousands(a, sizeof(a), t->max_model_len),
-		    fmt_gib(e, sizeof(e), (double)v.kv_request_bytes), b);
+		    fmt_gib(e, sizeof(e), (double)v.kv_request_bytes), b,
+		    fmt_thousands(d, sizeof(d), v.max_model_len_fit));
 }
 
 /* The "vllm" object of the JSON report (see the man page). */
@@ -228,8 +225,9 @@ static void vllm_json(const struct report *r, cJSON *root)
 	add_u64(o, "kv_capacity_tokens", v.kv_capacity_tokens);
 	cJSON_AddNumberToObject(o, "max_concurrency", v.max_concurrency);
 	add_u64(o, "kv_num_blocks", v.kv_num_blocks);
+	if (!v.fits && v.max_model_len_fit)
+		add_u64(o, "max_model_len_fit", v.max_model_len_fit);
 	cJSON_AddNumberToObject(o, "kv_block_tokens", v.kv_block_tokens);
-	cJSON_AddBoolToObject(o, "kv_layout_modelled", !t->kv_unmodelled);
 	cJSON_AddBoolToObject(o, "fits", v.fits);
 }
 

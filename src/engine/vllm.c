@@ -54,6 +54,18 @@
 #define VLLM_SPARSE_MLA_BLOCK   64u  /* FlashMLA sparse kernel block */
 #define VLLM_MSA_BLOCK          128u /* MiniMax M3 sparse attention pages */
 #define VLLM_HYBRID_ALIGN       16u  /* attention block multiple beside mamba */
+/* DeepSeek V4 (vllm/models/deepseek_v4/: attention, compressor.py,
+ * sparse_swa.py): 256-token blocks of compressed entries, a 64-token block
+ * for the window cache, 4- and 8-token blocks for the f32 compressor
+ * states of the CSA (ratio 4, window 8) and HCA (ratio 128, window 128)
+ * layers. */
+#define VLLM_V4_MLA_BLOCK  256u
+#define VLLM_V4_SWA_BLOCK  64u
+#define VLLM_V4_C4_BLOCK   4u
+#define VLLM_V4_C128_BLOCK 8u
+#define VLLM_V4_FP8_ENTRY  584u
+#define VLLM_V4_BF16_ENTRY 1024u
+#define VLLM_V4_PAGE_ALIGN 576u
 
 bool vllm_version_parse(const char *text, uint32_t *out)
 {
@@ -215,6 +227,9 @@ static uint64_t sliding_tokens(uint32_t window, uint32_t batched, uint64_t reque
 	return (t + blk - 1) / blk * blk + blk;
 }
 
+static void v4_layout(const struct vllm_terms *t, uint32_t l0, uint32_t nl, uint32_t batched,
+                      uint64_t mml, int64_t kv, struct vllm_rank *out, uint64_t parts[3]);
+
 double vllm_gpu_util(const struct settings *s)
 {
 	if (s->gpu_util_given && s->gpu_util > 0 && s->gpu_util <= 1)
@@ -286,8 +301,32 @@ void vllm_estimate(const struct model *m, const enum qtype *types, const struct 
 	/* prefix caching is on by default, so mamba layers run in "align"
 	 * mode: two state pages a request (MambaSpec.max_memory_usage_bytes) */
 	t->state_align = true;
+	/* the attention backend's kernel block: 16 (FlashAttention, FlashInfer),
+	 * 64 for MLA (FlashMLA) (platforms/interface.py _align_hybrid_block_size) */
+	t->kv_hybrid_align = arch_is_mla(a) ? VLLM_SPARSE_MLA_BLOCK : VLLM_HYBRID_ALIGN;
+	if (a->rec_kind == RK_MAMBA2 && a->ssm_n_group) {
+		t->state_groups = a->ssm_n_group;
+		t->state_group_bytes =
+		    2ull * a->ssm_d_state * (a->ssm_d_conv ? a->ssm_d_conv - 1 : 0) * 2;
+	} else {
+		t->state_groups = 0;
+		t->state_group_bytes = 0;
+	}
 	t->kv_memory_bytes = s->kv_cache_memory;
-	t->kv_unmodelled = a->family == AF_DEEPSEEK4;
+	t->v4 = a->family == AF_DEEPSEEK4;
+	if (t->v4) {
+		/* FlashMLA: "auto" and fp8 become fp8_ds_mla (PR #45091): 448 fp8
+		 * + 64 bf16 RoPE values + 8 scale bytes = 584 an entry, pages
+		 * aligned to 576 bytes; bf16 stores 1024 with no alignment */
+		bool bf16 = s->kv_k == KV_BF16 || s->kv_k == KV_F32;
+		t->v4_entry_bytes = bf16 ? VLLM_V4_BF16_ENTRY : VLLM_V4_FP8_ENTRY;
+		t->v4_align = bf16 ? 1 : VLLM_V4_PAGE_ALIGN;
+		t->v4_head_dim = a->head_dim_k;
+		t->v4_idx_dim = a->idx_head_dim;
+		t->kv_block_tokens = VLLM_V4_MLA_BLOCK;
+		for (uint32_t il = 0; il < a->n_layer; il++)
+			t->kv_compress[il] = a->layer_compress[il];
+	}
 	uint64_t blk = t->kv_block_tokens;
 	uint64_t request = round_up(s->ctx_tokens, blk);
 	uint32_t batched = s->batched_tokens
@@ -358,8 +397,32 @@ void vllm_estimate(const struct model *m, const enum qtype *types, const struct 
 		}
 		e->layer_kv_bytes[il] += row * tokens + (uint64_t)idx * request;
 	}
+	if (t->v4) {
+		/* one request as vLLM sizes it: latents and indexer keys, window
+		 * pages and compressor states, each in the packed layout's pages */
+		struct vllm_rank r;
+		uint64_t parts[3];
+		memset(&r, 0, sizeof(r));
+		v4_layout(t, 0, a->n_layer, batched, s->ctx_tokens, 0, &r, parts);
+		e->k_bytes = e->v_bytes = e->swa_v_bytes = e->idx_bytes = 0;
+		e->idx_layers = e->kv_layers = 0;
+		e->comp_bytes = parts[0];
+		e->swa_k_bytes = parts[1];
+		e->comp_state_bytes = parts[2];
+		e->comp_layers_csa = e->comp_layers_hca = 0;
+		for (uint32_t il = 0; il < a->n_layer; il++) {
+			e->comp_layers_csa += a->layer_compress[il] == 4;
+			e->comp_layers_hca += a->layer_compress[il] == 128;
+		}
+		e->comp_cells_csa = request / 4;
+		e->comp_cells_hca = request / 128;
+		e->kv_layers_swa = a->n_layer;
+		e->kv_cells_swa = local;
+	}
 	e->kv_bytes = e->k_bytes + e->v_bytes + e->swa_k_bytes + e->swa_v_bytes + e->r_bytes +
 	              e->s_bytes + e->idx_bytes;
+	if (t->v4)
+		e->kv_bytes += e->comp_bytes + e->comp_state_bytes;
 	e->kv_gpu_bytes = e->kv_bytes;
 	e->kv_host_bytes = 0;
 	e->kv_heads = arch_is_mla(a) ? 0 : a->n_head_kv;
@@ -406,9 +469,9 @@ static uint64_t cdiv(uint64_t a, uint64_t b)
 
 /* Blocks one request of max_model_len tokens takes of kind k
  * (the spec's max_memory_usage_bytes over its page). */
-static uint64_t kind_blocks(const struct vllm_terms *t, const struct page_kind *k, uint32_t batched)
+static uint64_t kind_blocks(const struct vllm_terms *t, const struct page_kind *k, uint32_t batched,
+                            uint64_t mml)
 {
-	uint64_t mml = t->max_model_len;
 	switch (k->kind) {
 	case VLLM_KV_STATE:
 		return t->state_align ? 2 : 1;
@@ -423,6 +486,168 @@ static uint64_t kind_blocks(const struct vllm_terms *t, const struct page_kind *
 	default:
 		return cdiv(mml, k->block);
 	}
+}
+
+/* x rounded up to a multiple of m. */
+static uint64_t align_up(uint64_t x, uint64_t m)
+{
+	return m > 1 ? (x + m - 1) / m * m : x;
+}
+
+/* The d in [lo, max(v)] that pads the counts v up to multiples of d the
+ * least, the larger on a tie (kv_cache_utils.py _approximate_gcd). */
+static uint64_t approx_gcd(const uint64_t *v, int n, uint64_t lo)
+{
+	uint64_t hi = lo, best = lo, best_pad = UINT64_MAX;
+	for (int i = 0; i < n; i++)
+		if (v[i] > hi)
+			hi = v[i];
+	for (uint64_t d = lo ? lo : 1; d <= hi; d++) {
+		uint64_t pad = 0;
+		for (int i = 0; i < n; i++)
+			pad += v[i] % d ? d - v[i] % d : 0;
+		if (pad <= best_pad) {
+			best_pad = pad;
+			best = d;
+		}
+	}
+	return best;
+}
+
+/* The smallest of the pages mla[3] (0: none) that holds x bytes, else x. */
+static uint64_t pad_to_page(const uint64_t mla[3], uint64_t x)
+{
+	uint64_t best = 0;
+	for (int i = 0; i < 3; i++)
+		if (mla[i] >= x && (!best || mla[i] < best))
+			best = mla[i];
+	return best ? best : x;
+}
+
+/* DeepSeek V4's cache as vLLM packs it (kv_cache_utils.py
+ * group_and_unify_kv_cache_specs, _get_kv_cache_groups_uniform_groups,
+ * _get_kv_cache_config_packed, _max_memory_usage_bytes_from_groups).
+ * Pages (bytes of one block): a CSA layer's compressed latents (256 / 4
+ * entries) and indexer keys (64 x 132), an HCA layer's latents (256 / 128
+ * entries), every layer's window cache (64 tokens), and the f32
+ * compressor states (CSA: 4 tokens of 2 x 2 x 512, and of 2 x 2 x 128 for
+ * the indexer's; HCA: 8 tokens of 2 x 512), each rounded up to 576 bytes;
+ * the window and state pages are padded to the smallest latent or indexer
+ * page that holds them.  Groups: all latent and indexer layers; the window
+ * layers, the CSA states and the HCA states, each split into groups of
+ * "layer tuples" (their count padded to a common divisor).  One block id
+ * indexes a page of every slot, so num_blocks = kv / the bytes of all
+ * slots; a request takes each group's blocks: cdiv(len, 256) latent, and
+ * the window ones cdiv(min(window - 1 + batched, len), block) + 1.  out
+ * gets the blocks, the per-request need, and parts[] the need of the
+ * latent, window and state groups. */
+static void v4_layout(const struct vllm_terms *t, uint32_t l0, uint32_t nl, uint32_t batched,
+                      uint64_t mml, int64_t kv, struct vllm_rank *out, uint64_t parts[3])
+{
+	uint64_t al = t->v4_align, e = t->v4_entry_bytes;
+	uint64_t n4 = 0, n128 = 0;
+	for (uint32_t il = l0; il < l0 + nl; il++) {
+		n4 += t->kv_compress[il] == 4;
+		n128 += t->kv_compress[il] == 128;
+	}
+	uint64_t blk = VLLM_V4_MLA_BLOCK;
+	uint64_t p_c4 = align_up(blk / 4 * e, al);
+	uint64_t p_idx =
+	    align_up(blk / 4 * (t->v4_idx_dim + t->v4_idx_dim / VLLM_DSA_QUANT_BLOCK * 4), al);
+	uint64_t p_c128 = align_up(blk / 128 * e, al);
+	uint64_t p_swa = align_up(VLLM_V4_SWA_BLOCK * e, al);
+	uint64_t p_s4 = align_up(VLLM_V4_C4_BLOCK * 2 * 2 * t->v4_head_dim * 4, al);
+	uint64_t p_s4i = align_up(VLLM_V4_C4_BLOCK * 2 * 2 * t->v4_idx_dim * 4, al);
+	uint64_t p_s128 = align_up(VLLM_V4_C128_BLOCK * 2 * t->v4_head_dim * 4, al);
+	/* the latent group's page sizes, largest first; others pad up to one */
+	uint64_t mla[3] = {n4 ? p_c4 : 0, n4 ? p_idx : 0, n128 ? p_c128 : 0};
+	uint64_t q_swa = pad_to_page(mla, p_swa), q_s4 = pad_to_page(mla, p_s4),
+	         q_s4i = pad_to_page(mla, p_s4i), q_s128 = pad_to_page(mla, p_s128);
+	uint64_t tuples_mla = n4 > n128 ? n4 : n128;
+	uint64_t counts[4] = {tuples_mla, nl, n4, n128};
+	uint64_t tup = approx_gcd(counts, 4, tuples_mla ? tuples_mla : 1);
+	uint64_t g_swa = cdiv(nl, tup), g_s4 = cdiv(n4, tup), g_s128 = cdiv(n128, tup);
+	/* slots of each page size: the most layers of that size in one group */
+	struct {
+		uint64_t page, slots;
+	} b[8];
+	int nb = 0;
+	uint64_t sizes[7][2] = {{p_c4, n4},
+	                        {p_idx, n4},
+	                        {p_c128, n128},
+	                        {q_swa, nl < tup ? nl : tup},
+	                        {q_s4, n4 < tup ? n4 : tup},
+	                        {q_s4i, n4 < tup ? n4 : tup},
+	                        {q_s128, n128 < tup ? n128 : tup}};
+	/* within one group, pages of equal size take separate slots */
+	int group_of[7] = {0, 0, 0, 1, 2, 2, 3};
+	for (int g = 0; g < 4; g++) {
+		uint64_t seen[7] = {0};
+		uint64_t cnt[7] = {0};
+		int ns = 0;
+		for (int i = 0; i < 7; i++) {
+			if (group_of[i] != g || !sizes[i][1])
+				continue;
+			int j = 0;
+			while (j < ns && seen[j] != sizes[i][0])
+				j++;
+			if (j == ns)
+				seen[ns++] = sizes[i][0];
+			cnt[j] += sizes[i][1];
+		}
+		for (int j = 0; j < ns; j++) {
+			int k = 0;
+			while (k < nb && b[k].page != seen[j])
+				k++;
+			if (k == nb) {
+				b[nb].page = seen[j];
+				b[nb].slots = 0;
+				nb++;
+			}
+			if (cnt[j] > b[k].slots)
+				b[k].slots = cnt[j];
+		}
+	}
+	uint64_t block_bytes = 0;
+	for (int k = 0; k < nb; k++)
+		block_bytes += b[k].page * b[k].slots;
+	/* blocks of one request per group */
+	uint64_t w = (uint64_t)t->n_swa + batched - 1;
+	uint64_t pg_mla = cdiv(mml, blk);
+	uint64_t pg_swa = cdiv(w < mml ? w : mml, VLLM_V4_SWA_BLOCK) + 1;
+	uint64_t w4 = 8 + (uint64_t)batched - 1, w128 = 128 + (uint64_t)batched - 1;
+	uint64_t pg_s4 = cdiv(w4 < mml ? w4 : mml, VLLM_V4_C4_BLOCK) + 1;
+	uint64_t pg_s128 = cdiv(w128 < mml ? w128 : mml, VLLM_V4_C128_BLOCK) + 1;
+	uint64_t per_request =
+	    (tuples_mla ? pg_mla : 0) + g_swa * pg_swa + g_s4 * pg_s4 + g_s128 * pg_s128;
+	uint64_t tuple_bytes = mla[0] + mla[1] + mla[2];
+	parts[0] = tup * tuple_bytes * (tuples_mla ? pg_mla : 0);
+	parts[1] = tup * tuple_bytes * g_swa * pg_swa;
+	parts[2] = tup * tuple_bytes * (g_s4 * pg_s4 + g_s128 * pg_s128);
+	uint64_t needed = parts[0] + parts[1] + parts[2];
+	uint64_t avail = kv > 0 ? (uint64_t)kv : 0;
+	uint64_t blocks = block_bytes ? avail / block_bytes : 0;
+	out->kv_token_bytes = tuples_mla ? tuple_bytes * tup / blk : 0;
+	out->kv_block_tokens = (uint32_t)blk;
+	out->kv_request_bytes = needed;
+	out->kv_num_blocks = blocks;
+	out->max_concurrency = per_request ? (double)blocks / (double)per_request : 0;
+	out->kv_capacity_tokens = (uint64_t)(out->max_concurrency * (double)mml);
+	out->fits = kv > 0 && avail >= needed;
+}
+
+/* Recurrent state bytes of layer il on one of tp ranks: heads and widths
+ * split, Mamba-2 groups split when tp divides them, else one whole group
+ * a rank (MambaStateShapeCalculator.mamba2_state_shape,
+ * extra_groups_for_head_shards). */
+static uint64_t rank_state_bytes(const struct vllm_terms *t, uint32_t il, uint32_t tp)
+{
+	uint64_t st = t->state_seq_bytes[il];
+	if (!st || tp == 1)
+		return st;
+	uint64_t groups = t->state_group_bytes * t->state_groups;
+	uint64_t per_rank = t->state_groups % tp == 0 ? groups / tp : t->state_group_bytes;
+	return (st - groups) / tp + per_rank;
 }
 
 /* The KV cache of layers [l0, l0 + nl) on one rank of tp with KV budget kv,
@@ -444,14 +669,19 @@ static uint64_t kind_blocks(const struct vllm_terms *t, const struct page_kind *
  *    size" = concurrency x max_model_len from 0.20.1 (PR #40694), before
  *    num_blocks / groups x the smallest block. */
 static void vllm_kv_layout(const struct vllm_terms *t, uint32_t tp, uint32_t l0, uint32_t nl,
-                           uint32_t batched, int64_t kv, struct vllm_rank *out)
+                           uint32_t batched, uint64_t mml, int64_t kv, struct vllm_rank *out)
 {
+	if (t->v4) {
+		uint64_t parts[3];
+		v4_layout(t, l0, nl, batched, mml, kv, out, parts);
+		return;
+	}
 	struct page_kind k[VLLM_MAX_PAGE_KINDS];
 	uint32_t nk = 0;
 	bool uniform = true; /* full attention only */
 	uint64_t state = 0, attn_token = 0;
 	for (uint32_t il = l0; il < l0 + nl; il++) {
-		uint64_t st = t->state_seq_bytes[il] / tp;
+		uint64_t st = rank_state_bytes(t, il, tp);
 		uint64_t row = 0;
 		if (t->kv_heads[il]) {
 			uint64_t heads = t->kv_heads[il] / tp ? t->kv_heads[il] / tp : 1;
@@ -495,14 +725,14 @@ static void vllm_kv_layout(const struct vllm_terms *t, uint32_t tp, uint32_t l0,
 		for (uint32_t i = 0; i < nk; i++)
 			sum += k[i].token_bytes * k[i].layers;
 		blocks = avail / (sum * blk);
-		per_request = cdiv(t->max_model_len, blk);
+		per_request = cdiv(mml, blk);
 		needed = per_request * blk * sum;
 		old_tokens = blocks * blk;
 	} else {
 		/* the attention block a mamba state page fits in */
 		if (state && attn_token) {
-			uint64_t b =
-			    VLLM_HYBRID_ALIGN * cdiv(state, VLLM_HYBRID_ALIGN * attn_token);
+			uint64_t al = t->kv_hybrid_align > blk ? t->kv_hybrid_align : blk;
+			uint64_t b = al * cdiv(state, al * attn_token);
 			if (b > blk)
 				blk = b;
 		}
@@ -530,7 +760,7 @@ static void vllm_kv_layout(const struct vllm_terms *t, uint32_t tp, uint32_t l0,
 		for (uint32_t i = 0; i < nk; i++) {
 			uint64_t g = cdiv(k[i].layers, group);
 			groups += g;
-			per_request += g * kind_blocks(t, &k[i], batched);
+			per_request += g * kind_blocks(t, &k[i], batched, mml);
 			if (k[i].block < min_block)
 				min_block = k[i].block;
 		}
@@ -543,7 +773,7 @@ static void vllm_kv_layout(const struct vllm_terms *t, uint32_t tp, uint32_t l0,
 	out->kv_num_blocks = blocks;
 	out->max_concurrency = (double)blocks / (double)per_request;
 	out->kv_capacity_tokens = t->version >= VLLM_VERSION_KV_TOKENS_BY_CONCURRENCY
-	                              ? (uint64_t)(out->max_concurrency * (double)t->max_model_len)
+	                              ? (uint64_t)(out->max_concurrency * (double)mml)
 	                              : old_tokens;
 	out->fits = kv > 0 && avail >= needed;
 }
@@ -623,5 +853,23 @@ void vllm_rank(const struct estimate *e, uint64_t torch_bytes, bool large_gpu, u
 		kv = (int64_t)t->kv_memory_bytes;
 		out->kv_budget_bytes = kv;
 	}
-	vllm_kv_layout(t, tp, l0, nl, out->batched_tokens, kv, out);
+	vllm_kv_layout(t, tp, l0, nl, out->batched_tokens, t->max_model_len, kv, out);
+	/* vLLM's hint when one request does not fit: the longest that does
+	 * (kv_cache_utils.py estimate_max_model_len, a binary search) */
+	if (kv > 0 && !out->fits && t->max_model_len > 1) {
+		uint64_t lo = 1, hi = t->max_model_len - 1, best = 0;
+		while (lo <= hi) {
+			uint64_t mid = lo + (hi - lo) / 2;
+			struct vllm_rank probe;
+			memset(&probe, 0, sizeof(probe));
+			vllm_kv_layout(t, tp, l0, nl, out->batched_tokens, mid, kv, &probe);
+			if (probe.fits) {
+				best = mid;
+				lo = mid + 1;
+			} else {
+				hi = mid - 1;
+			}
+		}
+		out->max_model_len_fit = best;
+	}
 }

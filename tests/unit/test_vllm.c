@@ -411,3 +411,60 @@ Test(vllm, sliding_window_keeps_the_window)
 	cr_expect_eq(get(j, "vllm", "kv_capacity_tokens"), floor(conc * 131072));
 	cJSON_Delete(j);
 }
+
+/* DeepSeek V4 Flash against a real refusal (tests/data/vllm C03, vllm issue
+ * #44376): two GH200s, fp8 KV, 16,384 batched tokens, 5.44 GiB for the KV
+ * cache: "To serve at least one request with the model's max seq len
+ * (30000), (6.66 GiB KV cache is needed ... the estimated maximum model
+ * length is 13528".  vLLM packs the latent, indexer, window and
+ * compressor-state pages of 21 CSA and 20 HCA layers in shared blocks. */
+Test(vllm, deepseek_v4_packed_cache_matches_a_real_refusal)
+{
+	char kvmem[32];
+	/* the log rounds to 5.44 GiB; 13,528 tokens fit in 5.441 GiB */
+	snprintf(kvmem, sizeof(kvmem), "%.0f", 5.441 * GIB);
+	char *argv[] = {"vramcalc",
+	                "-m",
+	                "deepseek-v4-flash",
+	                "-q",
+	                "FP8",
+	                "-g",
+	                "gh200x2",
+	                "-k",
+	                "fp8",
+	                "--max-model-len",
+	                "30000",
+	                "--max-num-batched-tokens",
+	                "16384",
+	                "--kv-cache-memory",
+	                kvmem,
+	                "--json",
+	                NULL};
+	cJSON *j = run_json(argv);
+	cr_expect(!get(j, "vllm", "fits"));
+	double need = get(j, "bytes", "kv_cache") / GIB;
+	cr_expect(fabs(need - 6.66) < 0.005, "needs %.3f GiB (log 6.66)", need);
+	cr_expect_eq(get(j, "vllm", "max_model_len_fit"), 13528);
+	cJSON_Delete(j);
+}
+
+/* An MLA hybrid (Kimi-Linear: 7 MLA + 20 KDA layers) aligns its attention
+ * block to FlashMLA's 64 tokens: a KDA state is 3 bf16 convolutions of
+ * 3 x 4096 plus a 32 x 128 x 128 f32 state = 2,170,880 bytes, an MLA token
+ * 1,152 bytes (576 bf16), so 64 x cdiv(2,170,880, 64 x 1,152) = 1,920
+ * tokens on one GPU and 960 on each of two (heads split, latent whole). */
+Test(vllm, mla_hybrid_block_holds_a_kda_state)
+{
+	char *argv[] = {
+	    "vramcalc",        "-m",    "kimi-linear-48b-a3b", "-q",  "vllm-bf16", "-g", "h100-sxm",
+	    "--max-model-len", "32768", "--kv-cache-memory",   "20G", "--json",    NULL};
+	cJSON *j = run_json(argv);
+	cr_expect_eq(get(j, "vllm", "kv_block_tokens"), 1920);
+	/* 7 attention layers in a group, 20 state layers in 3 groups of 7 */
+	cr_expect_eq(get(j, "vllm", "kv_num_blocks"), floor(20.0 * GIB / (1920.0 * 1152 * 7)));
+	cJSON_Delete(j);
+	argv[6] = "h100-sxmx2";
+	j = run_json(argv);
+	cr_expect_eq(get(j, "vllm", "kv_block_tokens"), 960);
+	cJSON_Delete(j);
+}
