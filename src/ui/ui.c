@@ -252,6 +252,13 @@ static void setup_terminal(struct ui *u, const struct cli_options *o)
 	const char *cs = nl_langinfo(CODESET);
 	u->utf8 = cs && !strcmp(cs, "UTF-8");
 	ui_theme_init(u);
+	/* Until the screen has been suspended once (endwin) and resumed by a
+	 * doupdate, ncurses 6 treats it as not yet set up and flushes its
+	 * output after every cursor movement: a frame left in some 60
+	 * writes.  Suspend it before the first frame, while nothing is drawn;
+	 * the first doupdate resumes it (program mode, cursor, keypad, mouse)
+	 * and from then on each frame leaves in one write. */
+	endwin();
 }
 
 /* Keep the scrolled views (explain, help, what-if, plan) inside their

@@ -753,3 +753,151 @@ Test(hardware, the_search_for_the_fewest_devices_skips_no_answer)
 	cr_expect_gt(found, 60, "most cases fit on some count (%d)", found);
 	cr_expect_lt(found, 128, "some fit on none up to the limit (%d)", found);
 }
+
+/* llama.cpp's layer split, restated one layer at a time: the layer at
+ * position (il - start) / act among the GPU layers goes to the first
+ * device whose cumulative share of the usable memory exceeds it.  Fills
+ * each device's first slot, slot count and output flag. */
+static void split_reference(const struct estimate *e, const struct device *const *devs, uint32_t n,
+                            uint32_t *first, uint32_t *count, bool *output)
+{
+	double total = 0, run = 0, cum[HW_MAX_DEVICES];
+	for (uint32_t k = 0; k < n; k++)
+		total += (double)hw_usable_bytes(devs[k]);
+	for (uint32_t k = 0; k < n; k++) {
+		run += (double)hw_usable_bytes(devs[k]);
+		cum[k] = total > 0 ? run / total : (double)(k + 1) / n;
+		first[k] = count[k] = 0;
+		output[k] = false;
+	}
+	cum[n - 1] = 1.0;
+	uint32_t slots = e->n_layer_slots, start = 0;
+	while (start < slots && e->layer_gpu_bytes[start] == 0)
+		start++;
+	for (uint32_t il = start; il < slots; il++) {
+		double pos = (double)(il - start) / (double)(slots - start);
+		uint32_t k = 0;
+		while (k + 1 < n && cum[k] <= pos)
+			k++;
+		if (!count[k])
+			first[k] = il;
+		count[k]++;
+		output[k] |= il == slots - 1;
+	}
+}
+
+/* hw_split places whole runs of layers per device, and hw_fit's split
+ * over identical devices reads each device's share from running sums:
+ * both must place every layer where the one-layer-at-a-time rule does,
+ * and the fit must equal hw_split over the same devices (fits, tightest
+ * headroom, need), for every count, over models, offload modes (a partial
+ * -ngl leaves leading slots empty), main GPUs and device sizes. */
+Test(hardware, layer_runs_and_identical_shares_follow_the_per_layer_rule)
+{
+	static const char *const ids[] = {"llama-3.1-70b", "qwen3-8b", "deepseek-v3", "gemma-3-1b"};
+	static const double mem_gib[] = {6, 11.5, 24, 80, 141};
+	int checked = 0;
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		struct model m;
+		shipped(ids[i], &m);
+		for (int v = 0; v < 4; v++) {
+			struct settings s;
+			struct estimate e;
+			estimate_settings_default(&s);
+			s.ctx_tokens = v & 1 ? 131072 : 4096;
+			if (v >= 2) {
+				s.offload = OFFLOAD_NGL;
+				s.offload_layers = m.arch.n_layer * 2 / 3;
+				s.main_gpu = 1;
+			}
+			estimate_once(&m, &s, &e);
+			for (size_t g = 0; g < sizeof(mem_gib) / sizeof(mem_gib[0]); g++) {
+				struct device d = {.memory_bytes =
+				                       (uint64_t)(mem_gib[g] * 1073741824.0),
+				                   .gpu_share = 1.0,
+				                   .compute_capability = 9.0};
+				struct device big = d, mac = d;
+				big.memory_bytes = d.memory_bytes * 3 + 12345;
+				mac.unified = true;
+				mac.gpu_share = 0.7;
+				const struct device *same[HW_MAX_DEVICES], *mixed[HW_MAX_DEVICES];
+				for (uint32_t k = 0; k < HW_MAX_DEVICES; k++) {
+					same[k] = &d;
+					mixed[k] = k % 3 == 1 ? &big : k % 3 == 2 ? &mac : &d;
+				}
+				for (uint32_t n = 1; n <= HW_MAX_DEVICES; n++) {
+					struct device_load L[HW_MAX_DEVICES];
+					uint32_t first[HW_MAX_DEVICES], count[HW_MAX_DEVICES];
+					bool output[HW_MAX_DEVICES];
+					for (int set = 0; set < 2; set++) {
+						const struct device *const *devs =
+						    set ? mixed : same;
+						bool all = hw_split(&e, devs, n, L);
+						split_reference(&e, devs, n, first, count, output);
+						int64_t worst = L[0].headroom_bytes;
+						uint64_t need = 0;
+						for (uint32_t k = 0; k < n; k++) {
+							cr_assert_eq(
+							    L[k].n_slots, count[k],
+							    "%s v%d %.1f GiB n %u set %d dev %u",
+							    ids[i], v, mem_gib[g], n, set, k);
+							if (count[k])
+								cr_assert_eq(L[k].first_slot,
+								             first[k]);
+							cr_assert_eq(L[k].has_output, output[k]);
+							worst = L[k].headroom_bytes < worst
+							            ? L[k].headroom_bytes
+							            : worst;
+							need += L[k].total_bytes;
+						}
+						if (set)
+							continue;
+						struct hw_fit f;
+						hw_fit_count(&e, &d, n, &f);
+						cr_assert_eq(f.fits, all, "%s v%d %.1f GiB n %u",
+						             ids[i], v, mem_gib[g], n);
+						cr_assert_eq(f.headroom_bytes, worst);
+						cr_assert_eq(f.need_bytes, need);
+						checked++;
+					}
+				}
+			}
+		}
+		model_release(&m);
+	}
+	cr_expect_eq(checked, 4 * 4 * 5 * HW_MAX_DEVICES);
+}
+
+/* Layer bytes whose sum does not fit 64 bits (a hostile profile): the
+ * identical-device fit takes hw_split's saturating path and agrees. */
+Test(hardware, identical_fit_agrees_with_the_split_when_sums_saturate)
+{
+	struct estimate e;
+	memset(&e, 0, sizeof(e));
+	e.n_layer_slots = 9;
+	for (uint32_t il = 1; il < 9; il++)
+		e.layer_gpu_bytes[il] = UINT64_MAX / 5;
+	e.gpu_bytes = UINT64_MAX;
+	e.compute_split_bytes = e.compute_output_bytes = 1 << 20;
+	struct device d = {.memory_bytes = 24ull << 30, .gpu_share = 1.0};
+	const struct device *devs[HW_MAX_DEVICES];
+	for (uint32_t k = 0; k < HW_MAX_DEVICES; k++)
+		devs[k] = &d;
+	for (uint32_t n = 1; n <= 12; n++) {
+		struct device_load L[HW_MAX_DEVICES];
+		bool all = hw_split(&e, devs, n, L);
+		int64_t worst = L[0].headroom_bytes;
+		uint64_t need = 0;
+		for (uint32_t k = 0; k < n; k++) {
+			worst = L[k].headroom_bytes < worst ? L[k].headroom_bytes : worst;
+			need =
+			    need + L[k].total_bytes < need ? UINT64_MAX : need + L[k].total_bytes;
+		}
+		struct hw_fit f;
+		hw_fit_count(&e, &d, n, &f);
+		cr_expect_eq(f.fits, all);
+		cr_expect_eq(f.headroom_bytes, worst, "n %u", n);
+		cr_expect_eq(f.need_bytes, need, "n %u", n);
+		cr_expect_not(f.fits);
+	}
+}
