@@ -237,6 +237,16 @@ const struct truth2026_model truth2026_models[] = {
     {"apertus-70b", "apertus-70b"},
     {"bailingmoe2-ling-flash-2.0", "ling-flash-2.0"},
     {"kimi-k3", "kimi-k3"},
+    {"granite4-h-350m", "granite-4.0-h-350m"},
+    {"granite4-350m", "granite-4.0-350m"},
+    {"granite4-h-micro", "granite-4.0-h-micro"},
+    {"granite4-micro", "granite-4.0-micro"},
+    {"granite4-h-small", "granite-4.0-h-small"},
+    {"granite41-8b", "granite-4.1-8b"},
+    {"granite41-30b", "granite-4.1-30b"},
+    {"granite41-3b", "granite-4.1-3b"},
+    {"granite4-1b", "granite-4.0-1b"},
+    {"granite4-h-1b", "granite-4.0-h-1b"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

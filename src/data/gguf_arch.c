@@ -82,6 +82,7 @@ static const struct arch_row arch_rows[] = {
     {"mistral4", AF_DEEPSEEK2, 0, 0, RK_NONE, RR_NONE, false}, /* deepseek2's loader */
     {"glm4moe", AF_GLM4MOE, 0, 0, RK_NONE, RR_NONE, false},
     {"hunyuan-moe", AF_QWEN3, 0, 0, RK_NONE, RR_NONE, false}, /* qwen3's tensors, all MoE */
+    {"hy_v3", AF_QWEN3, 0, 0, RK_NONE, RR_NONE, false},       /* qwen3's tensors, dense lead */
     {"bailingmoe2", AF_BAILINGMOE2, 0, 0, RK_NONE, RR_NONE, false},
     {"afmoe", AF_AFMOE, 4, 0, RK_NONE, RR_NONE, false}, /* SWA only with sliding_window */
     {"apertus", AF_APERTUS, 0, 0, RK_NONE, RR_NONE, false},

@@ -11,6 +11,7 @@
 #include "hfconfig_internal.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,6 +220,7 @@ static const struct type_row type_table[] = {
     {"mistral4", AF_DEEPSEEK2},
     {"glm4_moe", AF_GLM4MOE},
     {"hunyuan_v1_moe", AF_QWEN3},
+    {"hy_v3", AF_QWEN3}, /* Hy3: qwen3's tensors, dense lead, bias, shared */
     {"bailing_moe_v2", AF_BAILINGMOE2},
     {"afmoe", AF_AFMOE},
     {"apertus", AF_APERTUS},
@@ -534,7 +536,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	if (!a->n_mtp)
 		a->n_mtp =
 		    hfconfig_read_u32(&r, "mtp_num_hidden_layers", false, 0, ARCH_MAX_LAYERS);
-	bool written = false;
+	bool written = !strcmp(model_type, "hy_v3");
 	for (size_t i = 0; i < sizeof(mtp_written) / sizeof(mtp_written[0]); i++)
 		written |= a->family == mtp_written[i];
 	if (!written)
@@ -613,7 +615,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		    (tk && !strcmp(tk, "noaux_tc")) || !strcmp(model_type, "glm4_moe") ||
 		    !strcmp(model_type, "glm4_moe_lite") || !strcmp(model_type, "minimax_m2") ||
 		    !strcmp(model_type, "minimax_m3") || a->family == AF_BAILINGMOE2 ||
-		    a->family == AF_AFMOE;
+		    a->family == AF_AFMOE || !strcmp(model_type, "hy_v3");
 		if (a->family == AF_GRANITEHYBRID || !strcmp(model_type, "mixtral") ||
 		    a->family == AF_GPTOSS)
 			a->n_ff = 0;
@@ -715,6 +717,19 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		uint32_t d_head = hfconfig_read_u32(&r, "mamba_d_head", false, 0, 65536);
 		uint32_t expand = hfconfig_read_u32(&r, "mamba_expand", false, 2, 64);
 		a->ssm_d_inner = d_head ? a->ssm_n_head * d_head : expand * a->n_embd;
+		/* llama.cpp's granitehybrid loader asserts 2 x n_embd == d_inner */
+		if (r.ok && a->ssm_d_inner != 2ull * a->n_embd) {
+			char got[96];
+			snprintf(
+			    got, sizeof(got), "%" PRIu32 " x %" PRIu32 " = %" PRIu32, a->ssm_n_head,
+			    d_head ? d_head : a->ssm_d_inner / (a->ssm_n_head ? a->ssm_n_head : 1),
+			    a->ssm_d_inner);
+			hfconfig_fail(&r, d_head ? "mamba_d_head" : "mamba_expand",
+			     "mamba_n_heads x mamba_d_head must be 2 x hidden_size (the only "
+			     "expansion "
+			     "llama.cpp's granitehybrid loads)",
+			     got);
+		}
 	} else if (any_rec && (a->family == AF_QWEN3NEXT || a->family == AF_QWEN35)) {
 		a->rec_kind = RK_GATED_DELTANET;
 		a->ssm_d_conv = hfconfig_read_u32(&r, "linear_conv_kernel_dim", true, 0, 64);
@@ -743,12 +758,25 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s",
 		         a->n_expert ? "qwen3vlmoe" : "qwen3vl");
 	}
+	/* A granitemoehybrid config whose layer_types list only attention
+	 * (Granite 4.0 Micro and the dense nano models) is converted to a plain
+	 * granite (or granitemoe) model: the llama layout, no Mamba-2 state. */
+	if (a->family == AF_GRANITEHYBRID && !any_rec) {
+		a->family = AF_LLAMA;
+		snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s",
+		         a->n_expert ? "granitemoe" : "granite");
+	}
 	/* llama.cpp's arch names where they differ from the family's */
 	static const char *const arch_names[][2] = {
-	    {"seed_oss", "seed_oss"},          {"mistral4", "mistral4"},
-	    {"hunyuan_v1_moe", "hunyuan-moe"}, {"cohere2_moe", "cohere2moe"},
-	    {"llama4_text", "llama4"},         {"ministral3", "mistral3"},
+	    {"seed_oss", "seed_oss"},
+	    {"mistral4", "mistral4"},
+	    {"hunyuan_v1_moe", "hunyuan-moe"},
+	    {"cohere2_moe", "cohere2moe"},
+	    {"llama4_text", "llama4"},
+	    {"ministral3", "mistral3"},
 	    {"mistral3", "mistral3"},
+	    {"hy_v3", "hy_v3"},
+	    {"granite", "granite"},
 	};
 	for (size_t i = 0; i < sizeof(arch_names) / sizeof(arch_names[0]); i++)
 		if (!strcmp(model_type, arch_names[i][0]))

@@ -344,6 +344,36 @@ Test(import_config, hunyuan_per_layer_lists)
 	cr_expect_eq(hf.arch.n_ctx_train, 262144);
 }
 
+/* Hy3: qwen3's tensors under llama.cpp's hy_v3, a dense first layer, the
+ * router bias, a shared expert of moe_intermediate_size, the MTP block that
+ * convert_hf_to_gguf writes (counted by the recipe, not built). */
+Test(import_config, hy3_dense_lead_bias_mtp)
+{
+	struct hfjson_model hf;
+	im_load_config(IM_JSON "/ok-hy3.json", &hf);
+	cr_expect_eq(hf.arch.family, AF_QWEN3);
+	cr_expect_str_eq(hf.arch.gguf_arch, "hy_v3");
+	cr_expect(hf.arch.expert_bias);
+	cr_expect_eq(hf.arch.n_dense_lead, 1);
+	cr_expect_not(hf.arch.layer_moe[0]);
+	cr_expect(hf.arch.layer_moe[1]);
+	cr_expect_eq(hf.arch.n_ff_shexp, 32);
+	cr_expect_eq(hf.arch.n_mtp, 1);
+}
+
+/* Granite 4.0 Micro: a granitemoehybrid config with attention layers only is
+ * converted to llama.cpp's plain granite (the llama layout, no state). */
+Test(import_config, granite_attention_only_is_granite)
+{
+	struct hfjson_model hf;
+	im_load_config(IM_JSON "/ok-granite-micro.json", &hf);
+	cr_expect_eq(hf.arch.family, AF_LLAMA);
+	cr_expect_str_eq(hf.arch.gguf_arch, "granite");
+	cr_expect_eq(hf.arch.rec_kind, RK_NONE);
+	for (uint32_t il = 0; il < hf.arch.n_layer; il++)
+		cr_expect_eq(hf.arch.layer_kind[il], LK_ATTN_FULL, "layer %u", il);
+}
+
 /* Kimi K2.5: kimi_k25 wrapper, text_config says kimi_k2, INT4 experts. */
 Test(import_config, nested_kimi_k25_and_quantization)
 {
@@ -513,6 +543,9 @@ static const struct im_bad im_bad_configs[] = {
     {"bad-hunyuan-topk-type.json", {"moe_topk", "one equal number per layer", "an array"}},
     {"bad-mimo-pattern-count.json", {"hybrid_layer_pattern", "one 0 (full) or 1", "'0,1,1'"}},
     {"bad-exaone-pattern.json", {"sliding_window_pattern", "L (local) and G (global)", "'LLXG'"}},
+    {"bad-hy3-dense-lead.json", {"first_k_dense_replace", "exceeds num_hidden_layers", NULL}},
+    {"bad-hy3-mtp-type.json", {"num_nextn_predict_layers", "expected a number", "'1'"}},
+    {"bad-granite-expand.json", {"mamba_d_head", "2 x hidden_size", "'8 x 8 = 64'"}},
     {"bad-step-heads.json",
      {"attention_other_setting.num_attention_heads", "expected a number", "'6'"}},
 };

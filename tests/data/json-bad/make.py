@@ -178,6 +178,21 @@ def main():
     write('bad-hunyuan-topk.json', dict(hy, moe_topk=[2, 2, 4, 2]))
     write('bad-hunyuan-topk-type.json', dict(hy, moe_topk=['2'] * 4))
     write('ok-hunyuan-lists.json', dict(hy, moe_topk=[2] * 4))
+    # Hy3 (hy_v3): a dense lead longer than the model, MTP count as a string
+    hy3 = dict(model_type='hy_v3', num_hidden_layers=4, hidden_size=64, intermediate_size=128,
+               moe_intermediate_size=32, num_attention_heads=4, num_key_value_heads=2, head_dim=16,
+               vocab_size=256, max_position_embeddings=4096, num_experts=8, num_experts_per_tok=2,
+               num_shared_experts=1, first_k_dense_replace=1, num_nextn_predict_layers=1)
+    write('ok-hy3.json', hy3)
+    write('bad-hy3-dense-lead.json', dict(hy3, first_k_dense_replace=9))
+    write('bad-hy3-mtp-type.json', dict(hy3, num_nextn_predict_layers='1'))
+    # Granite 4.0-H: llama.cpp loads only a Mamba-2 inner width of 2 x hidden_size
+    gr = dict(model_type='granitemoehybrid', num_hidden_layers=4, hidden_size=64, intermediate_size=128,
+              num_attention_heads=4, num_key_value_heads=2, vocab_size=256, max_position_embeddings=4096,
+              layer_types=['mamba', 'attention', 'mamba', 'mamba'], mamba_d_conv=4, mamba_d_state=16,
+              mamba_n_groups=1, mamba_n_heads=8, mamba_d_head=16)
+    write('bad-granite-expand.json', dict(gr, mamba_d_head=8))
+    write('ok-granite-micro.json', dict(gr, layer_types=['attention'] * 4))
     write('bad-nested-type.json', {
         'model_type': 'gemma3',
         'text_config': dict(BASE, model_type='gemma3_text', head_dim='256')})
