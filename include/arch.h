@@ -150,6 +150,10 @@ struct model_arch {
 	uint32_t n_embd_per_layer; /* per-layer input embedding width (PLE) */
 	bool k_eq_v;               /* full-attention layers have no attn_v (V = K) */
 	bool qk_norm;              /* glm4moe: per-head q/k norms (use_qk_norm) */
+	bool mtp_ffn_kept;         /* hy_v3: of each MTP block the loader keeps the
+	                            * routed and shared experts, router, bias and
+	                            * shared-head norm (created without its skip
+	                            * flag): weights, not parameters */
 
 	/* DSA lightning indexer (deepseek32, glm-dsa): layers with layer_idx
 	 * set own indexer weights and cache one key of idx_head_dim per token

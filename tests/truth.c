@@ -247,6 +247,8 @@ const struct truth2026_model truth2026_models[] = {
     {"granite41-3b", "granite-4.1-3b"},
     {"granite4-1b", "granite-4.0-1b"},
     {"granite4-h-1b", "granite-4.0-h-1b"},
+    {"afmoe-trinity-large", "trinity-large"},
+    {"hy3", "hy3"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

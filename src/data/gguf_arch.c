@@ -743,6 +743,7 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 	 * context's cache filter stops at llama.cpp's n_layer()). */
 	a->n_layer = n_layer_all - nextn;
 	a->n_mtp = nextn;
+	a->mtp_ffn_kept = nextn && !strcmp(c.arch, "hy_v3");
 	const uint32_t L = a->n_layer;
 	if (!get_u32(&c, "embedding_length", true, &a->n_embd) ||
 	    !get_u32(&c, "context_length", true, &a->n_ctx_train) ||
@@ -846,9 +847,10 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 }
 
 /* True when llama.cpp's loader keeps MTP-block tensor name in memory
- * although it does not run the block: step35 creates these without its
- * skip flag (src/models/step35.cpp load_block_mtp); every other loader
- * skips the whole block. */
+ * although it does not run the block: step35 and hy_v3 create these
+ * without their skip flag (src/models/step35.cpp load_block_mtp,
+ * src/models/hy-v3.cpp load_block: the FFN and the shared-head norm);
+ * every other loader skips the whole block. */
 static bool mtp_tensor_loaded(const char *arch, const char *name)
 {
 	static const char *const skipped[] = {
@@ -858,12 +860,15 @@ static bool mtp_tensor_loaded(const char *arch, const char *name)
 	    ".attn_output.weight", ".ffn_norm.weight",    ".nextn.eh_proj.weight",
 	    ".nextn.enorm.weight", ".nextn.hnorm.weight", NULL,
 	};
-	if (!arch || strcmp(arch, "step35") != 0)
+	bool hy_v3 = arch && !strcmp(arch, "hy_v3");
+	if (!arch || (strcmp(arch, "step35") != 0 && !hy_v3))
 		return false;
 	for (const char *const *s = skipped; *s; s++)
 		if (ends_with(name, *s))
 			return false;
-	return true;
+	/* hy_v3 also skips the block's q/k norms (step35 keeps them) */
+	return !hy_v3 ||
+	       (!ends_with(name, ".attn_q_norm.weight") && !ends_with(name, ".attn_k_norm.weight"));
 }
 
 /* The first MTP (NextN) block: block_count - nextn_predict_layers, or

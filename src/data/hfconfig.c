@@ -724,11 +724,11 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 			    got, sizeof(got), "%" PRIu32 " x %" PRIu32 " = %" PRIu32, a->ssm_n_head,
 			    d_head ? d_head : a->ssm_d_inner / (a->ssm_n_head ? a->ssm_n_head : 1),
 			    a->ssm_d_inner);
-			hfconfig_fail(&r, d_head ? "mamba_d_head" : "mamba_expand",
-			     "mamba_n_heads x mamba_d_head must be 2 x hidden_size (the only "
-			     "expansion "
-			     "llama.cpp's granitehybrid loads)",
-			     got);
+			hfconfig_fail(
+			    &r, d_head ? "mamba_d_head" : "mamba_expand",
+			    "mamba_n_heads x mamba_d_head must be 2 x hidden_size (the only "
+			    "expansion llama.cpp's granitehybrid loads)",
+			    got);
 		}
 	} else if (any_rec && (a->family == AF_QWEN3NEXT || a->family == AF_QWEN35)) {
 		a->rec_kind = RK_GATED_DELTANET;
@@ -782,6 +782,7 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 		if (!strcmp(model_type, arch_names[i][0]))
 			snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s", arch_names[i][1]);
 	a->qk_norm = a->family == AF_GLM4MOE && hfconfig_read_bool(&r, "use_qk_norm", false);
+	a->mtp_ffn_kept = !strcmp(model_type, "hy_v3") && a->n_mtp && a->n_expert;
 	if (!hfconfig_attn_finish(src, a, err, errlen) ||
 	    !hfconfig_hybrid_finish(src, a, err, errlen))
 		return false;

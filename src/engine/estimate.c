@@ -545,8 +545,15 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 	 * (n_expert_used x n_embd f32 per token) stay live beside the logits,
 	 * plus about 10 x n_embd (measured, tests/data/truth2026 hunyuan-a13b:
 	 * exact in n_expert_used, fitted in n_embd). */
-	if (a->family == AF_QWEN3 && a->n_expert && a->n_ff_shexp)
+	if (a->family == AF_QWEN3 && a->n_expert && a->n_ff_shexp && !a->expert_bias)
 		out_tok = sat_add(out_tok, sat_mul(E, 4 * (uint64_t)a->n_expert_used + 10));
+	/* Hy3 (hy_v3: the same layout with a router bias; the routed experts
+	 * run first and the shared one after): about four f32 hidden states
+	 * (16 x n_embd per token) beside the logits (fitted on
+	 * tests/data/truth2026 hy3: +5 % at 4K cells, +9 % at 32K, -3 % at
+	 * 128K where the allocator keeps more). */
+	if (a->family == AF_QWEN3 && a->n_expert && a->n_ff_shexp && a->expert_bias)
+		out_tok = sat_add(out_tok, 16 * E);
 	/* Cohere 2 MoE: the full-attention layers' mask stays live beside the
 	 * logits (measured: 2 bytes per full-attention cell and token with flash
 	 * attention, tests/data/truth2026 cohere2moe-command-a-plus). */

@@ -292,6 +292,8 @@ static void build_delta_net(struct tensor_builder *b, const struct model_arch *a
 	M2(b, "ssm_out.weight", value_dim, E);
 }
 
+static void build_moe_ffn(struct tensor_builder *b, const struct model_arch *a);
+
 void tensors_build_ffn(struct tensor_builder *b, const struct model_arch *a, uint32_t il)
 {
 	const uint64_t E = a->n_embd;
@@ -309,6 +311,13 @@ void tensors_build_ffn(struct tensor_builder *b, const struct model_arch *a, uin
 		return;
 	}
 
+	build_moe_ffn(b, a);
+}
+
+/* Routed experts (router, optional bias) and the shared expert. */
+static void build_moe_ffn(struct tensor_builder *b, const struct model_arch *a)
+{
+	const uint64_t E = a->n_embd;
 	const uint64_t X = a->n_expert;
 	const uint64_t F = a->n_ff_exp;
 	M2(b, "ffn_gate_inp.weight", E, X);
@@ -454,6 +463,13 @@ bool tensors_build(const struct model_arch *a, struct tensor_list *l)
 			build_layer_lfm2(&b, a, il);
 		else
 			build_layer(&b, a, il);
+	}
+	/* hy_v3 keeps part of each MTP block in memory (src/models/hy-v3.cpp
+	 * creates its FFN tensors without the skip flag) */
+	for (uint32_t il = a->n_layer; a->mtp_ffn_kept && il < a->n_layer + a->n_mtp; il++) {
+		b.layer = (int)il;
+		build_moe_ffn(&b, a);
+		V1(&b, "nextn.shared_head_norm.weight", a->n_embd);
 	}
 	return b.ok;
 }

@@ -359,6 +359,7 @@ Test(import_config, hy3_dense_lead_bias_mtp)
 	cr_expect(hf.arch.layer_moe[1]);
 	cr_expect_eq(hf.arch.n_ff_shexp, 32);
 	cr_expect_eq(hf.arch.n_mtp, 1);
+	cr_expect(hf.arch.mtp_ffn_kept); /* hy-v3.cpp keeps the block's experts */
 }
 
 /* Granite 4.0 Micro: a granitemoehybrid config with attention layers only is
