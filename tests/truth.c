@@ -249,6 +249,9 @@ const struct truth2026_model truth2026_models[] = {
     {"granite4-h-1b", "granite-4.0-h-1b"},
     {"afmoe-trinity-large", "trinity-large"},
     {"hy3", "hy3"},
+    {"falcon-h1-1.5b", "falcon-h1-1.5b"},
+    {"falcon-h1-1.5b-deep", "falcon-h1-1.5b-deep"},
+    {"falcon-h1-3b", "falcon-h1-3b"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 
