@@ -95,6 +95,7 @@ struct settings {
 	uint32_t batched_tokens;  /* --max-num-batched-tokens; 0: vLLM's default */
 	uint32_t pp_size;         /* --pipeline-parallel-size, >= 1 (GPUs = TP x PP) */
 	bool text_only;           /* a multimodal checkpoint without its vision tower */
+	uint8_t prefix_caching;   /* vLLM prefix caching: VLLM_PREFIX_* (vllm.h) */
 	uint64_t kv_cache_memory; /* --kv-cache-memory bytes: vLLM's KV budget without
 	                           * profiling (0: profile, the default) */
 	/* llama.cpp runtime */

@@ -73,6 +73,22 @@ double vllm_gpu_util(const struct settings *s);
  * print it, a 0.20.1rc1 build still the old num_blocks / groups x block). */
 #define VLLM_VERSION_KV_TOKENS_BY_CONCURRENCY VLLM_VERSION(0, 20, 1)
 
+/* vLLM's automatic prefix caching (--enable-prefix-caching /
+ * --no-enable-prefix-caching): the release's default, on or off.  With it
+ * a hybrid model's mamba layers run in "align" mode and keep two state
+ * pages a request, without it one. */
+enum vllm_prefix_caching { VLLM_PREFIX_DEFAULT = 0, VLLM_PREFIX_ON, VLLM_PREFIX_OFF };
+
+/* Hybrid (mamba) models get prefix caching by default, in "align" mode,
+ * from this release: vllm-project/vllm PR #50991 ("[Mamba] enable prefix
+ * cache by default"), merged 2026-08-04, after 0.26.0 (in use on
+ * 2026-08-05, issue #51198) and before 0.28.0 (2026-08-26); before it
+ * hybrids kept prefix caching opt-in. */
+#define VLLM_VERSION_HYBRID_PREFIX_CACHING VLLM_VERSION(0, 27, 0)
+
+/* Whether s runs vLLM with prefix caching for a hybrid model. */
+bool vllm_hybrid_prefix_caching(const struct settings *s);
+
 /* What a layer's cache page holds in vLLM's KV cache manager
  * (vllm_terms.kv_sliding): the spec kinds of kv_cache_interface.py. */
 enum vllm_kv_kind {

@@ -38,6 +38,8 @@
 /* One case: the logged numbers and how vramcalc runs it. */
 struct vcase {
 	char id[8], model[48], quant[16], gpu[32], scope[12];
+	char args[128]; /* map.csv's extra options, space separated (the logged
+	                 * settings the CSV has no column for) */
 	char version[16], kv_dtype[16];
 	double util, total_gib, weights_gib, nt_gib, act_gib, kv_gib, tokens;
 	long mml, seqs, batched, tp;
@@ -162,7 +164,8 @@ static int load_cases(struct vcase *c)
 	while ((line = strtok_r(NULL, "\n", &save))) {
 		char copy[1024];
 		snprintf(copy, sizeof(copy), "%s", line);
-		if (csv_split(copy, f, 32) < 5)
+		int nf = csv_split(copy, f, 32);
+		if (nf < 5)
 			continue;
 		for (int i = 0; i < n; i++) {
 			if (strcmp(c[i].id, f[0]))
@@ -171,6 +174,8 @@ static int load_cases(struct vcase *c)
 			snprintf(c[i].quant, sizeof(c[i].quant), "%s", f[2]);
 			snprintf(c[i].gpu, sizeof(c[i].gpu), "%s", f[3]);
 			snprintf(c[i].scope, sizeof(c[i].scope), "%s", f[4]);
+			if (nf >= 7)
+				snprintf(c[i].args, sizeof(c[i].args), "%s", f[6]);
 		}
 	}
 	free(text);
@@ -262,6 +267,11 @@ int main(void)
 			argv[argc++] = "--kv-cache-memory";
 			argv[argc++] = kvmem;
 		}
+		char extra[128];
+		snprintf(extra, sizeof(extra), "%s", v->args);
+		for (char *save = NULL, *w = strtok_r(extra, " ", &save); w && argc < 30;
+		     w = strtok_r(NULL, " ", &save))
+			argv[argc++] = w;
 		char *out, *err;
 		int rc = truth_run_cli(&out, &err, argc, argv);
 		cJSON *j = rc == 0 ? cJSON_Parse(out) : NULL;

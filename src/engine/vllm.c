@@ -230,6 +230,14 @@ static uint64_t sliding_tokens(uint32_t window, uint32_t batched, uint64_t reque
 static void v4_layout(const struct vllm_terms *t, uint32_t l0, uint32_t nl, uint32_t batched,
                       uint64_t mml, int64_t kv, struct vllm_rank *out, uint64_t parts[3]);
 
+bool vllm_hybrid_prefix_caching(const struct settings *s)
+{
+	if (s->prefix_caching != VLLM_PREFIX_DEFAULT)
+		return s->prefix_caching == VLLM_PREFIX_ON;
+	uint32_t v = s->vllm_version ? s->vllm_version : VLLM_VERSION_CURRENT;
+	return v >= VLLM_VERSION_HYBRID_PREFIX_CACHING;
+}
+
 double vllm_gpu_util(const struct settings *s)
 {
 	if (s->gpu_util_given && s->gpu_util > 0 && s->gpu_util <= 1)
@@ -298,9 +306,9 @@ void vllm_estimate(const struct model *m, const enum qtype *types, const struct 
 		t->kv_block_tokens = VLLM_SPARSE_MLA_BLOCK;
 	else if (a->msa_block)
 		t->kv_block_tokens = VLLM_MSA_BLOCK;
-	/* prefix caching is on by default, so mamba layers run in "align"
-	 * mode: two state pages a request (MambaSpec.max_memory_usage_bytes) */
-	t->state_align = true;
+	/* with prefix caching mamba layers run in "align" mode: two state pages
+	 * a request, else one (MambaSpec.max_memory_usage_bytes) */
+	t->state_align = vllm_hybrid_prefix_caching(s);
 	/* the attention backend's kernel block: 16 (FlashAttention, FlashInfer),
 	 * 64 for MLA (FlashMLA) (platforms/interface.py _align_hybrid_block_size) */
 	t->kv_hybrid_align = arch_is_mla(a) ? VLLM_SPARSE_MLA_BLOCK : VLLM_HYBRID_ALIGN;

@@ -466,6 +466,29 @@ static bool format_batched_tokens(const struct field *f, const struct cli_option
 	return o->settings.batched_tokens && format_u64(buf, n, o->settings.batched_tokens);
 }
 
+static bool parse_prefix_caching(const struct field *f, const char *v, struct cli_options *o,
+                                 char *why, size_t whylen)
+{
+	(void)f;
+	bool on;
+	if (v && !strcasecmp(v, "default"))
+		o->settings.prefix_caching = VLLM_PREFIX_DEFAULT;
+	else if (v && parse_bool_word(v, &on))
+		o->settings.prefix_caching = on ? VLLM_PREFIX_ON : VLLM_PREFIX_OFF;
+	else
+		WHY("'%s' is not on, off or default", v ? v : "");
+	return true;
+}
+
+/* The release's default: nothing to write. */
+static bool format_prefix_caching(const struct field *f, const struct cli_options *o, char *buf,
+                                  size_t n)
+{
+	(void)f;
+	snprintf(buf, n, "%s", o->settings.prefix_caching == VLLM_PREFIX_ON ? "on" : "off");
+	return o->settings.prefix_caching != VLLM_PREFIX_DEFAULT;
+}
+
 static bool parse_kv_cache_memory(const struct field *f, const char *v, struct cli_options *o,
                                   char *why, size_t whylen)
 {
@@ -1095,6 +1118,11 @@ const struct field field_table[] = {
      .what = "a token count", .parse = parse_batched_tokens,
      .format = format_batched_tokens, .vllm_only = true,
      .help = "vLLM: tokens per scheduler step and profiling run (default vLLM's for the GPU)"},
+    {.flag = "prefix-caching", .arg = "on|off", .key = "prefix_caching", .kind = FIELD_CHOICE,
+     .what = "on, off or default", .def = "default", .parse = parse_prefix_caching,
+     .format = format_prefix_caching, .vllm_only = true,
+     .help = "vLLM --enable-prefix-caching: a hybrid model then keeps two state pages a "
+             "request; default on for hybrids from vLLM 0.27"},
     {.flag = "kv-cache-memory", .arg = "SIZE", .key = "kv_cache_memory", .kind = FIELD_SIZE,
      .min = 1, .max = 1ull << 50, .what = "a KV cache size", .parse = parse_kv_cache_memory,
      .format = format_kv_cache_memory, .vllm_only = true,

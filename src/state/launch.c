@@ -143,6 +143,9 @@ static void vllm(const struct launch_input *in, struct out *o)
 	    (unsigned long long)per_seq, s->n_seq);
 	if (vllm_mode && s->batched_tokens)
 		put(o, " --max-num-batched-tokens %u", s->batched_tokens);
+	if (vllm_mode && s->prefix_caching != VLLM_PREFIX_DEFAULT)
+		put(o, s->prefix_caching == VLLM_PREFIX_ON ? " --enable-prefix-caching"
+		                                           : " --no-enable-prefix-caching");
 	if (vllm_mode && s->kv_cache_memory)
 		put(o, " --kv-cache-memory %llu", (unsigned long long)s->kv_cache_memory);
 	put(o, " --gpu-memory-utilization %.2f", util);

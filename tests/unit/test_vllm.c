@@ -347,6 +347,7 @@ Test(vllm, dsa_latent_and_indexer_keys)
  * page holds the f32 DeltaNet state; 10 attention + 3 x 10 state layers. */
 Test(vllm, hybrid_deltanet_matches_a_real_log)
 {
+	/* argv[8]: the release, argv[10]: prefix caching (the log's is on) */
 	char *argv[] = {"vramcalc",
 	                "-m",
 	                "qwen3.6-35b-a3b",
@@ -356,6 +357,8 @@ Test(vllm, hybrid_deltanet_matches_a_real_log)
 	                "rtx-5090",
 	                "--vllm-version",
 	                "0.24.0",
+	                "--prefix-caching",
+	                "on",
 	                "-k",
 	                "fp8",
 	                "--max-model-len",
@@ -371,6 +374,8 @@ Test(vllm, hybrid_deltanet_matches_a_real_log)
 	cJSON *j = run_json(argv);
 	cr_expect_eq(get(j, "vllm", "kv_capacity_tokens"), 567978);
 	cr_expect(fabs(get(j, "vllm", "max_concurrency") - 4.33) < 0.005);
+	cr_expect_eq(get(j, "vllm", "kv_block_tokens"), 2096);
+	cr_expect_eq(get(j, "vllm", "kv_num_blocks"), 299);
 	cJSON_Delete(j);
 
 	/* before 0.20.1 the log said num_blocks / groups x block: 299 blocks
@@ -378,6 +383,23 @@ Test(vllm, hybrid_deltanet_matches_a_real_log)
 	argv[8] = "0.19.0";
 	j = run_json(argv);
 	cr_expect_eq(get(j, "vllm", "kv_capacity_tokens"), 299 / 4 * 2096);
+	cJSON_Delete(j);
+
+	/* without prefix caching a request keeps one state page a mamba
+	 * group: 63 + 3 blocks, not 63 + 6 */
+	argv[8] = "0.24.0";
+	argv[10] = "off";
+	j = run_json(argv);
+	cr_expect(fabs(get(j, "vllm", "max_concurrency") - 299.0 / 66) < 1e-9);
+	cJSON_Delete(j);
+	/* the default: off for hybrids before 0.27, on from 0.27 */
+	argv[10] = "default";
+	j = run_json(argv);
+	cr_expect(fabs(get(j, "vllm", "max_concurrency") - 299.0 / 66) < 1e-9);
+	cJSON_Delete(j);
+	argv[8] = "0.31.0";
+	j = run_json(argv);
+	cr_expect(fabs(get(j, "vllm", "max_concurrency") - 299.0 / 69) < 1e-9);
 	cJSON_Delete(j);
 }
 
