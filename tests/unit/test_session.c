@@ -1357,3 +1357,28 @@ Test(session, plan_and_chart_leave_the_live_evaluation_alone)
 	/* the plan rows' speeds are their answers' (the scratch is shared) */
 	check_plan_rows();
 }
+
+/* The wide main view shows the speed and launch commands (show_speed):
+ * its live estimate stays evaluate()'s, with the devices' settings
+ * resolved (two GPUs: pipeline copies of the inputs in host memory).
+ * Before, the speed step ran the estimate again on the unresolved
+ * settings and left that one on screen. */
+Test(session, the_wide_main_view_keeps_the_evaluated_estimate)
+{
+	S.config.cur.gpu_count = 2;
+	S.screen.show_speed = true;
+	session_recalc(&S);
+	cr_assert(S.results.ev.valid, "%s", S.results.ev.err);
+	struct request q;
+	struct evaluation ev;
+	struct estimate_scratch x;
+	session_request(&S, &S.config.cur, &q);
+	estimate_scratch_for(&x, q.model);
+	evaluate(&q, &x, &ev);
+	estimate_scratch_free(&x);
+	cr_expect_eq(ev.est.pp_copies, 4, "two GPUs, every layer on them: 4 graph copies");
+	cr_expect_eq(S.results.ev.est.pp_copies, ev.est.pp_copies);
+	cr_expect_eq(S.results.ev.est.compute_host_bytes, ev.est.compute_host_bytes);
+	cr_expect_eq(memcmp(&S.results.ev.est, &ev.est, sizeof(ev.est)), 0);
+	cr_expect(S.screen.plan.launch[LAUNCH_LLAMA_SERVER][0], "the launch commands are made");
+}
