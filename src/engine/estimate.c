@@ -909,8 +909,9 @@ uint64_t estimate_tensor_host_bytes(const struct model_arch *a, const struct set
 
 /*
  * Compute buffers and where they live, following ggml's scheduler:
- * - a device holding the output layer peaks at the larger of the logits and
- *   an attention layer; a device with only repeating layers at the latter;
+ * - a device holding the output layer peaks at the largest of the logits,
+ *   an attention layer and an FFN block; a device with only repeating
+ *   layers at the larger of the latter two;
  * - op offload: an op whose weight sits in host memory runs on the first
  *   GPU (the main GPU) when its batch reaches 32 tokens; the weight is
  *   copied into that GPU's compute buffer at the start of its own split and

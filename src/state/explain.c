@@ -189,12 +189,12 @@ static void explain_rest(struct session *s, const struct estimate *e)
 	line(s, "%s", "");
 	line(s, "COMPUTE %s (estimate)",
 	     gib(x, (double)(e->compute_bytes + e->compute_host_bytes)));
-	line(s, "  %s tokens per step (ubatch %u, at most the cells) x the larger of the output",
+	line(s, "  %s tokens per step (ubatch %u, at most the cells) x the largest of the output",
 	     th(x, n_tok), st->n_ubatch);
-	line(s, "  phase (f32 logits over %s vocab for %u output%s, %s) and the attention phase",
+	line(s, "  phase (f32 logits over %s vocab for %u output%s, %s), the attention phase",
 	     th(y, a->n_vocab), e->n_outputs, e->n_outputs == 1 ? "" : "s",
 	     st->tool == TOOL_SERVER ? "llama-server: one per slot" : "llama-cli: every token");
-	line(s, "  (flash attention %s)",
+	line(s, "  (flash attention %s) and the FFN phase (gate, up and their product)",
 	     e->flash_attn ? "on: f16 mask" : "off: f32 scores per head");
 	if (e->compute_offload_bytes)
 		line(s,
