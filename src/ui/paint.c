@@ -5,7 +5,9 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "format.h"
 #include "text.h"
@@ -21,6 +23,23 @@ int ui_cols(const char *s)
 	return textfit_cols(s);
 }
 
+/* The code points of the first b bytes of s (valid UTF-8: ui_put has
+ * cleaned it) into out (room for cap); returns how many. */
+static int utf8_to_wide(const char *s, size_t b, wchar_t *out, int cap)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + b;
+	int n = 0;
+	while (p < end && n < cap) {
+		uint32_t cp = *p++;
+		int more = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
+		cp &= more == 3 ? 0x07 : more == 2 ? 0x0f : more == 1 ? 0x1f : 0x7f;
+		for (; more > 0 && p < end; more--)
+			cp = (cp << 6) | (*p++ & 0x3f);
+		out[n++] = (wchar_t)cp;
+	}
+	return n;
+}
+
 /* Write s at (y, x) in role r, clipped to max columns (and the window).
  * Returns the columns written. */
 int ui_put(const struct ui *u, WINDOW *w, int y, int x, int max, enum role r, const char *s)
@@ -31,17 +50,34 @@ int ui_put(const struct ui *u, WINDOW *w, int y, int x, int max, enum role r, co
 		return 0;
 	if (max > wd - x)
 		max = wd - x;
-	/* every string reaches the screen through here: no control
-	 * characters or broken UTF-8 (a profile name, a typed value) */
+	/* Printable ASCII (most of what is drawn) is clean and each byte is
+	 * a column: one pass instead of three. */
 	char safe[1024];
-	if (!text_is_clean(s))
-		s = text_escape(safe, sizeof(safe), s, false);
-	size_t b = textfit_bytes(s, max);
+	size_t n = 0;
+	while (s[n] >= 0x20 && s[n] < 0x7f)
+		n++;
+	size_t b;
+	int c;
+	if (!s[n]) {
+		b = n < (size_t)max ? n : (size_t)max;
+		c = (int)b;
+	} else {
+		/* every string reaches the screen through here: no control
+		 * characters or broken UTF-8 (a profile name, a typed value) */
+		if (!text_is_clean(s))
+			s = text_escape(safe, sizeof(safe), s, false);
+		b = textfit_bytes(s, max);
+		c = ui_cols(s);
+		c = c < max ? c : max;
+	}
+	/* Handed over as wide characters: ncurses would otherwise decode
+	 * the UTF-8 itself, byte by byte through the C library. */
+	wchar_t wide[1024];
+	int nw = utf8_to_wide(s, b, wide, sizeof(wide) / sizeof(wide[0]));
 	wattrset(w, ui_attr(u, r));
-	mvwaddnstr(w, y, x, s, (int)b);
+	mvwaddnwstr(w, y, x, wide, nw);
 	wattrset(w, A_NORMAL);
-	int c = ui_cols(s);
-	return c < max ? c : max;
+	return c;
 }
 
 int ui_putf(const struct ui *u, WINDOW *w, int y, int x, int max, enum role r, const char *fmt, ...)
@@ -89,6 +125,27 @@ enum role ui_verdict_role(enum verdict v)
 
 /* ---- bars ---- */
 
+/* n cells of one glyph (one column, up to 4 bytes) at (y, x) in role r,
+ * written a run at a time; returns n. */
+static int put_run(const struct ui *u, WINDOW *w, int y, int x, int n, enum role r,
+                   const char *glyph)
+{
+	enum { RUN_CELLS = 128 };
+	char run[RUN_CELLS * 4 + 1];
+	size_t g = strlen(glyph);
+	if (g > 4)
+		g = 4;
+	for (int done = 0; done < n;) {
+		int k = n - done < RUN_CELLS ? n - done : RUN_CELLS;
+		for (int i = 0; i < k; i++)
+			memcpy(run + (size_t)i * g, glyph, g);
+		run[(size_t)k * g] = '\0';
+		ui_put(u, w, y, x + done, k, r, run);
+		done += k;
+	}
+	return n;
+}
+
 /* A stacked bar of width cells: segments scaled to max(capacity, sum),
  * free cells up to the capacity, and the capacity marker. */
 void ui_draw_bar(const struct ui *u, WINDOW *w, int y, int x, int width, const struct bar_seg *sg,
@@ -118,12 +175,14 @@ void ui_draw_bar_scaled(const struct ui *u, WINDOW *w, int y, int x, int width,
 		/* A non-empty segment gets at least one cell when room remains. */
 		if (sg[i].bytes && end == col && col < inner)
 			end = col + 1;
-		for (; col < end && col < inner; col++)
-			ui_put(u, w, y, x + 1 + col, 1, ui_segment_role(sg[i].kind),
-			       ui_segment_glyph(u, sg[i].kind));
+		if (end > inner)
+			end = inner;
+		if (end > col)
+			col += put_run(u, w, y, x + 1 + col, end - col, ui_segment_role(sg[i].kind),
+			               ui_segment_glyph(u, sg[i].kind));
 	}
-	for (; col < inner; col++)
-		ui_put(u, w, y, x + 1 + col, 1, R_FREE, u->g->free_cell);
+	if (col < inner)
+		put_run(u, w, y, x + 1 + col, inner - col, R_FREE, u->g->free_cell);
 	int cap_col = capacity ? (int)((double)capacity / scale * inner + 0.5) : inner;
 	if (cap_col >= inner)
 		ui_put(u, w, y, x + 1 + inner, 1, R_MARKER, u->g->marker);
