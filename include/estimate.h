@@ -243,6 +243,8 @@ struct estimate {
 	uint32_t fallback_tensors;   /* tensors that needed a shape fallback */
 	uint32_t type_count[QT_COUNT];
 	uint64_t type_bytes[QT_COUNT];
+	uint64_t host_matrix_bytes; /* the largest weight matrix in host memory (0: none) */
+	uint64_t host_output_bytes; /* the output matrix when in host memory (tied: token_embd) */
 
 	/* KV cache and recurrent state (llama.cpp's "context" memory) */
 	uint64_t n_ctx;                    /* context after padding, tokens */
@@ -338,6 +340,25 @@ bool estimate_check_run(const struct model *m, struct estimate_scratch *x, const
  * keypress. */
 void estimate_run(const struct model *m, struct estimate_scratch *x, const struct settings *s,
                   struct estimate *out);
+
+/* estimate_run() of m at settings s, reusing the weights of base, an
+ * estimate of the same model m at settings base_s: when both place the
+ * same weights (same file type, "as stored", offload mode and layers,
+ * expert share, backend and build; a llama.cpp estimate), only the KV
+ * cache, buffers and totals are computed, else everything, so the result
+ * is always estimate_run()'s.  For callers sampling one configuration
+ * along the context or batch (the chart, the solvers).  base may be NULL.
+ * The reused path leaves x's types as they were (estimate_scratch_types()
+ * gives s's). */
+void estimate_run_from(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                       const struct settings *base_s, const struct estimate *base,
+                       struct estimate *out);
+
+/* estimate_check_run() whose estimate is estimate_run_from()'s. */
+bool estimate_check_run_from(const struct model *m, struct estimate_scratch *x,
+                             const struct settings *s, const struct settings *base_s,
+                             const struct estimate *base, struct estimate *out, char *err,
+                             size_t errlen);
 
 /* The type of each of m's tensors under settings s (m->tensors.n entries
  * in x): x's types when it holds them for m, s->ftype and s->file_types

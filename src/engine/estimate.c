@@ -681,6 +681,7 @@ uint64_t estimate_compute(const struct model_arch *a, const struct settings *s, 
  * are checked: one computation of the total, estimate_run()'s.  Since every
  * sum saturates, a total within the limit means nothing wrapped. */
 static bool check_bytes(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                        const struct settings *base_s, const struct estimate *base,
                         struct estimate *out, char *err, size_t errlen)
 {
 	const struct model_arch *a = &m->arch;
@@ -734,7 +735,7 @@ static bool check_bytes(const struct model *m, struct estimate_scratch *x, const
 	/* Each part is bounded; now the sums the report shows, as
 	 * estimate_run() adds them (host compute, output and overhead too). */
 	struct estimate *t = out ? out : &e;
-	estimate_run(m, x, s, t);
+	estimate_run_from(m, x, s, base_s, base, t);
 	if (t->total_bytes > BYTES_LIMIT || t->gpu_bytes > BYTES_LIMIT ||
 	    t->host_bytes > BYTES_LIMIT) {
 		snprintf(
@@ -751,7 +752,8 @@ static bool check_bytes(const struct model *m, struct estimate_scratch *x, const
 }
 
 static bool check(const struct model *m, struct estimate_scratch *x, const struct settings *s,
-                  struct estimate *out, char *err, size_t errlen)
+                  const struct settings *base_s, const struct estimate *base, struct estimate *out,
+                  char *err, size_t errlen)
 {
 	const struct ftype_info *fi = ftype_get(s->ftype);
 	if (s->ctx_tokens == 0 || s->ctx_tokens > SETTINGS_CTX_MAX) {
@@ -835,19 +837,27 @@ static bool check(const struct model *m, struct estimate_scratch *x, const struc
 		         s->expert_gpu_share);
 		return false;
 	}
-	return check_bytes(m, x, s, out, err, errlen);
+	return check_bytes(m, x, s, base_s, base, out, err, errlen);
 }
 
 bool estimate_check(const struct model *m, struct estimate_scratch *x, const struct settings *s,
                     char *err, size_t errlen)
 {
-	return check(m, x, s, NULL, err, errlen);
+	return check(m, x, s, NULL, NULL, NULL, err, errlen);
 }
 
 bool estimate_check_run(const struct model *m, struct estimate_scratch *x, const struct settings *s,
                         struct estimate *out, char *err, size_t errlen)
 {
-	return check(m, x, s, out, err, errlen);
+	return check(m, x, s, NULL, NULL, out, err, errlen);
+}
+
+bool estimate_check_run_from(const struct model *m, struct estimate_scratch *x,
+                             const struct settings *s, const struct settings *base_s,
+                             const struct estimate *base, struct estimate *out, char *err,
+                             size_t errlen)
+{
+	return check(m, x, s, base_s, base, out, err, errlen);
 }
 
 /* Is block il (TENSOR_LAYER_OUTPUT = the output layer) on the GPU?  -ngl N
@@ -1003,14 +1013,15 @@ static void buffers_place(const struct model_arch *a, const struct settings *s,
 	out->overhead_bytes = gpu ? backend_overhead_bytes(s->backend, s->new_gen) : 0;
 }
 
-void estimate_run(const struct model *m, struct estimate_scratch *x, const struct settings *s,
-                  struct estimate *out)
+/* The weights of m under s: each tensor's type (into x), its bytes and
+ * where they live (the weights fields of out, the weights part of
+ * layer_gpu_bytes, host_matrix_bytes and host_output_bytes). */
+static void weights_place(const struct model *m, struct estimate_scratch *x,
+                          const struct settings *s, struct estimate *out)
 {
 	const struct model_arch *a = &m->arch;
 	const struct tensor_list *l = &m->tensors;
 	const enum qtype *types = x->types;
-	memset(out, 0, sizeof(*out));
-
 	/* Weights: the recipe's type per tensor, then placement. */
 	out->fallback_tensors = assign_types(m, x, s);
 	uint64_t largest_host_matrix = 0, host_output_matrix = 0, embd_bytes = 0;
@@ -1054,7 +1065,17 @@ void estimate_run(const struct model *m, struct estimate_scratch *x, const struc
 	}
 	out->weights_bpw =
 	    m->params_total ? 8.0 * (double)out->weights_bytes / (double)m->params_total : 0.0;
+	out->host_matrix_bytes = largest_host_matrix;
+	out->host_output_bytes = host_output_matrix;
+}
 
+/* Everything after the weights: the KV cache and recurrent state placed
+ * with their layers, the buffers, vLLM's accounting and the totals.  out
+ * holds the weights (weights_place); types: the tensors' types. */
+static void estimate_finish(const struct model *m, const enum qtype *types,
+                            const struct settings *s, struct estimate *out)
+{
+	const struct model_arch *a = &m->arch;
 	/* KV cache and recurrent state, placed with their layer. */
 	out->vllm = ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types;
 	if (!out->vllm)
@@ -1077,7 +1098,7 @@ void estimate_run(const struct model *m, struct estimate_scratch *x, const struc
 	out->backend = s->backend;
 	out->backend_auto = s->backend_auto;
 	out->main_gpu = s->main_gpu;
-	buffers_place(a, s, largest_host_matrix, host_output_matrix, out);
+	buffers_place(a, s, out->host_matrix_bytes, out->host_output_bytes, out);
 
 	out->budget_share = 1.0;
 	if (out->vllm) {
@@ -1098,4 +1119,66 @@ void estimate_run(const struct model *m, struct estimate_scratch *x, const struc
 	out->kv_exact = out->vllm ? ESTIMATED : EXACT;
 	out->compute_exact = ESTIMATED;
 	out->overhead_exact = ESTIMATED;
+}
+
+void estimate_run(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                  struct estimate *out)
+{
+	memset(out, 0, sizeof(*out));
+	weights_place(m, x, s, out);
+	estimate_finish(m, x->types, s, out);
+}
+
+/* Do a and b place the same weights (of one model)?  The settings the
+ * weights read: the types (file type, as stored) and where each tensor
+ * lives (offload mode and layers, expert share, CPU backend, the build
+ * that changed the output layer's placement). */
+static bool weights_same(const struct settings *a, const struct settings *b)
+{
+	return a->ftype == b->ftype && a->file_types == b->file_types && a->offload == b->offload &&
+	       a->offload_layers == b->offload_layers &&
+	       a->expert_gpu_share == b->expert_gpu_share && a->backend == b->backend &&
+	       a->llama_build == b->llama_build;
+}
+
+/* Take base's weights (base: an estimate of m at base_s, which places the
+ * same weights) into out: its layers' GPU bytes without their KV cache.
+ * False when base's figures cannot be taken apart (vLLM rewrites its
+ * weights; a saturated layer sum). */
+static bool weights_take(const struct model *m, const struct settings *base_s,
+                         const struct estimate *base, struct estimate *out)
+{
+	const struct model_arch *a = &m->arch;
+	if (base->vllm || base->n_layer_slots != a->n_layer + 1)
+		return false;
+	for (uint32_t il = 0; il <= a->n_layer; il++) {
+		uint64_t b = base->layer_gpu_bytes[il];
+		if (b == UINT64_MAX)
+			return false;
+		if (il < a->n_layer && layer_on_gpu(a, base_s, (int)il))
+			b -= base->layer_kv_bytes[il];
+		out->layer_gpu_bytes[il] = b;
+	}
+	out->weights_bytes = base->weights_bytes;
+	out->weights_gpu_bytes = base->weights_gpu_bytes;
+	out->weights_host_bytes = base->weights_host_bytes;
+	out->weights_bpw = base->weights_bpw;
+	out->fallback_tensors = base->fallback_tensors;
+	memcpy(out->type_count, base->type_count, sizeof(out->type_count));
+	memcpy(out->type_bytes, base->type_bytes, sizeof(out->type_bytes));
+	out->host_matrix_bytes = base->host_matrix_bytes;
+	out->host_output_bytes = base->host_output_bytes;
+	return true;
+}
+
+void estimate_run_from(const struct model *m, struct estimate_scratch *x, const struct settings *s,
+                       const struct settings *base_s, const struct estimate *base,
+                       struct estimate *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!base || !weights_same(s, base_s) || !weights_take(m, base_s, base, out)) {
+		estimate_run(m, x, s, out);
+		return;
+	}
+	estimate_finish(m, x->types, s, out);
 }

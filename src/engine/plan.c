@@ -59,7 +59,25 @@ struct search {
 	bool moe;                /* SOLVE_OFFLOAD: n-cpu-moe (else ngl) */
 	const enum ftype *order; /* SOLVE_QUANT: candidates, most bytes first */
 	uint32_t steps;
+	/* The first estimate of the search, whose weights the steps that
+	 * place the same weights reuse (estimate_run_from: context and batch
+	 * steps; the figures are estimate_run()'s either way). */
+	bool have_base;
+	struct settings base_settings;
+	struct estimate base_est;
 };
+
+/* estimate_run() of step settings s through the search's base. */
+static void search_estimate(struct search *q, const struct settings *s, struct estimate *e)
+{
+	estimate_run_from(q->m, q->x, s, q->have_base ? &q->base_settings : NULL,
+	                  q->have_base ? &q->base_est : NULL, e);
+	if (!q->have_base) {
+		q->base_settings = *s;
+		q->base_est = *e;
+		q->have_base = true;
+	}
+}
 
 /* Settings at step k of the search. */
 static struct settings at(const struct search *q, uint64_t k)
@@ -94,7 +112,10 @@ static bool fits_at(struct search *q, uint64_t k)
 	struct settings s = at(q, k);
 	q->steps++;
 	struct estimate e;
-	if (!plan_fits(q->m, q->x, &s, q->d, q->count, &e))
+	struct hw_fit f;
+	search_estimate(q, &s, &e);
+	hw_fit_count(&e, q->d, q->count, &f);
+	if (!f.fits)
 		return false;
 	if (q->what != SOLVE_BATCH || !e.vllm)
 		return true;
@@ -177,7 +198,14 @@ bool plan_solve(const struct model *m, struct estimate_scratch *x, const struct 
                 struct solve_result *out)
 {
 	enum ftype order[FT_COUNT], rev[FT_COUNT];
-	struct search q = {m, x, s, d, count ? count : 1, what, 0, m->arch.n_expert > 0, order, 0};
+	struct search q = {.m = m,
+	                   .x = x,
+	                   .base = s,
+	                   .d = d,
+	                   .count = count ? count : 1,
+	                   .what = what,
+	                   .moe = m->arch.n_expert > 0,
+	                   .order = order};
 	/* SOLVE_BATCH: the most sequences, each with the context one sequence
 	 * has now (llama.cpp's -c is shared by the -np sequences). */
 	q.ctx_per_seq = s->n_seq > 1 ? s->ctx_tokens / s->n_seq : s->ctx_tokens;
@@ -264,7 +292,7 @@ bool plan_solve(const struct model *m, struct estimate_scratch *x, const struct 
 		out->status = at_end ? SOLVE_AT_MAX : SOLVE_FOUND;
 	}
 	out->settings = at(&q, (uint64_t)k);
-	estimate_run(m, x, &out->settings, &out->est);
+	search_estimate(&q, &out->settings, &out->est);
 	hw_fit(&out->est, d, out->gpu_count, &out->fit);
 	return true;
 }

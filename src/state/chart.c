@@ -43,21 +43,38 @@ static void at_sample(struct settings *st, enum chart_axis axis, uint64_t x, uin
 	}
 }
 
-/* GPU bytes of m at settings st on count x d by kind (weights, KV,
- * compute, overhead): each device beyond the first has its own compute
- * buffer and overhead, and what the split adds beyond these (a tied
- * embedding's second copy) counts as overhead.  False when the settings
- * do not pass estimate_check (its estimate, on scratch x, is the one
- * read).  *budget_bytes: what one device offers. */
-static bool sample_bytes(const struct model *m, struct estimate_scratch *x,
-                         const struct settings *st, const struct device *d, uint32_t count,
-                         uint64_t seg[4], uint64_t *budget_bytes)
+/* One curve's samples share their weights: the first valid sample's
+ * estimate (and its settings) is the base the others reuse
+ * (estimate_check_run_from; the same figures as a full estimate). */
+struct chart_sampler {
+	const struct model *m;
+	struct estimate_scratch *x;
+	bool have_base;
+	struct settings base_settings;
+	struct estimate base;
+};
+
+/* GPU bytes of the sampler's model at settings st on count x d by kind
+ * (weights, KV, compute, overhead): each device beyond the first has its
+ * own compute buffer and overhead, and what the split adds beyond these
+ * (a tied embedding's second copy) counts as overhead.  False when the
+ * settings do not pass estimate_check (its estimate is the one read).
+ * *budget_bytes: what one device offers. */
+static bool sample_bytes(struct chart_sampler *sp, const struct settings *st,
+                         const struct device *d, uint32_t count, uint64_t seg[4],
+                         uint64_t *budget_bytes)
 {
 	char err[256];
 	struct estimate e;
 	memset(seg, 0, 4 * sizeof(seg[0]));
-	if (!estimate_check_run(m, x, st, &e, err, sizeof(err)))
+	if (!estimate_check_run_from(sp->m, sp->x, st, sp->have_base ? &sp->base_settings : NULL,
+	                             sp->have_base ? &sp->base : NULL, &e, err, sizeof(err)))
 		return false;
+	if (!sp->have_base) {
+		sp->base_settings = *st;
+		sp->base = e;
+		sp->have_base = true;
+	}
 	struct hw_fit f;
 	hw_fit_count(&e, d, count, &f);
 	seg[0] = e.weights_gpu_bytes;
@@ -75,14 +92,14 @@ static bool sample_bytes(const struct model *m, struct estimate_scratch *x,
 static void sample_overlay(struct session *s, const struct config *c, struct chart_overlay *o)
 {
 	const struct chart_view *ch = &s->screen.chart;
-	const struct model *m = session_model(s, c->model);
+	struct chart_sampler sp = {.m = session_model(s, c->model), .x = &s->scratch};
 	const struct device *d = &s->devs->v[c->gpu];
 	uint64_t per_seq = c->set.n_seq ? c->set.ctx_tokens / c->set.n_seq : c->set.ctx_tokens;
 	for (int i = 0; i < ch->n; i++) {
 		struct settings st = c->set;
 		uint64_t seg[4], budget;
 		at_sample(&st, ch->axis, ch->x[i], per_seq ? per_seq : 1);
-		o->valid[i] = sample_bytes(m, &s->scratch, &st, d, c->gpu_count, seg, &budget);
+		o->valid[i] = sample_bytes(&sp, &st, d, c->gpu_count, seg, &budget);
 		o->gpu_bytes[i] = seg[0] + seg[1] + seg[2] + seg[3];
 	}
 }
@@ -163,13 +180,14 @@ void session_chart(struct session *s)
 	}
 	c->n = (int)(hi - lo + 1 < CHART_POINTS_MAX ? hi - lo + 1 : CHART_POINTS_MAX);
 	c->capacity_bytes = 0;
+	struct chart_sampler sp = {.m = m, .x = &s->scratch};
 	for (int i = 0; i < c->n; i++) {
 		struct settings st = *live;
 		uint64_t x = sample_x(c->axis, lo, hi, i, c->n);
 		uint64_t budget = 0;
 		c->x[i] = x;
 		at_sample(&st, c->axis, x, per_seq);
-		c->valid[i] = sample_bytes(m, &s->scratch, &st, d, count, c->seg_bytes[i], &budget);
+		c->valid[i] = sample_bytes(&sp, &st, d, count, c->seg_bytes[i], &budget);
 		uint64_t *seg = c->seg_bytes[i];
 		c->gpu_bytes[i] = c->valid[i] ? seg[0] + seg[1] + seg[2] + seg[3] : 0;
 		if (c->valid[i] && !c->capacity_bytes)

@@ -1330,6 +1330,65 @@ Test(session, chart_overlays_neighbouring_quants_and_the_pinned_configuration)
 		cr_assert_eq(c->over[0].gpu_bytes[i], q8[i], "sample %d", i);
 }
 
+/* The GPU bytes the chart draws for settings st on count x d, from a full
+ * estimate (each device's compute buffer and overhead, what the split
+ * adds beyond them): the chart's samples reuse their curve's weights and
+ * must draw exactly this. */
+static uint64_t chart_expected(const struct model *m, const struct settings *st,
+                               const struct device *d, uint32_t count)
+{
+	struct estimate_scratch x;
+	struct estimate e;
+	struct hw_fit f;
+	char err[256];
+	estimate_scratch_for(&x, m);
+	cr_assert(estimate_check_run(m, &x, st, &e, err, sizeof(err)), "%s", err);
+	estimate_scratch_free(&x);
+	hw_fit_count(&e, d, count, &f);
+	uint64_t sum = e.weights_gpu_bytes + e.kv_gpu_bytes + e.compute_bytes * count +
+	               e.overhead_bytes * count;
+	return f.need_bytes > sum ? f.need_bytes : sum;
+}
+
+Test(session, every_chart_sample_is_a_full_estimate)
+{
+	session_select_model(&S, model_index("qwen3-30b-a3b"));
+	S.config.cur.set.offload = OFFLOAD_CPU_MOE;
+	S.config.cur.gpu = device_index("rtx-3060-12gb");
+	S.config.cur.gpu_count = 2;
+	session_recalc(&S);
+	PRESS('g');
+	const struct chart_view *c = &S.screen.chart;
+	const struct model *m = session_model(&S, S.config.cur.model);
+	const struct device *d = &S.devs->v[S.config.cur.gpu];
+	for (int axis = 0; axis < 2; axis++) {
+		cr_assert_eq(c->axis, axis ? CHART_BATCH : CHART_CONTEXT);
+		cr_assert_gt(c->n, 8);
+		cr_assert_eq(c->n_over, 2);
+		uint64_t per_seq = S.config.cur.set.ctx_tokens / S.config.cur.set.n_seq;
+		for (int i = 0; i < c->n; i += 7) {
+			for (int o = -1; o < c->n_over; o++) {
+				struct settings st = S.config.cur.set;
+				if (o >= 0) {
+					cr_assert(ftype_find(c->over[o].label, &st.ftype), "%s",
+					          c->over[o].label);
+					st.file_types = false;
+				}
+				if (axis) {
+					st.n_seq = (uint32_t)c->x[i];
+					st.ctx_tokens = per_seq * c->x[i];
+				} else {
+					st.ctx_tokens = c->x[i];
+				}
+				uint64_t got = o < 0 ? c->gpu_bytes[i] : c->over[o].gpu_bytes[i];
+				cr_expect_eq(got, chart_expected(m, &st, d, 2),
+				             "axis %d sample %d curve %d", axis, i, o);
+			}
+		}
+		PRESS('b');
+	}
+}
+
 /* The plan view and the chart run their solvers on the session's scratch
  * and leave the live evaluation as evaluate() wrote it: they do not run
  * the live estimate again (before, they did, "to restore" the model's
