@@ -165,12 +165,16 @@ static uint32_t kv_head_token_bytes(const struct model_arch *a, const struct set
 	if (arch_is_mla(a)) {
 		/* one latent (kv_lora_rank + rope) per token, replicated over ranks */
 		*heads = 1;
-		/* DeepSeek V3.2 / GLM-5 (sparse MLA): "auto" and fp8 become
-		 * fp8_ds_mla, 512 fp8 latent + 4 f32 scales + 64 bf16 rope = 656
-		 * bytes (vllm/model_executor/models/config.py DeepseekV32ForCausalLM,
-		 * PR #25988; kv_cache_interface.py MLAAttentionSpec); only an
-		 * explicit bf16 keeps 2 bytes an element. */
-		if (a->family == AF_DEEPSEEK32 && s->kv_k != KV_BF16 && s->kv_k != KV_F32)
+		/* Sparse MLA (DeepSeek V3.2, GLM-5): fp8 is fp8_ds_mla, 512 fp8
+		 * latent + 4 f32 scales + 64 bf16 rope = 656 bytes
+		 * (kv_cache_interface.py MLAAttentionSpec).  DeepSeek V3.2 also
+		 * turns "auto" into it (vllm/model_executor/models/config.py
+		 * DeepseekV32ForCausalLM, PR #25988); GLM-5's "auto" stays bf16
+		 * (PR #53138, 2026-08, proposes fp8 for its quantized checkpoints:
+		 * open). */
+		bool glm = !strcmp(a->gguf_arch, "glm-dsa");
+		if (a->family == AF_DEEPSEEK32 &&
+		    (s->kv_k == KV_FP8 || (!glm && s->kv_k != KV_BF16 && s->kv_k != KV_F32)))
 			return VLLM_DS_MLA_TOKEN_BYTES;
 		return (uint32_t)kvtype_row_bytes(k, (uint64_t)a->kv_lora_rank + a->qk_rope_dim);
 	}

@@ -340,6 +340,30 @@ Test(vllm, dsa_latent_and_indexer_keys)
 	cJSON_Delete(j);
 }
 
+/* GLM-5 (DSA too, 78 layers): "auto" stays bf16 (1152 bytes a latent),
+ * fp8 is fp8_ds_mla (656); the indexer keys are 132 bytes either way. */
+Test(vllm, glm5_auto_keeps_bf16_latents)
+{
+	char *argv[] = {"vramcalc",   "-m",
+	                "glm-5",      "-q",
+	                "FP8",        "-g",
+	                "h200-sxmx8", "--max-model-len",
+	                "32768",      "--kv-cache-memory",
+	                "40G",        "--json",
+	                NULL,         NULL,
+	                NULL};
+	cJSON *j = run_json(argv);
+	double blocks = floor(40.0 * GIB / (78.0 * (1152 + 132) * 64));
+	cr_expect_eq(get(j, "vllm", "kv_capacity_tokens"), blocks * 64);
+	cJSON_Delete(j);
+	argv[12] = "-k";
+	argv[13] = "fp8";
+	j = run_json(argv);
+	blocks = floor(40.0 * GIB / (78.0 * (656 + 132) * 64));
+	cr_expect_eq(get(j, "vllm", "kv_capacity_tokens"), blocks * 64);
+	cJSON_Delete(j);
+}
+
 /* A gated DeltaNet hybrid against a real vLLM 0.24 log (tests/data/vllm
  * C01: Qwen3.6-35B-A3B on an RTX 5090, fp8 KV, 131,072 tokens, 5.98 GiB
  * for the KV cache): "GPU KV cache size: 567,978 tokens", "Maximum
