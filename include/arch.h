@@ -150,6 +150,9 @@ struct model_arch {
 	uint32_t n_embd_per_layer; /* per-layer input embedding width (PLE) */
 	bool k_eq_v;               /* full-attention layers have no attn_v (V = K) */
 	bool qk_norm;              /* glm4moe: per-head q/k norms (use_qk_norm) */
+	bool ssm_norm_absent;      /* falcon-h1: no grouped norm in the Mamba-2
+	                            * mixer (mamba_rms_norm false, Falcon-H1
+	                            * 0.5B): the loader's ssm_norm is optional */
 	bool mtp_ffn_kept;         /* hy_v3: of each MTP block the loader keeps the
 	                            * routed and shared experts, router, bias and
 	                            * shared-head norm (created without its skip

@@ -783,6 +783,8 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 	/* Facts the tensor list decides. */
 	a->tied_embeddings = gguf_find_tensor(g, "output.weight") == NULL;
 	a->rope_freqs = gguf_find_tensor(g, "rope_freqs.weight") != NULL;
+	a->ssm_norm_absent =
+	    a->family == AF_FALCON_H1 && gguf_find_tensor(g, "blk.0.ssm_norm.weight") == NULL;
 	for (size_t i = 0; i < g->n_tensors; i++) {
 		if (strstr(g->tensors[i].name, "exp_probs_b"))
 			a->expert_bias = true;

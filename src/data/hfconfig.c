@@ -121,6 +121,7 @@ const char *const hfconfig_known_keys[] = {
     "num_hash_layers",
     "compress_ratios",
     "mamba_d_ssm",
+    "mamba_rms_norm",
     /* ernie4_5(_moe), exaone4, mimo2, step35 (hfconfig_attn.c) */
     "moe_num_experts",
     "moe_k",

@@ -79,6 +79,7 @@ static void falcon_h1(struct hfconfig_reader *r, struct model_arch *a)
 	uint32_t d_head = hfconfig_read_u32(r, "mamba_d_head", false, 0, 65536);
 	uint32_t d_ssm = hfconfig_read_u32(r, "mamba_d_ssm", false, 0, 1u << 22);
 	a->ssm_d_inner = d_ssm ? d_ssm : a->ssm_n_head * d_head;
+	a->ssm_norm_absent = !hfconfig_read_bool(r, "mamba_rms_norm", true);
 	if (r->ok && !a->ssm_d_inner)
 		hfconfig_fail(r, "mamba_d_ssm", "missing, and no mamba_d_head to derive it", "");
 	for (uint32_t il = 0; il < a->n_layer; il++)

@@ -51,6 +51,7 @@ static const struct {
     {"use_double_wide_mlp", KT_BOOL},
     {"enable_moe_block", KT_BOOL},
     {"use_qk_norm", KT_BOOL},
+    {"mamba_rms_norm", KT_BOOL},       /* falcon-h1 */
     {"intermediate_size", KT_NUMBERS}, /* Gemma 3n */
     {"moe_topk", KT_NUMBERS},          /* Hunyuan: moe_topk, num_shared_expert and
                                           moe_intermediate_size per layer */

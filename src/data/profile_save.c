@@ -508,6 +508,8 @@ static void write_config(struct out *w, const struct model_arch *a, const char *
 			put(w, "mamba_d_head", "%u", a->ssm_d_inner / a->ssm_n_head);
 		else if (a->n_embd)
 			put(w, "mamba_expand", "%u", a->ssm_d_inner / a->n_embd);
+		if (a->ssm_norm_absent)
+			put(w, "mamba_rms_norm", "%s", "false");
 	} else if (a->rec_kind == RK_GATED_DELTANET) {
 		put(w, "linear_conv_kernel_dim", "%u", a->ssm_d_conv);
 		put(w, "linear_key_head_dim", "%u", a->ssm_d_state);

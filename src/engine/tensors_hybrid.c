@@ -80,7 +80,7 @@ static void build_deepseek4(struct tensor_builder *b, const struct model_arch *a
 }
 
 /* Falcon-H1 (src/models/falcon-h1.cpp): every block holds a Mamba-2 mixer
- * (conv bias and grouped norm as the published checkpoints have them) and
+ * (conv bias; the grouped norm unless mamba_rms_norm is off) and
  * GQA attention side by side, then a SwiGLU MLP; the FFN norm is stored
  * without the ".weight" suffix, as the converter's tensor map names it. */
 static void build_falcon_h1(struct tensor_builder *b, const struct model_arch *a)
@@ -102,7 +102,8 @@ static void build_falcon_h1(struct tensor_builder *b, const struct model_arch *a
 		V1(b, "ssm_dt.bias", nh);
 		M2(b, "ssm_a", 1, nh);
 		M2(b, "ssm_d", 1, nh);
-		M2(b, "ssm_norm.weight", ng ? di / ng : 0, ng);
+		if (!a->ssm_norm_absent)
+			M2(b, "ssm_norm.weight", ng ? di / ng : 0, ng);
 		M2(b, "ssm_out.weight", di, E);
 		M2(b, "attn_q.weight", E, H * D);
 		M2(b, "attn_k.weight", E, kv);

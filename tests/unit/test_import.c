@@ -375,6 +375,23 @@ Test(import_config, granite_attention_only_is_granite)
 		cr_expect_eq(hf.arch.layer_kind[il], LK_ATTN_FULL, "layer %u", il);
 }
 
+/* Falcon-H1 0.5B: mamba_rms_norm false, so its Mamba-2 mixer has no grouped
+ * norm (llama.cpp's ssm_norm is optional); the catalog profile says the same,
+ * and the larger sizes keep the norm. */
+Test(import_config, falcon_h1_without_mamba_norm)
+{
+	struct hfjson_model hf;
+	struct model_arch prof;
+	im_load_config(IM_JSON "/ok-falcon-h1-0.5b.json", &hf);
+	cr_expect_eq(hf.arch.family, AF_FALCON_H1);
+	cr_expect(hf.arch.ssm_norm_absent);
+	cr_expect_eq(hf.arch.ssm_d_inner, 1536);
+	im_load_profile("profiles/models/falcon-h1-0.5b.ini", &prof);
+	cr_assert_eq(memcmp(&hf.arch, &prof, sizeof(prof)), 0, "falcon-h1-0.5b differs");
+	im_load_profile("profiles/models/falcon-h1-3b.ini", &prof);
+	cr_expect_not(prof.ssm_norm_absent);
+}
+
 /* Kimi K2.5: kimi_k25 wrapper, text_config says kimi_k2, INT4 experts. */
 Test(import_config, nested_kimi_k25_and_quantization)
 {
@@ -547,6 +564,7 @@ static const struct im_bad im_bad_configs[] = {
     {"bad-hy3-dense-lead.json", {"first_k_dense_replace", "exceeds num_hidden_layers", NULL}},
     {"bad-hy3-mtp-type.json", {"num_nextn_predict_layers", "expected a number", "'1'"}},
     {"bad-granite-expand.json", {"mamba_d_head", "2 x hidden_size", "'8 x 8 = 64'"}},
+    {"bad-falcon-h1-rms-norm.json", {"mamba_rms_norm", "true or false", "'no'"}},
     {"bad-step-heads.json",
      {"attention_other_setting.num_attention_heads", "expected a number", "'6'"}},
 };
