@@ -253,6 +253,7 @@ const struct truth2026_model truth2026_models[] = {
     {"falcon-h1-1.5b-deep", "falcon-h1-1.5b-deep"},
     {"falcon-h1-3b", "falcon-h1-3b"},
     {"falcon-h1-0.5b", "falcon-h1-0.5b"},
+    {"falcon-h1-34b", "falcon-h1-34b"},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 
