@@ -230,6 +230,14 @@ uint32_t arch_layer_ff(const struct model_arch *a, uint32_t il);
 /* Query heads of layer il (sliding layers may have more: Step-3.5). */
 uint32_t arch_layer_n_head(const struct model_arch *a, uint32_t il);
 
+/* The blocks of the file, MTP blocks included: llama.cpp's n_layer_all,
+ * over which -ngl and the device split place layers (n_layer + n_mtp). */
+uint32_t arch_n_blocks(const struct model_arch *a);
+
+/* What -ngl counts: every block of the file plus the output layer
+ * (llama_model::load_tensors: i_gpu_start = n_layer_all + 1 - ngl). */
+uint32_t arch_ngl_layers(const struct model_arch *a);
+
 /* Fill the per-layer arrays from the scalar fields for a model whose layers
  * are all alike except for the MoE lead (n_dense_lead).  Layers stay full
  * attention; callers then mark SWA or recurrent layers. */

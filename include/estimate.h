@@ -245,6 +245,12 @@ struct estimate {
 	uint64_t type_bytes[QT_COUNT];
 	uint64_t host_matrix_bytes; /* the largest weight matrix in host memory (0: none) */
 	uint64_t host_output_bytes; /* the output matrix when in host memory (tied: token_embd) */
+	/* The MTP blocks' share (arch.n_mtp blocks after the layers; both
+	 * already in weights_bytes and kv_bytes): the tensors llama.cpp's loader
+	 * keeps although it never runs them, and the cache it gives them
+	 * (DeepSeek V4's window cache). */
+	uint64_t mtp_weights_bytes;
+	uint64_t mtp_kv_bytes;
 
 	/* KV cache and recurrent state (llama.cpp's "context" memory) */
 	uint64_t n_ctx;                    /* context after padding, tokens */
@@ -300,7 +306,7 @@ struct estimate {
 
 	/* Per layer, for splitting layers across devices: GPU bytes (weights +
 	 * KV) of block il, and slot n_layer = the output layer. */
-	uint32_t n_layer_slots; /* n_layer + 1 */
+	uint32_t n_layer_slots; /* blocks (MTP included) + output: arch_ngl_layers */
 	uint64_t layer_gpu_bytes[ARCH_MAX_LAYERS + 1];
 	uint64_t layer_kv_bytes[ARCH_MAX_LAYERS]; /* KV + recurrent state of block il */
 	uint64_t compute_split_bytes; /* compute buffer of a GPU without the output layer */

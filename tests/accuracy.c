@@ -194,7 +194,8 @@ static int check_2026(bool summary_only)
 	for (size_t m = 0; m < truth2026_n_models; m++) {
 		const struct truth2026_model *tm = &truth2026_models[m];
 		for (int from = 0; from < FROM_COUNT; from++) {
-			/* a model without an engine layout is checked from its GGUF only */
+			/* a model without an engine layout, or a file a default
+			 * conversion does not write, is checked from its GGUF only */
 			if (from != FROM_GGUF && !tm->profile)
 				continue;
 			for (size_t i = 0; i < t.n_runs; i++) {

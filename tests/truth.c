@@ -198,9 +198,9 @@ const struct truth2026_model truth2026_models[] = {
     {"gemma4-e4b", "gemma-4-e4b"},
     {"lfm25-1.2b", "lfm2.5-1.2b"},
     {"lfm2moe-8b-a1b", "lfm2-8b-a1b"},
-    {"deepseek32-v3.2", "deepseek-v3.2"},
-    {"glm-dsa-5", "glm-5"},
-    {"glm-dsa-5.2", "glm-5.2"},
+    {"deepseek32-v3.2", NULL}, /* converted with --no-mtp */
+    {"glm-dsa-5", NULL},
+    {"glm-dsa-5.2", NULL},
     {"olmo3-7b", "olmo-3-7b"},
     {"qwen3vl-8b", "qwen3-vl-8b"},
     {"seed-oss-36b", "seed-oss-36b"},
@@ -254,6 +254,19 @@ const struct truth2026_model truth2026_models[] = {
     {"falcon-h1-3b", "falcon-h1-3b"},
     {"falcon-h1-0.5b", "falcon-h1-0.5b"},
     {"falcon-h1-34b", "falcon-h1-34b"},
+    /* the same DSA models with the MTP block a default conversion writes */
+    {"deepseek32-v3.2-mtp", "deepseek-v3.2"},
+    {"glm-dsa-5-mtp", "glm-5"},
+    {"glm-dsa-5.2-mtp", "glm-5.2"},
+    /* DeepSeek V4 files that carry the MTP block (the converter writes it
+     * only into a separate draft file): llama.cpp caches its window */
+    {"deepseek4-flash-mtp", NULL},
+    {"deepseek4-pro-mtp", NULL},
+    {"deepseek4-flash-mtp-csa", NULL},
+    {"deepseek2-glm-4.7-flash-mtp", "glm-4.7-flash"},
+    /* a reduced test model (not real shapes) whose MTP block keeps
+     * cohere2moe's NextN embedding, head and head norm */
+    {"cohere2moe-test-L4-mtp", NULL},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

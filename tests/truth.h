@@ -62,8 +62,10 @@ extern const char *const truth_models[];
 struct truth2026_model {
 	const char *name; /* runs.csv model, gguf/<name>-<QUANT>.gguf, configs/<name>.config.json */
 	const char *profile; /* catalog profile id of the same model (profiles/models);
-	                        NULL: no engine layout yet, checked from the GGUF only
-	                        (the generic reading of the standard keys) */
+	                        NULL: checked from the GGUF only: no engine layout yet
+	                        (the generic reading of the standard keys), or a file
+	                        layout a default conversion does not write (converted
+	                        with --no-mtp, or DeepSeek V4 with its MTP block) */
 };
 
 extern const struct truth2026_model truth2026_models[];

@@ -38,6 +38,25 @@ static const char *exact_word(enum exactness e)
 	return e == EXACT ? "exact" : "estimate";
 }
 
+/* The MTP (NextN) blocks a GGUF carries after the layers, as llama.cpp
+ * treats them by default: never run, skipped on load except the tensors a
+ * loader keeps, counted by -ngl; only DeepSeek V4 caches them. */
+static void print_mtp(FILE *out, const struct model_arch *a, const struct estimate *e)
+{
+	char w[48] = "its weights skipped", k[48] = "no cache", t[32];
+	if (e->mtp_weights_bytes)
+		snprintf(w, sizeof(w), "%s bytes of its weights loaded",
+		         fmt_thousands(t, sizeof(t), e->mtp_weights_bytes));
+	if (e->mtp_kv_bytes)
+		snprintf(k, sizeof(k), "a %s-byte cache",
+		         fmt_thousands(t, sizeof(t), e->mtp_kv_bytes));
+	fprintf(out,
+	        "  MTP: %u block%s after the %u layers, never run (not in the parameters; -ngl "
+	        "counts %s): %s, %s\n",
+	        a->n_mtp, a->n_mtp == 1 ? "" : "s", a->n_layer, a->n_mtp == 1 ? "it" : "them", w,
+	        k);
+}
+
 static void arch_summary(const struct model_arch *a, char *buf, size_t n)
 {
 	size_t o = 0;
@@ -303,6 +322,8 @@ void report_text(const struct report *r, FILE *out)
 	if (m->arch.n_expert)
 		fprintf(out, ", %s active", fmt_params(b, sizeof(b), m->params_active));
 	fprintf(out, " - %s\n", c);
+	if (m->arch.n_mtp && !e->vllm)
+		print_mtp(out, &m->arch, e);
 	char kv[32], off[48];
 	fprintf(
 	    out,
@@ -532,6 +553,7 @@ char *report_json(const struct report *r)
 	json_add_text(mo, "arch", m->arch.gguf_arch);
 	json_add_text(mo, "layout", m->arch.generic ? "generic" : arch_family_name(m->arch.family));
 	cJSON_AddNumberToObject(mo, "layers", m->arch.n_layer);
+	cJSON_AddNumberToObject(mo, "mtp_blocks", m->arch.n_mtp);
 	json_add_text(mo, "path", r->meta->path);
 
 	cJSON *so = add_obj(root, "settings");
@@ -560,6 +582,9 @@ char *report_json(const struct report *r)
 	add_u64(bo, "tied_copy", ev->tied_copy_bytes);
 	json_add_u64(bo, "more_devices", ev->extra_devices_bytes);
 	add_u64(bo, "total", ev->total_bytes);
+	cJSON *mt = add_obj(bo, "mtp");
+	add_u64(mt, "weights", e->mtp_weights_bytes);
+	add_u64(mt, "kv_cache", e->mtp_kv_bytes);
 	cJSON *ko = add_obj(bo, "kv_detail");
 	add_u64(ko, "k", e->k_bytes);
 	add_u64(ko, "v", e->v_bytes);

@@ -537,6 +537,14 @@ static bool read_nextn(struct ctx *c, uint32_t n_layer_all, uint32_t *nextn)
 		return afail(c, "metadata '%s': %" PRIu32 " of %" PRIu32 " blocks", key, *nextn,
 		             n_layer_all);
 	}
+	/* deepseek4 runs every block as trunk when the file declares MTP blocks
+	 * without carrying the first one's eh_proj (load_arch_hparams' probe) */
+	if (*nextn && !strcmp(c->arch, "deepseek4")) {
+		snprintf(key, sizeof(key), "blk.%" PRIu32 ".nextn.eh_proj.weight",
+		         n_layer_all - *nextn);
+		if (!gguf_find_tensor(c->g, key))
+			*nextn = 0;
+	}
 	return true;
 }
 
@@ -583,9 +591,10 @@ static bool read_msa(struct ctx *c, struct model_arch *a)
 
 /* DeepSeek V4: the q LoRA rank, the grouped output projection, the
  * hyper-connection streams, the hash-routed lead, the indexer, the window
- * (every layer slides) and one compression ratio per block
- * (attention.compress_ratios, 0, 4 or 128; the list may run past
- * block_count: the MTP block's ratio). */
+ * (every layer slides) and one compression ratio per block, MTP blocks
+ * included (attention.compress_ratios, 0, 4 or 128; llama.cpp refuses a
+ * list shorter than block_count; a config's list also names the MTP
+ * block a trunk-only file leaves out). */
 static bool read_deepseek4(struct ctx *c, struct model_arch *a)
 {
 	char key[160];
@@ -599,11 +608,12 @@ static bool read_deepseek4(struct ctx *c, struct model_arch *a)
 	    !get_u32(c, "attention.indexer.top_k", false, &a->idx_top_k) ||
 	    !get_u32(c, "attention.sliding_window", true, &a->n_swa))
 		return false;
+	const uint32_t n_all = a->n_layer + a->n_mtp;
 	const struct gguf_kv *kv = akv(c, "attention.compress_ratios", key, sizeof(key));
-	if (!kv || kv->type != GGUF_ARRAY || kv->n < a->n_layer)
+	if (!kv || kv->type != GGUF_ARRAY || kv->n < n_all)
 		return afail(c, "metadata '%s': expected one ratio per block (%" PRIu32 ")", key,
-		             a->n_layer);
-	for (uint32_t il = 0; il < a->n_layer; il++) {
+		             n_all);
+	for (uint32_t il = 0; il < n_all; il++) {
 		uint32_t r;
 		if (!to_u32(c, key, kv, il, &r))
 			return false;
@@ -849,10 +859,14 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 }
 
 /* True when llama.cpp's loader keeps MTP-block tensor name in memory
- * although it does not run the block: step35 and hy_v3 create these
- * without their skip flag (src/models/step35.cpp load_block_mtp,
- * src/models/hy-v3.cpp load_block: the FFN and the shared-head norm);
- * every other loader skips the whole block. */
+ * although it does not run the block (llama_model_params.load_mtp off):
+ * the loaders create these without their skip flag.
+ * - step35 (src/models/step35.cpp load_block_mtp): everything but the
+ *   attention projections, the two norms and the NextN fusion;
+ * - hy_v3 (hy-v3.cpp load_block): the same, its whole FFN included;
+ * - deepseek32, glm-dsa: the expert-selection bias (exp_probs_b);
+ * - cohere2moe: the NextN block's own embedding, head and head norm.
+ * Every other loader skips the whole block. */
 static bool mtp_tensor_loaded(const char *arch, const char *name)
 {
 	static const char *const skipped[] = {
@@ -862,32 +876,37 @@ static bool mtp_tensor_loaded(const char *arch, const char *name)
 	    ".attn_output.weight", ".ffn_norm.weight",    ".nextn.eh_proj.weight",
 	    ".nextn.enorm.weight", ".nextn.hnorm.weight", NULL,
 	};
-	bool hy_v3 = arch && !strcmp(arch, "hy_v3");
-	if (!arch || (strcmp(arch, "step35") != 0 && !hy_v3))
+	static const char *const hy_v3_skipped[] = {
+	    ".attn_q_norm.weight",
+	    ".attn_k_norm.weight",
+	    NULL,
+	};
+	static const char *const cohere2moe_kept[] = {
+	    ".nextn.embed_tokens.weight",
+	    ".nextn.shared_head_head.weight",
+	    ".nextn.shared_head_norm.weight",
+	    NULL,
+	};
+	if (!arch)
+		return false;
+	if (!strcmp(arch, "deepseek32") || !strcmp(arch, "glm-dsa"))
+		return ends_with(name, ".exp_probs_b.bias");
+	if (!strcmp(arch, "cohere2moe")) {
+		for (const char *const *s = cohere2moe_kept; *s; s++)
+			if (ends_with(name, *s))
+				return true;
+		return false;
+	}
+	bool hy_v3 = !strcmp(arch, "hy_v3");
+	if (strcmp(arch, "step35") != 0 && !hy_v3)
 		return false;
 	for (const char *const *s = skipped; *s; s++)
 		if (ends_with(name, *s))
 			return false;
-	/* hy_v3 also skips the block's q/k norms (step35 keeps them) */
-	return !hy_v3 ||
-	       (!ends_with(name, ".attn_q_norm.weight") && !ends_with(name, ".attn_k_norm.weight"));
-}
-
-/* The first MTP (NextN) block: block_count - nextn_predict_layers, or
- * block_count when the file has none.  gguf_arch() checked both keys. */
-static long first_mtp_block(const struct gguf_info *g, const char *arch)
-{
-	char key[160];
-	uint64_t all = 0, nextn = 0;
-	snprintf(key, sizeof(key), "%s.block_count", arch);
-	const struct gguf_kv *kv = gguf_find(g, key);
-	if (!kv || !gguf_kv_uint(kv, 0, &all))
-		return -1;
-	snprintf(key, sizeof(key), "%s.nextn_predict_layers", arch);
-	kv = gguf_find(g, key);
-	if (!kv || !gguf_kv_uint(kv, 0, &nextn) || nextn == 0 || nextn >= all)
-		return (long)all;
-	return (long)(all - nextn);
+	for (const char *const *s = hy_v3_skipped; hy_v3 && *s; s++)
+		if (ends_with(name, *s))
+			return false;
+	return true;
 }
 
 bool gguf_model(const struct gguf_info *g, struct model *m, char *err, size_t errlen)
@@ -905,7 +924,7 @@ bool gguf_model(const struct gguf_info *g, struct model *m, char *err, size_t er
 	 * them (llama_model_params.load_mtp, off by default): they are in the
 	 * file but not in the model buffer. */
 	const char *arch = gguf_get_str(g, "general.architecture");
-	long mtp = first_mtp_block(g, arch);
+	long mtp = m->arch.n_mtp ? (long)m->arch.n_layer : -1; /* the first MTP block */
 	size_t keep = 0;
 	for (size_t i = 0; i < m->tensors.n; i++) {
 		long il = block_of(m->tensors.v[i].name);

@@ -526,18 +526,21 @@ bool hfconfig_to_arch(const struct config_source *src, const char *family_overri
 	snprintf(a->gguf_arch, sizeof(a->gguf_arch), "%s", arch_family_name(a->family));
 
 	a->n_layer = hfconfig_read_u32(&r, "num_hidden_layers", true, 0, ARCH_MAX_LAYERS);
-	/* MTP blocks: in the GGUF where convert_hf_to_gguf writes them by
-	 * default (their count shifts llama-quantize's layer-position rules).
-	 * deepseek2 conversions drop them; deepseek32 and glm-dsa ones keep
-	 * them, but the measured files in tests/data/truth2026 do not, so
-	 * those families are left without for now. */
-	static const enum arch_family mtp_written[] = {AF_QWEN35, AF_NEMOTRON_H, AF_GLM4MOE,
-	                                               AF_BAILINGMOE2, AF_COHERE2};
+	/* MTP blocks: counted where convert_hf_to_gguf (2026-09-28) writes them
+	 * by default (block_count + nextn_predict_layers), as a GGUF of the
+	 * model then has them: llama.cpp loads almost none of their weights,
+	 * but llama-quantize and -ngl count the blocks.  The deepseek2
+	 * converter drops them (DeepSeek V3, Kimi K2), except GLM-4.7-Flash's
+	 * (glm4_moe_lite); Hy3 (hy_v3, qwen3's layout) writes its block;
+	 * deepseek_v4 writes its MTP block only into a separate draft file
+	 * (--mtp). */
+	static const enum arch_family mtp_written[] = {
+	    AF_QWEN35, AF_NEMOTRON_H, AF_GLM4MOE, AF_BAILINGMOE2, AF_COHERE2, AF_DEEPSEEK32};
 	a->n_mtp = hfconfig_read_u32(&r, "num_nextn_predict_layers", false, 0, ARCH_MAX_LAYERS);
 	if (!a->n_mtp)
 		a->n_mtp =
 		    hfconfig_read_u32(&r, "mtp_num_hidden_layers", false, 0, ARCH_MAX_LAYERS);
-	bool written = !strcmp(model_type, "hy_v3");
+	bool written = !strcmp(model_type, "hy_v3") || !strcmp(model_type, "glm4_moe_lite");
 	for (size_t i = 0; i < sizeof(mtp_written) / sizeof(mtp_written[0]); i++)
 		written |= a->family == mtp_written[i];
 	if (!written)

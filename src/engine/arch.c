@@ -129,6 +129,16 @@ uint32_t arch_layer_ff(const struct model_arch *a, uint32_t il)
 	return a->layer_ff[il] ? a->layer_ff[il] : a->n_ff;
 }
 
+uint32_t arch_n_blocks(const struct model_arch *a)
+{
+	return a->n_layer + a->n_mtp;
+}
+
+uint32_t arch_ngl_layers(const struct model_arch *a)
+{
+	return arch_n_blocks(a) + 1;
+}
+
 void arch_fill_uniform_layers(struct model_arch *a)
 {
 	uint32_t hkv = arch_is_mla(a) ? 1 : a->n_head_kv;
@@ -152,6 +162,9 @@ bool arch_validate(const struct model_arch *a, char *err, size_t errlen)
 		FAIL("num_hidden_layers: %u is outside 1..%d", a->n_layer, ARCH_MAX_LAYERS);
 	if (a->n_mtp > 16)
 		FAIL("num_nextn_predict_layers: %u MTP blocks is above 16", a->n_mtp);
+	if (arch_n_blocks(a) > ARCH_MAX_LAYERS)
+		FAIL("num_hidden_layers + num_nextn_predict_layers: %u blocks is above %d",
+		     arch_n_blocks(a), ARCH_MAX_LAYERS);
 	if (a->n_embd == 0 || a->n_embd > (1u << 20))
 		FAIL("hidden_size: %u is outside 1..1048576", a->n_embd);
 	if (a->n_vocab == 0 || a->n_vocab > (1u << 24))

@@ -243,7 +243,12 @@ static uint64_t dsv4_comp_cells(uint64_t n_ctx_seq, uint32_t ratio)
  * compressed row per 4 tokens and the indexer's key per 4 tokens, HCA
  * layers (ratio 128) one row per 128 tokens; each compressor keeps an f32
  * state (kv and score) of its ring.  Every cache keeps one stream per
- * sequence, even when a unified cache is asked for. */
+ * sequence, even when a unified cache is asked for.  A file's MTP block
+ * is cached too, although the main context never runs it: the window and
+ * compressed caches clear n_layer_nextn and filter by the ratio alone
+ * (measured: one window layer more for the ratio-0 block real files
+ * carry); the compressor states stop at n_layer() (measured on a ratio-4
+ * MTP block: its compressed rows and indexer keys, no state). */
 static void estimate_kv_dsv4(const struct model_arch *a, const struct settings *s,
                              struct estimate *out)
 {
@@ -263,7 +268,7 @@ static void estimate_kv_dsv4(const struct model_arch *a, const struct settings *
 	out->comp_cells_csa = csa;
 	out->comp_cells_hca = hca;
 	out->idx_cells = csa;
-	for (uint32_t il = 0; il < a->n_layer; il++) {
+	for (uint32_t il = 0; il < arch_n_blocks(a); il++) {
 		uint64_t raw = sat_mul3(k_row, raw_cells, streams), comp = 0, st = 0, idx = 0;
 		out->kv_layers_swa++;
 		out->swa_k_bytes = sat_add(out->swa_k_bytes, raw);
@@ -278,6 +283,8 @@ static void estimate_kv_dsv4(const struct model_arch *a, const struct settings *
 			comp = sat_mul3(k_row, hca, streams);
 			st = sat_mul(hca_state, streams);
 		}
+		if (il >= a->n_layer)
+			st = 0;
 		out->comp_bytes = sat_add(out->comp_bytes, comp);
 		out->idx_bytes = sat_add(out->idx_bytes, idx);
 		out->comp_state_bytes = sat_add(out->comp_state_bytes, st);
@@ -319,6 +326,10 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 	s_row = sat_mul(s_row, 4);
 	uint64_t rs_cells = s->n_seq;
 
+	/* MTP blocks: no cache in the main context (its filter stops at
+	 * n_layer()) */
+	for (uint32_t il = a->n_layer; il < arch_n_blocks(a); il++)
+		out->layer_kv_bytes[il] = 0;
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		out->layer_kv_bytes[il] = 0;
 		uint64_t state = 0;
@@ -826,9 +837,9 @@ static bool check(const struct model *m, struct estimate_scratch *x, const struc
 		         s->offload_layers, m->arch.n_layer);
 		return false;
 	}
-	if (s->offload == OFFLOAD_NGL && s->offload_layers > m->arch.n_layer + 1) {
+	if (s->offload == OFFLOAD_NGL && s->offload_layers > arch_ngl_layers(&m->arch)) {
 		snprintf(err, errlen, "offload: ngl %u exceeds the model's %u layers + output",
-		         s->offload_layers, m->arch.n_layer);
+		         s->offload_layers, arch_n_blocks(&m->arch));
 		return false;
 	}
 	if (s->offload == OFFLOAD_EXPERT_FRACTION &&
@@ -862,7 +873,9 @@ bool estimate_check_run_from(const struct model *m, struct estimate_scratch *x,
 
 /* Is block il (TENSOR_LAYER_OUTPUT = the output layer) on the GPU?  -ngl N
  * counts the output layer as one more layer: from b7460 it is offloaded
- * first, before that only when N exceeds the repeating layers. */
+ * first, before that only when N exceeds the repeating layers.  The
+ * layers counted are every block of the file, MTP blocks included
+ * (n_layer_all), although the MTP blocks hold almost nothing. */
 static bool layer_on_gpu(const struct model_arch *a, const struct settings *s, int il)
 {
 	if (s->offload == OFFLOAD_CPU || s->backend == LLAMA_BACKEND_CPU)
@@ -871,25 +884,27 @@ static bool layer_on_gpu(const struct model_arch *a, const struct settings *s, i
 		return false;
 	if (s->offload != OFFLOAD_NGL)
 		return true;
-	uint64_t N = s->offload_layers;
+	uint64_t N = s->offload_layers, blocks = arch_n_blocks(a);
 	if (build_before(s, LLAMA_BUILD_OUTPUT_FIRST)) {
 		if (il == TENSOR_LAYER_OUTPUT)
-			return N > a->n_layer;
-		return (uint64_t)il + N >= a->n_layer;
+			return N > blocks;
+		return (uint64_t)il + N >= blocks;
 	}
-	uint64_t idx = il == TENSOR_LAYER_OUTPUT ? a->n_layer : (uint64_t)il;
-	uint64_t total = (uint64_t)a->n_layer + 1;
+	uint64_t idx = il == TENSOR_LAYER_OUTPUT ? blocks : (uint64_t)il;
+	uint64_t total = arch_ngl_layers(a);
 	uint64_t start = N >= total ? 0 : total - N;
 	return idx >= start;
 }
 
-/* Index into layer_gpu_bytes: blocks 0..n_layer-1, the output layer
- * n_layer.  (The input layer never reaches the GPU.) */
+/* Index into layer_gpu_bytes: blocks 0..n_blocks-1 (MTP blocks
+ * included), the output layer n_blocks.  (The input layer never reaches
+ * the GPU.) */
 static uint32_t layer_slot(const struct model_arch *a, int layer)
 {
 	/* A tensor outside the blocks (or one a hostile file numbers past
 	 * block_count) is counted with the output slot, never out of bounds. */
-	return layer >= 0 && (uint32_t)layer < a->n_layer ? (uint32_t)layer : a->n_layer;
+	uint32_t blocks = arch_n_blocks(a);
+	return layer >= 0 && (uint32_t)layer < blocks ? (uint32_t)layer : blocks;
 }
 
 /* Bytes of tensor t that sit in host memory although its layer is on the
@@ -1031,6 +1046,8 @@ static void weights_place(const struct model *m, struct estimate_scratch *x,
 		enum qtype ty = types[i];
 		uint64_t b = tensor_buffer_bytes(t, ty);
 		out->weights_bytes = sat_add(out->weights_bytes, b);
+		if (t->layer >= 0 && (uint32_t)t->layer >= a->n_layer)
+			out->mtp_weights_bytes = sat_add(out->mtp_weights_bytes, b);
 		out->type_count[ty]++;
 		out->type_bytes[ty] = sat_add(out->type_bytes[ty], b);
 		if (t->cat == TC_OUTPUT)
@@ -1058,9 +1075,9 @@ static void weights_place(const struct model *m, struct estimate_scratch *x,
 		for (size_t i = 0; i < l->n; i++)
 			if (l->v[i].cat == TC_TOKEN_EMBD) {
 				uint64_t b = tensor_buffer_bytes(&l->v[i], types[i]);
+				uint32_t o = arch_n_blocks(a);
 				out->weights_gpu_bytes = sat_add(out->weights_gpu_bytes, b);
-				out->layer_gpu_bytes[a->n_layer] =
-				    sat_add(out->layer_gpu_bytes[a->n_layer], b);
+				out->layer_gpu_bytes[o] = sat_add(out->layer_gpu_bytes[o], b);
 			}
 	}
 	out->weights_bpw =
@@ -1081,7 +1098,10 @@ static void estimate_finish(const struct model *m, const enum qtype *types,
 	if (!out->vllm)
 		estimate_kv(a, s, out);
 	out->kv_gpu_bytes = 0;
-	for (uint32_t il = 0; il < a->n_layer; il++) {
+	out->mtp_kv_bytes = 0;
+	for (uint32_t il = a->n_layer; il < arch_n_blocks(a); il++)
+		out->mtp_kv_bytes = sat_add(out->mtp_kv_bytes, out->layer_kv_bytes[il]);
+	for (uint32_t il = 0; il < arch_n_blocks(a); il++) {
 		if (layer_on_gpu(a, s, (int)il)) {
 			out->kv_gpu_bytes = sat_add(out->kv_gpu_bytes, out->layer_kv_bytes[il]);
 			out->layer_gpu_bytes[il] =
@@ -1093,7 +1113,7 @@ static void estimate_finish(const struct model *m, const enum qtype *types,
 
 	/* Buffers. */
 	out->flash_attn = s->flash_attn || kvtype_get(s->kv_v)->quantized;
-	out->n_layer_slots = a->n_layer + 1;
+	out->n_layer_slots = arch_ngl_layers(a);
 	out->output_bytes = sat_mul3(4, a->n_vocab, s->n_seq);
 	out->backend = s->backend;
 	out->backend_auto = s->backend_auto;
@@ -1149,17 +1169,19 @@ static bool weights_take(const struct model *m, const struct settings *base_s,
                          const struct estimate *base, struct estimate *out)
 {
 	const struct model_arch *a = &m->arch;
-	if (base->vllm || base->n_layer_slots != a->n_layer + 1)
+	const uint32_t blocks = arch_n_blocks(a); /* MTP blocks included: their slots too */
+	if (base->vllm || base->n_layer_slots != arch_ngl_layers(a))
 		return false;
-	for (uint32_t il = 0; il <= a->n_layer; il++) {
+	for (uint32_t il = 0; il <= blocks; il++) {
 		uint64_t b = base->layer_gpu_bytes[il];
 		if (b == UINT64_MAX)
 			return false;
-		if (il < a->n_layer && layer_on_gpu(a, base_s, (int)il))
+		if (il < blocks && layer_on_gpu(a, base_s, (int)il))
 			b -= base->layer_kv_bytes[il];
 		out->layer_gpu_bytes[il] = b;
 	}
 	out->weights_bytes = base->weights_bytes;
+	out->mtp_weights_bytes = base->mtp_weights_bytes;
 	out->weights_gpu_bytes = base->weights_gpu_bytes;
 	out->weights_host_bytes = base->weights_host_bytes;
 	out->weights_bpw = base->weights_bpw;

@@ -275,7 +275,7 @@ bool plan_solve(const struct model *m, struct estimate_scratch *x, const struct 
 			if (k > hi)
 				k = lo - 1;
 		} else {
-			hi = (int64_t)m->arch.n_layer + 1;
+			hi = (int64_t)arch_ngl_layers(&m->arch);
 			k = largest_fitting(&q, lo, hi);
 		}
 		break;

@@ -77,8 +77,9 @@ static void build_gemma4(struct tensor_builder *b, const struct model_arch *a)
  * deepseek2 MLA block with a q LoRA, plus the lightning indexer's weights
  * on the layers that own an indexer (GLM-5.2's "shared" layers reuse the
  * previous one's top-k and carry none); dense lead layers, then routed
- * experts with a correction bias and shared experts.  The MTP block is
- * not loaded by llama.cpp by default and not listed. */
+ * experts with a correction bias and shared experts.  Of an MTP block
+ * (n_mtp) the loader skips everything but the correction bias, which it
+ * creates without its skip flag: that one is listed. */
 static void build_deepseek32(struct tensor_builder *b, const struct model_arch *a)
 {
 	const uint64_t E = a->n_embd, H = a->n_head;
@@ -114,6 +115,11 @@ static void build_deepseek32(struct tensor_builder *b, const struct model_arch *
 			M2(b, "indexer.attn_q_b.weight", a->q_lora_rank, ih * ik);
 		}
 		tensors_build_ffn(b, a, il);
+	}
+	for (uint32_t il = a->n_layer; il < a->n_layer + a->n_mtp; il++) {
+		b->layer = (int)il;
+		if (a->expert_bias)
+			V1(b, "exp_probs_b.bias", a->n_expert);
 	}
 }
 

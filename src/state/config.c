@@ -38,8 +38,8 @@ static void fit_settings_to_model(struct session *s)
 	}
 	if (st->offload == OFFLOAD_N_CPU_MOE && st->offload_layers > a->n_layer)
 		st->offload_layers = a->n_layer;
-	if (st->offload == OFFLOAD_NGL && st->offload_layers > a->n_layer + 1)
-		st->offload_layers = a->n_layer + 1;
+	if (st->offload == OFFLOAD_NGL && st->offload_layers > arch_ngl_layers(a))
+		st->offload_layers = arch_ngl_layers(a);
 	if (arch_is_mla(a) && st->kv_v != st->kv_k)
 		st->kv_v = st->kv_k;
 	if (st->file_types && s->config.cur.model != s->file_model)

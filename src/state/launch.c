@@ -54,7 +54,7 @@ static void llama_server(const struct launch_input *in, struct out *o)
 {
 	const struct settings *s = in->settings;
 	const struct model_arch *a = &in->model->arch;
-	uint32_t n_layers_all = a->n_layer + 1;
+	uint32_t n_layers_all = arch_ngl_layers(a);
 	char note[160] = "";
 
 	if (ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types) {
@@ -186,10 +186,11 @@ static void vllm(const struct launch_input *in, struct out *o)
 	default:
 		break;
 	}
-	bool moves = s->offload == OFFLOAD_CPU_MOE || s->offload == OFFLOAD_CPU ||
-	             (s->offload == OFFLOAD_N_CPU_MOE && s->offload_layers > 0) ||
-	             (s->offload == OFFLOAD_EXPERT_FRACTION && s->expert_gpu_share < 1.0) ||
-	             (s->offload == OFFLOAD_NGL && s->offload_layers <= in->model->arch.n_layer);
+	bool moves =
+	    s->offload == OFFLOAD_CPU_MOE || s->offload == OFFLOAD_CPU ||
+	    (s->offload == OFFLOAD_N_CPU_MOE && s->offload_layers > 0) ||
+	    (s->offload == OFFLOAD_EXPERT_FRACTION && s->expert_gpu_share < 1.0) ||
+	    (s->offload == OFFLOAD_NGL && s->offload_layers < arch_ngl_layers(&in->model->arch));
 	if (moves) {
 		size_t l = strlen(note);
 		snprintf(note + l, sizeof(note) - l,

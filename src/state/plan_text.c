@@ -39,7 +39,7 @@ const char *plan_answer_text(enum solve_what what, const struct solve_result *r,
 			         s->offload_layers, s->offload_layers);
 		else
 			snprintf(buf, n, "-ngl %u (%u of %u layer slots on the GPU)",
-			         s->offload_layers, s->offload_layers, m->arch.n_layer + 1);
+			         s->offload_layers, s->offload_layers, arch_ngl_layers(&m->arch));
 		break;
 	default:
 		snprintf(buf, n, "?");

@@ -444,8 +444,8 @@ static bool offload_step(struct session *s, int dir, bool big)
 	    (st->offload_layers == 0 || st->offload_layers > a->n_layer))
 		st->offload_layers = a->n_layer / 2;
 	if (st->offload == OFFLOAD_NGL &&
-	    (st->offload_layers == 0 || st->offload_layers > a->n_layer + 1))
-		st->offload_layers = (a->n_layer + 1) / 2;
+	    (st->offload_layers == 0 || st->offload_layers > arch_ngl_layers(a)))
+		st->offload_layers = arch_ngl_layers(a) / 2;
 	if (st->offload == OFFLOAD_EXPERT_FRACTION &&
 	    !(st->expert_gpu_share > 0.0 && st->expert_gpu_share < 1.0))
 		st->expert_gpu_share = 0.5;
@@ -493,7 +493,7 @@ static bool amount_enabled(const struct session *s)
 static uint32_t amount_max(const struct session *s, const struct config *c)
 {
 	const struct model_arch *a = &session_model(s, c->model)->arch;
-	return c->set.offload == OFFLOAD_NGL ? a->n_layer + 1 : a->n_layer;
+	return c->set.offload == OFFLOAD_NGL ? arch_ngl_layers(a) : a->n_layer;
 }
 
 static bool amount_step(struct session *s, int dir, bool big)

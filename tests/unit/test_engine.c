@@ -901,3 +901,39 @@ Test(hardware, identical_fit_agrees_with_the_split_when_sums_saturate)
 		cr_expect_not(f.fits);
 	}
 }
+
+/* -ngl counts every block of the file, MTP blocks included (llama.cpp:
+ * i_gpu_start = n_layer_all + 1 - ngl): Qwen3.5-27B's 64 layers, its MTP
+ * block and the output are 66; at -ngl 65 the first layer stays on the
+ * CPU.  The MTP block holds no weights and no cache (llama.cpp skips its
+ * tensors and the cache filter stops at n_layer()). */
+Test(gpu, ngl_counts_the_mtp_block)
+{
+	struct model m;
+	struct settings s;
+	struct estimate all, short1;
+	char err[256];
+	shipped("qwen3.5-27b", &m);
+	cr_assert_eq(m.arch.n_mtp, 1);
+	cr_assert_eq(arch_ngl_layers(&m.arch), 66);
+	estimate_settings_default(&s);
+	s.offload = OFFLOAD_NGL;
+	s.offload_layers = 66;
+	cr_assert(estimate_check_once(&m, &s, err, sizeof(err)), "%s", err);
+	estimate_once(&m, &s, &all);
+	cr_expect_eq(all.kv_gpu_bytes, all.kv_bytes, "-ngl 66: every layer's cache on the GPU");
+	cr_expect_eq(all.mtp_weights_bytes, 0);
+	cr_expect_eq(all.mtp_kv_bytes, 0);
+	cr_expect_eq(all.n_layer_slots, 66);
+	s.offload_layers = 65;
+	estimate_once(&m, &s, &short1);
+	cr_expect(short1.output_on_gpu);
+	cr_expect_lt(short1.weights_gpu_bytes, all.weights_gpu_bytes,
+	             "-ngl 65: layer 0 on the CPU");
+	/* layer 0 is a DeltaNet layer: its state stays in host memory */
+	cr_expect_eq(short1.kv_bytes - short1.kv_gpu_bytes, short1.layer_kv_bytes[0]);
+	s.offload_layers = 67;
+	cr_expect_not(estimate_check_once(&m, &s, err, sizeof(err)));
+	cr_expect(strstr(err, "65 layers + output"), "%s", err);
+	model_release(&m);
+}

@@ -1006,3 +1006,39 @@ Test(gguf, generic_names_missing_ssm_keys)
 	gg_expect_arch_error("generic-no-ssm.gguf", "architecture 'ssm9' has no engine layout",
 	                     "ssm9.ssm.conv_kernel", "ssm9.ssm.inner_size", NULL);
 }
+
+/* DeepSeek V4 with its MTP block (tests/data/truth2026, measured at 4096
+ * cells: 79,577,088 B of context, 786,432 more than without the block):
+ * the block's weights are skipped, its window cache is kept.  A file that
+ * declares the block without its eh_proj runs every block as trunk
+ * (deepseek4's load_arch_hparams probe): no MTP block then. */
+Test(gguf, deepseek4_mtp_block_window_cache_and_probe)
+{
+	struct gguf_info g;
+	struct model m;
+	struct settings s;
+	struct estimate e;
+	char err[512];
+	gg_read_ok("tests/data/truth2026/gguf/deepseek4-flash-mtp-Q4_K_M.gguf", &g);
+	cr_assert(gguf_model(&g, &m, err, sizeof(err)), "%s", err);
+	cr_assert(model_prepare_from_tensors(&m));
+	cr_expect_eq(m.arch.n_layer, 43);
+	cr_expect_eq(m.arch.n_mtp, 1);
+	estimate_settings_default(&s);
+	s.file_types = true;
+	estimate_once(&m, &s, &e);
+	cr_expect_eq(e.kv_bytes, 79577088);
+	cr_expect_eq(e.weights_bytes, 171911320704);
+	cr_expect_eq(e.mtp_kv_bytes, 1024ull * 768, "one 512-wide f16 K row x 768 window cells");
+	cr_expect_eq(e.mtp_weights_bytes, 0);
+	model_release(&m);
+
+	for (size_t i = 0; i < g.n_tensors; i++)
+		if (!strcmp(g.tensors[i].name, "blk.43.nextn.eh_proj.weight"))
+			g.tensors[i].name[strlen(g.tensors[i].name) - 8] = 'X'; /* eh_proX */
+	cr_assert(gguf_model(&g, &m, err, sizeof(err)), "%s", err);
+	cr_expect_eq(m.arch.n_layer, 44, "no eh_proj: every block is trunk");
+	cr_expect_eq(m.arch.n_mtp, 0);
+	model_release(&m);
+	gguf_info_free(&g);
+}

@@ -1207,3 +1207,44 @@ Test(import_config, falcon_h1_layers_hold_both)
 	/* conv (4 - 1) x (1536 + 2 x 128) and state 128 x 1536, f32 */
 	cr_assert_eq(e.r_bytes + e.s_bytes, 4ull * 4 * (3 * (1536 + 256) + 128 * 1536));
 }
+
+/* MTP blocks from config.json / profile follow convert_hf_to_gguf of
+ * 2026-09-28: counted where a default conversion writes them (DeepSeek
+ * V3.2 and GLM-5 as deepseek32 / glm-dsa, GLM-4.7-Flash as deepseek2),
+ * not where it drops them (DeepSeek V3 as deepseek2) or writes them only
+ * into a separate draft file (DeepSeek V4).  Of a DSA MTP block llama.cpp
+ * keeps only the expert-selection bias: listed, not a parameter. */
+Test(import_config, mtp_blocks_as_the_converter_writes_them)
+{
+	static const struct {
+		const char *id;
+		uint32_t n_mtp;
+	} cases[] = {
+	    {"deepseek-v3.2", 1}, {"glm-5", 1},       {"glm-5.2", 1},
+	    {"glm-4.7-flash", 1}, {"deepseek-v3", 0}, {"deepseek-v4-flash", 0},
+	    {"glm-4.5-air", 1},   {"qwen3.5-27b", 1}, {"kimi-k2-instruct", 0},
+	};
+	char path[128];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct model_arch a;
+		snprintf(path, sizeof(path), "profiles/models/%s.ini", cases[i].id);
+		im_load_profile(path, &a);
+		cr_expect_eq(a.n_mtp, cases[i].n_mtp, "%s: %u MTP blocks", cases[i].id, a.n_mtp);
+	}
+
+	struct model_arch a;
+	struct tensor_list l;
+	im_load_profile("profiles/models/deepseek-v3.2.ini", &a);
+	tensors_init(&l);
+	cr_assert(tensors_build(&a, &l));
+	size_t in_mtp = 0;
+	uint64_t all = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		all += tensor_elems(&l.v[i]);
+		in_mtp += l.v[i].layer == 61;
+	}
+	cr_expect_eq(in_mtp, 1, "block 61: only the correction bias is loaded");
+	cr_expect_not_null(im_tensor(&l, "blk.61.exp_probs_b.bias"));
+	cr_expect_eq(tensors_params_total(&l, &a) + 256, all, "not a parameter");
+	tensors_free(&l);
+}
