@@ -54,7 +54,10 @@ struct cJSON *report_checkpoint_json(const struct st_info *c);
 void report_unknown_arch_text(const struct model_meta *meta, const struct st_info *c, FILE *out);
 char *report_unknown_arch_json(const struct model_meta *meta, const struct st_info *c);
 
-/* Label of the KV setting: "f16" or "q8_0/f16". */
-const char *report_kv_label(const struct settings *s, char *buf, size_t n);
+/* Label of the KV setting for model a: "f16" or "q8_0/f16"; under vLLM
+ * the --kv-cache-dtype and what vLLM stores ("auto (bf16)",
+ * "auto (fp8_ds_mla)", vllm_kv_label). */
+const char *report_kv_label(const struct model_arch *a, const struct settings *s, char *buf,
+                            size_t n);
 
 #endif

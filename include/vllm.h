@@ -65,6 +65,22 @@
  * else the default of s's release. */
 double vllm_gpu_util(const struct settings *s);
 
+/* The dtype vLLM stores model a's KV cache in under s's --kv-cache-dtype
+ * ("bf16", "fp8", "f32" or "fp8_ds_mla"): "auto" is the model's dtype
+ * (bf16) except where vLLM picks its own format for a sparse-MLA cache
+ * (DeepSeek V3.2's auto, and DeepSeek V4's auto and fp8, are fp8_ds_mla).
+ * The one rule the byte counts and the settings labels read. */
+const char *vllm_kv_dtype(const struct model_arch *a, const struct settings *s);
+
+/* Whether s asks vLLM for --kv-cache-dtype auto (any cache type other
+ * than an explicit fp8 or f32). */
+bool vllm_kv_is_auto(const struct settings *s);
+
+/* Label of s's vLLM KV setting for model a, written to buf (n bytes):
+ * "auto (bf16)", "auto (fp8_ds_mla)", "fp8", "fp8 (fp8_ds_mla)". */
+const char *vllm_kv_label(const struct model_arch *a, const struct settings *s, char *buf,
+                          size_t n);
+
 /* KV cache block (CacheConfig's default block_size), tokens. */
 #define VLLM_BLOCK_TOKENS 16
 

@@ -13,11 +13,11 @@
 #include "satmath.h"
 #include "plan_text.h"
 
-const char *report_kv_label(const struct settings *s, char *buf, size_t n)
+const char *report_kv_label(const struct model_arch *a, const struct settings *s, char *buf,
+                            size_t n)
 {
-	if (ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types && s->kv_k != KV_FP8 &&
-	    s->kv_k != KV_F32)
-		snprintf(buf, n, "auto (bf16)");
+	if (ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types)
+		vllm_kv_label(a, s, buf, n);
 	else if (s->kv_k == s->kv_v)
 		snprintf(buf, n, "%s", kvtype_get(s->kv_k)->name);
 	else
@@ -330,7 +330,7 @@ void report_text(const struct report *r, FILE *out)
 	    "  %s%s, context %s (%s cells), batch %u, KV %s, flash attention %s, offload %s\n\n",
 	    ftype_get(s->ftype)->name, s->file_types ? " as stored in the file" : "",
 	    fmt_thousands(a, sizeof(a), s->ctx_tokens), fmt_thousands(b, sizeof(b), e->n_ctx),
-	    s->n_seq, report_kv_label(s, kv, sizeof(kv)), e->flash_attn ? "on" : "off",
+	    s->n_seq, report_kv_label(&m->arch, s, kv, sizeof(kv)), e->flash_attn ? "on" : "off",
 	    offload_label(s, false, off, sizeof(off)));
 
 	if (r->solve)
@@ -561,7 +561,7 @@ char *report_json(const struct report *r)
 	cJSON_AddBoolToObject(so, "quant_as_stored", s->file_types);
 	add_u64(so, "context", s->ctx_tokens);
 	cJSON_AddNumberToObject(so, "batch", s->n_seq);
-	json_add_text(so, "kv_type", report_kv_label(s, buf, sizeof(buf)));
+	json_add_text(so, "kv_type", report_kv_label(&m->arch, s, buf, sizeof(buf)));
 	json_add_text(so, "offload", offload_label(s, false, buf, sizeof(buf)));
 	cJSON_AddNumberToObject(so, "ubatch", s->n_ubatch);
 	cJSON_AddBoolToObject(so, "flash_attn", e->flash_attn);

@@ -156,6 +156,40 @@ static uint64_t mxfp4_pad_bytes(const struct model_arch *a, const struct tensor_
 	return (uint64_t)((double)bytes * (grow - 1.0) + 0.5);
 }
 
+bool vllm_kv_is_auto(const struct settings *s)
+{
+	return s->kv_k != KV_FP8 && s->kv_k != KV_F32;
+}
+
+const char *vllm_kv_dtype(const struct model_arch *a, const struct settings *s)
+{
+	bool fp8 = s->kv_k == KV_FP8, f32 = s->kv_k == KV_F32;
+	if (a->family == AF_DEEPSEEK4)
+		/* FlashMLA: auto and fp8 become fp8_ds_mla (PR #45091) */
+		return s->kv_k == KV_BF16 || f32 ? "bf16" : "fp8_ds_mla";
+	if (a->family == AF_DEEPSEEK32 && arch_is_mla(a)) {
+		/* Sparse MLA: fp8 is fp8_ds_mla; DeepSeek V3.2 also turns
+		 * "auto" into it, GLM-5's "auto" stays bf16 (see below) */
+		bool glm = !strcmp(a->gguf_arch, "glm-dsa");
+		if (fp8 || (!glm && s->kv_k != KV_BF16 && !f32))
+			return "fp8_ds_mla";
+	}
+	return fp8 ? "fp8" : f32 ? "f32" : "bf16";
+}
+
+const char *vllm_kv_label(const struct model_arch *a, const struct settings *s, char *buf, size_t n)
+{
+	const char *dt = vllm_kv_dtype(a, s);
+	const char *asked = kvtype_get(s->kv_k)->name;
+	if (vllm_kv_is_auto(s))
+		snprintf(buf, n, "auto (%s)", dt);
+	else if (strcmp(dt, asked))
+		snprintf(buf, n, "%s (%s)", asked, dt);
+	else
+		snprintf(buf, n, "%s", dt);
+	return buf;
+}
+
 /* KV bytes per token and head of attention layer il under the settings'
  * cache type (vLLM's "auto" is the model dtype, bf16). */
 static uint32_t kv_head_token_bytes(const struct model_arch *a, const struct settings *s,
@@ -172,9 +206,7 @@ static uint32_t kv_head_token_bytes(const struct model_arch *a, const struct set
 		 * DeepseekV32ForCausalLM, PR #25988); GLM-5's "auto" stays bf16
 		 * (PR #53138, 2026-08, proposes fp8 for its quantized checkpoints:
 		 * open). */
-		bool glm = !strcmp(a->gguf_arch, "glm-dsa");
-		if (a->family == AF_DEEPSEEK32 &&
-		    (s->kv_k == KV_FP8 || (!glm && s->kv_k != KV_BF16 && s->kv_k != KV_F32)))
+		if (a->family == AF_DEEPSEEK32 && !strcmp(vllm_kv_dtype(a, s), "fp8_ds_mla"))
 			return VLLM_DS_MLA_TOKEN_BYTES;
 		return (uint32_t)kvtype_row_bytes(k, (uint64_t)a->kv_lora_rank + a->qk_rope_dim);
 	}
@@ -330,7 +362,7 @@ void vllm_estimate(const struct model *m, const enum qtype *types, const struct 
 		/* FlashMLA: "auto" and fp8 become fp8_ds_mla (PR #45091): 448 fp8
 		 * + 64 bf16 RoPE values + 8 scale bytes = 584 an entry, pages
 		 * aligned to 576 bytes; bf16 stores 1024 with no alignment */
-		bool bf16 = s->kv_k == KV_BF16 || s->kv_k == KV_F32;
+		bool bf16 = strcmp(vllm_kv_dtype(a, s), "fp8_ds_mla") != 0;
 		t->v4_entry_bytes = bf16 ? VLLM_V4_BF16_ENTRY : VLLM_V4_FP8_ENTRY;
 		t->v4_align = bf16 ? 1 : VLLM_V4_PAGE_ALIGN;
 		t->v4_head_dim = a->head_dim_k;

@@ -387,12 +387,11 @@ static bool kv_step(struct session *s, int dir, bool big)
 static void kv_format(const struct session *s, const struct config *c, const struct evaluation *ev,
                       char *buf, size_t n)
 {
-	(void)s;
 	(void)ev;
 	const struct settings *st = &c->set;
-	/* vLLM's --kv-cache-dtype auto: the model's dtype (as the report says) */
-	if (config_engine(c) == FT_VLLM && st->kv_k != KV_FP8 && st->kv_k != KV_F32)
-		snprintf(buf, n, "auto (bf16)");
+	/* vLLM's --kv-cache-dtype and what vLLM stores (as the report says) */
+	if (config_engine(c) == FT_VLLM)
+		vllm_kv_label(&session_model(s, c->model)->arch, st, buf, n);
 	else if (st->kv_k == st->kv_v)
 		snprintf(buf, n, "%s", kvtype_get(st->kv_k)->name);
 	else

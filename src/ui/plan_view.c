@@ -196,8 +196,9 @@ static int draw_answer_details(const struct ui *u, const struct session *s, WIND
 	         "at the answer: %s, context %s, batch %u, KV %s, offload %s, %ux %s",
 	         as->file_types ? "as stored" : ftype_get(as->ftype)->name,
 	         fmt_thousands(tok, sizeof(tok), as->ctx_tokens), as->n_seq,
-	         report_kv_label(as, kv, sizeof(kv)), offload_label(as, false, off, sizeof(off)),
-	         sel->res.gpu_count, fmt_device_short_name(dev));
+	         report_kv_label(&session_model(s, s->config.cur.model)->arch, as, kv, sizeof(kv)),
+	         offload_label(as, false, off, sizeof(off)), sel->res.gpu_count,
+	         fmt_device_short_name(dev));
 	y += ui_put_wrapped(u, w, y, 4, wd - 4, 8, R_DIM, line, 2);
 	snprintf(line, sizeof(line),
 	         "weights %s, KV cache %s, compute %s, overhead %s; GPU %s, host %s",

@@ -514,3 +514,34 @@ Test(vllm, mla_hybrid_block_holds_a_kda_state)
 	cr_expect_eq(get(j, "vllm", "kv_block_tokens"), 960);
 	cJSON_Delete(j);
 }
+
+static void expect_kv_label(const char *model, const char *kv, const char *want)
+{
+	char *argv[] = {"vramcalc",        "-m",    (char *)model, "-g", "h200-sxmx8", "-q", "FP8",
+	                "--max-model-len", "32768", "--json",      NULL, NULL,         NULL};
+	if (kv) {
+		argv[10] = "-k";
+		argv[11] = (char *)kv;
+	}
+	cJSON *j = run_json(argv);
+	const cJSON *so = cJSON_GetObjectItemCaseSensitive(j, "settings");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(so, "kv_type");
+	cr_assert(cJSON_IsString(t), "%s: no settings.kv_type", model);
+	cr_expect_str_eq(t->valuestring, want, "%s -k %s", model, kv ? kv : "(auto)");
+	cJSON_Delete(j);
+}
+
+/* The settings line names the format vLLM stores the cache in, the one the
+ * bytes above are counted in (vllm_kv_dtype): sparse MLA's fp8_ds_mla
+ * where vLLM picks it, the model's bf16 for "auto" elsewhere. */
+Test(vllm, kv_label_names_the_stored_format)
+{
+	expect_kv_label("deepseek-v3.2", NULL, "auto (fp8_ds_mla)");
+	expect_kv_label("deepseek-v3.2", "fp8", "fp8 (fp8_ds_mla)");
+	expect_kv_label("glm-5", NULL, "auto (bf16)");
+	expect_kv_label("glm-5", "fp8", "fp8 (fp8_ds_mla)");
+	expect_kv_label("deepseek-v4-flash", NULL, "auto (fp8_ds_mla)");
+	expect_kv_label("deepseek-v4-flash", "bf16", "auto (bf16)");
+	expect_kv_label("qwen3-8b", NULL, "auto (bf16)");
+	expect_kv_label("qwen3-8b", "fp8", "fp8");
+}
