@@ -14,6 +14,7 @@
 #include "estimate.h"
 #include "estimate_once.h"
 #include "profile.h"
+#include "shipped.h"
 #include "recipe.h"
 #include "source.h"
 #include "truth.h"
@@ -286,16 +287,6 @@ Test(kv, context_padding_and_streams)
 }
 
 /* ---- full-size models: the published reference sizes ---- */
-
-static void shipped(const char *id, struct model *m)
-{
-	char path[128], err[PROFILE_ERR_LEN];
-	struct model_meta meta;
-	memset(m, 0, sizeof(*m));
-	snprintf(path, sizeof(path), "profiles/models/%s.ini", id);
-	cr_assert(profile_load_model(path, &meta, &m->arch, NULL, err, sizeof(err)), "%s", err);
-	cr_assert(model_prepare(m));
-}
 
 struct reference_case {
 	const char *id;

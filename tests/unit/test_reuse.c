@@ -12,16 +12,7 @@
 #include "estimate.h"
 #include "estimate_once.h"
 #include "profile.h"
-
-static void shipped(const char *id, struct model *m)
-{
-	char path[128], err[PROFILE_ERR_LEN];
-	struct model_meta meta;
-	memset(m, 0, sizeof(*m));
-	snprintf(path, sizeof(path), "profiles/models/%s.ini", id);
-	cr_assert(profile_load_model(path, &meta, &m->arch, NULL, err, sizeof(err)), "%s", err);
-	cr_assert(model_prepare(m));
-}
+#include "shipped.h"
 
 /* One setting changed from the base; weights: whether it can change the
  * weights (their types or where they live). */

@@ -12,18 +12,9 @@
 #include "evaluate.h"
 #include "plan.h"
 #include "profile.h"
+#include "shipped.h"
 #include "rank.h"
 #include "vllm.h"
-
-static void shipped(const char *id, struct model *m)
-{
-	char path[128], err[PROFILE_ERR_LEN];
-	struct model_meta meta;
-	memset(m, 0, sizeof(*m));
-	snprintf(path, sizeof(path), "profiles/models/%s.ini", id);
-	cr_assert(profile_load_model(path, &meta, &m->arch, NULL, err, sizeof(err)), "%s", err);
-	cr_assert(model_prepare(m));
-}
 
 /* A byte copy of a prepared model: the struct and its tensor list. */
 struct snapshot {
