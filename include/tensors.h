@@ -114,6 +114,10 @@ struct tensor_builder {
 void tensors_build_add(struct tensor_builder *b, const char *suffix, uint8_t n_dims, uint64_t ne0,
                        uint64_t ne1, uint64_t ne2);
 
+/* The token embedding, the output norm and, unless a's embeddings are
+ * tied, the output projection: the model-level tensors most layouts share. */
+void tensors_build_embd_out(struct tensor_builder *b, const struct model_arch *a);
+
 /* Layer il's feed-forward tensors: the dense MLP, or the router, routed
  * experts (with the correction bias when a->expert_bias) and the shared
  * experts (when a->n_ff_shexp), with the few family variants llama.cpp

@@ -294,6 +294,14 @@ static void build_delta_net(struct tensor_builder *b, const struct model_arch *a
 
 static void build_moe_ffn(struct tensor_builder *b, const struct model_arch *a);
 
+void tensors_build_embd_out(struct tensor_builder *b, const struct model_arch *a)
+{
+	M2(b, "token_embd.weight", a->n_embd, a->n_vocab);
+	V1(b, "output_norm.weight", a->n_embd);
+	if (!a->tied_embeddings)
+		M2(b, "output.weight", a->n_embd, a->n_vocab);
+}
+
 void tensors_build_ffn(struct tensor_builder *b, const struct model_arch *a, uint32_t il)
 {
 	const uint64_t E = a->n_embd;

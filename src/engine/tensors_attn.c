@@ -86,10 +86,7 @@ static void build_deepseek32(struct tensor_builder *b, const struct model_arch *
 	const uint64_t qk = (uint64_t)a->qk_nope_dim + a->qk_rope_dim;
 	const uint64_t ik = a->idx_head_dim, ih = a->idx_n_head;
 
-	M2(b, "token_embd.weight", E, a->n_vocab);
-	V1(b, "output_norm.weight", E);
-	if (!a->tied_embeddings)
-		M2(b, "output.weight", E, a->n_vocab);
+	tensors_build_embd_out(b, a);
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		b->layer = (int)il;
 		V1(b, "attn_norm.weight", E);
@@ -132,10 +129,7 @@ static void build_minimax(struct tensor_builder *b, const struct model_arch *a)
 	const uint64_t E = a->n_embd, H = a->n_head, D = a->head_dim_k;
 	const bool m3 = a->family == AF_MINIMAX_M3;
 
-	M2(b, "token_embd.weight", E, a->n_vocab);
-	V1(b, "output_norm.weight", E);
-	if (!a->tied_embeddings)
-		M2(b, "output.weight", E, a->n_vocab);
+	tensors_build_embd_out(b, a);
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		const uint64_t kv = (uint64_t)a->layer_head_kv[il] * D;
 		b->layer = (int)il;
@@ -234,10 +228,7 @@ static void build_step35(struct tensor_builder *b, const struct model_arch *a)
 {
 	const uint64_t E = a->n_embd, D = a->head_dim_k, Dv = a->head_dim_v;
 
-	M2(b, "token_embd.weight", E, a->n_vocab);
-	V1(b, "output_norm.weight", E);
-	if (!a->tied_embeddings)
-		M2(b, "output.weight", E, a->n_vocab);
+	tensors_build_embd_out(b, a);
 	if (a->rope_freqs)
 		V1(b, "rope_freqs.weight", D / 2);
 	for (uint32_t il = 0; il < a->n_layer; il++) {

@@ -89,10 +89,7 @@ static void build_falcon_h1(struct tensor_builder *b, const struct model_arch *a
 	const uint64_t di = a->ssm_d_inner, nh = a->ssm_n_head, ng = a->ssm_n_group;
 	const uint64_t conv = di + 2 * ng * a->ssm_d_state;
 
-	M2(b, "token_embd.weight", E, a->n_vocab);
-	V1(b, "output_norm.weight", E);
-	if (!a->tied_embeddings)
-		M2(b, "output.weight", E, a->n_vocab);
+	tensors_build_embd_out(b, a);
 	for (uint32_t il = 0; il < a->n_layer; il++) {
 		const uint64_t kv = (uint64_t)a->layer_head_kv[il] * D;
 		b->layer = (int)il;
