@@ -81,32 +81,11 @@ struct arch_stats {
 
 /* Runs whose compute buffer the model is known to miss by more than the
  * tolerance; they are printed with their error but do not fail the check.
- * In each the peak is the logits, which fit in no hole and go above the
- * last hidden state; the estimate puts that state 2 hidden states up,
- * where llama.cpp's allocator puts it depends on the holes the earlier
- * nodes left (traced with an instrumented copy of ggml-alloc.c, Q4_K_M,
- * ubatch 512, flash attention):
- * Qwen3.5-27B from 131072 cells: peak 663,769,120 B = result_output
- * ([248320 x 512] f32, 508,559,360 B) at 155,209,760, right above h_nextn
- * (the last hidden state, 10,485,760 B at 144,724,000), which sits above
- * the freed f16 mask (134,217,728 B from 10,504,224): layer 63's
- * ffn_out took the best fit, an exact hidden-state hole above the mask
- * (where attn_post_norm-63 had been), while gate, up and their product
- * (35,651,584 B each) filled the mask's hole.  Qwen3.5-9B (same graph
- * code) finds its hole at the bottom: h_nextn at 8,390,656.
- * Ling-flash-2.0 at 131072 cells: peak 466,094,080 B = result_output
- * ([157184 x 512] f32) at 144,181,248, above result_norm at 135,792,640:
- * the sum of layer 31's 8 routed outputs, placed right above
- * ffn_moe_down-31 ([4096 x 8 x 512] f32, 67,108,864 B, stacked above the
- * product because it does not fit the 33.5 MB gate + up hole) in the
- * 15.2 MB hole between it and the residual stream (sa_out-31 at
- * 151,009,280), the rest of the freed mask's hole.  Ling-mini-2.0
- * (2048 wide) puts its last hidden state at 8,390,656. */
+ * (Qwen3.5-27B at 131072 / 262144 cells and Ling-flash-2.0 at 131072 were
+ * here until the output phase was simulated node by node, allocsim.c: the
+ * logits sit above the last hidden state, which ggml-alloc's best fit put
+ * above or at the bottom of the freed mask depending on the sizes.) */
 static const char *const compute_known_misses[] = {
-    "qwen35-27b_Q4_K_M_ctx131072",
-    "qwen35-27b_Q4_K_M_ctx262144",
-    "bailingmoe2-ling-flash-2.0_Q4_K_M_ctx131072",
-    "bailingmoe2-ling-flash-2.0_Q8_0_q8_ctx131072_kvq8",
     /* Falcon-H1 1.5B with a q8_0 / q4_0 K cache at 32768 cells (-15.6 %):
      * the quantized cache adds 26.4 MB to the f16 run's compute buffer,
      * where Falcon-H1 3B, 7B and 1.5B-Deep add 2.6 to 6.3 MB (8 bytes per

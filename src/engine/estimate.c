@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allocsim.h"
 #include "recipe.h"
 #include "satmath.h"
 #include "vllm.h"
@@ -489,6 +490,28 @@ static uint64_t routed_sum_out_phase(const struct model_arch *a, const struct gr
 	return sat_add(sat_mul3(4, a->n_vocab, g->n_out), below);
 }
 
+/* The output phase from allocsim (the last layer and output head run
+ * through a model of ggml-alloc) where it describes the architecture's last
+ * layer, else the closed form already in g. */
+static uint64_t output_phase_simulated(const struct model_arch *a, const struct settings *s,
+                                       const struct graph_terms *g)
+{
+	struct allocsim_request r = {
+	    .n_tok = g->n_tok, .n_out = g->n_out, .mask_bytes = g->mask_dev, .flash = g->flash};
+	/* llama_kv_cache rotates a quantized cache whose head width is a
+	 * multiple of 64: K by the largest power of two from 128 that divides
+	 * the head (64 when none does), V by 64 */
+	if (kvtype_get(s->kv_k)->quantized && a->head_dim_k % 64 == 0) {
+		r.k_rot = 64;
+		while (a->head_dim_k % (r.k_rot * 2) == 0)
+			r.k_rot *= 2;
+	}
+	if (kvtype_get(s->kv_v)->quantized && a->head_dim_v % 64 == 0)
+		r.v_rot = 64;
+	uint64_t peak = allocsim_output_peak_bytes(a, &r);
+	return peak ? sat_add(peak, g->fixed) : g->out_phase;
+}
+
 static void graph_terms_make(const struct model_arch *a, const struct settings *s,
                              uint64_t n_ctx_seq, struct graph_terms *g)
 {
@@ -642,6 +665,7 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 		    sat_mul(sat_add(sat_mul(6, n_kv), sat_mul(8, sat_add(q + kvw, E))), n_tok);
 	g->hidden = sat_mul3(4, E, n_tok);
 	g->out_phase = max2(g->out_phase, routed_sum_out_phase(a, g));
+	g->out_phase = output_phase_simulated(a, s, g);
 
 	/* Around one FFN matmul: gate, up and activation outputs, the matmul's
 	 * output and the residual stream in and out. */
