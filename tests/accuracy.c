@@ -86,12 +86,6 @@ struct arch_stats {
  * logits sit above the last hidden state, which ggml-alloc's best fit put
  * above or at the bottom of the freed mask depending on the sizes.) */
 static const char *const compute_known_misses[] = {
-    /* Falcon-H1 1.5B with a q8_0 / q4_0 K cache at 32768 cells (-15.6 %):
-     * the quantized cache adds 26.4 MB to the f16 run's compute buffer,
-     * where Falcon-H1 3B, 7B and 1.5B-Deep add 2.6 to 6.3 MB (8 bytes per
-     * query element and token on 3B and 7B); no rule covers the 1.5B's. */
-    "falcon-h1-1.5b_Q4_K_M_kv_q8_0",
-    "falcon-h1-1.5b_Q4_K_M_kv_q4_0",
     NULL,
 };
 

@@ -512,6 +512,39 @@ static uint64_t output_phase_simulated(const struct model_arch *a, const struct 
 	return peak ? sat_add(peak, g->fixed) : g->out_phase;
 }
 
+/* The output phase with llama.cpp's attention rotation (attn_rot_v): with a
+ * quantized V cache whose head width is a multiple of 64, V and the
+ * attention output are multiplied by a Hadamard matrix (llama-graph.cpp,
+ * build_attn).  In the last layer the rotated output (an f32 tensor as
+ * wide as the query) is allocated when the last attention has freed the
+ * mask, and ggml-alloc's best fit puts it at the bottom of the mask's
+ * hole; the attention projection, and with it the residual stream, then
+ * land higher.  The FFN's normed input takes the slot above the residual
+ * copy and its output reuses that slot, so the last hidden state, and the
+ * logits above it, sit one hidden state higher than without the rotation.
+ * Traced with an instrumented copy of ggml-alloc.c on Falcon-H1 0.5B,
+ * 1.5B-Deep, 3B and 7B at 32768 cells and Granite 4.1 3B at 131072 with a
+ * q8_0 V cache: each exactly one hidden state (a q8_0 K cache alone, whose
+ * rotation touches only Q and K, moves nothing).  Falcon-H1 1.5B moves 6.3
+ * hidden states (the residual copy splits the hole, the up projection no
+ * longer fits beside the gate and the FFN output takes its slot: -13 %
+ * with the rule, -16 % without); Falcon-H1 34B, whose Mamba2 intermediates
+ * fill the bottom of the hole first, and a few dense models (Ministral 3
+ * 3B / 14B, OLMo 3, Seed-OSS) do not move, so the rule puts them 2 to 4 %
+ * high.  Not for a MoE last layer, where the measured runs do not move.
+ * allocsim replaces this closed form where it simulates the last layer
+ * (the rotation is one of its nodes there). */
+static uint64_t attn_rot_out_bytes(const struct model_arch *a, const struct settings *s,
+                                   const struct graph_terms *g)
+{
+	if (a->n_layer == 0 || !kvtype_get(s->kv_v)->quantized || a->head_dim_v % 64)
+		return 0;
+	uint32_t last = a->n_layer - 1;
+	if (a->layer_kind[last] == LK_RECURRENT || !a->layer_head_kv[last] || a->layer_moe[last])
+		return 0;
+	return g->hidden;
+}
+
 static void graph_terms_make(const struct model_arch *a, const struct settings *s,
                              uint64_t n_ctx_seq, struct graph_terms *g)
 {
@@ -664,6 +697,7 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 		g->cast_phase =
 		    sat_mul(sat_add(sat_mul(6, n_kv), sat_mul(8, sat_add(q + kvw, E))), n_tok);
 	g->hidden = sat_mul3(4, E, n_tok);
+	g->out_phase = sat_add(g->out_phase, attn_rot_out_bytes(a, s, g));
 	g->out_phase = max2(g->out_phase, routed_sum_out_phase(a, g));
 	g->out_phase = output_phase_simulated(a, s, g);
 

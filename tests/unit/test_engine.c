@@ -230,19 +230,15 @@ Test(kv, every_truth_run_is_exact_and_compute_within_25_percent)
  * the product) and the routed-sum output phase (ERNIE 4.5 21B-A3B with a
  * mask below or above one hidden state, Llama 4 Scout), each run from the
  * header of its GGUF (tests/data/truth2026). */
-Test(compute, traced_ffn_and_routed_sum_phases_match_llama_cpp)
+/* Check each truth2026 run named in runs (estimated from its GGUF header)
+ * against llama.cpp's measured compute buffer within tol_pct. */
+static void expect_compute_runs(const char *const *runs, size_t n, double tol_pct)
 {
-	static const char *const runs[] = {
-	    "exaone4-32b_Q4_K_M_ctx131072",     "exaone4-32b_Q4_K_M_base",
-	    "ernie45moe-300b-a47b_Q4_K_M_base", "ernie45moe-300b-a47b_Q4_K_M_ctx262144",
-	    "ernie45moe-21b-a3b_Q4_K_M_base",   "ernie45moe-21b-a3b_Q4_K_M_ctx131072",
-	    "llama4-scout_Q4_K_M_ctx32768",
-	};
 	struct truth t;
 	struct profile_dirs dirs;
 	cr_assert(truth2026_load(TRUTH2026_DIR, &t));
 	profile_dirs_init(&dirs);
-	for (size_t k = 0; k < sizeof(runs) / sizeof(runs[0]); k++) {
+	for (size_t k = 0; k < n; k++) {
 		const struct truth_run *r = NULL;
 		for (size_t i = 0; i < t.n_runs && !r; i++)
 			if (!strcmp(t.runs[i].run_id, runs[k]))
@@ -260,12 +256,37 @@ Test(compute, traced_ffn_and_routed_sum_phases_match_llama_cpp)
 		uint64_t c = estimate_compute(&src.model.arch, &r->settings, n_ctx_seq);
 		double err_pct = 100.0 * fabs((double)c - (double)r->compute_buffer_bytes) /
 		                 (double)r->compute_buffer_bytes;
-		cr_expect_leq(err_pct, 0.2, "%s: compute %llu vs llama.cpp %llu (%.2f %%)", runs[k],
-		              (unsigned long long)c, (unsigned long long)r->compute_buffer_bytes,
-		              err_pct);
+		cr_expect_leq(err_pct, tol_pct, "%s: compute %llu vs llama.cpp %llu (%.2f %%)",
+		              runs[k], (unsigned long long)c,
+		              (unsigned long long)r->compute_buffer_bytes, err_pct);
 		source_release(&src);
 	}
 	truth_free(&t);
+}
+
+Test(compute, traced_ffn_and_routed_sum_phases_match_llama_cpp)
+{
+	static const char *const runs[] = {
+	    "exaone4-32b_Q4_K_M_ctx131072",     "exaone4-32b_Q4_K_M_base",
+	    "ernie45moe-300b-a47b_Q4_K_M_base", "ernie45moe-300b-a47b_Q4_K_M_ctx262144",
+	    "ernie45moe-21b-a3b_Q4_K_M_base",   "ernie45moe-21b-a3b_Q4_K_M_ctx131072",
+	    "llama4-scout_Q4_K_M_ctx32768",
+	};
+	expect_compute_runs(runs, sizeof(runs) / sizeof(runs[0]), 0.2);
+}
+
+/* The attention rotation of a quantized V cache moves the last hidden
+ * state (and the logits) one hidden state up: traced on these runs
+ * (Falcon-H1 with a q8_0 K and V cache at 32768 cells, Granite 4.1 3B at
+ * 131072), each exact; without the rule each is 1.8 to 3.5 % low. */
+Test(compute, traced_attn_rotation_output_phase_matches_llama_cpp)
+{
+	static const char *const runs[] = {
+	    "falcon-h1-0.5b_Q4_K_M_kv_q8_0", "falcon-h1-1.5b-deep_Q4_K_M_kv_q8_0",
+	    "falcon-h1-3b_Q4_K_M_kv_q8_0",   "falcon-h1-7b_Q4_K_M_kv_q8_0",
+	    "falcon-h1-7b_Q4_K_M_kv_q4_0",   "granite41-3b_Q8_0_q8_ctx131072_kvq8",
+	};
+	expect_compute_runs(runs, sizeof(runs) / sizeof(runs[0]), 0.2);
 }
 
 Test(kv, context_padding_and_streams)
