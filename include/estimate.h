@@ -42,6 +42,7 @@ enum offload_mode {
 #define SETTINGS_UBATCH_MAX  65536        /* tokens per physical batch */
 #define SETTINGS_LAYERS_MAX  100000       /* n-cpu-moe=N and ngl=N, before the model's depth */
 #define SETTINGS_BATCHED_MAX (1u << 24)   /* vLLM max_num_batched_tokens */
+#define SETTINGS_SPEC_MAX    16           /* vLLM num_speculative_tokens */
 
 /* Which llama.cpp program runs the model: how many logits it reserves. */
 enum llama_tool {
@@ -98,6 +99,8 @@ struct settings {
 	uint8_t prefix_caching;   /* vLLM prefix caching: VLLM_PREFIX_* (vllm.h) */
 	uint64_t kv_cache_memory; /* --kv-cache-memory bytes: vLLM's KV budget without
 	                           * profiling (0: profile, the default) */
+	uint32_t spec_tokens;     /* vLLM MTP speculative decoding: draft tokens a step
+	                           * (--speculative-config num_speculative_tokens, 0: off) */
 	/* llama.cpp runtime */
 	enum llama_backend backend; /* the GPU backend (LLAMA_BACKEND_CPU: no device at all) */
 	bool op_offload;      /* host weights run on the main GPU for big batches (default on) */
@@ -219,6 +222,12 @@ struct vllm_terms {
 	bool v4;
 	uint32_t v4_entry_bytes, v4_align, v4_head_dim, v4_idx_dim;
 	uint64_t kv_memory_bytes; /* --kv-cache-memory: the KV budget given (0: profile) */
+	/* MTP speculative decoding: draft tokens a step (each recurrent state
+	 * page grows by that many convolution rows and a request holds that
+	 * many more state pages) and the model's MTP layers, whose attention
+	 * cache follows the last stage's layers (indices n_layer on). */
+	uint32_t spec_tokens;
+	uint32_t n_mtp_kv;
 	/* Activation peak of the profiling run: per batched token, the part
 	 * split by TP (MLP and MoE intermediates) and the part every rank holds
 	 * (hidden states); per sampled row, the sampler's logits. */

@@ -324,6 +324,14 @@ void report_text(const struct report *r, FILE *out)
 	fprintf(out, " - %s\n", c);
 	if (m->arch.n_mtp && !e->vllm)
 		print_mtp(out, &m->arch, e);
+	else if (m->arch.n_mtp && s->spec_tokens)
+		fprintf(
+		    out,
+		    "  MTP: %u draft token%s a step (vLLM speculative decoding): the %s cache and "
+		    "the longer recurrent states counted, %s weights not\n",
+		    s->spec_tokens, s->spec_tokens == 1 ? "" : "s",
+		    m->arch.n_mtp == 1 ? "MTP layer's" : "MTP layers'",
+		    m->arch.n_mtp == 1 ? "its" : "their");
 	char kv[32], off[48];
 	fprintf(
 	    out,

@@ -252,6 +252,20 @@ static uint64_t state_bytes(const struct model_arch *a)
 	return r * 2 + st * (f32 ? 4 : 2);
 }
 
+/* Bytes MTP speculative decoding adds to one layer's recurrent state with
+ * spec draft tokens: a gated DeltaNet keeps spec more rows of its
+ * convolution history (bf16), kernel - 1 + spec in all
+ * (MambaStateShapeCalculator.gated_delta_net_state_shape, num_spec). */
+static uint64_t state_spec_bytes(const struct model_arch *a, uint32_t spec)
+{
+	uint64_t r, st;
+	arch_rs_elems(a, &r, &st);
+	uint64_t rows = a->ssm_d_conv ? a->ssm_d_conv - 1 : 0;
+	if (a->rec_kind != RK_GATED_DELTANET || !rows)
+		return 0;
+	return (uint64_t)spec * (r / rows) * 2;
+}
+
 /* Tokens of KV a sliding layer keeps for one request: the window - 1 plus
  * the batched tokens, never more than the request, in blocks, plus one
  * block (SlidingWindowSpec.max_memory_usage_bytes). */
@@ -281,6 +295,41 @@ double vllm_gpu_util(const struct settings *s)
 	uint32_t v = s->vllm_version ? s->vllm_version : VLLM_VERSION_CURRENT;
 	return v >= VLLM_VERSION_GRAPHS_IN_BUDGET ? VLLM_GPU_UTIL_DEFAULT
 	                                          : VLLM_GPU_UTIL_DEFAULT_OLD;
+}
+
+/* The MTP layers' attention cache with speculative decoding on
+ * (t->n_mtp_kv layers after the model's, indices n_layer on): vLLM gives
+ * each draft layer a full-attention spec of the target's shape (Qwen3.5,
+ * GLM-4.5 and DeepSeek's MTP blocks are full-attention decoder layers), so
+ * they copy the last full-attention layer's page; a model with none gets
+ * no draft cache. */
+static void vllm_mtp_kv(const struct model_arch *a, struct vllm_terms *t, uint64_t request,
+                        struct estimate *e)
+{
+	uint32_t src = a->n_layer;
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		if (t->kv_heads[il] && t->kv_sliding[il] == VLLM_KV_FULL)
+			src = il;
+	if (src == a->n_layer) {
+		t->n_mtp_kv = 0;
+		return;
+	}
+	uint64_t row = (uint64_t)t->kv_head_token_bytes[src] * t->kv_heads[src];
+	uint64_t k_part = arch_is_mla(a) ? row : row / 2;
+	for (uint32_t k = 0; k < t->n_mtp_kv; k++) {
+		uint32_t il = a->n_layer + k;
+		t->kv_head_token_bytes[il] = t->kv_head_token_bytes[src];
+		t->kv_heads[il] = t->kv_heads[src];
+		t->kv_sliding[il] = VLLM_KV_FULL;
+		t->kv_idx_token_bytes[il] = t->kv_idx_token_bytes[src];
+		t->state_seq_bytes[il] = 0;
+		uint64_t idx = (uint64_t)t->kv_idx_token_bytes[src] * request;
+		e->layer_kv_bytes[il] = row * request + idx;
+		e->kv_layers++;
+		e->k_bytes += k_part * request;
+		e->v_bytes += (row - k_part) * request;
+		e->idx_bytes += idx;
+	}
 }
 
 void vllm_estimate(const struct model *m, const enum qtype *types, const struct settings *s,
@@ -379,7 +428,12 @@ void vllm_estimate(const struct model *m, const enum qtype *types, const struct 
 	uint64_t local = sliding_tokens(a->n_swa, batched, s->ctx_tokens, blk);
 	uint64_t r_elems, s_elems;
 	arch_rs_elems(a, &r_elems, &s_elems);
-	uint64_t state = state_bytes(a);
+	/* MTP speculative decoding: longer convolution histories, and the MTP
+	 * layers' attention cache (below) */
+	t->spec_tokens = s->spec_tokens;
+	t->n_mtp_kv = s->spec_tokens ? a->n_mtp : 0;
+	uint64_t spec_conv = state_spec_bytes(a, s->spec_tokens);
+	uint64_t state = state_bytes(a) + spec_conv;
 	e->n_ctx = request;
 	e->n_ctx_seq = request;
 	e->n_stream = 1;
@@ -396,8 +450,8 @@ void vllm_estimate(const struct model *m, const enum qtype *types, const struct 
 		if (arch_layer_has_state(a, il)) {
 			t->state_seq_bytes[il] = state;
 			e->rs_layers++;
-			e->r_bytes += r_elems * 2;
-			e->s_bytes += state - r_elems * 2;
+			e->r_bytes += r_elems * 2 + spec_conv;
+			e->s_bytes += state - r_elems * 2 - spec_conv;
 			e->layer_kv_bytes[il] = state;
 			if (a->layer_kind[il] == LK_RECURRENT)
 				continue;
@@ -441,6 +495,7 @@ void vllm_estimate(const struct model *m, const enum qtype *types, const struct 
 		}
 		e->layer_kv_bytes[il] += row * tokens + (uint64_t)idx * request;
 	}
+	vllm_mtp_kv(a, t, request, e);
 	if (t->v4) {
 		/* one request as vLLM sizes it: latents and indexer keys, window
 		 * pages and compressor states, each in the packed layout's pages */
@@ -518,7 +573,9 @@ static uint64_t kind_blocks(const struct vllm_terms *t, const struct page_kind *
 {
 	switch (k->kind) {
 	case VLLM_KV_STATE:
-		return t->state_align ? 2 : 1;
+		/* MambaSpec.max_memory_usage_bytes: one page ("align": two) plus
+		 * one a draft token (num_speculative_blocks) */
+		return (t->state_align ? 2 : 1) + t->spec_tokens;
 	case VLLM_KV_SLIDING: {
 		uint64_t n = (uint64_t)t->n_swa + batched - 1;
 		return cdiv(n < mml ? n : mml, k->block) + 1;
@@ -897,7 +954,9 @@ void vllm_rank(const struct estimate *e, uint64_t torch_bytes, bool large_gpu, u
 		kv = (int64_t)t->kv_memory_bytes;
 		out->kv_budget_bytes = kv;
 	}
-	vllm_kv_layout(t, tp, l0, nl, out->batched_tokens, t->max_model_len, kv, out);
+	/* the MTP layers (speculative decoding) run after the last stage's */
+	uint32_t nl_kv = last ? nl + t->n_mtp_kv : nl;
+	vllm_kv_layout(t, tp, l0, nl_kv, out->batched_tokens, t->max_model_len, kv, out);
 	/* vLLM's hint when one request does not fit: the longest that does
 	 * (kv_cache_utils.py estimate_max_model_len, a binary search) */
 	if (kv > 0 && !out->fits && t->max_model_len > 1) {
@@ -906,7 +965,7 @@ void vllm_rank(const struct estimate *e, uint64_t torch_bytes, bool large_gpu, u
 			uint64_t mid = lo + (hi - lo) / 2;
 			struct vllm_rank probe;
 			memset(&probe, 0, sizeof(probe));
-			vllm_kv_layout(t, tp, l0, nl, out->batched_tokens, mid, kv, &probe);
+			vllm_kv_layout(t, tp, l0, nl_kv, out->batched_tokens, mid, kv, &probe);
 			if (probe.fits) {
 				best = mid;
 				lo = mid + 1;

@@ -520,6 +520,23 @@ static bool format_pp(const struct field *f, const struct cli_options *o, char *
 	return format_u64(buf, n, o->settings.pp_size);
 }
 
+static bool parse_spec_tokens(const struct field *f, const char *v, struct cli_options *o,
+                              char *why, size_t whylen)
+{
+	uint64_t n;
+	if (!field_parse_count(f, v, &n, why, whylen))
+		return false;
+	o->settings.spec_tokens = (uint32_t)n;
+	return true;
+}
+
+static bool format_spec_tokens(const struct field *f, const struct cli_options *o, char *buf,
+                               size_t n)
+{
+	(void)f;
+	return format_u64(buf, n, o->settings.spec_tokens);
+}
+
 static bool parse_vllm_version(const struct field *f, const char *v, struct cli_options *o,
                                char *why, size_t whylen)
 {
@@ -1128,6 +1145,11 @@ const struct field field_table[] = {
      .format = format_kv_cache_memory, .vllm_only = true,
      .help = "vLLM --kv-cache-memory: the KV cache of each GPU, no profiling (20G); default "
              "what the --gpu-util budget leaves"},
+    {.flag = "speculative-tokens", .arg = "N", .key = "speculative_tokens",
+     .kind = FIELD_COUNT, .min = 0, .max = SETTINGS_SPEC_MAX, .what = "a token count",
+     .def = "0", .parse = parse_spec_tokens, .format = format_spec_tokens, .vllm_only = true,
+     .help = "vLLM MTP speculative decoding (num_speculative_tokens): the MTP layers' KV "
+             "and N more state slots a request; 0 off"},
     {.flag = "pipeline-parallel-size", .arg = "N", .key = "pipeline_parallel_size",
      .kind = FIELD_COUNT, .min = 1, .max = HW_MAX_DEVICES, .what = "a stage count",
      .def = "1", .parse = parse_pp, .format = format_pp, .vllm_only = true,

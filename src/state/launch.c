@@ -148,6 +148,10 @@ static void vllm(const struct launch_input *in, struct out *o)
 		                                           : " --no-enable-prefix-caching");
 	if (vllm_mode && s->kv_cache_memory)
 		put(o, " --kv-cache-memory %llu", (unsigned long long)s->kv_cache_memory);
+	if (vllm_mode && s->spec_tokens)
+		put(o,
+		    " --speculative-config '{\"method\": \"mtp\", \"num_speculative_tokens\": %u}'",
+		    s->spec_tokens);
 	put(o, " --gpu-memory-utilization %.2f", util);
 	put(o, " --kv-cache-dtype %s", s->kv_k == KV_FP8 ? "fp8" : "auto");
 	if (tp > 1)

@@ -107,6 +107,14 @@ bool request_resolve(const struct profile_dirs *dirs, const struct cli_options *
 		resolved_release(r);
 		return false;
 	}
+	if (q->settings.spec_tokens && q->model && !q->model->arch.n_mtp) {
+		snprintf(err, errlen,
+		         "--speculative-tokens %u: the model has no MTP layers to draft with "
+		         "(num_nextn_predict_layers or mtp_num_hidden_layers is 0)",
+		         q->settings.spec_tokens);
+		resolved_release(r);
+		return false;
+	}
 	q->host_ram_bytes = request_host_ram_bytes(o);
 	q->margin = o->margin;
 	plan_speed_defaults(&q->speed);

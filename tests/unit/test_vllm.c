@@ -427,6 +427,53 @@ Test(vllm, hybrid_deltanet_matches_a_real_log)
 	cJSON_Delete(j);
 }
 
+/* MTP speculative decoding against a real vLLM 0.20.1 log (tests/data/vllm
+ * C04: Qwen3.6-27B on 2x RTX 3090, fp8_e5m2 KV, 262,144 tokens, 3 draft
+ * tokens, 10.98 GiB of KV a GPU): "GPU KV cache size: 619,479 tokens".
+ * The MTP layer adds a 17th attention layer (state groups of 17: the log's
+ * "3 padding layers"), the DeltaNet convolution keeps 3 more rows (a state
+ * page of 1,634,304 bytes: a 1,600-token block), and a request holds
+ * 2 + 3 state pages a group: 423 blocks / (164 + 3 x 5). */
+Test(vllm, mtp_speculative_decoding_matches_a_real_log)
+{
+	char *argv[] = {"vramcalc",    "-m",
+	                "qwen3.6-27b", "-q",
+	                "vllm-bf16",   "-g",
+	                "rtx-3090x2",  "--vllm-version",
+	                "0.20.1",      "--prefix-caching",
+	                "on",          "-k",
+	                "fp8",         "--max-model-len",
+	                "262144",      "--max-num-seqs",
+	                "2",           "--max-num-batched-tokens",
+	                "8192",        "--kv-cache-memory",
+	                "11789685227", "--speculative-tokens",
+	                "3",           "--json",
+	                NULL};
+	cJSON *j = run_json(argv);
+	cr_expect_eq(get(j, "vllm", "kv_capacity_tokens"), 619479);
+	cr_expect_eq(get(j, "vllm", "kv_block_tokens"), 1600);
+	cr_expect_eq(get(j, "vllm", "kv_num_blocks"), 423);
+	cJSON_Delete(j);
+
+	/* without the draft: 16 attention layers, 1,568-token blocks, 2 state
+	 * pages a group (11.4 % more tokens than the engine holds) */
+	argv[22] = "0";
+	j = run_json(argv);
+	cr_expect_eq(get(j, "vllm", "kv_block_tokens"), 1568);
+	cr_expect_eq(get(j, "vllm", "kv_capacity_tokens"), 690011);
+	cJSON_Delete(j);
+
+	/* a model without MTP layers has nothing to draft with */
+	char *bad[] = {"vramcalc", "-m",        "llama-3.1-8b",
+	               "-q",       "vllm-bf16", "--speculative-tokens",
+	               "2",        "--json",    NULL};
+	char *out, *err;
+	cr_expect_eq(truth_run_cli(&out, &err, 8, bad), 2);
+	cr_expect(strstr(err, "no MTP layers"), "%s", err);
+	free(out);
+	free(err);
+}
+
 /* Sliding window layers keep window - 1 + batched tokens (+ a block) per
  * request: gpt-oss-120b (18 sliding of 128, 18 full) at 131,072 tokens
  * holds far more requests than an all-full layout would. */
