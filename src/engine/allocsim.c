@@ -197,6 +197,7 @@ uint64_t allocsim_peak_bytes(const struct allocsim_graph *g, uint64_t *offsets)
 /* The shape of an architecture's blocks that the node lists follow. */
 struct block_shape {
 	bool fused_qkv;     /* one attn_qkv matmul (bailingmoe2) */
+	bool qk_norm;       /* per-head RMS norms on Q and K before rope */
 	bool gated_q;       /* the Q projection carries a sigmoid output gate
 	                     * (qwen35's full-attention layers) */
 	bool rows_in_layer; /* the output rows are selected inside the last
@@ -229,6 +230,7 @@ static bool block_shape_of(const struct model_arch *a, struct block_shape *sh)
 		 * DeltaNet layers; the output rows are taken after the output
 		 * norm, whose result (h_nextn) is kept for the MTP head. */
 		sh->gated_q = true;
+		sh->qk_norm = true;
 		sh->hidden_kept = true;
 		sh->rs_input = true;
 		sh->n_pos = 4;
@@ -236,6 +238,13 @@ static bool block_shape_of(const struct model_arch *a, struct block_shape *sh)
 		/* bailingmoe2: fused QKV, per-head q/k norms, routed experts then
 		 * a shared one. */
 		sh->fused_qkv = true;
+		sh->qk_norm = true;
+		sh->rows_in_layer = true;
+		sh->n_pos = 1;
+	} else if ((!strcmp(a->gguf_arch, "mistral3") || !strcmp(a->gguf_arch, "llama")) &&
+	           !a->n_expert) {
+		/* mistral3 (llama's block): Q, K and V matmuls, rope, a dense
+		 * SwiGLU FFN, the output rows taken in the last layer */
 		sh->rows_in_layer = true;
 		sh->n_pos = 1;
 	} else {
@@ -322,9 +331,15 @@ static int add_block(struct allocsim_graph *g, const struct model_arch *a,
 		vp = -1;
 		kp = -1;
 	}
-	int qn = allocsim_add(g, t4 * q, -1, qp, -1, -1);
-	qn = allocsim_add(g, t4 * q, 0, qn, -1, -1);
-	int qr = allocsim_add(g, t4 * q, 0, qn, in->pos, -1);
+	/* rope runs in place on a norm's output, never on a view of a matmul */
+	int qr;
+	if (sh->qk_norm) {
+		int qn = allocsim_add(g, t4 * q, -1, qp, -1, -1);
+		qn = allocsim_add(g, t4 * q, 0, qn, -1, -1);
+		qr = allocsim_add(g, t4 * q, 0, qn, in->pos, -1);
+	} else {
+		qr = allocsim_add(g, t4 * q, -1, qp, in->pos, -1);
+	}
 	/* A quantized cache stores K and V rotated (a Hadamard matmul each,
 	 * and one on Q); build_attn expands Q, then V, then K (last, for the
 	 * rope fusion). */
@@ -336,9 +351,14 @@ static int add_block(struct allocsim_graph *g, const struct model_arch *a,
 		vp = allocsim_add(g, t4 * vw, -1, vp, in->v_rot, -1);
 	if (!sh->fused_qkv)
 		kp = allocsim_add(g, t4 * kw, -1, x, -1, -1);
-	int kn = allocsim_add(g, t4 * kw, -1, kp, -1, -1);
-	kn = allocsim_add(g, t4 * kw, 0, kn, -1, -1);
-	int kr = allocsim_add(g, t4 * kw, 0, kn, in->pos, -1);
+	int kr;
+	if (sh->qk_norm) {
+		int kn = allocsim_add(g, t4 * kw, -1, kp, -1, -1);
+		kn = allocsim_add(g, t4 * kw, 0, kn, -1, -1);
+		kr = allocsim_add(g, t4 * kw, 0, kn, in->pos, -1);
+	} else {
+		kr = allocsim_add(g, t4 * kw, -1, kp, in->pos, -1);
+	}
 	if (in->k_rot >= 0)
 		kr = allocsim_add(g, t4 * kw, -1, kr, in->k_rot, -1);
 	allocsim_add(g, 0, -1, kr, in->k_idxs, -1); /* K rows into the cache */

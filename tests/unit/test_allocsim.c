@@ -98,8 +98,10 @@ Test(allocsim, in_place_reuse_and_outputs)
 
 /* The runs whose logits ggml-alloc puts above a last hidden state that its
  * best fit placed above the freed mask (Qwen3.5-27B from 131072 cells,
- * Ling-flash-2.0 at 131072) or at its bottom (their siblings), and a
- * quantized cache whose rotations move it back: each from the header of
+ * Ling-flash-2.0 at 131072) or at its bottom (their siblings), a
+ * quantized cache whose rotations move it back, and Ministral 3 14B, whose
+ * last hidden state sits higher at 4096 cells than at 32768 (a smaller
+ * mask leaves a smaller hole): each from the header of
  * its GGUF (tests/data/truth2026), within 0.01 % of llama.cpp's measured
  * compute buffer (all are exact to the byte today). */
 Test(allocsim, traced_output_phases_match_llama_cpp)
@@ -113,6 +115,8 @@ Test(allocsim, traced_output_phases_match_llama_cpp)
 	    "bailingmoe2-ling-flash-2.0_Q4_K_M_ctx131072",
 	    "bailingmoe2-ling-flash-2.0_Q4_K_M_ub2048",
 	    "bailingmoe2-ling-mini-2.0_Q4_K_M_ctx131072",
+	    "ministral3-14b_Q4_K_M_base",
+	    "ministral3-14b_Q4_K_M_ctx32768",
 	};
 	struct truth t;
 	struct profile_dirs dirs;
