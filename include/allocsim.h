@@ -16,10 +16,10 @@
 
 #include "arch.h"
 
-#define ALLOCSIM_MAX_NODES  256 /* nodes of one simulated graph */
-#define ALLOCSIM_MAX_SRC    3   /* parents a node reads */
-#define ALLOCSIM_MAX_BLOCKS 64  /* free blocks tracked at once */
-#define ALLOCSIM_ALIGN      32  /* the CPU buffer's tensor alignment, bytes */
+#define ALLOCSIM_MAX_NODES  2048 /* nodes of one simulated graph */
+#define ALLOCSIM_MAX_SRC    3    /* parents a node reads */
+#define ALLOCSIM_MAX_BLOCKS 64   /* free blocks tracked at once */
+#define ALLOCSIM_ALIGN      32   /* the CPU buffer's tensor alignment, bytes */
 
 /* One node of the simulated graph.  Views are not nodes: a node that reads
  * a view of a tensor names that tensor as its parent. */

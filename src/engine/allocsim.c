@@ -208,6 +208,8 @@ struct block_shape {
 	bool rs_input;      /* a recurrent-state copy index among the inputs */
 	uint32_t n_pos;     /* positions per token (4 with M-RoPE) */
 	uint32_t warmup;    /* earlier layers of the same kind to run first */
+	uint32_t n_ds;      /* deepstack layers: each adds a slice of the
+	                     * widened input embedding to its output (qwen3vl) */
 };
 
 /* The graph inputs every layer reads (node indexes). */
@@ -241,6 +243,14 @@ static bool block_shape_of(const struct model_arch *a, struct block_shape *sh)
 		sh->qk_norm = true;
 		sh->rows_in_layer = true;
 		sh->n_pos = 1;
+	} else if (a->family == AF_QWEN3 && !a->n_expert &&
+	           (!strcmp(a->gguf_arch, "qwen3") || !strcmp(a->gguf_arch, "qwen3vl"))) {
+		/* qwen3 / qwen3vl (dense): Q, K and V matmuls, per-head q/k norms,
+		 * rope (M-RoPE with 4 positions per token on qwen3vl) */
+		sh->qk_norm = true;
+		sh->rows_in_layer = true;
+		sh->n_pos = a->n_deepstack ? 4 : 1;
+		sh->n_ds = a->n_deepstack;
 	} else if ((!strcmp(a->gguf_arch, "mistral3") || !strcmp(a->gguf_arch, "llama")) &&
 	           !a->n_expert) {
 		/* mistral3 (llama's block): Q, K and V matmuls, rope, a dense
@@ -254,13 +264,14 @@ static bool block_shape_of(const struct model_arch *a, struct block_shape *sh)
 	 * residual stream; a layer of another kind (a recurrent one) was
 	 * traced to leave the stream right above the inputs, where the input
 	 * embedding put it. */
-	for (uint32_t il = last; il-- > 0 && sh->warmup < 3;) {
+	uint32_t cap = sh->n_ds ? last : 3; /* a deepstack: run from layer 0 */
+	for (uint32_t il = last; il-- > 0 && sh->warmup < cap;) {
 		if (a->layer_kind[il] != a->layer_kind[last] ||
 		    a->layer_moe[il] != a->layer_moe[last])
 			break;
 		sh->warmup++;
 	}
-	return true;
+	return !sh->n_ds || sh->warmup == last;
 }
 
 /* Router and routed experts of a MoE block on the normed input x, then the
@@ -314,7 +325,7 @@ static int add_dense_ffn(struct allocsim_graph *g, const struct model_arch *a, u
  * block's output (the next residual stream). */
 static int add_block(struct allocsim_graph *g, const struct model_arch *a,
                      const struct allocsim_request *r, const struct block_shape *sh,
-                     const struct graph_inputs *in, uint32_t il, bool last, int res)
+                     const struct graph_inputs *in, uint32_t il, bool last, int res, int ds)
 {
 	uint64_t t4 = 4 * r->n_tok, E = a->n_embd;
 	uint64_t q = (uint64_t)a->n_head * a->head_dim_k;
@@ -383,7 +394,10 @@ static int add_block(struct allocsim_graph *g, const struct model_arch *a,
 	fn = allocsim_add(g, 4 * rows * E, 0, fn, -1, -1);
 	int ffn = a->layer_moe[il] ? add_moe_ffn(g, a, rows, fn)
 	                           : add_dense_ffn(g, a, rows, arch_layer_ff(a, il), fn);
-	return allocsim_add(g, 4 * rows * E, 0, ffn, sa, -1);
+	int out = allocsim_add(g, 4 * rows * E, 0, ffn, sa, -1);
+	if (il < sh->n_ds) /* plus this layer's slice of the deepstack input */
+		out = allocsim_add(g, 4 * rows * E, 0, out, ds, -1);
+	return out;
 }
 
 uint64_t allocsim_output_peak_bytes(const struct model_arch *a, const struct allocsim_request *r)
@@ -399,7 +413,7 @@ uint64_t allocsim_output_peak_bytes(const struct model_arch *a, const struct all
 	 * embedding input (allocated though unread), the recurrent state copy
 	 * index, positions, K and V cell indexes, the masks, the output ids. */
 	int tokens = allocsim_add(&g, 4 * T, -1, -1, -1, -1);
-	int embd_in = allocsim_add(&g, 4 * T * E, -1, -1, -1, -1);
+	int embd_in = allocsim_add(&g, 4 * T * E * (1 + sh.n_ds), -1, -1, -1, -1);
 	int rs = sh.rs_input ? allocsim_add(&g, 4, -1, -1, -1, -1) : -1;
 	in.k_rot =
 	    r->k_rot ? allocsim_add(&g, 4 * (uint64_t)r->k_rot * r->k_rot, -1, -1, -1, -1) : -1;
@@ -416,12 +430,15 @@ uint64_t allocsim_output_peak_bytes(const struct model_arch *a, const struct all
 		g.node[i].input = true;
 	(void)embd_in;
 	int res = allocsim_add(&g, 4 * T * E, -1, tokens, -1, -1); /* input embedding */
+	if (sh.n_ds) /* padded to the deepstack width: the layers read its views */
+		res = allocsim_add(&g, 4 * T * E * (1 + sh.n_ds), -1, res, -1, -1);
+	int ds = res;
 	if (rs >= 0)
 		allocsim_add(&g, 0, -1, rs, -1, -1); /* read by the recurrent layers */
 	uint32_t last = a->n_layer - 1;
 	for (uint32_t il = last - sh.warmup; il < last; il++)
-		res = add_block(&g, a, r, &sh, &in, il, false, res);
-	res = add_block(&g, a, r, &sh, &in, last, true, res);
+		res = add_block(&g, a, r, &sh, &in, il, false, res, ds);
+	res = add_block(&g, a, r, &sh, &in, last, true, res, ds);
 	/* The output head: the norm (in place) and, where the layer did not
 	 * already, the output rows; then the logits. */
 	uint64_t rows = sh.rows_in_layer ? r->n_out : T;

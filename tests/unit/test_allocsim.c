@@ -101,7 +101,8 @@ Test(allocsim, in_place_reuse_and_outputs)
  * Ling-flash-2.0 at 131072) or at its bottom (their siblings), a
  * quantized cache whose rotations move it back, and Ministral 3 14B, whose
  * last hidden state sits higher at 4096 cells than at 32768 (a smaller
- * mask leaves a smaller hole): each from the header of
+ * mask leaves a smaller hole), and Qwen3-VL 8B (run from layer 0: the
+ * deepstack input's holes shape the later layers): each from the header of
  * its GGUF (tests/data/truth2026), within 0.01 % of llama.cpp's measured
  * compute buffer (all are exact to the byte today). */
 Test(allocsim, traced_output_phases_match_llama_cpp)
@@ -117,6 +118,8 @@ Test(allocsim, traced_output_phases_match_llama_cpp)
 	    "bailingmoe2-ling-mini-2.0_Q4_K_M_ctx131072",
 	    "ministral3-14b_Q4_K_M_base",
 	    "ministral3-14b_Q4_K_M_ctx32768",
+	    "qwen3vl-8b_Q4_K_M_ctx131072",
+	    "qwen3vl-8b_Q4_K_M_ub2048",
 	};
 	struct truth t;
 	struct profile_dirs dirs;
