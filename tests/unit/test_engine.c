@@ -656,7 +656,12 @@ Test(gpu, llama_server_reserves_one_output_per_slot)
 	cr_expect_gt(cli.compute_bytes, 256ull << 20);
 	s.llama_build = 9000;
 	estimate_once(&m, &s, &old);
-	cr_expect_eq(old.compute_bytes, cli.compute_bytes, "before b9400 the server reserved all");
+	struct estimate old_cli;
+	s.tool = TOOL_CLI;
+	estimate_once(&m, &s, &old_cli);
+	cr_expect_eq(old.n_outputs, 512);
+	cr_expect_eq(old.compute_bytes, old_cli.compute_bytes,
+	             "before b9400 the server reserved all");
 	model_release(&m);
 }
 
