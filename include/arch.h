@@ -81,6 +81,7 @@ enum recurrent_kind {
 	RK_GATED_DELTANET, /* gated DeltaNet: conv + delta-rule state */
 	RK_SHORTCONV,      /* LFM2 short convolution: conv state only */
 	RK_KDA,            /* Kimi delta attention: q/k/v conv + delta state */
+	RK_RWKV,           /* RWKV 6 / 7 (generic GGUFs only): token shift + wkv state */
 };
 
 /* The architecture.  Counts are plain numbers of elements, not bytes. */
@@ -134,8 +135,10 @@ struct model_arch {
 
 	/* Recurrent layers. */
 	enum recurrent_kind rec_kind;
-	uint32_t ssm_d_conv;  /* conv kernel width (LFM2: shortconv L cache) */
-	uint32_t ssm_d_state; /* Mamba-2 state size / DeltaNet, KDA head dim */
+	uint32_t ssm_d_conv;  /* conv kernel width (LFM2: shortconv L cache;
+	                       * RWKV: token_shift_count) */
+	uint32_t ssm_d_state; /* Mamba-2 state size / DeltaNet, KDA head dim /
+	                       * RWKV wkv head size */
 	uint32_t ssm_d_inner; /* Mamba-2 inner width / DeltaNet value width */
 	uint32_t ssm_n_group; /* Mamba-2 groups / DeltaNet key heads */
 	uint32_t ssm_n_head;  /* Mamba-2 heads / DeltaNet value heads / KDA heads */
@@ -250,6 +253,11 @@ bool arch_validate(const struct model_arch *a, char *err, size_t errlen);
 
 /* Name of a family ("llama"), and the reverse lookup. */
 const char *arch_family_name(enum arch_family f);
+
+/* What a's recurrent layers keep, for display: "Mamba-2", "Mamba-1" (a
+ * generic GGUF without ssm.group_count), "gated DeltaNet", "short
+ * convolution", "Kimi delta attention", "RWKV" or "none". */
+const char *arch_rec_kind_name(const struct model_arch *a);
 bool arch_family_find(const char *name, enum arch_family *out);
 
 #endif

@@ -101,6 +101,10 @@ struct settings {
 	                           * profiling (0: profile, the default) */
 	uint32_t spec_tokens;     /* vLLM MTP speculative decoding: draft tokens a step
 	                           * (--speculative-config num_speculative_tokens, 0: off) */
+	/* llama.cpp --mmproj: the multimodal projector file's tensors as
+	 * stored, bytes (0: none named).  mtmd loads it whole on the first GPU
+	 * (the CPU without one), beside the model. */
+	uint64_t mmproj_bytes;
 	/* llama.cpp runtime */
 	enum llama_backend backend; /* the GPU backend (LLAMA_BACKEND_CPU: no device at all) */
 	bool op_offload;      /* host weights run on the main GPU for big batches (default on) */
@@ -308,8 +312,14 @@ struct estimate {
 	bool backend_auto; /* per device: the backend of the device's vendor */
 	uint32_t main_gpu;
 
+	/* The multimodal projector (settings.mmproj_bytes; 0 with vLLM, which
+	 * loads its vision tower from the checkpoint): on the first GPU, else
+	 * in host memory.  Not in weights_bytes (the model buffer). */
+	uint64_t mmproj_bytes;
+	bool mmproj_on_gpu;
+
 	/* Totals */
-	uint64_t total_bytes; /* weights + kv + compute + overhead */
+	uint64_t total_bytes; /* weights + kv + compute + overhead + mmproj */
 	uint64_t gpu_bytes;   /* what the GPU(s) must hold */
 	uint64_t host_bytes;  /* what host memory must hold */
 

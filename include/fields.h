@@ -33,9 +33,11 @@ enum cli_list { LIST_NONE, LIST_MODELS, LIST_HARDWARE, LIST_QUANTS };
 /* Everything the user asked for, on the command line or in a session file.
  * options_default() fills the defaults of every field; field_parse()
  * changes one field.  Plain data: copying it is safe (no inner pointers,
- * except that `model` and `save_profile` borrow the caller's strings). */
+ * except that `model`, `mmproj` and `save_profile` borrow the caller's
+ * strings). */
 struct cli_options {
 	const char *model;        /* profile id or path (default CLI_DEFAULT_MODEL) */
+	const char *mmproj;       /* --mmproj FILE (llama.cpp's projector), or NULL */
 	const char *save_profile; /* --save-profile ID (valid id), or NULL */
 	bool force;               /* --force: --save-profile may replace or shadow an id */
 	struct settings settings;

@@ -95,6 +95,7 @@ struct device_load {
 	uint64_t weights_bytes;  /* the model-weight part of layers_bytes */
 	uint64_t kv_bytes;       /* the KV cache and recurrent state part of layers_bytes */
 	uint64_t compute_bytes;  /* its compute buffer */
+	uint64_t mmproj_bytes;   /* the multimodal projector (the first device only) */
 	uint64_t overhead_bytes; /* runtime overhead */
 	uint64_t total_bytes;
 	uint32_t first_slot;    /* first layer slot held (n_layer = output layer) */

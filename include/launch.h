@@ -28,6 +28,7 @@ struct launch_input {
 	uint32_t gpu_count;            /* devices to split over (>= 1) */
 	double gpu_memory_utilization; /* vLLM budget share (0 = its default 0.9) */
 	const double *tensor_split;    /* llama.cpp -ts per device, or NULL for even */
+	const char *mmproj_path;       /* --mmproj FILE, or NULL */
 };
 
 /* Write the command for target into buf (size n), one line, with notes as

@@ -31,6 +31,7 @@ struct report {
 	int solve_what;                   /* enum solve_what when solve != NULL */
 	const char *launch[2];            /* llama-server and vLLM commands, or NULL */
 	const struct st_info *checkpoint; /* safetensors size as shipped, or NULL */
+	const struct mmproj_info *mmproj; /* --mmproj's projector, or NULL */
 };
 
 /* The margin as people read it: "10%" or "2.00 GiB". */

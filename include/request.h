@@ -25,6 +25,9 @@
 struct resolved {
 	struct source src;        /* the model as loaded (owned: resolved_release) */
 	struct settings settings; /* the options' settings, stored types resolved */
+	/* --mmproj: the projector as read (settings.mmproj_bytes its bytes) */
+	bool has_mmproj;
+	struct mmproj_info mmproj;
 	/* The device set as -g names it: groups of one type, in split order,
 	 * as indices into the device list.  n_groups 0: no device given. */
 	int n_groups;

@@ -329,6 +329,7 @@ struct session_config {
 	                                   * gpu_count is set per estimate */
 	const char *model_path;           /* the GGUF file_model came from (borrowed), for the
 	                                   * llama-server command; NULL: a placeholder name */
+	const char *mmproj_path;          /* --mmproj FILE (borrowed), or NULL */
 };
 
 /* Results of session_recalc(): one evaluation of the live configuration

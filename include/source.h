@@ -53,6 +53,23 @@ bool source_load(const struct profile_dirs *dirs, const char *spec, struct sourc
 
 void source_release(struct source *src);
 
+/* A multimodal projector file (llama.cpp --mmproj: a GGUF of
+ * general.architecture "clip"): what it puts in memory. */
+struct mmproj_info {
+	char path[512];
+	char projector[32]; /* clip.projector_type (clip.vision.projector_type), or "" */
+	bool vision, audio; /* clip.has_vision_encoder / clip.has_audio_encoder */
+	size_t n_tensors;
+	/* every tensor as stored, each padded as a backend buffer holds it:
+	 * mtmd loads them all into one buffer */
+	uint64_t bytes;
+};
+
+/* Read the projector at path into out.  Fails with err naming the file
+ * when it is not a GGUF or not a projector ("... is a 'qwen3' model, not a
+ * multimodal projector"). */
+bool source_mmproj_load(const char *path, struct mmproj_info *out, char *err, size_t errlen);
+
 /* The kind spec names, by file name and content (no full parse). */
 enum source_kind source_kind_of(const char *spec);
 

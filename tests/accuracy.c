@@ -86,6 +86,15 @@ struct arch_stats {
  * logits sit above the last hidden state, which ggml-alloc's best fit put
  * above or at the bottom of the freed mask depending on the sizes.) */
 static const char *const compute_known_misses[] = {
+    /* Mamba-Codestral-7B read generically (mamba2, no attention): -15.5 %
+     * at ubatch 128 and with 4 sequences.  The scan's input and output
+     * states (4.3 MB a sequence and layer) sit beside the mixer's
+     * activations, partly in holes they leave at ubatch 512 (+0.5 MB over
+     * 58 x n_embd per token), not at 128 (+5.6 MB), and 7.2 MB more per
+     * extra sequence; one pure-SSM model measured, no rule fitted. */
+    "mamba2-codestral-7b_Q4_K_M_ub128",
+    "mamba2-codestral-7b_Q4_K_M_np4",
+    "mamba2-codestral-7b_Q4_K_M_np4_unified",
     NULL,
 };
 

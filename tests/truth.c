@@ -267,6 +267,17 @@ const struct truth2026_model truth2026_models[] = {
     /* a reduced test model (not real shapes) whose MTP block keeps
      * cohere2moe's NextN embedding, head and head norm */
     {"cohere2moe-test-L4-mtp", NULL},
+    /* architectures without an engine layout, read generically from their
+     * GGUF keys: per-layer head counts and FFN widths (openelm), plain GQA
+     * (smollm3), a sliding_window_pattern array (granite_swa, test shapes),
+     * RWKV's token-shift and wkv state (rwkv7), pure Mamba-2 (mamba2) and
+     * a Mamba-1 hybrid with a per-layer head_count_kv (jamba) */
+    {"openelm-270m", NULL},
+    {"smollm3-3b", NULL},
+    {"granite-swa-test", NULL},
+    {"rwkv7-2.9b", NULL},
+    {"mamba2-codestral-7b", NULL},
+    {"jamba-mini", NULL},
 };
 const size_t truth2026_n_models = sizeof(truth2026_models) / sizeof(truth2026_models[0]);
 

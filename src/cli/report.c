@@ -12,6 +12,8 @@
 #include "json_out.h"
 #include "satmath.h"
 #include "plan_text.h"
+#include "source.h"
+#include "text.h"
 
 const char *report_kv_label(const struct model_arch *a, const struct settings *s, char *buf,
                             size_t n)
@@ -403,6 +405,17 @@ void report_text(const struct report *r, FILE *out)
 		         backend_get(e->backend)->name);
 		row(out, "overhead", e->overhead_bytes, e->overhead_bytes ? c : "none (CPU only)");
 	}
+	if (e->mmproj_bytes) {
+		row(out, "mmproj", e->mmproj_bytes,
+		    e->mmproj_on_gpu
+		        ? "exact as stored, on the first GPU (image buffer not counted)"
+		        : "exact as stored, host memory (image buffer not counted)");
+		if (r->mmproj)
+			text_fprintf(out, "  %-16s %s: projector %s, %zu tensors\n", "",
+			             r->mmproj->path,
+			             r->mmproj->projector[0] ? r->mmproj->projector : "unnamed",
+			             r->mmproj->n_tensors);
+	}
 	if (ev->tied_copy_bytes)
 		row(out, "tied copy", ev->tied_copy_bytes,
 		    "exact, the tied embedding loaded again as the output layer (GPU)");
@@ -455,6 +468,7 @@ static cJSON *load_json(uint32_t k, const struct device_load *L)
 	add_u64(one, "kv_bytes", L->kv_bytes);
 	add_u64(one, "compute_bytes", L->compute_bytes);
 	add_u64(one, "overhead_bytes", L->overhead_bytes);
+	add_u64(one, "mmproj_bytes", L->mmproj_bytes);
 	add_u64(one, "total_bytes", L->total_bytes);
 	json_add_i64(one, "headroom_bytes", L->headroom_bytes);
 	if (L->vllm.tp) {
@@ -563,6 +577,16 @@ char *report_json(const struct report *r)
 	cJSON_AddNumberToObject(mo, "layers", m->arch.n_layer);
 	cJSON_AddNumberToObject(mo, "mtp_blocks", m->arch.n_mtp);
 	json_add_text(mo, "path", r->meta->path);
+	if (r->mmproj) {
+		cJSON *pj = add_obj(mo, "mmproj");
+		json_add_text(pj, "path", r->mmproj->path);
+		json_add_text(pj, "projector", r->mmproj->projector);
+		cJSON_AddBoolToObject(pj, "vision", r->mmproj->vision);
+		cJSON_AddBoolToObject(pj, "audio", r->mmproj->audio);
+		cJSON_AddNumberToObject(pj, "tensors", (double)r->mmproj->n_tensors);
+		add_u64(pj, "bytes", r->mmproj->bytes);
+		cJSON_AddBoolToObject(pj, "on_gpu", e->mmproj_on_gpu);
+	}
 
 	cJSON *so = add_obj(root, "settings");
 	json_add_text(so, "quant", ftype_get(s->ftype)->name);
@@ -588,6 +612,7 @@ char *report_json(const struct report *r)
 	add_u64(bo, "output", e->output_bytes);
 	add_u64(bo, "overhead", e->overhead_bytes);
 	add_u64(bo, "tied_copy", ev->tied_copy_bytes);
+	add_u64(bo, "mmproj", e->mmproj_bytes);
 	json_add_u64(bo, "more_devices", ev->extra_devices_bytes);
 	add_u64(bo, "total", ev->total_bytes);
 	cJSON *mt = add_obj(bo, "mtp");

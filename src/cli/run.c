@@ -301,7 +301,8 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	                          src->kind == SOURCE_GGUF ? o->model : NULL,
 	                          ev.n_devs ? ev.n_devs : 1,
 	                          vllm_gpu_util(settings),
-	                          ev.mixed ? split : NULL};
+	                          ev.mixed ? split : NULL,
+	                          res.has_mmproj ? o->mmproj : NULL};
 	for (int t = 0; t < LAUNCH_COUNT; t++)
 		launch_command((enum launch_target)t, &li, cmd[t], sizeof(cmd[t]));
 
@@ -315,7 +316,8 @@ int cli_run(const struct cli_options *o, FILE *out, FILE *errf)
 	                   o->solve >= 0 ? &sol : NULL,
 	                   o->solve,
 	                   {cmd[0], cmd[1]},
-	                   src->has_checkpoint ? &src->checkpoint : NULL};
+	                   src->has_checkpoint ? &src->checkpoint : NULL,
+	                   res.has_mmproj ? &res.mmproj : NULL};
 	if (o->emit >= 0 && !o->json) {
 		fprintf(out, "%s\n", cmd[o->emit]);
 	} else if (o->json) {

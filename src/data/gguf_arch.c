@@ -24,6 +24,7 @@ enum rec_rule {
 	RR_KV_FF_ZERO, /* head_count_kv[il] == 0 and feed_forward_length[il] == 0
 	                  (nemotron_h: MLP blocks have no KV either) */
 	RR_ALL_HYBRID, /* every layer attends and keeps a state (falcon-h1) */
+	RR_ALL,        /* every layer is recurrent (rwkv: no attention) */
 };
 
 /* How a family's local layers attend and where its pattern starts (0 is
@@ -412,8 +413,9 @@ static bool has_key(struct ctx *c, const char *suffix)
  * metadata describes.  SWA comes only from sliding_window_pattern (without
  * it every layer is taken as full attention, which can only overestimate);
  * recurrent layers from attention.recurrent_layers, full_attention_interval
- * or head_count_kv == 0, their state kind from the keys present
- * (shortconv.l_cache, kda.head_dim, else ssm.*).  Fails with one line naming
+ * or head_count_kv == 0 (every layer for RWKV), their state kind from the
+ * keys present (wkv.head_size, shortconv.l_cache, kda.head_dim, else
+ * ssm.*; Mamba-1 files have no ssm.group_count).  Fails with one line naming
  * every standard key that is missing. */
 static bool generic_row(struct ctx *c, struct arch_row *row)
 {
@@ -425,14 +427,18 @@ static bool generic_row(struct ctx *c, struct arch_row *row)
 	memset(row, 0, sizeof(*row));
 	row->name = c->arch;
 	row->family = AF_LLAMA;
-	if (has_key(c, "shortconv.l_cache"))
+	if (has_key(c, "wkv.head_size"))
+		row->rec = RK_RWKV;
+	else if (has_key(c, "shortconv.l_cache"))
 		row->rec = RK_SHORTCONV;
 	else if (has_key(c, "kda.head_dim"))
 		row->rec = RK_KDA;
 	else if (has_key(c, "ssm.state_size") || has_key(c, "ssm.conv_kernel") ||
 	         has_key(c, "ssm.inner_size"))
 		row->rec = RK_MAMBA2;
-	if (row->rec != RK_NONE)
+	if (row->rec == RK_RWKV)
+		row->rec_rule = RR_ALL;
+	else if (row->rec != RK_NONE)
 		row->rec_rule = has_key(c, "attention.recurrent_layers") ||
 		                        has_key(c, "full_attention_interval")
 		                    ? RR_INTERVAL
@@ -472,6 +478,11 @@ static bool read_recurrent_layers(struct ctx *c, const struct arch_row *row, str
 	if (row->rec_rule == RR_ALL_HYBRID) {
 		for (uint32_t il = 0; il < a->n_layer; il++)
 			a->layer_kind[il] = LK_HYBRID;
+		return true;
+	}
+	if (row->rec_rule == RR_ALL) {
+		for (uint32_t il = 0; il < a->n_layer; il++)
+			a->layer_kind[il] = LK_RECURRENT;
 		return true;
 	}
 	if (row->rec_rule == RR_KV_FF_ZERO) {
@@ -517,6 +528,11 @@ static bool read_state(struct ctx *c, struct model_arch *a)
 {
 	if (a->rec_kind == RK_SHORTCONV)
 		return get_u32(c, "shortconv.l_cache", true, &a->ssm_d_conv);
+	if (a->rec_kind == RK_RWKV) {
+		a->ssm_d_conv = 2; /* llama_hparams' token_shift_count default */
+		return get_u32(c, "wkv.head_size", true, &a->ssm_d_state) &&
+		       get_u32(c, "token_shift_count", false, &a->ssm_d_conv);
+	}
 	if (a->rec_kind == RK_KDA) {
 		a->ssm_n_head = a->n_head;
 		return get_u32(c, "ssm.conv_kernel", true, &a->ssm_d_conv) &&
@@ -723,6 +739,11 @@ bool gguf_arch(const struct gguf_info *g, struct model_arch *a, char *err, size_
 		return afail(&c, "metadata 'general.architecture': expected a string, got %s",
 		             gguf_type_name(kv->type));
 	c.arch = kv->str;
+	if (!strcmp(c.arch, "clip"))
+		return afail(&c,
+		             "a multimodal projector (mmproj: general.architecture 'clip'), not "
+		             "a language model: name the text model with -m and this file with "
+		             "--mmproj");
 	const struct arch_row *row = NULL;
 	struct arch_row generic;
 	for (size_t i = 0; i < N_ROWS && !row; i++)

@@ -104,6 +104,45 @@ static bool load_gguf(const char *path, struct source *src, char *err, size_t er
 	return ok;
 }
 
+bool source_mmproj_load(const char *path, struct mmproj_info *out, char *err, size_t errlen)
+{
+	struct gguf_info g;
+	memset(out, 0, sizeof(*out));
+	if (!gguf_read(path, &g, err, errlen))
+		return false;
+	const char *arch = gguf_get_str(&g, "general.architecture");
+	if (!arch || strcmp(arch, "clip") != 0) {
+		char shown[40];
+		text_escape(shown, sizeof(shown), arch ? arch : "", false);
+		snprintf(err, errlen,
+		         "%s: --mmproj: general.architecture is '%s', not 'clip': not a "
+		         "multimodal projector (give the text model with -m)",
+		         path, shown);
+		gguf_info_free(&g);
+		return false;
+	}
+	const char *proj = gguf_get_str(&g, "clip.projector_type");
+	if (!proj)
+		proj = gguf_get_str(&g, "clip.vision.projector_type");
+	text_escape(out->projector, sizeof(out->projector), proj ? proj : "", false);
+	const struct gguf_kv *kv = gguf_find(&g, "clip.has_vision_encoder");
+	out->vision = kv && kv->type == GGUF_BOOL && kv->num.u;
+	kv = gguf_find(&g, "clip.has_audio_encoder");
+	out->audio = kv && kv->type == GGUF_BOOL && kv->num.u;
+	struct tensor_list l;
+	tensors_init(&l);
+	bool ok = gguf_tensors(&g, &l);
+	if (!ok)
+		snprintf(err, errlen, "%s: out of memory for %zu tensors", path, g.n_tensors);
+	for (size_t i = 0; ok && i < l.n; i++)
+		out->bytes += tensor_buffer_bytes(&l.v[i], l.v[i].src_type);
+	out->n_tensors = l.n;
+	snprintf(out->path, sizeof(out->path), "%s", path);
+	tensors_free(&l);
+	gguf_info_free(&g);
+	return ok;
+}
+
 static bool exists(const char *path)
 {
 	struct stat st;

@@ -55,6 +55,25 @@ bool arch_family_find(const char *name, enum arch_family *out)
 	return false;
 }
 
+const char *arch_rec_kind_name(const struct model_arch *a)
+{
+	switch (a->rec_kind) {
+	case RK_MAMBA2:
+		return a->ssm_n_group ? "Mamba-2" : "Mamba-1";
+	case RK_GATED_DELTANET:
+		return "gated DeltaNet";
+	case RK_SHORTCONV:
+		return "short convolution";
+	case RK_KDA:
+		return "Kimi delta attention";
+	case RK_RWKV:
+		return "RWKV";
+	case RK_NONE:
+	default:
+		return "none";
+	}
+}
+
 bool arch_is_mla(const struct model_arch *a)
 {
 	return a->kv_lora_rank > 0;
@@ -79,6 +98,11 @@ void arch_rs_elems(const struct model_arch *a, uint64_t *r, uint64_t *s)
 		/* q, k and v each keep a conv history; one state per head */
 		*r = 3 * conv * a->ssm_n_head * a->ssm_d_state;
 		*s = (uint64_t)a->ssm_d_state * a->ssm_d_state * a->ssm_n_head;
+		return;
+	case RK_RWKV:
+		/* token-shift rows, then one head_size x head_size state per head */
+		*r = (uint64_t)a->ssm_d_conv * a->n_embd;
+		*s = (uint64_t)a->n_embd * a->ssm_d_state;
 		return;
 	case RK_MAMBA2:
 	case RK_GATED_DELTANET:
@@ -169,11 +193,18 @@ bool arch_validate(const struct model_arch *a, char *err, size_t errlen)
 		FAIL("hidden_size: %u is outside 1..1048576", a->n_embd);
 	if (a->n_vocab == 0 || a->n_vocab > (1u << 24))
 		FAIL("vocab_size: %u is outside 1..16777216", a->n_vocab);
-	if (a->n_head == 0 || a->n_head > 4096)
+	/* A model of recurrent layers only (a generic Mamba or RWKV GGUF: head
+	 * count 0) has no attention to check. */
+	bool any_attn = false;
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		any_attn |= a->layer_kind[il] != LK_RECURRENT;
+	if ((any_attn && a->n_head == 0) || a->n_head > 4096)
 		FAIL("num_attention_heads: %u is outside 1..4096", a->n_head);
 	if (a->n_ctx_train == 0)
 		FAIL("max_position_embeddings: must be positive");
-	if (arch_is_mla(a)) {
+	if (!any_attn) {
+		/* no attention: nothing below applies */
+	} else if (arch_is_mla(a)) {
 		if (!a->qk_nope_dim || !a->qk_rope_dim || !a->v_head_dim)
 			FAIL("MLA needs qk_nope_head_dim, qk_rope_head_dim and v_head_dim");
 	} else {
@@ -220,7 +251,8 @@ bool arch_validate(const struct model_arch *a, char *err, size_t errlen)
 		    a->n_swa == 0)
 			FAIL("sliding_window: layer %u is sliding but the window is 0", il);
 	}
-	if (any_dense && a->n_ff == 0)
+	/* a generic GGUF's tensors come from its file, whatever its FFN keys say */
+	if (any_dense && a->n_ff == 0 && !a->generic)
 		FAIL("intermediate_size: must be positive for dense layers");
 	if (any_moe) {
 		if (a->n_expert == 0 || a->n_expert > 4096)
@@ -251,15 +283,21 @@ bool arch_validate(const struct model_arch *a, char *err, size_t errlen)
 	} else if (any_rec && a->rec_kind == RK_KDA) {
 		if (!a->ssm_d_conv || !a->ssm_d_state || !a->ssm_n_head)
 			FAIL("kda: recurrent layers need the conv kernel, head dim and heads");
+	} else if (any_rec && a->rec_kind == RK_RWKV) {
+		if (!a->ssm_d_conv || !a->ssm_d_state)
+			FAIL("wkv: recurrent RWKV layers need the token shift count and head size");
 	} else if (any_rec) {
+		/* a generic GGUF may be Mamba-1 (jamba, mamba: no groups, llama.cpp's
+		 * n_embd_r() then counts 0 of them); a layout needs them all */
+		bool mamba1 = a->generic && a->ssm_n_group == 0;
 		if (a->rec_kind == RK_NONE)
 			FAIL("layer_types: recurrent layers but no recurrent state kind");
-		if (!a->ssm_d_conv || !a->ssm_d_state || !a->ssm_d_inner || !a->ssm_n_group ||
-		    !a->ssm_n_head)
+		if (!a->ssm_d_conv || !a->ssm_d_state || !a->ssm_d_inner ||
+		    (!mamba1 && (!a->ssm_n_group || !a->ssm_n_head)))
 			FAIL(
 			    "mamba_*: recurrent layers need d_conv, d_state, n_groups, n_heads and "
 			    "the inner width");
-		if (a->ssm_d_inner % a->ssm_n_group != 0)
+		if (!mamba1 && a->ssm_d_inner % a->ssm_n_group != 0)
 			FAIL("mamba_n_groups: %u does not divide the inner width %u",
 			     a->ssm_n_group, a->ssm_d_inner);
 	}

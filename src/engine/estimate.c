@@ -574,6 +574,14 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 		if (cells > g->n_kv)
 			g->n_kv = cells;
 	}
+	/* A model without attention (pure Mamba, RWKV) builds no mask and no
+	 * attention, so -fa changes nothing: its mixer's activations measure as
+	 * the flash form below (tests/data/truth2026 mamba2-codestral-7b, equal
+	 * with -fa on and off). */
+	if (g->n_kv == 0) {
+		g->flash = true;
+		g->legacy_mask = false;
+	}
 	uint64_t n_kv = g->n_kv;
 	uint64_t q = arch_q_dim(a);
 	uint64_t kvw = sat_mul(a->n_head_kv, a->head_dim_k);
@@ -1185,13 +1193,24 @@ static void estimate_finish(const struct model *m, const enum qtype *types,
 		vllm_estimate(m, types, s, out);
 	}
 
-	out->gpu_bytes = sat_add(sat_add(out->weights_gpu_bytes, out->kv_gpu_bytes),
-	                         sat_add(out->compute_bytes, out->overhead_bytes));
-	out->host_bytes = sat_add(sat_add(out->weights_host_bytes, out->kv_host_bytes),
-	                          sat_add(out->compute_host_bytes, out->output_bytes));
-	out->total_bytes = sat_add(sat_add(sat_add(out->weights_bytes, out->kv_bytes),
-	                                   sat_add(out->compute_bytes, out->compute_host_bytes)),
-	                           sat_add(out->output_bytes, out->overhead_bytes));
+	/* The projector: mtmd's clip context takes the first GPU backend
+	 * (ggml_backend_init_by_type(GPU)) whatever -ngl says. */
+	out->mmproj_bytes = out->vllm ? 0 : s->mmproj_bytes;
+	out->mmproj_on_gpu = backend_get(s->backend)->gpu;
+	uint64_t mm_gpu = out->mmproj_on_gpu ? out->mmproj_bytes : 0;
+	uint64_t mm_host = out->mmproj_bytes - mm_gpu;
+
+	out->gpu_bytes = sat_add(sat_add(sat_add(out->weights_gpu_bytes, out->kv_gpu_bytes),
+	                                 sat_add(out->compute_bytes, out->overhead_bytes)),
+	                         mm_gpu);
+	out->host_bytes = sat_add(sat_add(sat_add(out->weights_host_bytes, out->kv_host_bytes),
+	                                  sat_add(out->compute_host_bytes, out->output_bytes)),
+	                          mm_host);
+	out->total_bytes =
+	    sat_add(sat_add(sat_add(sat_add(out->weights_bytes, out->kv_bytes),
+	                            sat_add(out->compute_bytes, out->compute_host_bytes)),
+	                    sat_add(out->output_bytes, out->overhead_bytes)),
+	            out->mmproj_bytes);
 
 	out->weights_exact =
 	    (s->file_types || ftype_get(s->ftype)->engine == FT_LLAMACPP) ? EXACT : ESTIMATED;

@@ -246,16 +246,19 @@ static uint64_t split_pp_extra(const struct estimate *e, uint32_t n)
  * the headroom within dev_usable. */
 struct share_totals {
 	uint64_t compute_bytes;
+	uint64_t mmproj_bytes;
 	uint64_t overhead_bytes;
 	uint64_t total_bytes;
 	int64_t headroom_bytes;
 };
 
 static void share_finish(const struct estimate *e, const struct layer_share *sh, bool main,
-                         uint64_t pp_extra, uint64_t dev_overhead, uint64_t dev_usable,
+                         bool first, uint64_t pp_extra, uint64_t dev_overhead, uint64_t dev_usable,
                          struct share_totals *t)
 {
-	bool used = (sh->n_slots > 0 || main) && e->gpu_bytes != 0;
+	/* the projector (--mmproj) sits on the first GPU */
+	uint64_t mm = first && e->mmproj_on_gpu ? e->mmproj_bytes : 0;
+	bool used = (sh->n_slots > 0 || main || mm) && e->gpu_bytes != 0;
 	uint64_t c = sh->has_output ? e->compute_output_bytes
 	             : sh->n_slots  ? e->compute_split_bytes
 	                            : 0;
@@ -265,7 +268,9 @@ static void share_finish(const struct estimate *e, const struct layer_share *sh,
 		c = sat_add(c, pp_extra);
 	t->compute_bytes = used ? c : 0;
 	t->overhead_bytes = used ? dev_overhead : 0;
-	t->total_bytes = sat_add(sat_add(sh->layers_bytes, t->compute_bytes), t->overhead_bytes);
+	t->mmproj_bytes = mm;
+	t->total_bytes =
+	    sat_add(sat_add(sat_add(sh->layers_bytes, t->compute_bytes), t->overhead_bytes), mm);
 	t->headroom_bytes = headroom_of(dev_usable, t->total_bytes);
 }
 
@@ -296,7 +301,7 @@ bool hw_split(const struct estimate *e, const struct device *const *devs, uint32
 			dev_usable = hw_usable_bytes(prev);
 		}
 		walk_device(&w, cum[k], k == n - 1, &sh);
-		share_finish(e, &sh, k == main, pp_extra, dev_overhead, dev_usable, &t);
+		share_finish(e, &sh, k == main, k == 0, pp_extra, dev_overhead, dev_usable, &t);
 		memset(L, 0, sizeof(*L));
 		L->layers_bytes = sh.layers_bytes;
 		L->kv_bytes = sh.kv_bytes;
@@ -306,6 +311,7 @@ bool hw_split(const struct estimate *e, const struct device *const *devs, uint32
 		L->has_output = sh.has_output;
 		L->main_gpu = k == main;
 		L->compute_bytes = t.compute_bytes;
+		L->mmproj_bytes = t.mmproj_bytes;
 		L->overhead_bytes = t.overhead_bytes;
 		L->total_bytes = t.total_bytes;
 		L->headroom_bytes = t.headroom_bytes;
@@ -431,7 +437,8 @@ static bool fit_identical(const struct estimate *e, const struct layer_sums *ls,
 			struct layer_share sh;
 			struct share_totals t;
 			identical_next(&w, &sh);
-			share_finish(e, &sh, k == main, pp_extra, dev_overhead, dev_usable, &t);
+			share_finish(e, &sh, k == main, k == 0, pp_extra, dev_overhead, dev_usable,
+			             &t);
 			if (k == 0 || t.headroom_bytes < *headroom)
 				*headroom = t.headroom_bytes;
 			*need = sat_add(*need, t.total_bytes);

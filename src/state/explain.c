@@ -69,8 +69,8 @@ static void explain_arch(struct session *s, const struct model *m)
 		line(s,
 		     "  recurrent (%s) on %u layers: d_conv %u, d_state %u, d_inner %u, groups %u, "
 		     "heads %u",
-		     a->rec_kind == RK_MAMBA2 ? "Mamba-2" : "gated DeltaNet", rec, a->ssm_d_conv,
-		     a->ssm_d_state, a->ssm_d_inner, a->ssm_n_group, a->ssm_n_head);
+		     arch_rec_kind_name(a), rec, a->ssm_d_conv, a->ssm_d_state, a->ssm_d_inner,
+		     a->ssm_n_group, a->ssm_n_head);
 	if (nokv)
 		line(s, "  %u attention layers keep no KV cache (shared)", nokv);
 	if (a->n_expert)
@@ -110,6 +110,11 @@ static void explain_weights(struct session *s, const struct model *m, const stru
 	     offload_mode_name(st->offload), gib(x, (double)e->weights_gpu_bytes),
 	     gib(z, (double)e->weights_host_bytes),
 	     m->arch.tied_embeddings ? "; tied output copied to the GPU" : "");
+	if (e->mmproj_bytes)
+		line(s,
+		     "  + multimodal projector (--mmproj) %s, its tensors as stored, on the %s "
+		     "(its image compute buffer is not counted)",
+		     gib(x, (double)e->mmproj_bytes), e->mmproj_on_gpu ? "first GPU" : "host");
 }
 
 static void explain_kv(struct session *s, const struct estimate *e)

@@ -376,6 +376,25 @@ static bool format_model(const struct field *f, const struct cli_options *o, cha
 	return true;
 }
 
+static bool parse_mmproj(const struct field *f, const char *v, struct cli_options *o, char *why,
+                         size_t whylen)
+{
+	(void)f;
+	if (!v || !*v)
+		WHY("empty file name (a projector GGUF, mmproj-*.gguf)");
+	o->mmproj = v;
+	return true;
+}
+
+static bool format_mmproj(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	if (!o->mmproj)
+		return false;
+	snprintf(buf, n, "%s", o->mmproj);
+	return true;
+}
+
 static bool parse_save_profile(const struct field *f, const char *v, struct cli_options *o,
                                char *why, size_t whylen)
 {
@@ -1045,6 +1064,10 @@ const struct field field_table[] = {
      .what = "a model", .def = CLI_DEFAULT_MODEL, .parse = parse_model, .format = format_model,
      .help = "profile id or .ini; a .gguf, config.json (or its directory), .safetensors or "
              "index.json"},
+    {.flag = "mmproj", .arg = "FILE", .key = "mmproj", .kind = FIELD_TEXT,
+     .what = "a projector file", .parse = parse_mmproj, .format = format_mmproj,
+     .help = "llama.cpp --mmproj: count a multimodal projector GGUF (vision tower) on the "
+             "first GPU"},
     {.flag = "save-profile", .arg = "ID", .kind = FIELD_TEXT, .what = "a profile id",
      .parse = parse_save_profile,
      .help = "save the model as user profile ID (then -m ID); an id in use needs --force"},

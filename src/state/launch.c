@@ -68,6 +68,8 @@ static void llama_server(const struct launch_input *in, struct out *o)
 		put(o, "llama-server -m %s", in->model_path);
 	else
 		put(o, "llama-server -m %s-%s.gguf", in->meta->id, ftype_get(s->ftype)->name);
+	if (in->mmproj_path && s->mmproj_bytes)
+		put(o, " --mmproj %s", in->mmproj_path);
 	put(o, " -c %llu", (unsigned long long)s->ctx_tokens);
 	if (s->n_seq > 1 || s->kv_unified)
 		put(o, " -np %u", s->n_seq);

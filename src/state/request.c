@@ -97,6 +97,22 @@ bool request_resolve(const struct profile_dirs *dirs, const struct cli_options *
 			    r->settings.vllm_version, gpu ? hw_vllm_large_gpu(gpu) : false);
 	}
 
+	if (o->mmproj) {
+		if (ftype_get(r->settings.ftype)->engine == FT_VLLM && !r->settings.file_types) {
+			snprintf(err, errlen,
+			         "--mmproj: llama.cpp's projector file; vLLM loads the vision "
+			         "tower from the checkpoint (see --text-only)");
+			resolved_release(r);
+			return false;
+		}
+		if (!source_mmproj_load(o->mmproj, &r->mmproj, err, errlen)) {
+			resolved_release(r);
+			return false;
+		}
+		r->has_mmproj = true;
+		r->settings.mmproj_bytes = r->mmproj.bytes;
+	}
+
 	struct request *q = &r->req;
 	q->model = r->src.has_arch ? &r->src.model : NULL;
 	q->settings = r->settings;

@@ -62,6 +62,7 @@ void session_speed(struct session *s)
 	    s->config.cur.gpu_count,
 	    vllm_gpu_util(live),
 	    NULL,
+	    s->config.mmproj_path,
 	};
 	for (int t = 0; t < LAUNCH_COUNT; t++)
 		launch_command((enum launch_target)t, &li, p->launch[t], sizeof(p->launch[t]));

@@ -192,7 +192,8 @@ void ui_draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 		const struct device_load *l = &loads[i];
 		uint64_t kv = l->kv_bytes < l->layers_bytes ? l->kv_bytes : l->layers_bytes;
 		struct bar_seg per[4] = {
-		    {SEG_WEIGHTS, l->layers_bytes - kv},
+		    {SEG_WEIGHTS,
+		     l->layers_bytes - kv + l->mmproj_bytes}, /* --mmproj's projector too */
 		    {SEG_KV, kv},
 		    {SEG_COMPUTE, l->compute_bytes},
 		    {SEG_OVERHEAD, l->overhead_bytes},
@@ -269,8 +270,9 @@ void ui_draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 		compute += loads[i].compute_bytes;
 		overhead += loads[i].overhead_bytes;
 	}
+	uint64_t mm_gpu = e->mmproj_on_gpu ? e->mmproj_bytes : 0;
 	struct bar_seg all[4] = {
-	    {SEG_WEIGHTS, e->weights_gpu_bytes},
+	    {SEG_WEIGHTS, e->weights_gpu_bytes + mm_gpu},
 	    {SEG_KV, e->kv_gpu_bytes},
 	    {SEG_COMPUTE, compute},
 	    {SEG_OVERHEAD, overhead},
@@ -284,8 +286,10 @@ void ui_draw_bars(const struct ui *u, const struct session *s, WINDOW *w)
 		 * budget, GPU and host parts together against the whole memory
 		 * of the devices. */
 		struct bar_seg hs[5] = {
-		    {SEG_WEIGHTS, e->weights_host_bytes}, {SEG_KV, e->kv_host_bytes},
-		    {SEG_COMPUTE, e->compute_host_bytes}, {SEG_OVERHEAD, 0},
+		    {SEG_WEIGHTS, e->weights_host_bytes + (e->mmproj_bytes - mm_gpu)},
+		    {SEG_KV, e->kv_host_bytes},
+		    {SEG_COMPUTE, e->compute_host_bytes},
+		    {SEG_OVERHEAD, 0},
 		    {SEG_OUTPUT, e->output_bytes},
 		};
 		uint64_t cap = ev->host_ram_bytes;

@@ -152,6 +152,8 @@ static bool load_all(const struct cli_options *o, struct loaded *L, char *err, s
 	s->config.margin = res.req.margin;
 	if (!cm && res.src.kind == SOURCE_GGUF)
 		s->config.model_path = o->model;
+	if (res.has_mmproj)
+		s->config.mmproj_path = o->mmproj;
 	resolved_release(&res);
 	/* The models view (m) starts with the command line's order and filters. */
 	s->screen.rank.sort = o->rank_sort;

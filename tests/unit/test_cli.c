@@ -467,3 +467,117 @@ Test(cli, server_without_np_takes_four_unified_slots)
 	cr_expect_eq(o.settings.tool, TOOL_CLI);
 	cr_expect_eq(o.settings.n_seq, 1);
 }
+
+/* The JSON of a run, parsed (the test fails when it does not exit 0). */
+static cJSON *mm_json(int argc, char **argv)
+{
+	char *out = NULL, *err = NULL;
+	cr_assert_eq(truth_run_cli(&out, &err, argc, argv), 0, "%s", err);
+	cJSON *j = cJSON_Parse(out);
+	cr_assert_not_null(j, "not JSON: %s", out);
+	free(out);
+	free(err);
+	return j;
+}
+
+static uint64_t mm_u64(cJSON *o, const char *a, const char *b)
+{
+	cJSON *x = cJSON_GetObjectItem(o, a);
+	if (b)
+		x = cJSON_GetObjectItem(x, b);
+	cr_assert(cJSON_IsNumber(x), "%s.%s", a, b ? b : "");
+	return (uint64_t)x->valuedouble;
+}
+
+/* --mmproj counts a projector GGUF (llama.cpp's mtmd loads it whole on the
+ * first GPU): its 6 tensors as stored, 46,336 bytes with 32-byte padding,
+ * on GPU 0 of a split only; the launch line names it.  A projector given
+ * to -m, a model given to --mmproj and --mmproj with vLLM are refused in
+ * one line (exit 2). */
+Test(cli, mmproj_counts_the_projector_on_the_first_gpu)
+{
+	char *plain[] = {"vramcalc", "-m",         "tests/data/gguf-bad/tiny-llama.gguf",
+	                 "-g",       "rtx-4090x2", "--json"};
+	char *with[] = {
+	    "vramcalc", "-m",       "tests/data/gguf-bad/tiny-llama.gguf", "-g", "rtx-4090x2",
+	    "--json",   "--mmproj", "tests/data/gguf-bad/mmproj-tiny.gguf"};
+	cJSON *a = mm_json(6, plain), *b = mm_json(8, with);
+	cr_expect_eq(mm_u64(a, "bytes", "mmproj"), 0);
+	cr_expect_eq(mm_u64(b, "bytes", "mmproj"), 46336);
+	cr_expect_eq(mm_u64(b, "bytes", "total"), mm_u64(a, "bytes", "total") + 46336);
+	cr_expect_eq(mm_u64(b, "bytes", "weights"), mm_u64(a, "bytes", "weights"),
+	             "the projector is not in the model buffer");
+	cJSON *pj = cJSON_GetObjectItem(cJSON_GetObjectItem(b, "model"), "mmproj");
+	cr_assert_not_null(pj);
+	cr_expect_str_eq(cJSON_GetObjectItem(pj, "projector")->valuestring, "qwen3vl_merger");
+	cr_expect_eq(mm_u64(pj, "tensors", NULL), 6);
+	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(pj, "vision")));
+	cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(pj, "on_gpu")));
+	cJSON *ha = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(a, "hardware"), 0),
+	                                "devices");
+	cJSON *hb = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(b, "hardware"), 0),
+	                                "devices");
+	cr_assert_eq(cJSON_GetArraySize(hb), 2);
+	cr_expect_eq(mm_u64(cJSON_GetArrayItem(hb, 0), "mmproj_bytes", NULL), 46336);
+	cr_expect_eq(mm_u64(cJSON_GetArrayItem(hb, 1), "mmproj_bytes", NULL), 0);
+	cr_expect_eq(mm_u64(cJSON_GetArrayItem(hb, 0), "total_bytes", NULL),
+	             mm_u64(cJSON_GetArrayItem(ha, 0), "total_bytes", NULL) + 46336);
+	cr_expect_eq(mm_u64(cJSON_GetArrayItem(hb, 1), "total_bytes", NULL),
+	             mm_u64(cJSON_GetArrayItem(ha, 1), "total_bytes", NULL));
+	const char *launch =
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(b, "launch"), "llama-server")->valuestring;
+	cr_expect(strstr(launch, "--mmproj tests/data/gguf-bad/mmproj-tiny.gguf") != NULL, "%s",
+	          launch);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+
+	/* the CPU backend keeps it in host memory */
+	char *cpu[] = {
+	    "vramcalc", "-m",       "tests/data/gguf-bad/tiny-llama.gguf", "--backend", "cpu",
+	    "--json",   "--mmproj", "tests/data/gguf-bad/mmproj-tiny.gguf"};
+	char *cpu0[] = {"vramcalc",  "-m",  "tests/data/gguf-bad/tiny-llama.gguf",
+	                "--backend", "cpu", "--json"};
+	a = mm_json(6, cpu0);
+	b = mm_json(8, cpu);
+	cr_expect_eq(mm_u64(b, "bytes", "total"), mm_u64(a, "bytes", "total") + 46336);
+	pj = cJSON_GetObjectItem(cJSON_GetObjectItem(b, "model"), "mmproj");
+	cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(pj, "on_gpu")));
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+
+	char *out = NULL, *err = NULL;
+	char *text[] = {"vramcalc", "-m",       "tests/data/gguf-bad/tiny-llama.gguf",
+	                "--print",  "--mmproj", "tests/data/gguf-bad/mmproj-tiny.gguf"};
+	cr_assert_eq(truth_run_cli(&out, &err, 6, text), 0, "%s", err);
+	cr_expect(strstr(out, "  mmproj                        46,336") != NULL, "%s", out);
+	cr_expect(strstr(out, "projector qwen3vl_merger, 6 tensors") != NULL, "%s", out);
+	free(out);
+	free(err);
+
+	struct {
+		char *argv[8];
+		int argc;
+		const char *says;
+	} bad[] = {
+	    {{"vramcalc", "-m", "tests/data/gguf-bad/mmproj-tiny.gguf", "--print"},
+	     4,
+	     "a multimodal projector (mmproj: general.architecture 'clip'), not a language "
+	     "model: name the text model with -m and this file with --mmproj"},
+	    {{"vramcalc", "-m", "tests/data/gguf-bad/tiny-llama.gguf", "--print", "--mmproj",
+	      "tests/data/gguf-bad/tiny-llama.gguf"},
+	     6,
+	     "--mmproj: general.architecture is 'llama', not 'clip'"},
+	    {{"vramcalc", "-m", "qwen3-vl-8b", "--engine", "vllm", "--print", "--mmproj",
+	      "tests/data/gguf-bad/mmproj-tiny.gguf"},
+	     8,
+	     "--mmproj: llama.cpp's projector file; vLLM loads the vision tower"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(truth_run_cli(&out, &err, bad[i].argc, bad[i].argv), 2, "%zu", i);
+		cr_expect(strstr(err, bad[i].says) != NULL, "%s", err);
+		char *nl = strchr(err, '\n');
+		cr_expect(nl == NULL || nl[1] == '\0', "one line: %s", err);
+		free(out);
+		free(err);
+	}
+}

@@ -1001,6 +1001,70 @@ Test(gguf, generic_shortconv_state)
 	model_release(&m);
 }
 
+/* gguf_model() of a measured truth2026 header, with an estimate at ctx
+ * tokens (f16 KV, one sequence). */
+static void gg_truth(const char *name, struct model *m, struct estimate *e, uint64_t ctx)
+{
+	char path[256], err[512];
+	struct gguf_info g;
+	struct settings s;
+	snprintf(path, sizeof(path), "tests/data/truth2026/gguf/%s", name);
+	gg_read_ok(path, &g);
+	cr_assert(gguf_model(&g, m, err, sizeof(err)), "%s", err);
+	gguf_info_free(&g);
+	cr_assert(model_prepare_from_tensors(m));
+	estimate_settings_default(&s);
+	s.file_types = true;
+	s.ctx_tokens = ctx;
+	estimate_once(m, &s, e);
+}
+
+/* Jamba (Mamba-1 layers: no ssm.group_count) beside attention layers named
+ * by a per-layer head_count_kv; llama.cpp measured 84,541,440 B of context
+ * at 4096 cells (tests/data/truth2026 jamba-mini).  Mamba-1's conv state
+ * counts no groups, as llama_hparams::n_embd_r() does with 0 of them. */
+Test(gguf, generic_mamba1_hybrid_jamba)
+{
+	struct model m;
+	struct estimate e;
+	gg_truth("jamba-mini-Q4_K_M.gguf", &m, &e, 4096);
+	cr_assert(m.arch.generic);
+	cr_expect_eq(m.arch.ssm_n_group, 0);
+	cr_expect_str_eq(arch_rec_kind_name(&m.arch), "Mamba-1");
+	cr_expect_eq(e.rs_layers, 28);
+	cr_expect_eq(e.kv_layers, 4, "head_count_kv 8 at layers 4, 12, 20, 28");
+	cr_expect_eq(e.r_bytes, 28ull * 3 * 8192 * 4, "(d_conv - 1) x d_inner, f32");
+	cr_expect_eq(e.s_bytes, 28ull * 16 * 8192 * 4, "d_state x d_inner, f32");
+	cr_expect_eq(e.k_bytes + e.v_bytes, 4ull * 4096 * 2 * 8 * 128 * 2);
+	cr_expect_eq(e.kv_bytes, 84541440);
+	model_release(&m);
+}
+
+/* Pure Mamba-2 (head_count 0: no attention at all) and RWKV 7 (a wkv
+ * state, every layer recurrent; head_count 0): context measured by
+ * llama.cpp at 4096 cells, 276,299,776 B and 21,626,880 B. */
+Test(gguf, generic_attention_free_mamba2_and_rwkv7)
+{
+	struct model m;
+	struct estimate e;
+	gg_truth("mamba2-codestral-7b-F16.gguf", &m, &e, 4096);
+	cr_expect_eq(m.arch.n_head, 0);
+	cr_expect_str_eq(arch_rec_kind_name(&m.arch), "Mamba-2");
+	cr_expect_eq(e.rs_layers, 64);
+	cr_expect_eq(e.kv_layers, 0);
+	cr_expect_eq(e.kv_bytes, 276299776);
+	model_release(&m);
+
+	gg_truth("rwkv7-2.9b-F16.gguf", &m, &e, 4096);
+	cr_expect_eq(m.arch.rec_kind, RK_RWKV);
+	cr_expect_str_eq(arch_rec_kind_name(&m.arch), "RWKV");
+	cr_expect_eq(e.rs_layers, 32);
+	cr_expect_eq(e.r_bytes, 32ull * 2 * 2560 * 4, "token_shift_count (default 2) x n_embd");
+	cr_expect_eq(e.s_bytes, 32ull * 2560 * 64 * 4, "n_embd x wkv head size");
+	cr_expect_eq(e.kv_bytes, 21626880);
+	model_release(&m);
+}
+
 Test(gguf, generic_names_missing_ssm_keys)
 {
 	gg_expect_arch_error("generic-no-ssm.gguf", "architecture 'ssm9' has no engine layout",

@@ -196,7 +196,7 @@ Test(launch, flags_match_the_settings)
 	s.offload = OFFLOAD_N_CPU_MOE;
 	s.offload_layers = 20;
 	s.n_ubatch = 1024;
-	struct launch_input in = {&meta, &m, &s, NULL, 2, 0, NULL};
+	struct launch_input in = {&meta, &m, &s, NULL, 2, 0, NULL, NULL};
 	launch_command(LAUNCH_LLAMA_SERVER, &in, cmd, sizeof(cmd));
 	cr_expect(strncmp(cmd, "llama-server -m qwen3-30b-a3b-Q4_K_M.gguf", 41) == 0, "%s", cmd);
 	cr_expect_str_eq(flag(cmd, "-c", v, sizeof(v)), "65536");

@@ -270,6 +270,23 @@ FILES = {
         kv('ssm9.embedding_length', U32, 32), kv('ssm9.attention.head_count', U32, 4),
         kv('ssm9.ssm.state_size', U32, 16), kv('ssm9.vocab_size', U32, 64),
     ], b'', 7, 0),
+    # A multimodal projector (llama.cpp --mmproj): general.architecture clip,
+    # 6 tensors of 46,336 bytes with 32-byte padding (v.post_ln.weight: 120 -> 128).
+    'mmproj-tiny.gguf': pad(gguf([
+        kv('general.architecture', STR, 'clip'),
+        kv('clip.projector_type', STR, 'qwen3vl_merger'),
+        kv('clip.has_vision_encoder', BOOL, 1),
+        kv('clip.has_audio_encoder', BOOL, 0),
+        kv('clip.vision.block_count', U32, 1),
+        kv('clip.vision.embedding_length', U32, 32),
+    ], tensors([
+        ('v.patch_embd.weight', [14, 14, 3, 32], T_F16),
+        ('v.blk.0.attn_qkv.weight', [32, 96], T_F16),
+        ('v.blk.0.ln1.weight', [32], T_F32),
+        ('v.post_ln.weight', [30], T_F32),
+        ('mm.0.weight', [64, 32], T_Q8_0),
+        ('mm.0.bias', [32], T_F32),
+    ]), 6, 6)),
 }
 
 # A split model in two parts, and one whose second part is missing.
