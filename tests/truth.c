@@ -203,6 +203,7 @@ const struct truth2026_model truth2026_models[] = {
     {"glm-dsa-5.2", NULL},
     {"olmo3-7b", "olmo-3-7b"},
     {"qwen3vl-8b", "qwen3-vl-8b"},
+    {"qwen3vlmoe-30b-a3b", "qwen3-vl-30b-a3b"},
     {"seed-oss-36b", "seed-oss-36b"},
     {"kimi-linear-48b-a3b", "kimi-linear-48b-a3b"},
     {"ernie45-0.3b", "ernie-4.5-0.3b"},

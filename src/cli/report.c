@@ -65,12 +65,20 @@ static void arch_summary(const struct model_arch *a, char *buf, size_t n)
 	o += (size_t)snprintf(
 	    buf + o, n - o, "%s%s, %u layers", a->gguf_arch,
 	    a->generic ? " (generic: no engine layout, KV from the GGUF keys)" : "", a->n_layer);
+	uint32_t rec = 0;
+	for (uint32_t il = 0; il < a->n_layer; il++)
+		rec += arch_layer_has_state(a, il);
 	if (arch_is_mla(a))
 		o += (size_t)snprintf(buf + o, n - o, ", MLA (kv_lora %u + rope %u), %u heads",
 		                      a->kv_lora_rank, a->qk_rope_dim, a->n_head);
+	else if (a->n_head)
+		o += (size_t)snprintf(buf + o, n - o, ", %u heads / %u KV head%s x %u", a->n_head,
+		                      a->n_head_kv, a->n_head_kv == 1 ? "" : "s", a->head_dim_k);
 	else
-		o += (size_t)snprintf(buf + o, n - o, ", %u heads / %u KV heads x %u", a->n_head,
-		                      a->n_head_kv, a->head_dim_k);
+		o += (size_t)snprintf(buf + o, n - o, ", no attention");
+	if (rec && o < n)
+		o += (size_t)snprintf(buf + o, n - o, ", %u %s layer%s", rec, arch_rec_kind_name(a),
+		                      rec == 1 ? "" : "s");
 	if (a->n_expert && o < n)
 		o += (size_t)snprintf(buf + o, n - o, ", %u experts (%u active%s)", a->n_expert,
 		                      a->n_expert_used, a->n_ff_shexp ? " + shared" : "");
@@ -360,8 +368,8 @@ void report_text(const struct report *r, FILE *out)
 	         e->n_stream > 1 ? "s" : "");
 	row(out, "KV cache", e->kv_bytes, parts ? exact_word(e->kv_exact) : c);
 	if (parts && e->kv_layers)
-		row(out, "  full attention", e->k_bytes + e->v_bytes,
-		    c + strlen(exact_word(e->kv_exact)) + 2);
+		row(out, arch_is_mla(&m->arch) ? "  MLA latent" : "  full attention",
+		    e->k_bytes + e->v_bytes, c + strlen(exact_word(e->kv_exact)) + 2);
 	if (e->kv_layers_swa) {
 		snprintf(c, sizeof(c), "%u layers x %s cells x %u stream%s", e->kv_layers_swa,
 		         fmt_thousands(a, sizeof(a), e->kv_cells_swa), e->n_stream,
@@ -369,10 +377,15 @@ void report_text(const struct report *r, FILE *out)
 		row(out, "  sliding window", e->swa_k_bytes + e->swa_v_bytes, c);
 	}
 	if (e->rs_layers) {
-		snprintf(c, sizeof(c), "%u layers x %u sequence%s, independent of context",
-		         e->rs_layers, s->n_seq, s->n_seq > 1 ? "s" : "");
+		snprintf(c, sizeof(c), "%u %s layers x %u sequence%s, independent of context",
+		         e->rs_layers, arch_rec_kind_name(&m->arch), s->n_seq,
+		         s->n_seq > 1 ? "s" : "");
 		row(out, "  recurrent state", e->r_bytes + e->s_bytes, c);
 	}
+	if (m->arch.n_layer_kv && m->arch.n_layer_kv < m->arch.n_layer)
+		fprintf(out,
+		        "  %-16s %u layers reuse an earlier layer's cache (none of their own)\n",
+		        "", m->arch.n_layer - m->arch.n_layer_kv);
 	if (e->comp_layers_csa || e->comp_layers_hca) {
 		snprintf(c, sizeof(c), "CSA %u layers x %s cells, HCA %u layers x %s cells",
 		         e->comp_layers_csa, fmt_thousands(a, sizeof(a), e->comp_cells_csa),

@@ -501,12 +501,13 @@ static uint64_t output_phase_simulated(const struct model_arch *a, const struct 
 	/* llama_kv_cache rotates a quantized cache whose head width is a
 	 * multiple of 64: K by the largest power of two from 128 that divides
 	 * the head (64 when none does), V by 64 */
-	if (kvtype_get(s->kv_k)->quantized && a->head_dim_k % 64 == 0) {
+	/* (a model without attention has no head to rotate: head width 0) */
+	if (kvtype_get(s->kv_k)->quantized && a->head_dim_k && a->head_dim_k % 64 == 0) {
 		r.k_rot = 64;
 		while (a->head_dim_k % (r.k_rot * 2) == 0)
 			r.k_rot *= 2;
 	}
-	if (kvtype_get(s->kv_v)->quantized && a->head_dim_v % 64 == 0)
+	if (kvtype_get(s->kv_v)->quantized && a->head_dim_v && a->head_dim_v % 64 == 0)
 		r.v_rot = 64;
 	/* builds before b9360 cast an f32 mask on the device: another graph */
 	uint64_t peak = g->legacy_mask ? 0 : allocsim_output_peak_bytes(a, &r);

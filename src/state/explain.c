@@ -156,11 +156,11 @@ static void explain_kv(struct session *s, const struct estimate *e)
 		     st->kv_unified && st->n_seq > 1 ? " x sequences" : "", st->n_ubatch,
 		     gib(y, (double)(e->swa_k_bytes + e->swa_v_bytes)));
 	if (e->rs_layers)
-		line(
-		    s,
-		    "  recurrent: %u layers x %u sequence%s, f32 conv %s + state %s (context-free)",
-		    e->rs_layers, st->n_seq, st->n_seq == 1 ? "" : "s", gib(x, (double)e->r_bytes),
-		    gib(y, (double)e->s_bytes));
+		line(s,
+		     "  recurrent (%s): %u layers x %u sequence%s, f32 conv %s + state %s "
+		     "(context-free)",
+		     arch_rec_kind_name(a), e->rs_layers, st->n_seq, st->n_seq == 1 ? "" : "s",
+		     gib(x, (double)e->r_bytes), gib(y, (double)e->s_bytes));
 	if (e->comp_layers_csa || e->comp_layers_hca)
 		line(s,
 		     "  compressed K (one row per 4 tokens on %u CSA layers, per 128 on %u HCA "
@@ -194,13 +194,14 @@ static void explain_rest(struct session *s, const struct estimate *e)
 	line(s, "%s", "");
 	line(s, "COMPUTE %s (estimate)",
 	     gib(x, (double)(e->compute_bytes + e->compute_host_bytes)));
-	line(s, "  %s tokens per step (ubatch %u, at most the cells) x the largest of the output",
+	line(s, "  %s tokens per step (ubatch %u, at most the cells); the peak of three phases:",
 	     th(x, n_tok), st->n_ubatch);
-	line(s, "  phase (f32 logits over %s vocab for %u output%s, %s), the attention phase",
-	     th(y, a->n_vocab), e->n_outputs, e->n_outputs == 1 ? "" : "s",
+	line(s, "  - output: f32 logits over %s vocab x %u output%s (%s)", th(y, a->n_vocab),
+	     e->n_outputs, e->n_outputs == 1 ? "" : "s",
 	     st->tool == TOOL_SERVER ? "llama-server: one per slot" : "llama-cli: every token");
-	line(s, "  (flash attention %s) and the FFN phase (gate, up and their product)",
+	line(s, "  - attention (flash attention %s)",
 	     e->flash_attn ? "on: f16 mask" : "off: f32 scores per head");
+	line(s, "  - FFN (gate, up and their product)");
 	if (e->compute_offload_bytes)
 		line(s,
 		     "  op offload: host weights run on GPU %u, peak %s with a %s weight copied in",

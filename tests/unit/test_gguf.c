@@ -1065,6 +1065,32 @@ Test(gguf, generic_attention_free_mamba2_and_rwkv7)
 	model_release(&m);
 }
 
+/* The 2026 layouts' own keys, each broken once: one line naming the file
+ * and the key (tests/data/gguf-bad/make.py's meta() files). */
+Test(gguf, arch_2026_keys_refused_with_the_key_named)
+{
+	gg_expect_arch_error("arch-nextn-all.gguf", "'qwen35.nextn_predict_layers'",
+	                     "4 of 4 blocks", NULL);
+	gg_expect_arch_error("arch-interval-zero.gguf", "'qwen35.full_attention_interval'",
+	                     "must be positive", NULL);
+	gg_expect_arch_error("arch-recurrent-short.gguf", "'qwen35.attention.recurrent_layers'",
+	                     "2 values for 4 layers", NULL);
+	gg_expect_arch_error("arch-shared-kv-all.gguf", "'gemma4.attention.shared_kv_layers'",
+	                     "4 of 4 layers", NULL);
+	gg_expect_arch_error("arch-dsa-no-indexer.gguf",
+	                     "'deepseek32.attention.indexer.head_count' is missing", NULL);
+	gg_expect_arch_error("arch-mla-key-length.gguf", "'deepseek2.attention.key_length_mla'",
+	                     "must exceed rope.dimension_count", NULL);
+	gg_expect_arch_error("arch-msa-block-zero.gguf",
+	                     "'minimax-m3.attention.indexer.block_size'", "must be positive", NULL);
+	gg_expect_arch_error("arch-dsv4-short-ratios.gguf", "'deepseek4.attention.compress_ratios'",
+	                     "expected one ratio per block (4)", NULL);
+	gg_expect_arch_error("arch-dsv4-bad-ratio.gguf", "ratio 8 in block 2",
+	                     "llama.cpp knows 0, 4 and 128", NULL);
+	gg_expect_arch_error("arch-rwkv-no-head-size.gguf", "'rwkv9.wkv.head_size'",
+	                     "expected an unsigned integer, got string", NULL);
+}
+
 Test(gguf, generic_names_missing_ssm_keys)
 {
 	gg_expect_arch_error("generic-no-ssm.gguf", "architecture 'ssm9' has no engine layout",

@@ -289,6 +289,49 @@ FILES = {
     ]), 6, 6)),
 }
 
+
+def meta(arch, pairs):
+    """A metadata-only GGUF of arch: the sizes every model needs (4 layers
+    unless pairs says otherwise), then pairs [(suffix, type, value)] that
+    break one of the 2026 architectures' rules."""
+    base = {'block_count': (U32, 4), 'embedding_length': (U32, 32),
+            'context_length': (U32, 4096), 'attention.head_count': (U32, 4),
+            'attention.head_count_kv': (U32, 2), 'attention.key_length': (U32, 8),
+            'vocab_size': (U32, 64)}
+    for k, t, v in pairs:
+        base[k] = (t, v)
+    kvs = [kv('general.architecture', STR, arch)]
+    kvs += [kv('%s.%s' % (arch, k), t, v) for k, (t, v) in base.items()]
+    return gguf(kvs, b'', len(kvs), 0)
+
+
+DSV4 = [('attention.q_lora_rank', U32, 16), ('attention.output_group_count', U32, 2),
+        ('attention.output_lora_rank', U32, 16), ('hyper_connection.count', U32, 4),
+        ('attention.indexer.head_count', U32, 2), ('attention.indexer.key_length', U32, 8),
+        ('attention.sliding_window', U32, 128)]
+MLA = [('attention.kv_lora_rank', U32, 16), ('rope.dimension_count', U32, 4),
+       ('attention.key_length_mla', U32, 12), ('attention.value_length_mla', U32, 8)]
+FILES.update({
+    # 2026 keys, each file breaking one rule (tests/unit/test_gguf.c)
+    'arch-nextn-all.gguf': meta('qwen35', [('nextn_predict_layers', U32, 4)]),
+    'arch-interval-zero.gguf': meta('qwen35', [('full_attention_interval', U32, 0)]),
+    'arch-recurrent-short.gguf': meta('qwen35', [('attention.recurrent_layers', ARR,
+                                                  (BOOL, [1, 0]))]),
+    'arch-shared-kv-all.gguf': meta('gemma4', [('attention.shared_kv_layers', U32, 4)]),
+    'arch-dsa-no-indexer.gguf': meta('deepseek32', MLA),
+    'arch-mla-key-length.gguf': meta('deepseek2', MLA[:2] + [('attention.key_length_mla',
+                                                             U32, 4)]),
+    'arch-msa-block-zero.gguf': meta('minimax-m3', [
+        ('attention.indexer.head_count', U32, 1), ('attention.indexer.key_length', U32, 8),
+        ('attention.indexer.top_k', U32, 4), ('attention.indexer.block_size', U32, 0)]),
+    'arch-dsv4-short-ratios.gguf': meta('deepseek4', DSV4 + [
+        ('attention.compress_ratios', ARR, (U32, [0, 4, 128]))]),
+    'arch-dsv4-bad-ratio.gguf': meta('deepseek4', DSV4 + [
+        ('attention.compress_ratios', ARR, (U32, [0, 4, 8, 128]))]),
+    'arch-rwkv-no-head-size.gguf': meta('rwkv9', [('attention.head_count', U32, 0),
+                                                  ('wkv.head_size', STR, 'sixty-four')]),
+})
+
 # A split model in two parts, and one whose second part is missing.
 _split1 = LLAMA_TENSORS[:5]
 _split2 = LLAMA_TENSORS[5:]
