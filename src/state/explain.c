@@ -33,7 +33,19 @@ static const char *th(char *b, uint64_t v)
 	return fmt_thousands(b, 32, v);
 }
 
-static void explain_arch(struct session *s, const struct model *m)
+/* What the model was read from, as the explain view names it. */
+static const char *explain_source_word(const struct model_meta *meta)
+{
+	if (!strcmp(meta->origin, "gguf"))
+		return "GGUF header";
+	if (!strcmp(meta->origin, "config.json"))
+		return "config.json";
+	if (!strcmp(meta->origin, "safetensors"))
+		return "safetensors headers";
+	return "profile";
+}
+
+static void explain_arch(struct session *s, const struct model *m, const char *source)
 {
 	const struct model_arch *a = &m->arch;
 	char x[32], y[32], z[32];
@@ -46,7 +58,7 @@ static void explain_arch(struct session *s, const struct model *m)
 		if (a->layer_kind[il] != LK_RECURRENT && !arch_layer_has_kv(a, il))
 			nokv++;
 	}
-	line(s, "ARCHITECTURE (as the profile gives it)");
+	line(s, "ARCHITECTURE (as the %s gives it)", source);
 	line(s, "  %s %s, llama.cpp arch '%s', %u layers, hidden %u, vocab %s",
 	     a->generic ? "generic" : arch_family_name(a->family),
 	     a->generic ? "layout (no engine rules: tensors and caches from the GGUF keys)"
@@ -234,9 +246,9 @@ void session_explain(struct session *s)
 	s->screen.n_explain = 0;
 	const struct model *m = session_model(s, s->config.cur.model);
 	const struct model_meta *meta = &s->cat->v[s->config.cur.model].meta;
-	line(s, "%s (%s), profile %s", meta->name, meta->id, meta->path);
+	line(s, "%s (%s), %s %s", meta->name, meta->id, explain_source_word(meta), meta->path);
 	line(s, "%s", "");
-	explain_arch(s, m);
+	explain_arch(s, m, explain_source_word(meta));
 	if (!s->results.ev.valid) {
 		line(s, "%s", "");
 		line(s, "not computed: %s", s->results.ev.err);

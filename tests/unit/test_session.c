@@ -675,6 +675,23 @@ Test(session, explain_names_the_architecture_values)
 	for (int i = 0; i < S.screen.n_explain; i++)
 		mla |= strstr(S.screen.explain[i], "kv_lora_rank 512") != NULL;
 	cr_assert(mla);
+	cr_assert(strstr(S.screen.explain[0], "), profile ") != NULL, "%s", S.screen.explain[0]);
+	/* the recurrent layers' kind, and a --mmproj projector */
+	session_select_model(&S, model_index("qwen3.5-27b"));
+	S.config.cur.set.mmproj_bytes = 46336;
+	session_recalc(&S);
+	bool rec = false, arch = false, mm = false;
+	for (int i = 0; i < S.screen.n_explain; i++) {
+		rec |=
+		    strstr(S.screen.explain[i], "recurrent (gated DeltaNet) on 48 layers") != NULL;
+		rec |= strstr(S.screen.explain[i], "recurrent (gated DeltaNet): 48 layers") != NULL;
+		arch |=
+		    strstr(S.screen.explain[i], "ARCHITECTURE (as the profile gives it)") != NULL;
+		mm |=
+		    strstr(S.screen.explain[i], "multimodal projector (--mmproj) 0.0 MiB") != NULL;
+	}
+	cr_assert(rec && arch && mm);
+	cr_assert_eq(S.results.ev.est.mmproj_bytes, 46336);
 	PRESS(KEYC_ESC);
 	cr_assert_eq(S.screen.view, VIEW_MAIN);
 }
