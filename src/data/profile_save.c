@@ -583,8 +583,15 @@ bool profile_config_text(const struct model_arch *a, const char *model_type_hint
 			if (!*first || w.long_line)
 				snprintf(first, sizeof(first), "%s", why);
 		}
-	snprintf(err, errlen, "this %s architecture cannot be written as profile keys: %s",
-	         arch_family_name(a->family), *first ? first : "no model_type for its layout");
+	if (a->generic) /* no layout: nothing a profile could name */
+		snprintf(err, errlen,
+		         "'%s' has no engine layout (read generically from the GGUF keys), so "
+		         "no profile keys describe it: use the GGUF itself with -m",
+		         a->gguf_arch);
+	else
+		snprintf(err, errlen, "this %s architecture cannot be written as profile keys: %s",
+		         arch_family_name(a->family),
+		         *first ? first : "no model_type for its layout");
 	buf[0] = '\0';
 	return false;
 }

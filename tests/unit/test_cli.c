@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "format.h"
@@ -416,6 +417,19 @@ Test(cli, generic_gguf_is_labelled_and_missing_keys_refused)
 	cr_expect(strstr(out, "hyb9 (generic") != NULL, "%s", out);
 	free(out);
 	free(err);
+
+	/* no profile keys describe a generic layout: --save-profile says so */
+	char tmpl[] = "/tmp/vramcalc-generic-XXXXXX";
+	cr_assert_not_null(mkdtemp(tmpl));
+	setenv("XDG_CONFIG_HOME", tmpl, 1);
+	char *save[] = {"vramcalc",       "-m",  "tests/data/gguf-bad/generic-hybrid.gguf",
+	                "--save-profile", "hyb", "--print"};
+	cr_expect_eq(truth_run_cli(&out, &err, 6, save), 2);
+	cr_expect(strstr(err, "'hyb9' has no engine layout") != NULL, "%s", err);
+	free(out);
+	free(err);
+	unsetenv("XDG_CONFIG_HOME");
+	rmdir(tmpl);
 
 	char *bad[] = {"vramcalc", "-m", "tests/data/gguf-bad/unknown-arch.gguf"};
 	cr_expect_eq(truth_run_cli(&out, &err, 3, bad), 2);
