@@ -380,7 +380,9 @@ total:
  * ggml-alloc's peak, which is the largest of these phases, each linear in
  * the ubatch:
  *   output phase:    f32 logits [n_vocab x n_tokens] plus the normed input
- *                    and router logits;
+ *                    and router logits; where allocsim.c describes the last
+ *                    layer (flash attention), its node-by-node simulation of
+ *                    ggml-alloc instead (output_phase_simulated);
  *   attention phase: with flash attention an f16 mask [n_kv x n_tokens] and
  *                    per-token activations; without it the f32 KQ scores
  *                    [n_kv x n_tokens x n_head], an f32 mask and activations;
