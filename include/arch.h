@@ -237,6 +237,13 @@ uint32_t arch_layer_n_head(const struct model_arch *a, uint32_t il);
  * over which -ngl and the device split place layers (n_layer + n_mtp). */
 uint32_t arch_n_blocks(const struct model_arch *a);
 
+/* True when llama.cpp can roll a recurrent state back by snapshots
+ * (llm_arch_supports_rs_rollback): its main context then keeps n_rs_seq
+ * extra copies of each sequence's state while drafting (qwen35, qwen35moe,
+ * nemotron_h, nemotron_h_moe, lfm2, lfm2moe, kimi-k3, and deepseek4's
+ * compressor state). */
+bool arch_rs_rollback(const struct model_arch *a);
+
 /* What -ngl counts: every block of the file plus the output layer
  * (llama_model::load_tensors: i_gpu_start = n_layer_all + 1 - ngl). */
 uint32_t arch_ngl_layers(const struct model_arch *a);

@@ -114,7 +114,16 @@ struct settings {
 	uint32_t llama_build; /* llama.cpp build number; 0 = current (2026-09) */
 	bool new_gen;         /* the (first) device is of its backend's newer generation */
 	bool backend_auto;    /* backend follows each device's vendor (no --backend given) */
+	/* Speculative decoding with the model's own MTP blocks (llama-server
+	 * --spec-type draft-mtp --spec-draft-n-max N): N draft tokens per
+	 * step, 0: off.  Only meaningful for a model with MTP blocks
+	 * (arch.n_mtp); the request resolver refuses it elsewhere. */
+	uint32_t spec_draft;
 };
+
+/* --spec mtp[:N]: N's range and llama.cpp's default (--spec-draft-n-max 3). */
+#define SETTINGS_SPEC_DRAFT_MAX     16
+#define SETTINGS_SPEC_DRAFT_DEFAULT 3
 
 void estimate_settings_default(struct settings *s);
 
@@ -134,6 +143,10 @@ const char *offload_label(const struct settings *s, bool exact, char *buf, size_
 struct model {
 	struct model_arch arch;
 	struct tensor_list tensors;
+	/* The MTP blocks' tensors that llama.cpp's default load skips and a
+	 * draft-mtp load (llama_model_params.load_mtp) adds, as a GGUF lists
+	 * them (empty for a config.json or profile: then estimated). */
+	struct tensor_list mtp_draft;
 	uint64_t params_total;
 	uint64_t params_active;
 };
@@ -264,6 +277,18 @@ struct estimate {
 	 * (DeepSeek V4's window cache). */
 	uint64_t mtp_weights_bytes;
 	uint64_t mtp_kv_bytes;
+	/* Speculative decoding with the MTP blocks (settings.spec_draft > 0),
+	 * each already inside the totals above and below: the MTP tensors the
+	 * draft load adds (in weights_bytes; exact from a GGUF's tensor table,
+	 * else estimated), the recurrent-state snapshots the main context keeps
+	 * for rolling back rejected drafts (n_rs_seq = N, in kv_bytes), the
+	 * draft context's own cache over the MTP blocks (f16, as -ctkd/-ctvd
+	 * default; in kv_bytes) and its compute buffer (in compute_bytes). */
+	uint64_t spec_weights_bytes;
+	uint64_t spec_state_bytes;
+	uint64_t spec_kv_bytes;
+	uint64_t spec_compute_bytes;
+	bool spec_weights_exact;
 
 	/* KV cache and recurrent state (llama.cpp's "context" memory) */
 	uint64_t n_ctx;                    /* context after padding, tokens */

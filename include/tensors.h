@@ -61,6 +61,10 @@ struct tensor_list {
 void tensors_init(struct tensor_list *l);
 void tensors_free(struct tensor_list *l);
 
+/* Append a copy of tensor t as it is (a loader moving tensors between
+ * lists).  Returns false on allocation failure (the list unchanged). */
+bool tensors_append(struct tensor_list *l, const struct tensor_info *t);
+
 /* Append one tensor; name is copied.  Returns false on allocation failure
  * (the list is left as it was). */
 bool tensors_add(struct tensor_list *l, const char *name, int layer, uint8_t n_dims, uint64_t ne0,

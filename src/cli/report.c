@@ -52,11 +52,40 @@ static void print_mtp(FILE *out, const struct model_arch *a, const struct estima
 	if (e->mtp_kv_bytes)
 		snprintf(k, sizeof(k), "a %s-byte cache",
 		         fmt_thousands(t, sizeof(t), e->mtp_kv_bytes));
+	if (e->spec_weights_bytes || e->spec_kv_bytes) {
+		fprintf(out,
+		        "  MTP: %u block%s after the %u layers, drafting for speculative decoding "
+		        "(not in the parameters; -ngl counts %s)\n",
+		        a->n_mtp, a->n_mtp == 1 ? "" : "s", a->n_layer,
+		        a->n_mtp == 1 ? "it" : "them");
+		return;
+	}
 	fprintf(out,
 	        "  MTP: %u block%s after the %u layers, never run (not in the parameters; -ngl "
 	        "counts %s): %s, %s\n",
 	        a->n_mtp, a->n_mtp == 1 ? "" : "s", a->n_layer, a->n_mtp == 1 ? "it" : "them", w,
 	        k);
+}
+
+/* What drafting with the MTP blocks adds (--spec mtp:N): each part in
+ * bytes, all inside the totals printed below. */
+static void print_spec(FILE *out, const struct settings *s, const struct estimate *e)
+{
+	char g[32], w[32], st[32], kv[32], c[32];
+	uint64_t all = sat_add(sat_add(e->spec_weights_bytes, e->spec_state_bytes),
+	                       sat_add(e->spec_kv_bytes, e->spec_compute_bytes));
+	fprintf(out,
+	        "  Speculative decoding (--spec mtp:%u = --spec-type draft-mtp --spec-draft-n-max "
+	        "%u): +%s\n"
+	        "    MTP weights %s bytes (%s), state snapshots %s (%u per sequence), draft "
+	        "cache %s (f16), draft compute %s (estimate)\n",
+	        s->spec_draft, s->spec_draft, fmt_gib(g, sizeof(g), (double)all),
+	        fmt_thousands(w, sizeof(w), e->spec_weights_bytes),
+	        e->spec_weights_exact ? "exact, from the file" : "estimate",
+	        fmt_thousands(st, sizeof(st), e->spec_state_bytes),
+	        e->spec_state_bytes ? s->spec_draft : 0,
+	        fmt_thousands(kv, sizeof(kv), e->spec_kv_bytes),
+	        fmt_thousands(c, sizeof(c), e->spec_compute_bytes));
 }
 
 static void arch_summary(const struct model_arch *a, char *buf, size_t n)
@@ -342,6 +371,8 @@ void report_text(const struct report *r, FILE *out)
 		    s->spec_tokens, s->spec_tokens == 1 ? "" : "s",
 		    m->arch.n_mtp == 1 ? "MTP layer's" : "MTP layers'",
 		    m->arch.n_mtp == 1 ? "its" : "their");
+	if (s->spec_draft && !e->vllm)
+		print_spec(out, s, e);
 	char kv[32], off[48];
 	fprintf(
 	    out,
@@ -614,6 +645,8 @@ char *report_json(const struct report *r)
 	add_u64(so, "context_padded", e->n_ctx);
 	cJSON_AddStringToObject(so, "backend", backend_get(e->backend)->name);
 	cJSON_AddStringToObject(so, "tool", llama_tool_name(s->tool));
+	snprintf(buf, sizeof(buf), s->spec_draft ? "mtp:%u" : "off", s->spec_draft);
+	cJSON_AddStringToObject(so, "spec", buf);
 	cJSON_AddNumberToObject(so, "llama_build", s->llama_build);
 	cJSON_AddBoolToObject(so, "op_offload", s->op_offload);
 	cJSON_AddNumberToObject(so, "main_gpu", s->main_gpu);
@@ -631,6 +664,13 @@ char *report_json(const struct report *r)
 	cJSON *mt = add_obj(bo, "mtp");
 	add_u64(mt, "weights", e->mtp_weights_bytes);
 	add_u64(mt, "kv_cache", e->mtp_kv_bytes);
+	cJSON *so_spec = add_obj(bo, "spec");
+	cJSON_AddNumberToObject(so_spec, "draft_tokens", s->spec_draft);
+	add_u64(so_spec, "weights", e->spec_weights_bytes);
+	cJSON_AddBoolToObject(so_spec, "weights_exact", e->spec_weights_exact);
+	add_u64(so_spec, "state_snapshots", e->spec_state_bytes);
+	add_u64(so_spec, "draft_kv_cache", e->spec_kv_bytes);
+	add_u64(so_spec, "draft_compute", e->spec_compute_bytes);
 	cJSON *ko = add_obj(bo, "kv_detail");
 	add_u64(ko, "k", e->k_bytes);
 	add_u64(ko, "v", e->v_bytes);

@@ -350,11 +350,13 @@ static bool read_swa(struct ctx *c, const struct arch_row *row, struct model_arc
 	a->n_swa = n_swa;
 	const struct gguf_kv *kv = akv(c, "attention.sliding_window_pattern", key, sizeof(key));
 	if (kv && kv->type == GGUF_ARRAY) {
-		/* one flag per block, MTP blocks included */
+		/* one flag per block, MTP blocks included: theirs tell the
+		 * draft context's cache (--spec mtp) which blocks slide */
 		uint8_t on[ARCH_MAX_LAYERS];
-		if (!read_layer_flags(c, key, kv, a->n_layer, on))
+		uint32_t n = kv->n >= arch_n_blocks(a) ? arch_n_blocks(a) : a->n_layer;
+		if (!read_layer_flags(c, key, kv, n, on))
 			return false;
-		for (uint32_t il = 0; il < a->n_layer; il++)
+		for (uint32_t il = 0; il < n; il++)
 			if (on[il])
 				a->layer_kind[il] = LK_ATTN_SWA;
 		return true;
@@ -947,10 +949,20 @@ bool gguf_model(const struct gguf_info *g, struct model *m, char *err, size_t er
 	const char *arch = gguf_get_str(g, "general.architecture");
 	long mtp = m->arch.n_mtp ? (long)m->arch.n_layer : -1; /* the first MTP block */
 	size_t keep = 0;
+	tensors_init(&m->mtp_draft);
 	for (size_t i = 0; i < m->tensors.n; i++) {
 		long il = block_of(m->tensors.v[i].name);
-		if (mtp >= 0 && il >= mtp && !mtp_tensor_loaded(arch, m->tensors.v[i].name))
+		if (mtp >= 0 && il >= mtp && !mtp_tensor_loaded(arch, m->tensors.v[i].name)) {
+			/* kept aside: a draft-mtp load (--spec mtp) adds them */
+			if (!tensors_append(&m->mtp_draft, &m->tensors.v[i])) {
+				tensors_free(&m->tensors);
+				tensors_free(&m->mtp_draft);
+				snprintf(err, errlen, "%s: out of memory for %zu tensors", g->path,
+				         g->n_tensors);
+				return false;
+			}
 			continue;
+		}
 		m->tensors.v[keep++] = m->tensors.v[i];
 	}
 	m->tensors.n = keep;

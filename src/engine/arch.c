@@ -158,6 +158,17 @@ uint32_t arch_n_blocks(const struct model_arch *a)
 	return a->n_layer + a->n_mtp;
 }
 
+bool arch_rs_rollback(const struct model_arch *a)
+{
+	static const char *const rollback[] = {"qwen35",         "qwen35moe", "nemotron_h",
+	                                       "nemotron_h_moe", "lfm2",      "lfm2moe",
+	                                       "kimi-k3",        "deepseek4", NULL};
+	for (const char *const *n = rollback; *n; n++)
+		if (!strcmp(a->gguf_arch, *n))
+			return true;
+	return false;
+}
+
 uint32_t arch_ngl_layers(const struct model_arch *a)
 {
 	return arch_n_blocks(a) + 1;

@@ -102,6 +102,7 @@ static bool build_before(const struct settings *s, uint32_t b)
 bool model_prepare(struct model *m)
 {
 	tensors_init(&m->tensors);
+	tensors_init(&m->mtp_draft);
 	if (!tensors_build(&m->arch, &m->tensors))
 		goto fail;
 	m->params_total = tensors_params_total(&m->tensors, &m->arch);
@@ -122,6 +123,7 @@ bool model_prepare_from_tensors(struct model *m)
 void model_release(struct model *m)
 {
 	tensors_free(&m->tensors);
+	tensors_free(&m->mtp_draft);
 }
 
 bool estimate_scratch_init(struct estimate_scratch *x, size_t n_tensors)
@@ -231,6 +233,17 @@ static uint64_t swa_cells(const struct model_arch *a, const struct settings *s, 
 	return pad256(want < n_ctx_seq ? want : n_ctx_seq);
 }
 
+/* Recurrent-state snapshots per sequence the main context keeps beside
+ * the state when drafting with the MTP blocks: common_init_from_params
+ * sets n_rs_seq to the draft length (need_n_rs_seq) and llama.cpp keeps
+ * it for the architectures that can roll back (llama_context clamps it to
+ * 0 elsewhere); llama_memory_recurrent and the DSV4 compressor state then
+ * hold (1 + n_rs_seq) rows per sequence.  Measured: +N x the state. */
+static uint64_t spec_rs_snapshots(const struct model_arch *a, const struct settings *s)
+{
+	return s->spec_draft && a->n_mtp && arch_rs_rollback(a) ? s->spec_draft : 0;
+}
+
 /* Cells per stream of a DeepSeek V4 compressed cache: one row per ratio
  * tokens, padded to 256 (llama_kv_cache_dsv4, dsv4_comp_size). */
 static uint64_t dsv4_comp_cells(uint64_t n_ctx_seq, uint32_t ratio)
@@ -286,6 +299,9 @@ static void estimate_kv_dsv4(const struct model_arch *a, const struct settings *
 		}
 		if (il >= a->n_layer)
 			st = 0;
+		uint64_t snap = sat_mul(st, spec_rs_snapshots(a, s));
+		out->spec_state_bytes = sat_add(out->spec_state_bytes, snap);
+		st = sat_add(st, snap);
 		out->comp_bytes = sat_add(out->comp_bytes, comp);
 		out->idx_bytes = sat_add(out->idx_bytes, idx);
 		out->comp_state_bytes = sat_add(out->comp_state_bytes, st);
@@ -299,6 +315,7 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 	                       &out->n_stream);
 	out->k_bytes = out->v_bytes = out->swa_k_bytes = out->swa_v_bytes = 0;
 	out->r_bytes = out->s_bytes = out->idx_bytes = 0;
+	out->spec_state_bytes = 0;
 	out->kv_layers = out->kv_layers_swa = out->rs_layers = out->idx_layers = 0;
 	out->kv_cells_swa = 0;
 	out->idx_cells = out->n_ctx_seq;
@@ -326,6 +343,8 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 	r_row = sat_mul(r_row, 4);
 	s_row = sat_mul(s_row, 4);
 	uint64_t rs_cells = s->n_seq;
+	uint64_t rs_snap = sat_mul(rs_cells, spec_rs_snapshots(a, s));
+	rs_cells = sat_add(rs_cells, rs_snap);
 
 	/* MTP blocks: no cache in the main context (its filter stops at
 	 * n_layer()) */
@@ -339,6 +358,8 @@ void estimate_kv(const struct model_arch *a, const struct settings *s, struct es
 			out->r_bytes = sat_add(out->r_bytes, sat_mul(r_row, rs_cells));
 			out->s_bytes = sat_add(out->s_bytes, sat_mul(s_row, rs_cells));
 			state = sat_mul(sat_add(r_row, s_row), rs_cells);
+			out->spec_state_bytes =
+			    sat_add(out->spec_state_bytes, sat_mul(sat_add(r_row, s_row), rs_snap));
 			out->layer_kv_bytes[il] = state;
 		}
 		if (!arch_layer_has_kv(a, il))
@@ -1101,6 +1122,149 @@ static void buffers_place(const struct model_arch *a, const struct settings *s,
 /* The weights of m under s: each tensor's type (into x), its bytes and
  * where they live (the weights fields of out, the weights part of
  * layer_gpu_bytes, host_matrix_bytes and host_output_bytes). */
+/*
+ * Speculative decoding with the model's own MTP blocks (llama-server
+ * --spec-type draft-mtp), as the llama.cpp of 2026-09-28 sets it up
+ * (common_init_from_params, common_speculative_init_result): the model
+ * loads with load_mtp (the MTP tensors its default load skips), the main
+ * context keeps n_rs_seq state snapshots (spec_rs_snapshots), and a second
+ * context of type MTP runs on the same weights with the main context's
+ * n_ctx, the draft KV types (-ctkd/-ctvd, f16 unless given), no snapshots
+ * and one output per sequence.  Its memory (llama_model::create_memory
+ * for LLAMA_CONTEXT_TYPE_MTP) is a plain KV cache over the MTP blocks
+ * alone: the hybrid Qwen3.5 / Nemotron wrappers and DSA's indexer are left
+ * out (dense MLA keeps its latent), DeepSeek V4 keeps an iswa window
+ * cache (K and V rows).  Its compute buffer is the MTP graph's: one
+ * block's layer phases and n_seq logits rows.
+ */
+
+/* The MTP blocks as a model of their own: n_mtp attention blocks of the
+ * trunk's full-attention shape (sliding where the file says so), no
+ * recurrent state, no indexer, the trunk's MoE (Step-3.5, MiMo-V2 and
+ * Nemotron give theirs a dense MLP). */
+static void spec_draft_arch(const struct model_arch *a, struct model_arch *d)
+{
+	*d = *a;
+	d->n_layer = a->n_mtp;
+	d->n_mtp = 0;
+	d->rec_kind = RK_NONE;
+	d->idx_head_dim = d->idx_n_head = d->msa_block = 0;
+	d->n_dense_lead = d->n_layer_kv = d->n_embd_per_layer = d->n_deepstack = 0;
+	d->n_hash_layers = 0;
+	bool moe = a->n_expert > 0 && a->family != AF_STEP35 && a->family != AF_MIMO2 &&
+	           a->family != AF_NEMOTRON_H;
+	if (!moe)
+		d->n_expert = d->n_expert_used = 0;
+	uint16_t hkv = arch_is_mla(a) ? 1 : (uint16_t)a->n_head_kv;
+	for (uint32_t k = 0; k < ARCH_MAX_LAYERS; k++) {
+		uint32_t il = a->n_layer + k;
+		bool mtp = k < a->n_mtp && il < ARCH_MAX_LAYERS;
+		bool swa = mtp && a->layer_kind[il] == LK_ATTN_SWA;
+		d->layer_kind[k] = swa ? LK_ATTN_SWA : LK_ATTN_FULL;
+		d->layer_head_kv[k] = mtp ? (a->layer_head_kv[il] ? a->layer_head_kv[il] : hkv) : 0;
+		d->layer_moe[k] = mtp && moe;
+		d->layer_ff[k] = mtp ? a->layer_ff[il] : 0;
+		d->layer_idx[k] = 0;
+		d->layer_compress[k] = 0;
+	}
+}
+
+/* The draft context's settings: f16 cache, one output per sequence
+ * (common_base_params_to_speculative: n_outputs_max = n_parallel). */
+static void spec_draft_settings(const struct settings *s, struct settings *d)
+{
+	*d = *s;
+	d->kv_k = d->kv_v = KV_F16;
+	d->tool = TOOL_SERVER;
+	d->spec_draft = 0;
+}
+
+/* The draft context's cache, placed with its MTP block, and its compute
+ * buffer (added to the device's by the caller). */
+static void spec_draft_place(const struct model_arch *a, const struct settings *s,
+                             struct estimate *out)
+{
+	out->spec_kv_bytes = out->spec_compute_bytes = 0;
+	if (!s->spec_draft || !a->n_mtp)
+		return;
+	struct model_arch d;
+	struct settings ds;
+	spec_draft_arch(a, &d);
+	spec_draft_settings(s, &ds);
+	uint64_t n_ctx, n_ctx_seq;
+	uint32_t n_stream;
+	estimate_context_cells(s->ctx_tokens, s->n_seq, s->kv_unified, &n_ctx, &n_ctx_seq,
+	                       &n_stream);
+	uint64_t local = swa_cells(&d, &ds, n_ctx_seq);
+	for (uint32_t k = 0; k < a->n_mtp; k++) {
+		uint64_t k_row, v_row;
+		kv_rows(&d, k, &ds, !ds.flash_attn, &k_row, &v_row);
+		uint64_t cells = d.layer_kind[k] == LK_ATTN_SWA ? local : n_ctx_seq;
+		uint64_t b = sat_mul3(sat_add(k_row, v_row), cells, n_stream);
+		uint32_t il = a->n_layer + k;
+		out->layer_kv_bytes[il] = sat_add(out->layer_kv_bytes[il], b);
+		out->spec_kv_bytes = sat_add(out->spec_kv_bytes, b);
+	}
+	out->kv_bytes = sat_add(out->kv_bytes, out->spec_kv_bytes);
+	out->spec_compute_bytes = estimate_compute(&d, &ds, n_ctx_seq);
+}
+
+/* The MTP tensors a draft-mtp load adds, placed with their block: a
+ * GGUF's skipped tensors as stored (exact); otherwise (config.json,
+ * profile, a GGUF re-typed by -q) each block estimated as the last trunk
+ * block plus its eh_proj [2 n_embd x n_embd] at that block's bytes per
+ * weight, less what the default load already keeps. */
+static void spec_weights_place(const struct model *m, const enum qtype *types,
+                               const struct settings *s, struct estimate *out)
+{
+	const struct model_arch *a = &m->arch;
+	out->spec_weights_bytes = 0;
+	out->spec_weights_exact = false;
+	if (!s->spec_draft || !a->n_mtp ||
+	    (ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types))
+		return;
+	uint64_t per_block[ARCH_MAX_LAYERS] = {0};
+	if (m->mtp_draft.n && s->file_types) {
+		for (size_t i = 0; i < m->mtp_draft.n; i++) {
+			const struct tensor_info *t = &m->mtp_draft.v[i];
+			uint32_t slot = layer_slot(a, t->layer);
+			if (slot >= a->n_layer && slot < arch_n_blocks(a))
+				per_block[slot - a->n_layer] =
+				    sat_add(per_block[slot - a->n_layer],
+				            tensor_buffer_bytes(t, t->src_type));
+		}
+		out->spec_weights_exact = true;
+	} else {
+		uint64_t last = 0, elems = 0;
+		for (size_t i = 0; i < m->tensors.n; i++)
+			if (m->tensors.v[i].layer == (int)a->n_layer - 1) {
+				last =
+				    sat_add(last, tensor_buffer_bytes(&m->tensors.v[i], types[i]));
+				elems = sat_add(elems, tensor_elems(&m->tensors.v[i]));
+			}
+		uint64_t eh = 2ull * a->n_embd * a->n_embd;
+		uint64_t blk =
+		    elems ? sat_add(last, (uint64_t)((double)last / (double)elems * (double)eh))
+		          : 0;
+		uint64_t all = sat_mul(blk, a->n_mtp);
+		all = all > out->mtp_weights_bytes ? all - out->mtp_weights_bytes : 0;
+		for (uint32_t k = 0; k < a->n_mtp; k++)
+			per_block[k] = all / a->n_mtp;
+	}
+	for (uint32_t k = 0; k < a->n_mtp; k++) {
+		uint32_t il = a->n_layer + k;
+		uint64_t b = per_block[k];
+		out->spec_weights_bytes = sat_add(out->spec_weights_bytes, b);
+		out->weights_bytes = sat_add(out->weights_bytes, b);
+		if (layer_on_gpu(a, s, (int)il)) {
+			out->weights_gpu_bytes = sat_add(out->weights_gpu_bytes, b);
+			out->layer_gpu_bytes[il] = sat_add(out->layer_gpu_bytes[il], b);
+		} else {
+			out->weights_host_bytes = sat_add(out->weights_host_bytes, b);
+		}
+	}
+}
+
 static void weights_place(const struct model *m, struct estimate_scratch *x,
                           const struct settings *s, struct estimate *out)
 {
@@ -1150,6 +1314,7 @@ static void weights_place(const struct model *m, struct estimate_scratch *x,
 				out->layer_gpu_bytes[o] = sat_add(out->layer_gpu_bytes[o], b);
 			}
 	}
+	spec_weights_place(m, types, s, out);
 	out->weights_bpw =
 	    m->params_total ? 8.0 * (double)out->weights_bytes / (double)m->params_total : 0.0;
 	out->host_matrix_bytes = largest_host_matrix;
@@ -1171,6 +1336,8 @@ static void estimate_finish(const struct model *m, const enum qtype *types,
 	out->mtp_kv_bytes = 0;
 	for (uint32_t il = a->n_layer; il < arch_n_blocks(a); il++)
 		out->mtp_kv_bytes = sat_add(out->mtp_kv_bytes, out->layer_kv_bytes[il]);
+	if (!out->vllm)
+		spec_draft_place(a, s, out);
 	for (uint32_t il = 0; il < arch_n_blocks(a); il++) {
 		if (layer_on_gpu(a, s, (int)il)) {
 			out->kv_gpu_bytes = sat_add(out->kv_gpu_bytes, out->layer_kv_bytes[il]);
@@ -1189,6 +1356,7 @@ static void estimate_finish(const struct model *m, const enum qtype *types,
 	out->backend_auto = s->backend_auto;
 	out->main_gpu = s->main_gpu;
 	buffers_place(a, s, out->host_matrix_bytes, out->host_output_bytes, out);
+	out->compute_bytes = sat_add(out->compute_bytes, out->spec_compute_bytes);
 
 	out->budget_share = 1.0;
 	if (out->vllm) {
@@ -1239,7 +1407,7 @@ static bool weights_same(const struct settings *a, const struct settings *b)
 	return a->ftype == b->ftype && a->file_types == b->file_types && a->offload == b->offload &&
 	       a->offload_layers == b->offload_layers &&
 	       a->expert_gpu_share == b->expert_gpu_share && a->backend == b->backend &&
-	       a->llama_build == b->llama_build;
+	       a->llama_build == b->llama_build && a->spec_draft == b->spec_draft;
 }
 
 /* Take base's weights (base: an estimate of m at base_s, which places the
@@ -1263,6 +1431,8 @@ static bool weights_take(const struct model *m, const struct settings *base_s,
 	}
 	out->weights_bytes = base->weights_bytes;
 	out->mtp_weights_bytes = base->mtp_weights_bytes;
+	out->spec_weights_bytes = base->spec_weights_bytes;
+	out->spec_weights_exact = base->spec_weights_exact;
 	out->weights_gpu_bytes = base->weights_gpu_bytes;
 	out->weights_host_bytes = base->weights_host_bytes;
 	out->weights_bpw = base->weights_bpw;

@@ -114,6 +114,20 @@ void tensor_classify(struct tensor_info *t)
 		t->layer = TENSOR_LAYER_OUTPUT;
 }
 
+bool tensors_append(struct tensor_list *l, const struct tensor_info *t)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct tensor_info *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return false;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *t;
+	return true;
+}
+
 bool tensors_add(struct tensor_list *l, const char *name, int layer, uint8_t n_dims, uint64_t ne0,
                  uint64_t ne1, uint64_t ne2, enum qtype src_type)
 {

@@ -694,6 +694,40 @@ static bool format_tool(const struct field *f, const struct cli_options *o, char
 	return true;
 }
 
+/* --spec off | mtp | mtp:N: speculative decoding with the model's MTP
+ * blocks, N draft tokens per step (llama.cpp --spec-draft-n-max, 3 when
+ * not given). */
+static bool parse_spec(const struct field *f, const char *v, struct cli_options *o, char *why,
+                       size_t whylen)
+{
+	if (v && (!strcasecmp(v, "off") || !strcasecmp(v, "none") || !strcasecmp(v, "no"))) {
+		o->settings.spec_draft = 0;
+		return true;
+	}
+	if (!v || strncasecmp(v, "mtp", 3) != 0 || (v[3] != '\0' && v[3] != ':'))
+		WHY("'%s' is not off, mtp or mtp:N (N draft tokens from 1 to %d)", v ? v : "",
+		    SETTINGS_SPEC_DRAFT_MAX);
+	if (v[3] == '\0') {
+		o->settings.spec_draft = SETTINGS_SPEC_DRAFT_DEFAULT;
+		return true;
+	}
+	uint64_t n;
+	if (!field_parse_count(f, v + 4, &n, why, whylen))
+		return false;
+	o->settings.spec_draft = (uint32_t)n;
+	return true;
+}
+
+static bool format_spec(const struct field *f, const struct cli_options *o, char *buf, size_t n)
+{
+	(void)f;
+	if (o->settings.spec_draft)
+		snprintf(buf, n, "mtp:%u", o->settings.spec_draft);
+	else
+		snprintf(buf, n, "off");
+	return true;
+}
+
 /* The uint32_t setting a count row of the llama.cpp runtime sets. */
 static uint32_t *runtime_member(const struct field *f, struct cli_options *o)
 {
@@ -1128,6 +1162,11 @@ const struct field field_table[] = {
     {.flag = "tool", .arg = "NAME", .key = "tool", .kind = FIELD_CHOICE,
      .what = "a llama.cpp program", .def = "cli", .parse = parse_tool, .format = format_tool,
      .help = "llama.cpp program: cli (also bench) or server (logits per slot)"},
+    {.flag = "spec", .arg = "mtp[:N]", .key = "spec", .kind = FIELD_CHOICE, .min = 1,
+     .max = SETTINGS_SPEC_DRAFT_MAX, .what = "a number of draft tokens", .def = "off",
+     .parse = parse_spec, .format = format_spec,
+     .help = "llama.cpp: speculative decoding with the model's MTP blocks, N draft tokens "
+             "(default 3)"},
     {.flag = "llama-build", .arg = "N", .key = "llama_build", .kind = FIELD_COUNT, .min = 0,
      .max = 1000000, .what = "a llama.cpp build number", .def = "0",
      .parse = parse_runtime_count, .format = format_runtime_count,

@@ -81,6 +81,8 @@ static void llama_server(const struct launch_input *in, struct out *o)
 	put(o, " -fa %s", s->flash_attn ? "on" : "off");
 	if (s->swa_full)
 		put(o, " --swa-full");
+	if (s->spec_draft)
+		put(o, " --spec-type draft-mtp --spec-draft-n-max %u", s->spec_draft);
 	switch (s->offload) {
 	case OFFLOAD_GPU:
 		put(o, " -ngl %u", n_layers_all);
@@ -160,6 +162,12 @@ static void vllm(const struct launch_input *in, struct out *o)
 		put(o, " --tensor-parallel-size %u", tp);
 	if (pp > 1)
 		put(o, " --pipeline-parallel-size %u", pp);
+	/* vLLM's MTP drafter (its memory is not modelled here) */
+	if (s->spec_draft)
+		put(o,
+		    " --speculative-config '{\"method\": \"mtp\", \"num_speculative_tokens\": "
+		    "%u}'",
+		    s->spec_draft);
 	if (vllm_mode && s->text_only && in->model->arch.vision_params)
 		put(o, " --limit-mm-per-prompt '{\"image\": 0, \"video\": 0}'");
 	const struct model_arch *a = &in->model->arch;

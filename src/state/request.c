@@ -67,6 +67,40 @@ uint64_t request_host_ram_bytes(const struct cli_options *o)
 	return host.known ? host.total_bytes : 0;
 }
 
+/* --spec mtp on a model and engine that can run it: llama.cpp stops when
+ * the model has no MTP blocks (llama_init_from_model: "context type MTP
+ * requested but model doesn't contain MTP layers", then llama-server's
+ * "failed to create MTP context"), and MiMo-V2's MTP graph asserts a fused
+ * attn_qkv (src/models/mimo2.cpp).  Both refusals hold for vLLM too (its
+ * drafter needs the MTP layers; --speculative-tokens). */
+static bool request_check_spec(const struct model *m, const struct settings *s, const char *name,
+                               char *err, size_t errlen)
+{
+	if (!s->spec_draft)
+		return true;
+	bool vllm = ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types;
+	if (!m->arch.n_mtp) {
+		snprintf(err, errlen, "--spec mtp: %s has no MTP blocks (num_nextn_predict_layers 0): %s",
+		         name,
+		         vllm ? "vLLM's MTP drafter has no layer to load"
+		              : "llama-server stops with 'failed to create MTP context'");
+		return false;
+	}
+	if (vllm)
+		return true;
+	bool fused = m->mtp_draft.n == 0;
+	for (size_t i = 0; i < m->mtp_draft.n && !fused; i++)
+		fused = strstr(m->mtp_draft.v[i].name, ".attn_qkv.") != NULL;
+	if (m->arch.family == AF_MIMO2 && !fused) {
+		snprintf(err, errlen,
+		         "--spec mtp: %s's MTP block has separate attn_q/k/v tensors; llama.cpp's "
+		         "MiMo-V2 MTP graph needs a fused attn_qkv and aborts",
+		         name);
+		return false;
+	}
+	return true;
+}
+
 bool request_resolve(const struct profile_dirs *dirs, const struct cli_options *o,
                      struct device_list *devs, struct resolved *r,
                      struct profile_warnings *warnings, char *err, size_t errlen)
@@ -122,6 +156,18 @@ bool request_resolve(const struct profile_dirs *dirs, const struct cli_options *
 		         q->set.n, q->set.n == 1 ? "" : "s");
 		resolved_release(r);
 		return false;
+	}
+	if (q->model && !request_check_spec(q->model, &q->settings, o->model, err, errlen)) {
+		resolved_release(r);
+		return false;
+	}
+	/* --spec mtp:N with vLLM is vLLM's MTP drafter: --speculative-tokens N */
+	if (q->settings.spec_draft && ftype_get(q->settings.ftype)->engine == FT_VLLM &&
+	    !q->settings.file_types) {
+		if (!q->settings.spec_tokens)
+			q->settings.spec_tokens = q->settings.spec_draft;
+		q->settings.spec_draft = 0;
+		r->settings = q->settings;
 	}
 	if (q->settings.spec_tokens && q->model && !q->model->arch.n_mtp) {
 		snprintf(err, errlen,

@@ -1132,3 +1132,67 @@ Test(gguf, deepseek4_mtp_block_window_cache_and_probe)
 	model_release(&m);
 	gguf_info_free(&g);
 }
+
+/* --spec mtp against what the llama.cpp of 2026-09-28 allocates for
+ * llama-server --spec-type draft-mtp (tests/data/spec/runs.csv, measured
+ * with tests/data/spec/memprobe_mtp.cpp on the truth2026 headers): the
+ * MTP tensors the draft load adds, the state snapshots of the main
+ * context and the draft context's cache, each to the byte, on eight
+ * architectures; the draft compute buffer is an estimate (its error is in
+ * tests/data/spec/README.md), checked here only to be there. */
+Test(gguf, spec_mtp_matches_measured_draft_mtp)
+{
+	FILE *f = fopen("tests/data/spec/runs.csv", "r");
+	cr_assert(f, "tests/data/spec/runs.csv");
+	char line[1024];
+	cr_assert(fgets(line, sizeof(line), f)); /* header */
+	int cases = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char name[96], tk[16], tv[16], fa[8], dk[16], dv[16];
+		unsigned ctx, ub, nb, seq, uni, swa, nmax;
+		unsigned long long bm, bc, bk, sm, sc, sk, dc, dcomp;
+		int n = sscanf(line,
+		               "%95[^,],%u,%u,%u,%u,%15[^,],%15[^,],%7[^,],%u,%u,%u,%15[^,],%15[^,],%llu,"
+		               "%llu,%llu,%llu,%llu,%llu,%llu,%llu",
+		               name, &ctx, &ub, &nb, &seq, tk, tv, fa, &uni, &swa, &nmax, dk, dv, &bm, &bc,
+		               &bk, &sm, &sc, &sk, &dc, &dcomp);
+		cr_assert_eq(n, 21, "bad row: %s", line);
+		char path[192], err[512];
+		snprintf(path, sizeof(path), "tests/data/truth2026/gguf/%s.gguf", name);
+		struct gguf_info g;
+		struct model m;
+		gg_read_ok(path, &g);
+		cr_assert(gguf_model(&g, &m, err, sizeof(err)), "%s", err);
+		cr_assert(model_prepare_from_tensors(&m));
+		struct settings s;
+		estimate_settings_default(&s);
+		s.file_types = true;
+		s.backend = LLAMA_BACKEND_CPU;
+		s.ctx_tokens = ctx;
+		s.n_ubatch = ub;
+		s.n_seq = seq;
+		s.kv_unified = uni != 0;
+		s.swa_full = swa != 0;
+		s.flash_attn = !strcmp(fa, "on");
+		cr_assert(kvtype_find(tk, &s.kv_k) && kvtype_find(tv, &s.kv_v));
+		struct estimate off, on;
+		estimate_once(&m, &s, &off);
+		s.spec_draft = nmax;
+		estimate_once(&m, &s, &on);
+		cr_expect_eq(off.weights_bytes, bm, "%s: weights without drafting", line);
+		cr_expect_eq(off.kv_bytes, bc, "%s: context without drafting", line);
+		cr_expect_eq(on.weights_bytes, sm, "%s: weights with load_mtp", line);
+		cr_expect_eq(on.spec_weights_bytes, sm - bm, "%s", line);
+		cr_expect(on.spec_weights_exact, "%s", line);
+		cr_expect_eq(on.spec_state_bytes, sc - bc, "%s: n_rs_seq snapshots", line);
+		cr_expect_eq(on.spec_kv_bytes, dc, "%s: draft context cache", line);
+		cr_expect_eq(on.kv_bytes, sc + dc, "%s: both contexts", line);
+		cr_expect_gt(on.spec_compute_bytes, 0, "%s", line);
+		cr_expect_eq(on.compute_bytes, off.compute_bytes + on.spec_compute_bytes, "%s", line);
+		model_release(&m);
+		gguf_info_free(&g);
+		cases++;
+	}
+	fclose(f);
+	cr_expect_eq(cases, 80);
+}
