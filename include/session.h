@@ -73,6 +73,7 @@ enum slider_id {
 	SL_GPU_UTIL,
 	SL_FLASH,
 	SL_UBATCH,
+	SL_SPEC,
 	SL_COUNT
 };
 

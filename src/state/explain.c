@@ -221,6 +221,20 @@ static void explain_rest(struct session *s, const struct estimate *e)
 		     gib(y, (double)e->offload_weight_bytes));
 	line(s, "  device buffer %s, host input buffer %s", gib(x, (double)e->compute_bytes),
 	     gib(y, (double)e->compute_host_bytes));
+	if (st->spec_draft && (e->spec_weights_bytes || e->spec_kv_bytes)) {
+		line(s, "%s", "");
+		line(s,
+		     "SPECULATIVE DECODING with the %u MTP block%s, %u draft tokens (inside the "
+		     "parts "
+		     "above):",
+		     a->n_mtp, a->n_mtp == 1 ? "" : "s", st->spec_draft);
+		line(s, "  MTP weights %s (%s), state snapshots %s (%u per sequence)",
+		     gib(x, (double)e->spec_weights_bytes),
+		     e->spec_weights_exact ? "exact" : "estimate",
+		     gib(y, (double)e->spec_state_bytes), e->spec_state_bytes ? st->spec_draft : 0);
+		line(s, "  draft context: cache %s (f16, exact), compute %s (estimate)",
+		     gib(x, (double)e->spec_kv_bytes), gib(z, (double)e->spec_compute_bytes));
+	}
 	line(s, "%s", "");
 	line(s, "OUTPUT %s (exact): 4 B x vocab %s x %u sequence%s, host memory",
 	     gib(x, (double)e->output_bytes), th(y, a->n_vocab), st->n_seq,

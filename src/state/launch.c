@@ -81,7 +81,7 @@ static void llama_server(const struct launch_input *in, struct out *o)
 	put(o, " -fa %s", s->flash_attn ? "on" : "off");
 	if (s->swa_full)
 		put(o, " --swa-full");
-	if (s->spec_draft)
+	if (s->spec_draft && a->n_mtp)
 		put(o, " --spec-type draft-mtp --spec-draft-n-max %u", s->spec_draft);
 	switch (s->offload) {
 	case OFFLOAD_GPU:
@@ -163,7 +163,7 @@ static void vllm(const struct launch_input *in, struct out *o)
 	if (pp > 1)
 		put(o, " --pipeline-parallel-size %u", pp);
 	/* vLLM's MTP drafter (its memory is not modelled here) */
-	if (s->spec_draft)
+	if (s->spec_draft && in->model->arch.n_mtp)
 		put(o,
 		    " --speculative-config '{\"method\": \"mtp\", \"num_speculative_tokens\": "
 		    "%u}'",

@@ -47,7 +47,8 @@ bool config_equal(const struct config *a, const struct config *b)
 	       x->gpu_util_given == y->gpu_util_given && x->vllm_version == y->vllm_version &&
 	       x->batched_tokens == y->batched_tokens && x->pp_size == y->pp_size &&
 	       x->text_only == y->text_only && x->kv_cache_memory == y->kv_cache_memory &&
-	       x->prefix_caching == y->prefix_caching && x->spec_tokens == y->spec_tokens;
+	       x->prefix_caching == y->prefix_caching && x->spec_tokens == y->spec_tokens &&
+	       x->spec_draft == y->spec_draft;
 }
 
 void session_status(struct session *s, enum status_level level, const char *fmt, ...)

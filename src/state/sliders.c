@@ -731,6 +731,45 @@ static void flash_position(const struct session *s, int *pos, int *count)
 	*count = 2;
 }
 
+/* ---- speculative decoding with the MTP blocks (--spec mtp:N) ---- */
+
+/* Only a llama.cpp model with MTP blocks can draft with them; for any
+ * other the row is dimmed and its value says why. */
+static bool spec_enabled(const struct session *s)
+{
+	return session_engine(s) != FT_VLLM && cur_model(s)->arch.n_mtp > 0;
+}
+
+static bool spec_step(struct session *s, int dir, bool big)
+{
+	uint32_t now = s->config.cur.set.spec_draft;
+	int64_t want = (int64_t)now + (big ? 4 : 1) * dir;
+	want = want < 0 ? 0 : want > SETTINGS_SPEC_DRAFT_MAX ? SETTINGS_SPEC_DRAFT_MAX : want;
+	if (!spec_enabled(s) || (uint32_t)want == now)
+		return false;
+	s->config.cur.set.spec_draft = (uint32_t)want;
+	return true;
+}
+
+static void spec_format(const struct session *s, const struct config *c,
+                        const struct evaluation *ev, char *buf, size_t n)
+{
+	(void)ev;
+	const struct model *m = session_model(s, c->model);
+	if (!m->arch.n_mtp)
+		snprintf(buf, n, "off (no MTP blocks)");
+	else if (c->set.spec_draft)
+		snprintf(buf, n, "mtp:%u (draft %u tokens)", c->set.spec_draft, c->set.spec_draft);
+	else
+		snprintf(buf, n, "off");
+}
+
+static void spec_position(const struct session *s, int *pos, int *count)
+{
+	*pos = (int)s->config.cur.set.spec_draft;
+	*count = spec_enabled(s) ? SETTINGS_SPEC_DRAFT_MAX + 1 : 0;
+}
+
 /* ---- ubatch ---- */
 
 static bool ubatch_step(struct session *s, int dir, bool big)
@@ -816,4 +855,8 @@ const struct slider_def slider_table[SL_COUNT] = {
                    "physical batch in tokens (llama.cpp -ub): sets the compute buffer",
                    "ubatch tokens", EDIT_NUMBER, ubatch_step, ubatch_format, ubatch_position, NULL,
                    NULL, "ubatch"},
+    [SL_SPEC] = {SL_SPEC, "spec MTP", "h/l 1, +/- 4",
+                 "speculative decoding with the model's MTP blocks: draft tokens per step "
+                 "(llama-server --spec-type draft-mtp)",
+                 NULL, EDIT_NONE, spec_step, spec_format, spec_position, NULL, spec_enabled, NULL},
 };

@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tensors_init(&built);
 		(void)tensors_build(&m.arch, &built);
 		tensors_free(&built);
-		tensors_free(&m.tensors);
+		model_release(&m);
 	} else {
 		assert(strncmp(err, "fuzz.gguf: ", 11) == 0);
 	}

@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct model m;
 	if (gguf_model(&g, &m, err, sizeof(err))) {
 		if (!model_prepare_from_tensors(&m)) {
-			tensors_free(&m.tensors);
+			model_release(&m);
 			gguf_info_free(&g);
 			return 0;
 		}
@@ -65,6 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		estimate_settings_default(&s);
 		s.file_types = true;
 		if (estimate_scratch_init(&x, m.tensors.n)) {
+			if (estimate_check(&m, &x, &s, err, sizeof(err)))
+				estimate_run(&m, &x, &s, &e);
+			s.spec_draft = 3; /* drafting with the file's MTP blocks, if any */
 			if (estimate_check(&m, &x, &s, err, sizeof(err)))
 				estimate_run(&m, &x, &s, &e);
 			estimate_scratch_free(&x);

@@ -348,6 +348,24 @@ capture vllm
 T send-keys -t "$W" q
 check_screen "vllm run exits 0" "vramcalc-exit=0"
 
+# Speculative decoding with the MTP blocks: the slider shows --spec, moving
+# it changes the totals as --json says, and a model without MTP blocks says so.
+SPEC=(-m qwen3.6-27b -c 32k -g rtx-4090)
+start spec 120 40 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- "${SPEC[@]}" --spec mtp:2
+check_total "spec: --spec mtp:2" "${SPEC[@]}" --spec mtp:2
+check_screen "spec: the slider row" "mtp:2 (draft 2 tokens)"
+for _ in $(seq 1 14); do T send-keys -t "$W" Down; sleep 0.05; done
+keys Left
+check_total "spec: slider to mtp:1" "${SPEC[@]}" --spec mtp:1
+keys Left
+check_total "spec: slider to off" "${SPEC[@]}"
+check_screen "spec: slider off" "spec MTP  off"
+T send-keys -t "$W" q
+check_screen "spec run exits 0" "vramcalc-exit=0"
+start specnone 120 40 LANG=C.UTF-8 LC_ALL=C.UTF-8 -- -m qwen3-8b -g rtx-4090
+check_screen "spec: a model without MTP blocks says so" "off (no MTP blocks)"
+T send-keys -t "$W" q
+
 # A mixed device set: the plan view's speed comes from the evaluation, the
 # devices in turn at their own bandwidth, as --print states it.
 MIX=(-m llama-3.1-70b -c 4096 -g rtx-4090,rtx-3060-12gbx2)
@@ -730,7 +748,7 @@ keys Escape
 # Below the minimum the notice is whole, wrapped at words (20x5).
 T resize-window -t "$W" -x 20 -y 5
 check_screen "20x5: the notice starts whole" "terminal too small:"
-check_screen "20x5: the size needed whole" "20x5, need 64x23"
+check_screen "20x5: the size needed whole" "20x5, need 64x24"
 check_screen "20x5: how to quit" "q quits"
 capture small-tiny
 T resize-window -t "$W" -x 80 -y 24

@@ -176,6 +176,35 @@ Test(cli, gpu_fit_and_unknown_gpu)
 	free(out);
 	free(err);
 
+	/* --spec mtp: a model without MTP blocks, and vLLM, are refused */
+	char *nomtp[] = {"vramcalc", "-m", "qwen3-8b", "--spec", "mtp", "--json"};
+	cr_expect_eq(truth_run_cli(&out, &err, 6, nomtp), 2);
+	cr_expect(strstr(err, "no MTP blocks") != NULL, "%s", err);
+	free(out);
+	free(err);
+	char *vl[] = {"vramcalc", "-m", "qwen3.6-27b", "--spec", "mtp", "-q", "FP8", "--json"};
+	cr_expect_eq(truth_run_cli(&out, &err, 8, vl), 2);
+	cr_expect(strstr(err, "vLLM") != NULL, "%s", err);
+	free(out);
+	free(err);
+	char *ok[] = {"vramcalc", "-m", "qwen3.6-27b", "--spec", "mtp:2", "--json"};
+	cr_expect_eq(truth_run_cli(&out, &err, 6, ok), 0, "%s", err);
+	cJSON *sj = cJSON_Parse(out);
+	cr_assert(sj);
+	cJSON *spec = cJSON_GetObjectItem(cJSON_GetObjectItem(sj, "bytes"), "spec");
+	cr_assert(spec);
+	cr_expect_eq(cJSON_GetObjectItem(spec, "draft_tokens")->valuedouble, 2);
+	cr_expect(cJSON_IsFalse(cJSON_GetObjectItem(spec, "weights_exact")),
+	          "a profile: estimated");
+	/* Qwen3.6-27B: its 48 DeltaNet layers' state (conv 3 x 10240 + 48 heads x
+	 * 128 x 128, f32) once more per draft: 156,893,184 bytes a draft, as
+	 * measured on the same shapes (tests/data/spec, qwen35-27b, n_max 1) */
+	cr_expect_eq(cJSON_GetObjectItem(spec, "state_snapshots")->valuedouble,
+	             2.0 * 48 * 4 * (3 * 10240 + 48 * 128 * 128), "%s", out);
+	cJSON_Delete(sj);
+	free(out);
+	free(err);
+
 	char *mla[] = {"vramcalc", "-m", "deepseek-v3", "-k", "q8_0,f16", "--json"};
 	cr_expect_eq(truth_run_cli(&out, &err, 6, mla), 2);
 	cr_expect(strstr(err, "MLA") != NULL, "%s", err);

@@ -257,3 +257,27 @@ Test(fields, man_page_documents_every_field)
 	}
 	free(man);
 }
+
+/* --spec: off, mtp (llama.cpp's 3 draft tokens) or mtp:N within the row's
+ * range; anything else is refused naming the grammar. */
+Test(fields, spec_takes_off_mtp_or_mtp_n)
+{
+	struct cli_options o;
+	char why[256];
+	options_default(&o);
+	const struct field *sp = field_find("spec");
+	cr_assert(sp);
+	cr_expect_eq(o.settings.spec_draft, 0, "off by default");
+	cr_assert(field_parse(sp, "mtp", &o, why, sizeof(why)), "%s", why);
+	cr_expect_eq(o.settings.spec_draft, 3);
+	cr_assert(field_parse(sp, "MTP:5", &o, why, sizeof(why)), "%s", why);
+	cr_expect_eq(o.settings.spec_draft, 5);
+	cr_expect_not(field_parse(sp, "mtp:0", &o, why, sizeof(why)));
+	cr_expect(strstr(why, "16"), "%s", why);
+	cr_expect_not(field_parse(sp, "mtp:17", &o, why, sizeof(why)));
+	cr_expect_not(field_parse(sp, "eagle", &o, why, sizeof(why)));
+	cr_expect(strstr(why, "mtp:N"), "%s", why);
+	cr_expect_eq(o.settings.spec_draft, 5, "a refused value leaves the setting");
+	cr_assert(field_parse(sp, "off", &o, why, sizeof(why)));
+	cr_expect_eq(o.settings.spec_draft, 0);
+}

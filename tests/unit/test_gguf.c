@@ -354,7 +354,7 @@ Test(gguf, truth_architecture_matches_model_json)
 			cr_assert_eq(a->ssm_d_state, gg_json_num(j, "ssm_d_state", n));
 			cr_assert_eq(a->ssm_d_conv, gg_json_num(j, "ssm_d_conv", n));
 		}
-		tensors_free(&m.tensors);
+		model_release(&m);
 		gguf_info_free(&g);
 		cJSON_Delete(j);
 		free(text);
@@ -1151,11 +1151,12 @@ Test(gguf, spec_mtp_matches_measured_draft_mtp)
 		char name[96], tk[16], tv[16], fa[8], dk[16], dv[16];
 		unsigned ctx, ub, nb, seq, uni, swa, nmax;
 		unsigned long long bm, bc, bk, sm, sc, sk, dc, dcomp;
-		int n = sscanf(line,
-		               "%95[^,],%u,%u,%u,%u,%15[^,],%15[^,],%7[^,],%u,%u,%u,%15[^,],%15[^,],%llu,"
-		               "%llu,%llu,%llu,%llu,%llu,%llu,%llu",
-		               name, &ctx, &ub, &nb, &seq, tk, tv, fa, &uni, &swa, &nmax, dk, dv, &bm, &bc,
-		               &bk, &sm, &sc, &sk, &dc, &dcomp);
+		int n = sscanf(
+		    line,
+		    "%95[^,],%u,%u,%u,%u,%15[^,],%15[^,],%7[^,],%u,%u,%u,%15[^,],%15[^,],%llu,"
+		    "%llu,%llu,%llu,%llu,%llu,%llu,%llu",
+		    name, &ctx, &ub, &nb, &seq, tk, tv, fa, &uni, &swa, &nmax, dk, dv, &bm, &bc,
+		    &bk, &sm, &sc, &sk, &dc, &dcomp);
 		cr_assert_eq(n, 21, "bad row: %s", line);
 		char path[192], err[512];
 		snprintf(path, sizeof(path), "tests/data/truth2026/gguf/%s.gguf", name);
@@ -1188,7 +1189,8 @@ Test(gguf, spec_mtp_matches_measured_draft_mtp)
 		cr_expect_eq(on.spec_kv_bytes, dc, "%s: draft context cache", line);
 		cr_expect_eq(on.kv_bytes, sc + dc, "%s: both contexts", line);
 		cr_expect_gt(on.spec_compute_bytes, 0, "%s", line);
-		cr_expect_eq(on.compute_bytes, off.compute_bytes + on.spec_compute_bytes, "%s", line);
+		cr_expect_eq(on.compute_bytes, off.compute_bytes + on.spec_compute_bytes, "%s",
+		             line);
 		model_release(&m);
 		gguf_info_free(&g);
 		cases++;

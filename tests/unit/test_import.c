@@ -1064,7 +1064,7 @@ Test(import_save, round_trip_from_gguf_and_config)
 		cr_expect_eq(m.params_total, file.params_total, "%s", truth_models[k]);
 		im_same_tensors(truth_models[k], &file.tensors, &m.tensors);
 		model_release(&m);
-		tensors_free(&file.tensors);
+		model_release(&file);
 
 		char cfg[256];
 		struct hfjson_model hf;

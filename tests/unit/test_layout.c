@@ -65,8 +65,10 @@ static void check_one_flags(int rows, int cols, enum layout_kind kind, unsigned 
 		if (cols >= 110)
 			cr_assert(!l.hw_toggle && l.box[BOX_HARDWARE].h > 0,
 			          "%dx%d: no hardware list", cols, rows);
-		/* speed and launch commands from 160 columns with rows to spare */
-		cr_assert_eq(l.box[BOX_EXTRA].h > 0, cols >= LAYOUT_EXTRA_COLS && rows >= 34,
+		/* speed and launch commands from 160 columns with rows to spare
+		 * (35 rows with the 14 sliders) */
+		cr_assert_eq(l.box[BOX_EXTRA].h > 0,
+		             cols >= LAYOUT_EXTRA_COLS && rows >= 21 + SL_COUNT,
 		             "%dx%d: extra %d rows", cols, rows, l.box[BOX_EXTRA].h);
 		if (l.box[BOX_EXTRA].h)
 			cr_assert_geq(l.box[BOX_EXTRA].h, 10);
