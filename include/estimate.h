@@ -121,8 +121,8 @@ struct settings {
 	uint32_t spec_draft;
 };
 
-/* --spec mtp[:N]: N's range and llama.cpp's default (--spec-draft-n-max 3). */
-#define SETTINGS_SPEC_DRAFT_MAX     16
+/* --spec mtp[:N]: llama.cpp's default N (--spec-draft-n-max 3); N is
+ * within SETTINGS_SPEC_MAX, as vLLM's --speculative-tokens. */
 #define SETTINGS_SPEC_DRAFT_DEFAULT 3
 
 void estimate_settings_default(struct settings *s);

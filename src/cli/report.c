@@ -645,7 +645,8 @@ char *report_json(const struct report *r)
 	add_u64(so, "context_padded", e->n_ctx);
 	cJSON_AddStringToObject(so, "backend", backend_get(e->backend)->name);
 	cJSON_AddStringToObject(so, "tool", llama_tool_name(s->tool));
-	snprintf(buf, sizeof(buf), s->spec_draft ? "mtp:%u" : "off", s->spec_draft);
+	uint32_t spec_n = s->spec_draft ? s->spec_draft : s->spec_tokens; /* llama.cpp, vLLM */
+	snprintf(buf, sizeof(buf), spec_n ? "mtp:%u" : "off", spec_n);
 	cJSON_AddStringToObject(so, "spec", buf);
 	cJSON_AddNumberToObject(so, "llama_build", s->llama_build);
 	cJSON_AddBoolToObject(so, "op_offload", s->op_offload);

@@ -706,7 +706,7 @@ static bool parse_spec(const struct field *f, const char *v, struct cli_options 
 	}
 	if (!v || strncasecmp(v, "mtp", 3) != 0 || (v[3] != '\0' && v[3] != ':'))
 		WHY("'%s' is not off, mtp or mtp:N (N draft tokens from 1 to %d)", v ? v : "",
-		    SETTINGS_SPEC_DRAFT_MAX);
+		    SETTINGS_SPEC_MAX);
 	if (v[3] == '\0') {
 		o->settings.spec_draft = SETTINGS_SPEC_DRAFT_DEFAULT;
 		return true;
@@ -1163,10 +1163,10 @@ const struct field field_table[] = {
      .what = "a llama.cpp program", .def = "cli", .parse = parse_tool, .format = format_tool,
      .help = "llama.cpp program: cli (also bench) or server (logits per slot)"},
     {.flag = "spec", .arg = "mtp[:N]", .key = "spec", .kind = FIELD_CHOICE, .min = 1,
-     .max = SETTINGS_SPEC_DRAFT_MAX, .what = "a number of draft tokens", .def = "off",
+     .max = SETTINGS_SPEC_MAX, .what = "a number of draft tokens", .def = "off",
      .parse = parse_spec, .format = format_spec,
-     .help = "llama.cpp: speculative decoding with the model's MTP blocks, N draft tokens "
-             "(default 3)"},
+     .help = "speculative decoding with the model's MTP blocks, N draft tokens (default 3; "
+             "vLLM: --speculative-tokens N)"},
     {.flag = "llama-build", .arg = "N", .key = "llama_build", .kind = FIELD_COUNT, .min = 0,
      .max = 1000000, .what = "a llama.cpp build number", .def = "0",
      .parse = parse_runtime_count, .format = format_runtime_count,

@@ -152,22 +152,19 @@ static void vllm(const struct launch_input *in, struct out *o)
 		                                           : " --no-enable-prefix-caching");
 	if (vllm_mode && s->kv_cache_memory)
 		put(o, " --kv-cache-memory %llu", (unsigned long long)s->kv_cache_memory);
-	if (vllm_mode && s->spec_tokens)
+	/* vLLM's MTP drafter: --speculative-tokens, or a llama.cpp estimate's
+	 * --spec mtp:N carried over */
+	uint32_t spec_n = vllm_mode ? s->spec_tokens : in->model->arch.n_mtp ? s->spec_draft : 0;
+	if (spec_n)
 		put(o,
 		    " --speculative-config '{\"method\": \"mtp\", \"num_speculative_tokens\": %u}'",
-		    s->spec_tokens);
+		    spec_n);
 	put(o, " --gpu-memory-utilization %.2f", util);
 	put(o, " --kv-cache-dtype %s", s->kv_k == KV_FP8 ? "fp8" : "auto");
 	if (tp > 1)
 		put(o, " --tensor-parallel-size %u", tp);
 	if (pp > 1)
 		put(o, " --pipeline-parallel-size %u", pp);
-	/* vLLM's MTP drafter (its memory is not modelled here) */
-	if (s->spec_draft && in->model->arch.n_mtp)
-		put(o,
-		    " --speculative-config '{\"method\": \"mtp\", \"num_speculative_tokens\": "
-		    "%u}'",
-		    s->spec_draft);
 	if (vllm_mode && s->text_only && in->model->arch.vision_params)
 		put(o, " --limit-mm-per-prompt '{\"image\": 0, \"video\": 0}'");
 	const struct model_arch *a = &in->model->arch;

@@ -80,8 +80,8 @@ static bool request_check_spec(const struct model *m, const struct settings *s, 
 		return true;
 	bool vllm = ftype_get(s->ftype)->engine == FT_VLLM && !s->file_types;
 	if (!m->arch.n_mtp) {
-		snprintf(err, errlen, "--spec mtp: %s has no MTP blocks (num_nextn_predict_layers 0): %s",
-		         name,
+		snprintf(err, errlen,
+		         "--spec mtp: %s has no MTP blocks (num_nextn_predict_layers 0): %s", name,
 		         vllm ? "vLLM's MTP drafter has no layer to load"
 		              : "llama-server stops with 'failed to create MTP context'");
 		return false;

@@ -733,21 +733,29 @@ static void flash_position(const struct session *s, int *pos, int *count)
 
 /* ---- speculative decoding with the MTP blocks (--spec mtp:N) ---- */
 
-/* Only a llama.cpp model with MTP blocks can draft with them; for any
- * other the row is dimmed and its value says why. */
+/* Only a model with MTP blocks can draft with them; for any other the row
+ * is dimmed and its value says why. */
 static bool spec_enabled(const struct session *s)
 {
-	return session_engine(s) != FT_VLLM && cur_model(s)->arch.n_mtp > 0;
+	return cur_model(s)->arch.n_mtp > 0;
+}
+
+/* The draft tokens of configuration c: llama.cpp's --spec mtp:N, or vLLM's
+ * --speculative-tokens N under the vLLM engine. */
+static uint32_t *spec_value(struct settings *set)
+{
+	bool vllm = ftype_get(set->ftype)->engine == FT_VLLM && !set->file_types;
+	return vllm ? &set->spec_tokens : &set->spec_draft;
 }
 
 static bool spec_step(struct session *s, int dir, bool big)
 {
-	uint32_t now = s->config.cur.set.spec_draft;
-	int64_t want = (int64_t)now + (big ? 4 : 1) * dir;
-	want = want < 0 ? 0 : want > SETTINGS_SPEC_DRAFT_MAX ? SETTINGS_SPEC_DRAFT_MAX : want;
-	if (!spec_enabled(s) || (uint32_t)want == now)
+	uint32_t *v = spec_value(&s->config.cur.set);
+	int64_t want = (int64_t)*v + (big ? 4 : 1) * dir;
+	want = want < 0 ? 0 : want > SETTINGS_SPEC_MAX ? SETTINGS_SPEC_MAX : want;
+	if (!spec_enabled(s) || (uint32_t)want == *v)
 		return false;
-	s->config.cur.set.spec_draft = (uint32_t)want;
+	*v = (uint32_t)want;
 	return true;
 }
 
@@ -756,18 +764,21 @@ static void spec_format(const struct session *s, const struct config *c,
 {
 	(void)ev;
 	const struct model *m = session_model(s, c->model);
+	struct settings set = c->set;
+	uint32_t v = *spec_value(&set);
 	if (!m->arch.n_mtp)
 		snprintf(buf, n, "off (no MTP blocks)");
-	else if (c->set.spec_draft)
-		snprintf(buf, n, "mtp:%u (draft %u tokens)", c->set.spec_draft, c->set.spec_draft);
+	else if (v)
+		snprintf(buf, n, "mtp:%u (draft %u tokens)", v, v);
 	else
 		snprintf(buf, n, "off");
 }
 
 static void spec_position(const struct session *s, int *pos, int *count)
 {
-	*pos = (int)s->config.cur.set.spec_draft;
-	*count = spec_enabled(s) ? SETTINGS_SPEC_DRAFT_MAX + 1 : 0;
+	struct settings set = s->config.cur.set;
+	*pos = (int)*spec_value(&set);
+	*count = spec_enabled(s) ? SETTINGS_SPEC_MAX + 1 : 0;
 }
 
 /* ---- ubatch ---- */

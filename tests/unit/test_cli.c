@@ -176,17 +176,29 @@ Test(cli, gpu_fit_and_unknown_gpu)
 	free(out);
 	free(err);
 
-	/* --spec mtp: a model without MTP blocks, and vLLM, are refused */
+	/* --spec mtp: a model without MTP blocks is refused */
 	char *nomtp[] = {"vramcalc", "-m", "qwen3-8b", "--spec", "mtp", "--json"};
 	cr_expect_eq(truth_run_cli(&out, &err, 6, nomtp), 2);
 	cr_expect(strstr(err, "no MTP blocks") != NULL, "%s", err);
 	free(out);
 	free(err);
+	/* with vLLM, --spec mtp is vLLM's drafter: --speculative-tokens 3 */
 	char *vl[] = {"vramcalc", "-m", "qwen3.6-27b", "--spec", "mtp", "-q", "FP8", "--json"};
-	cr_expect_eq(truth_run_cli(&out, &err, 8, vl), 2);
-	cr_expect(strstr(err, "vLLM") != NULL, "%s", err);
+	char *vl2[] = {"vramcalc", "-m", "qwen3.6-27b", "--speculative-tokens",
+	               "3",        "-q", "FP8",         "--json"};
+	char *out2, *err2;
+	cr_expect_eq(truth_run_cli(&out, &err, 8, vl), 0, "%s", err);
+	cr_expect_eq(truth_run_cli(&out2, &err2, 8, vl2), 0, "%s", err2);
+	cr_expect_str_eq(out, out2);
+	cJSON *vj = cJSON_Parse(out);
+	cr_assert(vj);
+	cr_expect_str_eq(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(vj, "settings"), "spec")->valuestring, "mtp:3");
+	cJSON_Delete(vj);
 	free(out);
 	free(err);
+	free(out2);
+	free(err2);
 	char *ok[] = {"vramcalc", "-m", "qwen3.6-27b", "--spec", "mtp:2", "--json"};
 	cr_expect_eq(truth_run_cli(&out, &err, 6, ok), 0, "%s", err);
 	cJSON *sj = cJSON_Parse(out);
