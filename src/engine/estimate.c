@@ -1159,7 +1159,10 @@ static void spec_draft_arch(const struct model_arch *a, struct model_arch *d)
 	for (uint32_t k = 0; k < ARCH_MAX_LAYERS; k++) {
 		uint32_t il = a->n_layer + k;
 		bool mtp = k < a->n_mtp && il < ARCH_MAX_LAYERS;
-		bool swa = mtp && a->layer_kind[il] == LK_ATTN_SWA;
+		/* Step-3.5's MTP blocks slide (its GGUF's pattern says so for every
+		 * block; a config or profile describes the trunk only) */
+		bool swa = mtp && (a->layer_kind[il] == LK_ATTN_SWA ||
+		                   (a->family == AF_STEP35 && a->n_swa > 0));
 		d->layer_kind[k] = swa ? LK_ATTN_SWA : LK_ATTN_FULL;
 		d->layer_head_kv[k] = mtp ? (a->layer_head_kv[il] ? a->layer_head_kv[il] : hkv) : 0;
 		d->layer_moe[k] = mtp && moe;
@@ -1235,19 +1238,32 @@ static void spec_weights_place(const struct model *m, const enum qtype *types,
 		}
 		out->spec_weights_exact = true;
 	} else {
-		uint64_t last = 0, elems = 0;
-		for (size_t i = 0; i < m->tensors.n; i++)
-			if (m->tensors.v[i].layer == (int)a->n_layer - 1) {
-				last =
-				    sat_add(last, tensor_buffer_bytes(&m->tensors.v[i], types[i]));
-				elems = sat_add(elems, tensor_elems(&m->tensors.v[i]));
+		/* Where the default load keeps the block's FFN (Step-3.5's dense
+		 * MLP, Hy3's experts), the draft load adds its attention only;
+		 * DeepSeek V3.2 and GLM-4.7-Flash checkpoints give the block its
+		 * own embedding and head (nextn.embed_tokens, shared_head_head). */
+		bool ffn_kept = a->family == AF_STEP35 || a->mtp_ffn_kept;
+		bool own_head =
+		    !strcmp(a->gguf_arch, "deepseek2") || !strcmp(a->gguf_arch, "deepseek32");
+		uint64_t last = 0, elems = 0, head = 0;
+		for (size_t i = 0; i < m->tensors.n; i++) {
+			const struct tensor_info *t = &m->tensors.v[i];
+			uint64_t b = tensor_buffer_bytes(t, types[i]);
+			if (t->layer == (int)a->n_layer - 1 &&
+			    (!ffn_kept || strstr(t->name, ".attn_"))) {
+				last = sat_add(last, b);
+				elems = sat_add(elems, tensor_elems(t));
 			}
+			if (own_head && (t->cat == TC_TOKEN_EMBD || t->cat == TC_OUTPUT))
+				head = sat_add(head, b);
+		}
 		uint64_t eh = 2ull * a->n_embd * a->n_embd;
 		uint64_t blk =
 		    elems ? sat_add(last, (uint64_t)((double)last / (double)elems * (double)eh))
 		          : 0;
-		uint64_t all = sat_mul(blk, a->n_mtp);
-		all = all > out->mtp_weights_bytes ? all - out->mtp_weights_bytes : 0;
+		uint64_t all = sat_mul(sat_add(blk, head), a->n_mtp);
+		if (!ffn_kept)
+			all = all > out->mtp_weights_bytes ? all - out->mtp_weights_bytes : 0;
 		for (uint32_t k = 0; k < a->n_mtp; k++)
 			per_block[k] = all / a->n_mtp;
 	}

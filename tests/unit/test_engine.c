@@ -954,3 +954,50 @@ Test(gpu, ngl_counts_the_mtp_block)
 	cr_expect(strstr(err, "65 layers + output"), "%s", err);
 	model_release(&m);
 }
+
+/* --spec mtp from a profile: the state snapshots and the draft cache are
+ * the GGUF path's formulas (equal to the bytes measured on GGUFs of the
+ * same shapes, tests/data/spec), Step-3.5's blocks cache only the window;
+ * the MTP weights are estimated (last block + eh_proj, the block's own
+ * embedding and head for DeepSeek V3.2) within 3 % of the measured GGUFs. */
+Test(engine, spec_mtp_from_profiles_against_measured_gguf)
+{
+	static const struct {
+		const char *id;
+		uint64_t weights, state, draft_kv;
+	} cases[] = {
+	    {"qwen3.6-27b", 263313408ull, 470679552ull, 16777216ull},
+	    {"glm-4.5-air", 1710957056ull, 0, 16777216ull},
+	    {"deepseek-v3.2", 8561185792ull, 0, 4718592ull},
+	    {"nemotron-3-super-120b-a12b", 2372929536ull, 518062080ull, 4194304ull},
+	    {"glm-5", 6438542336ull, 0, 4718592ull},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct model m;
+		struct settings s;
+		struct estimate e;
+		shipped(cases[i].id, &m);
+		estimate_settings_default(&s);
+		s.backend = LLAMA_BACKEND_CPU;
+		s.spec_draft = 3;
+		estimate_once(&m, &s, &e);
+		cr_expect_eq(e.spec_state_bytes, cases[i].state, "%s", cases[i].id);
+		cr_expect_eq(e.spec_kv_bytes, cases[i].draft_kv, "%s", cases[i].id);
+		cr_expect_not(e.spec_weights_exact, "%s", cases[i].id);
+		double err = ((double)e.spec_weights_bytes - (double)cases[i].weights) /
+		             (double)cases[i].weights;
+		cr_expect(err > -0.03 && err < 0.03, "%s: MTP weights %llu vs %llu measured",
+		          cases[i].id, (unsigned long long)e.spec_weights_bytes,
+		          (unsigned long long)cases[i].weights);
+		model_release(&m);
+	}
+	struct model m;
+	struct settings s;
+	struct estimate e;
+	shipped("step-3.5-flash", &m);
+	estimate_settings_default(&s);
+	s.spec_draft = 3;
+	estimate_once(&m, &s, &e);
+	cr_expect_eq(e.spec_kv_bytes, 12582912ull, "3 sliding blocks x 1024 window cells");
+	model_release(&m);
+}
