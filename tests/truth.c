@@ -192,6 +192,7 @@ const struct truth2026_model truth2026_models[] = {
     {"nemotron-h-9b-v2", "nemotron-nano-9b-v2"},
     {"nemotron3-nano-30b-a3b", "nemotron-3-nano-30b-a3b"},
     {"nemotron3-super-120b-a12b", "nemotron-3-super-120b-a12b"},
+    {"nemotron3-ultra-550b-a55b", "nemotron-3-ultra-550b-a55b"},
     {"gemma4-31b", "gemma-4-31b"},
     {"gemma4-26b-a4b", "gemma-4-26b-a4b"},
     {"gemma4-e2b", "gemma-4-e2b"},

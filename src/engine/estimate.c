@@ -677,8 +677,15 @@ static void graph_terms_make(const struct model_arch *a, const struct settings *
 		 * n_embd at both 4096 and 8192 wide (tests/data/truth2026 apertus-8b,
 		 * apertus-70b). */
 		uint64_t attn_e = a->family == AF_APERTUS ? 37 : 58;
+		/* Nemotron-H blocks hold one mixer each: an attention block has
+		 * no FFN, and the expert activations of the MoE blocks around
+		 * it are freed before it runs, their hole reused by its
+		 * tensors (traced, tests/data/truth2026 nemotron3-ultra: the
+		 * attention blocks reach 72 MB at 4096 cells, the first MoE
+		 * block's down projection sets the 411 MB peak). */
+		uint64_t attn_moe = a->family == AF_NEMOTRON_H ? 0 : moe_act;
 		attn_tok =
-		    sat_add(sat_add(mask, attn_e * E), sat_add(sat_add(mla, moe_act), deepstack));
+		    sat_add(sat_add(mask, attn_e * E), sat_add(sat_add(mla, attn_moe), deepstack));
 		/* deepseek2's MLA: per token 9.25 x n_embd and 10 bytes per head
 		 * and latent element (the absorbed query and the attention output
 		 * in f32, an f16 copy) beside the mask (same fit as above) */

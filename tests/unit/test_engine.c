@@ -289,6 +289,27 @@ Test(compute, traced_attn_rotation_output_phase_matches_llama_cpp)
 	expect_compute_runs(runs, sizeof(runs) / sizeof(runs[0]), 0.2);
 }
 
+/* Nemotron-H's attention blocks hold no FFN: traced on Nemotron 3 Ultra
+ * at 4096 cells (llama.cpp 2026-09-28), the attention blocks reach 72 MB
+ * and the first MoE block's down projection sets the 411 MB peak (the
+ * relu^2 output [5120 x 22 x 512] and the latent down output [2048 x 22 x
+ * 512] above the inputs and hidden states).  Counting the expert
+ * activation in the attention phase put Ultra at +15 to +16 %, Super at
+ * 128K cells +9.8 % and Nano at 256K +6.3 %; the FFN phase alone is
+ * within 4.1 % (a hidden state low) on each of these runs. */
+Test(compute, nemotron_h_attention_blocks_hold_no_expert_activation)
+{
+	static const char *const runs[] = {
+	    "nemotron3-ultra-550b-a55b_Q4_K_M_base",
+	    "nemotron3-ultra-550b-a55b_Q4_K_M_ctx32768",
+	    "nemotron3-ultra-550b-a55b_Q4_K_M_ub2048",
+	    "nemotron3-ultra-550b-a55b_Q4_K_M_ctx131072",
+	    "nemotron3-super-120b-a12b_Q4_K_M_ctx131072",
+	    "nemotron3-nano-30b-a3b_Q4_K_M_ctx262144",
+	};
+	expect_compute_runs(runs, sizeof(runs) / sizeof(runs[0]), 5.0);
+}
+
 Test(kv, context_padding_and_streams)
 {
 	uint64_t n_ctx, per;
