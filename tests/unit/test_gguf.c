@@ -932,13 +932,13 @@ Test(gguf, arch_cohere2moe_dense_first_pattern)
 /* ------------------------------------------------------------------ */
 /* Architectures without an engine layout: the standard keys.          */
 
-/* gguf_model() of a fixture, with an estimate at ctx tokens (f16 KV). */
-static void gg_generic(const char *file, struct model *m, struct estimate *e, uint64_t ctx)
+/* gguf_model() of the GGUF at path, with an estimate at ctx tokens (f16 KV,
+ * one sequence). */
+static void gg_estimate(const char *path, struct model *m, struct estimate *e, uint64_t ctx)
 {
-	char path[256], err[512];
+	char err[512];
 	struct gguf_info g;
 	struct settings s;
-	snprintf(path, sizeof(path), "%s/%s", GG_BAD, file);
 	gg_read_ok(path, &g);
 	cr_assert(gguf_model(&g, m, err, sizeof(err)), "%s", err);
 	gguf_info_free(&g);
@@ -947,6 +947,14 @@ static void gg_generic(const char *file, struct model *m, struct estimate *e, ui
 	s.file_types = true;
 	s.ctx_tokens = ctx;
 	estimate_once(m, &s, e);
+}
+
+/* gg_estimate() of a fixture in GG_BAD. */
+static void gg_generic(const char *file, struct model *m, struct estimate *e, uint64_t ctx)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", GG_BAD, file);
+	gg_estimate(path, m, e, ctx);
 }
 
 Test(gguf, generic_hybrid_from_head_count_kv_and_ssm_keys)
@@ -1001,22 +1009,12 @@ Test(gguf, generic_shortconv_state)
 	model_release(&m);
 }
 
-/* gguf_model() of a measured truth2026 header, with an estimate at ctx
- * tokens (f16 KV, one sequence). */
+/* gg_estimate() of a measured truth2026 header. */
 static void gg_truth(const char *name, struct model *m, struct estimate *e, uint64_t ctx)
 {
-	char path[256], err[512];
-	struct gguf_info g;
-	struct settings s;
+	char path[256];
 	snprintf(path, sizeof(path), "tests/data/truth2026/gguf/%s", name);
-	gg_read_ok(path, &g);
-	cr_assert(gguf_model(&g, m, err, sizeof(err)), "%s", err);
-	gguf_info_free(&g);
-	cr_assert(model_prepare_from_tensors(m));
-	estimate_settings_default(&s);
-	s.file_types = true;
-	s.ctx_tokens = ctx;
-	estimate_once(m, &s, e);
+	gg_estimate(path, m, e, ctx);
 }
 
 /* Jamba (Mamba-1 layers: no ssm.group_count) beside attention layers named
